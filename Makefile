@@ -1,0 +1,25 @@
+# `make run` serves the API with demo data on embedded SQLite; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint schema clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/linli demo --serve
+
+test: $(STAMP)
+	$(BIN)/python -m core.testrun
+
+schema: $(STAMP)
+	$(BIN)/linli schema export
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,125 @@
+"""create_app(settings): the Litestar app with GraphQL, health and plugin routes."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar, Router, get
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.response import Response
+from strawberry.litestar import make_graphql_controller
+
+from core.db import Database, set_db
+from core.dbsetup import ensure_sqlite_schema
+from core.identity.roles import RoleBook
+from core.registry import Registry, get_registry
+from core.schema.compose import build_schema
+from core.schema.context import build_context
+from core.settings import Settings, get_settings
+from core.tables import all_tables
+
+__all__ = ["AppState", "create_app"]
+
+log = logging.getLogger("linli.app")
+
+
+@dataclass
+class AppState:
+    """Everything a request needs, built once per app."""
+
+    settings: Settings
+    db: Database
+    registry: Registry
+    rolebook: RoleBook
+    schema: Any
+
+
+def build_state(settings: Settings | None = None, registry: Registry | None = None,
+                db: Database | None = None, *, limits: bool = True) -> AppState:
+    settings = settings or get_settings()
+    registry = registry or get_registry()
+    db = db or Database(settings.database_url)
+    db.add_tables(all_tables(registry))
+    set_db(db)
+    return AppState(settings=settings, db=db, registry=registry,
+                    rolebook=RoleBook.from_registry(registry),
+                    schema=build_schema(registry, limits=limits,
+                                        production=settings.is_production))
+
+
+@get("/health/live", sync_to_thread=False)
+def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/health/ready")
+async def ready(state: State) -> Response[dict[str, Any]]:
+    linli: AppState = state.linli
+    checks: dict[str, str] = {}
+    try:
+        await linli.db.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report, never raise, from a probe
+        checks["database"] = f"error: {type(exc).__name__}"
+    if linli.settings.redis_url:
+        try:
+            from redis.asyncio import from_url
+
+            client = from_url(linli.settings.redis_url)
+            await client.ping()
+            await client.aclose()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return Response({"status": "ok" if ok else "unavailable", **checks},
+                    status_code=200 if ok else HTTP_503_SERVICE_UNAVAILABLE)
+
+
+def create_app(settings: Settings | None = None, registry: Registry | None = None,
+               db: Database | None = None, *, state: AppState | None = None,
+               manage_db: bool = True) -> Litestar:
+    """The API. ``manage_db=False`` leaves starting and stopping the pool to the caller."""
+    app_state = state or build_state(settings, registry, db)
+    production = app_state.settings.is_production
+
+    base = make_graphql_controller(
+        app_state.schema,
+        path="/graphql",
+        graphql_ide=None if production else "graphiql",
+        allow_queries_via_get=False,
+        context_getter=build_context,
+    )
+
+    class GraphQLController(base):  # type: ignore[valid-type, misc]
+        def encode_json(self, data: object) -> str:
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    plugin_routers = []
+    for owner, handler in app_state.registry.routes():
+        plugin_routers.append(Router(path=f"/p/{owner}", route_handlers=[handler]))
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if manage_db:
+            await app_state.db.start()
+            if app_state.settings.is_sqlite:
+                await ensure_sqlite_schema(app_state.db, app_state.db.tables)
+        try:
+            yield
+        finally:
+            if manage_db:
+                await app_state.db.stop()
+
+    return Litestar(
+        route_handlers=[GraphQLController, live, ready, *plugin_routers],
+        lifespan=[lifespan],
+        state=State({"linli": app_state}),
+        debug=False,
+    )

@@ -1,0 +1,245 @@
+"""Engines, the scoped table base class, and transactions that apply a scope.
+
+Every tenant-owned table subclasses :class:`ScopedTable`. Its query constructors read the scope
+of the current context and filter by it (reads) or check against it (writes); without a scope
+they raise :class:`UnscopedAccessError`. On PostgreSQL :func:`scoped` also sets the scope as
+transaction-local settings that the row-level security policies read, the second wall.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, ClassVar
+from urllib.parse import urlparse
+
+from piccolo.columns import BigInt
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query import Delete, Insert, Objects, Select, Update
+from piccolo.query.methods.count import Count
+from piccolo.query.methods.exists import Exists
+from piccolo.querystring import QueryString
+from piccolo.table import Table
+
+from tenants.scope import Scope, UnscopedAccessError, current_scope, peek_scope, reset_scope, use_scope
+
+__all__ = [
+    "ScopedTable",
+    "Database",
+    "bind_tables",
+    "get_db",
+    "make_engine",
+    "scoped",
+    "set_db",
+    "unscoped_tables",
+]
+
+
+class CrossTenantWriteError(PermissionError):
+    """A write named a tenant other than the scope's write node."""
+
+
+def make_engine(url: str, *, pool: bool = True) -> Engine:
+    """An engine for ``sqlite:///path`` or ``postgresql://…``."""
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else "linli.sqlite3"
+        return SQLiteEngine(path=path, timeout=30)
+    if url.startswith(("postgres://", "postgresql://")):
+        parsed = urlparse(url)
+        config: dict[str, Any] = {"dsn": url}
+        del parsed
+        return PostgresEngine(config=config, log_queries=False)
+    raise ValueError(f"不支持的数据库地址 / unsupported database URL: {url.split('@')[-1]}")
+
+
+class ScopedTable(Table):
+    """Base of every tenant-owned table: ``tenant_id`` is never defaulted and always scoped.
+
+    Subclasses set ``shared_downward = True`` when rows owned by a region are readable by the
+    tenants below it (writable only by the region's own staff).
+    """
+
+    tenant_id = BigInt(null=False, default=None, index=True)
+    shared_downward: ClassVar[bool] = False
+
+    # -- reads ------------------------------------------------------------
+    @classmethod
+    def _read_filter(cls) -> Any:
+        scope = current_scope()
+        return cls.tenant_id.is_in(scope.read_ids(cls.shared_downward) or [-1])
+
+    @classmethod
+    def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select:  # type: ignore[override]
+        return super().select(*columns, exclude_secrets=exclude_secrets).where(cls._read_filter())
+
+    @classmethod
+    def objects(cls, *prefetch: Any) -> Objects:  # type: ignore[override]
+        return super().objects(*prefetch).where(cls._read_filter())
+
+    @classmethod
+    def count(cls, column: Any = None, distinct: Any = None) -> Count:  # type: ignore[override]
+        return super().count(column=column, distinct=distinct).where(cls._read_filter())
+
+    @classmethod
+    def exists(cls) -> Exists:  # type: ignore[override]
+        return super().exists().where(cls._read_filter())
+
+    # -- writes -----------------------------------------------------------
+    @classmethod
+    def _write_node(cls) -> int:
+        scope = current_scope()
+        if scope.write_node is None:
+            raise CrossTenantWriteError("此范围只读 / this scope is read-only")
+        return scope.write_node
+
+    @classmethod
+    def insert(cls, *rows: Any) -> Insert:  # type: ignore[override]
+        node = cls._write_node()
+        for row in rows:
+            if row.tenant_id is None:
+                row.tenant_id = node
+            elif row.tenant_id != node:
+                raise CrossTenantWriteError(
+                    f"不能为其他租户写入 / cannot write rows of node {row.tenant_id} from node {node}"
+                )
+        return super().insert(*rows)
+
+    @classmethod
+    def update(cls, values: Any = None, force: bool = False, use_auto_update: bool = True,
+               **kwargs: Any) -> Update:  # type: ignore[override]
+        node = cls._write_node()
+        if values:
+            for key in values:
+                name = key if isinstance(key, str) else key._meta.name
+                if name == "tenant_id":
+                    raise CrossTenantWriteError("tenant_id 不可修改 / tenant_id cannot change")
+        return super().update(values, force=force, use_auto_update=use_auto_update,
+                              **kwargs).where(cls.tenant_id == node)
+
+    @classmethod
+    def delete(cls, force: bool = False) -> Delete:  # type: ignore[override]
+        node = cls._write_node()
+        return super().delete(force=force).where(cls.tenant_id == node)
+
+    @classmethod
+    def raw(cls, sql: str, *args: Any) -> Any:  # type: ignore[override]
+        raise UnscopedAccessError(
+            f"{cls.__name__}: raw SQL bypasses the scope; use Database.scoped_raw"
+        )
+
+
+def unscoped_tables(tables: Iterable[type[Table]]) -> list[type[Table]]:
+    return [t for t in tables if not issubclass(t, ScopedTable)]
+
+
+def bind_tables(tables: Iterable[type[Table]], engine: Engine) -> None:
+    """Point every table at ``engine`` explicitly (piccolo caches a table's engine)."""
+    for table in tables:
+        table._meta.db = engine
+
+
+class Database:
+    """The application's engine plus the tables bound to it."""
+
+    def __init__(self, url: str, tables: Sequence[type[Table]] = ()) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.tables: list[type[Table]] = []
+        self.add_tables(tables)
+
+    @property
+    def is_postgres(self) -> bool:
+        return isinstance(self.engine, PostgresEngine)
+
+    def add_tables(self, tables: Iterable[type[Table]]) -> None:
+        for table in tables:
+            if table not in self.tables:
+                self.tables.append(table)
+        bind_tables(self.tables, self.engine)
+
+    @property
+    def scoped_tables(self) -> list[type[ScopedTable]]:
+        return [t for t in self.tables if issubclass(t, ScopedTable)]
+
+    async def start(self) -> None:
+        if isinstance(self.engine, PostgresEngine):
+            await self.engine.start_connection_pool(min_size=1, max_size=10)
+        else:
+            await self.engine.run_ddl("PRAGMA journal_mode=WAL")
+
+    async def stop(self) -> None:
+        if isinstance(self.engine, PostgresEngine):
+            await self.engine.close_connection_pool()
+
+    async def execute(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Run SQL on the current transaction (or a fresh connection)."""
+        result = await self.engine.run_querystring(QueryString(sql, *args))
+        return list(result or [])
+
+    @asynccontextmanager
+    async def scoped(self, scope: Scope, *, write: bool = False) -> AsyncIterator[None]:
+        """A transaction carrying ``scope``; nested calls with the same scope reuse it."""
+        outer = peek_scope()
+        if outer == scope and self.engine.current_transaction.get() is not None:
+            yield
+            return
+        token = use_scope(scope)
+        try:
+            if isinstance(self.engine, SQLiteEngine):
+                tx = self.engine.transaction(
+                    transaction_type=TransactionType.immediate if write else TransactionType.deferred
+                )
+            else:
+                tx = self.engine.transaction()
+            async with tx:
+                if isinstance(self.engine, PostgresEngine):
+                    await self.execute(
+                        "SELECT set_config('linli.read_nodes', {}, true),"
+                        " set_config('linli.shared_nodes', {}, true),"
+                        " set_config('linli.write_node', {}, true)",
+                        ",".join(str(n) for n in sorted(scope.read_nodes)),
+                        ",".join(str(n) for n in sorted(scope.shared_nodes)),
+                        "" if scope.write_node is None else str(scope.write_node),
+                    )
+                yield
+        finally:
+            reset_scope(token)
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[None]:
+        """A transaction with no tenant scope (tenant tree, identity, outbox)."""
+        if self.engine.current_transaction.get() is not None:
+            yield
+            return
+        if isinstance(self.engine, SQLiteEngine):
+            tx = self.engine.transaction(
+                transaction_type=TransactionType.immediate if write else TransactionType.deferred
+            )
+        else:
+            tx = self.engine.transaction()
+        async with tx:
+            yield
+
+
+_db: Database | None = None
+
+
+def set_db(db: Database | None) -> None:
+    global _db
+    _db = db
+
+
+def get_db() -> Database:
+    if _db is None:
+        raise RuntimeError("数据库未初始化 / the database is not configured")
+    return _db
+
+
+def scoped(scope: Scope, *, write: bool = False) -> Any:
+    """Shorthand for ``get_db().scoped(scope, write=write)``."""
+    return get_db().scoped(scope, write=write)
+
+
+__all__ += ["CrossTenantWriteError", "UnscopedAccessError"]

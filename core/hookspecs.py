@@ -1,0 +1,124 @@
+"""The plugin contract: every hook Linli calls, typed and documented.
+
+All hooks are prefixed ``linli_``. Hook results are sorted by plugin name by the registry, so
+the order never depends on registration order. Implement them with ``core.plugin.hookimpl``.
+Each hook is documented with an example in ``plugins/README.md`` (a test enforces it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from core.plugin import PROJECT
+
+if TYPE_CHECKING:
+    from piccolo.conf.apps import AppConfig
+
+    from core.plugin import Permission, PluginMeta, RoleDecl
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+# ---------------------------------------------------------------------------
+# Registration time: called once when the registry loads; results are cached.
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def linli_plugin_meta() -> PluginMeta:
+    """Return this plugin's :class:`PluginMeta` (name, titles, version, roles, permissions,
+    events, rule keys, personal fields). Required of every plugin."""
+
+
+@hookspec
+def linli_tables() -> AppConfig:
+    """Return the plugin's piccolo ``AppConfig`` (its tables and migrations). Tenant-owned
+    tables must subclass ``core.db.ScopedTable``; they are then scoped and isolation-tested."""
+
+
+@hookspec
+def linli_permissions() -> Sequence[Permission | RoleDecl]:
+    """Return extra permissions and roles beyond those in the meta (usually empty)."""
+
+
+@hookspec
+def linli_graphql_types() -> Sequence[type]:
+    """Return strawberry types the schema must know even if no field returns them directly.
+    Names must carry the plugin's prefix (``CanteenMeal``)."""
+
+
+@hookspec
+def linli_query_fields() -> Sequence[Any]:
+    """Return ``strawberry.field`` objects to add to ``Query``. They answer ``PLUGIN_DISABLED``
+    for a tenant where the plugin is off. A name claimed twice fails naming both owners."""
+
+
+@hookspec
+def linli_mutation_fields() -> Sequence[Any]:
+    """Return ``strawberry.mutation`` objects to add to ``Mutation`` (one input, union result)."""
+
+
+@hookspec
+def linli_subscription_fields() -> Sequence[Any]:
+    """Return ``strawberry.subscription`` objects to add to ``Subscription``."""
+
+
+@hookspec
+def linli_routes() -> Sequence[Any]:
+    """Return extra Litestar route handlers (exports, webhooks). Mounted under ``/p/<plugin>``."""
+
+
+@hookspec
+def linli_jobs() -> Sequence[Any]:
+    """Return job functions ``async def job(ctx, tenant_id: int, **kwargs)`` run by arq workers
+    (or in-process without Redis)."""
+
+
+@hookspec
+def linli_cron_jobs() -> Sequence[Any]:
+    """Return cron entries (schedules in Asia/Shanghai) for the plugin's jobs."""
+
+
+@hookspec
+def linli_rules() -> Sequence[Any]:
+    """Return rule keys the plugin owns, each with type, default, validation and zh/en text."""
+
+
+@hookspec
+def linli_event_types() -> Sequence[Any]:
+    """Return the payload types of the events this plugin emits (names prefixed with the
+    plugin's name)."""
+
+
+@hookspec
+def linli_notification_channels() -> Sequence[Any]:
+    """Return delivery channels (SMS, WeChat, …) for in-app notifications."""
+
+
+# ---------------------------------------------------------------------------
+# Run time: called only for plugins enabled for the tenant concerned.
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+async def linli_tenant_enabled(tenant_id: int) -> None:
+    """The plugin was just enabled for ``tenant_id`` (directly or through a region above it);
+    seed default rows. Runs inside a scope for that tenant."""
+
+
+@hookspec
+async def linli_on_event(event: Any) -> None:
+    """React to a domain event of a type the plugin consumes. Must be idempotent."""
+
+
+@hookspec
+async def linli_personal_data(resident_id: int, action: str) -> Mapping[str, Any] | None:
+    """``action`` is ``export`` (return this person's data held by the plugin) or ``erase``
+    (delete or anonymise it, return a summary)."""
+
+
+@hookspec
+async def linli_demo_data(tenant_id: int) -> None:
+    """Seed demo rows for a demo tenant (called by ``make run``/``linli demo``)."""

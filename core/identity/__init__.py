@@ -1,0 +1,1 @@
+"""Accounts, credentials, tokens, roles, permissions, memberships and API keys."""

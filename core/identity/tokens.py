@@ -1,0 +1,40 @@
+"""Signed access tokens (HS256 JWT, at most 15 minutes)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import jwt
+
+__all__ = ["InvalidToken", "decode_access_token", "issue_access_token"]
+
+_ALG = "HS256"
+_AUDIENCE = "linli-api"
+
+
+class InvalidToken(Exception):
+    """The token is malformed, expired or signed with another key."""
+
+
+def issue_access_token(account_id: int, secret: str, seconds: int,
+                       now: datetime | None = None) -> tuple[str, str, datetime]:
+    """Returns (token, jti, expires_at)."""
+    now = now or datetime.now(timezone.utc)
+    expires = now + timedelta(seconds=min(seconds, 900))
+    jti = secrets.token_hex(16)
+    token = jwt.encode({"sub": str(account_id), "jti": jti, "iat": int(now.timestamp()),
+                        "exp": int(expires.timestamp()), "aud": _AUDIENCE}, secret, algorithm=_ALG)
+    return token, jti, expires
+
+
+def decode_access_token(token: str, secret: str) -> dict[str, Any]:
+    try:
+        claims: dict[str, Any] = jwt.decode(token, secret, algorithms=[_ALG], audience=_AUDIENCE,
+                                            options={"require": ["exp", "sub", "jti", "iat"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("expired") from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidToken("invalid") from exc
+    return claims

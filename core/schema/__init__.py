@@ -1,0 +1,1 @@
+"""The GraphQL API: composition, context, relay nodes and connections, errors, limits."""

@@ -1,0 +1,134 @@
+"""Builds the one strawberry schema from core's contributions and every plugin's, strictly:
+a field or type name claimed twice is an error naming both owners."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import FieldExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import create_type
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
+
+from core.schema.errors import ApiError, ErrorCode
+from core.schema.limits import schema_extensions
+
+__all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
+
+log = logging.getLogger("linli.graphql")
+
+# Core modules that contribute GraphQL; each may define types(), query_fields(),
+# mutation_fields() and subscription_fields().
+CORE_CONTRIBUTORS = (
+    "core.schema.base",
+    "core.identity.schema",
+    "core.people.schema",
+    "tenants.schema",
+)
+
+
+class SchemaConflict(RuntimeError):
+    """Two contributors claimed the same GraphQL name."""
+
+
+class PluginGate(FieldExtension):
+    """A plugin's field answers ``PLUGIN_DISABLED`` where the plugin is off."""
+
+    def __init__(self, plugin: str) -> None:
+        super().__init__()
+        self.plugin = plugin
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        raise ApiError(ErrorCode.INTERNAL, "插件字段必须是异步的",
+                       f"fields of plugin {self.plugin} must be async")
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        if self.plugin not in await info.context.enabled_plugins():
+            raise ApiError(ErrorCode.PLUGIN_DISABLED, f"插件 {self.plugin} 未对本单位启用",
+                           f"plugin {self.plugin} is not enabled for this tenant")
+        return await next_(source, info, **kwargs)
+
+
+def _field_name(field: StrawberryField) -> str:
+    return field.graphql_name or to_camel_case(field.python_name)
+
+
+def _contributions(registry: Any) -> dict[str, list[tuple[str, Any]]]:
+    out: dict[str, list[tuple[str, Any]]] = {"types": [], "query": [], "mutation": [],
+                                             "subscription": []}
+    for module_name in CORE_CONTRIBUTORS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        for key, fn in (("types", "types"), ("query", "query_fields"),
+                        ("mutation", "mutation_fields"), ("subscription", "subscription_fields")):
+            if hasattr(module, fn):
+                out[key] += [("core", item) for item in getattr(module, fn)()]
+    if registry is not None:
+        out["types"] += registry.graphql_types()
+        for key, items in (("query", registry.query_fields()),
+                           ("mutation", registry.mutation_fields()),
+                           ("subscription", registry.subscription_fields())):
+            for owner, field in items:
+                if owner != "core" and key != "subscription":
+                    field = copy.copy(field)
+                    field.extensions = [*field.extensions, PluginGate(owner)]
+                out[key].append((owner, field))
+    return out
+
+
+def _strict_fields(kind: str, items: Iterable[tuple[str, Any]]) -> list[StrawberryField]:
+    owners: dict[str, str] = {}
+    fields: list[StrawberryField] = []
+    for owner, field in items:
+        if not isinstance(field, StrawberryField):
+            raise SchemaConflict(f"{owner} contributed a {kind} field that is not a strawberry "
+                                 f"field: {field!r}")
+        name = _field_name(field)
+        if name in owners:
+            raise SchemaConflict(f"{kind}.{name} is claimed by both {owners[name]} and {owner}")
+        owners[name] = owner
+        fields.append(field)
+    return fields
+
+
+class LinliSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            if not isinstance(error.original_error, ApiError) and error.original_error is not None:
+                log.error("graphql error: %s", error.message, exc_info=error.original_error)
+
+
+def build_schema(registry: Any, *, limits: bool = True,
+                 production: bool = False) -> strawberry.Schema:
+    parts = _contributions(registry)
+    type_owner: dict[str, str] = {}
+    types: list[Any] = []
+    for owner, typ in parts["types"]:
+        name = getattr(getattr(typ, "__strawberry_definition__", None), "name", typ.__name__)
+        if name in type_owner:
+            raise SchemaConflict(f"type {name} is claimed by both {type_owner[name]} and {owner}")
+        type_owner[name] = owner
+        types.append(typ)
+    query = create_type("Query", _strict_fields("Query", parts["query"]))
+    mutation_fields = _strict_fields("Mutation", parts["mutation"])
+    subscription_fields = _strict_fields("Subscription", parts["subscription"])
+    return LinliSchema(
+        query=query,
+        mutation=create_type("Mutation", mutation_fields) if mutation_fields else None,
+        subscription=create_type("Subscription", subscription_fields)
+        if subscription_fields else None,
+        types=types,
+        extensions=schema_extensions(limits=limits, production=production),
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -1,0 +1,75 @@
+"""Relay connections: ``first`` (required, 1–100) and ``after``, keyset-paginated by id."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from core.schema.errors import ApiError, ErrorCode
+
+__all__ = ["Connection", "Edge", "PageInfo", "check_first", "decode_cursor", "make_connection"]
+
+T = TypeVar("T")
+MAX_FIRST = 100
+
+
+@strawberry.type(description="分页信息 / page info")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="本页节点 / the nodes of this page")
+    def nodes(self) -> list[T]:
+        return [e.node for e in self.edges]
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The id after which the page starts (0 for none); malformed is ``INVALID_ARGUMENT``."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        tag, _, pk = raw.partition(":")
+        value = int(pk)
+        if tag != "c" or value < 0 or value > 2**62:
+            raise ValueError
+        return value
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "无效的分页游标", "malformed cursor",
+                       "after") from exc
+
+
+def check_first(first: int) -> int:
+    if not 1 <= first <= MAX_FIRST:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, f"first 必须在 1 到 {MAX_FIRST} 之间",
+                       f"first must be between 1 and {MAX_FIRST}", "first")
+    return first
+
+
+def make_connection(rows: Sequence[Any], first: int, build: Callable[[Any], Any],
+                    pk: Callable[[Any], int] = lambda r: int(r["id"])) -> Connection[Any]:
+    """``rows`` were fetched with ``limit first + 1`` ordered by id."""
+    page = list(rows[:first])
+    edges = [Edge(cursor=encode_cursor(pk(r)), node=build(r)) for r in page]
+    return Connection(edges=edges, page_info=PageInfo(
+        has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None))

@@ -1,0 +1,143 @@
+"""The per-request GraphQL context: caller, acting node, scope, DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from litestar import Request
+from strawberry.dataloader import DataLoader
+from strawberry.litestar import BaseContext
+
+from core.audit import request_id_var
+from core.identity.access import Access, Decision, PlaceRef, Principal
+from core.schema.errors import ApiError, ErrorCode
+
+if TYPE_CHECKING:
+    from core.app import AppState
+    from tenants.service import NodeInfo
+
+__all__ = ["Context", "build_context"]
+
+T = TypeVar("T")
+
+
+class Context(BaseContext, kw_only=True):
+    """What every resolver sees as ``info.context``."""
+
+    state: Any
+    request_id: str = ""
+    principal: Any = None
+    node_code: str | None = None
+    client_ip: str = ""
+    auth_error: Any = None
+    _access: Any = None
+    _node_error: Any = None
+    _resolved: bool = False
+    _enabled: Any = None
+    loaders: dict[str, Any] = {}  # noqa: RUF012 - msgspec copies mutable defaults
+
+    # -- who and where -----------------------------------------------------
+    def require_principal(self) -> Principal:
+        if self.auth_error is not None:
+            raise self.auth_error
+        if self.principal is None:
+            raise ApiError(ErrorCode.UNAUTHENTICATED, "请先登录", "authentication required")
+        return self.principal  # type: ignore[no-any-return]
+
+    async def access(self) -> Access:
+        """The caller acting at the node named by ``X-Linli-Node`` (resolved once)."""
+        if not self._resolved:
+            from core.identity.auth import access_at, resolve_node
+
+            self._resolved = True
+            principal = self.require_principal()
+            try:
+                async with self.state.db.transaction(write=False):
+                    node = await resolve_node(principal, self.node_code)
+                    self._access = await access_at(principal, node)
+            except ApiError as exc:
+                self._node_error = exc
+        if self._node_error is not None:
+            raise self._node_error
+        return self._access  # type: ignore[no-any-return]
+
+    async def node(self) -> NodeInfo:
+        from tenants.service import get_node
+
+        access = await self.access()
+        node = await get_node(access.node_id)
+        assert node is not None
+        return node
+
+    async def require(self, permission: str, place: PlaceRef | None = None) -> Access:
+        """The access, if the caller may do ``permission`` (on ``place``); else an error.
+        Objects outside the scope answer NOT_FOUND, never FORBIDDEN."""
+        access = await self.access()
+        decision: Decision = access.check(permission, place)
+        if not decision:
+            raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
+        return access
+
+    # -- data ------------------------------------------------------------
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Access]:
+        """A short scoped read transaction (one per resolver or loader batch)."""
+        access = await self.access()
+        async with self.state.db.scoped(access.scope):
+            yield access
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Access]:
+        """The one transaction a mutation runs in."""
+        access = await self.access()
+        async with self.state.db.scoped(access.scope, write=True):
+            yield access
+
+    def loader(self, key: str, load_fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
+        """A per-request DataLoader, created on first use."""
+        if key not in self.loaders:
+            self.loaders[key] = DataLoader(load_fn=load_fn)
+        return self.loaders[key]
+
+    async def enabled_plugins(self) -> list[str]:
+        if self._enabled is None:
+            from tenants.service import enabled_plugins
+
+            node = await self.node()
+            async with self.state.db.transaction(write=False):
+                self._enabled = await enabled_plugins(node, self.state.registry.names)
+        return self._enabled  # type: ignore[no-any-return]
+
+
+async def build_context(request: Request[Any, Any, Any]) -> Context:
+    """Litestar dependency: runs on every request, anonymous ones included."""
+    state = request.app.state.linli
+    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request_id_var.set(request_id)
+    principal = None
+    auth = request.headers.get("authorization", "")
+    if auth:
+        from core.identity.auth import authenticate_bearer
+
+        scheme, _, token = auth.partition(" ")
+        try:
+            if scheme.lower() != "bearer" or not token:
+                raise ApiError(ErrorCode.UNAUTHENTICATED, "认证头格式错误",
+                               "malformed Authorization header")
+            async with state.db.transaction(write=False):
+                principal = await authenticate_bearer(token.strip(), state.settings.secret_key,
+                                                      state.rolebook)
+        except ApiError as exc:
+            return Context(state=state, request_id=request_id, auth_error=exc)
+    api_key = request.headers.get("x-api-key")
+    if api_key and principal is None:
+        from core.identity import apikeys
+
+        async with state.db.transaction(write=False):
+            principal = await apikeys.authenticate(api_key, state.rolebook)
+    client = request.client.host if request.client else ""
+    return Context(state=state, request_id=request_id, principal=principal,
+                   node_code=request.headers.get("x-linli-node"), client_ip=client)

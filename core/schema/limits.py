@@ -1,0 +1,106 @@
+"""Query limits and error shaping, in a form that keeps strawberry's validation cache hitting.
+
+Depth and alias limits are rule *classes* built once at import time: the validation cache keys
+on the tuple of rule classes, so per-request factories (new classes each time) would miss it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError, OperationDefinitionNode, ValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+
+from core.schema.errors import ApiError
+
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema_extensions"]
+
+log = logging.getLogger("linli.graphql")
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
+
+
+class SingleOperationRule(ValidationRule):
+    """One operation per document: no multi-operation documents."""
+
+    def enter_document(self, node: Any, *_: Any) -> None:
+        ops = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(ops) > 1:
+            self.report_error(GraphQLError(
+                "每个请求只能包含一个操作 / one operation per request",
+                extensions={"code": "INVALID_ARGUMENT"}))
+
+
+DepthRule = depth_validator(MAX_DEPTH, None, None)
+AliasRule = alias_validator(MAX_ALIASES)
+_RULES = [DepthRule, AliasRule, SingleOperationRule]
+
+
+class LinliRules(AddValidationRules):
+    """Our fixed validation rules (the same classes every request)."""
+
+    def __init__(self) -> None:
+        super().__init__(_RULES)
+
+
+class LinliTokens(MaxTokensLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_token_count=MAX_TOKENS)
+
+
+_INTERNAL = "服务器内部错误 / internal server error"
+
+
+class ShapeErrors(MaskErrors):
+    """Every error leaves with ``extensions.code``; unexpected ones are masked and logged."""
+
+    def __init__(self) -> None:
+        super().__init__(error_message=_INTERNAL)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        out: list[GraphQLError] = []
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, ApiError):
+                shaped = original.to_graphql()
+                out.append(GraphQLError(shaped.message, nodes=error.nodes, source=error.source,
+                                        positions=error.positions, path=error.path,
+                                        extensions=shaped.extensions))
+            elif original is None:
+                ext = dict(error.extensions or {})
+                ext.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None
+                               else "INVALID_ARGUMENT")
+                out.append(GraphQLError(error.message, nodes=error.nodes, source=error.source,
+                                        positions=error.positions, path=error.path,
+                                        extensions=ext))
+            elif isinstance(original, GraphQLError) and original.extensions.get("code"):
+                out.append(GraphQLError(original.message, nodes=error.nodes, path=error.path,
+                                        extensions=original.extensions))
+            else:
+                log.error("unexpected error in %s", error.path, exc_info=original)
+                out.append(GraphQLError(_INTERNAL, nodes=error.nodes, path=error.path,
+                                        extensions={"code": "INTERNAL"}))
+        return out
+
+
+def schema_extensions(*, limits: bool = True, production: bool = False) -> list[Any]:
+    """The schema's extensions; ``limits=False`` exists only to measure their cost."""
+    exts: list[Any] = [ShapeErrors, lambda: ParserCache(maxsize=512),
+                       lambda: ValidationCache(maxsize=512)]
+    if limits:
+        exts += [LinliTokens, LinliRules]
+    if production:
+        exts.append(DisableIntrospection)
+    return exts

@@ -1,0 +1,122 @@
+"""Typed settings, read once from the environment (all names prefixed ``LINLI_``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Settings", "get_settings", "reset_settings"]
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or invalid."""
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(f"LINLI_{name}", default)
+
+
+def _secret_from_var(var_dir: Path, name: str, env: str) -> str:
+    value = _env(name)
+    if value:
+        return value
+    if env == "production":
+        raise SettingsError(f"LINLI_{name} 必须在生产环境中设置 / must be set in production")
+    path = var_dir / f"{name.lower()}.txt"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    """``production`` turns off GraphiQL and introspection and requires real secrets."""
+    host: str = "127.0.0.1"
+    """Where ``linli serve`` listens."""
+    port: int = 8000
+    """Port ``linli serve`` listens on."""
+    database_url: str = "sqlite:///./var/linli.sqlite3"
+    """The application's connection (on PostgreSQL: the non-owner role)."""
+    migrate_database_url: str = ""
+    """The owner's connection used by ``linli migrate`` and role setup."""
+    redis_url: str = ""
+    """arq and subscription fan-out; unset means jobs run in-process."""
+    secret_key: str = field(default="", repr=False)
+    """Token signing key."""
+    pii_key: str = field(default="", repr=False)
+    """Encryption and blind-index key for personal data."""
+    disable_plugins: frozenset[str] = frozenset()
+    """Plugin names never loaded."""
+    password_memory_kib: int = 19 * 1024
+    """argon2id memory cost (OWASP: 19 MiB); tests lower it."""
+    password_time_cost: int = 2
+    """argon2id iterations."""
+    access_token_seconds: int = 15 * 60
+    """Lifetime of an access token (at most 15 minutes)."""
+    refresh_token_days: int = 30
+    """Lifetime of a refresh token family."""
+    login_max_failures: int = 5
+    """Failed logins allowed per account or client address inside the window."""
+    login_window_seconds: int = 15 * 60
+    """Throttling window for failed logins."""
+    demo_password: str = "linli-demo-2026"
+    """The one shared password of the demo logins (refused in production)."""
+    var_dir: str = "./var"
+    """Where development secrets and the embedded database live."""
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def effective_migrate_url(self) -> str:
+        return self.migrate_database_url or self.database_url
+
+
+def load_settings() -> Settings:
+    env = _env("ENV", "development")
+    var_dir = Path(_env("VAR_DIR", "./var"))
+    try:
+        port = int(_env("PORT", "8000"))
+    except ValueError as exc:
+        raise SettingsError("LINLI_PORT 必须是整数 / must be an integer") from exc
+    return Settings(
+        env=env,
+        host=_env("HOST", "127.0.0.1"),
+        port=port,
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir}/linli.sqlite3"),
+        migrate_database_url=_env("MIGRATE_DATABASE_URL"),
+        redis_url=_env("REDIS_URL"),
+        secret_key=_secret_from_var(var_dir, "SECRET_KEY", env),
+        pii_key=_secret_from_var(var_dir, "PII_KEY", env),
+        disable_plugins=frozenset(
+            p.strip() for p in _env("DISABLE_PLUGINS").split(",") if p.strip()
+        ),
+        password_memory_kib=int(_env("PASSWORD_MEMORY_KIB", str(19 * 1024))),
+        password_time_cost=int(_env("PASSWORD_TIME_COST", "2")),
+        access_token_seconds=min(int(_env("ACCESS_TOKEN_SECONDS", "900")), 900),
+        demo_password=_env("DEMO_PASSWORD", "linli-demo-2026"),
+        var_dir=str(var_dir),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,236 @@
+"""pytest plugin (entry point ``pytest11``): fixtures for core's tests and plugin authors.
+
+The engine is chosen per test process by ``LINLI_TEST_ENGINE`` (``sqlite``, the default, or
+``postgres``); piccolo caches each table's engine, so the suite runs once per engine. On
+PostgreSQL every run creates its own database and roles (see ``core.pgtest``) and drops them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from core.app import AppState, build_state, create_app
+from core.db import Database
+from core.registry import Registry, set_registry
+from core.settings import Settings
+
+__all__ = ["GraphQLClient", "TestEnv"]
+
+
+def engine_name() -> str:
+    return os.environ.get("LINLI_TEST_ENGINE", "sqlite")
+
+
+def pytest_report_header(config: Any) -> list[str]:
+    return [f"linli test engine: {engine_name()}"]
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "postgres_only: runs only on the PostgreSQL engine")
+    config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite engine")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    engine = engine_name()
+    for item in items:
+        if engine != "postgres" and item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL-only test (engine is sqlite)"))
+        if engine != "sqlite" and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite-only test (engine is postgres)"))
+
+
+def _test_settings(database_url: str, tmp: Path, **over: Any) -> Settings:
+    base = Settings(
+        env="test", database_url=database_url, secret_key=secrets.token_urlsafe(32),
+        pii_key=secrets.token_urlsafe(32), password_memory_kib=64, password_time_cost=1,
+        var_dir=str(tmp), redis_url=os.environ.get("LINLI_TEST_REDIS_URL", ""),
+    )
+    return replace(base, **over)
+
+
+@dataclass
+class TestEnv:
+    """What the session fixture set up: settings, app state, and (PostgreSQL) the owner URL."""
+
+    settings: Settings
+    state: AppState
+    engine: str
+    owner_url: str | None = None
+    pg: Any = None
+
+    async def create_tables(self, tables: list[Any]) -> None:
+        """Create tables of a throwaway plugin (and, on PostgreSQL, their RLS and grants)."""
+        self.state.db.add_tables(tables)
+        if self.pg is not None:
+            await self.pg.create_extra_tables(tables)
+        else:
+            from core.dbsetup import create_tables_directly
+
+            await create_tables_directly(self.state.db, tables)
+
+
+@pytest.fixture(scope="session")
+async def linli_env() -> AsyncIterator[TestEnv]:
+    engine = engine_name()
+    tmp = Path(tempfile.mkdtemp(prefix="linli-test-"))
+    registry = Registry()
+    registry.load_entrypoints()
+    set_registry(registry)
+    pg = None
+    if engine == "postgres":
+        from core.pgtest import PostgresTestDatabase
+
+        pg = await PostgresTestDatabase.create(registry)
+        settings = _test_settings(pg.app_url, tmp, migrate_database_url=pg.owner_url)
+    else:
+        settings = _test_settings(f"sqlite:///{tmp}/test.sqlite3", tmp)
+    state = build_state(settings, registry, Database(settings.database_url))
+    await state.db.start()
+    if engine == "sqlite":
+        from core.dbsetup import ensure_sqlite_schema
+
+        await ensure_sqlite_schema(state.db, state.db.tables)
+    env = TestEnv(settings=settings, state=state, engine=engine,
+                  owner_url=pg.owner_url if pg else None, pg=pg)
+    try:
+        yield env
+    finally:
+        await state.db.stop()
+        if pg is not None:
+            await pg.drop()
+
+
+@pytest.fixture(scope="session")
+async def linli_app(linli_env: TestEnv) -> AsyncIterator[Any]:
+    app = create_app(state=linli_env.state, manage_db=False)
+    yield app
+
+
+class GraphQLClient:
+    """Posts GraphQL to the app in-process (httpx ASGITransport)."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *,
+                       token: str | None = None, node: str | None = None,
+                       headers: dict[str, str] | None = None) -> dict[str, Any]:
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        if node:
+            h["X-Linli-Node"] = node
+        resp = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
+                                    headers=h)
+        assert resp.status_code == 200, resp.text
+        return resp.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+async def http(linli_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=linli_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
+
+
+@pytest.fixture(scope="session")
+def event_loop_policy() -> Iterator[asyncio.AbstractEventLoopPolicy]:
+    yield asyncio.DefaultEventLoopPolicy()
+
+
+_used_codes: set[str] = set()
+
+
+def _unique_digits(n: int) -> str:
+    while True:
+        value = "".join(secrets.choice("123456789") for _ in range(n))
+        if value not in _used_codes:
+            _used_codes.add(value)
+            return value
+
+
+class Factory:
+    """Builds tenants, accounts and tokens for tests; every call makes fresh, unique rows."""
+
+    def __init__(self, env: TestEnv) -> None:
+        self.env = env
+
+    async def region(self, kind: str = "district", parent: Any = None, name: str = "测试区") -> Any:
+        from tenants.service import create_node
+
+        async with self.env.state.db.transaction():
+            if parent is None and kind != "city":
+                parent = await self.region("city", name="测试市")
+            if kind == "city":
+                code = "9" + _unique_digits(3) + "00000000"
+            else:
+                code = parent.code[:4] + _unique_digits(2) + "000000"
+            return await create_node(kind, code, name, parent)
+
+    async def tenant(self, region: Any = None, kind: str = "street", name: str = "测试街道") -> Any:
+        from tenants.service import create_node
+
+        region = region or await self.region()
+        async with self.env.state.db.transaction():
+            return await create_node(kind, region.code[:6] + _unique_digits(3) + "000", name,
+                                     region)
+
+    async def account(self, node: Any = None, role: str | None = "tenant_admin", *,
+                      place_kind: str | None = None, place_id: int | None = None,
+                      operator: bool = False, username: str | None = None) -> "TestAccount":
+        from datetime import datetime, timezone
+
+        from core.identity.tables import Account, Membership
+        from core.identity.tokens import issue_access_token
+
+        async with self.env.state.db.transaction():
+            account = Account(username=username or f"u{secrets.token_hex(6)}",
+                              display_name="测试用户", is_operator=operator,
+                              created_at=datetime.now(timezone.utc))
+            await account.save()
+            if node is not None and role is not None:
+                await Membership.insert(Membership(account_id=account.id, node_id=node.id,
+                                                   role=role, place_kind=place_kind,
+                                                   place_id=place_id))
+        token, _, _ = issue_access_token(account.id, self.env.settings.secret_key, 900)
+        return TestAccount(id=account.id, token=token, node_code=node.code if node else None)
+
+    async def grant(self, account: "TestAccount", node: Any, role: str, *,
+                    place_kind: str | None = None, place_id: int | None = None) -> None:
+        from core.identity.tables import Membership
+
+        async with self.env.state.db.transaction():
+            await Membership.insert(Membership(account_id=account.id, node_id=node.id, role=role,
+                                               place_kind=place_kind, place_id=place_id))
+
+    def scope(self, node: Any) -> Any:
+        from tenants.service import scope_for
+
+        return scope_for(node)
+
+
+@dataclass
+class TestAccount:
+    id: int
+    token: str
+    node_code: str | None
+
+
+@pytest.fixture
+def factory(linli_env: TestEnv) -> Factory:
+    return Factory(linli_env)

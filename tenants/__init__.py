@@ -1,0 +1,1 @@
+"""The tenant tree (regions and tenants), plugin enablement per node, and the Scope."""

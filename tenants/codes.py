@@ -1,0 +1,26 @@
+"""Administrative division codes (统计用区划代码): 12 digits."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["InvalidCode", "validate_code"]
+
+_CODE = re.compile(r"^\d{12}$")
+
+
+class InvalidCode(ValueError):
+    """Not a 12-digit administrative division code."""
+
+
+def validate_code(code: str, kind: str) -> str:
+    code = (code or "").strip()
+    if not _CODE.match(code):
+        raise InvalidCode("区划代码必须是12位数字 / the administrative code must be 12 digits")
+    if code[:2] == "00":
+        raise InvalidCode("区划代码的省级部分无效 / the province part of the code is invalid")
+    if kind in ("street", "town", "township") and code[6:9] == "000":
+        raise InvalidCode("街道/乡镇代码的第7–9位不能为000 / a township code needs digits 7–9")
+    if kind in ("city", "district", "county") and code[6:] != "000000":
+        raise InvalidCode("区域代码的后6位必须为0 / a region code ends in six zeros")
+    return code

@@ -1,0 +1,188 @@
+"""Tenant tree operations: create, move (re-parent, audited), list, roll-up, plugin enablement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from tenants.codes import validate_code
+from tenants.scope import Scope
+from tenants.tables import NODE_KINDS, REGION_KINDS, TENANT_KINDS, Node, PluginEnablement
+
+__all__ = [
+    "NodeError",
+    "NodeInfo",
+    "create_node",
+    "descendants",
+    "enabled_plugins",
+    "get_node",
+    "get_node_by_code",
+    "move_node",
+    "scope_for",
+    "set_plugin_enabled",
+]
+
+_PARENT_KINDS = {
+    "city": (),
+    "district": ("city",),
+    "county": ("city",),
+    "street": ("city", "district", "county"),
+    "town": ("city", "district", "county"),
+    "township": ("city", "district", "county"),
+}
+
+
+class NodeError(ValueError):
+    """A tenant-tree operation was refused; carries a machine code and zh/en text."""
+
+    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.code, self.zh, self.en, self.field = code, zh, en, field
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    id: int
+    kind: str
+    code: str
+    name: str
+    parent_id: int | None
+    path: str
+
+    @property
+    def is_region(self) -> bool:
+        return self.kind in REGION_KINDS
+
+    @property
+    def ancestor_ids(self) -> frozenset[int]:
+        return frozenset(int(p) for p in self.path.strip("/").split("/") if p) - {self.id}
+
+    @property
+    def depth(self) -> int:
+        return self.path.strip("/").count("/")
+
+
+def _info(row: dict[str, object]) -> NodeInfo:
+    return NodeInfo(id=int(row["id"]), kind=str(row["kind"]), code=str(row["code"]),  # type: ignore[call-overload]
+                    name=str(row["name"]), parent_id=row["parent_id"],  # type: ignore[arg-type]
+                    path=str(row["path"]))
+
+
+async def get_node(node_id: int) -> NodeInfo | None:
+    row = await Node.select().where(Node.id == node_id).first()
+    return _info(row) if row else None
+
+
+async def get_node_by_code(code: str) -> NodeInfo | None:
+    row = await Node.select().where(Node.code == code).first()
+    return _info(row) if row else None
+
+
+async def list_nodes(under: NodeInfo | None = None) -> list[NodeInfo]:
+    query = Node.select().order_by(Node.path)
+    if under is not None:
+        query = query.where(Node.path.like(under.path + "%"))
+    return [_info(r) for r in await query]
+
+
+async def descendants(node: NodeInfo, *, tenants_only: bool = False) -> list[NodeInfo]:
+    rows = [n for n in await list_nodes(node) if n.id != node.id]
+    return [n for n in rows if n.kind in TENANT_KINDS] if tenants_only else rows
+
+
+async def create_node(kind: str, code: str, name: str, parent: NodeInfo | None) -> NodeInfo:
+    if kind not in NODE_KINDS:
+        raise NodeError("INVALID_ARGUMENT", f"未知的节点类型 {kind}", f"unknown node kind {kind}",
+                        "kind")
+    try:
+        code = validate_code(code, kind)
+    except ValueError as exc:
+        zh, _, en = str(exc).partition(" / ")
+        raise NodeError("INVALID_ARGUMENT", zh, en, "code") from exc
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise NodeError("INVALID_ARGUMENT", "名称不能为空且不超过100字",
+                        "the name must be 1–100 characters", "name")
+    allowed = _PARENT_KINDS[kind]
+    if parent is None and allowed:
+        raise NodeError("INVALID_ARGUMENT", f"{kind} 必须有上级", f"a {kind} needs a parent",
+                        "parent")
+    if parent is not None and parent.kind not in allowed:
+        raise NodeError("INVALID_ARGUMENT", f"{kind} 不能位于 {parent.kind} 之下",
+                        f"a {kind} cannot sit under a {parent.kind}", "parent")
+    if await Node.exists().where(Node.code == code):
+        raise NodeError("CONFLICT", f"区划代码 {code} 已存在", f"code {code} already exists",
+                        "code")
+    row = Node(kind=kind, code=code, name=name, parent_id=parent.id if parent else None,
+               path="", created_at=datetime.now(timezone.utc))
+    await row.save()
+    path = (parent.path if parent else "/") + f"{row.id}/"
+    await Node.update({Node.path: path}).where(Node.id == row.id)
+    return NodeInfo(row.id, kind, code, name, parent.id if parent else None, path)
+
+
+async def move_node(node: NodeInfo, new_parent: NodeInfo) -> NodeInfo:
+    """Re-parent ``node`` (撤并/区划调整) and rewrite the paths of its subtree."""
+    if new_parent.kind not in _PARENT_KINDS[node.kind]:
+        raise NodeError("INVALID_ARGUMENT", f"{node.kind} 不能位于 {new_parent.kind} 之下",
+                        f"a {node.kind} cannot sit under a {new_parent.kind}", "parent")
+    if new_parent.path.startswith(node.path):
+        raise NodeError("INVALID_ARGUMENT", "不能移动到自己的下级", "cannot move under itself",
+                        "parent")
+    old_prefix = node.path
+    new_prefix = new_parent.path + f"{node.id}/"
+    subtree = await Node.select(Node.id, Node.path).where(Node.path.like(old_prefix + "%"))
+    for row in subtree:
+        await Node.update({Node.path: new_prefix + row["path"][len(old_prefix):]}).where(
+            Node.id == row["id"])
+    await Node.update({Node.parent_id: new_parent.id}).where(Node.id == node.id)
+    moved = await get_node(node.id)
+    assert moved is not None
+    return moved
+
+
+def scope_for(node: NodeInfo, tenants_below: Sequence[int] = (), *,
+              account_id: int | None = None) -> Scope:
+    """The scope of work acting at ``node``: itself (and, for a region, the tenants below)."""
+    return Scope(
+        read_nodes=frozenset({node.id, *tenants_below}),
+        write_node=node.id,
+        shared_nodes=node.ancestor_ids,
+        acting_node=node.id,
+        account_id=account_id,
+    )
+
+
+async def scope_at(node: NodeInfo, *, account_id: int | None = None) -> Scope:
+    below = [n.id for n in await descendants(node)] if node.is_region else []
+    return scope_for(node, below, account_id=account_id)
+
+
+async def enabled_plugins(node: NodeInfo, known: Sequence[str]) -> list[str]:
+    """Plugins on at ``node``: the nearest explicit setting on the path wins; default off."""
+    ids = [int(p) for p in node.path.strip("/").split("/") if p]
+    rows = await PluginEnablement.select().where(PluginEnablement.node_id.is_in(ids or [-1]))
+    depth = {nid: i for i, nid in enumerate(ids)}
+    best: dict[str, tuple[int, bool]] = {}
+    for r in rows:
+        d = depth[r["node_id"]]
+        if r["plugin"] not in best or d > best[r["plugin"]][0]:
+            best[r["plugin"]] = (d, bool(r["enabled"]))
+    return sorted(p for p in known if best.get(p, (0, False))[1])
+
+
+async def set_plugin_enabled(node: NodeInfo, plugin: str, enabled: bool,
+                             account_id: int | None = None) -> None:
+    now = datetime.now(timezone.utc)
+    existing = await PluginEnablement.select(PluginEnablement.id).where(
+        (PluginEnablement.node_id == node.id) & (PluginEnablement.plugin == plugin)).first()
+    if existing:
+        await PluginEnablement.update({PluginEnablement.enabled: enabled,
+                                       PluginEnablement.changed_at: now,
+                                       PluginEnablement.changed_by: account_id}).where(
+            PluginEnablement.id == existing["id"])
+    else:
+        await PluginEnablement.insert(PluginEnablement(
+            node_id=node.id, plugin=plugin, enabled=enabled, changed_at=now,
+            changed_by=account_id))
