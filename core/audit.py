@@ -35,6 +35,7 @@ async def record(action: str, *, account_id: int | None, object_type: str = "",
                  object_id: Any = "", summary: dict[str, Any] | None = None) -> None:
     """Append an entry in the current scoped transaction (the acting node owns it)."""
     await AuditEntry.insert(AuditEntry(
+        tenant_id=AuditEntry._write_node(),  # the acting node owns the entry
         account_id=account_id,
         action=action,
         object_type=object_type,
