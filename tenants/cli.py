@@ -1,0 +1,237 @@
+"""``linli tenant create|list|tree|move`` and ``linli plugin list|enable|disable``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import click
+
+from core.audit import record
+from core.db import Database, set_db
+from core.registry import Registry, get_registry
+from core.settings import get_settings
+from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
+from tenants.service import (
+    NodeError,
+    NodeInfo,
+    create_node,
+    enabled_plugins,
+    get_node_by_code,
+    list_nodes,
+    move_node,
+    scope_for,
+)
+from tenants.tables import NODE_KINDS
+
+__all__ = ["register"]
+
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def _database() -> AsyncIterator[tuple[Database, Registry]]:
+    """The configured database with every table, like ``core.app.build_state``."""
+    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
+    from core.tables import all_tables
+
+    settings = get_settings()
+    registry = get_registry()
+    db = Database(settings.database_url)
+    db.add_tables(all_tables(registry))
+    set_db(db)
+    await db.start()
+    try:
+        if settings.is_sqlite:
+            try:
+                await ensure_sqlite_schema(db, db.tables)
+            except StaleDatabase as exc:
+                raise click.ClickException(str(exc)) from exc
+        yield db, registry
+    finally:
+        await db.stop()
+
+
+def _run(work: Callable[[Database, Registry], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with _database() as (db, registry):
+            return await work(db, registry)
+
+    try:
+        return asyncio.run(main())
+    except NodeError as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from exc
+
+
+async def _node(code: str, option: str) -> NodeInfo:
+    node = await get_node_by_code(code.strip())
+    if node is None:
+        raise click.ClickException(f"未找到区划代码 {code}（{option}）/ no node with code {code}"
+                                   f" ({option})")
+    return node
+
+
+def _line(node: NodeInfo) -> str:
+    return f"{node.code}  {node.kind:<8}  {node.name}"
+
+
+# -- tenant ------------------------------------------------------------------
+@click.group(help="区划树：地区与街镇 / the tenant tree: regions and tenants")
+def tenant() -> None:
+    pass
+
+
+@tenant.command("create", help="新建节点 / create a node")
+@click.option("--kind", required=True, type=click.Choice(NODE_KINDS), help="节点类型 / kind")
+@click.option("--code", required=True, help="12位区划代码 / 12-digit administrative code")
+@click.option("--name", required=True, help="名称 / name")
+@click.option("--parent", "parent_code", default=None, help="上级的区划代码 / parent's code")
+def tenant_create(kind: str, code: str, name: str, parent_code: str | None) -> None:
+    async def work(db: Database, registry: Registry) -> NodeInfo:
+        async with db.transaction():
+            parent = await _node(parent_code, "--parent") if parent_code else None
+            node = await create_node(kind, code, name, parent)
+            async with db.scoped(scope_for(node), write=True):
+                await record("tenants.create", account_id=None, object_type="Tenant",
+                             object_id=node.id, summary={"kind": kind, "code": node.code,
+                                                         "name": node.name, "via": "cli"})
+            plugins = await enabled_plugins(node, registry.names)
+        for plugin in plugins:
+            await fire_tenant_enabled(db, registry, plugin, await tenants_at_or_below(node))
+        return node
+
+    node = _run(work)
+    click.echo(f"已创建 / created: {_line(node)}")
+
+
+@tenant.command("list", help="列出节点 / list nodes")
+@click.option("--under", default=None, help="只列出此节点及其下级 / only this node and below")
+def tenant_list(under: str | None) -> None:
+    async def work(db: Database, registry: Registry) -> list[NodeInfo]:
+        async with db.transaction(write=False):
+            root = await _node(under, "--under") if under else None
+            return await list_nodes(root)
+
+    for node in _run(work):
+        click.echo(_line(node))
+
+
+@tenant.command("tree", help="以树形显示 / show as an indented tree")
+@click.option("--under", default=None, help="从此节点开始 / start at this node")
+def tenant_tree(under: str | None) -> None:
+    async def work(db: Database, registry: Registry) -> list[NodeInfo]:
+        async with db.transaction(write=False):
+            root = await _node(under, "--under") if under else None
+            return await list_nodes(root)
+
+    nodes = _run(work)
+    children: dict[int | None, list[NodeInfo]] = {}
+    ids = {n.id for n in nodes}
+    for n in nodes:
+        children.setdefault(n.parent_id if n.parent_id in ids else None, []).append(n)
+
+    def show(parent: int | None, level: int) -> None:
+        for n in sorted(children.get(parent, []), key=lambda x: x.code):
+            click.echo("  " * level + _line(n))
+            show(n.id, level + 1)
+
+    show(None, 0)
+
+
+@tenant.command("move", help="调整上级（记入审计）/ re-parent a node (audited)")
+@click.argument("code")
+@click.option("--parent", "parent_code", required=True, help="新的上级 / the new parent's code")
+def tenant_move(code: str, parent_code: str) -> None:
+    async def work(db: Database, registry: Registry) -> tuple[NodeInfo, dict[str, list[Any]]]:
+        async with db.transaction():
+            node = await _node(code, "CODE")
+            new_parent = await _node(parent_code, "--parent")
+            old_parent_id = node.parent_id
+            subtree = await tenants_at_or_below(node)
+            before = {p: await enabled_at(subtree, p) for p in registry.names}
+            moved = await move_node(node, new_parent)
+            async with db.scoped(scope_for(moved), write=True):
+                await record("tenants.move", account_id=None, object_type="Tenant",
+                             object_id=node.id,
+                             summary={"code": node.code, "via": "cli",
+                                      "before": {"parent_id": old_parent_id, "path": node.path},
+                                      "after": {"parent_id": new_parent.id,
+                                                "parent_code": new_parent.code,
+                                                "path": moved.path}})
+            after = {p: await enabled_at(subtree, p) for p in registry.names}
+        newly = {p: [t for t in subtree if after[p][t.id] and not before[p][t.id]]
+                 for p in registry.names}
+        for plugin, tenants in newly.items():
+            await fire_tenant_enabled(db, registry, plugin, tenants)
+        return moved, newly
+
+    moved, _ = _run(work)
+    click.echo(f"已移动 / moved: {_line(moved)} → {moved.path}")
+
+
+# -- plugin ------------------------------------------------------------------
+@click.group(help="插件及其启用 / plugins and where they are enabled")
+def plugin() -> None:
+    pass
+
+
+@plugin.command("list", help="列出已加载的插件 / list loaded plugins")
+@click.option("--node", "node_code", default=None, help="显示在此节点是否启用 / state at node")
+def plugin_list(node_code: str | None) -> None:
+    async def work(db: Database, registry: Registry) -> list[str]:
+        async with db.transaction(write=False):
+            if node_code is None:
+                return []
+            return await enabled_plugins(await _node(node_code, "--node"), registry.names)
+
+    on = set(_run(work))
+    registry = get_registry()
+    if not registry.names:
+        click.echo("没有已加载的插件 / no plugins loaded")
+    for name in registry.names:
+        meta = registry.metas[name]
+        state = "" if node_code is None else ("  启用/enabled" if name in on
+                                              else "  停用/disabled")
+        click.echo(f"{name}  {meta.version}  {meta.title_zh} / {meta.title_en}{state}")
+
+
+def _set(name: str, node_code: str, enabled: bool) -> list[NodeInfo]:
+    async def work(db: Database, registry: Registry) -> list[NodeInfo]:
+        if name not in registry.names:
+            raise click.ClickException(f"未知的插件 {name} / unknown plugin {name}")
+        async with db.transaction():
+            node = await _node(node_code, "--node")
+            newly = await change_plugin(node, name, enabled)
+            async with db.scoped(scope_for(node), write=True):
+                await record("plugins.enable" if enabled else "plugins.disable", account_id=None,
+                             object_type="Tenant", object_id=node.id,
+                             summary={"plugin": name, "node": node.code, "via": "cli",
+                                      "newly_enabled": [t.code for t in newly]})
+        await fire_tenant_enabled(db, registry, name, newly)
+        return newly
+
+    return _run(work)
+
+
+@plugin.command("enable", help="在节点及其下级启用 / enable at a node and below")
+@click.argument("name")
+@click.option("--node", "node_code", required=True, help="区划代码 / node code")
+def plugin_enable(name: str, node_code: str) -> None:
+    newly = _set(name, node_code, True)
+    click.echo(f"已启用 {name} / enabled {name} at {node_code}; "
+               f"新启用街镇 / newly enabled tenants: {len(newly)}")
+
+
+@plugin.command("disable", help="在节点及其下级停用 / disable at a node and below")
+@click.argument("name")
+@click.option("--node", "node_code", required=True, help="区划代码 / node code")
+def plugin_disable(name: str, node_code: str) -> None:
+    _set(name, node_code, False)
+    click.echo(f"已停用 {name} / disabled {name} at {node_code}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(tenant)
+    group.add_command(plugin)

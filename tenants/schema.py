@@ -1,0 +1,261 @@
+"""GraphQL of the tenant tree: ``tenantTree`` and the tree and plugin-enablement mutations.
+
+Resolvers translate; :mod:`tenants.service` and :mod:`tenants.plugins` decide. Every mutation
+takes one ``input``, runs in one ``ctx.write()`` transaction and returns a union of its payload
+and ``UserError``. ``linli_tenant_enabled`` fires after the commit, one scope per tenant.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from core.audit import record
+from core.identity.access import Access, PlaceRef
+from core.schema.base import Tenant
+from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.errors import ApiError, ErrorCode, UserError, not_found, user_error
+from core.schema.relay import decode_global_id
+from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
+from tenants.service import (
+    NodeError,
+    NodeInfo,
+    _info,
+    create_node,
+    enabled_plugins,
+    get_node,
+    move_node,
+)
+from tenants.tables import Node
+
+__all__ = ["mutation_fields", "query_fields", "types"]
+
+
+# -- helpers ---------------------------------------------------------------
+def _place(node: NodeInfo) -> PlaceRef:
+    return PlaceRef(node_id=node.id, node_path=node.path)
+
+
+def _api(err: NodeError) -> ApiError:
+    return ApiError(err.code, err.zh, err.en, err.field)
+
+
+async def _node_below(access: Access, gid: strawberry.ID | None, field: str) -> NodeInfo:
+    """The node named by ``gid`` if it is the acting node or below it; else NOT_FOUND."""
+    if gid is None:
+        node = await get_node(access.node_id)
+    else:
+        try:
+            _, pk = decode_global_id(str(gid), "Tenant")
+        except ApiError as exc:
+            raise ApiError(exc.code, exc.zh, exc.en, field) from exc
+        node = await get_node(pk)
+    if node is None or not node.path.startswith(access.node_path):
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点", "node not found", field)
+    return node
+
+
+def _require(access: Access, permission: str, node: NodeInfo) -> None:
+    decision = access.check(permission, _place(node))
+    if not decision:
+        raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
+
+
+async def _plugin_states(registry: Any, nodes: list[NodeInfo]) -> dict[str, dict[int, bool]]:
+    return {p: await enabled_at(nodes, p) for p in registry.names}
+
+
+async def _fire_changes(ctx: Any, before: dict[str, dict[int, bool]],
+                        after: dict[str, dict[int, bool]], nodes: list[NodeInfo]) -> None:
+    for plugin, states in after.items():
+        newly = [n for n in nodes if states[n.id] and not before.get(plugin, {}).get(n.id)]
+        await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin, newly)
+
+
+# -- query -----------------------------------------------------------------
+@strawberry.field(description="当前节点以下的区划节点（汇总）/ nodes below the acting node")
+async def tenant_tree(info: Info, first: int, after: str | None = None,
+                      direct_only: bool = False) -> Connection[Tenant]:
+    first = check_first(first)
+    after_id = decode_cursor(after)
+    ctx = info.context
+    access = await ctx.require("tenant.read")
+    query = Node.select().where((Node.id > after_id) & (Node.id != access.node_id))
+    if direct_only:
+        query = query.where(Node.parent_id == access.node_id)
+    else:
+        query = query.where(Node.path.like(access.node_path + "%"))
+    async with ctx.state.db.transaction(write=False):
+        rows = await query.order_by(Node.id).limit(first + 1)
+    return make_connection(rows, first, lambda r: Tenant.from_info(_info(r)))
+
+
+# -- tree mutations --------------------------------------------------------
+@strawberry.input(description="新建区划节点 / create a node of the tenant tree")
+class CreateTenantNodeInput:
+    kind: str = strawberry.field(description="city, district, county, street, town, township")
+    code: str = strawberry.field(description="12位区划代码 / 12-digit administrative code")
+    name: str
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="上级节点；空则为根（仅运维）/ parent; none for a root (operator)")
+
+
+@strawberry.type
+class TenantNodePayload:
+    node: Tenant
+
+
+CreateTenantNodeResult = Annotated[TenantNodePayload | UserError,
+                                   strawberry.union("CreateTenantNodeResult")]
+
+
+@strawberry.mutation(description="新建区划节点 / create a region or tenant")
+async def create_tenant_node(info: Info, input: CreateTenantNodeInput  # noqa: A002
+                             ) -> CreateTenantNodeResult:
+    ctx = info.context
+    try:
+        async with ctx.write() as access:
+            if input.parent_id is None:
+                parent = None
+                if not access.principal.is_operator:
+                    raise ApiError(ErrorCode.FORBIDDEN, "只有运维人员可以新建根节点",
+                                   "only a deployment operator may create a root node")
+            else:
+                parent = await _node_below(access, input.parent_id, "parentId")
+                _require(access, "tenant.manage", parent)
+            try:
+                node = await create_node(input.kind, input.code, input.name, parent)
+            except NodeError as exc:
+                raise _api(exc) from exc
+            await record("tenants.create", account_id=access.principal.account_id,
+                         object_type="Tenant", object_id=node.id,
+                         summary={"kind": node.kind, "code": node.code, "name": node.name,
+                                  "parent_id": node.parent_id, "path": node.path})
+            plugins = await enabled_plugins(node, ctx.state.registry.names)
+    except ApiError as err:
+        return user_error(err)
+    for plugin in plugins:
+        await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin,
+                                  await tenants_at_or_below(node))
+    return TenantNodePayload(node=Tenant.from_info(node))
+
+
+@strawberry.input(description="调整上级（撤并、区划调整）/ re-parent a node")
+class MoveTenantNodeInput:
+    node_id: strawberry.ID
+    parent_id: strawberry.ID = strawberry.field(description="新的上级 / the new parent")
+
+
+MoveTenantNodeResult = Annotated[TenantNodePayload | UserError,
+                                 strawberry.union("MoveTenantNodeResult")]
+
+
+@strawberry.mutation(description="调整节点的上级，记入审计 / re-parent a node (audited)")
+async def move_tenant_node(info: Info, input: MoveTenantNodeInput  # noqa: A002
+                           ) -> MoveTenantNodeResult:
+    ctx = info.context
+    try:
+        async with ctx.write() as access:
+            node = await _node_below(access, input.node_id, "nodeId")
+            new_parent = await _node_below(access, input.parent_id, "parentId")
+            old_parent = await get_node(node.parent_id) if node.parent_id else None
+            if old_parent is None:
+                raise ApiError(ErrorCode.INVALID_ARGUMENT, "根节点不能移动",
+                               "a root node cannot be moved", "nodeId")
+            if not access.principal.is_operator:
+                if not old_parent.path.startswith(access.node_path):
+                    raise not_found("原上级节点", "the current parent")
+                _require(access, "tenant.manage", old_parent)
+                _require(access, "tenant.manage", new_parent)
+            subtree = await tenants_at_or_below(node)
+            before = await _plugin_states(ctx.state.registry, subtree)
+            try:
+                moved = await move_node(node, new_parent)
+            except NodeError as exc:
+                raise _api(exc) from exc
+            await record("tenants.move", account_id=access.principal.account_id,
+                         object_type="Tenant", object_id=node.id,
+                         summary={"code": node.code,
+                                  "before": {"parent_id": old_parent.id,
+                                             "parent_code": old_parent.code, "path": node.path},
+                                  "after": {"parent_id": new_parent.id,
+                                            "parent_code": new_parent.code, "path": moved.path}})
+            subtree = await tenants_at_or_below(moved)
+            after = await _plugin_states(ctx.state.registry, subtree)
+    except ApiError as err:
+        return user_error(err)
+    await _fire_changes(ctx, before, after, subtree)
+    return TenantNodePayload(node=Tenant.from_info(moved))
+
+
+# -- plugin enablement -----------------------------------------------------
+@strawberry.input(description="启用或停用插件 / turn a plugin on or off at a node")
+class PluginEnablementInput:
+    plugin: str = strawberry.field(description="插件名 / plugin name")
+    node_id: strawberry.ID | None = strawberry.field(
+        default=None, description="节点，默认当前节点 / the node, default the acting node")
+
+
+@strawberry.type
+class PluginEnablementPayload:
+    node: Tenant
+    plugin: str
+    enabled: bool
+    newly_enabled: list[Tenant] = strawberry.field(
+        description="因此新启用的街镇 / tenants that became enabled by this change")
+
+
+EnablePluginResult = Annotated[PluginEnablementPayload | UserError,
+                               strawberry.union("EnablePluginResult")]
+DisablePluginResult = Annotated[PluginEnablementPayload | UserError,
+                                strawberry.union("DisablePluginResult")]
+
+
+async def _set_plugin(info: Info, data: PluginEnablementInput,
+                      enabled: bool) -> PluginEnablementPayload | UserError:
+    ctx = info.context
+    plugin = (data.plugin or "").strip()
+    try:
+        if plugin not in ctx.state.registry.names:
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"未知的插件 {plugin}",
+                           f"unknown plugin {plugin}", "plugin")
+        async with ctx.write() as access:
+            node = await _node_below(access, data.node_id, "nodeId")
+            _require(access, "plugins.manage", node)
+            newly = await change_plugin(node, plugin, enabled, access.principal.account_id)
+            await record("plugins.enable" if enabled else "plugins.disable",
+                         account_id=access.principal.account_id, object_type="Tenant",
+                         object_id=node.id,
+                         summary={"plugin": plugin, "node": node.code,
+                                  "newly_enabled": [t.code for t in newly]})
+    except ApiError as err:
+        return user_error(err)
+    await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin, newly)
+    return PluginEnablementPayload(node=Tenant.from_info(node), plugin=plugin, enabled=enabled,
+                                   newly_enabled=[Tenant.from_info(t) for t in newly])
+
+
+@strawberry.mutation(description="在节点及其下级启用插件 / enable a plugin at a node and below")
+async def enable_plugin(info: Info, input: PluginEnablementInput  # noqa: A002
+                        ) -> EnablePluginResult:
+    return await _set_plugin(info, input, True)
+
+
+@strawberry.mutation(description="在节点及其下级停用插件 / disable a plugin at a node and below")
+async def disable_plugin(info: Info, input: PluginEnablementInput  # noqa: A002
+                         ) -> DisablePluginResult:
+    return await _set_plugin(info, input, False)
+
+
+def types() -> list[type]:
+    return [TenantNodePayload, PluginEnablementPayload]
+
+
+def query_fields() -> list[Any]:
+    return [tenant_tree]
+
+
+def mutation_fields() -> list[Any]:
+    return [create_tenant_node, move_tenant_node, enable_plugin, disable_plugin]
