@@ -1,0 +1,123 @@
+"""``linli tenant …`` and ``linli plugin …`` against a temporary SQLite file."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import core.db
+import core.registry
+from core.plugin import PluginMeta, hookimpl
+from core.registry import Registry
+from core.settings import reset_settings
+from core.tables import all_tables
+from tenants.cli import register
+
+
+class Library:
+    """A throwaway plugin that records where it was switched on."""
+
+    def __init__(self) -> None:
+        self.seeded: list[int] = []
+
+    @hookimpl
+    def linli_plugin_meta(self) -> PluginMeta:
+        return PluginMeta(name="cli_library", title_zh="图书", title_en="Library", version="1.2")
+
+    @hookimpl
+    async def linli_tenant_enabled(self, tenant_id: int) -> None:
+        self.seeded.append(tenant_id)
+
+
+@pytest.fixture
+def linli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Invoke the commands on a fresh SQLite file; restore table bindings afterwards."""
+    monkeypatch.setenv("LINLI_DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    reset_settings()
+    plugin = Library()
+    registry = Registry()
+    registry.register(plugin)
+    saved_registry, saved_db = core.registry._registry, core.db._db
+    tables = all_tables(registry)
+    bound = {t: t._meta._db for t in tables}
+    core.registry.set_registry(registry)
+
+    @click.group()
+    def main() -> None:
+        pass
+
+    register(main)
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    run.plugin = plugin  # type: ignore[attr-defined]
+    try:
+        yield run
+    finally:
+        for table, db in bound.items():
+            table._meta._db = db
+        core.registry.set_registry(saved_registry)
+        core.db.set_db(saved_db)
+        reset_settings()
+
+
+def test_create_list_tree_move(linli: Any) -> None:
+    assert linli("tenant", "create", "--kind", "city", "--code", "330100000000",
+                 "--name", "杭州市").exit_code == 0
+    for code, name in (("330106000000", "西湖区"), ("330105000000", "拱墅区")):
+        out = linli("tenant", "create", "--kind", "district", "--code", code, "--name", name,
+                    "--parent", "330100000000")
+        assert out.exit_code == 0, out.output
+    linli("tenant", "create", "--kind", "street", "--code", "330106001000", "--name", "北山街道",
+          "--parent", "330106000000")
+    listed = linli("tenant", "list", "--under", "330106000000").output.splitlines()
+    assert [line.split()[0] for line in listed] == ["330106000000", "330106001000"]
+    tree = linli("tenant", "tree").output.splitlines()
+    assert tree[0].startswith("330100000000") and "    330106001000" in tree[-1]
+    moved = linli("tenant", "move", "330106001000", "--parent", "330105000000")
+    assert moved.exit_code == 0, moved.output
+    tree = linli("tenant", "tree", "--under", "330105000000").output.splitlines()
+    assert tree[0].startswith("330105000000") and tree[1].startswith("  330106001000")
+
+
+@pytest.mark.parametrize("args, text", [
+    (("tenant", "create", "--kind", "street", "--code", "12", "--name", "x"), "12位"),
+    (("tenant", "create", "--kind", "district", "--code", "330106000000", "--name", "x",
+      "--parent", "999999999999"), "no node with code 999999999999"),
+    (("tenant", "list", "--under", "111"), "未找到区划代码"),
+    (("tenant", "move", "330100000000", "--parent", "330100000000"), "cannot sit under"),
+    (("plugin", "enable", "nope", "--node", "330100000000"), "unknown plugin nope"),
+    (("tenant", "create", "--kind", "galaxy", "--code", "1", "--name", "x"), "galaxy"),
+])
+def test_bad_input_exits_non_zero_without_traceback(linli: Any, args: tuple[str, ...],
+                                                    text: str) -> None:
+    linli("tenant", "create", "--kind", "city", "--code", "330100000000", "--name", "杭州市")
+    out = linli(*args)
+    assert out.exit_code != 0
+    assert text in out.output and "Traceback" not in out.output
+
+
+def test_plugin_enable_reaches_tenants_below_and_later(linli: Any) -> None:
+    linli("tenant", "create", "--kind", "city", "--code", "330100000000", "--name", "杭州市")
+    linli("tenant", "create", "--kind", "district", "--code", "330106000000", "--name", "西湖区",
+          "--parent", "330100000000")
+    linli("tenant", "create", "--kind", "street", "--code", "330106001000", "--name", "北山街道",
+          "--parent", "330106000000")
+    listed = linli("plugin", "list", "--node", "330106001000").output
+    assert "cli_library  1.2  图书 / Library" in listed and "disabled" in listed
+    out = linli("plugin", "enable", "cli_library", "--node", "330106000000")
+    assert out.exit_code == 0 and "newly enabled tenants: 1" in out.output
+    assert len(linli.plugin.seeded) == 1
+    assert "enabled" in linli("plugin", "list", "--node", "330106001000").output.split("/")[-1]
+    linli("tenant", "create", "--kind", "street", "--code", "330106002000", "--name", "灵隐街道",
+          "--parent", "330106000000")
+    assert len(linli.plugin.seeded) == 2  # the later tenant was seeded too
+    assert linli("plugin", "disable", "cli_library", "--node", "330106002000").exit_code == 0
+    assert "disabled" in linli("plugin", "list", "--node", "330106002000").output
+    assert "enabled" in linli("plugin", "list", "--node", "330106001000").output.split("/")[-1]
