@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -36,6 +37,7 @@ class Context(BaseContext, kw_only=True):
     _access: Any = None
     _node_error: Any = None
     _resolved: bool = False
+    _pending: Any = None
     _enabled: Any = None
     loaders: dict[str, Any] = {}  # noqa: RUF012 - msgspec copies mutable defaults
 
@@ -47,19 +49,24 @@ class Context(BaseContext, kw_only=True):
             raise ApiError(ErrorCode.UNAUTHENTICATED, "请先登录", "authentication required")
         return self.principal  # type: ignore[no-any-return]
 
-    async def access(self) -> Access:
-        """The caller acting at the node named by ``X-Linli-Node`` (resolved once)."""
-        if not self._resolved:
-            from core.identity.auth import access_at, resolve_node
+    async def _resolve_access(self) -> None:
+        from core.identity.auth import access_at, resolve_node
 
-            self._resolved = True
-            principal = self.require_principal()
-            try:
-                async with self.state.db.transaction(write=False):
-                    node = await resolve_node(principal, self.node_code)
-                    self._access = await access_at(principal, node)
-            except ApiError as exc:
-                self._node_error = exc
+        principal = self.require_principal()
+        try:
+            async with self.state.db.transaction(write=False):
+                node = await resolve_node(principal, self.node_code)
+                self._access = await access_at(principal, node)
+        except ApiError as exc:
+            self._node_error = exc
+        self._resolved = True
+
+    async def access(self) -> Access:
+        """The caller acting at the node named by ``X-Linli-Node`` (resolved once).
+        Parallel resolvers share one resolution (they await the same task)."""
+        if self._pending is None:
+            self._pending = asyncio.ensure_future(self._resolve_access())
+        await self._pending
         if self._node_error is not None:
             raise self._node_error
         return self._access  # type: ignore[no-any-return]
