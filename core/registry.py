@@ -59,7 +59,10 @@ class Registry:
             return meta.name
         if meta.name in self.metas:
             raise PluginError(f"插件重复注册 / plugin {meta.name!r} registered twice")
-        self.pm.register(plugin, name=meta.name)
+        try:
+            self.pm.register(plugin, name=meta.name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"插件钩子无效 / plugin {meta.name}: {exc}") from exc
         self.metas[meta.name] = meta
         return meta.name
 
@@ -68,8 +71,21 @@ class Registry:
         self.metas.pop(name, None)
 
     def check(self) -> None:
-        """``check_pending`` plus the plugins' declared requirements."""
-        self.pm.check_pending()
+        """``check_pending`` plus the plugins' declared requirements.
+
+        A ``linli_…`` attribute that matches no hook (a misspelt implementation, marked or not)
+        is an error naming the plugin and the attribute."""
+        known = {n for n, caller in vars(self.pm.hook).items()
+                 if getattr(caller, "spec", None) is not None}
+        for name, plugin in self.pm.list_name_plugin():
+            for attr in dir(plugin):
+                if attr.startswith("linli_") and attr not in known:
+                    raise PluginError(f"插件 {name} 的 {attr} 不是已知的钩子 / plugin {name}: "
+                                      f"{attr} matches no hook in core.hookspecs")
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"插件钩子无效 / {exc}") from exc
         for meta in self.metas.values():
             missing = [r for r in meta.requires if r not in self.metas]
             if missing:
@@ -77,7 +93,12 @@ class Registry:
 
     @property
     def names(self) -> list[str]:
+        """Every loaded plugin's name, sorted."""
         return sorted(self.metas)
+
+    def meta(self, name: str) -> PluginMeta:
+        """The metadata of loaded plugin ``name`` (``KeyError`` if it is not loaded)."""
+        return self.metas[name]
 
     # -- calling ----------------------------------------------------------
     def _each(self, hook: str, only: Iterable[str] | None = None,
