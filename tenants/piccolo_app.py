@@ -1,0 +1,17 @@
+"""piccolo app of the tenant tree (``tenants``): the first app every other one depends on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from core.tables import _tables_in
+
+APP_CONFIG = AppConfig(
+    app_name="tenants",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=_tables_in("tenants.tables"),
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,32 @@
+"""The committed piccolo migrations match the table classes, and ``linli migrate`` is
+idempotent (a second run changes nothing and still passes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.migrate import pending_changes
+from core.piccolo_conf import CORE_APPS
+from tenants.rls import rls_statements
+
+
+@pytest.mark.parametrize("app", ["tenants", "identity", "people", "core"])
+async def test_no_table_change_lacks_a_migration(app):
+    assert len(CORE_APPS) == 4
+    pending = await pending_changes(app)
+    assert pending == [], (f"tables of {app!r} changed without a migration: run "
+                           f"`linli make-migration {app}` and commit it:\n" + "\n".join(pending))
+
+
+def test_policies_deny_an_unset_scope():
+    sql = " ".join(rls_statements("t", shared_downward=True))
+    assert sql.count("NULLIF(current_setting(") == 6
+    assert "FORCE ROW LEVEL SECURITY" in sql and "linli.shared_nodes" in sql
+    assert "linli.shared_nodes" not in " ".join(rls_statements("t"))
+
+
+@pytest.mark.postgres_only
+async def test_migrate_twice_is_harmless(linli_env):
+    from core.migrate import migrate
+
+    await migrate(linli_env.owner_url, linli_env.pg.app_role, linli_env.state.registry)
