@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from core.identity.access import Access, Grant, Principal
 from core.identity.roles import RoleBook
 from core.identity.tables import Account, Membership, RevokedToken
-from core.identity.tokens import InvalidToken, decode_access_token
+from core.identity.tokens import (
+    InvalidToken,
+    decode_access_token,
+    issued_micros,
+    token_issued_micros,
+)
 from core.schema.errors import ApiError, ErrorCode
 from tenants.service import NodeInfo, get_node, get_node_by_code, scope_at
 from tenants.tables import Node
@@ -53,7 +58,7 @@ async def authenticate_bearer(token: str, secret: str, book: RoleBook) -> Princi
     if valid_after is not None:
         if valid_after.tzinfo is None:
             valid_after = valid_after.replace(tzinfo=timezone.utc)
-        if datetime.fromtimestamp(claims["iat"], timezone.utc) < valid_after.replace(microsecond=0):
+        if token_issued_micros(claims) < issued_micros(valid_after):
             raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH)
     principal = await load_principal(int(claims["sub"]), book, claims["jti"], account)
     if principal is None:

@@ -8,10 +8,12 @@ from typing import Any
 
 import jwt
 
-__all__ = ["InvalidToken", "decode_access_token", "issue_access_token"]
+__all__ = ["InvalidToken", "decode_access_token", "issue_access_token", "issued_micros",
+           "token_issued_micros"]
 
 _ALG = "HS256"
 _AUDIENCE = "linli-api"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class InvalidToken(Exception):
@@ -25,8 +27,21 @@ def issue_access_token(account_id: int, secret: str, seconds: int,
     expires = now + timedelta(seconds=min(seconds, 900))
     jti = secrets.token_hex(16)
     token = jwt.encode({"sub": str(account_id), "jti": jti, "iat": int(now.timestamp()),
-                        "exp": int(expires.timestamp()), "aud": _AUDIENCE}, secret, algorithm=_ALG)
+                        "iat_us": issued_micros(now), "exp": int(expires.timestamp()),
+                        "aud": _AUDIENCE}, secret, algorithm=_ALG)
     return token, jti, expires
+
+
+def issued_micros(moment: datetime) -> int:
+    """Microseconds since the epoch: ``iat`` has whole seconds only, too coarse to tell a token
+    issued just before a "logout everywhere" from one issued just after."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def token_issued_micros(claims: dict[str, Any]) -> int:
+    """When a token was issued, in microseconds (``iat`` for tokens without ``iat_us``)."""
+    value = claims.get("iat_us")
+    return int(value) if isinstance(value, int) else int(claims["iat"]) * 1_000_000
 
 
 def decode_access_token(token: str, secret: str) -> dict[str, Any]:

@@ -1,0 +1,52 @@
+"""Helpers shared by identity's mutations: id parsing, target nodes, grantable permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from core.identity.access import Access, PlaceRef
+from core.identity.roles import CORE_PERMISSIONS
+from core.schema.errors import ApiError, ErrorCode
+from core.schema.relay import decode_global_id
+from tenants.service import NodeInfo, get_node
+
+__all__ = ["MANAGE", "parse_id", "require_grantable", "target_node"]
+
+MANAGE = "identity.manage"
+_CORE = frozenset(p.code for p in CORE_PERMISSIONS)
+
+
+def parse_id(value: str, expect: str | None, field: str) -> int:
+    """A global id of type ``expect`` (any type if ``None``), or plain decimal digits → the
+    primary key; anything else is ``INVALID_ARGUMENT`` on ``field``."""
+    value = (value or "").strip()
+    if value.isdigit() and 0 < int(value) <= 2**62:
+        return int(value)
+    try:
+        return decode_global_id(value, expect)[1]
+    except ApiError as exc:
+        raise ApiError(exc.code, exc.zh, exc.en, field) from exc
+
+
+async def target_node(access: Access, node_id: int, field: str) -> NodeInfo:
+    """A node at or below the acting node, where the caller holds ``identity.manage``.
+    Anything outside the acting node's scope is answered as not found."""
+    node = await get_node(node_id)
+    if node is None or node.id not in access.scope.read_nodes:
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点", "node not found", field)
+    decision = access.check(MANAGE, PlaceRef(node_id=node.id, node_path=node.path))
+    if not decision:
+        raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
+    return node
+
+
+def require_grantable(access: Access, permissions: Iterable[str], node: NodeInfo,
+                      field: str) -> None:
+    """Nobody hands out a core permission they lack at that node (no self-promotion).
+    Plugin permissions may be handed out by whoever holds ``identity.manage``."""
+    place = PlaceRef(node_id=node.id, node_path=node.path)
+    lacking = sorted(p for p in permissions if p in _CORE and not access.check(p, place))
+    if lacking:
+        names = ", ".join(lacking)
+        raise ApiError(ErrorCode.FORBIDDEN, f"不能授予您自己没有的权限：{names}",
+                       f"you cannot hand out permissions you lack: {names}", field)
