@@ -1,0 +1,362 @@
+"""Residents in and out of Excel: the sheet offices keep, one row a resident.
+
+Import is all-or-nothing: every row is validated first (errors reported per row and column), then
+everything is written in one scoped write transaction; any failure writes nothing. Residents are
+matched by the blind index of their 身份证号, so importing the same sheet again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from tqdm import tqdm
+
+from core import audit
+from core.db import Database
+from core.people import places
+from core.people.errors import PeopleError
+from core.people.records import ResidentRec, from_row
+from core.people.residents import (
+    ResidentData,
+    apply_resident,
+    id_index,
+    make_resident_data,
+    reveal_values,
+)
+from core.people.tables import Building, Community, Compound, Household, Resident, ResidentTag, Unit
+from core.people.validation import TAGS, validate_id_number
+from tenants.service import NodeInfo, scope_for
+
+__all__ = [
+    "HEADERS",
+    "ImportReport",
+    "RowError",
+    "SheetError",
+    "export_residents",
+    "import_residents",
+    "import_rows",
+    "read_sheet",
+    "write_template",
+]
+
+HEADERS = ("姓名", "性别", "出生日期", "身份证号", "手机号", "社区/村", "小区", "楼栋", "单元",
+           "房号", "与户主关系", "标签")
+_FIELD_COLUMN = {"name": "姓名", "gender": "性别", "birthDate": "出生日期", "idNumber": "身份证号",
+                 "phone": "手机号", "community": "社区/村", "compound": "小区", "building": "楼栋",
+                 "unit": "单元", "room": "房号", "relation": "与户主关系", "tags": "标签"}
+
+
+class SheetError(PeopleError):
+    """The file is not a readable .xlsx sheet with the expected headers."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__("INVALID_ARGUMENT", zh, en, "file")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason_zh: str
+    reason_en: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 [{self.column}] {self.reason_zh} / row {self.row}: {self.reason_en}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            return (f"{len(self.errors)} 处错误，未写入任何数据 / {len(self.errors)} error(s), "
+                    "nothing was written")
+        return (f"共 {self.rows} 行：新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}"
+                f" / {self.rows} rows: {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged")
+
+    def write_errors(self, path: str | Path) -> None:
+        """The error report as .xlsx (by suffix) or CSV: row, column, reason."""
+        rows = [("行 row", "列 column", "原因 reason")] + [
+            (e.row, e.column, f"{e.reason_zh} / {e.reason_en}") for e in self.errors]
+        if str(path).lower().endswith(".xlsx"):
+            wb = Workbook()
+            for r in rows:
+                wb.active.append(list(r))
+            wb.save(path)
+            return
+        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+            csv.writer(fh).writerows(rows)
+
+
+# -- reading ----------------------------------------------------------------------------
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_sheet(source: str | Path | bytes) -> list[tuple[int, tuple[str, ...]]]:
+    """``(row number, 12 cells as text)`` of every non-blank data row, in HEADERS order."""
+    try:
+        handle: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+        wb = load_workbook(handle, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise SheetError("找不到文件", "file not found") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise SheetError("无法读取：不是有效的 .xlsx 文件",
+                         f"cannot read: not a valid .xlsx file ({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+        raise SheetError("无法读取：不是有效的 .xlsx 文件",
+                         f"cannot read: not a valid .xlsx file ({type(exc).__name__})") from None
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True) if wb.worksheets else iter(())
+        header = [_text(v) for v in next(rows, ())]
+        missing = [h for h in HEADERS if h not in header]
+        if missing:
+            raise SheetError(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}")
+        where = [header.index(h) for h in HEADERS]
+        out = []
+        for number, raw in enumerate(rows, start=2):
+            cells = list(raw) + [None] * (len(header) - len(raw))
+            values = tuple(_cell(cells[i], HEADERS[k]) for k, i in enumerate(where))
+            if any(values):
+                out.append((number, values))
+        return out
+    except SheetError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise SheetError("无法读取：文件内容损坏", f"cannot read: broken file ({type(exc).__name__})"
+                         ) from None
+    finally:
+        wb.close()
+
+
+def _cell(value: Any, header: str) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return _text(value)
+
+
+# -- validating -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    data: ResidentData
+    community: str
+    compound: str
+    building: str
+    unit: str
+    room: str
+
+
+def _parse_date(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise PeopleError.invalid("birthDate", "出生日期格式应为 YYYY-MM-DD",
+                              "the birth date must look like YYYY-MM-DD")
+
+
+def _validate(number: int, cells: Sequence[str]) -> _Row:
+    (name, gender, birth, idn, phone, community, compound, building, unit, room, relation,
+     tags) = (list(cells) + [""] * 12)[:12]
+    if not community:
+        raise PeopleError.invalid("community", "社区/村不能为空", "the community is required")
+    if not building:
+        raise PeopleError.invalid("building", "楼栋不能为空", "the building is required")
+    if not idn:
+        raise PeopleError.invalid("idNumber", "身份证号不能为空", "the ID number is required")
+    data = make_resident_data(name=name, id_number=idn, gender=gender or None,
+                              birth_date=_parse_date(birth) if birth else None,
+                              phone=phone or None, relation=relation, tags=tags)
+    for value, col, limit in ((community, "community", 100), (compound, "compound", 100),
+                              (building, "building", 100), (unit, "unit", 50), (room, "room", 50)):
+        if len(value) > limit:
+            raise PeopleError.invalid(col, f"不超过{limit}字", f"at most {limit} characters")
+    return _Row(number, data, community, compound, building, unit, room)
+
+
+def validate_rows(rows: Iterable[tuple[int, Sequence[str]]], report: ImportReport,
+                  progress: bool = False) -> list[_Row]:
+    good: list[_Row] = []
+    seen: dict[str, int] = {}
+    for number, cells in tqdm(list(rows), desc="校验 validating", unit="行", disable=not progress):
+        report.rows += 1
+        try:
+            row = _validate(number, cells)
+        except PeopleError as exc:
+            report.errors.append(RowError(number, _FIELD_COLUMN.get(exc.field or "", "-"),
+                                          exc.zh, exc.en))
+            continue
+        if row.data.id_number in seen:
+            report.errors.append(RowError(number, "身份证号", f"与第{seen[row.data.id_number]}行重复",
+                                          f"duplicates row {seen[row.data.id_number]}"))
+            continue
+        seen[row.data.id_number] = number
+        good.append(row)
+    return good
+
+
+# -- writing ----------------------------------------------------------------------------
+class _Places:
+    """Found-or-created places, cached for the length of one import."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[Any, ...], Any] = {}
+
+    async def household(self, row: _Row) -> Any:
+        key = ("h", row.community, row.compound, row.building, row.unit, row.room)
+        if key not in self.cache:
+            community = await self._get(("c", row.community),
+                                        lambda: places.ensure_community(row.community))
+            compound = await self._get(("p", row.community, row.compound),
+                                       lambda: places.ensure_compound(community, row.compound)
+                                       ) if row.compound else None
+            building = await self._get(("b", row.community, row.compound, row.building),
+                                       lambda: self._first(places.ensure_building(
+                                           community, row.building, compound=compound)))
+            unit = await self._get(("u", building.id, row.unit),
+                                   lambda: places.ensure_unit(building, row.unit)
+                                   ) if row.unit else None
+            self.cache[key] = (await places.ensure_household(building, row.room, unit))[0]
+        return self.cache[key]
+
+    async def _get(self, key: tuple[Any, ...], make: Any) -> Any:
+        if key not in self.cache:
+            self.cache[key] = await make()
+        return self.cache[key]
+
+    @staticmethod
+    async def _first(pair: Any) -> Any:
+        return (await pair)[0]
+
+
+async def _existing(rows: Sequence[_Row], pii_key: str) -> dict[str, ResidentRec]:
+    found: dict[str, ResidentRec] = {}
+    indexes = [id_index(r.data.id_number, pii_key) for r in rows]
+    for start in range(0, len(indexes), 500):
+        chunk = indexes[start:start + 500]
+        for row in await Resident.select().where(Resident.id_number_index.is_in(chunk)):
+            found[row["id_number_index"]] = from_row(ResidentRec, row)
+    return found
+
+
+async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, Sequence[str]]],
+                      account_id: int | None, *, pii_key: str, progress: bool = False
+                      ) -> ImportReport:
+    """Validate and write ``(row number, cells)`` rows (HEADERS order) for ``tenant``."""
+    report = ImportReport()
+    if tenant.is_region:
+        report.errors.append(RowError(0, "-", "居民只能导入到街道或乡镇",
+                                      "residents belong to a street office or town"))
+        return report
+    good = validate_rows(rows, report, progress)
+    if report.errors:
+        return report
+    created = updated = unchanged = 0
+    try:
+        async with db.scoped(scope_for(tenant, account_id=account_id), write=True):
+            existing = await _existing(good, pii_key)
+            cache = _Places()
+            current = 0
+            for row in tqdm(good, desc="导入 importing", unit="行", disable=not progress):
+                current = row.number
+                household = await cache.household(row)
+                data = ResidentData(**{**row.data.__dict__, "household": household})
+                old = existing.get(id_index(data.id_number, pii_key))
+                _, changed = await apply_resident(data, pii_key, old)
+                if old is None:
+                    created += 1
+                elif changed:
+                    updated += 1
+                else:
+                    unchanged += 1
+            await audit.record("people.import", account_id=account_id, object_type="resident",
+                               summary={"rows": report.rows, "created": created,
+                                        "updated": updated})
+            report.created, report.updated, report.unchanged = created, updated, unchanged
+    except PeopleError as exc:
+        report.created = report.updated = report.unchanged = 0
+        report.errors.append(RowError(current, _FIELD_COLUMN.get(exc.field or "", "-"),
+                                      exc.zh, exc.en))
+    return report
+
+
+async def import_residents(db: Database, tenant: NodeInfo, source: str | Path | bytes,
+                           account_id: int | None, *, pii_key: str, progress: bool = False
+                           ) -> ImportReport:
+    """Import an .xlsx sheet (path or bytes); a broken file raises :class:`SheetError`."""
+    return await import_rows(db, tenant, read_sheet(source), account_id, pii_key=pii_key,
+                             progress=progress)
+
+
+def write_template(path: str | Path) -> None:
+    """An empty sheet with the headers offices fill in."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "居民"
+    ws.append(list(HEADERS))
+    wb.save(path)
+
+
+# -- export -----------------------------------------------------------------------------
+async def export_residents(db: Database, tenant: NodeInfo, path: str | Path,
+                           account_id: int | None, *, pii_key: str) -> int:
+    """Every resident of ``tenant`` to an .xlsx in the import layout (full 身份证号, so the file
+    can be imported again). Audited as ``people.export``. Returns the number of rows."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("居民")
+    ws.append(list(HEADERS))
+    count = 0
+    async with db.scoped(scope_for(tenant, account_id=account_id), write=True):
+        names = {t._meta.tablename: {r["id"]: r for r in await t.select()}
+                 for t in (Community, Compound, Building, Unit, Household)}
+        tags: dict[int, list[str]] = {}
+        for r in await ResidentTag.select().order_by(ResidentTag.tag):
+            tags.setdefault(r["resident_id"], []).append(TAGS[r["tag"]][0])
+        for row in await Resident.select().order_by(Resident.id):
+            rec = from_row(ResidentRec, row)
+            idn, phone = reveal_values(rec, pii_key)
+            validate_id_number(idn)
+            h = names["linli_household"].get(rec.household_id or -1)
+            b = names["linli_building"].get(h["building_id"]) if h else None
+            ws.append([
+                rec.name, "男" if rec.gender == "male" else "女", rec.birth_date.isoformat(), idn,
+                phone or "",
+                names["linli_community"][b["community_id"]]["name"] if b else "",
+                names["linli_compound"][b["compound_id"]]["name"] if b and b["compound_id"] else "",
+                b["name"] if b else "",
+                names["linli_unit"][h["unit_id"]]["name"] if h and h["unit_id"] else "",
+                h["room"] if h else "",
+                rec.relation,
+                "、".join(tags.get(rec.id, [])),
+            ])
+            count += 1
+        await audit.record("people.export", account_id=account_id, object_type="resident",
+                           summary={"rows": count})
+    wb.save(path)
+    return count

@@ -1,0 +1,119 @@
+"""Plain records of places and residents as the services hand them out (no ORM objects)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+__all__ = [
+    "BuildingRec",
+    "CommunityRec",
+    "CompoundRec",
+    "GridRec",
+    "HouseholdRec",
+    "ResidentRec",
+    "RollupRec",
+    "UnitRec",
+    "from_row",
+]
+
+R = TypeVar("R")
+
+
+def from_row(cls: type[R], row: dict[str, Any]) -> R:
+    """Build a record from a piccolo row dict (extra columns ignored)."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    return cls(**{n: row[n] for n in names})
+
+
+@dataclass(frozen=True)
+class CommunityRec:
+    id: int
+    tenant_id: int
+    name: str
+    code: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CompoundRec:
+    id: int
+    tenant_id: int
+    community_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class GridRec:
+    id: int
+    tenant_id: int
+    community_id: int
+    code: str
+    name: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class BuildingRec:
+    id: int
+    tenant_id: int
+    community_id: int
+    compound_id: int | None
+    grid_id: int
+    name: str
+
+    @property
+    def building_id(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True)
+class UnitRec:
+    id: int
+    tenant_id: int
+    building_id: int
+    community_id: int
+    grid_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class HouseholdRec:
+    id: int
+    tenant_id: int
+    building_id: int
+    unit_id: int | None
+    room: str
+    community_id: int
+    grid_id: int
+
+
+@dataclass(frozen=True)
+class ResidentRec:
+    id: int
+    tenant_id: int
+    name: str
+    gender: str
+    birth_date: date
+    id_number_masked: str
+    phone_masked: str | None
+    household_id: int | None
+    relation: str
+    is_head: bool
+    community_id: int | None
+    grid_id: int | None
+    building_id: int | None
+    id_number_cipher: str = dataclasses.field(repr=False)
+    phone_cipher: str | None = dataclasses.field(repr=False)
+
+
+@dataclass(frozen=True)
+class RollupRec:
+    """Counts for one tenant; no personal data."""
+
+    tenant_id: int
+    residents: int
+    households: int
+    buildings: int

@@ -1,0 +1,32 @@
+"""GraphQL for places and residents (listed in ``core.schema.compose.CORE_CONTRIBUTORS``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.people.schema import mutations, queries
+from core.people.schema.types import (
+    BuildingType,
+    CommunityType,
+    CompoundType,
+    GridType,
+    HouseholdType,
+    ResidentType,
+    RollupRow,
+    UnitType,
+)
+
+__all__ = ["mutation_fields", "query_fields", "types"]
+
+
+def types() -> list[type]:
+    return [CommunityType, CompoundType, GridType, BuildingType, UnitType, HouseholdType,
+            ResidentType, RollupRow, *mutations.types()]
+
+
+def query_fields() -> list[Any]:
+    return queries.query_fields()
+
+
+def mutation_fields() -> list[Any]:
+    return mutations.mutation_fields()

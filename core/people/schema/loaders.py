@@ -1,0 +1,74 @@
+"""Per-request DataLoaders for places and residents; each batch opens its own short scoped
+transaction (``ctx.read()``, or ``ctx.write()`` for audited reveals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.people import queries
+from core.people.errors import PeopleError
+from core.people.records import ResidentRec
+from core.people.services import reveal_pii
+from core.people.view import PlaceView, people_view
+from core.schema.errors import ApiError
+
+__all__ = ["api_error", "by_id", "children", "reveal", "tags", "view"]
+
+
+def api_error(err: PeopleError) -> ApiError:
+    return ApiError(err.code, err.zh, err.en, err.field)
+
+
+async def view(ctx: Any) -> PlaceView:
+    """The caller's view of places (computed once per request); FORBIDDEN without people.read."""
+    async def load(keys: list[str]) -> list[Any]:
+        async with ctx.read() as access:
+            try:
+                found: Any = await people_view(access)
+            except PeopleError as exc:
+                found = api_error(exc)
+        return [found for _ in keys]
+
+    return await ctx.loader("people:view", load).load("people.read")  # type: ignore[no-any-return]
+
+
+async def by_id(ctx: Any, kind: str, pk: int) -> Any:
+    """The record of ``kind`` with id ``pk`` in the tenant scope (place view not applied: used
+    for parents of objects already in view, and by ``node`` which checks the view itself)."""
+    async def load(ids: list[int]) -> list[Any]:
+        async with ctx.read():
+            return await queries.by_ids(kind, ids)
+
+    return await ctx.loader(f"people:{kind}", load).load(pk)
+
+
+async def children(ctx: Any, kind: str, parent: str, pk: int) -> list[Any]:
+    """Children of ``kind`` under a ``parent`` place, limited to the caller's view."""
+    async def load(ids: list[int]) -> list[Any]:
+        place_view = await view(ctx)
+        async with ctx.read():
+            return await queries.children_of(kind, parent, ids, place_view)
+
+    return await ctx.loader(f"people:{kind}<{parent}", load).load(pk)  # type: ignore[no-any-return]
+
+
+async def tags(ctx: Any, resident_id: int) -> list[str]:
+    async def load(ids: list[int]) -> list[Any]:
+        async with ctx.read():
+            return await queries.tags_of(ids)
+
+    return await ctx.loader("people:tags", load).load(resident_id)  # type: ignore[no-any-return]
+
+
+async def reveal(ctx: Any, rec: ResidentRec) -> tuple[str, str | None] | None:
+    """Full 身份证号 and phone if the caller may reveal them at the resident's place (audited,
+    one entry per resident per request), else None."""
+    access = await ctx.access()
+    if not access.has("people.reveal_pii"):
+        return None
+
+    async def load(recs: list[ResidentRec]) -> list[Any]:
+        async with ctx.write() as acting:
+            return await reveal_pii(acting, ctx.state.settings.pii_key, recs)
+
+    return await ctx.loader("people:reveal", load).load(rec)  # type: ignore[no-any-return]

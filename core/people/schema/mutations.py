@@ -1,0 +1,244 @@
+"""Mutations: one ``input`` each, one write transaction each, and a result that is the payload
+or a typed :class:`UserError` (nothing is written when it is an error)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Union
+
+import strawberry
+from strawberry.types import Info
+
+from core.people import services
+from core.people.errors import PeopleError
+from core.people.schema.queries import pk_of
+from core.people.schema.types import (
+    BuildingType,
+    CommunityType,
+    Gender,
+    GridType,
+    HouseholdType,
+    ResidentType,
+    build,
+)
+from core.schema.errors import ApiError, UserError, user_error
+
+__all__ = ["mutation_fields", "types"]
+
+
+async def _run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], Any]
+               ) -> Any:
+    """Run ``work(access)`` in one write transaction; errors roll it back and become UserError."""
+    try:
+        async with info.context.write() as access:
+            result = await work(access)
+    except PeopleError as exc:
+        return user_error(ApiError(exc.code, exc.zh, exc.en, exc.field))
+    except ApiError as exc:
+        return user_error(exc)
+    return wrap(result)
+
+
+# -- communities and grids --------------------------------------------------------------
+@strawberry.input(description="新建社区/村 / create a community or village")
+class CreateCommunityInput:
+    name: str
+    kind: str = strawberry.field(default="community", description="community 或 village")
+    code: str | None = strawberry.field(default=None, description="留空自动编号 / blank: next free")
+
+
+@strawberry.type
+class CreateCommunityPayload:
+    community: CommunityType
+
+
+CreateCommunityResult = Annotated[Union[CreateCommunityPayload, UserError],
+                                  strawberry.union("CreateCommunityResult")]
+
+
+@strawberry.mutation(description="新建社区/村 / create a community or village")
+async def create_community(info: Info, input: CreateCommunityInput) -> CreateCommunityResult:  # noqa: A002
+    return await _run(info, lambda a: services.create_community(
+        a, name=input.name, kind=input.kind, code=input.code),
+        lambda r: CreateCommunityPayload(community=build(r)))
+
+
+@strawberry.input(description="新建网格 / create a grid")
+class CreateGridInput:
+    community_id: strawberry.ID
+    name: str
+    code: str | None = strawberry.field(default=None, description="留空自动编号 / blank: next free")
+
+
+@strawberry.type
+class CreateGridPayload:
+    grid: GridType
+
+
+CreateGridResult = Annotated[Union[CreateGridPayload, UserError],
+                             strawberry.union("CreateGridResult")]
+
+
+@strawberry.mutation(description="新建网格 / create a grid")
+async def create_grid(info: Info, input: CreateGridInput) -> CreateGridResult:  # noqa: A002
+    async def work(access: Any) -> Any:
+        community = pk_of(input.community_id, "Community", "communityId")
+        return await services.create_grid(access, community_id=community or 0, name=input.name,
+                                          code=input.code)
+    return await _run(info, work, lambda r: CreateGridPayload(grid=build(r)))
+
+
+# -- buildings and households --------------------------------------------------------------
+@strawberry.input(description="新建楼栋 / create a building")
+class CreateBuildingInput:
+    community_id: strawberry.ID
+    name: str
+    grid_id: strawberry.ID | None = strawberry.field(
+        default=None, description="留空则归入社区默认网格 / blank: the community's default grid")
+    compound: str | None = strawberry.field(default=None, description="小区名 / compound name")
+
+
+@strawberry.type
+class CreateBuildingPayload:
+    building: BuildingType
+
+
+CreateBuildingResult = Annotated[Union[CreateBuildingPayload, UserError],
+                                 strawberry.union("CreateBuildingResult")]
+
+
+@strawberry.mutation(description="新建楼栋 / create a building")
+async def create_building(info: Info, input: CreateBuildingInput) -> CreateBuildingResult:  # noqa: A002
+    async def work(access: Any) -> Any:
+        return await services.create_building(
+            access, community_id=pk_of(input.community_id, "Community", "communityId") or 0,
+            name=input.name, grid_id=pk_of(input.grid_id, "Grid", "gridId"),
+            compound=input.compound)
+    return await _run(info, work, lambda r: CreateBuildingPayload(building=build(r)))
+
+
+@strawberry.input(description="新建户 / create a household")
+class CreateHouseholdInput:
+    building_id: strawberry.ID
+    room: str
+    unit: str | None = strawberry.field(default=None, description="单元名 / unit name")
+
+
+@strawberry.type
+class CreateHouseholdPayload:
+    household: HouseholdType
+
+
+CreateHouseholdResult = Annotated[Union[CreateHouseholdPayload, UserError],
+                                  strawberry.union("CreateHouseholdResult")]
+
+
+@strawberry.mutation(description="新建户 / create a household")
+async def create_household(info: Info, input: CreateHouseholdInput) -> CreateHouseholdResult:  # noqa: A002
+    async def work(access: Any) -> Any:
+        return await services.create_household(
+            access, building_id=pk_of(input.building_id, "Building", "buildingId") or 0,
+            room=input.room, unit=input.unit)
+    return await _run(info, work, lambda r: CreateHouseholdPayload(household=build(r)))
+
+
+# -- residents ---------------------------------------------------------------------------
+@strawberry.input(description="新建居民 / create a resident")
+class CreateResidentInput:
+    name: str
+    id_number: str = strawberry.field(description="18位身份证号 / 18-character ID number")
+    gender: Gender | None = None
+    birth_date: dt.date | None = None
+    phone: str | None = None
+    household_id: strawberry.ID | None = None
+    relation: str = ""
+    is_head: bool | None = None
+    tags: list[str] = strawberry.field(default_factory=list,
+                                       description="标签代码或中文名 / tag codes or labels")
+
+
+@strawberry.type
+class ResidentPayload:
+    resident: ResidentType
+    changed_fields: list[str]
+
+
+ResidentResult = Annotated[Union[ResidentPayload, UserError], strawberry.union("ResidentResult")]
+
+
+@strawberry.mutation(description="新建居民 / create a resident")
+async def create_resident(info: Info, input: CreateResidentInput) -> ResidentResult:  # noqa: A002
+    key = info.context.state.settings.pii_key
+
+    async def work(access: Any) -> Any:
+        return await services.create_resident(
+            access, key, name=input.name, id_number=input.id_number,
+            gender=input.gender.value if input.gender else None, birth_date=input.birth_date,
+            phone=input.phone, household_id=pk_of(input.household_id, "Household", "householdId"),
+            relation=input.relation, is_head=input.is_head, tags=input.tags)
+    return await _run(info, work, lambda r: ResidentPayload(resident=build(r),
+                                                            changed_fields=["created"]))
+
+
+@strawberry.input(description="修改居民（未给出的字段不变，null 清空）/ change a resident")
+class UpdateResidentInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    id_number: str | None = strawberry.UNSET
+    gender: Gender | None = strawberry.UNSET
+    birth_date: dt.date | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    household_id: strawberry.ID | None = strawberry.UNSET
+    relation: str | None = strawberry.UNSET
+    is_head: bool | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+_REQUIRED = ("name", "id_number", "gender", "birth_date", "relation", "is_head")
+
+
+def _changes(data: UpdateResidentInput) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("name", "id_number", "gender", "birth_date", "phone", "household_id",
+                 "relation", "is_head", "tags"):
+        value = getattr(data, name)
+        if value is strawberry.UNSET:
+            continue
+        if value is None and name in _REQUIRED:
+            raise PeopleError.invalid(_camel(name), "该字段不能为空",
+                                      "this field cannot be null")
+        if name == "gender":
+            value = value.value
+        elif name == "household_id" and value is not None:
+            value = pk_of(value, "Household", "householdId")
+        elif name == "tags":
+            value = value or []
+        out[name] = value
+    return out
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+@strawberry.mutation(description="修改居民 / change a resident")
+async def update_resident(info: Info, input: UpdateResidentInput) -> ResidentResult:  # noqa: A002
+    key = info.context.state.settings.pii_key
+
+    async def work(access: Any) -> Any:
+        pk = pk_of(input.id, "Resident", "id") or 0
+        return await services.update_resident(access, key, pk, _changes(input))
+    return await _run(info, work, lambda r: ResidentPayload(resident=build(r[0]),
+                                                            changed_fields=r[1]))
+
+
+def types() -> list[type]:
+    return [CreateCommunityPayload, CreateGridPayload, CreateBuildingPayload,
+            CreateHouseholdPayload, ResidentPayload]
+
+
+def mutation_fields() -> list[Any]:
+    return [create_community, create_grid, create_building, create_household, create_resident,
+            update_resident]

@@ -1,0 +1,117 @@
+"""Query fields: connections over the caller's places and residents, and region roll-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from core.people import queries
+from core.people.errors import PeopleError
+from core.people.schema import loaders
+from core.people.schema.types import (
+    BuildingType,
+    CommunityType,
+    GridType,
+    HouseholdType,
+    ResidentType,
+    RollupRow,
+    build,
+)
+from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.errors import ApiError
+from core.schema.relay import decode_global_id
+
+__all__ = ["query_fields"]
+
+
+def pk_of(gid: str | None, type_name: str, field: str) -> int | None:
+    """The primary key of an optional global id of ``type_name`` (bad ids name ``field``)."""
+    if gid is None:
+        return None
+    try:
+        return decode_global_id(gid, type_name)[1]
+    except ApiError as exc:
+        raise ApiError(exc.code, exc.zh, exc.en, field) from None
+
+
+async def _connection(info: Info, first: int, after: str | None, fetch: Any) -> Connection[Any]:
+    check_first(first)
+    start = decode_cursor(after)
+    place_view = await loaders.view(info.context)
+    try:
+        async with info.context.read():
+            rows = await fetch(place_view, first, start)
+    except PeopleError as exc:
+        raise loaders.api_error(exc) from None
+    return make_connection(rows, first, build, pk=lambda r: int(r.id))
+
+
+@strawberry.field(description="社区/村 / communities in view")
+async def communities(info: Info, first: int, after: str | None = None
+                      ) -> Connection[CommunityType]:
+    return await _connection(info, first, after, queries.list_communities)
+
+
+@strawberry.field(description="网格 / grids in view")
+async def grids(info: Info, first: int, after: str | None = None,
+                community_id: strawberry.ID | None = None) -> Connection[GridType]:
+    community = pk_of(community_id, "Community", "communityId")
+    return await _connection(info, first, after, lambda v, f, a: queries.list_grids(
+        v, f, a, community_id=community))
+
+
+@strawberry.field(description="楼栋 / buildings in view")
+async def buildings(info: Info, first: int, after: str | None = None,
+                    community_id: strawberry.ID | None = None,
+                    grid_id: strawberry.ID | None = None) -> Connection[BuildingType]:
+    community = pk_of(community_id, "Community", "communityId")
+    grid = pk_of(grid_id, "Grid", "gridId")
+    return await _connection(info, first, after, lambda v, f, a: queries.list_buildings(
+        v, f, a, community_id=community, grid_id=grid))
+
+
+@strawberry.field(description="户 / households in view")
+async def households(info: Info, first: int, after: str | None = None,
+                     community_id: strawberry.ID | None = None,
+                     grid_id: strawberry.ID | None = None,
+                     building_id: strawberry.ID | None = None) -> Connection[HouseholdType]:
+    community = pk_of(community_id, "Community", "communityId")
+    grid = pk_of(grid_id, "Grid", "gridId")
+    building = pk_of(building_id, "Building", "buildingId")
+    return await _connection(info, first, after, lambda v, f, a: queries.list_households(
+        v, f, a, community_id=community, grid_id=grid, building_id=building))
+
+
+@strawberry.field(description="居民 / residents in view (tag: code or Chinese label)")
+async def residents(info: Info, first: int, after: str | None = None,
+                    community_id: strawberry.ID | None = None,
+                    grid_id: strawberry.ID | None = None,
+                    building_id: strawberry.ID | None = None,
+                    tag: str | None = None) -> Connection[ResidentType]:
+    community = pk_of(community_id, "Community", "communityId")
+    grid = pk_of(grid_id, "Grid", "gridId")
+    building = pk_of(building_id, "Building", "buildingId")
+    return await _connection(info, first, after, lambda v, f, a: queries.list_residents(
+        v, f, a, community_id=community, grid_id=grid, building_id=building, tag=tag))
+
+
+@strawberry.field(description="下辖街镇的居民、户、楼栋数（不含个人信息）/ per-tenant counts, no "
+                              "personal data")
+async def rollup(info: Info) -> list[RollupRow]:
+    from tenants.service import descendants
+
+    node = await info.context.node()
+    try:
+        async with info.context.read() as access:
+            tenant_ids = ([n.id for n in await descendants(node, tenants_only=True)]
+                          if node.is_region else [node.id])
+            rows = await queries.rollup(access, tenant_ids)
+    except PeopleError as exc:
+        raise loaders.api_error(exc) from None
+    return [build(r) for r in rows]
+
+
+def query_fields() -> list[Any]:
+    return [communities, grids, buildings, households, residents, rollup]

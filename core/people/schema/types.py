@@ -1,0 +1,261 @@
+"""GraphQL types of places and residents. Resolvers only translate; relations go through the
+per-request DataLoaders of :mod:`core.people.schema.loaders`."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from core.people.records import (
+    BuildingRec,
+    CommunityRec,
+    CompoundRec,
+    GridRec,
+    HouseholdRec,
+    ResidentRec,
+    RollupRec,
+    UnitRec,
+)
+from core.people.schema import loaders
+from core.people.validation import TAGS
+from core.schema.base import Tenant
+from core.schema.relay import Node, encode_global_id, register_node
+
+__all__ = [
+    "BuildingType",
+    "CommunityType",
+    "CompoundType",
+    "Gender",
+    "GridType",
+    "HouseholdType",
+    "ResidentType",
+    "RollupRow",
+    "UnitType",
+    "build",
+]
+
+
+@strawberry.enum(description="性别 / gender")
+class Gender(Enum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+@strawberry.type(name="Community", description="社区/村 / a community or village")
+class CommunityType(Node):
+    name: str
+    code: str = strawberry.field(description="12位区划代码 / 12-digit code")
+    kind: str = strawberry.field(description="community（社区）或 village（村）")
+    rec: strawberry.Private[CommunityRec]
+
+    @strawberry.field(description="网格 / grids")
+    async def grids(self, info: Info) -> list["GridType"]:
+        rows = await loaders.children(info.context, "grid", "community", self.rec.id)
+        return [build(r) for r in rows]
+
+    @strawberry.field(description="小区 / compounds")
+    async def compounds(self, info: Info) -> list["CompoundType"]:
+        rows = await loaders.children(info.context, "compound", "community", self.rec.id)
+        return [build(r) for r in rows]
+
+
+@strawberry.type(name="Compound", description="小区 / a residential compound")
+class CompoundType(Node):
+    name: str
+    rec: strawberry.Private[CompoundRec]
+
+    @strawberry.field
+    async def community(self, info: Info) -> CommunityType | None:
+        return _opt(await loaders.by_id(info.context, "community", self.rec.community_id))
+
+
+@strawberry.type(name="Grid", description="网格 / a grid of buildings")
+class GridType(Node):
+    code: str = strawberry.field(description="社区代码加序号 / community code plus serial")
+    name: str
+    is_default: bool
+    rec: strawberry.Private[GridRec]
+
+    @strawberry.field
+    async def community(self, info: Info) -> CommunityType | None:
+        return _opt(await loaders.by_id(info.context, "community", self.rec.community_id))
+
+    @strawberry.field(description="网格内的楼栋 / buildings in this grid")
+    async def buildings(self, info: Info) -> list["BuildingType"]:
+        rows = await loaders.children(info.context, "building", "grid", self.rec.id)
+        return [build(r) for r in rows]
+
+
+@strawberry.type(name="Building", description="楼栋 / a building")
+class BuildingType(Node):
+    name: str
+    rec: strawberry.Private[BuildingRec]
+
+    @strawberry.field
+    async def community(self, info: Info) -> CommunityType | None:
+        return _opt(await loaders.by_id(info.context, "community", self.rec.community_id))
+
+    @strawberry.field
+    async def compound(self, info: Info) -> CompoundType | None:
+        if self.rec.compound_id is None:
+            return None
+        return _opt(await loaders.by_id(info.context, "compound", self.rec.compound_id))
+
+    @strawberry.field
+    async def grid(self, info: Info) -> GridType | None:
+        return _opt(await loaders.by_id(info.context, "grid", self.rec.grid_id))
+
+    @strawberry.field(description="户 / households")
+    async def households(self, info: Info) -> list["HouseholdType"]:
+        rows = await loaders.children(info.context, "household", "building", self.rec.id)
+        return [build(r) for r in rows]
+
+
+@strawberry.type(name="Unit", description="单元 / a unit (entrance) of a building")
+class UnitType(Node):
+    name: str
+    rec: strawberry.Private[UnitRec]
+
+    @strawberry.field
+    async def building(self, info: Info) -> BuildingType | None:
+        return _opt(await loaders.by_id(info.context, "building", self.rec.building_id))
+
+
+@strawberry.type(name="Household", description="户 / a household")
+class HouseholdType(Node):
+    room: str
+    rec: strawberry.Private[HouseholdRec]
+
+    @strawberry.field
+    async def building(self, info: Info) -> BuildingType | None:
+        return _opt(await loaders.by_id(info.context, "building", self.rec.building_id))
+
+    @strawberry.field
+    async def unit(self, info: Info) -> UnitType | None:
+        if self.rec.unit_id is None:
+            return None
+        return _opt(await loaders.by_id(info.context, "unit", self.rec.unit_id))
+
+    @strawberry.field
+    async def community(self, info: Info) -> CommunityType | None:
+        return _opt(await loaders.by_id(info.context, "community", self.rec.community_id))
+
+    @strawberry.field
+    async def grid(self, info: Info) -> GridType | None:
+        return _opt(await loaders.by_id(info.context, "grid", self.rec.grid_id))
+
+    @strawberry.field(description="家庭成员 / members")
+    async def members(self, info: Info) -> list["ResidentType"]:
+        rows = await loaders.children(info.context, "resident", "household", self.rec.id)
+        return [build(r) for r in rows]
+
+
+@strawberry.type(name="Resident", description="居民 / a resident")
+class ResidentType(Node):
+    name: str
+    gender: Gender
+    birth_date: date
+    relation: str = strawberry.field(description="与户主关系 / relation to the head")
+    is_head: bool
+    rec: strawberry.Private[ResidentRec]
+
+    @strawberry.field(description="身份证号（无查看权限时脱敏）/ ID number, masked unless revealed")
+    async def id_number(self, info: Info) -> str:
+        full = await loaders.reveal(info.context, self.rec)
+        return full[0] if full else self.rec.id_number_masked
+
+    @strawberry.field(description="手机号（无查看权限时脱敏）/ phone, masked unless revealed")
+    async def phone(self, info: Info) -> str | None:
+        if self.rec.phone_cipher is None:
+            return None
+        full = await loaders.reveal(info.context, self.rec)
+        return full[1] if full else self.rec.phone_masked
+
+    @strawberry.field(description="标签代码 / tag codes")
+    async def tags(self, info: Info) -> list[str]:
+        return await loaders.tags(info.context, self.rec.id)
+
+    @strawberry.field(description="标签中文名 / tag labels in Chinese")
+    async def tag_labels(self, info: Info) -> list[str]:
+        return [TAGS[t][0] for t in await loaders.tags(info.context, self.rec.id) if t in TAGS]
+
+    @strawberry.field
+    async def household(self, info: Info) -> HouseholdType | None:
+        if self.rec.household_id is None:
+            return None
+        return _opt(await loaders.by_id(info.context, "household", self.rec.household_id))
+
+
+@strawberry.type(description="下辖街镇汇总（不含个人信息）/ roll-up counts of one tenant, no personal data")
+class RollupRow:
+    residents: int
+    households: int
+    buildings: int
+    rec: strawberry.Private[RollupRec]
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> Tenant | None:
+        from core.schema.base import _load_node
+
+        node = await _load_node(info.context, self.rec.tenant_id)
+        return Tenant.from_info(node) if node else None
+
+
+def build(rec: Any) -> Any:
+    """The GraphQL object for a record."""
+    gid = encode_global_id
+    if isinstance(rec, CommunityRec):
+        return CommunityType(id=gid("Community", rec.id), name=rec.name, code=rec.code,
+                             kind=rec.kind, rec=rec)
+    if isinstance(rec, CompoundRec):
+        return CompoundType(id=gid("Compound", rec.id), name=rec.name, rec=rec)
+    if isinstance(rec, GridRec):
+        return GridType(id=gid("Grid", rec.id), code=rec.code, name=rec.name,
+                        is_default=rec.is_default, rec=rec)
+    if isinstance(rec, BuildingRec):
+        return BuildingType(id=gid("Building", rec.id), name=rec.name, rec=rec)
+    if isinstance(rec, UnitRec):
+        return UnitType(id=gid("Unit", rec.id), name=rec.name, rec=rec)
+    if isinstance(rec, HouseholdRec):
+        return HouseholdType(id=gid("Household", rec.id), room=rec.room, rec=rec)
+    if isinstance(rec, ResidentRec):
+        return ResidentType(id=gid("Resident", rec.id), name=rec.name, gender=Gender(rec.gender),
+                            birth_date=rec.birth_date, relation=rec.relation,
+                            is_head=rec.is_head, rec=rec)
+    if isinstance(rec, RollupRec):
+        return RollupRow(residents=rec.residents, households=rec.households,
+                         buildings=rec.buildings, rec=rec)
+    raise TypeError(f"no GraphQL type for {type(rec).__name__}")
+
+
+def _opt(rec: Any) -> Any:
+    return build(rec) if rec is not None else None
+
+
+_KINDS = {"Community": "community", "Compound": "compound", "Grid": "grid",
+          "Building": "building", "Unit": "unit", "Household": "household",
+          "Resident": "resident"}
+
+
+def _node_loader(kind: str) -> Any:
+    async def load(info: Info, pk: int) -> Any:
+        rec = await loaders.by_id(info.context, kind, pk)
+        if rec is None:
+            return None
+        try:
+            place_view = await loaders.view(info.context)
+        except Exception as exc:  # noqa: BLE001 - without people.read the object is "not found"
+            if getattr(exc, "code", "") == "FORBIDDEN":
+                return None
+            raise
+        return build(rec) if place_view.allows(kind, rec) else None
+
+    return load
+
+
+for _type_name, _kind in _KINDS.items():
+    register_node(_type_name, _node_loader(_kind))

@@ -1,0 +1,154 @@
+"""Validation and masking of residents' fields: 身份证号 (GB 11643), phone, gender, tags, names.
+
+Every failure is a :class:`~core.people.errors.PeopleError` naming the field, in zh-CN and English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from core.people.errors import PeopleError
+
+__all__ = [
+    "GENDERS",
+    "TAGS",
+    "IdNumber",
+    "mask_id_number",
+    "mask_phone",
+    "normalise_tags",
+    "parse_gender",
+    "today_shanghai",
+    "validate_id_number",
+    "validate_name",
+    "validate_phone",
+]
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SHANGHAI = timezone(timedelta(hours=8))
+
+GENDERS = {"male": ("男", "male"), "female": ("女", "female")}
+
+# code: (zh label, English label) — the fixed list of places-and-people.md
+TAGS: dict[str, tuple[str, str]] = {
+    "party_member": ("党员", "party member"),
+    "retired_cadre": ("离退休干部", "retired cadre"),
+    "permanent": ("常住", "permanent resident"),
+    "lives_alone": ("独居", "lives alone"),
+    "empty_nest": ("空巢", "empty nest"),
+    "long_term_empty_nest": ("长期空巢", "long-term empty nest"),
+    "widowed_orphaned_childless": ("鳏寡孤独", "widowed/orphaned/childless"),
+    "elderly_disabled": ("老加残", "elderly with disability"),
+    "disabled": ("残疾", "disabled"),
+    "minimum_allowance": ("低保", "minimum-living allowance"),
+    "extreme_poverty": ("特困", "extreme-poverty support"),
+    "veteran": ("退役军人", "veteran"),
+}
+_TAG_BY_LABEL = {zh: code for code, (zh, _) in TAGS.items()}
+
+
+def today_shanghai() -> date:
+    """Day boundaries are Asia/Shanghai."""
+    return datetime.now(_SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    """A validated 身份证号 with what it encodes."""
+
+    value: str
+    birth_date: date
+    gender: str
+
+
+def _check_digit(body: str) -> str:
+    return _CHECK[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
+
+
+def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date | None = None,
+                       field: str = "idNumber", today: date | None = None) -> IdNumber:
+    """Check length, digits, the GB 11643 check digit, the birth date (a real day, not in the
+    future) and, when given, that ``gender`` and ``birth_date`` agree with the number."""
+    value = (raw or "").strip().upper()
+    if len(value) != 18:
+        raise PeopleError.invalid(field, "身份证号必须为18位", "the ID number must be 18 characters")
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise PeopleError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
+                                  "the ID number must be 17 digits and a digit or X")
+    if _check_digit(value[:17]) != value[17]:
+        raise PeopleError.invalid(field, "身份证号校验码错误", "the ID number's check digit is wrong")
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise PeopleError.invalid(field, "身份证号中的出生日期不存在",
+                                  "the birth date in the ID number is not a real date") from None
+    if born > (today or today_shanghai()) or born.year < 1880:
+        raise PeopleError.invalid(field, "身份证号中的出生日期不合理",
+                                  "the birth date in the ID number is in the future or implausible")
+    sex = "male" if int(value[16]) % 2 == 1 else "female"
+    if gender is not None and gender != sex:
+        raise PeopleError.invalid("gender", "性别与身份证号不符",
+                                  "the gender does not match the ID number")
+    if birth_date is not None and birth_date != born:
+        raise PeopleError.invalid("birthDate", "出生日期与身份证号不符",
+                                  "the birth date does not match the ID number")
+    return IdNumber(value=value, birth_date=born, gender=sex)
+
+
+_PHONE = re.compile(r"^1\d{10}$")
+
+
+def validate_phone(raw: str, field: str = "phone") -> str:
+    """11 digits starting with 1 (spaces and dashes are dropped)."""
+    value = re.sub(r"[\s-]", "", raw or "")
+    if not _PHONE.match(value):
+        raise PeopleError.invalid(field, "手机号须为以1开头的11位数字",
+                                  "the phone must be 11 digits starting with 1")
+    return value
+
+
+def parse_gender(raw: str, field: str = "gender") -> str:
+    """``male``/``female`` from 男/女, M/F or the English words."""
+    value = (raw or "").strip().lower()
+    for code, (zh, en) in GENDERS.items():
+        if value in (zh, en, en[0], code):
+            return code
+    raise PeopleError.invalid(field, "性别须为男或女", "the gender must be male or female")
+
+
+def validate_name(raw: str, field: str = "name", max_len: int = 50) -> str:
+    value = (raw or "").strip()
+    if not value or len(value) > max_len:
+        raise PeopleError.invalid(field, f"名称不能为空且不超过{max_len}字",
+                                  f"the name must be 1–{max_len} characters")
+    return value
+
+
+def normalise_tags(values: list[str] | tuple[str, ...] | str | None,
+                   field: str = "tags") -> list[str]:
+    """Tag codes from codes or Chinese labels; a string is split on 、 , ， ; and spaces."""
+    if values is None:
+        return []
+    items = re.split(r"[、,，;；\s]+", values) if isinstance(values, str) else list(values)
+    out: list[str] = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        code = item if item in TAGS else _TAG_BY_LABEL.get(item)
+        if code is None:
+            raise PeopleError.invalid(field, f"未知标签：{item}", f"unknown tag: {item}")
+        if code not in out:
+            out.append(code)
+    return sorted(out)
+
+
+def mask_id_number(value: str) -> str:
+    """``3715**********123X``: the first 4 and the last 4 characters."""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+def mask_phone(value: str) -> str:
+    """``138****5678``."""
+    return value[:3] + "****" + value[-4:] if len(value) == 11 else "*" * len(value)

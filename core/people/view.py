@@ -1,0 +1,94 @@
+"""Which places a caller may see: the whole scope, or the places of their grants plus the
+ancestors of those places (a grid worker sees their grid's buildings, households and residents,
+and the name of the community they sit in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.identity.access import Access, PlaceLimit
+from core.people.errors import PeopleError
+from core.people.tables import Building, Compound, Grid
+
+__all__ = ["PlaceView", "people_view"]
+
+_NONE = [-1]
+
+
+def _ids(values: frozenset[int]) -> list[int]:
+    return sorted(values) or _NONE
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """``limit`` None: everything in the scope. Otherwise the grant's places and, for listing
+    communities, grids and compounds, the ones containing them."""
+
+    limit: PlaceLimit | None
+    communities: frozenset[int] = frozenset()
+    grids: frozenset[int] = frozenset()
+    compounds: frozenset[int] = frozenset()
+
+    @property
+    def everything(self) -> bool:
+        return self.limit is None
+
+    def where(self, table: Any) -> Any | None:
+        """A condition on ``table`` for this view (None: no condition)."""
+        if self.limit is None:
+            return None
+        name = table._meta.tablename
+        if name == "linli_community":
+            return table.id.is_in(_ids(self.communities))
+        if name == "linli_grid":
+            return table.id.is_in(_ids(self.grids))
+        if name == "linli_compound":
+            return table.id.is_in(_ids(self.compounds))
+        building = table.id if name == "linli_building" else table.building_id
+        lim = self.limit
+        return (table.community_id.is_in(_ids(lim.community_ids))
+                | table.grid_id.is_in(_ids(lim.grid_ids))
+                | building.is_in(_ids(lim.building_ids)))
+
+    def allows(self, kind: str, rec: Any) -> bool:
+        """Whether a loaded record of ``kind`` is in view."""
+        if self.limit is None:
+            return True
+        if kind == "community":
+            return int(rec.id) in self.communities
+        if kind == "grid":
+            return int(rec.id) in self.grids
+        if kind == "compound":
+            return int(rec.id) in self.compounds
+        lim = self.limit
+        return (rec.community_id in lim.community_ids or rec.grid_id in lim.grid_ids
+                or rec.building_id in lim.building_ids)
+
+
+async def people_view(access: Access, permission: str = "people.read") -> PlaceView:
+    """The view of a caller holding ``permission``; FORBIDDEN (with the reason) without it.
+    Runs inside a scoped read transaction."""
+    if not access.has(permission):
+        decision = access.check(permission)
+        raise PeopleError.forbidden(decision.reason_zh, decision.reason_en)
+    limit = access.limit(permission)
+    if limit is None:
+        return PlaceView(None)
+    c, g, b = limit.community_ids, limit.grid_ids, limit.building_ids
+    communities, grids, compounds = set(c), set(g), set()
+    if c:
+        grids |= {r["id"] for r in await Grid.select(Grid.id).where(Grid.community_id.is_in(_ids(c)))}
+        compounds |= {r["id"] for r in await Compound.select(Compound.id).where(
+            Compound.community_id.is_in(_ids(c)))}
+    if g:
+        communities |= {r["community_id"] for r in await Grid.select(Grid.community_id).where(
+            Grid.id.is_in(_ids(g)))}
+    if g or b:
+        rows = await Building.select(Building.community_id, Building.grid_id,
+                                     Building.compound_id).where(
+            Building.grid_id.is_in(_ids(g)) | Building.id.is_in(_ids(b)))
+        communities |= {r["community_id"] for r in rows}
+        grids |= {r["grid_id"] for r in rows}
+        compounds |= {r["compound_id"] for r in rows if r["compound_id"] is not None}
+    return PlaceView(limit, frozenset(communities), frozenset(grids), frozenset(compounds))
