@@ -18,7 +18,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from core.schema.errors import ApiError, ErrorCode
-from core.schema.limits import schema_extensions
+from core.schema.limits import schema_extensions, shape_errors
 
 __all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
 
@@ -103,14 +103,25 @@ def _strict_fields(kind: str, items: Iterable[tuple[str, Any]]) -> list[Strawber
 
 
 class LinliSchema(strawberry.Schema):
+    """Errors raised before the extensions run (a syntax error, too many tokens) are shaped
+    here too, so every error carries a code and none leaks internals."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        result = await super().execute(*args, **kwargs)
+        if getattr(result, "errors", None):
+            result.errors = shape_errors(result.errors)
+        return result
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         for error in errors:
             if not isinstance(error.original_error, ApiError) and error.original_error is not None:
                 log.error("graphql error: %s", error.message, exc_info=error.original_error)
 
 
-def build_schema(registry: Any, *, limits: bool = True,
-                 production: bool = False) -> strawberry.Schema:
+def build_schema(registry: Any, *, limits: bool = True, production: bool = False,
+                 caches: bool = True) -> strawberry.Schema:
+    """The schema of core plus ``registry``'s plugins (``limits``/``caches`` off only to
+    measure them)."""
     parts = _contributions(registry)
     type_owner: dict[str, str] = {}
     types: list[Any] = []
@@ -129,6 +140,6 @@ def build_schema(registry: Any, *, limits: bool = True,
         subscription=create_type("Subscription", subscription_fields)
         if subscription_fields else None,
         types=types,
-        extensions=schema_extensions(limits=limits, production=production),
+        extensions=schema_extensions(limits=limits, production=production, caches=caches),
         config=StrawberryConfig(auto_camel_case=True),
     )

@@ -9,7 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode, ValidationRule
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    ValidationRule,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -23,7 +28,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from core.schema.errors import ApiError
 
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema_extensions"]
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema_extensions", "shape_errors"]
 
 log = logging.getLogger("linli.graphql")
 
@@ -63,42 +68,53 @@ class LinliTokens(MaxTokensLimiter):
 _INTERNAL = "服务器内部错误 / internal server error"
 
 
+def shape_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Give every error ``extensions.code``; mask unexpected ones (logged, never shown).
+    Idempotent: an error already shaped keeps its code and message."""
+    out: list[GraphQLError] = []
+    for error in errors:
+        original = error.original_error
+        if isinstance(original, ApiError):
+            shaped = original.to_graphql()
+            out.append(GraphQLError(shaped.message, nodes=error.nodes, source=error.source,
+                                    positions=error.positions, path=error.path,
+                                    extensions=shaped.extensions))
+        elif original is None:
+            ext = dict(error.extensions or {})
+            if isinstance(error, GraphQLSyntaxError):
+                ext.setdefault("code", "GRAPHQL_PARSE_FAILED")
+            ext.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None
+                           else "INVALID_ARGUMENT")
+            out.append(GraphQLError(error.message, nodes=error.nodes, source=error.source,
+                                    positions=error.positions, path=error.path,
+                                    extensions=ext))
+        elif isinstance(original, GraphQLError) and original.extensions.get("code"):
+            out.append(GraphQLError(original.message, nodes=error.nodes, path=error.path,
+                                    extensions=original.extensions))
+        else:
+            log.error("unexpected error in %s", error.path, exc_info=original)
+            out.append(GraphQLError(_INTERNAL, nodes=error.nodes, path=error.path,
+                                    extensions={"code": "INTERNAL"}))
+    return out
+
+
 class ShapeErrors(MaskErrors):
-    """Every error leaves with ``extensions.code``; unexpected ones are masked and logged."""
+    """Runs :func:`shape_errors` on results that pass through the extensions."""
 
     def __init__(self) -> None:
         super().__init__(error_message=_INTERNAL)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        out: list[GraphQLError] = []
-        for error in errors:
-            original = error.original_error
-            if isinstance(original, ApiError):
-                shaped = original.to_graphql()
-                out.append(GraphQLError(shaped.message, nodes=error.nodes, source=error.source,
-                                        positions=error.positions, path=error.path,
-                                        extensions=shaped.extensions))
-            elif original is None:
-                ext = dict(error.extensions or {})
-                ext.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None
-                               else "INVALID_ARGUMENT")
-                out.append(GraphQLError(error.message, nodes=error.nodes, source=error.source,
-                                        positions=error.positions, path=error.path,
-                                        extensions=ext))
-            elif isinstance(original, GraphQLError) and original.extensions.get("code"):
-                out.append(GraphQLError(original.message, nodes=error.nodes, path=error.path,
-                                        extensions=original.extensions))
-            else:
-                log.error("unexpected error in %s", error.path, exc_info=original)
-                out.append(GraphQLError(_INTERNAL, nodes=error.nodes, path=error.path,
-                                        extensions={"code": "INTERNAL"}))
-        return out
+        return shape_errors(errors)
 
 
-def schema_extensions(*, limits: bool = True, production: bool = False) -> list[Any]:
-    """The schema's extensions; ``limits=False`` exists only to measure their cost."""
-    exts: list[Any] = [ShapeErrors, lambda: ParserCache(maxsize=512),
-                       lambda: ValidationCache(maxsize=512)]
+def schema_extensions(*, limits: bool = True, production: bool = False,
+                      caches: bool = True) -> list[Any]:
+    """The schema's extensions; ``limits=False`` and ``caches=False`` exist only to measure
+    their cost (``tests/benchmarks/bench_graphql.py``)."""
+    exts: list[Any] = [ShapeErrors]
+    if caches:
+        exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:
         exts += [LinliTokens, LinliRules]
     if production:
