@@ -124,6 +124,7 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     state = request.app.state.linli
     request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     request_id_var.set(request_id)
+    client = request.client.host if request.client else ""
     principal = None
     auth = request.headers.get("authorization", "")
     if auth:
@@ -138,13 +139,15 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
                 principal = await authenticate_bearer(token.strip(), state.settings.secret_key,
                                                       state.rolebook)
         except ApiError as exc:
-            return Context(state=state, request_id=request_id, auth_error=exc)
+            return Context(state=state, request_id=request_id, auth_error=exc, client_ip=client)
     api_key = request.headers.get("x-api-key")
     if api_key and principal is None:
         from core.identity import apikeys
 
-        async with state.db.transaction(write=False):
-            principal = await apikeys.authenticate(api_key, state.rolebook)
-    client = request.client.host if request.client else ""
+        try:
+            async with state.db.transaction(write=False):
+                principal = await apikeys.authenticate(api_key, state.rolebook)
+        except ApiError as exc:
+            return Context(state=state, request_id=request_id, auth_error=exc, client_ip=client)
     return Context(state=state, request_id=request_id, principal=principal,
                    node_code=request.headers.get("x-linli-node"), client_ip=client)

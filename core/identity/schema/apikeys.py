@@ -55,7 +55,8 @@ async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyRe
     try:
         async with ctx.write() as access:
             node = await target_node(access, access.node_id, "X-Linli-Node")
-            require_grantable(access, input.permissions, node, "permissions")
+            perms = apikeys.check_permissions(input.permissions, ctx.state.rolebook)
+            require_grantable(access, perms, node, "permissions")
             key, secret = await apikeys.create_api_key(
                 node.id, input.permissions, ctx.state.rolebook, name=input.name,
                 object_kind=input.object_kind, object_id=_object_id(input.object_id),
