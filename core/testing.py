@@ -94,18 +94,19 @@ async def linli_env() -> AsyncIterator[TestEnv]:
         settings = _test_settings(pg.app_url, tmp, migrate_database_url=pg.owner_url)
     else:
         settings = _test_settings(f"sqlite:///{tmp}/test.sqlite3", tmp)
-    state = build_state(settings, registry, Database(settings.database_url))
-    await state.db.start()
-    if engine == "sqlite":
-        from core.dbsetup import ensure_sqlite_schema
+    state = None
+    try:  # whatever fails below, this run's PostgreSQL database and roles are dropped
+        state = build_state(settings, registry, Database(settings.database_url))
+        await state.db.start()
+        if engine == "sqlite":
+            from core.dbsetup import ensure_sqlite_schema
 
-        await ensure_sqlite_schema(state.db, state.db.tables)
-    env = TestEnv(settings=settings, state=state, engine=engine,
-                  owner_url=pg.owner_url if pg else None, pg=pg)
-    try:
-        yield env
+            await ensure_sqlite_schema(state.db, state.db.tables)
+        yield TestEnv(settings=settings, state=state, engine=engine,
+                      owner_url=pg.owner_url if pg else None, pg=pg)
     finally:
-        await state.db.stop()
+        if state is not None:
+            await state.db.stop()
         if pg is not None:
             await pg.drop()
 

@@ -30,3 +30,38 @@ async def test_migrate_twice_is_harmless(linli_env):
     from core.migrate import migrate
 
     await migrate(linli_env.owner_url, linli_env.pg.app_role, linli_env.state.registry)
+
+
+def test_linli_migrate_on_sqlite_creates_then_refuses_a_stale_file(tmp_path, monkeypatch,
+                                                                    linli_env):
+    import sqlite3
+
+    import click
+    from click.testing import CliRunner
+
+    from core.migrate import register
+    from core.settings import reset_settings
+
+    @click.group()
+    def main() -> None:
+        pass
+
+    register(main)
+    path = tmp_path / "embedded.sqlite3"
+    monkeypatch.setenv("LINLI_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    reset_settings()
+    bound = {t: t._meta._db for t in linli_env.state.db.tables}
+    try:
+        first = CliRunner().invoke(main, ["migrate"])
+        assert first.exit_code == 0 and "created" in first.output, first.output
+        again = CliRunner().invoke(main, ["migrate"])
+        assert again.exit_code == 0 and "current" in again.output, again.output
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE linli_schema_meta SET value = 'old' WHERE key = 'fingerprint'")
+        stale = CliRunner().invoke(main, ["migrate"])
+        assert stale.exit_code == 1 and "export" in stale.output, stale.output
+    finally:
+        for table, db in bound.items():
+            table._meta.db = db
+        reset_settings()
