@@ -7,7 +7,7 @@ Each hook is documented with an example in ``plugins/README.md`` (a test enforce
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -15,7 +15,9 @@ import pluggy
 from core.plugin import PROJECT
 
 if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
     from piccolo.conf.apps import AppConfig
+    from strawberry.types.field import StrawberryField
 
     from core.plugin import Permission, PluginMeta, RoleDecl
 
@@ -50,28 +52,28 @@ def linli_graphql_types() -> Sequence[type]:
 
 
 @hookspec
-def linli_query_fields() -> Sequence[Any]:
+def linli_query_fields() -> Sequence[StrawberryField]:
     """Return ``strawberry.field`` objects to add to ``Query``. They answer ``PLUGIN_DISABLED``
     for a tenant where the plugin is off. A name claimed twice fails naming both owners."""
 
 
 @hookspec
-def linli_mutation_fields() -> Sequence[Any]:
+def linli_mutation_fields() -> Sequence[StrawberryField]:
     """Return ``strawberry.mutation`` objects to add to ``Mutation`` (one input, union result)."""
 
 
 @hookspec
-def linli_subscription_fields() -> Sequence[Any]:
+def linli_subscription_fields() -> Sequence[StrawberryField]:
     """Return ``strawberry.subscription`` objects to add to ``Subscription``."""
 
 
 @hookspec
-def linli_routes() -> Sequence[Any]:
+def linli_routes() -> Sequence[ControllerRouterHandler]:
     """Return extra Litestar route handlers (exports, webhooks). Mounted under ``/p/<plugin>``."""
 
 
 @hookspec
-def linli_jobs() -> Sequence[Any]:
+def linli_jobs() -> Sequence[Callable[..., Awaitable[Any]]]:
     """Return job functions ``async def job(ctx, tenant_id: int, **kwargs)`` run by arq workers
     (or in-process without Redis)."""
 
@@ -104,8 +106,9 @@ def linli_notification_channels() -> Sequence[Any]:
 
 @hookspec
 async def linli_tenant_enabled(tenant_id: int) -> None:
-    """The plugin was just enabled for ``tenant_id`` (directly or through a region above it);
-    seed default rows. Runs inside a scope for that tenant."""
+    """The plugin was just enabled for ``tenant_id`` (directly, through a region above it, or
+    because the tenant was created or moved under such a region); seed default rows,
+    idempotently. Runs after the change is committed, inside a write scope for that tenant."""
 
 
 @hookspec
