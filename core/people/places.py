@@ -4,6 +4,7 @@ callers — the services and the Excel import — decide who may)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any, TypeVar
 
 from core.people.errors import PeopleError
 from core.people.records import (
@@ -21,6 +22,7 @@ from tenants.scope import current_scope
 from tenants.tables import TENANT_KINDS, Node
 
 __all__ = [
+    "owned",
     "COMMUNITY_KINDS",
     "acting_tenant_code",
     "default_grid",
@@ -36,6 +38,12 @@ __all__ = [
 COMMUNITY_KINDS = ("community", "village")
 # 统计用区划代码: communities (居委会) take serials 001–199, villages (村委会) 200 and up.
 _FIRST_SERIAL = {"community": 1, "village": 200}
+T = TypeVar("T")
+
+
+def owned(table: type[T], **values: Any) -> T:
+    """A new row filed under the scope's write node (``tenant_id`` is never defaulted)."""
+    return table(tenant_id=table._write_node(), **values)  # type: ignore[attr-defined, call-arg]
 
 
 def _now() -> datetime:
@@ -78,7 +86,7 @@ async def new_community(name: str, kind: str = "community", code: str | None = N
         if serial > 999:
             raise PeopleError("CONFLICT", "社区代码已用尽", "no community code left", "code")
         code = f"{prefix}{serial:03d}"
-    row = Community(name=name, code=code, kind=kind, created_at=_now())
+    row = owned(Community, name=name, code=code, kind=kind, created_at=_now())
     await Community.insert(row)
     return CommunityRec(id=row.id, tenant_id=row.tenant_id, name=name, code=code, kind=kind)
 
@@ -109,7 +117,7 @@ async def new_grid(community: CommunityRec, name: str, code: str | None = None,
         while f"{community.code}{serial:03d}" in codes:
             serial += 1
         code = f"{community.code}{serial:03d}"
-    row = Grid(community_id=community.id, code=code, name=name, is_default=is_default,
+    row = owned(Grid, community_id=community.id, code=code, name=name, is_default=is_default,
                created_at=_now())
     await Grid.insert(row)
     return GridRec(id=row.id, tenant_id=row.tenant_id, community_id=community.id, code=code,
@@ -131,7 +139,7 @@ async def ensure_compound(community: CommunityRec, name: str) -> CompoundRec:
                                         & (Compound.name == name)).first()
     if row:
         return from_row(CompoundRec, row)
-    new = Compound(community_id=community.id, name=name, created_at=_now())
+    new = owned(Compound, community_id=community.id, name=name, created_at=_now())
     await Compound.insert(new)
     return CompoundRec(id=new.id, tenant_id=new.tenant_id, community_id=community.id, name=name)
 
@@ -152,7 +160,7 @@ async def ensure_building(community: CommunityRec, name: str, *,
     if row:
         return from_row(BuildingRec, row), False
     grid = grid or await default_grid(community)
-    new = Building(community_id=community.id, compound_id=compound.id if compound else None,
+    new = owned(Building, community_id=community.id, compound_id=compound.id if compound else None,
                    grid_id=grid.id, name=name, created_at=_now())
     await Building.insert(new)
     return BuildingRec(id=new.id, tenant_id=new.tenant_id, community_id=community.id,
@@ -164,7 +172,7 @@ async def ensure_unit(building: BuildingRec, name: str) -> UnitRec:
     row = await Unit.select().where((Unit.building_id == building.id) & (Unit.name == name)).first()
     if row:
         return from_row(UnitRec, row)
-    new = Unit(building_id=building.id, community_id=building.community_id,
+    new = owned(Unit, building_id=building.id, community_id=building.community_id,
                grid_id=building.grid_id, name=name)
     await Unit.insert(new)
     return UnitRec(id=new.id, tenant_id=new.tenant_id, building_id=building.id,
@@ -183,7 +191,7 @@ async def ensure_household(building: BuildingRec, room: str, unit: UnitRec | Non
     row = await query.first()
     if row:
         return from_row(HouseholdRec, row), False
-    new = Household(building_id=building.id, unit_id=unit.id if unit else None, room=room,
+    new = owned(Household, building_id=building.id, unit_id=unit.id if unit else None, room=room,
                     community_id=building.community_id, grid_id=building.grid_id,
                     created_at=_now())
     await Household.insert(new)

@@ -11,6 +11,7 @@ from typing import Any
 
 from core.crypto import blind_index, decrypt, encrypt
 from core.people.errors import PeopleError
+from core.people.places import owned
 from core.people.records import HouseholdRec, ResidentRec, from_row
 from core.people.tables import Resident, ResidentTag
 from core.people.validation import (
@@ -104,7 +105,7 @@ async def _set_tags(resident_id: int, tags: tuple[str, ...], old: list[str]) -> 
     if gone:
         await ResidentTag.delete().where((ResidentTag.resident_id == resident_id)
                                          & ResidentTag.tag.is_in(gone))
-    new = [ResidentTag(resident_id=resident_id, tag=t) for t in tags if t not in old]
+    new = [owned(ResidentTag, resident_id=resident_id, tag=t) for t in tags if t not in old]
     if new:
         await ResidentTag.insert(*new)
 
@@ -128,7 +129,7 @@ async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec
         if clash:
             raise PeopleError("CONFLICT", "该身份证号已登记", "this ID number is already registered",
                               "idNumber")
-        row = Resident(**cols, id_number_cipher=encrypt(data.id_number, pii_key),
+        row = owned(Resident, **cols, id_number_cipher=encrypt(data.id_number, pii_key),
                        phone_cipher=encrypt(data.phone, pii_key) if data.phone else None,
                        created_at=now, updated_at=now)
         await Resident.insert(row)

@@ -50,8 +50,9 @@ class Seeder:
     def write(self, node: Any) -> Any:
         return self.env.state.db.scoped(scope_for(node), write=True)
 
-    async def town(self, factory: Any, *, per_household: int = 2, households: int = 2) -> Town:
-        town = Town(node=await factory.tenant())
+    async def town(self, factory: Any, *, region: Any = None, per_household: int = 2,
+                   households: int = 2) -> Town:
+        town = Town(node=await factory.tenant(region))
         async with self.write(town.node):
             town.community = await places.new_community("御苑社区")
             for g in range(2):
@@ -97,3 +98,9 @@ def gid(type_name: str, pk: int) -> str:
 @pytest.fixture
 def global_id() -> Any:
     return gid
+
+
+@pytest.fixture
+def new_id() -> Any:
+    """``new_id(birth=..., male=...)``: a fresh valid 身份证号."""
+    return make_id

@@ -1,0 +1,49 @@
+"""The SQL statement count of a nested query does not grow with the page size."""
+
+from contextlib import contextmanager
+
+NESTED = """query($n: Int!) { residents(first: $n) { edges { node { name household { room
+  building { name grid { name } community { name } } members { name } } } } } }"""
+
+
+@contextmanager
+def counting(engine):
+    """Count statements sent through ``engine.run_querystring`` (patched on the class: the
+    engine's attributes are slots)."""
+    calls = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self, querystring, *args, **kwargs):
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original
+
+
+async def test_statement_count_is_flat(gql, factory, seed, linli_env, record_property):
+    town = await seed.town(factory, households=26, per_household=2)  # 2 grids × 26 × 2 = 104
+    assert len(town.residents) >= 100
+    admin = await factory.account(town.node, "community_staff", place_kind="community",
+                                  place_id=town.community.id)
+    counts = {}
+    for n in (10, 100):
+        await gql("{ __typename }", token=admin.token, node=town.node.code)  # warm caches
+        with counting(linli_env.state.db.engine) as calls:
+            result = await gql(NESTED, {"n": n}, token=admin.token, node=town.node.code)
+        assert result.get("errors") is None, result
+        assert len(result["data"]["residents"]["edges"]) == n
+        first = result["data"]["residents"]["edges"][0]["node"]
+        assert first["household"]["building"]["grid"]["name"]
+        assert len(first["household"]["members"]) == 2
+        counts[n] = len(calls)
+    record_property("statements_first_10", counts[10])
+    record_property("statements_first_100", counts[100])
+    assert counts[10] == counts[100], f"statements: first 10 → {counts[10]}, first 100 → " \
+                                      f"{counts[100]}"
+    assert counts[100] <= 16, f"statements for the nested query: {counts}"
