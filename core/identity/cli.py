@@ -148,7 +148,7 @@ async def _account_id(username: str | None, phone: str | None, account_id: int |
         raise click.UsageError("须给出 --username、--phone 或 --account-id 之一 / "
                                "name the account by exactly one of them")
     if account_id is not None:
-        if not await Account.exists().where(Account.id == account_id):
+        if not 0 < account_id < 2**31 or not await Account.exists().where(Account.id == account_id):
             raise click.ClickException(f"未找到账号 {account_id} / no account {account_id}")
         return account_id
     found = await service.find_account(username or phone or "", settings)

@@ -36,7 +36,9 @@ def place_type(type_name: str) -> bool:
 async def place_of(type_name: str, pk: int) -> PlaceRef | None:
     """The place of object ``pk`` of ``type_name``; ``None`` if unknown or not in scope."""
     resolver = _resolvers.get(type_name)
-    return await resolver(pk) if resolver else None
+    if resolver is None or not 0 < pk < 2**31:  # primary keys are 32-bit serials
+        return None
+    return await resolver(pk)
 
 
 async def _tenant_place(pk: int) -> PlaceRef | None:

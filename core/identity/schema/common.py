@@ -10,9 +10,10 @@ from core.schema.errors import ApiError, ErrorCode
 from core.schema.relay import decode_global_id
 from tenants.service import NodeInfo, get_node
 
-__all__ = ["MANAGE", "parse_id", "require_grantable", "target_node"]
+__all__ = ["MANAGE", "MAX_PK", "parse_id", "require_grantable", "target_node"]
 
 MANAGE = "identity.manage"
+MAX_PK = 2**31 - 1
 _CORE = frozenset(p.code for p in CORE_PERMISSIONS)
 
 
@@ -21,11 +22,15 @@ def parse_id(value: str, expect: str | None, field: str) -> int:
     primary key; anything else is ``INVALID_ARGUMENT`` on ``field``."""
     value = (value or "").strip()
     if value.isdigit() and 0 < int(value) <= 2**62:
-        return int(value)
-    try:
-        return decode_global_id(value, expect)[1]
-    except ApiError as exc:
-        raise ApiError(exc.code, exc.zh, exc.en, field) from exc
+        pk = int(value)
+    else:
+        try:
+            pk = decode_global_id(value, expect)[1]
+        except ApiError as exc:
+            raise ApiError(exc.code, exc.zh, exc.en, field) from exc
+    if pk > MAX_PK:  # no such row: primary keys are 32-bit serials on PostgreSQL
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", field)
+    return pk
 
 
 async def target_node(access: Access, node_id: int, field: str) -> NodeInfo:

@@ -38,6 +38,9 @@ async def test_on_a_tenant_object(gql, factory):
                            encode_global_id("Tenant", other.id))
     assert outside["data"] is None
     assert outside["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    missing = await _check(gql, official, region, "region.rollup",
+                           encode_global_id("Tenant", 2**40))
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_place_limited_grant_explains(gql, factory):
