@@ -1,0 +1,128 @@
+"""Excel import (all-or-nothing, idempotent, per-row errors), template, export round trip, CLI."""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core.people.excel import HEADERS, SheetError, export_residents, import_residents, \
+    write_template
+from core.people.tables import Household, Resident, ResidentTag
+from tenants.service import scope_for
+
+
+def sheet(rows, headers=HEADERS) -> bytes:
+    wb = Workbook()
+    wb.active.append(list(headers))
+    for row in rows:
+        wb.active.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def rows_for(new_id, n=6):
+    out = []
+    for i in range(n):
+        male = i % 2 == 0
+        birth = date(1940 + i, 1 + i, 10)
+        out.append(("张" + "一二三四五六七八"[i], "男" if male else "女", birth,
+                    new_id(birth=birth, male=male).lower(), f"1390000000{i}", "御苑社区",
+                    "新纺苑小区" if i < 4 else "", f"{i // 2 + 1}号楼", "1单元" if i < 4 else "",
+                    f"{i // 2 + 1}01", "户主" if i % 2 == 0 else "配偶",
+                    "党员、独居" if i == 0 else ("低保,退役军人" if i == 1 else "")))
+    return out
+
+
+async def counts(env, node):
+    async with env.state.db.scoped(scope_for(node)):
+        return (await Resident.count(), await Household.count(), await ResidentTag.count())
+
+
+async def test_import_is_idempotent(factory, linli_env, new_id):
+    tenant = await factory.tenant()
+    key = linli_env.settings.pii_key
+    data = sheet(rows_for(new_id))
+    report = await import_residents(linli_env.state.db, tenant, data, None, pii_key=key)
+    assert report.ok, report.errors
+    assert (report.rows, report.created, report.updated, report.unchanged) == (6, 6, 0, 0)
+    assert await counts(linli_env, tenant) == (6, 3, 4)
+    again = await import_residents(linli_env.state.db, tenant, data, None, pii_key=key)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    assert await counts(linli_env, tenant) == (6, 3, 4)
+
+
+async def test_errors_are_reported_per_row_and_nothing_is_written(factory, linli_env, new_id,
+                                                                  tmp_path):
+    tenant = await factory.tenant()
+    rows = rows_for(new_id)
+    bad_check = rows[1][3][:-1] + ("0" if rows[1][3][-1] != "0" else "1")
+    rows[1] = rows[1][:3] + (bad_check,) + rows[1][4:]
+    rows[3] = rows[3][:4] + ("12345",) + rows[3][5:]
+    rows[4] = rows[4][:1] + ("女" if rows[4][1] == "男" else "男",) + rows[4][2:]
+    rows[5] = rows[5][:11] + ("富豪",)
+    report = await import_residents(linli_env.state.db, tenant, sheet(rows), None,
+                                    pii_key=linli_env.settings.pii_key)
+    assert not report.ok
+    assert [(e.row, e.column) for e in report.errors] == [
+        (3, "身份证号"), (5, "手机号"), (6, "性别"), (7, "标签")]
+    assert all(e.reason_zh and e.reason_en for e in report.errors)
+    assert await counts(linli_env, tenant) == (0, 0, 0)
+    out = tmp_path / "errors.xlsx"
+    report.write_errors(out)
+    listed = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert [r[:2] for r in listed[1:]] == [(3, "身份证号"), (5, "手机号"), (6, "性别"), (7, "标签")]
+
+
+async def test_duplicate_in_sheet_is_an_error(factory, linli_env, new_id):
+    tenant = await factory.tenant()
+    rows = rows_for(new_id, 2)
+    rows.append(rows[0])
+    report = await import_residents(linli_env.state.db, tenant, sheet(rows), None,
+                                    pii_key=linli_env.settings.pii_key)
+    assert [(e.row, e.column) for e in report.errors] == [(4, "身份证号")]
+    assert await counts(linli_env, tenant) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("data", [b"not a spreadsheet", b"PK\x03\x04broken zip", b""])
+async def test_broken_file_is_a_clear_error(factory, linli_env, data):
+    tenant = await factory.tenant()
+    with pytest.raises(SheetError) as info:
+        await import_residents(linli_env.state.db, tenant, data, None,
+                               pii_key=linli_env.settings.pii_key)
+    assert "xlsx" in info.value.en
+
+
+async def test_missing_columns(factory, linli_env):
+    tenant = await factory.tenant()
+    with pytest.raises(SheetError) as info:
+        await import_residents(linli_env.state.db, tenant, sheet([], HEADERS[:5]), None,
+                               pii_key=linli_env.settings.pii_key)
+    assert "社区/村" in info.value.zh
+
+
+async def test_template_and_export_round_trip(factory, linli_env, new_id, tmp_path):
+    template = tmp_path / "template.xlsx"
+    write_template(template)
+    assert list(load_workbook(template).active.iter_rows(values_only=True)) == [HEADERS]
+
+    tenant = await factory.tenant()
+    key = linli_env.settings.pii_key
+    original = rows_for(new_id)
+    await import_residents(linli_env.state.db, tenant, sheet(original), None, pii_key=key)
+    out = tmp_path / "export.xlsx"
+    assert await export_residents(linli_env.state.db, tenant, out, None, pii_key=key) == 6
+    exported = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert exported[0] == HEADERS
+    by_id = {r[3]: r for r in exported[1:]}
+    for row in original:
+        got = tuple(v or "" for v in by_id[row[3].upper()])
+        assert got[:2] == row[:2] and got[2] == row[2].isoformat() and got[4:11] == row[4:11]
+        assert sorted(filter(None, got[11].split("、"))) == sorted(
+            filter(None, row[11].replace(",", "、").split("、")))
+    again = await import_residents(linli_env.state.db, tenant, out, None, pii_key=key)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    other = await factory.tenant()
+    copied = await import_residents(linli_env.state.db, other, out, None, pii_key=key)
+    assert copied.created == 6 and await counts(linli_env, other) == (6, 3, 4)
