@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from core.identity.access import Grant, Principal
@@ -22,8 +22,16 @@ from core.identity.tables import ApiKey
 from core.schema.errors import ApiError, ErrorCode
 from tenants.tables import Node
 
-__all__ = ["API_KEY_ROLE", "ApiKeyInfo", "MAX_PERMISSIONS", "authenticate", "create_api_key",
-           "check_permissions", "get_api_key", "revoke_api_key"]
+__all__ = [
+    "API_KEY_ROLE",
+    "MAX_PERMISSIONS",
+    "ApiKeyInfo",
+    "authenticate",
+    "check_permissions",
+    "create_api_key",
+    "get_api_key",
+    "revoke_api_key",
+]
 
 API_KEY_ROLE = "api_key"
 MAX_PERMISSIONS = 16
@@ -93,10 +101,11 @@ async def create_api_key(node_id: int, permissions: list[str], rolebook: RoleBoo
     secret = secrets.token_urlsafe(32)
     row = ApiKey(prefix=prefix, key_hash=_digest(secret), node_id=node_id, name=name,
                  permissions=",".join(perms), object_kind=object_kind, object_id=object_id,
-                 created_by=created_by, created_at=datetime.now(timezone.utc))
+                 created_by=created_by, created_at=datetime.now(UTC))
     await row.save()
-    saved = await ApiKey.select().where(ApiKey.id == row.id).first()
-    return _info(saved), f"lk_{prefix}_{secret}"
+    saved = await get_api_key(int(row.id))
+    assert saved is not None
+    return saved, f"lk_{prefix}_{secret}"
 
 
 async def get_api_key(key_id: int) -> ApiKeyInfo | None:
@@ -110,7 +119,7 @@ async def revoke_api_key(key_id: int) -> ApiKeyInfo:
     if found is None:
         raise ApiError(ErrorCode.NOT_FOUND, "未找到该 API 密钥", "API key not found", "id")
     if found.revoked_at is None:
-        await ApiKey.update({ApiKey.revoked_at: datetime.now(timezone.utc)}).where(
+        await ApiKey.update({ApiKey.revoked_at: datetime.now(UTC)}).where(
             ApiKey.id == key_id)
     return found
 

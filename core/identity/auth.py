@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
+from typing import Any
 
 from core.identity.access import Access, Grant, Principal
 from core.identity.roles import RoleBook
@@ -23,7 +24,7 @@ UNAUTH = ("登录已失效，请重新登录", "authentication failed or expired
 
 
 async def load_principal(account_id: int, book: RoleBook, token_id: str | None = None,
-                         account_row: dict | None = None) -> Principal | None:
+                         account_row: dict[str, Any] | None = None) -> Principal | None:
     account = account_row or await Account.select().where(Account.id == account_id).first()
     if not account or not account["is_active"]:
         return None
@@ -57,7 +58,7 @@ async def authenticate_bearer(token: str, secret: str, book: RoleBook) -> Princi
     valid_after = account["tokens_valid_after"]
     if valid_after is not None:
         if valid_after.tzinfo is None:
-            valid_after = valid_after.replace(tzinfo=timezone.utc)
+            valid_after = valid_after.replace(tzinfo=UTC)
         if token_issued_micros(claims) < issued_micros(valid_after):
             raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH)
     principal = await load_principal(int(claims["sub"]), book, claims["jti"], account)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import Enum
+from typing import Any
 
 from core.identity.tables import RefreshToken
 
@@ -24,7 +25,7 @@ def hash_token(raw: str) -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ async def issue_refresh(account_id: int, days: int, *, family: str | None = None
                         expires_at: datetime | None = None,
                         now: datetime | None = None) -> IssuedRefresh:
     """A new token; a new family (lasting ``days``) unless ``family`` continues one."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     raw = secrets.token_urlsafe(32)
     family = family or secrets.token_hex(16)
     expires = expires_at or now + timedelta(days=days)
@@ -60,7 +61,7 @@ class RotateOutcome(Enum):
 async def rotate_refresh(raw: str, now: datetime | None = None
                          ) -> tuple[RotateOutcome, IssuedRefresh | None]:
     """Rotate ``raw``. A replayed token revokes its family (the caller must commit that)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     row = await RefreshToken.select().where(RefreshToken.token_hash == hash_token(raw)).first()
     if row is None:
         return RotateOutcome.UNKNOWN, None
@@ -81,19 +82,20 @@ async def rotate_refresh(raw: str, now: datetime | None = None
     return RotateOutcome.OK, issued
 
 
-async def find_refresh(raw: str) -> dict | None:  # type: ignore[type-arg]
-    return await RefreshToken.select().where(  # type: ignore[no-any-return]
+async def find_refresh(raw: str) -> dict[str, Any] | None:
+    """The stored row of a raw refresh token, if any."""
+    return await RefreshToken.select().where(
         RefreshToken.token_hash == hash_token(raw)).first()
 
 
 async def revoke_family(family: str, now: datetime | None = None) -> None:
-    await RefreshToken.update({RefreshToken.revoked_at: now or datetime.now(timezone.utc)}).where(
+    await RefreshToken.update({RefreshToken.revoked_at: now or datetime.now(UTC)}).where(
         (RefreshToken.family == family) & RefreshToken.revoked_at.is_null())
 
 
 async def revoke_account(account_id: int, now: datetime | None = None) -> None:
     """Revoke every refresh token of an account (logout everywhere)."""
-    await RefreshToken.update({RefreshToken.revoked_at: now or datetime.now(timezone.utc)}).where(
+    await RefreshToken.update({RefreshToken.revoked_at: now or datetime.now(UTC)}).where(
         (RefreshToken.account_id == account_id) & RefreshToken.revoked_at.is_null())
 
 

@@ -73,7 +73,7 @@ class RoleBook:
         return frozenset(decl.permissions) if decl else frozenset()
 
     @classmethod
-    def from_registry(cls, registry: object) -> "RoleBook":
+    def from_registry(cls, registry: object) -> RoleBook:
         book = cls()
         for owner, item in registry.permissions():  # type: ignore[attr-defined]
             if isinstance(item, RoleDecl):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from core.crypto import blind_index, encrypt
@@ -54,12 +54,12 @@ async def find_account(login: str, settings: Settings) -> dict[str, Any] | None:
     """The account named by a phone number or a username (``None`` if there is none)."""
     phone = normalise_phone(login)
     if phone is not None:
-        return await Account.select().where(  # type: ignore[no-any-return]
+        return await Account.select().where(
             Account.phone_index == phone_index(phone, settings)).first()
     username = normalise_username(login)
     if username is None:
         return None
-    return await Account.select().where(  # type: ignore[no-any-return]
+    return await Account.select().where(
         Account.username == username).first()
 
 
@@ -99,7 +99,7 @@ async def create_account(username: str | None = None, phone: str | None = None, 
     row = Account(username=name, phone_index=index,
                   phone_cipher=encrypt(number, settings.pii_key) if number else None,
                   display_name=display, password_hash=await hash_password_async(password, settings),
-                  is_operator=operator, created_at=datetime.now(timezone.utc))
+                  is_operator=operator, created_at=datetime.now(UTC))
     await row.save()
     return int(row.id)
 
@@ -112,7 +112,7 @@ async def set_password(account_id: int, password: str, settings: Settings | None
 
 async def revoke_sessions(account_id: int) -> None:
     """Logout everywhere: refuse older access tokens and revoke every refresh family."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await Account.update({Account.tokens_valid_after: now}).where(Account.id == account_id)
     await revoke_account(account_id, now)
 
@@ -179,7 +179,7 @@ async def grant_membership(account_id: int, node_id: int, role: str,
     if await Membership.exists().where(same):
         raise ApiError(ErrorCode.CONFLICT, "该账号已有此角色", "the account already holds this role")
     row = Membership(account_id=account_id, node_id=node_id, role=role, place_kind=place_kind,
-                     place_id=place_id, created_at=datetime.now(timezone.utc))
+                     place_id=place_id, created_at=datetime.now(UTC))
     await row.save()
     return MembershipInfo(int(row.id), account_id, node_id, role, place_kind, place_id)
 

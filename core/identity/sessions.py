@@ -8,7 +8,7 @@ typed error is raised. Passwords are verified outside any transaction (argon2 ta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from core.db import Database
 from core.identity.access import Principal
@@ -117,7 +117,7 @@ async def logout(db: Database, settings: Settings, principal: Principal,
             if row is None or row["account_id"] != principal.account_id:
                 raise ApiError(ErrorCode.INVALID_ARGUMENT, *BAD_REFRESH, field="refreshToken")
             family = row["family"]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         await RevokedToken.delete().where(RevokedToken.expires_at < now)
         if not await RevokedToken.exists().where(RevokedToken.jti == principal.token_id):
             await RevokedToken.insert(RevokedToken(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from core.identity.tables import LoginAttempt
 from core.settings import Settings
@@ -38,7 +38,7 @@ def _cutoff(settings: Settings, now: datetime) -> datetime:
 async def is_throttled(keys: Sequence[str], settings: Settings,
                        now: datetime | None = None) -> bool:
     """Whether any of ``keys`` reached the failure limit inside the window."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     cutoff = _cutoff(settings, now)
     for key in keys:
         count = await LoginAttempt.count().where(
@@ -51,7 +51,7 @@ async def is_throttled(keys: Sequence[str], settings: Settings,
 async def record_failure(keys: Sequence[str], settings: Settings,
                          now: datetime | None = None) -> None:
     """Count one failure for each key, and forget this key's failures older than the window."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     await LoginAttempt.delete().where(LoginAttempt.key.is_in(list(keys))
                                       & (LoginAttempt.at <= _cutoff(settings, now)))
     await LoginAttempt.insert(*(LoginAttempt(key=k, at=now) for k in keys))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -13,7 +13,7 @@ __all__ = ["InvalidToken", "decode_access_token", "issue_access_token", "issued_
 
 _ALG = "HS256"
 _AUDIENCE = "linli-api"
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class InvalidToken(Exception):
@@ -23,7 +23,7 @@ class InvalidToken(Exception):
 def issue_access_token(account_id: int, secret: str, seconds: int,
                        now: datetime | None = None) -> tuple[str, str, datetime]:
     """Returns (token, jti, expires_at)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     expires = now + timedelta(seconds=min(seconds, 900))
     jti = secrets.token_hex(16)
     token = jwt.encode({"sub": str(account_id), "jti": jti, "iat": int(now.timestamp()),

@@ -50,7 +50,7 @@ def _object_id(value: str | None) -> int | None:
 
 
 @strawberry.mutation(description="新建 API 密钥，密钥仅返回一次 / create an API key (secret shown once)")
-async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyResult:  # noqa: A002
+async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyResult:
     ctx = info.context
     try:
         async with ctx.write() as access:
@@ -72,7 +72,7 @@ async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyRe
 
 
 @strawberry.mutation(description="吊销 API 密钥，下一次请求即生效 / revoke an API key")
-async def revoke_api_key(info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyResult:  # noqa: A002
+async def revoke_api_key(info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyResult:
     ctx = info.context
     try:
         async with ctx.write() as access:

@@ -38,7 +38,7 @@ class RevokeMembershipInput:
     id: strawberry.ID
 
 
-def _place_id(input: GrantMembershipInput, book: RoleBook) -> int | None:  # noqa: A002
+def _place_id(input: GrantMembershipInput, book: RoleBook) -> int | None:
     """The place's primary key; its global id must be of the place kind's type."""
     if input.place_id is None:
         return None
@@ -49,7 +49,7 @@ def _place_id(input: GrantMembershipInput, book: RoleBook) -> int | None:  # noq
 
 @strawberry.mutation(description="授予角色 / grant a membership")
 async def grant_membership(info: Info,
-                           input: GrantMembershipInput) -> GrantMembershipResult:  # noqa: A002
+                           input: GrantMembershipInput) -> GrantMembershipResult:
     ctx = info.context
     try:
         async with ctx.write() as access:
@@ -76,7 +76,7 @@ async def grant_membership(info: Info,
 
 @strawberry.mutation(description="收回角色，下一次请求即生效 / revoke a membership")
 async def revoke_membership(info: Info,
-                            input: RevokeMembershipInput) -> RevokeMembershipResult:  # noqa: A002
+                            input: RevokeMembershipInput) -> RevokeMembershipResult:
     ctx = info.context
     try:
         async with ctx.write() as access:

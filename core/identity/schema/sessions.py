@@ -47,7 +47,7 @@ def _payload(session: sessions.Session) -> AuthPayload:
 
 
 @strawberry.mutation(description="登录，返回访问令牌与刷新令牌 / log in; returns both tokens")
-async def login(info: Info, input: LoginInput) -> LoginResult:  # noqa: A002
+async def login(info: Info, input: LoginInput) -> LoginResult:
     ctx = info.context
     try:
         session = await sessions.login(ctx.state.db, ctx.state.settings, input.login,
@@ -58,7 +58,7 @@ async def login(info: Info, input: LoginInput) -> LoginResult:  # noqa: A002
 
 
 @strawberry.mutation(description="用刷新令牌换新令牌 / exchange a refresh token for new tokens")
-async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenResult:  # noqa: A002
+async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenResult:
     ctx = info.context
     try:
         session = await sessions.refresh(ctx.state.db, ctx.state.settings, input.refresh_token)
@@ -68,7 +68,7 @@ async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenRes
 
 
 @strawberry.mutation(description="退出登录，下一次请求即生效 / log out, effective on the next request")
-async def logout(info: Info, input: LogoutInput) -> LogoutResult:  # noqa: A002
+async def logout(info: Info, input: LogoutInput) -> LogoutResult:
     ctx = info.context
     try:
         await sessions.logout(ctx.state.db, ctx.state.settings, ctx.require_principal(),

@@ -52,7 +52,7 @@ class ApiKey:
     revoked_at: datetime | None
 
     @classmethod
-    def from_info(cls, info: ApiKeyInfo, node: NodeInfo) -> "ApiKey":
+    def from_info(cls, info: ApiKeyInfo, node: NodeInfo) -> ApiKey:
         return cls(id=encode_global_id("ApiKey", info.id), prefix=info.prefix, name=info.name,
                    node=Tenant.from_info(node), permissions=list(info.permissions),
                    object_kind=info.object_kind,
@@ -82,7 +82,7 @@ class Membership:
     place_id: strawberry.ID | None
 
     @classmethod
-    def from_info(cls, info: MembershipInfo, node: NodeInfo) -> "Membership":
+    def from_info(cls, info: MembershipInfo, node: NodeInfo) -> Membership:
         place = (encode_global_id(PLACE_KINDS[info.place_kind], info.place_id)
                  if info.place_kind and info.place_id else None)
         return cls(id=encode_global_id("Membership", info.id),

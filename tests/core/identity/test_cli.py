@@ -74,7 +74,7 @@ def test_account_create_and_grant(linli: Any) -> None:
                 "--password-stdin", "--node", "371502001000", "--role", "tenant_admin",
                 input="a long password\n")
     assert out.exit_code == 0, out.output
-    (account_id, username, phone_index, cipher, digest), = _rows(
+    (_, username, phone_index, cipher, digest), = _rows(
         linli.db, "SELECT id, username, phone_index, phone_cipher, password_hash "
                   "FROM linli_account")
     assert username == "admin1" and phone_index and "13800138000" not in (cipher or "")

@@ -1,6 +1,6 @@
 """Login by username or phone, access-token expiry, refresh rotation and replay, logout."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from core.identity.refresh import hash_token
 from core.identity.tables import RefreshToken, RevokedToken
@@ -55,7 +55,7 @@ async def test_wrong_password_and_unknown_login(client_at, make_account, ops):
 
 async def test_expired_access_token_is_refused(gql, make_account, linli_env):
     account_id, _ = await make_account()
-    past = datetime.now(timezone.utc) - timedelta(minutes=20)
+    past = datetime.now(UTC) - timedelta(minutes=20)
     token, _, _ = issue_access_token(account_id, linli_env.settings.secret_key, 900, now=past)
     result = await gql("{ me { name } }", token=token)
     assert result["data"] is None

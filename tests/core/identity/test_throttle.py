@@ -1,12 +1,11 @@
 """Failed logins are throttled per account and per client address, with the state in the DB."""
 
+import httpx
+
 from core.app import AppState, create_app
 from core.identity import sessions
 from core.identity.tables import LoginAttempt
 from core.identity.throttle import account_key, client_key
-
-import httpx
-
 from core.testing import GraphQLClient
 
 
