@@ -1,3 +1,4 @@
+# mypy: disable-error-code="empty-body"
 """The plugin contract: every hook Linli calls, typed and documented.
 
 All hooks are prefixed ``linli_``. Hook results are sorted by plugin name by the registry, so

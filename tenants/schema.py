@@ -82,13 +82,14 @@ async def tenant_tree(info: Info, first: int, after: str | None = None,
     after_id = decode_cursor(after)
     ctx = info.context
     access = await ctx.require("tenant.read")
-    query = Node.select().where((Node.id > after_id) & (Node.id != access.node_id))
+    pk = Node._meta.primary_key
+    query = Node.select().where((pk > after_id) & (pk != access.node_id))
     if direct_only:
         query = query.where(Node.parent_id == access.node_id)
     else:
         query = query.where(Node.path.like(access.node_path + "%"))
     async with ctx.state.db.transaction(write=False):
-        rows = await query.order_by(Node.id).limit(first + 1)
+        rows = await query.order_by(pk).limit(first + 1)
     return make_connection(rows, first, lambda r: Tenant.from_info(_info(r)))
 
 
@@ -112,7 +113,7 @@ CreateTenantNodeResult = Annotated[TenantNodePayload | UserError,
 
 
 @strawberry.mutation(description="新建区划节点 / create a region or tenant")
-async def create_tenant_node(info: Info, input: CreateTenantNodeInput  # noqa: A002
+async def create_tenant_node(info: Info, input: CreateTenantNodeInput
                              ) -> CreateTenantNodeResult:
     ctx = info.context
     try:
@@ -153,7 +154,7 @@ MoveTenantNodeResult = Annotated[TenantNodePayload | UserError,
 
 
 @strawberry.mutation(description="调整节点的上级，记入审计 / re-parent a node (audited)")
-async def move_tenant_node(info: Info, input: MoveTenantNodeInput  # noqa: A002
+async def move_tenant_node(info: Info, input: MoveTenantNodeInput
                            ) -> MoveTenantNodeResult:
     ctx = info.context
     try:
@@ -238,13 +239,13 @@ async def _set_plugin(info: Info, data: PluginEnablementInput,
 
 
 @strawberry.mutation(description="在节点及其下级启用插件 / enable a plugin at a node and below")
-async def enable_plugin(info: Info, input: PluginEnablementInput  # noqa: A002
+async def enable_plugin(info: Info, input: PluginEnablementInput
                         ) -> EnablePluginResult:
     return await _set_plugin(info, input, True)
 
 
 @strawberry.mutation(description="在节点及其下级停用插件 / disable a plugin at a node and below")
-async def disable_plugin(info: Info, input: PluginEnablementInput  # noqa: A002
+async def disable_plugin(info: Info, input: PluginEnablementInput
                          ) -> DisablePluginResult:
     return await _set_plugin(info, input, False)
 

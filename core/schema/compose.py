@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
@@ -19,6 +18,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.limits import schema_extensions, shape_errors
+from graphql import GraphQLError
 
 __all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
 
@@ -108,8 +108,9 @@ class LinliSchema(strawberry.Schema):
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
         result = await super().execute(*args, **kwargs)
-        if getattr(result, "errors", None):
-            result.errors = shape_errors(result.errors)
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = shape_errors(list(errors))
         return result
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:

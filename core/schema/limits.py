@@ -9,12 +9,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import (
-    GraphQLError,
-    GraphQLSyntaxError,
-    OperationDefinitionNode,
-    ValidationRule,
-)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -27,6 +21,12 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from core.schema.errors import ApiError
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    ValidationRule,
+)
 
 __all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema_extensions", "shape_errors"]
 
@@ -88,7 +88,7 @@ def shape_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
             out.append(GraphQLError(error.message, nodes=error.nodes, source=error.source,
                                     positions=error.positions, path=error.path,
                                     extensions=ext))
-        elif isinstance(original, GraphQLError) and original.extensions.get("code"):
+        elif isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
             out.append(GraphQLError(original.message, nodes=error.nodes, path=error.path,
                                     extensions=original.extensions))
         else:

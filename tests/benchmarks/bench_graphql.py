@@ -23,14 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import httpx  # noqa: E402
-from strawberry.extensions.validation_cache import _get_validate_cache  # noqa: E402
+import httpx
+from strawberry.extensions.validation_cache import _get_validate_cache
 
-from core.app import AppState, build_state, create_app  # noqa: E402
-from core.dbsetup import ensure_sqlite_schema  # noqa: E402
-from core.registry import Registry  # noqa: E402
-from core.schema.compose import build_schema  # noqa: E402
-from core.testing import Factory, TestEnv, _test_settings  # noqa: E402
+from core.app import AppState, build_state, create_app
+from core.dbsetup import ensure_sqlite_schema
+from core.registry import Registry
+from core.schema.compose import build_schema
+from core.testing import Factory, TestEnv, _test_settings
 
 QUERY = """query Bench { tenantTree(first: 50) {
   edges { cursor node { id code name kind } } pageInfo { hasNextPage endCursor } } }"""
