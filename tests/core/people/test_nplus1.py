@@ -46,4 +46,6 @@ async def test_statement_count_is_flat(gql, factory, seed, linli_env, record_pro
     record_property("statements_first_100", counts[100])
     assert counts[10] == counts[100], f"statements: first 10 → {counts[10]}, first 100 → " \
                                       f"{counts[100]}"
-    assert counts[100] <= 16, f"statements for the nested query: {counts}"
+    # a fixed handful: authentication, the view, the page, one batch per relation (and, on
+    # PostgreSQL, one set_config per short scoped transaction)
+    assert counts[100] <= 24, f"statements for the nested query: {counts}"
