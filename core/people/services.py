@@ -162,7 +162,7 @@ async def update_resident(access: Access, pii_key: str, resident_id: int,
     """Apply ``changes`` (keys of ``_UPDATABLE``; ``phone``/``household_id`` None clears)."""
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
-        raise PeopleError.invalid(sorted(unknown)[0], "不能修改该字段", "this field cannot change")
+        raise PeopleError.invalid(min(unknown), "不能修改该字段", "this field cannot change")
     current: ResidentRec = await _visible(access, "resident", resident_id, "id")
     require(access, "people.write", place_of(access, current))
     id_number, phone = reveal_values(current, pii_key)

@@ -27,7 +27,6 @@ __all__ = [
     "Unit",
 ]
 
-Index = ClassVar[list[tuple[str, ...]]]
 
 
 class Community(ScopedTable, tablename="linli_community"):
@@ -40,7 +39,7 @@ class Community(ScopedTable, tablename="linli_community"):
     """``community`` (社区) or ``village`` (村)."""
     created_at = Timestamptz()
 
-    unique_together: Index = [("tenant_id", "code"), ("tenant_id", "name")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "code"), ("tenant_id", "name")]
 
 
 class Compound(ScopedTable, tablename="linli_compound"):
@@ -50,7 +49,7 @@ class Compound(ScopedTable, tablename="linli_compound"):
     name = Varchar(length=100, null=False)
     created_at = Timestamptz()
 
-    unique_together: Index = [("tenant_id", "community_id", "name")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "community_id", "name")]
 
 
 class Grid(ScopedTable, tablename="linli_grid"):
@@ -64,7 +63,7 @@ class Grid(ScopedTable, tablename="linli_grid"):
     """The grid buildings fall into when none is named."""
     created_at = Timestamptz()
 
-    unique_together: Index = [("tenant_id", "code"), ("tenant_id", "community_id", "id")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "code"), ("tenant_id", "community_id", "id")]
 
 
 class Building(ScopedTable, tablename="linli_building"):
@@ -77,7 +76,7 @@ class Building(ScopedTable, tablename="linli_building"):
     """Name or number as the office writes it, e.g. ``3号楼``."""
     created_at = Timestamptz()
 
-    unique_together: Index = [("tenant_id", "grid_id", "id"), ("tenant_id", "community_id", "id")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "grid_id", "id"), ("tenant_id", "community_id", "id")]
 
 
 class Unit(ScopedTable, tablename="linli_unit"):
@@ -88,7 +87,7 @@ class Unit(ScopedTable, tablename="linli_unit"):
     grid_id = BigInt(null=False, default=None)
     name = Varchar(length=50, null=False)
 
-    unique_together: Index = [("tenant_id", "building_id", "name")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "building_id", "name")]
 
 
 class Household(ScopedTable, tablename="linli_household"):
@@ -101,7 +100,7 @@ class Household(ScopedTable, tablename="linli_household"):
     grid_id = BigInt(null=False, default=None)
     created_at = Timestamptz()
 
-    unique_together: Index = [
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
         ("tenant_id", "building_id", "id"),
         ("tenant_id", "grid_id", "id"),
         ("tenant_id", "community_id", "id"),
@@ -132,7 +131,7 @@ class Resident(ScopedTable, tablename="linli_resident"):
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
-    unique_together: Index = [
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
         ("tenant_id", "id_number_index"),
         ("tenant_id", "phone_index", "id"),
         ("tenant_id", "household_id", "id"),
@@ -148,4 +147,4 @@ class ResidentTag(ScopedTable, tablename="linli_resident_tag"):
     resident_id = BigInt(null=False, default=None)
     tag = Varchar(length=32, null=False)
 
-    unique_together: Index = [("tenant_id", "resident_id", "tag"), ("tenant_id", "tag", "resident_id")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "resident_id", "tag"), ("tenant_id", "tag", "resident_id")]

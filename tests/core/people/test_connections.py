@@ -34,7 +34,7 @@ async def test_pages_follow_the_cursor(gql, factory, seed):
 async def test_filters(gql, factory, seed, global_id):
     town = await seed.town(factory)
     admin = await factory.account(town.node)
-    ask = dict(token=admin.token, node=town.node.code)
+    ask = {"token": admin.token, "node": town.node.code}
     grid = town.grids[1]
     result = await gql("query($g: ID) { residents(first: 50, gridId: $g, tag: \"党员\") { edges {"
                        " node { id } } } }", {"g": global_id("Grid", grid.id)}, **ask)

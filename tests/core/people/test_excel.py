@@ -6,8 +6,13 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from core.people.excel import HEADERS, SheetError, export_residents, import_residents, \
-    write_template
+from core.people.excel import (
+    HEADERS,
+    SheetError,
+    export_residents,
+    import_residents,
+    write_template,
+)
 from core.people.tables import Household, Resident, ResidentTag
 from tenants.service import scope_for
 

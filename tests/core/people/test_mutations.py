@@ -91,7 +91,7 @@ async def test_grid_worker_cannot_create_outside_their_grid(gql, factory, seed, 
     town = await seed.town(factory)
     worker = await factory.account(town.node, "grid_worker", place_kind="grid",
                                    place_id=town.grids[0].id)
-    ask = dict(token=worker.token, node=town.node.code)
+    ask = {"token": worker.token, "node": town.node.code}
     result = await gql(CREATE_COMMUNITY, {"input": {"name": "新社区"}}, **ask)
     assert result["data"]["createCommunity"]["code"] == "FORBIDDEN"
     other = town.buildings[1]

@@ -18,7 +18,7 @@ async def test_grid_worker_sees_only_their_grid(gql, factory, seed, global_id):
     town = await seed.town(factory)
     mine, other = town.grids
     worker = await factory.account(town.node, "grid_worker", place_kind="grid", place_id=mine.id)
-    ask = dict(token=worker.token, node=town.node.code)
+    ask = {"token": worker.token, "node": town.node.code}
     want_h = {global_id("Household", h.id) for h in town.households if h.grid_id == mine.id}
     want_r = {global_id("Resident", r.id) for r in town.residents if r.grid_id == mine.id}
     assert _ids(await gql(HOUSEHOLDS, **ask), "households") == want_h
@@ -66,7 +66,7 @@ async def test_building_scoped_role_sees_only_that_building(gql, factory, seed, 
     building = town.buildings[1]
     head = await factory.account(town.node, building_role, place_kind="building",
                                  place_id=building.id)
-    ask = dict(token=head.token, node=town.node.code)
+    ask = {"token": head.token, "node": town.node.code}
     want = {global_id("Household", h.id) for h in town.households
             if h.building_id == building.id}
     assert want and _ids(await gql(HOUSEHOLDS, **ask), "households") == want
@@ -86,7 +86,7 @@ async def test_region_official_gets_rollups_not_residents(gql, factory, seed, gl
     town_a = await seed.town(factory, region=region)
     town_b = await seed.town(factory, region=region, households=3)
     official = await factory.account(region, "region_official")
-    ask = dict(token=official.token, node=region.code)
+    ask = {"token": official.token, "node": region.code}
     result = await gql("{ rollup { residents households buildings tenant { code } } }", **ask)
     assert result.get("errors") is None, result
     rows = {r["tenant"]["code"]: r for r in result["data"]["rollup"]}
@@ -106,7 +106,7 @@ async def test_other_tenant_cannot_read_or_update(gql, factory, seed, global_id)
     town = await seed.town(factory)
     stranger_node = await factory.tenant()
     stranger = await factory.account(stranger_node, "tenant_admin")
-    ask = dict(token=stranger.token, node=stranger_node.code)
+    ask = {"token": stranger.token, "node": stranger_node.code}
     target = global_id("Resident", town.residents[0].id)
     result = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": target}, **ask)
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
