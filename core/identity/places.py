@@ -8,6 +8,7 @@ A resolver runs inside a scoped read transaction and returns the object's :class
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Awaitable, Callable
 
 from core.identity.access import PlaceRef
@@ -51,3 +52,35 @@ async def _tenant_place(pk: int) -> PlaceRef | None:
 
 
 register_place("Tenant", _tenant_place)
+
+
+# Places and residents (core.people): an object's tenant plus the community, grid and building it
+# lies in; a community, grid or building is also placed at itself.
+_PEOPLE_TYPES: dict[str, str | None] = {
+    "Community": "community_id", "Compound": None, "Grid": "grid_id", "Building": "building_id",
+    "Unit": None, "Household": None, "Resident": None,
+}
+
+
+def _people_place(type_name: str, own: str | None) -> PlaceResolver:
+    async def resolve(pk: int) -> PlaceRef | None:
+        from core.people import tables as people
+
+        table = getattr(people, type_name)
+        cols = [c for c in ("community_id", "grid_id", "building_id") if hasattr(table, c)]
+        row = await table.select(table.id, table.tenant_id,
+                                 *(getattr(table, c) for c in cols)).where(table.id == pk).first()
+        if row is None:
+            return None
+        node = await Node.select(Node.path).where(Node.id == row["tenant_id"]).first()
+        where = {c: row.get(c) for c in ("community_id", "grid_id", "building_id")}
+        if own is not None:
+            where[own] = row["id"]
+        return PlaceRef(node_id=row["tenant_id"], node_path=node["path"] if node else "", **where)
+
+    return resolve
+
+
+if importlib.util.find_spec("core.people") is not None:
+    for _type_name, _own in _PEOPLE_TYPES.items():
+        register_place(_type_name, _people_place(_type_name, _own))
