@@ -13,13 +13,13 @@ class PeopleError(ValueError):
         self.code, self.zh, self.en, self.field = code, zh, en, field
 
     @classmethod
-    def invalid(cls, field: str, zh: str, en: str) -> "PeopleError":
+    def invalid(cls, field: str, zh: str, en: str) -> PeopleError:
         return cls("INVALID_ARGUMENT", zh, en, field)
 
     @classmethod
-    def not_found(cls, what_zh: str, what_en: str, field: str | None = "id") -> "PeopleError":
+    def not_found(cls, what_zh: str, what_en: str, field: str | None = "id") -> PeopleError:
         return cls("NOT_FOUND", f"未找到{what_zh}", f"{what_en} not found", field)
 
     @classmethod
-    def forbidden(cls, zh: str, en: str) -> "PeopleError":
+    def forbidden(cls, zh: str, en: str) -> PeopleError:
         return cls("FORBIDDEN", zh, en)

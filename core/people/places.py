@@ -3,7 +3,7 @@ callers — the services and the Excel import — decide who may)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from core.people.errors import PeopleError
@@ -22,7 +22,6 @@ from tenants.scope import current_scope
 from tenants.tables import TENANT_KINDS, Node
 
 __all__ = [
-    "owned",
     "COMMUNITY_KINDS",
     "acting_tenant_code",
     "default_grid",
@@ -33,6 +32,7 @@ __all__ = [
     "ensure_unit",
     "new_community",
     "new_grid",
+    "owned",
 ]
 
 COMMUNITY_KINDS = ("community", "village")
@@ -47,7 +47,7 @@ def owned(table: type[T], **values: Any) -> T:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 async def acting_tenant_code() -> str:
@@ -127,7 +127,7 @@ async def new_grid(community: CommunityRec, name: str, code: str | None = None,
 async def default_grid(community: CommunityRec) -> GridRec:
     """The grid buildings fall into when none is named (created on first need)."""
     row = await Grid.select().where((Grid.community_id == community.id)
-                                    & (Grid.is_default == True)).first()  # noqa: E712
+                                    & (Grid.is_default == True)).first()
     if row:
         return from_row(GridRec, row)
     return await new_grid(community, f"{community.name}默认网格", is_default=True)

@@ -6,7 +6,7 @@ services and the Excel import decide who may)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from core.crypto import blind_index, decrypt, encrypt
@@ -115,14 +115,14 @@ async def _one_head(data: ResidentData, resident_id: int) -> None:
     if data.is_head and data.household is not None:
         await Resident.update({Resident.is_head: False}).where(
             (Resident.household_id == data.household.id) & (Resident.id != resident_id)
-            & (Resident.is_head == True))  # noqa: E712
+            & (Resident.is_head == True))
 
 
 async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec | None = None
                          ) -> tuple[ResidentRec, list[str]]:
     """Insert ``data`` or bring ``existing`` in line with it; returns the record and the names
     of the fields that changed (empty: nothing was written)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cols = _columns(data, pii_key)
     if existing is None:
         clash = await Resident.exists().where(Resident.id_number_index == cols["id_number_index"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -53,12 +53,12 @@ class CreateCommunityPayload:
     community: CommunityType
 
 
-CreateCommunityResult = Annotated[Union[CreateCommunityPayload, UserError],
+CreateCommunityResult = Annotated[CreateCommunityPayload | UserError,
                                   strawberry.union("CreateCommunityResult")]
 
 
 @strawberry.mutation(description="新建社区/村 / create a community or village")
-async def create_community(info: Info, input: CreateCommunityInput) -> CreateCommunityResult:  # noqa: A002
+async def create_community(info: Info, input: CreateCommunityInput) -> CreateCommunityResult:
     return await _run(info, lambda a: services.create_community(
         a, name=input.name, kind=input.kind, code=input.code),
         lambda r: CreateCommunityPayload(community=build(r)))
@@ -76,12 +76,12 @@ class CreateGridPayload:
     grid: GridType
 
 
-CreateGridResult = Annotated[Union[CreateGridPayload, UserError],
+CreateGridResult = Annotated[CreateGridPayload | UserError,
                              strawberry.union("CreateGridResult")]
 
 
 @strawberry.mutation(description="新建网格 / create a grid")
-async def create_grid(info: Info, input: CreateGridInput) -> CreateGridResult:  # noqa: A002
+async def create_grid(info: Info, input: CreateGridInput) -> CreateGridResult:
     async def work(access: Any) -> Any:
         community = pk_of(input.community_id, "Community", "communityId")
         return await services.create_grid(access, community_id=community or 0, name=input.name,
@@ -104,12 +104,12 @@ class CreateBuildingPayload:
     building: BuildingType
 
 
-CreateBuildingResult = Annotated[Union[CreateBuildingPayload, UserError],
+CreateBuildingResult = Annotated[CreateBuildingPayload | UserError,
                                  strawberry.union("CreateBuildingResult")]
 
 
 @strawberry.mutation(description="新建楼栋 / create a building")
-async def create_building(info: Info, input: CreateBuildingInput) -> CreateBuildingResult:  # noqa: A002
+async def create_building(info: Info, input: CreateBuildingInput) -> CreateBuildingResult:
     async def work(access: Any) -> Any:
         return await services.create_building(
             access, community_id=pk_of(input.community_id, "Community", "communityId") or 0,
@@ -130,12 +130,12 @@ class CreateHouseholdPayload:
     household: HouseholdType
 
 
-CreateHouseholdResult = Annotated[Union[CreateHouseholdPayload, UserError],
+CreateHouseholdResult = Annotated[CreateHouseholdPayload | UserError,
                                   strawberry.union("CreateHouseholdResult")]
 
 
 @strawberry.mutation(description="新建户 / create a household")
-async def create_household(info: Info, input: CreateHouseholdInput) -> CreateHouseholdResult:  # noqa: A002
+async def create_household(info: Info, input: CreateHouseholdInput) -> CreateHouseholdResult:
     async def work(access: Any) -> Any:
         return await services.create_household(
             access, building_id=pk_of(input.building_id, "Building", "buildingId") or 0,
@@ -164,11 +164,11 @@ class ResidentPayload:
     changed_fields: list[str]
 
 
-ResidentResult = Annotated[Union[ResidentPayload, UserError], strawberry.union("ResidentResult")]
+ResidentResult = Annotated[ResidentPayload | UserError, strawberry.union("ResidentResult")]
 
 
 @strawberry.mutation(description="新建居民 / create a resident")
-async def create_resident(info: Info, input: CreateResidentInput) -> ResidentResult:  # noqa: A002
+async def create_resident(info: Info, input: CreateResidentInput) -> ResidentResult:
     key = info.context.state.settings.pii_key
 
     async def work(access: Any) -> Any:
@@ -224,7 +224,7 @@ def _camel(name: str) -> str:
 
 
 @strawberry.mutation(description="修改居民 / change a resident")
-async def update_resident(info: Info, input: UpdateResidentInput) -> ResidentResult:  # noqa: A002
+async def update_resident(info: Info, input: UpdateResidentInput) -> ResidentResult:
     key = info.context.state.settings.pii_key
 
     async def work(access: Any) -> Any:

@@ -53,12 +53,12 @@ class CommunityType(Node):
     rec: strawberry.Private[CommunityRec]
 
     @strawberry.field(description="网格 / grids")
-    async def grids(self, info: Info) -> list["GridType"]:
+    async def grids(self, info: Info) -> list[GridType]:
         rows = await loaders.children(info.context, "grid", "community", self.rec.id)
         return [build(r) for r in rows]
 
     @strawberry.field(description="小区 / compounds")
-    async def compounds(self, info: Info) -> list["CompoundType"]:
+    async def compounds(self, info: Info) -> list[CompoundType]:
         rows = await loaders.children(info.context, "compound", "community", self.rec.id)
         return [build(r) for r in rows]
 
@@ -85,7 +85,7 @@ class GridType(Node):
         return _opt(await loaders.by_id(info.context, "community", self.rec.community_id))
 
     @strawberry.field(description="网格内的楼栋 / buildings in this grid")
-    async def buildings(self, info: Info) -> list["BuildingType"]:
+    async def buildings(self, info: Info) -> list[BuildingType]:
         rows = await loaders.children(info.context, "building", "grid", self.rec.id)
         return [build(r) for r in rows]
 
@@ -110,7 +110,7 @@ class BuildingType(Node):
         return _opt(await loaders.by_id(info.context, "grid", self.rec.grid_id))
 
     @strawberry.field(description="户 / households")
-    async def households(self, info: Info) -> list["HouseholdType"]:
+    async def households(self, info: Info) -> list[HouseholdType]:
         rows = await loaders.children(info.context, "household", "building", self.rec.id)
         return [build(r) for r in rows]
 
@@ -149,7 +149,7 @@ class HouseholdType(Node):
         return _opt(await loaders.by_id(info.context, "grid", self.rec.grid_id))
 
     @strawberry.field(description="家庭成员 / members")
-    async def members(self, info: Info) -> list["ResidentType"]:
+    async def members(self, info: Info) -> list[ResidentType]:
         rows = await loaders.children(info.context, "resident", "household", self.rec.id)
         return [build(r) for r in rows]
 
@@ -248,7 +248,7 @@ def _node_loader(kind: str) -> Any:
             return None
         try:
             place_view = await loaders.view(info.context)
-        except Exception as exc:  # noqa: BLE001 - without people.read the object is "not found"
+        except Exception as exc:
             if getattr(exc, "code", "") == "FORBIDDEN":
                 return None
             raise
