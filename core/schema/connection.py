@@ -51,7 +51,7 @@ def decode_cursor(cursor: str | None) -> int:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         tag, _, pk = raw.partition(":")
         value = int(pk)
-        if tag != "c" or value < 0 or value > 2**62:
+        if tag != "c" or value < 0 or value > 2**31 - 1:
             raise ValueError
         return value
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:

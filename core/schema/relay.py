@@ -14,6 +14,10 @@ from core.schema.errors import ApiError, ErrorCode
 __all__ = ["Node", "decode_global_id", "encode_global_id", "node_resolvers", "register_node"]
 
 
+MAX_PK = 2**31 - 1
+"""Primary keys are 32-bit serials; larger ids cannot exist (and PostgreSQL rejects them)."""
+
+
 @strawberry.interface(description="Relay 节点 / an object with a global id")
 class Node:
     id: strawberry.ID = strawberry.field(description="全局ID / global id")
@@ -29,7 +33,7 @@ def decode_global_id(gid: str, expect: str | None = None) -> tuple[str, int]:
         raw = base64.urlsafe_b64decode(gid + "=" * (-len(gid) % 4)).decode()
         type_name, _, pk = raw.partition(":")
         value = int(pk)
-        if not type_name or value < 1 or value > 2**62:
+        if not type_name or value < 1 or value > MAX_PK:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "无效的ID", "malformed id", "id") from exc
