@@ -33,10 +33,12 @@ def decode_global_id(gid: str, expect: str | None = None) -> tuple[str, int]:
         raw = base64.urlsafe_b64decode(gid + "=" * (-len(gid) % 4)).decode()
         type_name, _, pk = raw.partition(":")
         value = int(pk)
-        if not type_name or value < 1 or value > MAX_PK:
+        if not type_name or value < 1 or value > 2**62:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "无效的ID", "malformed id", "id") from exc
+    if value > MAX_PK:
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", "id")
     if expect is not None and type_name != expect:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, f"ID 类型应为 {expect}",
                        f"the id is not a {expect}", "id")
