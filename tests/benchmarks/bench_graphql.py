@@ -5,9 +5,10 @@ Run on demand (not collected by pytest)::
 
     .venv/bin/python tests/benchmarks/bench_graphql.py [N]
 
-It seeds 50 tenant nodes under a district in a temporary SQLite file, asks
-``tenantTree(first: 50)`` as the district's administrator through httpx's ASGITransport, and
-prints ms/request and strawberry's validation-cache hit counts. The point: our limiters are
+It seeds, in a temporary SQLite file, 50 residents (25 households) in one tenant and 50 tenant
+nodes under a district, asks ``residents(first: 50)`` and ``tenantTree(first: 50)`` as the
+administrator through httpx's ASGITransport, and prints ms/request and strawberry's
+validation-cache hit counts. The point: our limiters are
 fixed rule classes, so the validation cache keeps hitting with them on.
 """
 
@@ -32,8 +33,36 @@ from core.registry import Registry
 from core.schema.compose import build_schema
 from core.testing import Factory, TestEnv, _test_settings
 
-QUERY = """query Bench { tenantTree(first: 50) {
+TREE = """query Bench { tenantTree(first: 50) {
   edges { cursor node { id code name kind } } pageInfo { hasNextPage endCursor } } }"""
+RESIDENTS = """query Bench { residents(first: 50) {
+  edges { cursor node { id name gender birthDate idNumber tags household { room } } }
+  pageInfo { hasNextPage endCursor } } }"""
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def fictitious_id(n: int) -> str:
+    """A valid (invented) 身份证号 with serial ``n``."""
+    body = f"371502195003{1 + n % 28:02d}{n % 1000:03d}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
+
+
+async def seed_residents(state: AppState, tenant: object) -> None:
+    from core.people import places
+    from core.people.residents import apply_resident, make_resident_data
+    from tenants.service import scope_for
+
+    async with state.db.scoped(scope_for(tenant), write=True):  # type: ignore[arg-type]
+        community = await places.new_community("御苑社区")
+        grid = await places.new_grid(community, "第1网格")
+        building, _ = await places.ensure_building(community, "1号楼", grid=grid)
+        for h in range(25):
+            household, _ = await places.ensure_household(building, f"{h + 1:02d}01")
+            for m in range(2):
+                await apply_resident(make_resident_data(
+                    name=f"居民{h}-{m}", id_number=fictitious_id(h * 2 + m + 11),
+                    phone=f"13800{h:03d}{m:03d}", household=household,
+                    relation="户主" if m == 0 else "配偶"), state.settings.pii_key)
 CONFIGS = [("limits on,  caches on ", True, True), ("limits off, caches on ", False, True),
            ("limits on,  caches off", True, False), ("limits off, caches off", False, False)]
 
@@ -51,8 +80,18 @@ async def main(n: int) -> None:
     region = await factory.region()
     for i in range(50):
         await factory.tenant(region, name=f"街道{i}")
-    admin = await factory.account(region)
-    headers = {"Authorization": f"Bearer {admin.token}", "X-Linli-Node": region.code}
+    tenant = await factory.tenant(region)
+    await seed_residents(state, tenant)
+    for name, query, node in (("residents", RESIDENTS, tenant), ("tenantTree", TREE, region)):
+        admin = await factory.account(node)
+        await measure(name, query, n, registry, state,
+                      {"Authorization": f"Bearer {admin.token}", "X-Linli-Node": node.code})
+    await state.db.stop()
+
+
+async def measure(name: str, query: str, n: int, registry: Registry, state: AppState,
+                  headers: dict[str, str]) -> None:
+    settings = state.settings
 
     clients = {}
     for label, limits, caches in CONFIGS:
@@ -63,9 +102,9 @@ async def main(n: int) -> None:
             app=create_app(state=app_state, manage_db=False)), base_url="http://bench")
 
     async def one(client: httpx.AsyncClient) -> None:
-        resp = await client.post("/graphql", json={"query": QUERY}, headers=headers)
+        resp = await client.post("/graphql", json={"query": query}, headers=headers)
         body = resp.json()
-        assert not body.get("errors") and len(body["data"]["tenantTree"]["edges"]) == 50, body
+        assert not body.get("errors") and len(body["data"][name]["edges"]) == 50, body
 
     cache = _get_validate_cache(512)
     timings: dict[str, list[float]] = {label: [] for label, *_ in CONFIGS}
@@ -86,7 +125,7 @@ async def main(n: int) -> None:
             hits[label] += after.hits - before.hits
             misses[label] += after.misses - before.misses
 
-    print(f"tenantTree(first: 50), SQLite, {n} requests per configuration after warm-up")
+    print(f"\n{name}(first: 50), SQLite, {n} requests per configuration after warm-up")
     print(f"{'configuration':<24}{'ms/request (median of rounds)':>32}{'best':>8}"
           f"{'validation cache hits/misses':>32}")
     for label, *_ in CONFIGS:
@@ -94,7 +133,6 @@ async def main(n: int) -> None:
               f"{min(timings[label]):>8.2f}{f'{hits[label]}/{misses[label]}':>32}")
     for client in clients.values():
         await client.aclose()
-    await state.db.stop()
 
 
 if __name__ == "__main__":
