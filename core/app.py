@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Litestar, Router, get
@@ -38,6 +39,31 @@ class AppState:
     registry: Registry
     rolebook: RoleBook
     schema: Any
+    services: dict[str, Any] = field(default_factory=dict)
+    """Platform services by name (``rules``, ``events``, ``jobs``, ``notify``, ``metrics``),
+    each installed by its module's ``install(state)``."""
+    on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    routes: list[Any] = field(default_factory=list)
+    """Extra core route handlers contributed by services (``/metrics``)."""
+    middleware: list[Any] = field(default_factory=list)
+
+
+# Modules that define ``install(state: AppState) -> None``, in order.
+SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.notify", "core.metrics")
+
+
+def install_services(state: AppState) -> None:
+    for name in SERVICE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        install = getattr(module, "install", None)
+        if install is not None:
+            install(state)
 
 
 def build_state(settings: Settings | None = None, registry: Registry | None = None,
@@ -47,10 +73,27 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
     db = db or Database(settings.database_url)
     db.add_tables(all_tables(registry))
     set_db(db)
-    return AppState(settings=settings, db=db, registry=registry,
-                    rolebook=RoleBook.from_registry(registry),
-                    schema=build_schema(registry, limits=limits,
-                                        production=settings.is_production))
+    state = AppState(settings=settings, db=db, registry=registry,
+                     rolebook=RoleBook.from_registry(registry),
+                     schema=build_schema(registry, limits=limits,
+                                         production=settings.is_production))
+    install_services(state)
+    return state
+
+
+async def start_state(state: AppState) -> None:
+    """Open the pool, create/check the embedded schema, start the services."""
+    await state.db.start()
+    if state.settings.is_sqlite:
+        await ensure_sqlite_schema(state.db, state.db.tables)
+    for start in state.on_startup:
+        await start()
+
+
+async def stop_state(state: AppState) -> None:
+    for stop in reversed(state.on_shutdown):
+        await stop()
+    await state.db.stop()
 
 
 @get("/health/live", sync_to_thread=False)
@@ -108,17 +151,16 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if manage_db:
-            await app_state.db.start()
-            if app_state.settings.is_sqlite:
-                await ensure_sqlite_schema(app_state.db, app_state.db.tables)
+            await start_state(app_state)
         try:
             yield
         finally:
             if manage_db:
-                await app_state.db.stop()
+                await stop_state(app_state)
 
     return Litestar(
-        route_handlers=[GraphQLController, live, ready, *plugin_routers],
+        route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers],
+        middleware=list(app_state.middleware),
         lifespan=[lifespan],
         state=State({"linli": app_state}),
         debug=False,

@@ -17,6 +17,9 @@ CLI_MODULES = (
     "core.migrate",
     "core.demo",
     "core.schema.export",
+    "core.events_cli",
+    "core.jobs_cli",
+    "core.audit_cli",
 )
 
 

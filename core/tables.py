@@ -15,6 +15,10 @@ CORE_TABLE_MODULES = (
     "core.identity.tables",
     "core.people.tables",
     "core.audit",
+    "core.rules",
+    "core.events",
+    "core.jobs",
+    "core.notify",
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from core.app import AppState, build_state, create_app
+from core.app import AppState, build_state, create_app, start_state, stop_state
 from core.db import Database
 from core.registry import Registry, set_registry
 from core.settings import Settings
@@ -97,16 +97,12 @@ async def linli_env() -> AsyncIterator[TestEnv]:
     state = None
     try:  # whatever fails below, this run's PostgreSQL database and roles are dropped
         state = build_state(settings, registry, Database(settings.database_url))
-        await state.db.start()
-        if engine == "sqlite":
-            from core.dbsetup import ensure_sqlite_schema
-
-            await ensure_sqlite_schema(state.db, state.db.tables)
+        await start_state(state)
         yield TestEnv(settings=settings, state=state, engine=engine,
                       owner_url=pg.owner_url if pg else None, pg=pg)
     finally:
         if state is not None:
-            await state.db.stop()
+            await stop_state(state)
         if pg is not None:
             await pg.drop()
 

@@ -31,6 +31,9 @@ CORE_CONTRIBUTORS = (
     "core.identity.schema",
     "core.people.schema",
     "tenants.schema",
+    "core.rules_schema",
+    "core.audit_schema",
+    "core.notify_schema",
 )
 
 
