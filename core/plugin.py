@@ -59,3 +59,5 @@ class PluginMeta:
     rule_keys: tuple[str, ...] = ()
     personal_fields: tuple[str, ...] = field(default=())
     """``table.column`` names holding personal data."""
+    audit_actions: tuple[str, ...] = ()
+    """Audit actions this plugin records, each prefixed with its name (``name.action``)."""
