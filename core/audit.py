@@ -1,26 +1,73 @@
 """Audit trail: every mutation and every reveal of personal data appends an entry.
 
-Entries are tenant-owned (the acting node) and append-only. The platform-services work chains
-them with hashes; this module keeps the writing side small and in the caller's transaction.
+Entries are tenant-owned (the acting node) and append-only. Writers only insert, in the caller's
+transaction, with no sequence number; a background step (:mod:`core.audit_chain`,
+``linli audit chain``) later numbers each tenant's entries and hash-chains them, so a writer
+never waits on a chain head. ``linli audit verify`` detects an edited, deleted or reordered row.
+
+Actions are free-form for core (listed in :data:`CORE_ACTIONS`); an action namespaced with a
+loaded plugin's name (``blood_drive.donation_recorded``) must be declared in that plugin's
+``PluginMeta.audit_actions``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from piccolo.columns import BigInt, Text, Timestamptz, Varchar
 
 from core.db import ScopedTable
 
-__all__ = ["AuditEntry", "record", "request_id_var"]
+__all__ = [
+    "CORE_ACTIONS",
+    "AuditActionError",
+    "AuditChainHead",
+    "AuditEntry",
+    "AuditItem",
+    "check_action",
+    "record",
+    "record_many",
+    "request_id_var",
+]
 
 request_id_var: ContextVar[str] = ContextVar("linli_request_id", default="")
 
+CORE_ACTIONS: tuple[str, ...] = (
+    "identity.api_key_created",
+    "identity.api_key_revoked",
+    "identity.membership_granted",
+    "identity.membership_revoked",
+    "people.create_community",
+    "people.create_grid",
+    "people.create_building",
+    "people.create_household",
+    "people.create_resident",
+    "people.update_resident",
+    "people.reveal_pii",
+    "people.import",
+    "people.export",
+    "plugins.enable",
+    "plugins.disable",
+    "audit.purge",
+    "tenants.create",
+    "tenants.move",
+)
+"""Core's actions, for reference: core may also record others (core actions are free-form)."""
+
+
+class AuditActionError(ValueError):
+    """A plugin-namespaced action that its plugin did not declare in ``audit_actions``."""
+
 
 class AuditEntry(ScopedTable, tablename="linli_audit_entry"):
-    """审计记录 One audited action: who, where, what, on which object, before/after."""
+    """审计记录 One audited action: who, where, what, on which object, before/after.
+
+    ``tenant_id`` is the acting node. ``seq`` and ``hash`` are NULL until the chain step runs.
+    """
 
     account_id = BigInt(null=True, default=None)
     action = Varchar(length=64, null=False, index=True)
@@ -29,17 +76,103 @@ class AuditEntry(ScopedTable, tablename="linli_audit_entry"):
     summary = Text(default="{}")
     request_id = Varchar(length=64, default="")
     at = Timestamptz()
+    seq = BigInt(null=True, default=None)
+    """Position in the tenant's chain (1, 2, …); NULL until chained."""
+    hash = Varchar(length=64, null=True, default=None)
+    """SHA-256 of the previous entry's hash and this entry's canonical JSON."""
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "seq")]
+
+
+class AuditChainHead(ScopedTable, tablename="linli_audit_chain_head"):
+    """审计链头 The last chained entry of one tenant's trail, and where a purge left its start.
+
+    ``base_seq``/``base_hash``: the last entry removed by a retention purge (0 and the genesis
+    hash when nothing was purged); verification starts after it.
+    """
+
+    seq = BigInt(default=0)
+    hash = Varchar(length=64, default="")
+    base_seq = BigInt(default=0)
+    base_hash = Varchar(length=64, default="")
+    updated_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id",)]
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    """One entry to append with :func:`record_many`."""
+
+    action: str
+    account_id: int | None
+    object_type: str = ""
+    object_id: Any = ""
+    summary: dict[str, Any] | None = field(default=None)
+
+
+def _declared_plugin_actions() -> dict[str, frozenset[str]]:
+    """Loaded plugins' names → their declared ``audit_actions``."""
+    from core import registry as registry_module
+
+    registry = registry_module._registry
+    if registry is None:
+        return {}
+    return {name: frozenset(getattr(meta, "audit_actions", ()))
+            for name, meta in registry.metas.items()}
+
+
+def check_action(action: str) -> None:
+    """Refuse a plugin-namespaced action its plugin did not declare (core's are free-form)."""
+    if not action or len(action) > 64:
+        raise AuditActionError(f"审计动作名无效 / invalid audit action {action!r}")
+    if action in CORE_ACTIONS:
+        return
+    prefix = action.split(".", 1)[0]
+    declared = _declared_plugin_actions().get(prefix)
+    if declared is not None and action not in declared:
+        raise AuditActionError(
+            f"插件 {prefix} 未声明审计动作 {action} / plugin {prefix} did not declare audit "
+            f"action {action!r} in PluginMeta.audit_actions")
+
+
+def _merge(summary: dict[str, Any] | None, before: Any, after: Any) -> dict[str, Any]:
+    body = dict(summary or {})
+    if before is not None:
+        body["before"] = before
+    if after is not None:
+        body["after"] = after
+    return body
+
+
+def _row(item: AuditItem, node: int, request_id: str) -> AuditEntry:
+    check_action(item.action)
+    return AuditEntry(
+        tenant_id=node,
+        account_id=item.account_id,
+        action=item.action,
+        object_type=item.object_type,
+        object_id=str(item.object_id),
+        summary=json.dumps(item.summary or {}, ensure_ascii=False, default=str, sort_keys=True),
+        request_id=request_id,
+    )
 
 
 async def record(action: str, *, account_id: int | None, object_type: str = "",
-                 object_id: Any = "", summary: dict[str, Any] | None = None) -> None:
-    """Append an entry in the current scoped transaction (the acting node owns it)."""
-    await AuditEntry.insert(AuditEntry(
-        tenant_id=AuditEntry._write_node(),  # the acting node owns the entry
-        account_id=account_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        summary=json.dumps(summary or {}, ensure_ascii=False, default=str),
-        request_id=request_id_var.get(),
-    ))
+                 object_id: Any = "", summary: dict[str, Any] | None = None,
+                 before: Any = None, after: Any = None) -> None:
+    """Append an entry in the current scoped write transaction (the acting node owns it).
+
+    ``before``/``after``, when given, are stored in the summary under those keys."""
+    await record_many([AuditItem(action, account_id, object_type, object_id,
+                                 _merge(summary, before, after))])
+
+
+async def record_many(items: Iterable[AuditItem]) -> int:
+    """Append several entries with one INSERT; returns how many."""
+    node = AuditEntry._write_node()
+    request_id = request_id_var.get()
+    rows: Sequence[AuditEntry] = [_row(item, node, request_id) for item in items]
+    if rows:
+        await AuditEntry.insert(*rows)
+    return len(rows)
