@@ -71,6 +71,12 @@ class Settings:
     """The one shared password of the demo logins (refused in production)."""
     var_dir: str = "./var"
     """Where development secrets and the embedded database live."""
+    event_max_attempts: int = 5
+    """Tries of a failing event handler before it is parked for an operator."""
+    event_retry_base_seconds: float = 10.0
+    """Delay before a failed event handler's first retry; doubles each try (at most an hour)."""
+    event_sweep_after_seconds: float = 5.0
+    """Age after which the sweeper delivers an event no one delivered."""
 
     @property
     def is_production(self) -> bool:
@@ -109,6 +115,9 @@ def load_settings() -> Settings:
         access_token_seconds=min(int(_env("ACCESS_TOKEN_SECONDS", "900")), 900),
         demo_password=_env("DEMO_PASSWORD", "linli-demo-2026"),
         var_dir=str(var_dir),
+        event_max_attempts=int(_env("EVENT_MAX_ATTEMPTS", "5")),
+        event_retry_base_seconds=float(_env("EVENT_RETRY_BASE_SECONDS", "10")),
+        event_sweep_after_seconds=float(_env("EVENT_SWEEP_AFTER_SECONDS", "5")),
     )
 
 
