@@ -20,6 +20,7 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     Permission("people.export", "导出居民", "Export residents to Excel", personal_data=True),
     Permission("identity.manage", "管理账号与角色", "Manage accounts, memberships, API keys"),
     Permission("audit.read", "查看审计记录", "Read the audit trail"),
+    Permission("rules.manage", "设置规则", "Set rule values (and, at a region, lock them)"),
     Permission("self.read", "查看本人信息", "Read one's own resident record"),
 )
 
