@@ -8,8 +8,10 @@ transaction-local settings that the row-level security policies read, the second
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
@@ -35,6 +37,21 @@ __all__ = [
     "set_db",
     "unscoped_tables",
 ]
+
+
+log = logging.getLogger("linli.db")
+
+AfterCommit = Callable[[], Awaitable[None]]
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("linli_after_commit",
+                                                                 default=None)
+
+
+async def _run_after_commit(callbacks: list[AfterCommit]) -> None:
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # a fast path: the committed rows are the truth
+            log.exception("after-commit callback %r failed", callback)
 
 
 class CrossTenantWriteError(PermissionError):
@@ -186,6 +203,9 @@ class Database:
             yield
             return
         token = use_scope(scope)
+        pending: list[AfterCommit] = []
+        pending_token = (_after_commit.set(pending)
+                         if self.engine.current_transaction.get() is None else None)
         try:
             if isinstance(self.engine, SQLiteEngine):
                 tx = self.engine.transaction(
@@ -206,6 +226,19 @@ class Database:
                 yield
         finally:
             reset_scope(token)
+            if pending_token is not None:
+                _after_commit.reset(pending_token)
+        await _run_after_commit(pending)
+
+    def after_commit(self, callback: AfterCommit) -> None:
+        """Run ``callback`` once the current outermost transaction (opened by :meth:`scoped` or
+        :meth:`transaction`) has committed; never if it rolls back. Failures are logged, not
+        raised: use it for fast paths (wake a job, publish a live update) whose truth is
+        already in the committed rows."""
+        pending = _after_commit.get()
+        if pending is None or self.engine.current_transaction.get() is None:
+            raise RuntimeError("after_commit needs an open transaction")
+        pending.append(callback)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[None]:
@@ -219,8 +252,14 @@ class Database:
             )
         else:
             tx = self.engine.transaction()
-        async with tx:
-            yield
+        pending: list[AfterCommit] = []
+        pending_token = _after_commit.set(pending)
+        try:
+            async with tx:
+                yield
+        finally:
+            _after_commit.reset(pending_token)
+        await _run_after_commit(pending)
 
 
 _db: Database | None = None
