@@ -50,7 +50,8 @@ class AppState:
 
 
 # Modules that define ``install(state: AppState) -> None``, in order.
-SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.notify", "core.metrics")
+SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.notify", "core.metrics",
+                   "core.logging")
 
 
 def install_services(state: AppState) -> None:

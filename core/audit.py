@@ -32,6 +32,7 @@ __all__ = [
     "record",
     "record_many",
     "request_id_var",
+    "trail_page",
 ]
 
 request_id_var: ContextVar[str] = ContextVar("linli_request_id", default="")
@@ -176,3 +177,17 @@ async def record_many(items: Iterable[AuditItem]) -> int:
     if rows:
         await AuditEntry.insert(*rows)
     return len(rows)
+
+
+async def trail_page(tenant_id: int, first: int, before_id: int = 0, *, action: str | None = None,
+                     object_type: str | None = None) -> list[dict[str, Any]]:
+    """Up to ``first + 1`` entries of ``tenant_id``, newest first, with ids below ``before_id``
+    (0: from the newest). Runs in the caller's scoped transaction."""
+    query = AuditEntry.select().where(AuditEntry.tenant_id == tenant_id)
+    if before_id:
+        query = query.where(AuditEntry.id < before_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    return list(await query.order_by(AuditEntry.id, ascending=False).limit(first + 1))

@@ -122,7 +122,8 @@ class Context(BaseContext, kw_only=True):
 async def build_context(request: Request[Any, Any, Any]) -> Context:
     """Litestar dependency: runs on every request, anonymous ones included."""
     state = request.app.state.linli
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    # core.logging's middleware has set the request's id for everything under it
+    request_id = request_id_var.get() or request.headers.get("x-request-id") or uuid.uuid4().hex
     request_id_var.set(request_id)
     client = request.client.host if request.client else ""
     principal = None

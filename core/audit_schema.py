@@ -1,0 +1,92 @@
+"""GraphQL: ``auditTrail`` — a tenant admin reads the trail of the acting node (``audit.read``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from core import audit
+from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.relay import encode_global_id
+
+__all__ = ["AuditEntryType", "query_fields", "types"]
+
+
+@strawberry.type(name="AuditEntry", description="审计记录 / one audit-trail entry")
+class AuditEntryType:
+    seq: int | None = strawberry.field(
+        description="在本单位链中的序号，链接前为空 / position in the tenant's chain (null until "
+                    "chained)")
+    hash: str | None = strawberry.field(description="链哈希 / the chain hash (SHA-256)")
+    action: str
+    object_type: str
+    object_id: str
+    summary: JSON = strawberry.field(description="变更摘要（含 before/after）/ what changed")
+    request_id: str
+    at: datetime
+    account_id: strawberry.ID | None = strawberry.field(description="操作账号 / the acting account")
+    _account: strawberry.Private[int | None]
+
+    @strawberry.field(description="已链接 / whether the entry is in the hash chain yet")
+    def chained(self) -> bool:
+        return self.seq is not None
+
+    @strawberry.field(description="操作账号的显示名 / the acting account's display name")
+    async def account_name(self, info: Info) -> str | None:
+        if self._account is None:
+            return None
+        return await info.context.loader("audit.account_names", _account_names(info)).load(
+            self._account)
+
+
+def _account_names(info: Info) -> Any:
+    async def load(ids: list[int]) -> list[str | None]:
+        from core.identity.tables import Account
+
+        async with info.context.state.db.transaction(write=False):
+            rows = await Account.select(Account.id, Account.display_name).where(
+                Account.id.is_in(ids))
+        names = {int(r["id"]): r["display_name"] for r in rows}
+        return [names.get(i) for i in ids]
+    return load
+
+
+def _build(row: dict[str, Any]) -> AuditEntryType:
+    try:
+        summary = json.loads(row["summary"] or "{}")
+    except ValueError:
+        summary = {"text": row["summary"]}
+    account = row["account_id"]
+    return AuditEntryType(
+        seq=row["seq"], hash=row["hash"], action=row["action"], object_type=row["object_type"],
+        object_id=row["object_id"], summary=summary, request_id=row["request_id"], at=row["at"],
+        account_id=encode_global_id("Account", account) if account is not None else None,
+        _account=account)
+
+
+@strawberry.field(description="本单位的审计记录，最新在前 / the acting node's audit trail, newest "
+                              "first (audit.read)")
+async def audit_trail(info: Info, first: int, after: str | None = None,
+                      action: str | None = None,
+                      object_type: str | None = None) -> Connection[AuditEntryType]:
+    first = check_first(first)
+    before = decode_cursor(after)
+    ctx = info.context
+    await ctx.require("audit.read")
+    async with ctx.read() as access:
+        rows = await audit.trail_page(access.node_id, first, before, action=action,
+                                      object_type=object_type)
+    return make_connection(rows, first, _build)
+
+
+def types() -> list[Any]:
+    return [AuditEntryType]
+
+
+def query_fields() -> list[Any]:
+    return [audit_trail]

@@ -1,0 +1,109 @@
+"""Structured JSON logs, with the request id and acting node of the request being served.
+
+:func:`configure_logging` puts one JSON-lines handler on the root logger (``linli serve`` and
+``linli worker`` call it). :class:`RequestContextMiddleware` (installed by :func:`install`) sets
+the request id — the caller's ``X-Request-ID`` if sane, else a new one — and the node named by
+``X-Linli-Node`` for everything that runs under the request, and echoes the id in the response.
+The same request id goes into audit entries (``core.audit.request_id_var``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from contextvars import ContextVar
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+from core.audit import request_id_var
+
+__all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
+           "node_var", "request_id_var"]
+
+node_var: ContextVar[str] = ContextVar("linli_log_node", default="")
+"""The acting node's administrative code for log lines (``X-Linli-Node`` or set by a job)."""
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id, node, extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc)
+            .isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": request_id_var.get(),
+            "node": node_var.get(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in out:
+                out[key] = value
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str | int = "INFO", stream: TextIO | None = None) -> logging.Handler:
+    """Replace the root logger's handlers with one JSON handler; uvicorn's loggers propagate
+    to it. Returns the handler."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        lg = logging.getLogger(name)
+        lg.handlers.clear()
+        lg.propagate = True
+    return handler
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str:
+    for key, value in scope.get("headers") or ():
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+class RequestContextMiddleware:
+    """ASGI middleware: request id and node in context vars for the whole request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, b"x-request-id")
+        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        node = _header(scope, b"x-linli-node")[:32]
+        rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(rid_token)
+            node_var.reset(node_token)
+
+
+def install(state: Any) -> None:
+    """Service hook: the request-context middleware goes outermost."""
+    state.middleware.insert(0, RequestContextMiddleware)
