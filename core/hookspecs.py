@@ -124,5 +124,14 @@ async def linli_personal_data(resident_id: int, action: str) -> Mapping[str, Any
 
 
 @hookspec
+async def linli_responsible_accounts(resident_id: int, tenant_id: int) -> Sequence[int]:
+    """The accounts responsible for a resident who has no account of their own (a building
+    head for the residents of their building), to be notified on the resident's behalf. Runs
+    inside a scope for ``tenant_id``. Return ``[]`` when the plugin knows no one; the answers of
+    every enabled plugin are combined, and only when all are empty does core fall back to the
+    grid workers, then community staff, then tenant administrators."""
+
+
+@hookspec
 async def linli_demo_data(tenant_id: int) -> None:
     """Seed demo rows for a demo tenant (called by ``make run``/``linli demo``)."""

@@ -181,6 +181,13 @@ class Registry:
                                          resident_id=resident_id, action=action)
         return {name: r for name, r in results if r is not None}
 
+    async def responsible_accounts(self, resident_id: int, tenant_id: int,
+                                   enabled: Sequence[str]) -> list[int]:
+        """Accounts the enabled plugins name as responsible for a resident (sorted, unique)."""
+        results = await self._each_async("linli_responsible_accounts", enabled,
+                                         resident_id=resident_id, tenant_id=tenant_id)
+        return sorted({int(a) for _, accounts in results for a in (accounts or ())})
+
     async def demo_data(self, tenant_id: int, enabled: Sequence[str]) -> None:
         await self._each_async("linli_demo_data", enabled, tenant_id=tenant_id)
 
