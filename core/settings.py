@@ -77,6 +77,13 @@ class Settings:
     """Delay before a failed event handler's first retry; doubles each try (at most an hour)."""
     event_sweep_after_seconds: float = 5.0
     """Age after which the sweeper delivers an event no one delivered."""
+    job_queue: str = "linli:queue"
+    """The arq queue ``linli worker`` reads and the API enqueues to (one per deployment)."""
+    job_timeout_seconds: float = 300.0
+    """Longest a job may run; a job of a killed worker is re-run this long (+10 s) later."""
+    jobs_in_process: bool = True
+    """Without Redis, run jobs and cron on the server's event loop (tests turn this off and
+    drain the queue themselves)."""
 
     @property
     def is_production(self) -> bool:
@@ -118,6 +125,9 @@ def load_settings() -> Settings:
         event_max_attempts=int(_env("EVENT_MAX_ATTEMPTS", "5")),
         event_retry_base_seconds=float(_env("EVENT_RETRY_BASE_SECONDS", "10")),
         event_sweep_after_seconds=float(_env("EVENT_SWEEP_AFTER_SECONDS", "5")),
+        job_queue=_env("JOB_QUEUE", "linli:queue"),
+        job_timeout_seconds=float(_env("JOB_TIMEOUT_SECONDS", "300")),
+        jobs_in_process=_env("JOBS_IN_PROCESS", "1").lower() not in ("0", "false", "no"),
     )
 
 

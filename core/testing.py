@@ -54,6 +54,7 @@ def _test_settings(database_url: str, tmp: Path, **over: Any) -> Settings:
         env="test", database_url=database_url, secret_key=secrets.token_urlsafe(32),
         pii_key=secrets.token_urlsafe(32), password_memory_kib=64, password_time_cost=1,
         var_dir=str(tmp), redis_url=os.environ.get("LINLI_TEST_REDIS_URL", ""),
+        job_queue=f"linli-test:{secrets.token_hex(6)}", jobs_in_process=False,
     )
     return replace(base, **over)
 
