@@ -3,7 +3,8 @@
 :func:`configure_logging` puts one JSON-lines handler on the root logger (``linli serve`` and
 ``linli worker`` call it). :class:`RequestContextMiddleware` (installed by :func:`install`) sets
 the request id — the caller's ``X-Request-ID`` if sane, else a new one — and the node named by
-``X-Linli-Node`` for everything that runs under the request, and echoes the id in the response.
+``X-Linli-Node`` for everything that runs under the request, echoes the id in the response and
+writes one access line per request (logger ``linli.access``: method, path, status, duration).
 The same request id goes into audit entries (``core.audit.request_id_var``).
 """
 
@@ -13,6 +14,7 @@ import json
 import logging
 import re
 import sys
+import time
 import uuid
 from contextvars import ContextVar
 from datetime import datetime, timezone
@@ -26,8 +28,10 @@ __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "in
 node_var: ContextVar[str] = ContextVar("linli_log_node", default="")
 """The acting node's administrative code for log lines (``X-Linli-Node`` or set by a job)."""
 
+access_log = logging.getLogger("linli.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName",
+                                                    "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -90,8 +94,12 @@ class RequestContextMiddleware:
         node = _header(scope, b"x-linli-node")[:32]
         rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
 
+        started, status = time.perf_counter(), 500
+
         async def send_with_id(message: dict[str, Any]) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = list(message.get("headers") or [])
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
@@ -100,6 +108,11 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if scope["type"] == "http":
+                access_log.info("%s %s %s", scope.get("method"), scope.get("path"), status,
+                                extra={"method": scope.get("method"), "path": scope.get("path"),
+                                       "status": status, "duration_ms": round(
+                                           (time.perf_counter() - started) * 1000, 2)})
             request_id_var.reset(rid_token)
             node_var.reset(node_token)
 

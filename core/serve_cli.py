@@ -11,11 +11,14 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
     from core.app import create_app
+    from core.logging import configure_logging
     from core.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info")
+    app = create_app(settings)
+    configure_logging("INFO")  # after the app (Litestar sets up its own); JSON lines
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None,
+                access_log=False)  # linli.access logs each request, with its id
 
 
 def register(group: click.Group) -> None:

@@ -112,7 +112,9 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
                       caches: bool = True) -> list[Any]:
     """The schema's extensions; ``limits=False`` and ``caches=False`` exist only to measure
     their cost (``tests/benchmarks/bench_graphql.py``)."""
-    exts: list[Any] = [ShapeErrors]
+    from core.metrics import OperationMetrics
+
+    exts: list[Any] = [OperationMetrics, ShapeErrors]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:

@@ -1,0 +1,184 @@
+"""Prometheus metrics at ``/metrics``, one :class:`CollectorRegistry` per app state.
+
+Counted: HTTP requests to routes by method, route template and status (a path no route matches
+is answered by Litestar before middleware and is not counted), with a latency histogram (an ASGI
+middleware); GraphQL operations by name, type and outcome (:class:`OperationMetrics`, a schema
+extension that finds this state's metrics through the request context); job counts read from
+``state.services["jobs"].counters``; the outbox's backlog and the age of its oldest undispatched
+event from ``state.services["events"].stats()``. Services that are not installed are left out.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Response
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from strawberry.extensions import SchemaExtension
+
+__all__ = ["Metrics", "OperationMetrics", "install"]
+
+log = logging.getLogger("linli.metrics")
+
+_OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_OPERATION_NAMES = 500
+"""Distinct operation names kept as labels; later ones count as ``other`` (clients choose
+names, so the label set must stay bounded)."""
+
+
+class _JobsCollector:
+    """``linli_jobs_total{job,status}`` from the jobs service's counters at scrape time."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+
+    def describe(self) -> list[Any]:
+        return []
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        counters = getattr(self.state.services.get("jobs"), "counters", None)
+        if not isinstance(counters, Mapping):
+            return
+        family = CounterMetricFamily("linli_jobs", "Jobs run, by job name and outcome",
+                                     labels=["job", "status"])
+        for key, value in sorted(counters.items(), key=lambda kv: str(kv[0])):
+            if isinstance(value, Mapping):
+                for status, count in value.items():
+                    family.add_metric([str(key), str(status)], float(count))
+            elif isinstance(key, tuple) and len(key) == 2:
+                family.add_metric([str(key[0]), str(key[1])], float(value))
+            else:
+                family.add_metric([str(key), ""], float(value))
+        yield family
+
+
+class Metrics:
+    """This app's metrics."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+        self.registry = CollectorRegistry()
+        self.requests = Counter("linli_http_requests", "HTTP requests",
+                                ["method", "route", "status"], registry=self.registry)
+        self.latency = Histogram("linli_http_request_duration_seconds", "HTTP request latency",
+                                 ["method", "route"], registry=self.registry)
+        self.operations = Counter("linli_graphql_operations", "GraphQL operations",
+                                  ["operation", "type", "result"], registry=self.registry)
+        self.outbox_pending = Gauge("linli_outbox_pending", "Undispatched outbox events",
+                                    registry=self.registry)
+        self.outbox_lag = Gauge("linli_outbox_lag_seconds",
+                                "Age of the oldest undispatched outbox event",
+                                registry=self.registry)
+        self.outbox_parked = Gauge("linli_event_deliveries_parked",
+                                   "Event deliveries parked for an operator",
+                                   registry=self.registry)
+        self.registry.register(_JobsCollector(state))  # type: ignore[arg-type]
+        self._names: set[str] = set()
+
+    def operation(self, name: str | None, kind: str, ok: bool) -> None:
+        label = name if name and _OPERATION_NAME.match(name) else "anonymous"
+        if label not in self._names:
+            if len(self._names) >= MAX_OPERATION_NAMES:
+                label = "other"
+            else:
+                self._names.add(label)
+        self.operations.labels(label, kind, "ok" if ok else "error").inc()
+
+    async def refresh(self) -> None:
+        """Read the services' gauges (called by the scrape)."""
+        events = self.state.services.get("events")
+        stats = getattr(events, "stats", None)
+        if stats is None:
+            return
+        try:
+            result = stats()
+            if inspect.isawaitable(result):
+                result = await result
+        except Exception:  # noqa: BLE001 - a scrape reports what it can
+            log.exception("outbox statistics unavailable")
+            return
+        self.outbox_pending.set(float(result.pending))
+        self.outbox_lag.set(float(result.oldest_pending_seconds))
+        self.outbox_parked.set(float(getattr(result, "parked", 0)))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def _route(scope: Mapping[str, Any]) -> str:
+    """The matched route's template (bounded cardinality), or ``unmatched``."""
+    template = scope.get("path_template")
+    if template:
+        return str(template)
+    handler = scope.get("route_handler")
+    paths = getattr(handler, "paths", None)
+    if paths and len(paths) == 1:
+        return str(next(iter(paths)))
+    return "unmatched"
+
+
+def _middleware(metrics: Metrics) -> Any:
+    def factory(app: Any) -> Any:
+        async def middleware(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            started = time.perf_counter()
+            status = 500
+
+            async def record_status(message: dict[str, Any]) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = int(message["status"])
+                await send(message)
+
+            try:
+                await app(scope, receive, record_status)
+            finally:
+                route = _route(scope)
+                metrics.requests.labels(scope["method"], route, str(status)).inc()
+                metrics.latency.labels(scope["method"], route).observe(
+                    time.perf_counter() - started)
+        return middleware
+    return factory
+
+
+class OperationMetrics(SchemaExtension):
+    """Counts each GraphQL operation under its name, in the serving app's registry (an
+    extension, so the count needs no second parse of the request body)."""
+
+    async def on_operation(self) -> Any:  # type: ignore[override]
+        yield
+        ctx = self.execution_context
+        metrics = getattr(getattr(ctx.context, "state", None), "services", {}).get("metrics")
+        if metrics is None:
+            return
+        try:
+            kind = ctx.operation_type.value
+        except Exception:  # noqa: BLE001 - an unparsable document has no type
+            kind = "unknown"
+        ok = not (ctx.result is not None and ctx.result.errors) and not ctx.pre_execution_errors
+        metrics.operation(ctx.operation_name, kind, ok)
+
+
+@get("/metrics", include_in_schema=False)
+async def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
+    metrics: Metrics = request.app.state.linli.services["metrics"]
+    await metrics.refresh()
+    return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def install(state: Any) -> None:
+    """Service hook: the metrics, their middleware and the ``/metrics`` route."""
+    metrics = Metrics(state)
+    state.services["metrics"] = metrics
+    state.middleware.append(_middleware(metrics))
+    state.routes.append(metrics_endpoint)
