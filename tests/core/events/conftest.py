@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,13 +20,14 @@ import pytest
 from click.testing import CliRunner, Result
 from piccolo.columns import BigInt, Varchar
 
-from core.db import ScopedTable, bind_tables, set_db
+from core import events_cli
+from core.db import Database, ScopedTable, bind_tables, set_db
 from core.event_types import utcnow
 from core.events import EventService
-from core.events_cli import register
 from core.people.tables import Resident
 from core.plugin import PluginMeta, hookimpl
 from core.settings import reset_settings
+from core.tables import all_tables
 from tenants.plugins import change_plugin
 from tenants.service import scope_for
 
@@ -124,6 +125,10 @@ class Kit:
                 id_number_masked="1101**********001X"))
             return int(rows[0]["id"])
 
+    async def pending(self, event_ids: list[int]) -> list[int]:
+        """Those of ``event_ids`` still waiting in the outbox."""
+        return [i for i in event_ids if (await self.outbox(i) or {}).get("pending")]
+
     async def outbox(self, event_id: int) -> dict[str, Any] | None:
         rows = await self.db.execute(
             "SELECT * FROM linli_event_outbox WHERE id = {}", event_id)
@@ -161,8 +166,20 @@ def linli_cli(linli_env: Any, monkeypatch: pytest.MonkeyPatch,
     def main() -> None:
         pass
 
-    register(main)
+    events_cli.register(main)
     db = linli_env.state.db
+    known = all_tables(linli_env.state.registry)
+    extra = [t for t in db.tables if t not in known]
+
+    class CommandDatabase(Database):
+        """The throwaway plugins' tables (not in the app's table list) follow the command's
+        engine too, so their handlers write in the command's transaction."""
+
+        def add_tables(self, tables: Iterable[Any]) -> None:
+            super().add_tables(tables)
+            bind_tables(extra, self.engine)
+
+    monkeypatch.setattr(events_cli, "Database", CommandDatabase)
     monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("LINLI_REDIS_URL", raising=False)
