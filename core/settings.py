@@ -8,11 +8,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Settings", "get_settings", "reset_settings"]
+__all__ = ["SETTING_NAMES", "Settings", "get_settings", "reset_settings"]
 
 
 class SettingsError(RuntimeError):
     """A setting is missing or invalid."""
+
+
+SETTING_NAMES: tuple[str, ...] = (
+    "ENV", "VAR_DIR", "PORT", "HOST", "DATABASE_URL", "MIGRATE_DATABASE_URL", "REDIS_URL",
+    "SECRET_KEY", "PII_KEY", "DISABLE_PLUGINS", "PASSWORD_MEMORY_KIB", "PASSWORD_TIME_COST",
+    "ACCESS_TOKEN_SECONDS", "DEMO_PASSWORD", "EVENT_MAX_ATTEMPTS", "EVENT_RETRY_BASE_SECONDS",
+    "EVENT_SWEEP_AFTER_SECONDS", "JOB_QUEUE", "JOB_TIMEOUT_SECONDS", "JOBS_IN_PROCESS",
+)
+"""Every setting :func:`load_settings` reads, without the ``LINLI_`` prefix (the deploy files
+may set only these; ``tests/deploy`` checks both this list and the files)."""
 
 
 def _env(name: str, default: str = "") -> str:
