@@ -1,0 +1,163 @@
+"""GraphQL of the inbox: ``myNotifications``, ``unreadNotificationCount``,
+``markNotificationsRead`` and the subscription ``notificationAdded``.
+
+The inbox is the caller's notifications at the acting node. Listed in
+``core.schema.compose.CORE_CONTRIBUTORS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from core import audit, notify
+from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.errors import ApiError, ErrorCode, UserError, user_error
+from core.schema.relay import Node, decode_global_id, encode_global_id, register_node
+
+__all__ = ["mutation_fields", "query_fields", "subscription_fields", "types"]
+
+
+@strawberry.type(description="站内通知 / an in-app notification")
+class Notification(Node):
+    kind: str
+    title: str
+    body: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+    resident_id: strawberry.ID | None = strawberry.field(
+        description="代为接收通知的居民 / the resident this was sent on behalf of")
+
+    @strawberry.field(description="是否已读 / whether it was read")
+    def read(self) -> bool:
+        return self.read_at is not None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Notification:
+        resident = row["resident_id"]
+        return cls(id=encode_global_id("Notification", int(row["id"])), kind=row["kind"],
+                   title=row["title"], body=row["body"], link=row["link"],
+                   created_at=row["created_at"], read_at=row["read_at"],
+                   resident_id=None if resident is None else encode_global_id("Resident",
+                                                                              int(resident)))
+
+
+@strawberry.type(description="已标记为已读 / notifications marked read")
+class NotificationsMarkedRead:
+    marked: int = strawberry.field(description="本次标记的条数 / how many changed")
+    unread_count: int
+
+
+MarkNotificationsReadResult = Annotated[NotificationsMarkedRead | UserError,
+                                        strawberry.union("MarkNotificationsReadResult")]
+
+
+@strawberry.input(description="标记已读：指定ID或全部 / mark some (ids) or all read")
+class MarkNotificationsReadInput:
+    ids: list[strawberry.ID] | None = None
+    all: bool = False
+
+
+async def _me(ctx: Any) -> tuple[int, int]:
+    """(account id, acting node id); an API key has no inbox."""
+    access = await ctx.access()
+    account_id = access.principal.account_id
+    if account_id is None:
+        raise ApiError(ErrorCode.FORBIDDEN, "API 密钥没有收件箱", "an API key has no inbox")
+    return int(account_id), int(access.node_id)
+
+
+def _api_error(err: notify.NotifyError) -> ApiError:
+    return ApiError(err.code, err.zh, err.en, err.field)
+
+
+@strawberry.field(description="我的通知，最新的在前 / my notifications, newest first")
+async def my_notifications(info: Info, first: int, after: str | None = None,
+                           unread_only: bool = False) -> Connection[Notification]:
+    check_first(first)
+    before = decode_cursor(after)
+    account_id, node_id = await _me(info.context)
+    async with info.context.read():
+        rows = await notify.inbox(account_id, node_id, first, before, unread_only)
+    return make_connection(rows, first, Notification.from_row)
+
+
+@strawberry.field(description="未读通知数 / how many of my notifications are unread")
+async def unread_notification_count(info: Info) -> int:
+    account_id, node_id = await _me(info.context)
+    async with info.context.read():
+        return await notify.unread_count(account_id, node_id)
+
+
+@strawberry.mutation(description="标记通知为已读 / mark notifications read")
+async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
+                                  ) -> MarkNotificationsReadResult:
+    ctx = info.context
+    try:
+        ids = [decode_global_id(gid, "Notification")[1] for gid in input.ids or []]
+        account_id, node_id = await _me(ctx)
+        async with ctx.write():
+            try:
+                marked = await notify.mark_read(account_id, node_id, ids, input.all)
+            except notify.NotifyError as err:
+                raise _api_error(err) from err
+            await audit.record("notify.read", account_id=account_id,
+                               object_type="Notification",
+                               summary={"ids": ids, "all": input.all, "marked": marked})
+            unread = await notify.unread_count(account_id, node_id)
+    except ApiError as err:
+        if err.field == "id":
+            err = ApiError(err.code, err.zh, err.en, "ids")
+        return user_error(err)
+    return NotificationsMarkedRead(marked=marked, unread_count=unread)
+
+
+@strawberry.subscription(description="新通知（本节点）/ my new notifications at the acting node")
+async def notification_added(info: Info) -> AsyncGenerator[Notification, None]:
+    ctx = info.context
+    account_id, node_id = await _me(ctx)
+    service: notify.NotifyService = ctx.state.services["notify"]
+    async with service.broker.listen(account_id) as queue:
+        while True:
+            added = await queue.get()
+            if added.tenant_id != node_id:
+                continue
+            async with ctx.read():
+                rows = await notify.Notification.select().where(
+                    (notify.Notification.id == added.notification_id)
+                    & (notify.Notification.account_id == account_id))
+            if rows:
+                yield Notification.from_row(rows[0])
+
+
+async def _load(info: Info, pk: int) -> Notification | None:
+    account_id, node_id = await _me(info.context)
+    async with info.context.read():
+        rows = await notify.Notification.select().where(
+            (notify.Notification.id == pk) & (notify.Notification.account_id == account_id)
+            & (notify.Notification.tenant_id == node_id))
+    return Notification.from_row(rows[0]) if rows else None
+
+
+register_node("Notification", _load)
+
+
+def types() -> list[type]:
+    return [Notification]
+
+
+def query_fields() -> list[Any]:
+    return [my_notifications, unread_notification_count]
+
+
+def mutation_fields() -> list[Any]:
+    return [mark_notifications_read]
+
+
+def subscription_fields() -> list[Any]:
+    return [notification_added]
