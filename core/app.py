@@ -51,7 +51,7 @@ class AppState:
 
 # Modules that define ``install(state: AppState) -> None``, in order.
 SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.notify", "core.metrics",
-                   "core.logging")
+                   "core.logging", "core.audit_chain")
 
 
 def install_services(state: AppState) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "chain_tenant",
     "entry_hash",
     "heads",
+    "install",
     "tenants_with_entries",
     "verify_tenant",
 ]
@@ -243,3 +244,18 @@ async def check_exported(db: Database, tenant_id: int, seq: int, digest: str) ->
     if row["hash"] != digest:
         return f"seq {seq} 与导出的链头不符 / seq {seq} differs from the exported head"
     return None
+
+
+async def _chain_cron(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
+    """Cron ``audit.chain``: the chain step over every tenant (it opens each scope itself)."""
+    return await chain_all(ctx["state"])
+
+
+def install(state: Any) -> None:
+    """Service hook: run the chain step every minute on the job runner, when there is one."""
+    jobs = state.services.get("jobs")
+    if jobs is None:
+        return
+    from core.jobs_specs import CORE, CronSpec
+
+    jobs.register(CronSpec("audit.chain", _chain_cron, CORE, second=0, per_tenant=False))

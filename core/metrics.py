@@ -47,16 +47,12 @@ class _JobsCollector:
         counters = getattr(self.state.services.get("jobs"), "counters", None)
         if not isinstance(counters, Mapping):
             return
-        family = CounterMetricFamily("linli_jobs", "Jobs run, by job name and outcome",
+        family = CounterMetricFamily("linli_jobs", "Jobs by name and outcome (this process)",
                                      labels=["job", "status"])
-        for key, value in sorted(counters.items(), key=lambda kv: str(kv[0])):
-            if isinstance(value, Mapping):
-                for status, count in value.items():
-                    family.add_metric([str(key), str(status)], float(count))
-            elif isinstance(key, tuple) and len(key) == 2:
-                family.add_metric([str(key[0]), str(key[1])], float(value))
-            else:
-                family.add_metric([str(key), ""], float(value))
+        # the jobs service keeps outcome → job name → count
+        for outcome, by_job in sorted(counters.items()):
+            for job, count in sorted(dict(by_job).items()):
+                family.add_metric([str(job), str(outcome)], float(count))
         yield family
 
 

@@ -105,3 +105,13 @@ async def test_concurrent_writers_all_get_chained_in_order(linli_env, factory, w
         rows = await _rows(linli_env, factory, node)
         assert [r["seq"] for r in rows] == list(range(1, 37))
         assert (await verify_tenant(linli_env.state.db, node.id)).ok
+
+
+async def test_chain_step_is_a_core_cron(linli_env, factory, write_entries):
+    jobs = linli_env.state.services["jobs"]
+    spec = jobs.crons["audit.chain"]
+    assert spec.per_tenant is False and spec.second == 0 and spec.minute is None
+    node = await factory.tenant()
+    await write_entries(node, 2)
+    assert await spec.func({"state": linli_env.state}, None) >= 2
+    assert (await verify_tenant(linli_env.state.db, node.id)).last_seq == 2

@@ -67,7 +67,8 @@ class _Events:
 
 
 class _Jobs:
-    counters = {("notify.deliver", "complete"): 5, "events.sweep": {"complete": 2, "failed": 1}}
+    counters = {"succeeded": {"notify.deliver": 5, "events.sweep": 2},
+                "failed": {"events.sweep": 1}}
 
 
 class _State:
@@ -82,7 +83,7 @@ async def test_jobs_and_outbox_come_from_the_services():
     assert _value(text, "linli_outbox_pending") == 4
     assert _value(text, "linli_outbox_lag_seconds") == 12.5
     assert _value(text, "linli_event_deliveries_parked") == 1
-    assert _value(text, "linli_jobs_total", job="notify.deliver", status="complete") == 5
+    assert _value(text, "linli_jobs_total", job="notify.deliver", status="succeeded") == 5
     assert _value(text, "linli_jobs_total", job="events.sweep", status="failed") == 1
 
 
