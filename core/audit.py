@@ -51,6 +51,8 @@ CORE_ACTIONS: tuple[str, ...] = (
     "people.reveal_pii",
     "people.import",
     "people.export",
+    "notify.read",
+    "rules.set",
     "plugins.enable",
     "plugins.disable",
     "audit.purge",

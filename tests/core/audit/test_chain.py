@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from core.audit import AuditChainHead, AuditEntry
 from core.audit_chain import GENESIS, chain_all, chain_tenant, entry_hash, verify_tenant
 
@@ -115,3 +117,28 @@ async def test_chain_step_is_a_core_cron(linli_env, factory, write_entries):
     await write_entries(node, 2)
     assert await spec.func({"state": linli_env.state}, None) >= 2
     assert (await verify_tenant(linli_env.state.db, node.id)).last_seq == 2
+
+
+@pytest.mark.postgres_only
+async def test_writers_do_not_wait_for_a_running_chain_step(linli_env, factory, write_entries):
+    from core.audit_chain import _lock, _tenant_scope
+
+    node = await factory.tenant()
+    db = linli_env.state.db
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_chain() -> None:
+        async with db.scoped(_tenant_scope(node.id), write=True):
+            await _lock(db, node.id)
+            await AuditChainHead.select().first()
+            holding.set()
+            await release.wait()
+
+    task = asyncio.create_task(hold_the_chain())
+    await holding.wait()
+    try:  # the guard only turns a deadlock into a failure; writers never take the chain lock
+        await asyncio.wait_for(write_entries(node, 3), timeout=60)
+    finally:
+        release.set()
+        await task
+    assert await chain_tenant(db, node.id) == 3
