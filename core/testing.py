@@ -155,11 +155,26 @@ _used_codes: set[str] = set()
 
 
 def _unique_digits(n: int) -> str:
-    while True:
+    """``n`` digits 1–9 never handed out before (tests build their own codes with these); the
+    factory's codes always contain a 0 in the same place, so the two never collide."""
+    for _ in range(10 * 9**n):
         value = "".join(secrets.choice("123456789") for _ in range(n))
         if value not in _used_codes:
             _used_codes.add(value)
             return value
+    raise RuntimeError(f"test digits of length {n} used up")
+
+
+def _unique_code(prefix: str, n: int, suffix: str) -> str:
+    """``prefix`` + ``n`` digits containing a 0 (but not all zeros) + ``suffix``, never handed
+    out twice in this process; raises instead of looping forever when the space is used up."""
+    for _ in range(10 * 10**n):
+        digits = "".join(secrets.choice("0123456789") for _ in range(n))
+        code = prefix + digits + suffix
+        if "0" in digits and digits.strip("0") and code not in _used_codes:
+            _used_codes.add(code)
+            return code
+    raise RuntimeError(f"test codes under {prefix!r} used up")
 
 
 class Factory:
@@ -175,9 +190,9 @@ class Factory:
             if parent is None and kind != "city":
                 parent = await self.region("city", name="测试市")
             if kind == "city":
-                code = "9" + _unique_digits(3) + "00000000"
+                code = _unique_code("8", 3, "00000000")
             else:
-                code = parent.code[:4] + _unique_digits(2) + "000000"
+                code = _unique_code(parent.code[:4], 2, "000000")
             return await create_node(kind, code, name, parent)
 
     async def tenant(self, region: Any = None, kind: str = "street", name: str = "测试街道") -> Any:
@@ -185,7 +200,7 @@ class Factory:
 
         region = region or await self.region()
         async with self.env.state.db.transaction():
-            return await create_node(kind, region.code[:6] + _unique_digits(3) + "000", name,
+            return await create_node(kind, _unique_code(region.code[:6], 3, "000"), name,
                                      region)
 
     async def account(self, node: Any = None, role: str | None = "tenant_admin", *,

@@ -65,13 +65,17 @@ def _pytest(engine: str, args: list[str], env: dict[str, str]) -> Run:
     started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "pytest", *args],
                             env={**env, "LINLI_TEST_ENGINE": engine}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, bufsize=1)
-    last = ""
+                            stderr=subprocess.STDOUT)
     assert proc.stdout is not None
-    for line in proc.stdout:
-        sys.stdout.write(line)
-        if re.search(r"\b(passed|failed|error|no tests ran|skipped)\b", line):
-            last = line.strip(" =\n")
+    tail = b""
+    while chunk := os.read(proc.stdout.fileno(), 65536):  # unbuffered: progress dots show live
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        tail = (tail + chunk)[-8192:]
+    last = ""
+    for line in tail.decode("utf-8", "replace").splitlines():
+        if re.search(r"\b(passed|failed|error|errors|no tests ran|skipped)\b", line):
+            last = line.strip(" =")
     code = proc.wait()
     return Run(engine, code, last or f"exit {code}", time.monotonic() - started)
 
