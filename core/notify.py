@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from core.app import AppState
 
 __all__ = [
-    "JOBS",
     "Added",
     "Broker",
     "Channel",
@@ -379,8 +378,13 @@ class NotifyService:
         jobs = self.state.services.get("jobs")
         for item in added:
             if jobs is not None:
-                await jobs.enqueue(DELIVER_JOB, tenant_id=item.tenant_id,
-                                   notification_id=item.notification_id)
+                try:
+                    await jobs.enqueue(DELIVER_JOB, tenant_id=item.tenant_id,
+                                       job_id=f"{DELIVER_JOB}:{item.notification_id}",
+                                       notification_id=item.notification_id)
+                except Exception:  # the sweep delivers what was not queued
+                    log.exception("could not queue %s for notification %s", DELIVER_JOB,
+                                  item.notification_id)
             else:
                 task = asyncio.create_task(self.deliver(item.tenant_id, item.notification_id))
                 self._tasks.add(task)
@@ -407,12 +411,13 @@ class NotifyService:
         async with db.scoped(scope_for(node)):
             row = await Notification.select().where(Notification.id == notification_id).first()
             max_attempts = await self._max_attempts(node)
+            enabled = await self._enabled_channels(tenant_id)
         sent = 0
         for delivery in due:
             claimed = await self._claim(int(delivery["id"]), now)
             if claimed is None:
                 continue
-            sent += await self._send_one(claimed, row, max_attempts, now)
+            sent += await self._send_one(claimed, row, max_attempts, now, enabled)
         return sent
 
     async def _max_attempts(self, node: NodeInfo) -> int:
@@ -433,14 +438,15 @@ class NotifyService:
         return done[0] if done else None
 
     async def _send_one(self, claimed: dict[str, Any], row: dict[str, Any] | None,
-                        max_attempts: int, now: datetime) -> int:
+                        max_attempts: int, now: datetime, enabled: list[str]) -> int:
         D = NotificationDelivery
         found = self.channels.get(claimed["channel"])
         error = ""
         if row is None:
             error = "notification not found"
-        elif found is None:
-            error = f"channel {claimed['channel']} is not installed"
+        elif found is None or claimed["channel"] not in enabled:
+            found = None
+            error = f"channel {claimed['channel']} is not installed or enabled here"
         else:
             try:
                 await found[1].send(_message(row))
@@ -556,20 +562,28 @@ async def notify(recipient: Recipient, kind: str, title: str, body: str,
 
 
 async def deliver_job(ctx: dict[str, Any], tenant_id: int, notification_id: int) -> int:
-    """The ``notify.deliver`` job: send one notification through its channels."""
+    """The ``notify.deliver`` job: send one notification through its channels (it opens its
+    tenant's scope itself, and commits each claim before sending)."""
     service: NotifyService = ctx["state"].services["notify"]
     return await service.deliver(tenant_id, notification_id)
 
 
-async def sweep_job(ctx: dict[str, Any]) -> int:
+async def sweep_job(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """The ``notify.sweep`` cron job: deliver whatever is due (retries, lost jobs)."""
     service: NotifyService = ctx["state"].services["notify"]
     return await service.deliver_pending()
 
 
-JOBS = {DELIVER_JOB: deliver_job, "notify.sweep": sweep_job}
-"""Core's notification jobs by name, for the jobs service to register (``notify.sweep`` every
-minute or so)."""
+SWEEP_JOB = "notify.sweep"
+
+
+def _register_jobs(jobs: Any) -> None:
+    """``notify.deliver`` (queued after each commit) and the ``notify.sweep`` cron (every
+    minute: retries and anything a lost job left behind)."""
+    from core.jobs_specs import CronSpec, JobSpec
+
+    jobs.register(JobSpec(DELIVER_JOB, deliver_job, tenant_scoped=False, keep_result=0))
+    jobs.register(CronSpec(SWEEP_JOB, sweep_job, second=0, per_tenant=False))
 
 
 def install(state: AppState) -> None:
@@ -577,6 +591,9 @@ def install(state: AppState) -> None:
     app."""
     service = NotifyService(state)
     state.services["notify"] = service
+    jobs = state.services.get("jobs")
+    if jobs is not None and hasattr(jobs, "register"):
+        _register_jobs(jobs)
     set_service(service)
     state.on_startup.append(service.start)
     state.on_shutdown.append(service.stop)
