@@ -11,6 +11,7 @@ emitting a type nobody declared is an error.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -65,15 +66,8 @@ class EventType:
     description_en: str
 
     def fields(self) -> dict[str, tuple[type, bool, bool]]:
-        """``{field: (scalar type, may be None, required)}``."""
-        hints = typing.get_type_hints(self.payload)
-        out: dict[str, tuple[type, bool, bool]] = {}
-        for f in dataclasses.fields(self.payload):
-            kind, optional = _scalar(hints[f.name])
-            required = (f.default is dataclasses.MISSING
-                        and f.default_factory is dataclasses.MISSING)
-            out[f.name] = (kind, optional, required)
-        return out
+        """``{field: (scalar type, may be None, required)}`` (worked out once per type)."""
+        return _fields(self.payload)
 
     def validate(self, payload: Any) -> dict[str, Any]:
         """The payload's values, checked: no unknown or missing fields, right types, rules."""
@@ -118,6 +112,17 @@ class EventType:
                 value = date.fromisoformat(value)
             args[name] = value
         return self.payload(**args)
+
+
+@functools.cache
+def _fields(payload: type) -> dict[str, tuple[type, bool, bool]]:
+    hints = typing.get_type_hints(payload)
+    out: dict[str, tuple[type, bool, bool]] = {}
+    for f in dataclasses.fields(payload):
+        kind, optional = _scalar(hints[f.name])
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out[f.name] = (kind, optional, required)
+    return out
 
 
 def _scalar(hint: Any) -> tuple[type, bool]:

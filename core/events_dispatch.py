@@ -30,6 +30,8 @@ __all__ = ["DeliveryInfo", "EventService", "EventStats"]
 log = logging.getLogger("linli.events")
 _MAX_BACKOFF = 3600.0
 _RACE_RETRY = timedelta(seconds=1)
+_CHUNK = 50
+"""Deliveries run under one savepoint until one of them fails."""
 
 
 @dataclass(frozen=True)
@@ -288,36 +290,58 @@ class EventService:
                      known: Mapping[tuple[int, str], Mapping[str, Any]],
                      waiting: dict[int, datetime], now: datetime, finished: list[int]) -> int:
         """Run the claimed deliveries of one tenant in one scoped write transaction."""
-        applied = 0
-        events: dict[int, Event] = {}
         async with self.db.scoped(scope_for(node), write=True):
             claimed = await self._claim(node, work, known, now)
-            tx = self.db.engine.current_transaction.get()
-            assert tx is not None
+            todo: list[tuple[_Row, str, int]] = []
             for row, handler in work:
                 attempts = claimed.get((row.id, handler))
                 if attempts is None:  # another dispatcher has it: look again shortly
                     waiting[row.id] = min(waiting.get(row.id, now + _RACE_RETRY),
                                           now + _RACE_RETRY)
-                    continue
-                if row.id not in events:
-                    events[row.id] = self._event(row)
-                savepoint = await tx.savepoint()
-                try:
-                    await self.registry.on_event(events[row.id], enabled=[handler])
-                except Exception as exc:
-                    await savepoint.rollback_to()
-                    await savepoint.release()
-                    log.warning("event %s handler %s failed (try %s): %s", row.id, handler,
-                                attempts, exc, exc_info=True)
-                    retry_at = await self._failed(row.id, handler, attempts, exc, now)
-                    if retry_at is not None:
-                        waiting[row.id] = min(waiting.get(row.id, retry_at), retry_at)
                 else:
-                    await savepoint.release()
-                    applied += 1
+                    todo.append((row, handler, attempts))
+            applied = await self._run(todo, waiting, now)
             finished += [r.id for r in group if r.id not in waiting]
             await self._reschedule(waiting)
+        return applied
+
+    async def _run(self, todo: list[tuple[_Row, str, int]], waiting: dict[int, datetime],
+                   now: datetime) -> int:
+        """Call the handlers, up to ``_CHUNK`` under one savepoint. When one fails, the chunk is
+        rolled back to its savepoint, the failure recorded, and the handlers before it run
+        again, from then on each under its own savepoint; so one failure never undoes another
+        delivery, and a handler's effects commit once even if it was called twice."""
+        tx = self.db.engine.current_transaction.get()
+        assert tx is not None
+        events: dict[int, Event] = {}
+        applied, size, i = 0, _CHUNK, 0
+        while i < len(todo):
+            chunk = todo[i:i + size]
+            savepoint = await tx.savepoint()
+            failure: tuple[int, Exception] | None = None
+            for j, (row, handler, _) in enumerate(chunk):
+                if row.id not in events:
+                    events[row.id] = self._event(row)
+                try:
+                    await self.registry.on_event(events[row.id], enabled=[handler])
+                except Exception as exc:  # noqa: BLE001 - recorded, retried, then parked
+                    failure = (j, exc)
+                    break
+            if failure is None:
+                await savepoint.release()
+                applied += len(chunk)
+                i += len(chunk)
+                continue
+            await savepoint.rollback_to()
+            await savepoint.release()
+            j, exc = failure
+            row, handler, attempts = todo.pop(i + j)
+            log.warning("event %s handler %s failed (try %s): %s", row.id, handler, attempts,
+                        exc, exc_info=exc)
+            retry_at = await self._failed(row.id, handler, attempts, exc, now)
+            if retry_at is not None:
+                waiting[row.id] = min(waiting.get(row.id, retry_at), retry_at)
+            size = 1
         return applied
 
     async def _failed(self, event_id: int, handler: str, attempts: int, exc: Exception,
