@@ -334,11 +334,11 @@ class EventService:
                 continue
             await savepoint.rollback_to()
             await savepoint.release()
-            j, exc = failure
+            j, error = failure
             row, handler, attempts = todo.pop(i + j)
             log.warning("event %s handler %s failed (try %s): %s", row.id, handler, attempts,
-                        exc, exc_info=exc)
-            retry_at = await self._failed(row.id, handler, attempts, exc, now)
+                        error, exc_info=error)
+            retry_at = await self._failed(row.id, handler, attempts, error, now)
             if retry_at is not None:
                 waiting[row.id] = min(waiting.get(row.id, retry_at), retry_at)
             size = 1
