@@ -180,9 +180,10 @@ class Database:
     def scoped_tables(self) -> list[type[ScopedTable]]:
         return [t for t in self.tables if issubclass(t, ScopedTable)]
 
-    async def start(self) -> None:
+    async def start(self, pool_max: int = 10) -> None:
+        """Open the PostgreSQL pool (``pool_max`` connections) or prepare the SQLite file."""
         if isinstance(self.engine, PostgresEngine):
-            await self.engine.start_connection_pool(min_size=1, max_size=10)
+            await self.engine.start_connection_pool(min_size=1, max_size=pool_max)
         else:
             await self.engine.run_ddl("PRAGMA journal_mode=WAL")
 
