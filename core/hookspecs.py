@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from piccolo.conf.apps import AppConfig
     from strawberry.types.field import StrawberryField
 
+    from core.jobs_specs import CronSpec, JobSpec
     from core.plugin import Permission, PluginMeta, RoleDecl
 
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -74,14 +75,18 @@ def linli_routes() -> Sequence[ControllerRouterHandler]:
 
 
 @hookspec
-def linli_jobs() -> Sequence[Callable[..., Awaitable[Any]]]:
-    """Return job functions ``async def job(ctx, tenant_id: int, **kwargs)`` run by arq workers
-    (or in-process without Redis)."""
+def linli_jobs() -> Sequence[JobSpec | Callable[..., Awaitable[Any]]]:
+    """Return the plugin's jobs: ``core.jobs.JobSpec`` objects or bare functions
+    ``async def job(ctx, tenant_id: int, **kwargs)``, registered as ``<plugin>.<name>``. They run
+    on arq workers (in-process without Redis) inside a write scope for ``tenant_id``, and are
+    refused for a tenant where the plugin is disabled. ``ctx["state"]`` is the app state."""
 
 
 @hookspec
-def linli_cron_jobs() -> Sequence[Any]:
-    """Return cron entries (schedules in Asia/Shanghai) for the plugin's jobs."""
+def linli_cron_jobs() -> Sequence[CronSpec]:
+    """Return ``core.jobs.CronSpec`` entries: a function ``async def work(ctx, tenant_id)`` on
+    a schedule in Asia/Shanghai, run for every tenant with the plugin enabled; ``once_per``
+    (day/month/year) makes the work happen once per period even if two workers fire it."""
 
 
 @hookspec

@@ -30,12 +30,13 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Any, ClassVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar, cast
 
 from arq import Retry
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.cron import cron as arq_cron
+from arq.typing import WorkerCoroutine
 from arq.worker import Worker
 from arq.worker import func as arq_func
 from fakeredis import FakeServer
@@ -75,6 +76,8 @@ WORKER_MAX_JOBS = 200
 WORKER_POLL_DELAY = 0.05
 KEEP_RESULT_SECONDS = 300
 INPROCESS_SWEEP_SECONDS = 5
+INPROCESS_MAX_JOBS = 20
+"""The embedded worker shares the server's loop (and, usually, one SQLite writer)."""
 
 
 class JobPeriodKey(Table, tablename="linli_job_period"):
@@ -113,7 +116,7 @@ def _quiet_fake_info() -> None:
     """arq's worker logs ``INFO`` from Redis at start; fakeredis has no ``INFO``."""
     import arq.worker as arq_worker
 
-    original = arq_worker.log_redis_info
+    original = arq_worker.log_redis_info  # type: ignore[attr-defined]
     if getattr(original, "linli_wrapped", False):
         return
 
@@ -124,7 +127,7 @@ def _quiet_fake_info() -> None:
         await original(redis, log_func)
 
     log_redis_info.linli_wrapped = True  # type: ignore[attr-defined]
-    arq_worker.log_redis_info = log_redis_info
+    arq_worker.log_redis_info = log_redis_info  # type: ignore[attr-defined]
 
 
 async def _deliver_event(ctx: dict[str, Any], tenant_id: int | None, event_id: int) -> None:
@@ -185,8 +188,10 @@ class JobService:
     # -- declarations -----------------------------------------------------------
     def register(self, spec: JobSpec | CronSpec) -> None:
         """Add a core service's job or cron entry (call from its ``install``)."""
-        spec = replace(spec, plugin=spec.plugin or CORE)
-        (self._core_jobs if isinstance(spec, JobSpec) else self._core_crons).append(spec)
+        if isinstance(spec, JobSpec):
+            self._core_jobs.append(replace(spec, plugin=CORE))
+        else:
+            self._core_crons.append(replace(spec, plugin=CORE))
         self._jobs = self._crons = None
 
     def _load(self) -> tuple[dict[str, JobSpec], dict[str, CronSpec]]:
@@ -195,7 +200,8 @@ class JobService:
             jobs = collect_jobs([(CORE, s) for s in self._core_jobs] + registry.jobs())
             crons = collect_crons([(CORE, s) for s in self._core_crons] + registry.cron_jobs())
             names: dict[str, str] = {}
-            for spec in [*jobs, *crons]:
+            specs: list[JobSpec | CronSpec] = [*jobs, *crons]
+            for spec in specs:
                 if spec.full_name in names:
                     raise JobSpecError(f"任务名重复 / job {spec.full_name!r} declared by "
                                        f"{names[spec.full_name]} and {spec.plugin}")
@@ -220,7 +226,7 @@ class JobService:
         self.pool = await self._new_pool()
         _running = self
         if self.in_process and self.state.settings.jobs_in_process:
-            await self.start_worker()
+            await self.start_worker(max_jobs=INPROCESS_MAX_JOBS)
 
     async def stop(self) -> None:
         global _running
@@ -253,14 +259,14 @@ class JobService:
         """An arq worker with every job and (unless ``cron=False``) every cron entry, on a
         connection of its own (``Worker.close`` closes it)."""
         jobs, crons = self._load()
-        functions = [arq_func(self._job_coroutine(s), name=name, timeout=s.timeout,
+        functions = [arq_func(cast(WorkerCoroutine, self._job_coroutine(s)), name=name, timeout=s.timeout,
                               keep_result=s.keep_result, max_tries=s.max_tries)
                      for name, s in jobs.items()]
-        functions += [arq_func(self._cron_coroutine(s), name=name, timeout=s.timeout)
+        functions += [arq_func(cast(WorkerCoroutine, self._cron_coroutine(s)), name=name, timeout=s.timeout)
                       for name, s in crons.items()]
         # arq derives a firing's job id from the entry's name; the queue keeps deployments
         # sharing one Redis database apart
-        cron_jobs = [arq_cron(self._fire_coroutine(s), name=f"{s.cron_name}@{self.queue_name}",
+        cron_jobs = [arq_cron(cast(WorkerCoroutine, self._fire_coroutine(s)), name=f"{s.cron_name}@{self.queue_name}",
                               unique=True,
                               timeout=s.timeout, **s.schedule())  # type: ignore[arg-type]
                      for s in crons.values()] if cron else []
@@ -359,8 +365,8 @@ class JobService:
         """What the schedule fires: the work itself, or one job per enabled tenant."""
         async def fire(ctx: dict[str, Any]) -> int:
             score = ctx.get("score")
-            fired = (datetime.fromtimestamp(score / 1000, timezone.utc) if score
-                     else datetime.now(timezone.utc))
+            fired = (datetime.fromtimestamp(score / 1000, UTC) if score
+                     else datetime.now(UTC))
             period = period_of(fired, spec.once_per) if spec.once_per else None
             try:
                 if not spec.per_tenant:
@@ -385,7 +391,7 @@ class JobService:
         """Run a cron entry's work once for ``tenant_id`` (``None`` for core's tenant-less
         entries); with ``once_per`` it is skipped if the period's key exists."""
         if spec.once_per and period is None:
-            period = period_of(datetime.now(timezone.utc), spec.once_per)
+            period = period_of(datetime.now(UTC), spec.once_per)
 
         async def work(job_ctx: dict[str, Any]) -> Any:
             return await spec.func(job_ctx, tenant_id)
@@ -435,30 +441,28 @@ class JobService:
                           period: str | None) -> tuple[str, Any]:
         from tenants.service import enabled_plugins, get_node, scope_for
 
-        node = None
-        async with self.db.transaction(write=False):
-            if tenant_id is not None:
-                node = await get_node(tenant_id)
+        async with self.db.transaction():  # one transaction: the check, the key, the work
+            node = await get_node(tenant_id) if tenant_id is not None else None
             enabled = node is not None and (
                 plugin == CORE or plugin in await enabled_plugins(node, [plugin]))
-        if node is None or not enabled:
-            why = "no such tenant" if node is None else f"plugin {plugin} is disabled there"
-            log.warning("job %s refused for tenant %s: %s", name, tenant_id, why,
-                        extra={"job": name, "tenant_id": tenant_id})
-            return "refused", {"refused": why}
-        _log_context(None, node.code)
-        scope = replace(scope_for(node), label=f"job:{name}")
-        async with self.db.scoped(scope, write=True):
-            if period is not None and not await self._claim(name, node.id, period):
-                return "skipped", None
-            return "succeeded", await work(ctx)
+            if node is not None and enabled:
+                _log_context(None, node.code)
+                scope = replace(scope_for(node), label=f"job:{name}")
+                async with self.db.scoped(scope, write=True):
+                    if period is not None and not await self._claim(name, node.id, period):
+                        return "skipped", None
+                    return "succeeded", await work(ctx)
+        why = "no such tenant" if node is None else f"plugin {plugin} is disabled there"
+        log.warning("job %s refused for tenant %s: %s", name, tenant_id, why,
+                    extra={"job": name, "tenant_id": tenant_id})
+        return "refused", {"refused": why}
 
     async def _claim(self, name: str, tenant_id: int, period: str) -> bool:
         """Insert the period key in the current transaction; ``False`` if it exists."""
         rows = await self.db.execute(
             "INSERT INTO linli_job_period (job, tenant_id, period, done_at) "
             "VALUES ({}, {}, {}, {}) ON CONFLICT (job, tenant_id, period) DO NOTHING RETURNING id",
-            name, tenant_id, period, datetime.now(timezone.utc))
+            name, tenant_id, period, datetime.now(UTC))
         return bool(rows)
 
     async def tenants_enabled(self, plugin: str) -> list[int]:

@@ -18,12 +18,12 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-import jobs_testplugin  # noqa: E402
+import jobs_testplugin
 
-from core.app import AppState  # noqa: E402
-from core.identity.roles import RoleBook  # noqa: E402
-from core.jobs import JobService  # noqa: E402
-from core.registry import Registry  # noqa: E402
+from core.app import AppState
+from core.identity.roles import RoleBook
+from core.jobs import JobService
+from core.registry import Registry
 
 _created: list[bool] = []
 

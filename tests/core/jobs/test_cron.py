@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import jobs_testplugin
@@ -27,10 +27,10 @@ async def period_keys(env: Any, job: str, tenant_id: int) -> list[str]:
 
 
 def test_periods_are_shanghai_days_months_and_years() -> None:
-    late = datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc)  # 00:30 on 1 Dec in Shanghai
+    late = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 00:30 on 1 Dec in Shanghai
     assert period_of(late, "day") == "2026-12-01"
     assert period_of(late, "month") == "2026-12"
-    assert period_of(datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc), "year") == "2027"
+    assert period_of(datetime(2026, 12, 31, 16, 0, tzinfo=UTC), "year") == "2027"
 
 
 async def test_monthly_cron_fired_twice_at_once_does_its_work_once(
@@ -95,7 +95,7 @@ async def test_per_tenant_cron_fans_out_to_tenants_with_the_plugin(
     assert {on1.id, on2.id} <= set(enabled) and off.id not in enabled
     assert off.id in await jobs.tenants_enabled("core")
     fire = jobs._fire_coroutine(jobs.crons["jobs_probe.monthly"])
-    fired_ms = int(datetime(2027, 2, 28, 18, 0, tzinfo=timezone.utc).timestamp() * 1000)
+    fired_ms = int(datetime(2027, 2, 28, 18, 0, tzinfo=UTC).timestamp() * 1000)
     fanned = await fire({"score": fired_ms})  # 02:00 on 1 March in Shanghai
     assert fanned == len(enabled)
     assert await fire({"score": fired_ms}) == len(enabled)  # a second firing queues nothing
