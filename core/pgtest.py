@@ -84,6 +84,7 @@ class PostgresTestDatabase:
         """Create the database and roles, migrate as the owner, grant the application role."""
         admin_url = os.environ.get("LINLI_TEST_DATABASE_URL") or DEFAULT_TEST_DATABASE_URL
         pg = cls(admin_url, f"linli_t_{os.getpid()}_{secrets.token_hex(3)}")
+        await pg._drop_orphans()
         await pg._setup_roles()
         try:
             from core.migrate import migrate
@@ -137,6 +138,21 @@ class PostgresTestDatabase:
         finally:
             await conn.close()
 
+    async def _drop_orphans(self) -> None:
+        """Drop the databases and roles of earlier runs on this machine whose process is gone
+        (a run killed by a signal never reaches :meth:`drop`)."""
+        conn = await self._admin()
+        try:
+            rows = await conn.fetch(
+                "SELECT datname FROM pg_database WHERE datname ~ '^linli_t_[0-9]+_[0-9a-f]+$'")
+        finally:
+            await conn.close()
+        for row in rows:
+            pid = int(row["datname"].split("_")[2])
+            if _alive(pid):
+                continue
+            await PostgresTestDatabase(self.admin_url, row["datname"]).drop()
+
     async def drop(self) -> None:
         """End every connection to the database, then drop it and both roles."""
         conn = await self._admin()
@@ -149,3 +165,13 @@ class PostgresTestDatabase:
             await conn.execute(f'DROP ROLE IF EXISTS "{self.owner_role}"')
         finally:
             await conn.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
