@@ -17,8 +17,8 @@ handler doing nothing (the dispatcher's own cost: claim, savepoint, call), and w
 disabled (events with no consumer: only marked dispatched). Effects are counted to check
 every event was applied exactly once.
 
-The core migration for the outbox tables is generated later by the lead, so on PostgreSQL the
-outbox and delivery tables are created here directly as the owner (``create_extra_tables``).
+On PostgreSQL the outbox and delivery tables come from core's migration; only the benchmark's
+effect table is created directly as the owner (``create_extra_tables``, with RLS and grants).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from piccolo.columns import BigInt, Varchar
 from core.app import AppState, build_state, start_state, stop_state
 from core.db import Database, ScopedTable
 from core.dbsetup import create_tables_directly
-from core.events import EventDelivery, EventService, OutboxEvent, emit
+from core.events import EventService, emit
 from core.people.tables import Resident
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry, set_registry
@@ -129,7 +129,7 @@ async def run(engine: str, n: int, n_tenants: int) -> None:
         state = build_state(settings, registry, Database(settings.database_url))
         state.db.add_tables([BenchEffect])  # bound first: piccolo writes DDL for its engine
         if pg is not None:
-            await pg.create_extra_tables([OutboxEvent, EventDelivery, BenchEffect])
+            await pg.create_extra_tables([BenchEffect])
         await start_state(state)
         if pg is None:
             await create_tables_directly(state.db, [BenchEffect])
