@@ -70,7 +70,8 @@ __all__ = [
 
 log = logging.getLogger("linli.jobs")
 
-OUTCOMES = ("enqueued", "succeeded", "failed", "retried", "refused", "skipped")
+OUTCOMES = ("enqueued", "succeeded", "failed", "retried", "interrupted", "refused", "skipped")
+"""``retried``: the job raised ``arq.Retry``; ``interrupted``: cancelled (timeout, shutdown)."""
 WORKER_MAX_JOBS = 200
 """Jobs one worker runs at once; with ``WORKER_POLL_DELAY`` ~1,000+ jobs/s (STACK-NOTES)."""
 WORKER_POLL_DELAY = 0.05
@@ -427,8 +428,11 @@ class JobService:
                         "skipped", None)
             else:
                 outcome, result = "succeeded", await work(job_ctx)
-        except (Retry, asyncio.CancelledError):
+        except Retry:
             self.counters["retried"][name] += 1
+            raise
+        except asyncio.CancelledError:
+            self.counters["interrupted"][name] += 1
             raise
         except Exception:
             self.counters["failed"][name] += 1

@@ -61,6 +61,12 @@ async def slow_record(ctx: dict[str, Any], tenant_id: int, key: str, marker: str
     return result
 
 
+async def stuck(ctx: dict[str, Any], tenant_id: int, key: str) -> None:
+    """Writes, then outlives its timeout: the write must be rolled back."""
+    await _record(ctx, tenant_id, key)
+    await asyncio.sleep(60)
+
+
 async def monthly(ctx: dict[str, Any], tenant_id: int) -> None:
     await JobsProbeTally.insert(JobsProbeTally(tenant_id=tenant_id, what="monthly",
                                                 period=ctx["period"]))
@@ -93,7 +99,8 @@ class Probe:
 
     @hookimpl
     def linli_jobs(self) -> list[Any]:
-        return [record, JobSpec("slow_record", slow_record, max_tries=3)]
+        return [record, JobSpec("slow_record", slow_record, max_tries=3),
+                JobSpec("stuck", stuck, timeout=0.5)]
 
     @hookimpl
     def linli_cron_jobs(self) -> list[CronSpec]:

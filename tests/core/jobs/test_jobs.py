@@ -72,6 +72,16 @@ async def test_a_reused_job_id_is_not_queued_twice(make_jobs: Any, enabled_tenan
     assert await jobs.drain() == 1
 
 
+async def test_a_job_past_its_timeout_is_cancelled_and_rolled_back(
+        linli_env: Any, make_jobs: Any, enabled_tenant: Any) -> None:
+    jobs = await make_jobs()
+    tenant = await enabled_tenant("jobs_probe")
+    await jobs.enqueue("jobs_probe.stuck", tenant_id=tenant.id, key="late")
+    assert await jobs.drain() == 1
+    assert await effects(linli_env, tenant) == []
+    assert jobs.counters["interrupted"]["jobs_probe.stuck"] == 1
+
+
 async def test_enqueue_refuses_unknown_jobs_and_missing_tenants(make_jobs: Any) -> None:
     jobs = await make_jobs()
     with pytest.raises(JobError) as unknown:
