@@ -446,7 +446,8 @@ class JobService:
         from tenants.service import enabled_plugins, get_node, scope_for
 
         async with self.db.transaction():  # one transaction: the check, the key, the work
-            node = await get_node(tenant_id) if tenant_id is not None else None
+            # node ids are 32-bit serials; anything else names no tenant
+            node = await get_node(tenant_id) if tenant_id and 0 < tenant_id < 2**31 else None
             enabled = node is not None and (
                 plugin == CORE or plugin in await enabled_plugins(node, [plugin]))
             if node is not None and enabled:
