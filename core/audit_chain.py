@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from core.audit import AuditChainHead, AuditEntry
@@ -45,8 +45,8 @@ def _as_utc(value: Any) -> str:
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+            value = value.replace(tzinfo=UTC)
+        return str(value.astimezone(UTC).isoformat(timespec="microseconds"))
     return str(value)
 
 
@@ -75,7 +75,8 @@ def entry_hash(prev_hash: str, row: dict[str, Any], seq: int) -> str:
 
 
 def _db(state: Any) -> Database:
-    return state if isinstance(state, Database) else state.db  # type: ignore[no-any-return]
+    db: Database = state if isinstance(state, Database) else state.db
+    return db
 
 
 def _tenant_scope(tenant_id: int) -> Scope:
@@ -138,7 +139,7 @@ async def _chain_batch(db: Database, tenant_id: int) -> int:
             prev = entry_hash(prev, row, seq)
             updates.append((int(row["id"]), seq, prev))
         await _store(db, updates)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if head:
             await AuditChainHead.update({AuditChainHead.seq: seq, AuditChainHead.hash: prev,
                                          AuditChainHead.updated_at: now}).where(

@@ -109,10 +109,10 @@ def verify_cmd(code: str | None, exported: str | None) -> None:
             for head in json.loads(Path(exported).read_text(encoding="utf-8")):
                 if code is not None and head["code"] != code:
                     continue
-                tenant_id = by_code.get(head["code"])
+                known = by_code.get(head["code"])
                 problem = (f"区划 {head['code']} 不存在 / node {head['code']} is missing"
-                           if tenant_id is None else
-                           await check_exported(db, tenant_id, int(head["seq"]), head["hash"]))
+                           if known is None else
+                           await check_exported(db, known, int(head["seq"]), head["hash"]))
                 if problem:
                     failures.append(head["code"])
                     click.echo(f"{head['code']}  BROKEN at seq {head['seq']}: {problem}")

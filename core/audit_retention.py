@@ -8,7 +8,7 @@ unchained entries are never removed. The purge itself is recorded (``audit.purge
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from core.audit import AuditChainHead, AuditEntry, record
 from core.audit_chain import _lock, _tenant_scope
@@ -35,7 +35,7 @@ async def purge_tenant(db: Database, tenant_id: int, *, older_than_days: int,
     """Delete ``tenant_id``'s chained entries older than ``older_than_days`` (≥ 183)."""
     if older_than_days < MIN_RETENTION_DAYS:
         raise RetentionError(older_than_days)
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
     async with db.scoped(_tenant_scope(tenant_id), write=True):
         await _lock(db, tenant_id)
         head = await AuditChainHead.select().first()

@@ -40,8 +40,9 @@ class AuditEntryType:
     async def account_name(self, info: Info) -> str | None:
         if self._account is None:
             return None
-        return await info.context.loader("audit.account_names", _account_names(info)).load(
-            self._account)
+        name: str | None = await info.context.loader(
+            "audit.account_names", _account_names(info)).load(self._account)
+        return name
 
 
 def _account_names(info: Info) -> Any:

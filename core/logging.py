@@ -17,7 +17,7 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from core.audit import request_id_var
@@ -39,7 +39,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc)
+            "time": datetime.fromtimestamp(record.created, UTC)
             .isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,

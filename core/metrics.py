@@ -76,7 +76,7 @@ class Metrics:
         self.outbox_parked = Gauge("linli_event_deliveries_parked",
                                    "Event deliveries parked for an operator",
                                    registry=self.registry)
-        self.registry.register(_JobsCollector(state))  # type: ignore[arg-type]
+        self.registry.register(_JobsCollector(state))
         self._names: set[str] = set()
 
     def operation(self, name: str | None, kind: str, ok: bool) -> None:
@@ -98,7 +98,7 @@ class Metrics:
             result = stats()
             if inspect.isawaitable(result):
                 result = await result
-        except Exception:  # noqa: BLE001 - a scrape reports what it can
+        except Exception:
             log.exception("outbox statistics unavailable")
             return
         self.outbox_pending.set(float(result.pending))
@@ -151,7 +151,7 @@ class OperationMetrics(SchemaExtension):
     """Counts each GraphQL operation under its name, in the serving app's registry (an
     extension, so the count needs no second parse of the request body)."""
 
-    async def on_operation(self) -> Any:  # type: ignore[override]
+    async def on_operation(self) -> Any:
         yield
         ctx = self.execution_context
         metrics = getattr(getattr(ctx.context, "state", None), "services", {}).get("metrics")

@@ -119,8 +119,8 @@ def test_kubernetes_manifests():
 
 def test_dockerfile_runs_linli_serve_as_non_root():
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
-    users = re.findall(r"^USER (\S+)$", text, re.M)
+    assert re.search(r"^FROM python:3\.11-slim$", text, re.MULTILINE)
+    users = re.findall(r"^USER (\S+)$", text, re.MULTILINE)
     assert users and users[-1] not in ("root", "0")
     assert 'CMD ["linli", "serve"]' in text
     assert "LINLI_HOST=0.0.0.0" in text and "LINLI_PORT=8000" in text

@@ -76,5 +76,5 @@ async def test_export_head_and_verify_against_it(linli_env, factory, write_entri
 
 
 async def test_purge_refuses_less_than_six_months(linli_env, tmp_path):
-    code, out, err = await _linli(linli_env, tmp_path, "audit", "purge", "--older-than-days", "30")
+    code, _, err = await _linli(linli_env, tmp_path, "audit", "purge", "--older-than-days", "30")
     assert code != 0 and "183" in err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -74,7 +74,7 @@ async def test_purge_refuses_younger_than_six_months(linli_env, factory):
 
 async def test_purge_removes_only_old_entries_and_chain_still_verifies(linli_env, factory):
     node = await factory.tenant()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ages = [400, 300, 200, 100, 10]  # days
     async with linli_env.state.db.scoped(factory.scope(node), write=True):
         for age in ages:

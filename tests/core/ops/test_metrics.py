@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from core.metrics import Metrics
 
@@ -44,7 +45,7 @@ async def test_metrics_count_requests_and_operations(http, gql, factory):
                  result="error") == 1
     assert delta("linli_graphql_operations_total", operation="anonymous", type="query",
                  result="ok") == 1
-    assert re.search(r"^linli_http_request_duration_seconds_bucket\{", text, re.M)
+    assert re.search(r"^linli_http_request_duration_seconds_bucket\{", text, re.MULTILINE)
 
 
 async def test_unknown_paths_make_no_labels(http):
@@ -67,7 +68,7 @@ class _Events:
 
 
 class _Jobs:
-    counters = {"succeeded": {"notify.deliver": 5, "events.sweep": 2},
+    counters: ClassVar[dict] = {"succeeded": {"notify.deliver": 5, "events.sweep": 2},
                 "failed": {"events.sweep": 1}}
 
 
