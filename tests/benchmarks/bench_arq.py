@@ -2,7 +2,7 @@
 
 Run on demand (not collected by pytest)::
 
-    .venv/bin/python tests/benchmarks/bench_arq.py [N] [--redis URL] [--max-jobs 200]
+    .venv/bin/python tests/benchmarks/bench_arq.py [N] [--redis URL] [--max-jobs 200] [--postgres]
 
 In a temporary SQLite database with one tenant, it enqueues N no-op jobs through
 ``JobService.enqueue`` on a fresh queue, then starts one worker process built exactly as
@@ -12,7 +12,8 @@ worker's start to an empty queue. Two kinds of job:
 
 * ``bench.noop`` — a core job outside any tenant scope: arq plus the job runner's bookkeeping.
 * ``bench_arq.noop`` — a plugin job: the runner also loads the tenant, checks the plugin is
-  enabled there and opens (and commits) the tenant's scoped write transaction on SQLite.
+  enabled there and opens (and commits) the tenant's scoped write transaction — on SQLite, or
+  with ``--postgres`` on a throwaway PostgreSQL database (``LINLI_TEST_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -54,13 +55,18 @@ class BenchPlugin:
         return [JobSpec("noop", noop, keep_result=0)]
 
 
-async def _state(tmp: Path, redis_url: str, queue: str) -> Any:
-    settings = replace(_test_settings(f"sqlite:///{tmp}/bench.sqlite3", tmp), redis_url=redis_url,
-                       job_queue=queue)
+def _registry() -> Registry:
     registry = Registry()
     registry.load_entrypoints()
     registry.register(BenchPlugin())
     registry.check()
+    return registry
+
+
+async def _state(tmp: Path, redis_url: str, queue: str, db_url: str) -> Any:
+    settings = replace(_test_settings(db_url or f"sqlite:///{tmp}/bench.sqlite3", tmp),
+                       redis_url=redis_url, job_queue=queue)
+    registry = _registry()
     set_registry(registry)
     state = build_state(settings, registry)
     state.services["jobs"].register(JobSpec("bench.noop", noop, tenant_scoped=False,
@@ -69,9 +75,9 @@ async def _state(tmp: Path, redis_url: str, queue: str) -> Any:
     return state
 
 
-async def child(tmp: Path, redis_url: str, queue: str, max_jobs: int) -> None:
+async def child(tmp: Path, redis_url: str, queue: str, max_jobs: int, db_url: str) -> None:
     """The worker process: drain the queue once, print what it took."""
-    state = await _state(tmp, redis_url, queue)
+    state = await _state(tmp, redis_url, queue, db_url)
     jobs: JobService = state.services["jobs"]
     worker = await jobs.make_worker(burst=True, cron=False, max_jobs=max_jobs)
     started = time.perf_counter()
@@ -83,15 +89,17 @@ async def child(tmp: Path, redis_url: str, queue: str, max_jobs: int) -> None:
                       "seconds": elapsed}))
 
 
-async def enqueue_all(tmp: Path, redis_url: str, queue: str, job: str, n: int) -> float:
+async def enqueue_all(tmp: Path, redis_url: str, queue: str, job: str, n: int,
+                      db_url: str) -> float:
     """Queue ``n`` jobs for a fresh tenant with the bench plugin on; the enqueue rate."""
     from core.testing import Factory, TestEnv
     from tenants.service import set_plugin_enabled
 
-    state = await _state(tmp, redis_url, queue)
+    state = await _state(tmp, redis_url, queue, db_url)
     jobs: JobService = state.services["jobs"]
     try:
-        env = TestEnv(settings=state.settings, state=state, engine="sqlite")
+        env = TestEnv(settings=state.settings, state=state,
+                      engine="postgres" if db_url else "sqlite")
         tenant = await Factory(env).tenant()
         async with state.db.transaction():
             await set_plugin_enabled(tenant, "bench_arq", True)
@@ -104,12 +112,12 @@ async def enqueue_all(tmp: Path, redis_url: str, queue: str, job: str, n: int) -
         await stop_state(state)
 
 
-def one_run(redis_url: str, job: str, n: int, max_jobs: int) -> dict[str, Any]:
+def one_run(redis_url: str, job: str, n: int, max_jobs: int, db_url: str) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="linli-bench-arq-"))
     queue = f"linli-bench:{secrets.token_hex(4)}"
-    enqueue_rate = asyncio.run(enqueue_all(tmp, redis_url, queue, job, n))
+    enqueue_rate = asyncio.run(enqueue_all(tmp, redis_url, queue, job, n, db_url))
     out = subprocess.run([sys.executable, __file__, "--child", str(tmp), "--redis", redis_url,
-                          "--queue", queue, "--max-jobs", str(max_jobs)],
+                          "--queue", queue, "--max-jobs", str(max_jobs), "--db", db_url],
                          capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return {"job": job, "n": n, "enqueue_per_s": round(enqueue_rate),
@@ -124,19 +132,35 @@ def main() -> None:
     parser.add_argument("--child", default=None)
     parser.add_argument("--queue", default="")
     parser.add_argument("--max-jobs", type=int, default=WORKER_MAX_JOBS)
+    parser.add_argument("--postgres", action="store_true",
+                        help="a throwaway PostgreSQL database (LINLI_TEST_DATABASE_URL)")
+    parser.add_argument("--db", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         import uvloop  # as `linli worker` runs
 
-        uvloop.run(child(Path(args.child), args.redis, args.queue, args.max_jobs))
+        uvloop.run(child(Path(args.child), args.redis, args.queue, args.max_jobs, args.db))
         return
+    pg = None
+    if args.postgres:
+        from core.pgtest import PostgresTestDatabase
+
+        pg = asyncio.run(PostgresTestDatabase.create(_registry()))
+    engine = "PostgreSQL" if pg else "SQLite"
     print(f"worker: max_jobs={args.max_jobs} poll_delay={WORKER_POLL_DELAY}s uvloop, "
-          f"one process, burst; {os.cpu_count()} CPUs; Redis {args.redis}")
-    for job, n in (("bench.noop", args.n), ("bench_arq.noop", max(args.n // 4, 1000))):
-        r = one_run(args.redis, job, n, args.max_jobs)
-        print(f"{r['job']:16} n={r['n']:6}  enqueue {r['enqueue_per_s']:6}/s  "
-              f"drain {r['drain_per_s']:6} jobs/s  ({r['ran']} ran, {r['failed']} failed, "
-              f"{r['seconds']:.2f} s)")
+          f"one process, burst; {os.cpu_count()} CPUs; Redis {args.redis}; {engine}")
+    try:
+        for job, n in (("bench.noop", args.n), ("bench_arq.noop", max(args.n // 4, 1000))):
+            report(one_run(args.redis, job, n, args.max_jobs, pg.app_url if pg else ""))
+    finally:
+        if pg is not None:
+            asyncio.run(pg.drop())
+
+
+def report(r: dict[str, Any]) -> None:
+    print(f"{r['job']:16} n={r['n']:6}  enqueue {r['enqueue_per_s']:6}/s  "
+          f"drain {r['drain_per_s']:6} jobs/s  ({r['ran']} ran, {r['failed']} failed, "
+          f"{r['seconds']:.2f} s)")
 
 
 if __name__ == "__main__":
