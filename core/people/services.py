@@ -195,13 +195,15 @@ async def reveal_pii(access: Access, pii_key: str, residents: Sequence[ResidentR
     others = {r.tenant_id for r in residents if r.tenant_id != access.node_id}
     paths = await node_paths(sorted(others)) if others else {}
     out: list[tuple[str, str | None] | None] = []
+    entries: list[audit.AuditItem] = []
     for rec in residents:
         place = place_of(access, rec, paths.get(rec.tenant_id))
         if not access.check("people.reveal_pii", place):
             out.append(None)
             continue
         out.append(reveal_values(rec, pii_key))
-        await audit.record("people.reveal_pii", account_id=access.principal.account_id,
-                           object_type="resident", object_id=rec.id,
-                           summary={"fields": ["idNumber", "phone"]})
+        entries.append(audit.AuditItem("people.reveal_pii", access.principal.account_id,
+                                       "resident", rec.id, {"fields": ["idNumber", "phone"]}))
+    if entries:  # one INSERT for the whole batch
+        await audit.record_many(entries)
     return out
