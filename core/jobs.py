@@ -20,6 +20,8 @@ Events: ``events.deliver`` runs ``EventService.deliver(event_id)``; the ``events
 (every minute, every 5 s in-process) runs ``dispatch_pending()`` and ``sweep()``. ``emit`` may call
 :func:`after_commit_deliver` to queue delivery as soon as its transaction commits; without it
 the sweeper delivers. Core services add jobs of their own with :meth:`JobService.register`.
+Tests set ``jobs_in_process=False``: jobs are queued (in memory or on a per-run Redis queue) and
+:meth:`JobService.drain` runs them when the test says so.
 """
 
 from __future__ import annotations
