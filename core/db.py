@@ -54,6 +54,10 @@ async def _run_after_commit(callbacks: list[AfterCommit]) -> None:
             log.exception("after-commit callback %r failed", callback)
 
 
+MAX_PK = 2**31 - 1
+"""Primary keys are 32-bit serials: a larger id cannot exist (and PostgreSQL rejects it)."""
+
+
 class CrossTenantWriteError(PermissionError):
     """A write named a tenant other than the scope's write node."""
 

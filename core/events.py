@@ -145,7 +145,11 @@ async def emit(event_type: str, payload: Any, *, tenant_id: int | None = None) -
         "pending, next_attempt_at) VALUES ({}, {}, {}, {}, {}, {}, {}) RETURNING id",
         tenant, etype.name, etype.version,
         json.dumps(values, ensure_ascii=False, default=_json_default), now, True, now)
-    return int(rows[0]["id"])
+    event_id = int(rows[0]["id"])
+    from core.jobs import after_commit_deliver  # jobs imports events' service by name only
+
+    after_commit_deliver(event_id, tenant)  # the sweeper delivers if no job runner is up
+    return event_id
 
 
 def install(state: Any) -> None:

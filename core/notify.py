@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
-from core.db import ScopedTable
+from core.db import MAX_PK, ScopedTable
 from core.identity.tables import Account, Membership
 from tenants.scope import current_scope
 from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
@@ -286,6 +286,10 @@ class NotifyService:
             raise NotifyError("INVALID_ARGUMENT", "只读范围内不能发送通知",
                               "notifications are written in a write scope")
         resident_id = None
+        target = recipient.resident_id if isinstance(recipient, ResidentRecipient) \
+            else int(recipient)
+        if not 0 < target <= MAX_PK:  # no such row can exist
+            raise NotifyError("NOT_FOUND", "未找到收件人", "recipient not found", "recipient")
         if isinstance(recipient, ResidentRecipient):
             resident_id = recipient.resident_id
             accounts = await self.accounts_for_resident(resident_id, tenant_id)

@@ -9,13 +9,10 @@ from typing import Any
 
 import strawberry
 
+from core.db import MAX_PK
 from core.schema.errors import ApiError, ErrorCode
 
 __all__ = ["Node", "decode_global_id", "encode_global_id", "node_resolvers", "register_node"]
-
-
-MAX_PK = 2**31 - 1
-"""Primary keys are 32-bit serials; larger ids cannot exist (and PostgreSQL rejects them)."""
 
 
 @strawberry.interface(description="Relay 节点 / an object with a global id")

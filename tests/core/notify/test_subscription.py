@@ -11,6 +11,7 @@ from core import notify as notify_module
 from core import rules as rules_module
 from core.app import AppState, create_app
 from core.db import Database, bind_tables
+from core.tables import all_tables
 from tenants.service import scope_for
 
 SUBSCRIBE = "subscription { notificationAdded { id kind title body read } }"
@@ -19,7 +20,7 @@ SUBSCRIBE = "subscription { notificationAdded { id kind title body read } }"
 def _own_app(linli_env: Any) -> tuple[AppState, Any]:
     shared = linli_env.state
     state = AppState(settings=shared.settings, registry=shared.registry,
-                     db=Database(shared.settings.database_url, shared.db.tables),
+                     db=Database(shared.settings.database_url, all_tables(shared.registry)),
                      rolebook=shared.rolebook, schema=shared.schema)
     rules_module.install(state)
     notify_module.install(state)
