@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from core.db import Database
 from core.identity.access import Principal
-from core.identity.passwords import check_password, hash_password_async
+from core.identity.passwords import PasswordCheck, check_password, hash_password_async
 from core.identity.refresh import (
     IssuedRefresh,
     RotateOutcome,
@@ -74,6 +74,8 @@ async def login(db: Database, settings: Settings, login_name: str, password: str
         raise ApiError(ErrorCode.THROTTLED, *THROTTLED)
     verdict = await check_password(account["password_hash"] if account else None,
                                    password or "", settings)
+    if settings.is_production and password == settings.demo_password:
+        verdict = PasswordCheck(False)  # the shared demo password never works in production
     new_hash = (await hash_password_async(password, settings)
                 if verdict.ok and verdict.needs_rehash else None)
     async with db.transaction():
