@@ -1,0 +1,270 @@
+"""走访覆盖率 Visit coverage, computed from the visits (never stored): per building, grid,
+community, tenant, and per tenant below a region; and the overdue households of a building.
+
+Every figure comes from a few grouped ``COUNT`` queries over households with sub-selects of
+visits and tagged residents, so the number of statements does not depend on how many
+households there are. Percentages are integers rounded down (a building at 99.9 % is not
+"done"): basis points and whole percent, ``None`` when there is nothing to cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count, Max
+
+from core.identity.access import PlaceLimit
+from core.people.tables import Building, Community, Grid, Household, Resident
+from plugins.building_heads import NAME
+from plugins.building_heads.tables import Visit
+from plugins.building_heads.visit_common import (
+    Period,
+    VisitError,
+    household_condition,
+    ids_or_none,
+    rule_value,
+    special_household_ids,
+    visited_household_ids,
+)
+from tenants.service import NodeInfo, descendants
+from tenants.tables import PluginEnablement
+
+__all__ = [
+    "LEVELS",
+    "CoverageRow",
+    "OverdueHousehold",
+    "coverage_rows",
+    "enabled_tenants_below",
+    "overdue_households",
+    "region_coverage_rows",
+    "special_tags",
+]
+
+LEVELS = ("building", "grid", "community", "tenant")
+_GROUP = {"building": Household.building_id, "grid": Household.grid_id,
+          "community": Household.community_id, "tenant": Household.tenant_id}
+
+
+def _share(part: int, whole: int, scale: int) -> int | None:
+    return part * scale // whole if whole else None
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One place's coverage for a year (and one of its months)."""
+
+    level: str
+    place_id: int
+    name: str
+    year: int
+    month: int
+    households: int
+    visited_year: int
+    special: int
+    special_visited_month: int
+    tags_version: int
+    """Version of the rule ``building_heads.special_tags`` the special counts used."""
+
+    @property
+    def yearly_bp(self) -> int | None:
+        return _share(self.visited_year, self.households, 10000)
+
+    @property
+    def yearly_percent(self) -> int | None:
+        return _share(self.visited_year, self.households, 100)
+
+    @property
+    def special_bp(self) -> int | None:
+        return _share(self.special_visited_month, self.special, 10000)
+
+    @property
+    def special_percent(self) -> int | None:
+        return _share(self.special_visited_month, self.special, 100)
+
+    @property
+    def overdue_year(self) -> int:
+        return self.households - self.visited_year
+
+    @property
+    def overdue_month(self) -> int:
+        return self.special - self.special_visited_month
+
+
+async def special_tags(tenant_id: int, period: Period) -> tuple[list[str], int]:
+    """The special-household tags in force for the period's month, and the rule version."""
+    resolved = await rule_value("building_heads.special_tags", tenant_id, period.month_last)
+    return [str(t) for t in resolved.value], resolved.version
+
+
+async def _grouped(group: Any, conditions: Sequence[Any]) -> dict[int, int]:
+    """``{group value: household count}`` for households matching every condition."""
+    query = Household.select(group, Count(alias="n")).group_by(group)
+    for condition in conditions:
+        query = query.where(condition)
+    return {int(r[group._meta.name]): int(r["n"]) for r in await query}
+
+
+@dataclass(frozen=True)
+class _Counts:
+    households: dict[int, int]
+    visited: dict[int, int]
+    special: dict[int, int]
+    special_visited: dict[int, int]
+
+
+async def _count(group: Any, base: list[Any], period: Period, tags: list[str]) -> _Counts:
+    """Four grouped counts: households, visited in the year, special, special visited in the
+    month."""
+    in_year = Household.id.is_in(visited_household_ids(period.year_start, period.year_end))
+    households = await _grouped(group, base)
+    visited = await _grouped(group, [*base, in_year]) if households else {}
+    special: dict[int, int] = {}
+    special_visited: dict[int, int] = {}
+    if tags and households:
+        is_special = Household.id.is_in(special_household_ids(tags))
+        special = await _grouped(group, [*base, is_special])
+        if special:
+            in_month = Household.id.is_in(
+                visited_household_ids(period.month_start, period.month_end))
+            special_visited = await _grouped(group, [*base, is_special, in_month])
+    return _Counts(households, visited, special, special_visited)
+
+
+async def _names(level: str, ids: list[int], tenant: NodeInfo) -> dict[int, str]:
+    if level == "tenant":
+        return {tenant.id: tenant.name} if tenant.id in ids else {}
+    table: Any = {"building": Building, "grid": Grid, "community": Community}[level]
+    rows = await table.select(table.id, table.name).where(table.id.is_in(ids_or_none(ids)))
+    return {int(r["id"]): str(r["name"]) for r in rows}
+
+
+async def coverage_rows(level: str, tenant: NodeInfo, period: Period, limit: PlaceLimit | None,
+                        place_id: int | None = None) -> list[CoverageRow]:
+    """Coverage of every place of ``level`` in the tenant that the reach ``limit`` sees (or of
+    ``place_id`` only), counting only households inside the reach. Inside a scoped read."""
+    if level not in LEVELS:
+        raise VisitError("INVALID_ARGUMENT", "层级无效", "unknown level", "level")
+    group = _GROUP[level]
+    base: list[Any] = [Household.tenant_id == tenant.id]
+    seen = household_condition(limit)
+    if seen is not None:
+        base.append(seen)
+    if place_id is not None:
+        base.append(group == place_id)
+    tags, version = await special_tags(tenant.id, period)
+    counts = await _count(group, base, period, tags)
+    ids = sorted(counts.households)
+    if place_id is not None and not ids:
+        # a place in reach with no households yet answers zeros; anything else is not found
+        ids = [place_id] if limit is None else []
+    names = await _names(level, ids, tenant)
+    if place_id is not None and place_id not in names:
+        raise VisitError("NOT_FOUND", "未找到该地点", "place not found", "id")
+    return [CoverageRow(level=level, place_id=pid, name=names.get(pid, ""), year=period.year,
+                        month=period.month, households=counts.households.get(pid, 0),
+                        visited_year=counts.visited.get(pid, 0),
+                        special=counts.special.get(pid, 0),
+                        special_visited_month=counts.special_visited.get(pid, 0),
+                        tags_version=version)
+            for pid in ids if pid in names]
+
+
+async def enabled_tenants_below(region: NodeInfo) -> list[NodeInfo]:
+    """The tenants below ``region`` with this plugin on (nearest explicit setting wins)."""
+    tenants = await descendants(region, tenants_only=True)
+    path_ids = {int(p) for t in tenants for p in t.path.strip("/").split("/") if p}
+    rows = await PluginEnablement.select(PluginEnablement.node_id, PluginEnablement.enabled).where(
+        (PluginEnablement.plugin == NAME) & PluginEnablement.node_id.is_in(ids_or_none(path_ids)))
+    setting = {int(r["node_id"]): bool(r["enabled"]) for r in rows}
+    out = []
+    for tenant in tenants:
+        on = False
+        for nid in (int(p) for p in tenant.path.strip("/").split("/") if p):
+            on = setting.get(nid, on)
+        if on:
+            out.append(tenant)
+    return sorted(out, key=lambda t: t.id)
+
+
+async def region_coverage_rows(region: NodeInfo, period: Period) -> list[CoverageRow]:
+    """One row per tenant below ``region`` with the plugin on: counts only. Tenants sharing the
+    same special tags are counted together (usually all of them, in four queries)."""
+    tenants = await enabled_tenants_below(region)
+    by_tags: dict[tuple[str, ...], list[NodeInfo]] = {}
+    versions: dict[int, int] = {}
+    for tenant in tenants:
+        tags, versions[tenant.id] = await special_tags(tenant.id, period)
+        by_tags.setdefault(tuple(sorted(tags)), []).append(tenant)
+    rows: list[CoverageRow] = []
+    for tags_key, group in by_tags.items():
+        base = [Household.tenant_id.is_in([t.id for t in group])]
+        counts = await _count(Household.tenant_id, base, period, list(tags_key))
+        rows += [CoverageRow(level="tenant", place_id=t.id, name=t.name, year=period.year,
+                             month=period.month, households=counts.households.get(t.id, 0),
+                             visited_year=counts.visited.get(t.id, 0),
+                             special=counts.special.get(t.id, 0),
+                             special_visited_month=counts.special_visited.get(t.id, 0),
+                             tags_version=versions[t.id])
+                 for t in group]
+    return sorted(rows, key=lambda r: r.place_id)
+
+
+@dataclass(frozen=True)
+class OverdueHousehold:
+    """A household of a building that is overdue for its yearly or monthly visit."""
+
+    household_id: int
+    building_id: int
+    room: str
+    special: bool
+    overdue_year: bool
+    overdue_month: bool
+    last_visited_on: date | None
+
+
+async def overdue_households(building_id: int, tenant_id: int, period: Period, *, after: int,
+                             first: int) -> list[OverdueHousehold]:
+    """Households of the building not visited in the period's year, or special and not
+    visited in its month, keyset-paged by id (``first + 1`` rows). Inside a scoped read."""
+    tags, _ = await special_tags(tenant_id, period)
+    not_in_year = Household.id.not_in(visited_household_ids(period.year_start, period.year_end))
+    due = not_in_year
+    if tags:
+        due = due | (Household.id.is_in(special_household_ids(tags)) & Household.id.not_in(
+            visited_household_ids(period.month_start, period.month_end)))
+    rows = await Household.select(Household.id, Household.room, Household.building_id).where(
+        (Household.building_id == building_id) & (Household.id > after) & due
+    ).order_by(Household.id).limit(first + 1)
+    ids = [int(r["id"]) for r in rows]
+    if not ids:
+        return []
+    special: set[int] = set()
+    if tags:
+        special = {int(r["household_id"]) for r in await Resident.select(
+            Resident.household_id).where(Resident.household_id.is_in(ids)
+                                         & Resident.household_id.is_in(
+                                             special_household_ids(tags)))}
+    last = {int(r["household_id"]): r["last"] for r in await Visit.select(
+        Visit.household_id, Max(Visit.visited_on, alias="last")).where(
+        Visit.household_id.is_in(ids) & (Visit.visited_on < period.year_end)
+    ).group_by(Visit.household_id)}
+    out = []
+    for r in rows:
+        hid = int(r["id"])
+        seen = _as_date(last.get(hid))
+        in_year = seen is not None and seen >= period.year_start
+        in_month = seen is not None and seen >= period.month_start and seen < period.month_end
+        out.append(OverdueHousehold(
+            household_id=hid, building_id=int(r["building_id"]), room=str(r["room"]),
+            special=hid in special, overdue_year=not in_year,
+            overdue_month=hid in special and not in_month, last_visited_on=seen))
+    return out
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

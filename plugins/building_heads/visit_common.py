@@ -1,0 +1,162 @@
+"""What the visits area shares: its error type, Shanghai days and periods, the plugin's rule
+values, and which buildings a caller reaches (core's grants plus the serving-head link)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.identity.access import Access, PlaceLimit
+from core.people.tables import Building, Household, Resident, ResidentTag
+from core.rules import Resolved, RuleRegistry
+from plugins.building_heads import NAME
+from plugins.building_heads.access import HEAD_ROLE, serving_buildings
+from plugins.building_heads.rules import RULES
+from plugins.building_heads.tables import Visit
+from tenants.service import get_node
+
+__all__ = [
+    "SHANGHAI",
+    "Period",
+    "VisitError",
+    "household_condition",
+    "ids_or_none",
+    "make_period",
+    "reach",
+    "rule_value",
+    "special_household_ids",
+    "task_building_condition",
+    "today_shanghai",
+    "visited_household_ids",
+]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_RULES = RuleRegistry([(NAME, key) for key in RULES])
+"""The plugin's own keys; values are core's rule rows (inherited, locked, dated) all the same."""
+
+
+class VisitError(ValueError):
+    """A refused visit operation: machine code, zh-CN and English text, the field."""
+
+    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.code, self.zh, self.en, self.field = code, zh, en, field
+
+
+def today_shanghai() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year and one of its months (Asia/Shanghai days)."""
+
+    year: int
+    month: int
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        """The first day after the year."""
+        return date(self.year + 1, 1, 1)
+
+    @property
+    def month_start(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def month_end(self) -> date:
+        """The first day after the month."""
+        return date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+
+    @property
+    def month_last(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+
+def make_period(year: int | None, month: int | None, today: date | None = None) -> Period:
+    """The period asked for: the current year and month by default; a past year without a
+    month means its December."""
+    today = today or today_shanghai()
+    year = today.year if year is None else year
+    if not 2000 <= year <= 2100:
+        raise VisitError("INVALID_ARGUMENT", "年份须在2000到2100之间",
+                         "the year must be between 2000 and 2100", "year")
+    if month is None:
+        month = today.month if year == today.year else 12
+    if not 1 <= month <= 12:
+        raise VisitError("INVALID_ARGUMENT", "月份须在1到12之间", "the month must be 1–12",
+                         "month")
+    return Period(year, month)
+
+
+async def rule_value(key: str, tenant_id: int, on: date | None = None) -> Resolved:
+    """The value of one of the plugin's rules at ``tenant_id`` (inside a scope covering it)."""
+    node = await get_node(tenant_id)
+    if node is None:
+        raise VisitError("NOT_FOUND", "未找到该单位", "tenant not found", "tenantId")
+    return await _RULES.get(key, node, on)
+
+
+def ids_or_none(values: Any) -> list[int]:
+    """A non-empty id list for ``is_in`` (``[-1]`` matches nothing)."""
+    return sorted(int(v) for v in values) or [-1]
+
+
+async def reach(access: Access, permission: str) -> PlaceLimit | None:
+    """Where the caller may do ``permission``: ``None`` for the whole scope, else a limit.
+    A head's building grant counts only while a serving appointment links them to it.
+    FORBIDDEN when no grant carries the permission at all."""
+    if not access.has(permission):
+        decision = access.check(permission)
+        raise VisitError("FORBIDDEN", decision.reason_zh, decision.reason_en)
+    if access.principal.is_operator:
+        return None
+    others = replace(access, grants=tuple(g for g in access.grants if g.role != HEAD_ROLE))
+    limit = others.limit(permission)
+    if limit is None:
+        return None
+    held = {int(g.place_id) for g in access.grants
+            if g.role == HEAD_ROLE and permission in g.permissions
+            and g.place_kind == "building" and g.place_id is not None}
+    if held:
+        held &= await serving_buildings(access.principal.account_id)
+    return PlaceLimit(limit.community_ids, limit.grid_ids, limit.building_ids | held)
+
+
+def household_condition(limit: PlaceLimit | None) -> Any | None:
+    """A condition on ``Household`` for a reach (None: no condition)."""
+    if limit is None:
+        return None
+    return (Household.community_id.is_in(ids_or_none(limit.community_ids))
+            | Household.grid_id.is_in(ids_or_none(limit.grid_ids))
+            | Household.building_id.is_in(ids_or_none(limit.building_ids)))
+
+
+def task_building_condition(column: Any, limit: PlaceLimit | None) -> Any | None:
+    """A condition on a ``building_id`` column for a reach (None: no condition)."""
+    if limit is None:
+        return None
+    inside = Building.select(Building.id).where(
+        Building.grid_id.is_in(ids_or_none(limit.grid_ids))
+        | Building.community_id.is_in(ids_or_none(limit.community_ids)))
+    return column.is_in(ids_or_none(limit.building_ids)) | column.is_in(inside)
+
+
+def visited_household_ids(start: date, end: date) -> Any:
+    """Sub-select: households with a visit on a day in ``[start, end)``."""
+    return Visit.select(Visit.household_id).where(
+        (Visit.visited_on >= start) & (Visit.visited_on < end))
+
+
+def special_household_ids(tags: list[str]) -> Any:
+    """Sub-select: households where any resident holds one of ``tags`` (non-empty)."""
+    tagged = ResidentTag.select(ResidentTag.resident_id).where(ResidentTag.tag.is_in(tags))
+    return Resident.select(Resident.household_id).where(
+        Resident.id.is_in(tagged) & Resident.household_id.is_not_null())

@@ -1,0 +1,352 @@
+"""走访 Home visits: logging a visit in one step, welfare visit tasks from core's
+``people.welfare_concern`` event, those responsible for a resident, and the monthly reminder of
+special households not yet visited. Coverage figures live in ``coverage``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from core.audit import record
+from core.identity.access import Access, PlaceRef
+from core.jobs_specs import CronSpec
+from core.notify import NotifyError, notify
+from core.people.tables import Building, Household, Resident
+from plugins.building_heads.access import check_building
+from plugins.building_heads.coverage import (
+    LEVELS,
+    CoverageRow,
+    OverdueHousehold,
+    coverage_rows,
+    enabled_tenants_below,
+    overdue_households,
+    region_coverage_rows,
+    special_tags,
+)
+from plugins.building_heads.tables import Appointment, Matter, MatterStep, Visit, VisitTask
+from plugins.building_heads.visit_common import (
+    Period,
+    VisitError,
+    make_period,
+    reach,
+    rule_value,
+    special_household_ids,
+    task_building_condition,
+    today_shanghai,
+    visited_household_ids,
+)
+
+__all__ = [
+    "CRON",
+    "LEVELS",
+    "VISIT_WAYS",
+    "CoverageRow",
+    "LoggedVisit",
+    "OverdueHousehold",
+    "Period",
+    "VisitError",
+    "coverage_rows",
+    "enabled_tenants_below",
+    "household_place",
+    "log_visit",
+    "make_period",
+    "on_event",
+    "overdue_households",
+    "reach",
+    "region_coverage_rows",
+    "responsible_accounts",
+    "send_visit_reminders",
+    "serving_head_accounts",
+    "special_tags",
+    "visit_tasks_page",
+]
+
+log = logging.getLogger("linli.building_heads.visits")
+
+VISIT_WAYS = ("in_person", "phone", "message")
+"""上门 / 电话 / 留言 (in person, phone, message)."""
+NOTES_MAX = 2000
+WELFARE_EVENT = "people.welfare_concern"
+LISTING_MAX = 1500
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- logging a visit --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoggedVisit:
+    visit: dict[str, Any]
+    closed_task_ids: list[int]
+    matter_id: int | None
+
+
+def household_place(access: Access, household: dict[str, Any]) -> PlaceRef:
+    return PlaceRef(node_id=int(household["tenant_id"]),
+                    node_path=access.node_path if household["tenant_id"] == access.node_id
+                    else "",
+                    community_id=household["community_id"], grid_id=household["grid_id"],
+                    building_id=int(household["building_id"]))
+
+
+async def _household_in_reach(access: Access, household_id: int, permission: str
+                              ) -> dict[str, Any]:
+    """The household, if the caller may do ``permission`` at its building; else NOT_FOUND
+    (a head outside their building learns nothing about it)."""
+    row = await Household.select().where(Household.id == household_id).first()
+    if row is None or row["tenant_id"] != access.node_id or not await check_building(
+            access, permission, household_place(access, row)):
+        raise VisitError("NOT_FOUND", "未找到该住户", "household not found", "householdId")
+    return row
+
+
+async def _open_tasks(household_id: int, task_id: int | None) -> list[int]:
+    """Open tasks this visit closes: the given one (which must be about this household), or
+    every open task about the household's residents."""
+    residents = Resident.select(Resident.id).where(Resident.household_id == household_id)
+    about = (VisitTask.household_id == household_id) | VisitTask.resident_id.is_in(residents)
+    if task_id is not None:
+        row = await VisitTask.select(VisitTask.id, VisitTask.status).where(
+            (VisitTask.id == task_id) & about).first()
+        if row is None:
+            raise VisitError("NOT_FOUND", "未找到该住户的走访任务",
+                             "no such visit task for this household", "taskId")
+        return [task_id] if row["status"] == "open" else []
+    rows = await VisitTask.select(VisitTask.id).where(about & (VisitTask.status == "open"))
+    return sorted(int(r["id"]) for r in rows)
+
+
+async def _raise_matter(title: str, household: dict[str, Any], access: Access, on: date,
+                        appointment_id: int | None) -> int:
+    """A matter raised during the visit, at the 提事 step, for the household's building."""
+    title = title.strip()
+    if not 1 <= len(title) <= 200:
+        raise VisitError("INVALID_ARGUMENT", "事项标题须为1到200字",
+                         "the matter title must be 1–200 characters", "matterTitle")
+    building = await Building.select(Building.compound_id).where(
+        Building.id == household["building_id"]).first()
+    now = _now()
+    matter = Matter(tenant_id=access.node_id, title=title, level="building",
+                    building_id=household["building_id"],
+                    compound_id=building["compound_id"] if building else None,
+                    community_id=household["community_id"], step="raised", status="open",
+                    raised_by_kind="head" if appointment_id else "staff",
+                    raised_by_account_id=access.principal.account_id, created_at=now,
+                    updated_at=now)
+    await Matter.insert(matter)
+    await MatterStep.insert(MatterStep(tenant_id=access.node_id, matter_id=matter.id,
+                                       kind="step", step="raised", decided_on=on,
+                                       recorded_by=access.principal.account_id,
+                                       created_at=now))
+    await record("building_heads.matter.raise", account_id=access.principal.account_id,
+                 object_type="building_heads_matter", object_id=matter.id,
+                 summary={"building_id": household["building_id"], "via": "visit"})
+    return int(matter.id)
+
+
+async def log_visit(access: Access, household_id: int, *, visited_on: date | None = None,
+                    way: str = "in_person", notes: str = "", matter_title: str | None = None,
+                    task_id: int | None = None) -> LoggedVisit:
+    """登记走访 Log a visit (inside the mutation's scoped write transaction): the caller must
+    be a serving head of the household's building or hold ``building_heads.visit`` there; not
+    in the future; closes the household's open visit tasks (or ``task_id``); audited."""
+    household = await _household_in_reach(access, household_id, "building_heads.visit")
+    today = today_shanghai()
+    visited_on = visited_on or today
+    if visited_on > today:
+        raise VisitError("INVALID_ARGUMENT", "走访日期不能晚于今天",
+                         "the visit date cannot be in the future", "visitedOn")
+    if visited_on.year < 2000:
+        raise VisitError("INVALID_ARGUMENT", "走访日期无效", "invalid visit date", "visitedOn")
+    if way not in VISIT_WAYS:
+        raise VisitError("INVALID_ARGUMENT", "走访方式须为上门、电话或留言",
+                         "the way must be in_person, phone or message", "way")
+    notes = (notes or "").strip()
+    if len(notes) > NOTES_MAX:
+        raise VisitError("INVALID_ARGUMENT", f"情况记录不超过{NOTES_MAX}字",
+                         f"notes are at most {NOTES_MAX} characters", "notes")
+    tasks = await _open_tasks(household_id, task_id)
+    appointment = None
+    if access.principal.account_id is not None:
+        appointment = await Appointment.select(Appointment.id).where(
+            (Appointment.building_id == household["building_id"])
+            & (Appointment.account_id == access.principal.account_id)
+            & Appointment.ended_on.is_null()).first()
+    appointment_id = int(appointment["id"]) if appointment else None
+    matter_id = None
+    if matter_title is not None and matter_title.strip():
+        matter_id = await _raise_matter(matter_title, household, access, visited_on,
+                                        appointment_id)
+    visit = Visit(tenant_id=access.node_id, building_id=household["building_id"],
+                  household_id=household_id, appointment_id=appointment_id,
+                  visitor_account_id=access.principal.account_id, visited_on=visited_on,
+                  way=way, notes=notes, matter_id=matter_id,
+                  task_id=tasks[0] if tasks else None, created_at=_now())
+    await Visit.insert(visit)
+    if tasks:
+        await VisitTask.update({VisitTask.status: "done", VisitTask.visit_id: visit.id}).where(
+            VisitTask.id.is_in(tasks))
+    await record("building_heads.visit.log", account_id=access.principal.account_id,
+                 object_type="building_heads_visit", object_id=visit.id,
+                 summary={"household_id": household_id,
+                          "building_id": household["building_id"],
+                          "visited_on": visited_on.isoformat(), "way": way,
+                          "tasks_closed": tasks, "matter_id": matter_id})
+    return LoggedVisit(visit=visit.to_dict(), closed_task_ids=tasks, matter_id=matter_id)
+
+
+# -- who is responsible -------------------------------------------------------------------------
+async def serving_head_accounts(building_ids: list[int]) -> dict[int, list[int]]:
+    """Accounts of the serving heads (and deputies) of each building (inside a scope)."""
+    if not building_ids:
+        return {}
+    rows = await Appointment.select(Appointment.building_id, Appointment.account_id).where(
+        Appointment.building_id.is_in(building_ids) & Appointment.ended_on.is_null()
+        & Appointment.account_id.is_not_null())
+    out: dict[int, list[int]] = {}
+    for r in rows:
+        out.setdefault(int(r["building_id"]), []).append(int(r["account_id"]))
+    return {b: sorted(set(a)) for b, a in out.items()}
+
+
+async def responsible_accounts(resident_id: int, tenant_id: int) -> list[int]:
+    """The serving head(s) of the resident's building (core notifies them on behalf of a
+    resident without an account). Runs inside a scope for ``tenant_id``."""
+    row = await Resident.select(Resident.building_id).where(
+        (Resident.id == resident_id) & (Resident.tenant_id == tenant_id)).first()
+    if row is None or row["building_id"] is None:
+        return []
+    return (await serving_head_accounts([int(row["building_id"])])).get(
+        int(row["building_id"]), [])
+
+
+async def _notify_each(accounts: list[int], kind: str, title: str, body: str,
+                       link: str | None) -> int:
+    sent = 0
+    for account in accounts:
+        try:
+            sent += len(await notify(account, kind, title, body, link))
+        except NotifyError as exc:
+            if exc.code != "NOT_FOUND":
+                raise
+            log.warning("building head account %s not notified: %s", account, exc)  # inactive
+    return sent
+
+
+# -- welfare concern → visit task -----------------------------------------------------------------
+async def on_event(event: Any) -> None:
+    """``people.welfare_concern``: a visit task for the resident's building head, due within
+    ``building_heads.welfare_visit_days`` days of ``noticed_since`` (today when absent); one
+    task per event id, so a redelivery changes nothing. Runs in the tenant's write scope."""
+    if event.type != WELFARE_EVENT:
+        return
+    if await VisitTask.exists().where(VisitTask.event_id == event.id):
+        return
+    payload = event.payload
+    resident = await Resident.select(Resident.id, Resident.name, Resident.household_id,
+                                     Resident.building_id).where(
+        (Resident.id == payload.resident_id) & (Resident.tenant_id == event.tenant_id)).first()
+    if resident is None:
+        log.warning("welfare concern %s names no resident of tenant %s", event.id,
+                    event.tenant_id)
+        return
+    since = getattr(payload, "noticed_since", None) or today_shanghai()
+    days = await rule_value("building_heads.welfare_visit_days", event.tenant_id)
+    task = VisitTask(tenant_id=event.tenant_id, resident_id=resident["id"],
+                     household_id=resident["household_id"], building_id=resident["building_id"],
+                     reason_code=str(payload.reason_code)[:64],
+                     source_module=str(payload.source_module)[:64], noticed_since=since,
+                     due_on=since + timedelta(days=int(days.value)), event_id=event.id,
+                     status="open", rule_version=days.version, created_at=_now())
+    await VisitTask.insert(task)
+    if resident["building_id"] is None:
+        return
+    heads = await serving_head_accounts([int(resident["building_id"])])
+    await _notify_each(
+        heads.get(int(resident["building_id"]), []), "building_heads.welfare_visit",
+        f"关爱走访：{resident['name']} / Welfare visit: {resident['name']}",
+        f"请于 {task.due_on.isoformat()} 前走访（原因：{task.reason_code}）。"
+        f" / Please visit by {task.due_on.isoformat()} (reason: {task.reason_code}).",
+        "/building-heads/visit-tasks")
+
+
+async def visit_tasks_page(access: Access, *, status: str | None, after: int, first: int
+                           ) -> list[dict[str, Any]]:
+    """Visit tasks of the caller's buildings, by id (``first + 1`` rows). Inside a scope."""
+    limit = await reach(access, "building_heads.visit")
+    if status is not None and status not in ("open", "done"):
+        raise VisitError("INVALID_ARGUMENT", "状态须为 open 或 done",
+                         "status must be open or done", "status")
+    query = VisitTask.select().where((VisitTask.id > after)
+                                     & (VisitTask.tenant_id == access.node_id))
+    seen = task_building_condition(VisitTask.building_id, limit)
+    if seen is not None:
+        query = query.where(seen)
+    if status is not None:
+        query = query.where(VisitTask.status == status)
+    return list(await query.order_by(VisitTask.id).limit(first + 1))
+
+
+# -- the monthly reminder ----------------------------------------------------------------------
+def _period_of_ctx(ctx: dict[str, Any]) -> Period:
+    raw = ctx.get("period")
+    if raw:
+        year, month = (int(x) for x in str(raw).split("-")[:2])
+        return Period(year, month)
+    today = today_shanghai()
+    return Period(today.year, today.month)
+
+
+async def send_visit_reminders(ctx: dict[str, Any], tenant_id: int) -> int:
+    """每月走访提醒 For each serving head, one in-app notification listing the special
+    households of their building(s) not yet visited this month; returns how many were sent.
+    The cron entry's ``once_per="month"`` key makes a second run in the month do nothing."""
+    period = _period_of_ctx(ctx)
+    tags, _ = await special_tags(tenant_id, period)
+    heads = await Appointment.select(Appointment.building_id, Appointment.account_id).where(
+        Appointment.ended_on.is_null() & Appointment.account_id.is_not_null())
+    buildings = sorted({int(r["building_id"]) for r in heads})
+    if not tags or not buildings:
+        return 0
+    due = await Household.select(Household.building_id, Household.room).where(
+        Household.building_id.is_in(buildings)
+        & Household.id.is_in(special_household_ids(tags))
+        & Household.id.not_in(visited_household_ids(period.month_start, period.month_end))
+    ).order_by(Household.building_id).order_by(Household.room)
+    rooms: dict[int, list[str]] = {}
+    for r in due:
+        rooms.setdefault(int(r["building_id"]), []).append(str(r["room"]) or "-")
+    names = {int(r["id"]): str(r["name"]) for r in await Building.select(
+        Building.id, Building.name).where(Building.id.is_in(sorted(rooms) or [-1]))}
+    per_account: dict[int, list[int]] = {}
+    for r in heads:
+        if int(r["building_id"]) in rooms:
+            per_account.setdefault(int(r["account_id"]), []).append(int(r["building_id"]))
+    sent = 0
+    for account, mine in sorted(per_account.items()):
+        listing = "；".join(f"{names.get(b, b)}：{'、'.join(rooms[b])}" for b in sorted(set(mine)))
+        if len(listing) > LISTING_MAX:  # a notification body holds at most 4,000 characters
+            listing = listing[:LISTING_MAX] + "…"
+        count = sum(len(rooms[b]) for b in set(mine))
+        sent += await _notify_each(
+            [account], "building_heads.visit_reminder",
+            f"本月还有{count}户重点户未走访 / {count} special households not yet visited this "
+            f"month",
+            f"{period.year}年{period.month}月：{listing}。请在月底前上门或电话联系。 / "
+            f"{period.year}-{period.month:02d}: {listing}. Please visit or call before the "
+            f"month ends.",
+            "/building-heads/overdue")
+    return sent
+
+
+CRON = [
+    # On the 25th at 09:00 Shanghai: late enough that most heads have done their round, early
+    # enough to leave six days before the month ends, and in the morning, when elderly heads
+    # read their messages. ``once_per="month"`` guarantees one reminder per head per month.
+    CronSpec("visit_reminder", send_visit_reminders, day=25, hour=9, minute=0, second=0,
+             once_per="month", per_tenant=True),
+]
+JOBS: list[Any] = []

@@ -1,0 +1,128 @@
+"""Logging a visit: one mutation with defaults, only in the head's own building, never in the
+future, audited; staff with the permission may log too; a matter raised on the way."""
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
+
+from visits_kit import LOG, appoint, gid  # noqa: E402
+
+from core.audit import AuditEntry  # noqa: E402
+from plugins.building_heads.tables import Matter, MatterStep, Visit  # noqa: E402
+from plugins.building_heads.visit_common import today_shanghai  # noqa: E402
+
+
+async def test_head_logs_a_visit_in_one_step_with_defaults(world, factory, gql):
+    b0 = world.buildings[0]
+    head = await appoint(world, factory, b0)
+    household = world.households[b0.id][2]
+    out = await gql(LOG, {"input": {"householdId": gid("Household", household.id)}},
+                    token=head.token, node=world.node.code)
+    result = out["data"]["buildingHeadLogVisit"]
+    assert result["__typename"] == "BuildingHeadLogVisitPayload", out
+    assert result["visit"]["visitedOn"] == today_shanghai().isoformat()
+    assert result["visit"]["way"] == "IN_PERSON"
+    assert result["visit"]["room"] == "301" and result["visit"]["buildingName"] == "1号楼"
+    assert result["closedTaskIds"] == [] and result["matterId"] is None
+    async with world.read():
+        visits = await Visit.select().where(Visit.household_id == household.id)
+        audit = await AuditEntry.select().where(AuditEntry.action == "building_heads.visit.log")
+    assert len(visits) == 1 and visits[0]["visitor_account_id"] == head.id
+    assert visits[0]["appointment_id"] is not None
+    assert len(audit) == 1 and audit[0]["account_id"] == head.id
+
+
+async def test_head_cannot_log_outside_their_building(world, factory, gql, make_world):
+    head = await appoint(world, factory, world.buildings[0])
+    elsewhere = world.households[world.buildings[2].id][0]
+    out = await gql(LOG, {"input": {"householdId": gid("Household", elsewhere.id)}},
+                    token=head.token, node=world.node.code)
+    assert out["data"]["buildingHeadLogVisit"]["code"] == "NOT_FOUND"
+    other = await make_world()
+    foreign = other.households[other.buildings[0].id][0]
+    out = await gql(LOG, {"input": {"householdId": gid("Household", foreign.id)}},
+                    token=head.token, node=world.node.code)
+    assert out["data"]["buildingHeadLogVisit"]["code"] == "NOT_FOUND"
+    async with world.read():
+        assert await Visit.count() == 0
+
+
+async def test_a_head_without_a_serving_appointment_cannot_log(world, factory, gql):
+    b0 = world.buildings[0]
+    former = await appoint(world, factory, b0, serving=False)
+    out = await gql(LOG, {"input": {"householdId": gid("Household",
+                                                       world.households[b0.id][0].id)}},
+                    token=former.token, node=world.node.code)
+    assert out["data"]["buildingHeadLogVisit"]["code"] == "NOT_FOUND"
+
+
+async def test_future_dates_and_bad_input_are_refused(world, factory, gql):
+    b0 = world.buildings[0]
+    head = await appoint(world, factory, b0)
+    household = gid("Household", world.households[b0.id][0].id)
+    tomorrow = (today_shanghai() + timedelta(days=1)).isoformat()
+    out = await gql(LOG, {"input": {"householdId": household, "visitedOn": tomorrow}},
+                    token=head.token, node=world.node.code)
+    error = out["data"]["buildingHeadLogVisit"]
+    assert error["code"] == "INVALID_ARGUMENT" and error["field"] == "visitedOn"
+    out = await gql(LOG, {"input": {"householdId": household, "notes": "x" * 2001}},
+                    token=head.token, node=world.node.code)
+    assert out["data"]["buildingHeadLogVisit"]["field"] == "notes"
+    async with world.read():
+        assert await Visit.count() == 0
+
+
+async def test_staff_with_the_permission_log_anywhere_in_the_tenant(world, factory, gql):
+    coordinator = await factory.account(world.node, "building_heads.coordinator")
+    household = world.households[world.buildings[2].id][1]
+    yesterday = (today_shanghai() - timedelta(days=1)).isoformat()
+    out = await gql(LOG, {"input": {"householdId": gid("Household", household.id),
+                                    "visitedOn": yesterday, "way": "PHONE",
+                                    "notes": "电话联系，身体尚好"}},
+                    token=coordinator.token, node=world.node.code)
+    visit = out["data"]["buildingHeadLogVisit"]["visit"]
+    assert visit["visitedOn"] == yesterday and visit["way"] == "PHONE"
+    assert visit["notes"] == "电话联系，身体尚好"
+    grid_worker = await factory.account(world.node, "grid_worker", place_kind="grid",
+                                        place_id=world.grids[1].id)
+    out = await gql(LOG, {"input": {"householdId": gid("Household", household.id)}},
+                    token=grid_worker.token, node=world.node.code)
+    assert out["data"]["buildingHeadLogVisit"]["code"] == "NOT_FOUND"
+
+
+async def test_a_matter_raised_during_a_visit(world, factory, gql):
+    b0 = world.buildings[0]
+    head = await appoint(world, factory, b0)
+    out = await gql(LOG, {"input": {"householdId": gid("Household",
+                                                       world.households[b0.id][0].id),
+                                    "matterTitle": "楼道灯不亮"}},
+                    token=head.token, node=world.node.code)
+    result = out["data"]["buildingHeadLogVisit"]
+    assert result["matterId"] is not None, out
+    async with world.read():
+        matter = await Matter.select().first()
+        steps = await MatterStep.select().where(MatterStep.matter_id == matter["id"])
+        visit = await Visit.select().first()
+    assert matter["title"] == "楼道灯不亮" and matter["step"] == "raised"
+    assert matter["level"] == "building" and matter["raised_by_kind"] == "head"
+    assert matter["building_id"] == b0.id and matter["compound_id"] == world.compound.id
+    assert matter["community_id"] == world.community.id
+    assert [(s["kind"], s["step"]) for s in steps] == [("step", "raised")]
+    assert visit["matter_id"] == matter["id"]
+
+
+async def test_disabled_plugin_answers_plugin_disabled(make_world, factory, gql):
+    off = await make_world(enable=False)
+    coordinator = await factory.account(off.node, "building_heads.coordinator")
+    household = gid("Household", off.households[off.buildings[0].id][0].id)
+    out = await gql(LOG, {"input": {"householdId": household}}, token=coordinator.token,
+                    node=off.node.code)
+    assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
+    for query in ("{ buildingHeadCoverage(level: BUILDING) { households } }",
+                  "{ buildingHeadVisitTasks(first: 5) { edges { node { id } } } }",
+                  '{ buildingHeadOverdue(buildingId: "%s", first: 5) { edges { cursor } } }'
+                  % gid("Building", off.buildings[0].id)):
+        out = await gql(query, token=coordinator.token, node=off.node.code)
+        assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED", query
