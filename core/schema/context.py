@@ -111,9 +111,17 @@ class Context(BaseContext, kw_only=True):
 
     async def enabled_plugins(self) -> list[str]:
         if self._enabled is None:
-            from tenants.service import enabled_plugins
+            from tenants.service import enabled_plugins, get_node_by_code
 
-            node = await self.node()
+            if self.principal is None and self.auth_error is None and self.node_code:
+                # an anonymous public read (a notice board) names its node by X-Linli-Node
+                async with self.state.db.transaction(write=False):
+                    node = await get_node_by_code(self.node_code.strip())
+                if node is None:
+                    raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点", "node not found",
+                                   "X-Linli-Node")
+            else:
+                node = await self.node()
             async with self.state.db.transaction(write=False):
                 self._enabled = await enabled_plugins(node, self.state.registry.names)
         return self._enabled  # type: ignore[no-any-return]

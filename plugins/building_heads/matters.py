@@ -1,0 +1,577 @@
+"""议事 Matters and the four-step method (四步议事法), with the live board's broker.
+
+A matter is raised (提事) by a resident of the building, a serving head of the building or staff,
+then deliberated by the community's two committees (两委议事), jointly by community, property
+company and heads (多方共同议事), decided by the residents (居民议事), carried out (办理) and
+evaluated (评价, with the residents' rating 1–5). Every step records participants (public
+signatures), decision and date on the matter's timeline. A matter may be closed at any step with
+its resolution, escalated (building → compound → community), handed to the grid worker of its
+grid (下单) and followed up. Every change is audited and, once committed, published to the live
+board (:class:`MatterBroker`). All functions run inside a scoped transaction; no GraphQL here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core import audit
+from core.db import get_db
+from core.identity.access import Access, PlaceRef
+from core.identity.tables import Membership
+from core.people.tables import Building, Community, Compound, Grid, Resident
+from core.schema.errors import ApiError, ErrorCode
+from plugins.building_heads.access import check_building, serving_buildings
+from plugins.building_heads.tables import Matter, MatterStep
+
+__all__ = [
+    "LEVELS",
+    "STEPS",
+    "MatterBroker",
+    "MatterUpdate",
+    "advance_matter",
+    "board_matters",
+    "entries_of",
+    "escalate_matter",
+    "follow_up_matter",
+    "get_matter",
+    "hand_off_matter",
+    "matter_broker",
+    "raise_matter",
+    "resolve_matter",
+]
+
+log = logging.getLogger("linli.building_heads.matters")
+
+PERMISSION = "building_heads.matter"
+STEPS = ("raised", "committees", "joint", "residents", "implementing", "evaluated")
+STEP_ZH = {"raised": "提事", "committees": "两委议事", "joint": "多方共同议事",
+           "residents": "居民议事", "implementing": "办理", "evaluated": "评价"}
+LEVELS = ("building", "compound", "community")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MAX_PARTICIPANTS = 50
+
+
+def _today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _bad(zh: str, en: str, field: str) -> ApiError:
+    return ApiError(ErrorCode.INVALID_ARGUMENT, zh, en, field)
+
+
+def _conflict(zh: str, en: str, field: str | None = None) -> ApiError:
+    return ApiError(ErrorCode.CONFLICT, zh, en, field)
+
+
+def _not_found(field: str = "matterId") -> ApiError:
+    return ApiError(ErrorCode.NOT_FOUND, "未找到该议事事项", "matter not found", field)
+
+
+# -- the live board's broker ----------------------------------------------------------------
+@dataclass(frozen=True)
+class MatterUpdate:
+    """A committed change to a matter: which matter, which new timeline entry, where."""
+
+    tenant_id: int
+    matter_id: int
+    entry_id: int
+    kind: str
+    community_id: int
+    compound_id: int | None
+
+
+class MatterBroker:
+    """Fans matter updates out to live boards: queues per tenant in this process and, when
+    ``redis_url`` is set, across processes through Redis pub/sub (connected on first use)."""
+
+    def __init__(self, redis_url: str = "", channel: str = "linli:building_heads.matters"
+                 ) -> None:
+        self.redis_url, self.channel = redis_url, channel
+        self._queues: dict[int, set[asyncio.Queue[MatterUpdate]]] = {}
+        self._redis: Any = None
+        self._listener: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def _client(self) -> Any:
+        if self._redis is None:
+            from redis.asyncio import from_url
+
+            self._redis = from_url(self.redis_url)
+        return self._redis
+
+    async def _ensure_listener(self) -> None:
+        async with self._lock:
+            if not self.redis_url or self._listener is not None:
+                return
+            pubsub = (await self._client()).pubsub()
+            await pubsub.subscribe(self.channel)
+            self._listener = asyncio.create_task(self._listen(pubsub))
+
+    async def _listen(self, pubsub: Any) -> None:
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    self._fan_out(MatterUpdate(**json.loads(message["data"])))
+        finally:
+            await pubsub.aclose()
+
+    async def publish(self, update: MatterUpdate) -> None:
+        if self.redis_url:
+            await (await self._client()).publish(self.channel, json.dumps(asdict(update)))
+        else:
+            self._fan_out(update)
+
+    def _fan_out(self, update: MatterUpdate) -> None:
+        for queue in list(self._queues.get(update.tenant_id, ())):
+            try:
+                queue.put_nowait(update)
+            except asyncio.QueueFull:
+                log.warning("matter updates dropped for a slow board of tenant %s",
+                            update.tenant_id)
+
+    def listening(self, tenant_id: int) -> int:
+        """How many boards of the tenant listen in this process."""
+        return len(self._queues.get(tenant_id, ()))
+
+    @asynccontextmanager
+    async def listen(self, tenant_id: int) -> AsyncIterator[asyncio.Queue[MatterUpdate]]:
+        """A queue receiving the tenant's matter updates while the block runs."""
+        await self._ensure_listener()
+        queue: asyncio.Queue[MatterUpdate] = asyncio.Queue(maxsize=100)
+        self._queues.setdefault(tenant_id, set()).add(queue)
+        try:
+            yield queue
+        finally:
+            self._queues[tenant_id].discard(queue)
+            if not self._queues[tenant_id]:
+                del self._queues[tenant_id]
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+
+BROKER_KEY = "building_heads.matters"
+_broker: MatterBroker | None = None
+
+
+def matter_broker(state: Any) -> MatterBroker:
+    """The app's matter broker (created on first use, stopped with the app); it also becomes
+    the broker committed changes are published to in this process."""
+    global _broker
+    broker = state.services.get(BROKER_KEY)
+    if broker is None:
+        broker = MatterBroker(state.settings.redis_url,
+                              f"{getattr(state.settings, 'job_queue', 'linli:queue')}:"
+                              f"{BROKER_KEY}")
+        state.services[BROKER_KEY] = broker
+        state.on_shutdown.append(broker.stop)
+    _broker = broker
+    return broker  # type: ignore[no-any-return]
+
+
+def _current_broker() -> MatterBroker:
+    global _broker
+    if _broker is None:  # a process that never served GraphQL (a worker): the settings' broker
+        from core.settings import get_settings
+
+        settings = get_settings()
+        _broker = MatterBroker(settings.redis_url, f"{settings.job_queue}:{BROKER_KEY}")
+    return _broker
+
+
+def _announce(matter: dict[str, Any], entry_id: int, kind: str, live: bool) -> None:
+    if not live:
+        return
+    update = MatterUpdate(tenant_id=int(matter["tenant_id"]), matter_id=int(matter["id"]),
+                          entry_id=entry_id, kind=kind,
+                          community_id=int(matter["community_id"]),
+                          compound_id=matter["compound_id"])
+
+    async def publish() -> None:
+        await _current_broker().publish(update)
+
+    get_db().after_commit(publish)
+
+
+# -- who may act ----------------------------------------------------------------------------
+def _place(access: Access, matter: dict[str, Any]) -> PlaceRef:
+    return PlaceRef(node_id=int(matter["tenant_id"]), node_path=access.node_path,
+                    community_id=matter["community_id"],
+                    building_id=matter["building_id"] if matter["level"] == "building" else None)
+
+
+async def _resident_place(access: Access) -> dict[str, Any] | None:
+    """The caller's own resident record here (building, compound, community), if linked."""
+    resident_id = access.principal.resident_id
+    if resident_id is None:
+        return None
+    row = await Resident.select(Resident.building_id, Resident.community_id).where(
+        Resident.id == resident_id).first()
+    if row is None:
+        return None
+    compound = None
+    if row["building_id"] is not None:
+        b = await Building.select(Building.compound_id).where(
+            Building.id == row["building_id"]).first()
+        compound = b["compound_id"] if b else None
+    return {"building_id": row["building_id"], "compound_id": compound,
+            "community_id": row["community_id"]}
+
+
+def _lives_at(home: dict[str, Any] | None, level: str, place: dict[str, Any]) -> bool:
+    if home is None:
+        return False
+    key = {"building": "building_id", "compound": "compound_id",
+           "community": "community_id"}[level]
+    return place.get(key) is not None and home[key] == place.get(key)
+
+
+async def _actor_kind(access: Access, level: str, place: dict[str, Any], *,
+                      residents: bool) -> str:
+    """``head``, ``staff`` or ``resident`` — who is acting on a matter at ``place`` — or
+    NOT_FOUND when the caller may not (a head outside their building included)."""
+    ref = PlaceRef(node_id=int(access.node_id), node_path=access.node_path,
+                   community_id=place["community_id"],
+                   building_id=place.get("building_id") if level == "building" else None)
+    if level == "building":
+        decision = await check_building(access, PERMISSION, ref)
+        if decision:
+            heads = await serving_buildings(access.principal.account_id)
+            return "head" if ref.building_id in heads else "staff"
+    elif access.check(PERMISSION, ref):
+        return "staff"
+    if residents and _lives_at(await _resident_place(access), level, place):
+        return "resident"
+    raise ApiError(ErrorCode.NOT_FOUND, "未找到该对象，或您无权在此处理议事",
+                   "not found, or you may not handle matters here")
+
+
+# -- validation -----------------------------------------------------------------------------
+def _participants(names: Sequence[str]) -> list[str]:
+    cleaned = [n.strip() for n in names if n and n.strip()]
+    if len(cleaned) > MAX_PARTICIPANTS or any(len(n) > 50 for n in cleaned):
+        raise _bad(f"参与人最多{MAX_PARTICIPANTS}人，每人姓名不超过50字",
+                   f"at most {MAX_PARTICIPANTS} participants, names of at most 50 characters",
+                   "participants")
+    return cleaned
+
+
+def _text(value: str, field: str, *, required: bool, limit: int = 4000) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise _bad("此项不能为空", "this must not be empty", field)
+    if len(value) > limit:
+        raise _bad(f"不能超过{limit}字", f"must be at most {limit} characters", field)
+    return value
+
+
+async def _last_date(matter_id: int) -> date | None:
+    row = await MatterStep.select(MatterStep.decided_on).where(
+        MatterStep.matter_id == matter_id).order_by(MatterStep.id, ascending=False).first()
+    return row["decided_on"] if row else None
+
+
+async def _check_date(matter_id: int | None, on: date | None, field: str) -> date:
+    on = on or _today()
+    if on > _today():
+        raise _bad("日期不能晚于今天", "the date cannot be in the future", field)
+    last = await _last_date(matter_id) if matter_id else None
+    if last is not None and on < last:
+        raise _bad(f"日期不能早于上一步（{last.isoformat()}）",
+                   f"the date cannot be before the previous entry ({last.isoformat()})", field)
+    return on
+
+
+# -- reading --------------------------------------------------------------------------------
+async def get_matter(matter_id: int) -> dict[str, Any] | None:
+    """The matter (in the current scope), or None."""
+    return await Matter.select().where(Matter.id == matter_id).first()  # type: ignore[no-any-return]
+
+
+async def _matter_for_update(matter_id: int) -> dict[str, Any]:
+    matter = await get_matter(matter_id)
+    if matter is None:
+        raise _not_found()
+    return matter
+
+
+async def entries_of(matter_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each matter's timeline, oldest first."""
+    out: dict[int, list[dict[str, Any]]] = {int(m): [] for m in matter_ids}
+    if not out:
+        return out
+    rows = await MatterStep.select().where(MatterStep.matter_id.is_in(list(out))).order_by(
+        MatterStep.id)
+    for row in rows:
+        row["participants"] = json.loads(row["participants"] or "[]")
+        out[int(row["matter_id"])].append(row)
+    return out
+
+
+async def board_matters(*, compound_id: int | None = None, community_id: int | None = None,
+                        first: int, before_id: int = 0) -> list[dict[str, Any]]:
+    """A board's matters, newest first: up to ``first + 1`` rows older than ``before_id``.
+    A compound's board shows the matters raised in it; a community's shows all of its own."""
+    if (compound_id is None) == (community_id is None):
+        raise _bad("请指定小区或社区（二选一）", "name either a compound or a community",
+                   "compoundId")
+    if compound_id is not None:
+        if not await Compound.exists().where(Compound.id == compound_id):
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该小区", "compound not found",
+                           "compoundId")
+        query = Matter.select().where(Matter.compound_id == compound_id)
+    else:
+        if not await Community.exists().where(Community.id == community_id):
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该社区", "community not found",
+                           "communityId")
+        query = Matter.select().where(Matter.community_id == community_id)
+    if before_id:
+        query = query.where(Matter.id < before_id)
+    return list(await query.order_by(Matter.id, ascending=False).limit(first + 1))
+
+
+# -- writing --------------------------------------------------------------------------------
+async def _entry(matter: dict[str, Any], access: Access, kind: str, *, step: str = "",
+                 participants: Sequence[str] = (), decision: str = "", on: date) -> int:
+    row = MatterStep(tenant_id=int(matter["tenant_id"]), matter_id=int(matter["id"]),
+                     kind=kind, step=step or matter["step"],
+                     participants=json.dumps(list(participants), ensure_ascii=False),
+                     decision=decision, decided_on=on,
+                     recorded_by=access.principal.account_id, created_at=_now())
+    await MatterStep.insert(row)
+    return int(row.id)  # type: ignore[attr-defined]
+
+
+async def _save(matter_id: int, values: dict[Any, Any]) -> dict[str, Any]:
+    values[Matter.updated_at] = _now()
+    await Matter.update(values).where(Matter.id == matter_id)
+    return await _matter_for_update(matter_id)
+
+
+async def _audit(access: Access, action: str, matter: dict[str, Any],
+                 summary: dict[str, Any]) -> None:
+    await audit.record(f"building_heads.matter.{action}", account_id=access.principal.account_id,
+                       object_type="BuildingHeadMatter", object_id=int(matter["id"]),
+                       summary={"title": matter["title"], "level": matter["level"],
+                                "step": matter["step"], **summary})
+
+
+async def _place_to_raise(building_id: int | None, compound_id: int | None,
+                          community_id: int | None) -> tuple[str, dict[str, Any]]:
+    named = [x for x in (building_id, compound_id, community_id) if x is not None]
+    if len(named) != 1:
+        raise _bad("请指定楼栋、小区或社区之一", "name exactly one of building, compound, community",
+                   "buildingId")
+    if building_id is not None:
+        b = await Building.select().where(Building.id == building_id).first()
+        if b is None:
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该楼栋", "building not found", "buildingId")
+        return "building", {"building_id": b["id"], "compound_id": b["compound_id"],
+                            "community_id": b["community_id"]}
+    if compound_id is not None:
+        c = await Compound.select().where(Compound.id == compound_id).first()
+        if c is None:
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该小区", "compound not found", "compoundId")
+        return "compound", {"building_id": None, "compound_id": c["id"],
+                            "community_id": c["community_id"]}
+    if not await Community.exists().where(Community.id == community_id):
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到该社区", "community not found", "communityId")
+    return "community", {"building_id": None, "compound_id": None,
+                         "community_id": community_id}
+
+
+async def raise_matter(access: Access, *, title: str, description: str = "",
+                       building_id: int | None = None, compound_id: int | None = None,
+                       community_id: int | None = None, participants: Sequence[str] = (),
+                       raised_on: date | None = None, live: bool = True
+                       ) -> tuple[dict[str, Any], int]:
+    """提事 Raise a matter at a building (resident, head or staff), or at a compound or
+    community (staff); returns the matter and its first timeline entry's id."""
+    title = _text(title, "title", required=True, limit=200)
+    description = _text(description, "description", required=False)
+    names = _participants(participants)
+    level, place = await _place_to_raise(building_id, compound_id, community_id)
+    kind = await _actor_kind(access, level, place, residents=level == "building")
+    on = await _check_date(None, raised_on, "raisedOn")
+    now = _now()
+    row = Matter(tenant_id=int(access.scope.write_node or access.node_id), title=title,
+                 description=description, level=level, step="raised", status="open",
+                 raised_by_kind=kind, raised_by_account_id=access.principal.account_id,
+                 raised_by_resident_id=access.principal.resident_id if kind == "resident"
+                 else None, created_at=now, updated_at=now, **place)
+    await Matter.insert(row)
+    matter = await _matter_for_update(int(row.id))  # type: ignore[attr-defined]
+    entry = await _entry(matter, access, "step", step="raised", participants=names,
+                         decision=description or title, on=on)
+    await _audit(access, "raise", matter, {"raised_by": kind})
+    _announce(matter, entry, "step", live)
+    return matter, entry
+
+
+async def advance_matter(access: Access, matter_id: int, step: str, *,
+                         participants: Sequence[str], decision: str,
+                         decided_on: date | None = None, rating: int | None = None,
+                         live: bool = True) -> tuple[dict[str, Any], int]:
+    """Record the next step (with participants, decision, date). Steps go in order; 评价
+    (evaluated) follows 办理 or closes a matter resolved earlier, and carries the rating 1–5."""
+    matter = await _matter_for_update(matter_id)
+    if step not in STEPS or step == "raised":
+        raise _bad("未知的议事步骤", "unknown step", "step")
+    kind = await _actor_kind(access, matter["level"], matter, residents=step == "evaluated")
+    current = matter["step"]
+    if current == "evaluated":
+        raise _conflict("该事项已评价，不能再推进", "the matter was already evaluated", "step")
+    if step == "evaluated":
+        if matter["status"] == "open" and current != "implementing":
+            raise _conflict(f"须先完成“办理”才能评价（当前：{STEP_ZH[current]}）",
+                            f"a matter is evaluated after implementing (now: {current})", "step")
+        if rating is None or not 1 <= rating <= 5:
+            raise _bad("评价须给出1到5分", "evaluation needs a rating from 1 to 5", "rating")
+    else:
+        if matter["status"] != "open":
+            raise _conflict("该事项已办结，只能评价", "the matter is resolved; only evaluation "
+                            "remains", "step")
+        expected = STEPS[STEPS.index(current) + 1]
+        if step != expected:
+            raise _conflict(f"下一步应为“{STEP_ZH[expected]}”，不能跳到“{STEP_ZH[step]}”",
+                            f"the next step is {expected}, not {step}", "step")
+        if rating is not None:
+            raise _bad("只有评价步骤可以打分", "only the evaluation carries a rating", "rating")
+    names = _participants(participants)
+    decision = _text(decision, "decision", required=True)
+    on = await _check_date(matter_id, decided_on, "decidedOn")
+    values: dict[Any, Any] = {Matter.step: step}
+    if step == "evaluated":
+        values.update({Matter.rating: rating, Matter.status: "resolved"})
+        if not matter["resolution"]:
+            values[Matter.resolution] = decision
+    matter = await _save(matter_id, values)
+    entry = await _entry(matter, access, "step", step=step, participants=names,
+                         decision=decision, on=on)
+    await _audit(access, "step", matter, {"to": step, "from": current, "by": kind,
+                                          "rating": rating})
+    _announce(matter, entry, "step", live)
+    return matter, entry
+
+
+async def resolve_matter(access: Access, matter_id: int, resolution: str, *,
+                         participants: Sequence[str] = (), decided_on: date | None = None,
+                         live: bool = True) -> tuple[dict[str, Any], int]:
+    """办结 Close an open matter at its current step with its resolution."""
+    matter = await _matter_for_update(matter_id)
+    await _actor_kind(access, matter["level"], matter, residents=False)
+    if matter["status"] != "open":
+        raise _conflict("该事项已办结", "the matter is already resolved")
+    resolution = _text(resolution, "resolution", required=True)
+    names = _participants(participants)
+    on = await _check_date(matter_id, decided_on, "decidedOn")
+    matter = await _save(matter_id, {Matter.status: "resolved", Matter.resolution: resolution})
+    entry = await _entry(matter, access, "resolve", participants=names, decision=resolution,
+                         on=on)
+    await _audit(access, "resolve", matter, {"at": matter["step"]})
+    _announce(matter, entry, "resolve", live)
+    return matter, entry
+
+
+async def escalate_matter(access: Access, matter_id: int, reason: str, *,
+                          participants: Sequence[str] = (), decided_on: date | None = None,
+                          live: bool = True) -> tuple[dict[str, Any], int]:
+    """上移 Move an open matter up a level: building → compound (or community when the
+    building is in no compound) → community (微事楼内解决、小事不出小区)."""
+    matter = await _matter_for_update(matter_id)
+    await _actor_kind(access, matter["level"], matter, residents=False)
+    if matter["status"] != "open":
+        raise _conflict("已办结的事项不能上移", "a resolved matter cannot be escalated")
+    level = matter["level"]
+    if level == "community":
+        raise _conflict("社区级事项不能再上移", "a community matter cannot be escalated further")
+    to = "compound" if level == "building" and matter["compound_id"] is not None else "community"
+    reason = _text(reason, "reason", required=True)
+    names = _participants(participants)
+    on = await _check_date(matter_id, decided_on, "decidedOn")
+    matter = await _save(matter_id, {Matter.level: to})
+    entry = await _entry(matter, access, "escalate", participants=names,
+                         decision=f"{level} → {to}: {reason}", on=on)
+    await _audit(access, "escalate", matter, {"from": level, "to": to})
+    _announce(matter, entry, "escalate", live)
+    return matter, entry
+
+
+async def _grid_of(matter: dict[str, Any]) -> set[int]:
+    """Grids a grid worker may hold to take the matter: its building's, else its community's."""
+    if matter["building_id"] is not None:
+        b = await Building.select(Building.grid_id).where(
+            Building.id == matter["building_id"]).first()
+        return {int(b["grid_id"])} if b else set()
+    rows = await Grid.select(Grid.id).where(Grid.community_id == matter["community_id"])
+    return {int(r["id"]) for r in rows}
+
+
+async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, note: str, *,
+                          decided_on: date | None = None, live: bool = True
+                          ) -> tuple[dict[str, Any], int]:
+    """下单 Hand an open matter to a grid worker of its grid and notify them."""
+    from core.notify import notify
+    from core.schema.relay import encode_global_id
+
+    matter = await _matter_for_update(matter_id)
+    await _actor_kind(access, matter["level"], matter, residents=False)
+    if matter["status"] != "open":
+        raise _conflict("已办结的事项不能下单", "a resolved matter cannot be handed off")
+    grids = await _grid_of(matter)
+    holds = await Membership.select(Membership.id).where(
+        (Membership.account_id == grid_account_id) & (Membership.node_id == matter["tenant_id"])
+        & (Membership.role == "grid_worker") & (Membership.place_kind == "grid")
+        & Membership.place_id.is_in(sorted(grids) or [0])).first()
+    if holds is None:
+        raise _bad("该账号不是本楼栋所在网格的网格员",
+                   "the account is not a grid worker of the matter's grid", "gridWorkerId")
+    note = _text(note, "note", required=True)
+    on = await _check_date(matter_id, decided_on, "decidedOn")
+    matter = await _save(matter_id, {Matter.grid_account_id: grid_account_id})
+    entry = await _entry(matter, access, "handoff", decision=note, on=on)
+    await notify(grid_account_id, "building_heads.matter_handoff",
+                 f"议事事项转交 / Matter handed to you: {matter['title']}"[:200], note,
+                 f"node:{encode_global_id('BuildingHeadMatter', int(matter['id']))}")
+    await _audit(access, "handoff", matter, {"grid_account_id": grid_account_id})
+    _announce(matter, entry, "handoff", live)
+    return matter, entry
+
+
+async def follow_up_matter(access: Access, matter_id: int, note: str, *,
+                           decided_on: date | None = None, live: bool = True
+                           ) -> tuple[dict[str, Any], int]:
+    """跟进 Record how a handed-off matter is going (the head, staff or the grid worker)."""
+    matter = await _matter_for_update(matter_id)
+    if matter["grid_account_id"] is None:
+        raise _conflict("该事项尚未下单给网格员", "the matter was not handed to a grid worker")
+    if access.principal.account_id != matter["grid_account_id"]:
+        await _actor_kind(access, matter["level"], matter, residents=False)
+    if matter["step"] == "evaluated":
+        raise _conflict("该事项已评价，不能再跟进", "the matter was already evaluated")
+    note = _text(note, "note", required=True)
+    on = await _check_date(matter_id, decided_on, "decidedOn")
+    entry = await _entry(matter, access, "followup", decision=note, on=on)
+    matter = await _save(matter_id, {})
+    await _audit(access, "followup", matter, {})
+    _announce(matter, entry, "followup", live)
+    return matter, entry
