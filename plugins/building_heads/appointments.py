@@ -1,0 +1,513 @@
+"""楼长任命 Appointments: nominate candidates, check eligibility (with an audited override), rank
+them by the priority tags, notice them publicly, approve, hand over and end terms.
+
+Every function runs inside the caller's scoped transaction (a write scope for changes) and
+raises :class:`HeadError` for bad input; the GraphQL layer turns it into a typed error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from core.audit import record
+from core.identity.tables import Account, Membership
+from core.people.tables import Building, Resident, ResidentTag
+from plugins.building_heads.access import HEAD_ROLE
+from plugins.building_heads.tables import Appointment, Candidate
+from tenants.scope import current_scope
+from tenants.service import get_node
+
+__all__ = [
+    "METHODS",
+    "OPEN_STATUSES",
+    "PRIORITY_WEIGHTS",
+    "Eligibility",
+    "HeadError",
+    "Reason",
+    "add_years",
+    "age_on",
+    "approve",
+    "authorize_building",
+    "check_eligibility",
+    "end_term",
+    "get_appointment",
+    "get_candidate",
+    "handover",
+    "list_appointments",
+    "nominate",
+    "override_eligibility",
+    "ranked_candidates",
+    "resolve_rule",
+    "start_notice",
+    "visible_buildings",
+]
+
+METHODS: dict[str, tuple[str, str]] = {
+    "self": ("自荐", "self-nomination"),
+    "party_mutual": ("党员互荐", "party-member mutual nomination"),
+    "residents": ("群众举荐", "nomination by residents"),
+    "organisation": ("组织推荐", "organisation recommendation"),
+    "party_claim": ("党员认领", "party-member claim"),
+}
+PRIORITY_WEIGHTS: dict[str, int] = {"retired_cadre": 4, "party_member": 2, "permanent": 1}
+"""Ranking: retired cadre before party member before permanent resident of *that* building
+(weights are powers of two, so one higher tag outranks every combination of lower ones)."""
+OPEN_STATUSES = ("nominated", "noticed")
+ROLES = ("head", "deputy")
+
+
+class HeadError(Exception):
+    """A refused building-head operation: machine code, zh-CN and English text, input field."""
+
+    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.code, self.zh, self.en, self.field = code, zh, en, field
+
+
+def _not_found(what_zh: str, what_en: str, field: str) -> HeadError:
+    return HeadError("NOT_FOUND", f"未找到{what_zh}", f"{what_en} not found", field)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a candidate is not eligible."""
+
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer of the eligibility rules on one date."""
+
+    eligible: bool
+    reasons: tuple[Reason, ...]
+    age: int
+    max_age: int
+    rule_version: int
+
+
+def age_on(birth: date, on: date) -> int:
+    """Whole years of age on ``on``."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` plus ``years`` (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _write_node() -> int:
+    node = current_scope().write_node
+    if node is None:
+        raise HeadError("FORBIDDEN", "此范围只读", "this scope is read-only")
+    return node
+
+
+async def resolve_rule(rules: Any, key: str, tenant_id: int, on: date) -> Any:
+    """The rule ``key`` in force for the tenant on ``on`` (``Resolved``: value and version)."""
+    node = await get_node(tenant_id)
+    if node is None:
+        raise _not_found("单位", "tenant", "tenantId")
+    return await rules.get(key, node, on=on)
+
+
+async def _building(building_id: int) -> dict[str, Any]:
+    row = await Building.select().where(Building.id == building_id).first()
+    if row is None:
+        raise _not_found("楼栋", "building", "buildingId")
+    return dict(row)
+
+
+async def _resident(resident_id: int, field: str = "residentId") -> dict[str, Any]:
+    row = await Resident.select().where(Resident.id == resident_id).first()
+    if row is None:
+        raise _not_found("居民", "resident", field)
+    return dict(row)
+
+
+async def _priority(resident: dict[str, Any], building_id: int) -> int:
+    rows = await ResidentTag.select(ResidentTag.tag).where(
+        ResidentTag.resident_id == resident["id"])
+    tags = {r["tag"] for r in rows}
+    score = sum(w for tag, w in PRIORITY_WEIGHTS.items() if tag in tags and tag != "permanent")
+    if "permanent" in tags and resident.get("building_id") == building_id:
+        score += PRIORITY_WEIGHTS["permanent"]
+    return score
+
+
+async def _assess(rules: Any, tenant_id: int, resident: dict[str, Any], health_declared: bool,
+                  on: date) -> Eligibility:
+    rule = await resolve_rule(rules, "building_heads.max_age", tenant_id, on)
+    max_age = int(rule.value)
+    age = age_on(resident["birth_date"], on)
+    reasons: list[Reason] = []
+    if age > max_age:
+        reasons.append(Reason("AGE_OVER_LIMIT", f"任职时 {age} 岁，超过 {max_age} 岁上限",
+                              f"aged {age} on appointment, over the limit of {max_age}"))
+    if not health_declared:
+        reasons.append(Reason("HEALTH_NOT_DECLARED", "未声明身体健康、有时间履职",
+                              "no declaration of good health and time to serve"))
+    return Eligibility(not reasons, tuple(reasons), age, max_age, int(rule.version))
+
+
+def _reasons_json(e: Eligibility) -> str:
+    return json.dumps([{"code": r.code, "zh": r.zh, "en": r.en} for r in e.reasons],
+                      ensure_ascii=False)
+
+
+def _eligible_or_overridden(candidate: dict[str, Any]) -> bool:
+    return bool(candidate["eligible"]) or bool(candidate["override_reason"])
+
+
+async def authorize_building(access: Any, permission: str, building_id: int) -> dict[str, Any]:
+    """The building, if the caller may do ``permission`` there (core's check plus the serving
+    link for heads). Outside what the caller may read it is NOT_FOUND, else FORBIDDEN."""
+    from plugins.building_heads.access import building_place, check_building
+
+    building = await _building(building_id)
+    node = await get_node(int(building["tenant_id"]))
+    place = building_place(access, building, node.path if node else "")
+    if not await check_building(access, "building_heads.read", place):
+        raise _not_found("楼栋", "building", "buildingId")
+    decision = await check_building(access, permission, place)
+    if not decision:
+        raise HeadError("FORBIDDEN", decision.reason_zh, decision.reason_en)
+    return building
+
+
+async def get_candidate(candidate_id: int) -> dict[str, Any]:
+    row = await Candidate.select().where(Candidate.id == candidate_id).first()
+    if row is None:
+        raise _not_found("候选人", "candidate", "candidateId")
+    return dict(row)
+
+
+async def get_appointment(appointment_id: int) -> dict[str, Any]:
+    row = await Appointment.select().where(Appointment.id == appointment_id).first()
+    if row is None:
+        raise _not_found("任期", "appointment", "appointmentId")
+    return dict(row)
+
+
+async def nominate(rules: Any, *, building_id: int, resident_id: int, method: str,
+                   nominators: list[int], health_declared: bool, health_note: str = "",
+                   account_id: int | None, today: date) -> dict[str, Any]:
+    """提名 Nominate a resident for a building; eligibility and priority are worked out now."""
+    if method not in METHODS:
+        raise HeadError("INVALID_ARGUMENT", "提名方式须为 " + "、".join(m[0] for m in METHODS.values()),
+                        "method must be one of " + ", ".join(METHODS), "method")
+    building = await _building(building_id)
+    resident = await _resident(resident_id)
+    for nominator in nominators:
+        await _resident(nominator, "nominators")
+    if method == "self" and nominators not in ([], [resident_id]):
+        raise HeadError("INVALID_ARGUMENT", "自荐不需要他人提名", "self-nomination has no other "
+                        "nominators", "nominators")
+    if await Candidate.exists().where(
+            (Candidate.building_id == building_id) & (Candidate.resident_id == resident_id)
+            & Candidate.status.is_in(list(OPEN_STATUSES))):
+        raise HeadError("CONFLICT", "该居民已是本楼栋的候选人",
+                        "the resident is already a candidate for this building", "residentId")
+    tenant_id = _write_node()
+    verdict = await _assess(rules, tenant_id, resident, health_declared, today)
+    row = Candidate(tenant_id=tenant_id, building_id=building["id"], resident_id=resident_id,
+                    method=method, nominators=json.dumps(sorted(set(nominators))),
+                    health_declared=health_declared, health_note=health_note,
+                    eligible=verdict.eligible, reasons=_reasons_json(verdict),
+                    priority=await _priority(resident, building_id),
+                    rule_version=verdict.rule_version, created_by=account_id,
+                    created_at=_now())
+    await Candidate.insert(row)
+    await record("building_heads.candidate.nominate", account_id=account_id,
+                 object_type="building_heads_candidate", object_id=row.id,
+                 summary={"building_id": building_id, "method": method,
+                          "eligible": verdict.eligible})
+    return await get_candidate(int(row.id))
+
+
+async def check_eligibility(rules: Any, candidate_id: int, on: date) -> dict[str, Any]:
+    """资格审查 Re-check a candidate against the rules in force on ``on`` (the appointment date);
+    stores the answer, its reasons and the rule version."""
+    candidate = await get_candidate(candidate_id)
+    resident = await _resident(candidate["resident_id"])
+    verdict = await _assess(rules, int(candidate["tenant_id"]), resident,
+                            bool(candidate["health_declared"]), on)
+    await Candidate.update({Candidate.eligible: verdict.eligible,
+                            Candidate.reasons: _reasons_json(verdict),
+                            Candidate.rule_version: verdict.rule_version,
+                            Candidate.priority: await _priority(
+                                resident, int(candidate["building_id"]))}).where(
+        Candidate.id == candidate_id)
+    return await get_candidate(candidate_id)
+
+
+async def override_eligibility(candidate_id: int, reason: str, account_id: int | None
+                               ) -> dict[str, Any]:
+    """破格 Let an ineligible candidate go on, with a recorded reason (audited)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise HeadError("INVALID_ARGUMENT", "破格须说明理由", "an override needs a reason",
+                        "reason")
+    candidate = await get_candidate(candidate_id)
+    if candidate["status"] not in OPEN_STATUSES:
+        raise HeadError("INVALID_ARGUMENT", "该候选人已结束选任", "the candidate's selection is "
+                        "closed", "candidateId")
+    await Candidate.update({Candidate.override_reason: reason,
+                            Candidate.overridden_by: account_id}).where(
+        Candidate.id == candidate_id)
+    await record("building_heads.candidate.override", account_id=account_id,
+                 object_type="building_heads_candidate", object_id=candidate_id,
+                 summary={"reason": reason, "reasons": json.loads(candidate["reasons"])})
+    return await get_candidate(candidate_id)
+
+
+def _not_eligible(candidate: dict[str, Any]) -> HeadError:
+    reasons = json.loads(candidate["reasons"])
+    zh = "；".join(r["zh"] for r in reasons) or "不符合任职条件"
+    en = "; ".join(r["en"] for r in reasons) or "not eligible"
+    return HeadError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先破格并说明理由",
+                     f"the candidate is not eligible ({en}); override with a reason first",
+                     "candidateId")
+
+
+async def start_notice(rules: Any, candidate_id: int, account_id: int | None, today: date
+                       ) -> dict[str, Any]:
+    """公示 Start the public notice today; it lasts the rule ``notice_days`` days."""
+    candidate = await get_candidate(candidate_id)
+    if candidate["status"] != "nominated":
+        raise HeadError("INVALID_ARGUMENT", "只有已提名的候选人可以公示",
+                        "only a nominated candidate can be noticed", "candidateId")
+    candidate = await check_eligibility(rules, candidate_id, today)
+    if not _eligible_or_overridden(candidate):
+        raise _not_eligible(candidate)
+    rule = await resolve_rule(rules, "building_heads.notice_days", int(candidate["tenant_id"]),
+                              today)
+    until = today + timedelta(days=int(rule.value) - 1)
+    await Candidate.update({Candidate.status: "noticed", Candidate.notice_from: today,
+                            Candidate.notice_until: until,
+                            Candidate.notice_rule_version: int(rule.version)}).where(
+        Candidate.id == candidate_id)
+    await record("building_heads.candidate.notice", account_id=account_id,
+                 object_type="building_heads_candidate", object_id=candidate_id,
+                 summary={"from": today.isoformat(), "until": until.isoformat()})
+    return await get_candidate(candidate_id)
+
+
+def _is_unique_violation(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    return name in ("IntegrityError", "UniqueViolationError") or "unique" in str(exc).lower()
+
+
+async def _serving_head(building_id: int) -> dict[str, Any] | None:
+    row = await Appointment.select().where(Appointment.serving_head == building_id).first()
+    return dict(row) if row else None
+
+
+async def _account_of(resident_id: int, tenant_id: int) -> int | None:
+    row = await Account.select(Account.id).where(
+        (Account.resident_id == resident_id) & (Account.is_active == True)  # noqa: E712
+        & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
+    ).order_by(Account.id).first()
+    return int(row["id"]) if row else None
+
+
+async def _link(account_id: int, tenant_id: int, building_id: int) -> None:
+    """Grant ``building_heads.head`` at the building (kept when the account already holds it)."""
+    from core.identity.service import grant_membership
+
+    held = await Membership.exists().where(
+        (Membership.account_id == account_id) & (Membership.node_id == tenant_id)
+        & (Membership.role == HEAD_ROLE) & (Membership.place_kind == "building")
+        & (Membership.place_id == building_id))
+    if held:
+        return
+    try:
+        await grant_membership(account_id, tenant_id, HEAD_ROLE, "building", building_id)
+    except Exception as exc:
+        code = getattr(exc, "code", None)
+        if code in ("NOT_FOUND", "INVALID_ARGUMENT"):
+            raise HeadError(code, getattr(exc, "zh", "账号无效"), getattr(exc, "en", str(exc)),
+                            "accountId") from exc
+        raise
+
+
+async def _unlink(account_id: int | None, tenant_id: int, building_id: int) -> None:
+    """Revoke the head membership unless another serving term still links the account here."""
+    if account_id is None:
+        return
+    if await Appointment.exists().where(
+            (Appointment.account_id == account_id) & (Appointment.building_id == building_id)
+            & Appointment.ended_on.is_null()):
+        return
+    from core.identity.service import revoke_membership
+
+    rows = await Membership.select(Membership.id).where(
+        (Membership.account_id == account_id) & (Membership.node_id == tenant_id)
+        & (Membership.role == HEAD_ROLE) & (Membership.place_kind == "building")
+        & (Membership.place_id == building_id))
+    for r in rows:
+        await revoke_membership(int(r["id"]))
+
+
+async def _close(appointment: dict[str, Any], on: date) -> None:
+    """End a term on ``on`` (not before it began) and revoke its account's link."""
+    if on < appointment["term_start"]:
+        raise HeadError("INVALID_ARGUMENT", "离任日期不能早于任期开始",
+                        "a term cannot end before it began", "on")
+    await Appointment.update({Appointment.ended_on: on, Appointment.serving_head: None}).where(
+        Appointment.id == appointment["id"])
+    await _unlink(appointment["account_id"], int(appointment["tenant_id"]),
+                  int(appointment["building_id"]))
+
+
+async def approve(rules: Any, candidate_id: int, *, account_id: int | None, today: date,
+                  term_start: date | None = None, term_end: date | None = None,
+                  role: str = "head", party_group_lead: bool = False,
+                  link_account_id: int | None = None, handover: bool = False
+                  ) -> dict[str, Any]:
+    """审批 The community party committee approves a noticed candidate: a term begins.
+
+    Refused before the notice ends, for an ineligible candidate without override, and — for a
+    head — when the building already has a serving head (CONFLICT; the unique index on
+    ``serving_head`` decides between concurrent approvals). With ``handover`` the serving head's
+    term ends on the day this one begins, in the same transaction."""
+    if role not in ROLES:
+        raise HeadError("INVALID_ARGUMENT", "角色须为 head 或 deputy", "role must be head or "
+                        "deputy", "role")
+    candidate = await get_candidate(candidate_id)
+    if candidate["status"] != "noticed" or candidate["notice_until"] is None:
+        raise HeadError("INVALID_ARGUMENT", "候选人须先经公示", "the candidate must be publicly "
+                        "noticed first", "candidateId")
+    if today <= candidate["notice_until"]:
+        raise HeadError("INVALID_ARGUMENT",
+                        f"公示期至 {candidate['notice_until']:%Y-%m-%d} 结束，之后方可审批",
+                        f"the notice runs until {candidate['notice_until']:%Y-%m-%d}; approve "
+                        "after it ends", "candidateId")
+    start = term_start or today
+    candidate = await check_eligibility(rules, candidate_id, start)
+    if not _eligible_or_overridden(candidate):
+        raise _not_eligible(candidate)
+    tenant_id = int(candidate["tenant_id"])
+    building_id = int(candidate["building_id"])
+    term = await resolve_rule(rules, "building_heads.term_years", tenant_id, start)
+    end = term_end or add_years(start, int(term.value)) - timedelta(days=1)
+    if end < start:
+        raise HeadError("INVALID_ARGUMENT", "任期结束不能早于开始", "the term cannot end before "
+                        "it starts", "termEnd")
+    previous = await _serving_head(building_id) if role == "head" else None
+    if previous is not None:
+        if not handover:
+            raise HeadError("CONFLICT", "该楼栋已有在任楼长，请办理交接",
+                            "the building already has a serving head; hand over instead",
+                            "candidateId")
+        await _close(previous, start)
+    elif handover:
+        raise HeadError("INVALID_ARGUMENT", "该楼栋没有在任楼长可交接",
+                        "the building has no serving head to hand over from", "candidateId")
+    linked = link_account_id or await _account_of(int(candidate["resident_id"]), tenant_id)
+    row = Appointment(tenant_id=tenant_id, building_id=building_id,
+                      resident_id=candidate["resident_id"], account_id=linked,
+                      candidate_id=candidate_id, role=role,
+                      serving_head=building_id if role == "head" else None,
+                      term_start=start, term_end=end, party_group_lead=party_group_lead,
+                      term_rule_version=int(term.version), created_by=account_id,
+                      created_at=_now())
+    try:
+        await Appointment.insert(row)
+    except Exception as exc:
+        if _is_unique_violation(exc):
+            raise HeadError("CONFLICT", "该楼栋已有在任楼长", "the building already has a serving "
+                            "head", "candidateId") from exc
+        raise
+    await Candidate.update({Candidate.status: "approved"}).where(Candidate.id == candidate_id)
+    if linked is not None:
+        await _link(linked, tenant_id, building_id)
+    await record("building_heads.handover" if previous else "building_heads.appoint",
+                 account_id=account_id, object_type="building_heads_appointment",
+                 object_id=row.id,
+                 summary={"building_id": building_id, "role": role,
+                          "term_start": start.isoformat(), "term_end": end.isoformat(),
+                          "previous": previous["id"] if previous else None,
+                          "override": candidate["override_reason"] or None})
+    return await get_appointment(int(row.id))
+
+
+async def handover(rules: Any, candidate_id: int, **kw: Any) -> dict[str, Any]:
+    """交接 The serving head's term ends the day the approved candidate's term begins."""
+    return await approve(rules, candidate_id, role="head", handover=True, **kw)
+
+
+async def end_term(appointment_id: int, *, on: date, reason: str, account_id: int | None
+                   ) -> dict[str, Any]:
+    """离任 End a term on ``on``; the head's account loses its link to the building."""
+    appointment = await get_appointment(appointment_id)
+    if appointment["ended_on"] is not None:
+        raise HeadError("INVALID_ARGUMENT", "该任期已结束", "the term has already ended",
+                        "appointmentId")
+    await _close(appointment, on)
+    await record("building_heads.term.end", account_id=account_id,
+                 object_type="building_heads_appointment", object_id=appointment_id,
+                 summary={"on": on.isoformat(), "reason": reason})
+    return await get_appointment(appointment_id)
+
+
+async def ranked_candidates(building_id: int, include_closed: bool = False
+                            ) -> list[dict[str, Any]]:
+    """Candidates of a building, best first: priority, then eligibility, then nomination order."""
+    await _building(building_id)
+    query = Candidate.select().where(Candidate.building_id == building_id)
+    if not include_closed:
+        query = query.where(Candidate.status.is_in(list(OPEN_STATUSES)))
+    rows = [dict(r) for r in await query]
+    rows.sort(key=lambda r: (-int(r["priority"]), not _eligible_or_overridden(r), int(r["id"])))
+    return rows
+
+
+async def list_appointments(first: int, after: int, *, building_id: int | None,
+                            include_ended: bool, buildings: set[int] | None
+                            ) -> list[dict[str, Any]]:
+    """Up to ``first + 1`` terms ordered by id, limited to ``buildings`` unless None."""
+    query = Appointment.select().where(Appointment.id > after)
+    if building_id is not None:
+        query = query.where(Appointment.building_id == building_id)
+    if buildings is not None:
+        query = query.where(Appointment.building_id.is_in(sorted(buildings) or [-1]))
+    if not include_ended:
+        query = query.where(Appointment.ended_on.is_null())
+    return [dict(r) for r in await query.order_by(Appointment.id).limit(first + 1)]
+
+
+async def visible_buildings(access: Any, permission: str) -> set[int] | None:
+    """Buildings where the caller holds ``permission`` (None: the whole scope). A head's grant
+    counts only while their term serves (the plugin's link)."""
+    from plugins.building_heads.access import serving_buildings
+
+    limit = access.limit(permission)
+    if limit is None:
+        return None
+    out: set[int] = set()
+    heads = {g.place_id for g in access.grants
+             if g.role == HEAD_ROLE and permission in g.permissions}
+    others = {g.place_id for g in access.grants if g.role != HEAD_ROLE
+              and permission in g.permissions and g.place_kind == "building"}
+    out |= others
+    if heads:
+        out |= heads & await serving_buildings(access.principal.account_id)
+    if limit.community_ids or limit.grid_ids:
+        rows = await Building.select(Building.id).where(
+            Building.community_id.is_in(sorted(limit.community_ids) or [-1])
+            | Building.grid_id.is_in(sorted(limit.grid_ids) or [-1]))
+        out |= {int(r["id"]) for r in rows}
+    return out
