@@ -13,6 +13,7 @@ from core.people.tables import Resident
 from core.schema.relay import encode_global_id
 from plugins.building_heads.tables import Appointment, Visit, VisitTask
 from plugins.building_heads.visit_common import today_shanghai
+from tenants.plugins import change_plugin, fire_tenant_enabled
 
 def gid(type_name: str, pk: int) -> str:
     return str(encode_global_id(type_name, pk))
@@ -48,6 +49,13 @@ async def appoint(world: Any, factory: Any, building: Any, *, serving: bool = Tr
                 term_start=today - timedelta(days=365), term_end=today + timedelta(days=700),
                 created_at=datetime.now(UTC)))
     return account
+
+
+async def enable_plugin(env: Any, node: Any, enabled: bool = True) -> None:
+    """Switch the plugin at ``node`` (as the conftest does; conftest is not importable here)."""
+    async with env.state.db.transaction():
+        newly = await change_plugin(node, "building_heads", enabled)
+    await fire_tenant_enabled(env.state.db, env.state.registry, "building_heads", newly)
 
 
 async def add_visits(world: Any, visits: list[tuple[Any, date]]) -> None:
