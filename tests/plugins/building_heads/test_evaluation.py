@@ -1,0 +1,157 @@
+"""Yearly evaluation: figures from the Visit and Matter tables match a hand computation, the
+score follows the documented formula, the events are written to the outbox in the same
+transaction, and running again (mutation or cron) changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from core.events import OutboxEvent
+from core.schema.relay import encode_global_id
+from plugins.building_heads import evaluation
+from plugins.building_heads.tables import Evaluation, Matter, Visit
+
+COORD = "building_heads.coordinator"
+
+EVALUATE = """mutation($input: BuildingHeadEvaluateInput!) {
+  buildingHeadEvaluate(input: $input) {
+    __typename
+    ... on BuildingHeadEvaluatePayload { evaluations { id year coveragePct specialMonthsPct
+        mattersClosed ratingAvg households visitedHouseholds visitsLogged score grade
+        gradeLabel appointment { id residentName } } }
+    ... on UserError { code field }
+  }
+}"""
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(encode_global_id(type_name, pk))
+
+
+async def _visit(world: Any, building: Any, household: Any, day: date,
+                 appointment: int | None) -> None:
+    async with world.write():
+        await Visit.insert(Visit(tenant_id=world.node.id, building_id=building.id,
+                                 household_id=household.id, appointment_id=appointment,
+                                 visited_on=day, created_at=datetime.now(UTC)))
+
+
+async def _matter(world: Any, building: Any, status: str, at: datetime, rating: int | None
+                  ) -> None:
+    async with world.write():
+        await Matter.insert(Matter(tenant_id=world.node.id, title="楼道灯不亮",
+                                   community_id=world.community.id, building_id=building.id,
+                                   status=status, rating=rating, created_at=at, updated_at=at))
+
+
+async def _seed(world: Any, kit: Any, rules: Any) -> tuple[int, int]:
+    """Head of building 0 all 2024, head of building 1 from July 2024; visits and matters."""
+    b0, b1 = world.buildings[0], world.buildings[1]
+    hh = world.households[b0.id]
+    head0 = await kit.make_head(world, rules, b0, world.residents[hh[1].id][0],
+                                start=date(2024, 1, 1))
+    head1 = await kit.make_head(world, rules, b1, world.residents[world.households[b1.id][1].id][0],
+                                start=date(2024, 7, 1))
+    for month in (1, 2, 3):  # household 0 is special (鳏寡孤独): visited 3 of 12 months
+        await _visit(world, b0, hh[0], date(2024, month, 10), head0)
+    await _visit(world, b0, hh[1], date(2024, 6, 1), head0)
+    await _visit(world, b0, hh[2], date(2023, 12, 31), head0)  # other years do not count
+    await _visit(world, b0, hh[2], date(2025, 1, 1), head0)
+    shanghai_new_year = datetime(2023, 12, 31, 17, 0, tzinfo=UTC)  # 2024-01-01 01:00 in Shanghai
+    await _matter(world, b0, "resolved", shanghai_new_year, 3)
+    await _matter(world, b0, "resolved", datetime(2024, 6, 1, tzinfo=UTC), 5)
+    await _matter(world, b0, "resolved", datetime(2024, 8, 1, tzinfo=UTC), 4)
+    await _matter(world, b0, "resolved", datetime(2024, 9, 1, tzinfo=UTC), None)
+    await _matter(world, b0, "open", datetime(2024, 9, 1, tzinfo=UTC), None)
+    await _matter(world, b0, "resolved", datetime(2024, 12, 31, 16, 30, tzinfo=UTC), 1)  # 2025
+    await _matter(world, b1, "resolved", datetime(2024, 10, 1, tzinfo=UTC), None)
+    return head0, head1
+
+
+async def test_evaluation_matches_hand_computation_emits_events_and_is_idempotent(
+        world, gql, factory, linli_env, heads_kit):
+    rules = linli_env.state.services["rules"]
+    coord = await factory.account(world.node, COORD)
+    head0, head1 = await _seed(world, heads_kit, rules)
+    out = await gql(EVALUATE, {"input": {"year": 2024}}, token=coord.token, node=world.node.code)
+    rows = {e["appointment"]["id"]: e for e in out["data"]["buildingHeadEvaluate"]["evaluations"]}
+    first = rows[gid("BuildingHeadAppointment", head0)]
+    # coverage 2 of 3 households → 66; special: 3 of 12 months → 25; matters closed in 2024
+    # (Shanghai): 4, ratings 3, 5, 4 → 4.00; score (66·40 + 25·30 + 4·300 + 400·3) // 100 = 57
+    assert (first["households"], first["visitedHouseholds"], first["coveragePct"]) == (3, 2, 66)
+    assert first["specialMonthsPct"] == 25
+    assert (first["mattersClosed"], first["ratingAvg"]) == (4, 4.0)
+    assert first["visitsLogged"] == 6 - 2
+    assert (first["score"], first["grade"], first["gradeLabel"]) == (57, "unsatisfactory",
+                                                                    "不称职")
+    second = rows[gid("BuildingHeadAppointment", head1)]
+    # no visits, no special households (100), one matter closed, none rated (neutral 3):
+    # (0·40 + 100·30 + 1·300 + 300·3) // 100 = 42
+    assert (second["coveragePct"], second["specialMonthsPct"], second["mattersClosed"],
+            second["ratingAvg"], second["score"]) == (0, 100, 1, None, 42)
+
+    async with linli_env.state.db.transaction(write=False):
+        events = await OutboxEvent.select().where(OutboxEvent.tenant_id == world.node.id)
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for e in events:
+        by_type.setdefault(e["event_type"], []).append(json.loads(e["payload"]))
+    done = sorted(by_type["building_heads.evaluation_completed"], key=lambda p: p["score"])
+    assert [(p["score"], p["grade"], p["year"]) for p in done] == [
+        (42, "unsatisfactory", 2024), (57, "unsatisfactory", 2024)]
+    head0_resident = world.residents[world.households[world.buildings[0].id][1].id][0].id
+    assert by_type["volunteer.service_recorded"] == [{
+        "resident_id": head0_resident, "minutes": 4 * 30, "kind": "building_head_duty",
+        "source_module": "building_heads"}]
+
+    again = await gql(EVALUATE, {"input": {"year": 2024}}, token=coord.token,
+                      node=world.node.code)
+    assert again["data"]["buildingHeadEvaluate"]["evaluations"] == []
+    async with linli_env.state.db.transaction(write=False):
+        assert len(await OutboxEvent.select().where(
+            OutboxEvent.tenant_id == world.node.id)) == len(events)
+    async with world.read():
+        assert await Evaluation.count() == 2
+    listed = await gql("{ buildingHeadEvaluations(year: 2024, first: 10) { edges { node { score } } } }",
+                       token=coord.token, node=world.node.code)
+    assert sorted(e["node"]["score"] for e in
+                  listed["data"]["buildingHeadEvaluations"]["edges"]) == [42, 57]
+
+
+async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factory, linli_env,
+                                                               heads_kit, make_world):
+    rules = linli_env.state.services["rules"]
+    coord = await factory.account(world.node, COORD)
+    await _seed(world, heads_kit, rules)
+    this_year = datetime.now(UTC).astimezone(evaluation.SHANGHAI).year
+    refused = await gql(EVALUATE, {"input": {"year": this_year}}, token=coord.token,
+                        node=world.node.code)
+    assert refused["data"]["buildingHeadEvaluate"]["field"] == "year"
+
+    jobs = linli_env.state.services["jobs"]
+    spec = jobs.crons["building_heads.evaluate_year"]
+    assert (spec.month, spec.day, spec.hour, spec.once_per) == (1, 1, 2, "year")
+    assert await jobs.run_cron(spec, world.node.id, {}, period="2025") == 2
+    assert await jobs.run_cron(spec, world.node.id, {}, period="2025") is None  # key held
+    async with world.read():
+        assert [r["year"] for r in await Evaluation.select(Evaluation.year)] == [2024, 2024]
+
+    other = await make_world()
+    stranger = await factory.account(other.node, COORD)
+    none = await gql("{ buildingHeadEvaluations(year: 2024, first: 10) { edges { node { id } } } }",
+                     token=stranger.token, node=other.node.code)
+    assert none["data"]["buildingHeadEvaluations"]["edges"] == []
+
+    off = await make_world(enable=False)
+    admin = await factory.account(off.node, COORD)
+    gated = await gql(EVALUATE, {"input": {"year": 2024}}, token=admin.token, node=off.node.code)
+    assert gated["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
+    assert (await jobs.run_cron(spec, off.node.id, {}, period="2025"))["refused"]
+
+
+def test_score_formula_bounds():
+    full = evaluation.Figures(10, 10, 100, 100, 9, 500, 3, 12)
+    assert evaluation.score_of(full) == 100 and evaluation.grade_of(100) == "excellent"
+    assert evaluation.grade_of(75) == "competent" and evaluation.grade_of(60) == "basic"
+    assert evaluation.grade_of(59) == "unsatisfactory"
