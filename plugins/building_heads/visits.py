@@ -246,19 +246,23 @@ async def on_event(event: Any) -> None:
     if await VisitTask.exists().where(VisitTask.event_id == event.id):
         return
     payload = event.payload
+    field = payload.get if isinstance(payload, dict) else (lambda k: getattr(payload, k, None))
     resident = await Resident.select(Resident.id, Resident.name, Resident.household_id,
                                      Resident.building_id).where(
-        (Resident.id == payload.resident_id) & (Resident.tenant_id == event.tenant_id)).first()
+        (Resident.id == int(field("resident_id"))) & (Resident.tenant_id == event.tenant_id)
+    ).first()
     if resident is None:
         log.warning("welfare concern %s names no resident of tenant %s", event.id,
                     event.tenant_id)
         return
-    since = getattr(payload, "noticed_since", None) or today_shanghai()
+    since = field("noticed_since") or today_shanghai()
+    if isinstance(since, str):
+        since = date.fromisoformat(since)
     days = await rule_value("building_heads.welfare_visit_days", event.tenant_id)
     task = VisitTask(tenant_id=event.tenant_id, resident_id=resident["id"],
                      household_id=resident["household_id"], building_id=resident["building_id"],
-                     reason_code=str(payload.reason_code)[:64],
-                     source_module=str(payload.source_module)[:64], noticed_since=since,
+                     reason_code=str(field("reason_code") or "")[:64],
+                     source_module=str(field("source_module") or "")[:64], noticed_since=since,
                      due_on=since + timedelta(days=int(days.value)), event_id=event.id,
                      status="open", rule_version=days.version, created_at=_now())
     await VisitTask.insert(task)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
 
-from visits_kit import add_visits, appoint, enable_plugin, gid, tag  # noqa: E402
+from visits_kit import add_visits, appoint, enable_plugin, gid, tag
 
-from core.people import places  # noqa: E402
-from plugins.building_heads.visit_common import today_shanghai  # noqa: E402
+from core.people import places
+from plugins.building_heads.visit_common import today_shanghai
 
 COVERAGE = """query($level: BuildingHeadCoverageLevel!, $id: ID, $year: Int, $month: Int) {
   buildingHeadCoverage(level: $level, id: $id, year: $year, month: $month) {

@@ -7,10 +7,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
 
-from visits_kit import add_visits, appoint, notifications, tag  # noqa: E402
+from visits_kit import add_visits, appoint, notifications, tag
 
-from core.jobs import period_of  # noqa: E402
-from plugins.building_heads.visit_common import today_shanghai  # noqa: E402
+from core.jobs import period_of
+from plugins.building_heads.visit_common import today_shanghai
 
 KIND = "building_heads.visit_reminder"
 CRON = "building_heads.visit_reminder"

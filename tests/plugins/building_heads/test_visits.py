@@ -7,11 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
 
-from visits_kit import LOG, appoint, gid  # noqa: E402
+from visits_kit import LOG, appoint, gid
 
-from core.audit import AuditEntry  # noqa: E402
-from plugins.building_heads.tables import Matter, MatterStep, Visit  # noqa: E402
-from plugins.building_heads.visit_common import today_shanghai  # noqa: E402
+from core.audit import AuditEntry
+from plugins.building_heads.tables import Matter, MatterStep, Visit
+from plugins.building_heads.visit_common import today_shanghai
 
 
 async def test_head_logs_a_visit_in_one_step_with_defaults(world, factory, gql):
@@ -120,9 +120,19 @@ async def test_disabled_plugin_answers_plugin_disabled(make_world, factory, gql)
     out = await gql(LOG, {"input": {"householdId": household}}, token=coordinator.token,
                     node=off.node.code)
     assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
+    building = gid("Building", off.buildings[0].id)
+    overdue = f'{{ buildingHeadOverdue(buildingId: "{building}", first: 5) {{ pageInfo '
     for query in ("{ buildingHeadCoverage(level: BUILDING) { households } }",
                   "{ buildingHeadVisitTasks(first: 5) { edges { node { id } } } }",
-                  '{ buildingHeadOverdue(buildingId: "%s", first: 5) { edges { cursor } } }'
-                  % gid("Building", off.buildings[0].id)):
+                  overdue + "{ hasNextPage } } }"):
         out = await gql(query, token=coordinator.token, node=off.node.code)
         assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED", query
+
+
+def test_example_operations_validate_against_the_schema(linli_env):
+    from graphql import parse, validate
+
+    path = Path(__file__).resolve().parents[3] / "graphql/operations/building_heads_visits.graphql"
+    document = parse(path.read_text(encoding="utf-8"))
+    assert validate(linli_env.state.schema._schema, document) == []
+    assert len(document.definitions) == 5

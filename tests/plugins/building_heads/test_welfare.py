@@ -8,12 +8,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
 
-from visits_kit import LOG, add_visits, appoint, gid, notifications, tasks_of  # noqa: E402
+from visits_kit import LOG, add_visits, appoint, gid, notifications, tasks_of
 
-from core.event_types import Event, WelfareConcern  # noqa: E402
-from core.events import emit  # noqa: E402
-from plugins.building_heads.tables import Visit  # noqa: E402
-from plugins.building_heads.visit_common import today_shanghai  # noqa: E402
+from core.event_types import Event, WelfareConcern
+from core.events import emit
+from plugins.building_heads.tables import Visit
+from plugins.building_heads.visit_common import today_shanghai
 
 TASKS = """query($status: BuildingHeadVisitTaskStatus) {
   buildingHeadVisitTasks(first: 10, status: $status) {

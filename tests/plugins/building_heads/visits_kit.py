@@ -15,6 +15,7 @@ from plugins.building_heads.tables import Appointment, Visit, VisitTask
 from plugins.building_heads.visit_common import today_shanghai
 from tenants.plugins import change_plugin, fire_tenant_enabled
 
+
 def gid(type_name: str, pk: int) -> str:
     return str(encode_global_id(type_name, pk))
 
