@@ -206,7 +206,8 @@ async def nominate(rules: Any, *, building_id: int, resident_id: int, method: st
                    account_id: int | None, today: date) -> dict[str, Any]:
     """提名 Nominate a resident for a building; eligibility and priority are worked out now."""
     if method not in METHODS:
-        raise HeadError("INVALID_ARGUMENT", "提名方式须为 " + "、".join(m[0] for m in METHODS.values()),
+        labels = "、".join(m[0] for m in METHODS.values())
+        raise HeadError("INVALID_ARGUMENT", f"提名方式须为 {labels}",
                         "method must be one of " + ", ".join(METHODS), "method")
     building = await _building(building_id)
     resident = await _resident(resident_id)
@@ -317,7 +318,7 @@ async def _serving_head(building_id: int) -> dict[str, Any] | None:
 
 async def _account_of(resident_id: int, tenant_id: int) -> int | None:
     row = await Account.select(Account.id).where(
-        (Account.resident_id == resident_id) & (Account.is_active == True)  # noqa: E712
+        (Account.resident_id == resident_id) & (Account.is_active == True)
         & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
     ).order_by(Account.id).first()
     return int(row["id"]) if row else None

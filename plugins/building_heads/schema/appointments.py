@@ -20,6 +20,7 @@ from core.schema.relay import Node, decode_global_id, encode_global_id, register
 from plugins.building_heads import NAME
 from plugins.building_heads import appointments as svc
 from plugins.building_heads.appointments import HeadError
+from plugins.building_heads.tables import Appointment
 
 __all__ = ["MUTATIONS", "QUERIES", "SUBSCRIPTIONS", "TYPES", "BuildingHeadAppointment",
            "api_error", "appointment_of", "pk", "rules_of", "run"]
@@ -197,7 +198,7 @@ async def appointment_of(info: Info, appointment_id: int) -> BuildingHeadAppoint
     """A term by id through the request's loader (None when not in scope)."""
     async def load(ids: list[int]) -> list[Any]:
         async with info.context.read():
-            rows = await svc.Appointment.select().where(svc.Appointment.id.is_in(ids))
+            rows = await Appointment.select().where(Appointment.id.is_in(ids))
         found = {int(r["id"]): dict(r) for r in rows}
         return [found.get(i) for i in ids]
 

@@ -10,16 +10,15 @@ import strawberry
 from strawberry.types import Info
 
 from core.identity.access import PlaceRef
+from core.people.tables import Building
 from core.rules import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
-from core.people.tables import Building
 from core.schema.errors import ApiError, UserError
 from core.schema.relay import Node, encode_global_id, register_node
 from plugins.building_heads import NAME
 from plugins.building_heads import evaluation as evals
 from plugins.building_heads import rota as svc
 from plugins.building_heads.appointments import HeadError, get_appointment, visible_buildings
-from plugins.building_heads.tables import Appointment, Evaluation
 from plugins.building_heads.schema.appointments import (
     BuildingHeadAppointment,
     appointment_of,
@@ -28,6 +27,7 @@ from plugins.building_heads.schema.appointments import (
     rules_of,
     run,
 )
+from plugins.building_heads.tables import Appointment, Evaluation, RotaShift
 
 __all__ = ["MUTATIONS", "QUERIES", "SUBSCRIPTIONS", "TYPES"]
 
@@ -330,8 +330,8 @@ async def building_head_swap_shifts(info: Info, input: BuildingHeadSwapShiftsInp
     async def work(access: Any) -> Any:
         a = int(pk(input.shift_a_id, "BuildingHeadRotaShift", "shiftAId") or 0)
         b = int(pk(input.shift_b_id, "BuildingHeadRotaShift", "shiftBId") or 0)
-        shift = await svc.RotaShift.select(svc.RotaShift.station_id).where(
-            svc.RotaShift.id == a).first()
+        shift = await RotaShift.select(RotaShift.station_id).where(
+            RotaShift.id == a).first()
         if shift is not None:
             station = await svc.get_station(int(shift["station_id"]))
             await _require(access, "building_heads.rota", int(station["community_id"]))
@@ -395,7 +395,7 @@ async def _shift_node(info: Info, ident: int) -> BuildingHeadRotaShift | None:
         return None
 
     async def work(access: Any) -> Any:
-        row = await svc.RotaShift.select().where(svc.RotaShift.id == ident).first()
+        row = await RotaShift.select().where(RotaShift.id == ident).first()
         if row is None:
             return None
         station = await svc.get_station(int(row["station_id"]))

@@ -15,11 +15,11 @@ from core.identity.access import Access
 from core.identity.auth import access_at, load_principal
 from core.identity.tables import Account, Membership
 from core.rules import today_shanghai
+from core.schema.relay import encode_global_id
 from plugins.building_heads import appointments as svc
 from plugins.building_heads.access import building_place, check_building
 from plugins.building_heads.appointments import HeadError, add_years
 from plugins.building_heads.tables import Appointment, Candidate
-from core.schema.relay import encode_global_id
 
 COORD = "building_heads.coordinator"
 
@@ -72,7 +72,8 @@ def years_ago(years: int, today: date | None = None) -> date:
 async def nominate_gql(gql: Any, world: Any, coord: Any, building: Any, resident: Any,
                        method: str = "SELF", health: bool = True) -> dict[str, Any]:
     out = await gql(NOMINATE, {"input": {
-        "buildingId": gid_of("Building", building.id), "residentId": gid_of("Resident", resident.id),
+        "buildingId": gid_of("Building", building.id),
+        "residentId": gid_of("Resident", resident.id),
         "method": method, "healthDeclared": health}}, token=coord.token, node=world.node.code)
     return out["data"]["buildingHeadNominate"]  # type: ignore[no-any-return]
 
@@ -214,8 +215,8 @@ async def test_two_concurrent_approvals_leave_exactly_one_serving_head(heads_kit
 async def test_database_refuses_two_serving_heads(world):
     building = world.buildings[0]
     resident = world.residents[world.households[building.id][0].id][0]
-    row = dict(building_id=building.id, resident_id=resident.id, serving_head=building.id,
-               term_start=date(2024, 1, 1), term_end=date(2026, 12, 31))
+    row = {"building_id": building.id, "resident_id": resident.id, "serving_head": building.id,
+               "term_start": date(2024, 1, 1), "term_end": date(2026, 12, 31)}
     async with world.write():
         await Appointment.insert(Appointment(tenant_id=world.node.id, **row))
     with pytest.raises(Exception) as caught:
@@ -347,7 +348,8 @@ async def test_deputy_alongside_the_head(heads_kit, world, linli_env):
     assert row["role"] == "deputy" and row["serving_head"] is None
 
 
-async def test_disabled_plugin_and_other_tenant(heads_kit, world, gql, factory, make_world, linli_env):
+async def test_disabled_plugin_and_other_tenant(heads_kit, world, gql, factory, make_world,
+                                                linli_env):
     rules = linli_env.state.services["rules"]
     coord = await factory.account(world.node, COORD)
     building = world.buildings[0]
@@ -369,7 +371,8 @@ async def test_disabled_plugin_and_other_tenant(heads_kit, world, gql, factory, 
     listed = await gql("{ buildingHeads(first: 10, includeEnded: true) { edges { node { id } } } }",
                        token=stranger.token, node=other.node.code)
     assert listed["data"]["buildingHeads"]["edges"] == []
-    mine = await gql("query($id: ID!) { node(id: $id) { ... on BuildingHeadCandidate { status } } }",
+    mine = await gql("query($id: ID!) { node(id: $id) { ... on BuildingHeadCandidate "
+                     "{ status } } }",
                      {"id": cand_id}, token=coord.token, node=world.node.code)
     assert mine["data"]["node"]["status"] == "nominated"
     end = op("buildingHeadEndTerm", "BuildingHeadEndTermInput", APPOINTMENT_OP)
@@ -386,6 +389,7 @@ async def test_disabled_plugin_and_other_tenant(heads_kit, world, gql, factory, 
         assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
     nominated = await gql(NOMINATE, {"input": {
         "buildingId": gid_of("Building", off.buildings[0].id),
-        "residentId": gid_of("Resident", off.residents[off.households[off.buildings[0].id][0].id][0].id),
+        "residentId": gid_of("Resident",
+                             off.residents[off.households[off.buildings[0].id][0].id][0].id),
         "method": "SELF", "healthDeclared": True}}, token=admin.token, node=off.node.code)
     assert nominated["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"

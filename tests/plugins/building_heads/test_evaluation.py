@@ -113,7 +113,8 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
             OutboxEvent.tenant_id == world.node.id)) == len(events)
     async with world.read():
         assert await Evaluation.count() == 2
-    listed = await gql("{ buildingHeadEvaluations(year: 2024, first: 10) { edges { node { score } } } }",
+    listed = await gql("{ buildingHeadEvaluations(year: 2024, first: 10) "
+                       "{ edges { node { score } } } }",
                        token=coord.token, node=world.node.code)
     assert sorted(e["node"]["score"] for e in
                   listed["data"]["buildingHeadEvaluations"]["edges"]) == [42, 57]
