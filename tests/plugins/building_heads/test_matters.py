@@ -19,8 +19,8 @@ STEPS = ["COMMITTEES", "JOINT", "RESIDENTS", "IMPLEMENTING"]
 MATTER = """id title level step resolved resolution raisedBy rating handedToGridWorker
   buildingId compoundId communityId
   timeline { kind step participants decision decidedOn }"""
-RESULT = """... on BuildingHeadMatterPayload { matter { %s } entry { kind step decision } }
-  ... on UserError { code field messageEn }""" % MATTER
+RESULT = ("... on BuildingHeadMatterPayload { matter { " + MATTER
+          + " } entry { kind step decision } } ... on UserError { code field messageEn }")
 
 
 def _op(name: str, input_type: str) -> str:
