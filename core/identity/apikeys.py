@@ -19,7 +19,7 @@ from typing import Any
 from core.identity.access import Grant, Principal
 from core.identity.roles import RoleBook
 from core.identity.tables import ApiKey
-from core.schema.errors import ApiError, ErrorCode
+from core.errors import ApiError, ErrorCode
 from tenants.tables import Node
 
 __all__ = [

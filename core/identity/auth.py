@@ -14,7 +14,7 @@ from core.identity.tokens import (
     issued_micros,
     token_issued_micros,
 )
-from core.schema.errors import ApiError, ErrorCode
+from core.errors import ApiError, ErrorCode
 from tenants.service import NodeInfo, get_node, get_node_by_code, scope_at
 from tenants.tables import Node
 

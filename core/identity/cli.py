@@ -17,7 +17,7 @@ from core.identity.places import PLACE_KINDS
 from core.identity.roles import RoleBook
 from core.identity.tables import Account
 from core.registry import get_registry
-from core.schema.errors import ApiError
+from core.errors import ApiError
 from core.settings import Settings, get_settings
 from tenants.service import NodeInfo, get_node_by_code, scope_for
 

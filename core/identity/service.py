@@ -19,7 +19,7 @@ from core.identity.places import PLACE_KINDS, place_of, place_type
 from core.identity.refresh import revoke_account
 from core.identity.roles import RoleBook
 from core.identity.tables import Account, Membership
-from core.schema.errors import ApiError, ErrorCode
+from core.errors import ApiError, ErrorCode
 from core.settings import Settings, get_settings
 from tenants.service import get_node, scope_at
 

@@ -32,7 +32,7 @@ from core.identity.throttle import (
     record_failure,
 )
 from core.identity.tokens import issue_access_token
-from core.schema.errors import ApiError, ErrorCode
+from core.errors import ApiError, ErrorCode
 from core.settings import Settings
 
 __all__ = ["Session", "login", "logout", "refresh"]

@@ -1,43 +1,19 @@
-"""Typed errors: mutation results carry them in unions; failed queries carry their code."""
+"""Typed errors in GraphQL: mutation results carry ``UserError`` in their unions; failed
+queries carry ``extensions.code`` (see :func:`to_graphql`). The errors themselves are
+:mod:`core.errors` (no GraphQL there, so domain logic can raise them)."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 
-__all__ = ["ApiError", "ErrorCode", "UserError", "fail", "user_error"]
+from core.errors import ApiError, ErrorCode, fail, not_found
 
+__all__ = ["ApiError", "ErrorCode", "UserError", "fail", "not_found", "to_graphql", "user_error"]
 
-@strawberry.enum(description="机器可读的错误代码 / machine-readable error codes")
-class ErrorCode(Enum):
-    NOT_FOUND = "NOT_FOUND"
-    PLUGIN_DISABLED = "PLUGIN_DISABLED"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    FORBIDDEN = "FORBIDDEN"
-    INVALID_ARGUMENT = "INVALID_ARGUMENT"
-    CONFLICT = "CONFLICT"
-    THROTTLED = "THROTTLED"
-    RULE_LOCKED = "RULE_LOCKED"
-    INTERNAL = "INTERNAL"
-
-
-class ApiError(Exception):
-    """Raised by resolvers; becomes a GraphQL error with ``extensions.code``, or a typed error
-    in a mutation's result union (see :func:`user_error`)."""
-
-    def __init__(self, code: str | ErrorCode, zh: str, en: str, field: str | None = None) -> None:
-        self.code = code.value if isinstance(code, ErrorCode) else code
-        self.zh, self.en, self.field = zh, en, field
-        super().__init__(f"{zh} / {en}")
-
-    def to_graphql(self) -> GraphQLError:
-        ext: dict[str, Any] = {"code": self.code, "messageZh": self.zh, "messageEn": self.en}
-        if self.field:
-            ext["field"] = self.field
-        return GraphQLError(f"{self.zh} / {self.en}", extensions=ext)
+strawberry.enum(ErrorCode, description="机器可读的错误代码 / machine-readable error codes")
 
 
 @strawberry.type(description="类型化错误 / a typed error returned by a mutation")
@@ -54,12 +30,8 @@ def user_error(err: ApiError) -> UserError:
                      message_zh=err.zh, message_en=err.en, field=err.field)
 
 
-def fail(code: str | ErrorCode, zh: str, en: str, field: str | None = None) -> ApiError:
-    return ApiError(code, zh, en, field)
-
-
-def not_found(what_zh: str = "对象", what_en: str = "object") -> ApiError:
-    return ApiError(ErrorCode.NOT_FOUND, f"未找到{what_zh}", f"{what_en} not found")
-
-
-__all__ += ["not_found"]
+def to_graphql(err: ApiError) -> GraphQLError:
+    ext: dict[str, Any] = {"code": err.code, "messageZh": err.zh, "messageEn": err.en}
+    if err.field:
+        ext["field"] = err.field
+    return GraphQLError(f"{err.zh} / {err.en}", extensions=ext)

@@ -20,7 +20,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
-from core.schema.errors import ApiError
+from core.schema.errors import ApiError, to_graphql
 from graphql import (
     GraphQLError,
     GraphQLSyntaxError,
@@ -75,7 +75,7 @@ def shape_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
     for error in errors:
         original = error.original_error
         if isinstance(original, ApiError):
-            shaped = original.to_graphql()
+            shaped = to_graphql(original)
             out.append(GraphQLError(shaped.message, nodes=error.nodes, source=error.source,
                                     positions=error.positions, path=error.path,
                                     extensions=shaped.extensions))
