@@ -27,7 +27,7 @@ from core.db import get_db
 from core.identity.access import Access, PlaceRef
 from core.identity.tables import Membership
 from core.people.tables import Building, Community, Compound, Grid, Resident
-from core.schema.errors import ApiError, ErrorCode
+from core.errors import ApiError, ErrorCode
 from plugins.building_heads.access import check_building, serving_buildings
 from plugins.building_heads.tables import Matter, MatterStep
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from core.audit import record
+from core.errors import ApiError
 from core.identity.access import Access, PlaceRef
 from core.jobs_specs import CronSpec
 from core.notify import NotifyError, notify
@@ -25,7 +26,7 @@ from plugins.building_heads.coverage import (
     region_coverage_rows,
     special_tags,
 )
-from plugins.building_heads.tables import Appointment, Matter, MatterStep, Visit, VisitTask
+from plugins.building_heads.tables import Appointment, Visit, VisitTask
 from plugins.building_heads.visit_common import (
     Period,
     VisitError,
@@ -119,32 +120,19 @@ async def _open_tasks(household_id: int, task_id: int | None) -> list[int]:
     return sorted(int(r["id"]) for r in rows)
 
 
-async def _raise_matter(title: str, household: dict[str, Any], access: Access, on: date,
-                        appointment_id: int | None) -> int:
-    """A matter raised during the visit, at the 提事 step, for the household's building."""
-    title = title.strip()
-    if not 1 <= len(title) <= 200:
-        raise VisitError("INVALID_ARGUMENT", "事项标题须为1到200字",
-                         "the matter title must be 1–200 characters", "matterTitle")
-    building = await Building.select(Building.compound_id).where(
-        Building.id == household["building_id"]).first()
-    now = _now()
-    matter = Matter(tenant_id=access.node_id, title=title, level="building",
-                    building_id=household["building_id"],
-                    compound_id=building["compound_id"] if building else None,
-                    community_id=household["community_id"], step="raised", status="open",
-                    raised_by_kind="head" if appointment_id else "staff",
-                    raised_by_account_id=access.principal.account_id, created_at=now,
-                    updated_at=now)
-    await Matter.insert(matter)
-    await MatterStep.insert(MatterStep(tenant_id=access.node_id, matter_id=matter.id,
-                                       kind="step", step="raised", decided_on=on,
-                                       recorded_by=access.principal.account_id,
-                                       created_at=now))
-    await record("building_heads.matter.raise", account_id=access.principal.account_id,
-                 object_type="building_heads_matter", object_id=matter.id,
-                 summary={"building_id": household["building_id"], "via": "visit"})
-    return int(matter.id)
+async def _raise_matter(title: str, household: dict[str, Any], access: Access, on: date
+                        ) -> int:
+    """A matter raised during the visit, at the 提事 step, for the household's building —
+    through the matters service, so it is checked, audited and appears live on the board."""
+    from plugins.building_heads.matters import raise_matter
+
+    try:
+        matter, _ = await raise_matter(access, title=title, building_id=household["building_id"],
+                                       raised_on=on)
+    except ApiError as exc:
+        raise VisitError(exc.code, exc.zh, exc.en,
+                         "matterTitle" if exc.field in (None, "title") else exc.field) from exc
+    return int(matter["id"])
 
 
 async def log_visit(access: Access, household_id: int, *, visited_on: date | None = None,
@@ -178,8 +166,7 @@ async def log_visit(access: Access, household_id: int, *, visited_on: date | Non
     appointment_id = int(appointment["id"]) if appointment else None
     matter_id = None
     if matter_title is not None and matter_title.strip():
-        matter_id = await _raise_matter(matter_title, household, access, visited_on,
-                                        appointment_id)
+        matter_id = await _raise_matter(matter_title, household, access, visited_on)
     visit = Visit(tenant_id=access.node_id, building_id=household["building_id"],
                   household_id=household_id, appointment_id=appointment_id,
                   visitor_account_id=access.principal.account_id, visited_on=visited_on,

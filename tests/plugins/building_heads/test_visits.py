@@ -132,7 +132,7 @@ async def test_disabled_plugin_answers_plugin_disabled(make_world, factory, gql)
 def test_example_operations_validate_against_the_schema(linli_env):
     from graphql import parse, validate
 
-    path = Path(__file__).resolve().parents[3] / "graphql/operations/building_heads_visits.graphql"
+    path = Path(__file__).resolve().parents[3] / "graphql/operations/building_heads/coverage.graphql"
     document = parse(path.read_text(encoding="utf-8"))
     assert validate(linli_env.state.schema._schema, document) == []
     assert len(document.definitions) == 5

@@ -163,7 +163,8 @@ async def test_personal_data_export_and_erase(world, factory, gql):
     assert len(data["visit_tasks"]) == 1 and data["visit_tasks"][0]["status"] == "done"
     async with world.write():
         erased = await registry.personal_data(resident.id, "erase", ["building_heads"])
-    assert erased["building_heads"] == {"visits_anonymised": 1, "visit_tasks_deleted": 1}
+    assert erased["building_heads"] == {"visits_anonymised": 1, "visit_tasks_deleted": 1,
+                                        "health_notes_cleared": 0}
     assert await tasks_of(world, resident.id) == []
     async with world.read():
         visit = await Visit.select().where(Visit.household_id == household.id).first()
@@ -171,3 +172,14 @@ async def test_personal_data_export_and_erase(world, factory, gql):
     stranger = world.residents[world.households[world.buildings[2].id][2].id][0]
     async with world.read():
         assert await registry.personal_data(stranger.id, "export", ["building_heads"]) == {}
+
+
+async def test_personal_data_includes_terms_as_head(world, factory):
+    b0 = world.buildings[0]
+    await appoint(world, factory, b0)
+    head_resident = world.residents[world.households[b0.id][1].id][0]
+    async with world.read():
+        exported = await world.env.state.registry.personal_data(
+            head_resident.id, "export", ["building_heads"])
+    terms = exported["building_heads"]["terms"]
+    assert [(t["building_id"], t["role"]) for t in terms] == [(b0.id, "head")]

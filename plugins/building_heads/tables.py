@@ -1,0 +1,230 @@
+"""Tables of the building-head system. Every one is tenant-owned (``ScopedTable``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from piccolo.columns import BigInt, Boolean, Date, Integer, Text, Timestamptz, Varchar
+
+from core.db import ScopedTable
+
+__all__ = [
+    "Appointment",
+    "Candidate",
+    "Evaluation",
+    "Leave",
+    "Matter",
+    "MatterStep",
+    "RotaShift",
+    "Station",
+    "Visit",
+    "VisitTask",
+]
+
+U = ClassVar[list[tuple[str, ...]]]
+
+
+class Candidate(ScopedTable, tablename="building_heads_candidate"):
+    """楼长候选人 A nominee for a building, with the nomination method and eligibility."""
+
+    building_id = BigInt(null=False, default=None)
+    resident_id = BigInt(null=False, default=None)
+    method = Varchar(length=24, null=False)
+    """self | party_mutual | residents | organisation | party_claim (自荐/党员互荐/群众举荐/组织推荐/党员认领)."""
+    nominators = Text(default="[]")
+    """JSON list of nominating resident ids."""
+    health_declared = Boolean(default=False)
+    """Healthy and has time to serve (a declaration)."""
+    health_note = Text(default="")
+    eligible = Boolean(default=False)
+    reasons = Text(default="[]")
+    """JSON list of {code, zh, en} why not eligible (empty when eligible)."""
+    override_reason = Text(default="")
+    overridden_by = BigInt(null=True, default=None)
+    priority = Integer(default=0)
+    """Ranking score from the priority tags (retired cadre, party member, permanent resident)."""
+    status = Varchar(length=16, default="nominated")
+    """nominated | noticed | approved | rejected | withdrawn."""
+    notice_from = Date(null=True, default=None)
+    notice_until = Date(null=True, default=None)
+    rule_version = Integer(default=0)
+    """Version of ``building_heads.max_age`` the stored eligibility used."""
+    notice_rule_version = Integer(default=0)
+    """Version of ``building_heads.notice_days`` the notice period used."""
+    created_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "building_id", "id")]
+
+
+class Appointment(ScopedTable, tablename="building_heads_appointment"):
+    """楼长任期 A term as head (or deputy) of one building.
+
+    ``serving_head`` is the building id while this is the serving head and NULL otherwise, so the
+    unique (tenant_id, serving_head) index allows one serving head per building on both engines
+    (NULLs never collide), deputies unlimited."""
+
+    building_id = BigInt(null=False, default=None)
+    resident_id = BigInt(null=False, default=None)
+    account_id = BigInt(null=True, default=None)
+    candidate_id = BigInt(null=True, default=None)
+    role = Varchar(length=8, default="head")
+    """head | deputy."""
+    serving_head = BigInt(null=True, default=None)
+    term_start = Date(null=False, default=None)
+    term_end = Date(null=False, default=None)
+    ended_on = Date(null=True, default=None)
+    party_group_lead = Boolean(default=False)
+    """一肩挑: also leads the building's party group."""
+    term_rule_version = Integer(default=0)
+    """Version of ``building_heads.term_years`` the default term end used."""
+    created_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "serving_head"), ("tenant_id", "building_id", "id"),
+                          ("tenant_id", "account_id", "id")]
+
+
+class Visit(ScopedTable, tablename="building_heads_visit"):
+    """走访记录 A home visit or contact: date, household, visitor, way, findings."""
+
+    building_id = BigInt(null=False, default=None)
+    household_id = BigInt(null=False, default=None)
+    appointment_id = BigInt(null=True, default=None)
+    visitor_account_id = BigInt(null=True, default=None)
+    visited_on = Date(null=False, default=None)
+    way = Varchar(length=16, default="in_person")
+    """in_person | phone | message."""
+    notes = Text(default="")
+    matter_id = BigInt(null=True, default=None)
+    task_id = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "building_id", "visited_on", "id"),
+                          ("tenant_id", "household_id", "visited_on", "id")]
+
+
+class VisitTask(ScopedTable, tablename="building_heads_visit_task"):
+    """走访任务 A visit owed to a resident after a welfare concern (e.g. a canteen regular who
+    stopped coming); one per source event."""
+
+    resident_id = BigInt(null=False, default=None)
+    household_id = BigInt(null=True, default=None)
+    building_id = BigInt(null=True, default=None)
+    reason_code = Varchar(length=64, null=False)
+    source_module = Varchar(length=64, default="")
+    noticed_since = Date(null=True, default=None)
+    due_on = Date(null=False, default=None)
+    event_id = BigInt(null=False, default=None)
+    status = Varchar(length=8, default="open")
+    """open | done."""
+    visit_id = BigInt(null=True, default=None)
+    rule_version = Integer(default=0)
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "event_id"), ("tenant_id", "building_id", "id"),
+                          ("tenant_id", "resident_id", "id")]
+
+
+class Matter(ScopedTable, tablename="building_heads_matter"):
+    """议事事项 A matter deliberated by the four-step method (四步议事法)."""
+
+    title = Varchar(length=200, null=False)
+    description = Text(default="")
+    level = Varchar(length=16, default="building")
+    """building | compound | community (微事楼内解决、小事不出小区)."""
+    building_id = BigInt(null=True, default=None)
+    compound_id = BigInt(null=True, default=None)
+    community_id = BigInt(null=False, default=None)
+    step = Varchar(length=16, default="raised")
+    """raised → committees → joint → residents → implementing → evaluated."""
+    status = Varchar(length=16, default="open")
+    """open | resolved (closed with a resolution at any step)."""
+    resolution = Text(default="")
+    raised_by_kind = Varchar(length=16, default="staff")
+    """resident | head | staff."""
+    raised_by_resident_id = BigInt(null=True, default=None)
+    raised_by_account_id = BigInt(null=True, default=None)
+    grid_account_id = BigInt(null=True, default=None)
+    """The grid worker the matter was handed to (下单)."""
+    rating = Integer(null=True, default=None)
+    """Residents' rating 1–5 at the end."""
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "community_id", "id"), ("tenant_id", "compound_id", "id")]
+
+
+class MatterStep(ScopedTable, tablename="building_heads_matter_step"):
+    """议事步骤 One entry on a matter's public timeline: a step with participants, decision and
+    date, or an escalation, hand-off, follow-up or resolution (the rating is on the matter)."""
+
+    matter_id = BigInt(null=False, default=None)
+    kind = Varchar(length=16, null=False)
+    """step | escalate | handoff | followup | resolve."""
+    step = Varchar(length=16, default="")
+    participants = Text(default="[]")
+    """JSON list of names (signatures)."""
+    decision = Text(default="")
+    decided_on = Date(null=False, default=None)
+    recorded_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "matter_id", "id")]
+
+
+class Station(ScopedTable, tablename="building_heads_station"):
+    """红旗驿站 A compound's station with its fixed head."""
+
+    name = Varchar(length=100, null=False)
+    community_id = BigInt(null=False, default=None)
+    compound_id = BigInt(null=True, default=None)
+    fixed_head_resident_id = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class RotaShift(ScopedTable, tablename="building_heads_rota_shift"):
+    """兼职站长值班 A serving head's turn as part-time station head; swaps recorded."""
+
+    station_id = BigInt(null=False, default=None)
+    appointment_id = BigInt(null=False, default=None)
+    starts_on = Date(null=False, default=None)
+    ends_on = Date(null=False, default=None)
+    swapped_from_appointment_id = BigInt(null=True, default=None)
+    swap_reason = Text(default="")
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "station_id", "starts_on")]
+
+
+class Leave(ScopedTable, tablename="building_heads_leave"):
+    """请假 A head on leave is skipped by the rota."""
+
+    appointment_id = BigInt(null=False, default=None)
+    starts_on = Date(null=False, default=None)
+    ends_on = Date(null=False, default=None)
+    reason = Text(default="")
+    created_at = Timestamptz()
+
+
+class Evaluation(ScopedTable, tablename="building_heads_evaluation"):
+    """年度考评 A head's yearly evaluation from coverage, matters closed and ratings."""
+
+    appointment_id = BigInt(null=False, default=None)
+    year = Integer(null=False, default=None)
+    coverage_pct = Integer(default=0)
+    """Yearly visit coverage of the building's households, in whole percent."""
+    special_months_pct = Integer(default=0)
+    matters_closed = Integer(default=0)
+    rating_avg_x100 = Integer(default=0)
+    households = Integer(default=0)
+    """Households of the building when evaluated (the coverage denominator)."""
+    visited_households = Integer(default=0)
+    visits_logged = Integer(default=0)
+    """Visits the head logged that year (volunteer minutes are counted from these)."""
+    score = Integer(default=0)
+    grade = Varchar(length=16, default="")
+    rule_version = Integer(default=0)
+    created_at = Timestamptz()
+
+    unique_together: U = [("tenant_id", "appointment_id", "year")]
