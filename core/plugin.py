@@ -28,6 +28,9 @@ class Permission:
     title_zh: str
     title_en: str
     personal_data: bool = False
+    granted_to: tuple[str, ...] = ()
+    """Core roles that hold this permission by default (e.g. ``("tenant_admin",)``), so a
+    tenant's administrator can work with a plugin the moment it is enabled."""
 
 
 @dataclass(frozen=True)

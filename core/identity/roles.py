@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.plugin import Permission, RoleDecl
 
 __all__ = ["CORE_PERMISSIONS", "CORE_ROLES", "RoleBook"]
@@ -76,9 +78,19 @@ class RoleBook:
     @classmethod
     def from_registry(cls, registry: object) -> RoleBook:
         book = cls()
+        grants: list[Permission] = []
         for owner, item in registry.permissions():  # type: ignore[attr-defined]
             if isinstance(item, RoleDecl):
                 book.add_role(item, owner)
             else:
                 book.add_permission(item, owner)
+                grants.append(item)
+        for perm in grants:  # default grants, once every role is known
+            for role in perm.granted_to:
+                decl = book.roles.get(role)
+                if decl is None or book.owner.get("r:" + role) != "core":
+                    raise ValueError(f"permission {perm.code!r} is granted to {role!r}, "
+                                     "which is not a core role")
+                if perm.code not in decl.permissions:
+                    book.roles[role] = replace(decl, permissions=(*decl.permissions, perm.code))
         return book
