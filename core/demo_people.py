@@ -46,9 +46,10 @@ def demo_rows(area: str, communities: Sequence[str], compounds: dict[str, Sequen
     while made < count:
         community = communities[household % len(communities)]
         compound = (compounds.get(community) or ("",))[0]
-        building = f"{household // 24 % 8 + 1}号楼"
-        unit = f"{household // 6 % 2 + 1}单元"
-        room = f"{household % 6 // 2 + 1}0{household % 2 + 1}"
+        local = household // len(communities)  # every household gets its own address:
+        building = f"{local // 24 + 1}号楼"  # 24 per building: 2 units × 6 floors × 2 rooms
+        unit = f"{local % 24 // 12 + 1}单元"
+        room = f"{local % 12 // 2 + 1}0{local % 2 + 1}"
         household += 1
         size = min(rng.choice((1, 1, 2, 2, 2, 3, 3, 4)), count - made)
         surname = rng.choice(_SURNAMES)
