@@ -40,8 +40,8 @@ class AppState:
     rolebook: RoleBook
     schema: Any
     services: dict[str, Any] = field(default_factory=dict)
-    """Platform services by name (``rules``, ``events``, ``jobs``, ``notify``, ``metrics``),
-    each installed by its module's ``install(state)``."""
+    """Platform services by name (``rules``, ``events``, ``jobs``, ``pubsub``, ``notify``,
+    ``metrics``), each installed by its module's ``install(state)``."""
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     routes: list[Any] = field(default_factory=list)
@@ -50,8 +50,8 @@ class AppState:
 
 
 # Modules that define ``install(state: AppState) -> None``, in order.
-SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.notify", "core.metrics",
-                   "core.logging", "core.audit_chain")
+SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.pubsub", "core.notify",
+                   "core.metrics", "core.logging", "core.audit_chain")
 
 
 def install_services(state: AppState) -> None:

@@ -18,12 +18,11 @@ workers of their grid, else the staff of their community, else the tenant admini
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -32,6 +31,7 @@ from piccolo.table import Table
 
 from core.db import MAX_PK, ScopedTable
 from core.identity.tables import Account, Membership
+from core.pubsub import PubSub, Subscription
 from tenants.scope import current_scope
 from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
 
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from core.app import AppState
 
 __all__ = [
+    "TOPIC",
     "Added",
-    "Broker",
     "Channel",
     "Notification",
     "NotificationDelivery",
@@ -66,6 +66,8 @@ DELIVER_JOB = "notify.deliver"
 ATTEMPTS_RULE = "notify.delivery_attempts"
 LEASE = timedelta(minutes=5)
 """How long a claimed delivery may stay ``sending`` before another run takes it over."""
+TOPIC = "notify"
+"""The live-update topic of new inbox rows, keyed by account id."""
 _KIND = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -175,71 +177,6 @@ def _message(row: dict[str, Any]) -> NotificationMessage:
         resident_id=row["resident_id"], created_at=row["created_at"])
 
 
-class Broker:
-    """Fans new notifications out to live subscribers: queues per account in this process and,
-    when ``redis_url`` is set and the broker started, across processes through Redis pub/sub."""
-
-    def __init__(self, redis_url: str = "", channel: str = "linli:notify") -> None:
-        self.redis_url, self.channel = redis_url, channel
-        self._queues: dict[int, set[asyncio.Queue[Added]]] = {}
-        self._redis: Any = None
-        self._listener: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        if not self.redis_url or self._redis is not None:
-            return
-        from redis.asyncio import from_url
-
-        self._redis = from_url(self.redis_url)
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(self.channel)
-        self._listener = asyncio.create_task(self._listen(pubsub))
-
-    async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
-        if self._redis is not None:
-            await self._redis.aclose()
-            self._redis = None
-
-    async def _listen(self, pubsub: Any) -> None:
-        try:
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    self._fan_out(Added(**json.loads(message["data"])))
-        finally:
-            await pubsub.aclose()
-
-    async def publish(self, added: Added) -> None:
-        if self._redis is not None:
-            await self._redis.publish(self.channel, json.dumps(asdict(added)))
-        else:
-            self._fan_out(added)
-
-    def _fan_out(self, added: Added) -> None:
-        for queue in list(self._queues.get(added.account_id, ())):
-            try:
-                queue.put_nowait(added)
-            except asyncio.QueueFull:
-                log.warning("live notifications dropped for a slow subscriber of account %s",
-                            added.account_id)
-
-    @asynccontextmanager
-    async def listen(self, account_id: int) -> AsyncIterator[asyncio.Queue[Added]]:
-        """A queue receiving the account's new notifications while the block runs."""
-        queue: asyncio.Queue[Added] = asyncio.Queue(maxsize=100)
-        self._queues.setdefault(account_id, set()).add(queue)
-        try:
-            yield queue
-        finally:
-            self._queues[account_id].discard(queue)
-            if not self._queues[account_id]:
-                del self._queues[account_id]
-
-
 def _check_text(kind: str, title: str, body: str, link: str | None) -> None:
     def bad(field: str, zh: str, en: str) -> NotifyError:
         return NotifyError("INVALID_ARGUMENT", zh, en, field)
@@ -255,14 +192,14 @@ def _check_text(kind: str, title: str, body: str, link: str | None) -> None:
 
 
 class NotifyService:
-    """The inbox writer, the delivery runner and the live-update broker of one app."""
+    """The inbox writer, the delivery runner and the live-update publisher of one app."""
 
-    def __init__(self, state: AppState, broker: Broker | None = None) -> None:
+    def __init__(self, state: AppState) -> None:
         self.state = state
-        # one pub/sub channel per deployment (named after its job queue, unique per test run)
-        self.broker = broker or Broker(
-            state.settings.redis_url,
-            f"{getattr(state.settings, 'job_queue', 'linli:queue')}:notify")
+        pubsub = state.services.get("pubsub")
+        if pubsub is None:
+            raise RuntimeError("install core.pubsub before core.notify")
+        self.pubsub: PubSub = pubsub
         self.channels: dict[str, tuple[str, Channel]] = {}
         for owner, channel in state.registry.notification_channels():
             name = getattr(channel, "name", None)
@@ -376,7 +313,7 @@ class NotifyService:
 
     async def _after_commit(self, added: list[Added], deliver: bool) -> None:
         for item in added:
-            await self.broker.publish(item)
+            await self.pubsub.publish(TOPIC, item.account_id, item)
         if not deliver:
             return
         jobs = self.state.services.get("jobs")
@@ -488,15 +425,16 @@ class NotifyService:
             sent += await self.deliver(tenant_id, notification_id, now)
         return sent
 
-    # -- lifecycle --------------------------------------------------------
-    async def start(self) -> None:
-        await self.broker.start()
+    def subscribe(self, account_id: int) -> Subscription[Added]:
+        """The account's new inbox rows (at every node) from now on; close it when done."""
+        return self.pubsub.subscribe(TOPIC, account_id, Added)
 
+    # -- lifecycle --------------------------------------------------------
     async def stop(self) -> None:
+        """Wait for in-process deliveries still running."""
         for task in list(self._tasks):
             with suppress(Exception):
                 await task
-        await self.broker.stop()
 
 
 # -- the inbox (inside a scope that reads ``node_id``) ---------------------------------------
@@ -591,13 +529,12 @@ def _register_jobs(jobs: Any) -> None:
 
 
 def install(state: AppState) -> None:
-    """Put the notify service at ``state.services["notify"]`` and start its broker with the
-    app."""
+    """Put the notify service at ``state.services["notify"]`` (live updates go through
+    ``state.services["pubsub"]``, installed before it)."""
     service = NotifyService(state)
     state.services["notify"] = service
     jobs = state.services.get("jobs")
     if jobs is not None and hasattr(jobs, "register"):
         _register_jobs(jobs)
     set_service(service)
-    state.on_startup.append(service.start)
     state.on_shutdown.append(service.stop)

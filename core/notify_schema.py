@@ -122,9 +122,8 @@ async def notification_added(info: Info) -> AsyncGenerator[Notification, None]:
     ctx = info.context
     account_id, node_id = await _me(ctx)
     service: notify.NotifyService = ctx.state.services["notify"]
-    async with service.broker.listen(account_id) as queue:
-        while True:
-            added = await queue.get()
+    async with service.subscribe(account_id) as updates:
+        async for added in updates:
             if added.tenant_id != node_id:
                 continue
             async with ctx.read():

@@ -1,4 +1,4 @@
-"""议事 Matters and the four-step method (四步议事法), with the live board's broker.
+"""议事 Matters and the four-step method (四步议事法), and the live board's updates.
 
 A matter is raised (提事) by a resident of the building, a serving head of the building or staff,
 then deliberated by the community's two committees (两委议事), jointly by community, property
@@ -7,43 +7,43 @@ evaluated (评价, with the residents' rating 1–5). Every step records partici
 signatures), decision and date on the matter's timeline. A matter may be closed at any step with
 its resolution, escalated (building → compound → community), handed to the grid worker of its
 grid (下单) and followed up. Every change is audited and, once committed, published to the live
-board (:class:`MatterBroker`). All functions run inside a scoped transaction; no GraphQL here.
+board (topic :data:`TOPIC` of core's pubsub service). All functions run inside a scoped
+transaction; no GraphQL here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core import audit
 from core.db import get_db
+from core.errors import ApiError, ErrorCode
 from core.identity.access import Access, PlaceRef
 from core.identity.tables import Membership
 from core.people.tables import Building, Community, Compound, Grid, Resident
-from core.errors import ApiError, ErrorCode
+from core.pubsub import PubSub, Subscription, get_pubsub
 from plugins.building_heads.access import check_building, serving_buildings
 from plugins.building_heads.tables import Matter, MatterStep
 
 __all__ = [
     "LEVELS",
     "STEPS",
-    "MatterBroker",
+    "TOPIC",
     "MatterUpdate",
     "advance_matter",
     "board_matters",
+    "board_updates",
     "entries_of",
     "escalate_matter",
     "follow_up_matter",
     "get_matter",
     "hand_off_matter",
-    "matter_broker",
     "raise_matter",
     "resolve_matter",
 ]
@@ -79,7 +79,7 @@ def _not_found(field: str = "matterId") -> ApiError:
     return ApiError(ErrorCode.NOT_FOUND, "未找到该议事事项", "matter not found", field)
 
 
-# -- the live board's broker ----------------------------------------------------------------
+# -- the live board's updates ----------------------------------------------------------------
 @dataclass(frozen=True)
 class MatterUpdate:
     """A committed change to a matter: which matter, which new timeline entry, where."""
@@ -92,110 +92,13 @@ class MatterUpdate:
     compound_id: int | None
 
 
-class MatterBroker:
-    """Fans matter updates out to live boards: queues per tenant in this process and, when
-    ``redis_url`` is set, across processes through Redis pub/sub (connected on first use)."""
-
-    def __init__(self, redis_url: str = "", channel: str = "linli:building_heads.matters"
-                 ) -> None:
-        self.redis_url, self.channel = redis_url, channel
-        self._queues: dict[int, set[asyncio.Queue[MatterUpdate]]] = {}
-        self._redis: Any = None
-        self._listener: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()
-
-    async def _client(self) -> Any:
-        if self._redis is None:
-            from redis.asyncio import from_url
-
-            self._redis = from_url(self.redis_url)
-        return self._redis
-
-    async def _ensure_listener(self) -> None:
-        async with self._lock:
-            if not self.redis_url or self._listener is not None:
-                return
-            pubsub = (await self._client()).pubsub()
-            await pubsub.subscribe(self.channel)
-            self._listener = asyncio.create_task(self._listen(pubsub))
-
-    async def _listen(self, pubsub: Any) -> None:
-        try:
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    self._fan_out(MatterUpdate(**json.loads(message["data"])))
-        finally:
-            await pubsub.aclose()
-
-    async def publish(self, update: MatterUpdate) -> None:
-        if self.redis_url:
-            await (await self._client()).publish(self.channel, json.dumps(asdict(update)))
-        else:
-            self._fan_out(update)
-
-    def _fan_out(self, update: MatterUpdate) -> None:
-        for queue in list(self._queues.get(update.tenant_id, ())):
-            try:
-                queue.put_nowait(update)
-            except asyncio.QueueFull:
-                log.warning("matter updates dropped for a slow board of tenant %s",
-                            update.tenant_id)
-
-    def listening(self, tenant_id: int) -> int:
-        """How many boards of the tenant listen in this process."""
-        return len(self._queues.get(tenant_id, ()))
-
-    @asynccontextmanager
-    async def listen(self, tenant_id: int) -> AsyncIterator[asyncio.Queue[MatterUpdate]]:
-        """A queue receiving the tenant's matter updates while the block runs."""
-        await self._ensure_listener()
-        queue: asyncio.Queue[MatterUpdate] = asyncio.Queue(maxsize=100)
-        self._queues.setdefault(tenant_id, set()).add(queue)
-        try:
-            yield queue
-        finally:
-            self._queues[tenant_id].discard(queue)
-            if not self._queues[tenant_id]:
-                del self._queues[tenant_id]
-
-    async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
-        if self._redis is not None:
-            await self._redis.aclose()
-            self._redis = None
+TOPIC = "building_heads.matters"
+"""The live-update topic of the boards (core's pubsub service), keyed by tenant id."""
 
 
-BROKER_KEY = "building_heads.matters"
-_broker: MatterBroker | None = None
-
-
-def matter_broker(state: Any) -> MatterBroker:
-    """The app's matter broker (created on first use, stopped with the app); it also becomes
-    the broker committed changes are published to in this process."""
-    global _broker
-    broker = state.services.get(BROKER_KEY)
-    if broker is None:
-        broker = MatterBroker(state.settings.redis_url,
-                              f"{getattr(state.settings, 'job_queue', 'linli:queue')}:"
-                              f"{BROKER_KEY}")
-        state.services[BROKER_KEY] = broker
-        state.on_shutdown.append(broker.stop)
-    _broker = broker
-    return broker  # type: ignore[no-any-return]
-
-
-def _current_broker() -> MatterBroker:
-    global _broker
-    if _broker is None:  # a process that never served GraphQL (a worker): the settings' broker
-        from core.settings import get_settings
-
-        settings = get_settings()
-        _broker = MatterBroker(settings.redis_url, f"{settings.job_queue}:{BROKER_KEY}")
-    return _broker
+def board_updates(pubsub: PubSub, tenant_id: int) -> Subscription[MatterUpdate]:
+    """The tenant's matter updates from now on (close the subscription when done)."""
+    return pubsub.subscribe(TOPIC, tenant_id, MatterUpdate)
 
 
 def _announce(matter: dict[str, Any], entry_id: int, kind: str, live: bool) -> None:
@@ -207,7 +110,7 @@ def _announce(matter: dict[str, Any], entry_id: int, kind: str, live: bool) -> N
                           compound_id=matter["compound_id"])
 
     async def publish() -> None:
-        await _current_broker().publish(update)
+        await get_pubsub().publish(TOPIC, update.tenant_id, update)
 
     get_db().after_commit(publish)
 

@@ -213,9 +213,8 @@ async def building_head_matter_updates(info: Info, compound_id: strawberry.ID | 
     compound, community = _board_place(compound_id, community_id)
     async with public_read(ctx) as tenant_id:
         await svc.board_matters(compound_id=compound, community_id=community, first=0)
-    async with svc.matter_broker(ctx.state).listen(tenant_id) as queue:
-        while True:
-            update = await queue.get()
+    async with svc.board_updates(ctx.state.services["pubsub"], tenant_id) as updates:
+        async for update in updates:
             if (update.compound_id if compound is not None else update.community_id) != \
                     (compound if compound is not None else community):
                 continue
@@ -248,7 +247,6 @@ Change = Callable[[Access], Awaitable[tuple[dict[str, Any], int]]]
 
 async def _mutate(info: Info, change: Change) -> BuildingHeadMatterResult:
     ctx = info.context
-    svc.matter_broker(ctx.state)  # committed changes go to this app's live boards
     try:
         async with ctx.write() as access:
             matter, entry_id = await change(access)

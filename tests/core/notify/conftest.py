@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from core import notify as notify_module
+from core import pubsub as pubsub_module
 from core import rules as rules_module
 from core.app import AppState, create_app
 from core.identity.roles import RoleBook
@@ -104,8 +105,9 @@ async def world(linli_env: Any) -> AsyncIterator[NotifyWorld]:
                      rolebook=RoleBook.from_registry(registry), schema=build_schema(registry))
     jobs = RecordingJobs()
     state.services["jobs"] = jobs
-    previous = notify_module._service
+    previous, previous_pubsub = notify_module._service, pubsub_module.get_pubsub()
     rules_module.install(state)
+    pubsub_module.install(state)  # not started: live updates stay in this process
     notify_module.install(state)
     service = state.services["notify"]
     app = create_app(state=state, manage_db=False)
@@ -116,6 +118,7 @@ async def world(linli_env: Any) -> AsyncIterator[NotifyWorld]:
     finally:
         await service.stop()
         notify_module.set_service(previous)
+        pubsub_module.set_pubsub(previous_pubsub)
 
 
 @dataclass

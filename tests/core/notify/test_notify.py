@@ -38,7 +38,7 @@ async def test_inbox_row_in_the_callers_transaction(linli_env, factory, world):
     db = world.state.db
     tenant = await factory.tenant()
     admin = await factory.account(tenant, "tenant_admin")
-    async with world.service.broker.listen(admin.id) as live:
+    async with world.service.subscribe(admin.id) as live:
         (nid,) = await _send(db, tenant, admin.id)
         assert (await live.get()).notification_id == nid          # published after commit
         with pytest.raises(RuntimeError):

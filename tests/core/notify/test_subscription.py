@@ -8,6 +8,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from core import notify as notify_module
+from core import pubsub as pubsub_module
 from core import rules as rules_module
 from core.app import AppState, create_app
 from core.db import Database, bind_tables
@@ -23,13 +24,14 @@ def _own_app(linli_env: Any) -> tuple[AppState, Any]:
                      db=Database(shared.settings.database_url, all_tables(shared.registry)),
                      rolebook=shared.rolebook, schema=shared.schema)
     rules_module.install(state)
+    pubsub_module.install(state)
     notify_module.install(state)
     return state, create_app(state=state, manage_db=True)
 
 
-def _wait_for_subscriber(broker: notify_module.Broker, account_id: int) -> None:
+def _wait_for_subscriber(pubsub: pubsub_module.PubSub, account_id: int) -> None:
     for _ in range(500):  # until the subscription is listening (not a timed assertion)
-        if broker._queues.get(account_id):
+        if pubsub.subscribers(notify_module.TOPIC, account_id):
             return
         time.sleep(0.01)
     raise AssertionError("the subscription never started listening")
@@ -40,7 +42,7 @@ async def test_notification_added_arrives_over_websocket(linli_env, factory):
     admin = await factory.account(tenant, "tenant_admin")
     other = await factory.account(tenant, "tenant_admin")
     shared_db = linli_env.state.db
-    previous = notify_module._service
+    previous, previous_pubsub = notify_module._service, pubsub_module.get_pubsub()
     state, app = _own_app(linli_env)
 
     async def send(account_id: int, title: str) -> list[int]:
@@ -55,10 +57,10 @@ async def test_notification_added_arrives_over_websocket(linli_env, factory):
             ws.send_json({"type": "connection_init"})
             assert ws.receive_json()["type"] == "connection_ack"
             ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
-            broker = state.services["notify"].broker
+            pubsub = state.services["pubsub"]
             # with LINLI_TEST_REDIS_URL set the update travels through Redis pub/sub
-            assert (broker._redis is not None) == bool(state.settings.redis_url)
-            _wait_for_subscriber(broker, admin.id)
+            assert pubsub.distributed == bool(state.settings.redis_url)
+            _wait_for_subscriber(pubsub, admin.id)
             client.blocking_portal.call(send, other.id, "别人的通知")
             (nid,) = client.blocking_portal.call(send, admin.id, "新的通知")
             message = ws.receive_json()
@@ -70,6 +72,7 @@ async def test_notification_added_arrives_over_websocket(linli_env, factory):
     finally:
         bind_tables(shared_db.tables, shared_db.engine)
         notify_module.set_service(previous)
+        pubsub_module.set_pubsub(previous_pubsub)
     assert got["message"]["type"] == "next", got
     added = got["message"]["payload"]["data"]["notificationAdded"]
     assert (added["title"], added["kind"], added["read"]) == ("新的通知", "probe.live", False)

@@ -11,12 +11,13 @@ from typing import Any
 from litestar.testing import TestClient
 
 from core import db as db_module
+from core import pubsub as pubsub_module
 from core.app import AppState, create_app
 from core.db import Database, bind_tables
 from core.identity.tables import Account
 from core.schema.relay import encode_global_id
 from core.tables import all_tables
-from plugins.building_heads.matters import BROKER_KEY
+from plugins.building_heads.matters import TOPIC
 
 BOARD = """query($compound: ID, $community: ID, $first: Int!, $after: String) {
   buildingHeadBoard(compoundId: $compound, communityId: $community, first: $first,
@@ -140,13 +141,13 @@ def _own_app(linli_env: Any) -> tuple[AppState, Any]:
     state = AppState(settings=shared.settings, registry=shared.registry,
                      db=Database(shared.settings.database_url, all_tables(shared.registry)),
                      rolebook=shared.rolebook, schema=shared.schema)
+    pubsub_module.install(state)  # committed changes are published to this app's pubsub
     return state, create_app(state=state, manage_db=True)
 
 
 def _wait_for_board(state: AppState, tenant_id: int) -> None:
     for _ in range(500):  # until the subscription is listening (not a timed assertion)
-        broker = state.services.get(BROKER_KEY)
-        if broker is not None and broker.listening(tenant_id):
+        if state.services["pubsub"].subscribers(TOPIC, tenant_id):
             return
         time.sleep(0.01)
     raise AssertionError("the subscription never started listening")
@@ -155,6 +156,7 @@ def _wait_for_board(state: AppState, tenant_id: int) -> None:
 async def test_subscription_delivers_each_step_live(world, linli_env, factory):
     staff = await factory.account(world.node, "building_heads.coordinator")
     shared_db = linli_env.state.db
+    previous_pubsub = pubsub_module.get_pubsub()
     state, app = _own_app(linli_env)
     compound = gid("Compound", world.compound.id)
     headers = {"Authorization": f"Bearer {staff.token}", "X-Linli-Node": world.node.code}
@@ -174,8 +176,7 @@ async def test_subscription_delivers_each_step_live(world, linli_env, factory):
                           "payload": {"query": SUBSCRIBE, "variables": {"compound": compound}}})
             _wait_for_board(state, world.node.id)
             # with LINLI_TEST_REDIS_URL set the updates travel through Redis pub/sub
-            listener = state.services[BROKER_KEY]._listener
-            assert (listener is not None) == bool(state.settings.redis_url)
+            assert state.services["pubsub"].distributed == bool(state.settings.redis_url)
             post(client, RAISE, {"title": "别处的事", "buildingId": gid("Building",
                                                                     world.buildings[2].id)})
             mid = post(client, RAISE, {"title": "加装电梯", "participants": ["李楼长"],
@@ -196,6 +197,7 @@ async def test_subscription_delivers_each_step_live(world, linli_env, factory):
         messages = await asyncio.to_thread(run)
     finally:
         db_module.set_db(shared_db)
+        pubsub_module.set_pubsub(previous_pubsub)
         bind_tables(shared_db.tables, shared_db.engine)
     assert all(m["type"] == "next" for m in messages), messages
     updates = [m["payload"]["data"]["buildingHeadMatterUpdates"] for m in messages]
