@@ -11,7 +11,7 @@ import asyncio
 import os
 import secrets
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,9 @@ import pytest
 
 from core.app import AppState, build_state, create_app, start_state, stop_state
 from core.db import Database
+from core.identity.roles import RoleBook
 from core.registry import Registry, set_registry
+from core.schema.compose import build_schema
 from core.settings import Settings
 
 __all__ = ["GraphQLClient", "TestEnv"]
@@ -247,3 +249,32 @@ class TestAccount:
 @pytest.fixture
 def factory(linli_env: TestEnv) -> Factory:
     return Factory(linli_env)
+
+
+@pytest.fixture
+async def plugin_gql(linli_env: TestEnv) -> AsyncIterator[Callable[..., GraphQLClient]]:
+    """``plugin_gql(*plugins, settings=None)`` → a GraphQL client on a fresh app whose registry
+    has the installed plugins plus ``plugins`` (throwaway plugin objects); the client's
+    ``.registry`` is that registry. The session app is left alone."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(*plugins: object, settings: Any = None) -> GraphQLClient:
+        registry = Registry()
+        registry.load_entrypoints()
+        for plugin in plugins:
+            registry.register(plugin)
+        registry.check()
+        settings = settings or linli_env.settings
+        state = AppState(settings=settings, db=linli_env.state.db, registry=registry,
+                         rolebook=RoleBook.from_registry(registry),
+                         schema=build_schema(registry, production=settings.is_production))
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(
+            app=create_app(state=state, manage_db=False)), base_url="http://test")
+        clients.append(client)
+        gql = GraphQLClient(client)
+        gql.registry = registry  # type: ignore[attr-defined]
+        return gql
+
+    yield make
+    for client in clients:
+        await client.aclose()
