@@ -53,11 +53,14 @@ class PlaceRef:
 
 @dataclass(frozen=True)
 class PlaceLimit:
-    """Restricts a listing to some places; an empty limit matches nothing."""
+    """Restricts a listing to some places; an empty limit matches nothing. ``node_ids``: nodes
+    whose own rows are wholly included (a node-wide grant held below the acting node, e.g. a
+    tenant administrator of one tenant acting at the region above it)."""
 
     community_ids: frozenset[int] = frozenset()
     grid_ids: frozenset[int] = frozenset()
     building_ids: frozenset[int] = frozenset()
+    node_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -115,13 +118,16 @@ class Access:
             permission in g.permissions for g in self.grants)
 
     def limit(self, permission: str) -> PlaceLimit | None:
-        """``None``: the whole scope; otherwise only these places (possibly none)."""
+        """``None``: the whole scope; otherwise only these places (possibly none). A node-wide
+        grant covers the whole scope only when held at the acting node or above it; one held
+        at a node below covers that node's rows alone."""
         if self.principal.is_operator:
             return None
         holding = [g for g in self.grants if permission in g.permissions]
-        if any(g.place_kind is None for g in holding):
+        if any(g.place_kind is None and self.node_path.startswith(g.node_path) for g in holding):
             return None
         return PlaceLimit(
+            node_ids=frozenset(g.node_id for g in holding if g.place_kind is None),
             community_ids=frozenset(g.place_id for g in holding
                                     if g.place_kind == "community" and g.place_id),
             grid_ids=frozenset(g.place_id for g in holding if g.place_kind == "grid" and g.place_id),

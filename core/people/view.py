@@ -22,8 +22,9 @@ def _ids(values: frozenset[int]) -> list[int]:
 
 @dataclass(frozen=True)
 class PlaceView:
-    """``limit`` None: everything in the scope. Otherwise the grant's places and, for listing
-    communities, grids and compounds, the ones containing them."""
+    """``limit`` None: everything in the scope. Otherwise the grant's places (and whole nodes
+    named by the limit) and, for listing communities, grids and compounds, the ones containing
+    them."""
 
     limit: PlaceLimit | None
     communities: frozenset[int] = frozenset()
@@ -39,21 +40,24 @@ class PlaceView:
         if self.limit is None:
             return None
         name = table._meta.tablename
+        whole_nodes = table.tenant_id.is_in(_ids(self.limit.node_ids))
         if name == "linli_community":
-            return table.id.is_in(_ids(self.communities))
+            return table.id.is_in(_ids(self.communities)) | whole_nodes
         if name == "linli_grid":
-            return table.id.is_in(_ids(self.grids))
+            return table.id.is_in(_ids(self.grids)) | whole_nodes
         if name == "linli_compound":
-            return table.id.is_in(_ids(self.compounds))
+            return table.id.is_in(_ids(self.compounds)) | whole_nodes
         building = table.id if name == "linli_building" else table.building_id
         lim = self.limit
         return (table.community_id.is_in(_ids(lim.community_ids))
                 | table.grid_id.is_in(_ids(lim.grid_ids))
-                | building.is_in(_ids(lim.building_ids)))
+                | building.is_in(_ids(lim.building_ids)) | whole_nodes)
 
     def allows(self, kind: str, rec: Any) -> bool:
         """Whether a loaded record of ``kind`` is in view."""
         if self.limit is None:
+            return True
+        if rec.tenant_id in self.limit.node_ids:
             return True
         if kind == "community":
             return int(rec.id) in self.communities
