@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from core.audit import request_id_var
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
-           "node_var", "request_id_var"]
+           "node_var", "redact", "request_id_var"]
 
 node_var: ContextVar[str] = ContextVar("linli_log_node", default="")
 """The acting node's administrative code for log lines (``X-Linli-Node`` or set by a job)."""
@@ -34,8 +34,33 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskN
                                                     "color_message"}
 
 
+_NOT_ALNUM_BEFORE, _NOT_ALNUM_AFTER = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+_REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # a GraphQL input value that failed coercion is dumped whole ("Found: {...}", "cannot
+    # represent ... value: [...]"): it may hold a password, a refresh token, an ID number
+    (re.compile(r"(?i)(found: |got invalid value |cannot represent [^:\n]*: ).*?(?=; |\.?$)",
+                re.MULTILINE),
+     r"\1<redacted>"),
+    (re.compile(r"(?i)(bearer\s+)[\w.~+/=-]+"), r"\1<redacted>"),
+    (re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+"), "<token>"),
+    (re.compile(r"lk_[0-9a-f]{12}_[\w-]{8,}"), "<api-key>"),
+    (re.compile(_NOT_ALNUM_BEFORE + r"\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                r"\d{3}[\dXx]" + _NOT_ALNUM_AFTER), "<id-number>"),
+    (re.compile(_NOT_ALNUM_BEFORE + r"1[3-9]\d{9}" + _NOT_ALNUM_AFTER), "<phone>"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` without personal data or secrets: 身份证号, mobile numbers, bearer tokens, JWTs,
+    API keys and dumped GraphQL input values are replaced by placeholders."""
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id, node, extras."""
+    """One JSON object per line: time, level, logger, message, request_id, node, extras; the
+    text values pass through :func:`redact` (no personal data or secrets in logs)."""
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
@@ -52,7 +77,8 @@ class JsonFormatter(logging.Formatter):
                 out[key] = value
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False, default=str)
+        out = {k: redact(v) if isinstance(v, str) else v for k, v in out.items()}
+        return json.dumps(out, ensure_ascii=False, default=lambda v: redact(str(v)))
 
 
 def configure_logging(level: str | int = "INFO", stream: TextIO | None = None) -> logging.Handler:
