@@ -85,7 +85,10 @@ class Access:
     """The principal's grants that apply at this node or below it."""
 
     def _covers(self, grant: Grant, place: PlaceRef) -> bool:
-        if place.node_path and not place.node_path.startswith(grant.node_path):
+        # an object whose path is not given lies somewhere in the scope: only a grant held at
+        # the acting node or above covers it (never a grant held at some other node below)
+        path = place.node_path or (self.node_path if place.node_id == self.node_id else "")
+        if not (path or self.node_path).startswith(grant.node_path):
             return False
         if grant.place_kind is None:
             return True
