@@ -17,7 +17,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from core.schema.errors import ApiError, ErrorCode
-from core.schema.limits import schema_extensions, shape_errors
+from core.schema.limits import is_bad_variable, schema_extensions, shape_errors
 from graphql import GraphQLError
 
 __all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
@@ -118,7 +118,8 @@ class LinliSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         for error in errors:
-            if not isinstance(error.original_error, ApiError) and error.original_error is not None:
+            if not isinstance(error.original_error, ApiError) and error.original_error is not None \
+                    and not is_bad_variable(error):
                 log.error("graphql error: %s", error.message, exc_info=error.original_error)
 
 

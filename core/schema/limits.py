@@ -28,7 +28,8 @@ from graphql import (
     ValidationRule,
 )
 
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema_extensions", "shape_errors"]
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_MESSAGE", "MAX_TOKENS", "is_bad_variable",
+           "schema_extensions", "shape_errors"]
 
 log = logging.getLogger("linli.graphql")
 
@@ -66,10 +67,33 @@ class LinliTokens(MaxTokensLimiter):
 
 
 _INTERNAL = "服务器内部错误 / internal server error"
+MAX_MESSAGE = 300
+
+
+def is_bad_variable(error: GraphQLError) -> bool:
+    """A variable value the client sent that does not coerce to its type (before execution,
+    so no path): the client's mistake, not the server's."""
+    return isinstance(error.original_error, GraphQLError) and error.path is None \
+        and not (error.original_error.extensions or {}).get("code")
+
+
+def _variable_message(error: GraphQLError) -> str:
+    """The text of a variable the client sent that does not fit its type ("Variable '$x' has
+    invalid value: Int cannot represent ..."): never the text of a Python exception raised
+    while coercing it, and cut short (the text quotes the value, which may be huge)."""
+    message = error.message
+    cause: BaseException | None = error.original_error
+    while isinstance(cause, GraphQLError) and cause.original_error is not None:
+        cause = cause.original_error
+    if cause is not None and not isinstance(cause, GraphQLError):
+        message = message.replace(f", but encountered error '{cause}'", "")
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
 
 
 def shape_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
     """Give every error ``extensions.code``; mask unexpected ones (logged, never shown).
+    A variable value that does not coerce to its type (an Int beyond 32 bits, a date that
+    does not exist, an unknown enum value) is the client's ``INVALID_ARGUMENT``.
     Idempotent: an error already shaped keeps its code and message."""
     out: list[GraphQLError] = []
     for error in errors:
@@ -91,6 +115,9 @@ def shape_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
         elif isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
             out.append(GraphQLError(original.message, nodes=error.nodes, path=error.path,
                                     extensions=original.extensions))
+        elif is_bad_variable(error):
+            out.append(GraphQLError(_variable_message(error), nodes=error.nodes,
+                                    extensions={"code": "INVALID_ARGUMENT"}))
         else:
             log.error("unexpected error in %s", error.path, exc_info=original)
             out.append(GraphQLError(_INTERNAL, nodes=error.nodes, path=error.path,
