@@ -115,8 +115,7 @@ async def list_residents(view: PlaceView, first: int, after: int = 0, *,
                          building_id: int | None = None, tag: str | None = None
                          ) -> list[ResidentRec]:
     conditions = _place_filters(Resident, community_id, grid_id, building_id)
-    if tag:
-        code = normalise_tags([tag], field="tag")[0]
+    for code in normalise_tags([tag] if tag else None, field="tag"):  # a blank tag: no filter
         conditions.append(Resident.id.is_in(
             ResidentTag.select(ResidentTag.resident_id).where(ResidentTag.tag == code)))
     return await _page("resident", view, first, after, conditions)

@@ -43,3 +43,13 @@ async def test_filters(gql, factory, seed, global_id):
                    if r.grid_id == grid.id and r.relation != "户主"}
     bad = await gql('{ residents(first: 5, tag: "富豪") { edges { node { id } } } }', **ask)
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+
+
+@pytest.mark.parametrize("tag", [" ", "\t\n"])
+async def test_a_blank_tag_filters_nothing(gql, factory, seed, tag):
+    town = await seed.town(factory)
+    admin = await factory.account(town.node)
+    result = await gql("query($t: String) { residents(first: 50, tag: $t) { edges { node { id } }"
+                       " } }", {"t": tag}, token=admin.token, node=town.node.code)
+    assert result.get("errors") is None, result
+    assert len(result["data"]["residents"]["edges"]) == len(town.residents)
