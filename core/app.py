@@ -22,6 +22,7 @@ from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
 from core.schema.compose import build_schema
 from core.schema.context import build_context
+from core.schema.http import decode_json, parse_request_json
 from core.settings import Settings, get_settings
 from core.tables import all_tables
 
@@ -142,6 +143,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     )
 
     class GraphQLController(base):  # type: ignore[valid-type, misc]
+        def parse_json(self, data: str | bytes) -> Any:
+            return parse_request_json(data)
+
+        def decode_json(self, data: str | bytes) -> object:
+            return decode_json(data)
+
         def encode_json(self, data: object) -> str:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

@@ -1,0 +1,35 @@
+"""The JSON body of a GraphQL request over HTTP: whatever bytes a client sends, a refusal is a
+400 with a plain reason, never a 500 (invalid UTF-8, nesting too deep for the parser, a body
+that is a string, number or null instead of an object)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cross_web import HTTPException
+
+__all__ = ["decode_json", "parse_request_json"]
+
+NOT_JSON = "请求体不是有效的 JSON / unable to parse request body as JSON"
+NOT_OBJECT = "请求体必须是 JSON 对象 / the request body must be a JSON object"
+
+
+def parse_request_json(data: str | bytes) -> Any:
+    """The decoded body: an object, or a list (a batch, which strawberry then refuses)."""
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise HTTPException(400, NOT_JSON) from exc
+    if not isinstance(parsed, dict | list):
+        raise HTTPException(400, NOT_OBJECT)
+    return parsed
+
+
+def decode_json(data: str | bytes) -> Any:
+    """``json.loads`` for strawberry's other decoders (websocket messages): nesting too deep
+    for the parser is a ``JSONDecodeError`` like any other malformed text."""
+    try:
+        return json.loads(data)
+    except RecursionError as exc:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from exc
