@@ -13,11 +13,18 @@ import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import create_type
+from strawberry.types.execution import PreExecutionError
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from core.schema.errors import ApiError, ErrorCode
-from core.schema.limits import is_bad_variable, schema_extensions, shape_errors
+from core.schema.limits import (
+    is_bad_variable,
+    nul_error,
+    schema_extensions,
+    shape_errors,
+    variable_with_nul,
+)
 from graphql import GraphQLError
 
 __all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
@@ -110,6 +117,10 @@ class LinliSchema(strawberry.Schema):
     here too, so every error carries a code and none leaks internals."""
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        variables = kwargs.get("variable_values", args[1] if len(args) > 1 else None)
+        name = variable_with_nul(variables)
+        if name is not None:
+            return PreExecutionError(data=None, errors=[nul_error(name)])
         result = await super().execute(*args, **kwargs)
         errors = getattr(result, "errors", None)
         if errors:

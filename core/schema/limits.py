@@ -29,7 +29,7 @@ from graphql import (
 )
 
 __all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_MESSAGE", "MAX_TOKENS", "is_bad_variable",
-           "schema_extensions", "shape_errors"]
+           "nul_error", "schema_extensions", "shape_errors", "variable_with_nul"]
 
 log = logging.getLogger("linli.graphql")
 
@@ -49,9 +49,45 @@ class SingleOperationRule(ValidationRule):
                 extensions={"code": "INVALID_ARGUMENT"}))
 
 
+NUL_ZH = "输入不能包含空字符（U+0000）"
+NUL_EN = "input must not contain the NUL character (U+0000)"
+
+
+def nul_error(field: str | None = None) -> GraphQLError:
+    """``INVALID_ARGUMENT`` for a NUL character (PostgreSQL stores none in text or jsonb)."""
+    return to_graphql(ApiError("INVALID_ARGUMENT", NUL_ZH, NUL_EN, field))
+
+
+class NoNulRule(ValidationRule):
+    """No NUL character in a string literal of the document (``"a\\u0000b"``)."""
+
+    def enter_string_value(self, node: Any, *_: Any) -> None:
+        if "\x00" in node.value:
+            self.report_error(GraphQLError(nul_error().message, node,
+                                           extensions=nul_error().extensions))
+
+
+def variable_with_nul(variables: dict[str, Any] | None) -> str | None:
+    """The name of the first variable holding a NUL character anywhere in it (in a string or
+    an object key, however deep: iterative, so deep nesting cannot exhaust the stack)."""
+    for name, value in (variables or {}).items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                if "\x00" in item:
+                    return name
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return None
+
+
 DepthRule = depth_validator(MAX_DEPTH, None, None)
 AliasRule = alias_validator(MAX_ALIASES)
-_RULES = [DepthRule, AliasRule, SingleOperationRule]
+_RULES = [DepthRule, AliasRule, SingleOperationRule, NoNulRule]
 
 
 class LinliRules(AddValidationRules):
