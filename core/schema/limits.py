@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
+from core.logging import redact
 from core.schema.errors import ApiError, to_graphql
 from graphql import (
     GraphQLError,
@@ -123,6 +124,7 @@ def _variable_message(error: GraphQLError) -> str:
         cause = cause.original_error
     if cause is not None and not isinstance(cause, GraphQLError):
         message = message.replace(f", but encountered error '{cause}'", "")
+    message = redact(message)  # the text quotes the value: no passwords or personal data back
     return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
 
 
