@@ -27,9 +27,22 @@ def parse_request_json(data: str | bytes) -> Any:
 
 
 def decode_json(data: str | bytes) -> Any:
-    """``json.loads`` for strawberry's other decoders (websocket messages): nesting too deep
-    for the parser is a ``JSONDecodeError`` like any other malformed text."""
+    """A websocket message (strawberry decodes nothing else through this once
+    :func:`parse_request_json` parses bodies): malformed — nesting too deep for the parser, not
+    an object, or a ``subscribe`` whose payload is not ``{query: string, variables: object}`` —
+    is a ``JSONDecodeError``, which closes the socket with 4400 instead of a server error."""
     try:
-        return json.loads(data)
+        message = json.loads(data)
     except RecursionError as exc:
         raise json.JSONDecodeError("nested too deeply", "", 0) from exc
+    if not isinstance(message, dict) or (message.get("type") == "subscribe"
+                                         and not _good_payload(message.get("payload"))):
+        raise json.JSONDecodeError("malformed message", "", 0)
+    return message
+
+
+def _good_payload(payload: object) -> bool:
+    return isinstance(payload, dict) and isinstance(payload.get("query"), str) \
+        and isinstance(payload.get("variables") or {}, dict) \
+        and isinstance(payload.get("extensions") or {}, dict) \
+        and isinstance(payload.get("operationName") or "", str)
