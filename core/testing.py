@@ -192,7 +192,7 @@ class Factory:
             if parent is None and kind != "city":
                 parent = await self.region("city", name="测试市")
             if kind == "city":
-                code = _unique_code("8", 3, "00000000")
+                code = _unique_code("8", 5, "000000")  # ~41,000 test cities per run
             else:
                 code = _unique_code(parent.code[:4], 2, "000000")
             return await create_node(kind, code, name, parent)
