@@ -27,11 +27,18 @@ from piccolo.query.methods.exists import Exists
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from tenants.scope import Scope, UnscopedAccessError, current_scope, peek_scope, reset_scope, use_scope
+from tenants.scope import (
+    Scope,
+    UnscopedAccessError,
+    current_scope,
+    peek_scope,
+    reset_scope,
+    use_scope,
+)
 
 __all__ = [
-    "ScopedTable",
     "Database",
+    "ScopedTable",
     "bind_tables",
     "get_db",
     "make_engine",
@@ -293,9 +300,11 @@ class Database:
 _db: Database | None = None
 
 
-def set_db(db: Database | None) -> None:
+def set_db(db: Database | None) -> Database | None:
+    """Make ``db`` the process's database; returns the one it replaces."""
     global _db
-    _db = db
+    previous, _db = _db, db
+    return previous
 
 
 def get_db() -> Database:

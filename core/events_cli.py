@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import click
 
-from core.db import Database, set_db
+from core.cli_db import cli_database
 from core.events import DeliveryInfo, EventService
 from core.registry import get_registry
 from core.settings import get_settings
@@ -23,25 +23,8 @@ T = TypeVar("T")
 @asynccontextmanager
 async def _service() -> AsyncIterator[EventService]:
     """The configured database with every table, and the events service on it."""
-    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
-    from core.tables import all_tables
-
-    settings = get_settings()
-    registry = get_registry()
-    db = Database(settings.database_url)
-    db.add_tables(all_tables(registry))
-    set_db(db)
-    await db.start()
-    try:
-        if settings.is_sqlite:
-            try:
-                await ensure_sqlite_schema(db, db.tables)
-            except StaleDatabase as exc:
-                raise click.ClickException(str(exc)) from exc
-        yield EventService(db, registry, settings)
-    finally:
-        await db.stop()
-        set_db(None)
+    async with cli_database() as db:
+        yield EventService(db, get_registry(), get_settings())
 
 
 def _run(work: Callable[[EventService], Awaitable[T]]) -> T:

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 import click
 
 from core.audit import record
-from core.db import Database, set_db
+from core.cli_db import cli_database
+from core.db import Database
 from core.registry import Registry, get_registry
-from core.settings import get_settings
 from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
 from tenants.service import (
     NodeError,
@@ -33,25 +33,9 @@ T = TypeVar("T")
 
 @asynccontextmanager
 async def _database() -> AsyncIterator[tuple[Database, Registry]]:
-    """The configured database with every table, like ``core.app.build_state``."""
-    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
-    from core.tables import all_tables
-
-    settings = get_settings()
-    registry = get_registry()
-    db = Database(settings.database_url)
-    db.add_tables(all_tables(registry))
-    set_db(db)
-    await db.start()
-    try:
-        if settings.is_sqlite:
-            try:
-                await ensure_sqlite_schema(db, db.tables)
-            except StaleDatabase as exc:
-                raise click.ClickException(str(exc)) from exc
-        yield db, registry
-    finally:
-        await db.stop()
+    """The configured database with every table (``core.cli_db``) and the registry."""
+    async with cli_database() as db:
+        yield db, get_registry()
 
 
 def _run(work: Callable[[Database, Registry], Awaitable[T]]) -> T:

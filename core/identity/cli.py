@@ -11,13 +11,14 @@ from typing import TypeVar
 import click
 
 from core.audit import record
-from core.db import Database, set_db
+from core.cli_db import cli_database
+from core.db import Database
+from core.errors import ApiError
 from core.identity import apikeys, service
 from core.identity.places import PLACE_KINDS
 from core.identity.roles import RoleBook
 from core.identity.tables import Account
 from core.registry import get_registry
-from core.errors import ApiError
 from core.settings import Settings, get_settings
 from tenants.service import NodeInfo, get_node_by_code, scope_for
 
@@ -28,26 +29,9 @@ T = TypeVar("T")
 
 @asynccontextmanager
 async def _database() -> AsyncIterator[tuple[Database, Settings, RoleBook]]:
-    """The configured database with every table (as ``core.app.build_state`` builds it)."""
-    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
-    from core.tables import all_tables
-
-    settings = get_settings()
-    registry = get_registry()
-    db = Database(settings.database_url)
-    db.add_tables(all_tables(registry))
-    set_db(db)
-    await db.start()
-    try:
-        if settings.is_sqlite:
-            try:
-                await ensure_sqlite_schema(db, db.tables)
-            except StaleDatabase as exc:
-                raise click.ClickException(str(exc)) from exc
-        yield db, settings, RoleBook.from_registry(registry)
-    finally:
-        await db.stop()
-        set_db(None)
+    """The configured database with every table (``core.cli_db``), settings and roles."""
+    async with cli_database() as db:
+        yield db, get_settings(), RoleBook.from_registry(get_registry())
 
 
 def _run(work: Callable[[Database, Settings, RoleBook], Awaitable[T]]) -> T:

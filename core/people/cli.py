@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
+from core.cli_db import cli_database
 from core.db import Database
 from core.people.excel import (
     SheetError,
@@ -23,31 +23,6 @@ from tenants.service import NodeInfo, get_node_by_code
 __all__ = ["register"]
 
 T = TypeVar("T")
-
-
-@asynccontextmanager
-async def _database() -> AsyncIterator[Database]:
-    """The configured database with every table (as ``core.app.build_state`` binds them)."""
-    from core.db import set_db
-    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
-    from core.registry import get_registry
-    from core.settings import get_settings
-    from core.tables import all_tables
-
-    settings = get_settings()
-    db = Database(settings.database_url)
-    db.add_tables(all_tables(get_registry()))
-    set_db(db)
-    await db.start()
-    try:
-        if settings.is_sqlite:
-            try:
-                await ensure_sqlite_schema(db, db.tables)
-            except StaleDatabase as exc:
-                raise click.ClickException(str(exc)) from exc
-        yield db
-    finally:
-        await db.stop()
 
 
 async def _tenant(db: Database, code: str) -> NodeInfo:
@@ -63,7 +38,7 @@ async def _tenant(db: Database, code: str) -> NodeInfo:
 
 def _run(work: Callable[[Database], Awaitable[T]]) -> T:
     async def main() -> T:
-        async with _database() as db:
+        async with cli_database() as db:
             return await work(db)
 
     return asyncio.run(main())

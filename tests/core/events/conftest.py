@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 from piccolo.columns import BigInt, Varchar
 
-from core import events_cli
+from core import cli_db, events_cli
 from core.db import Database, ScopedTable, bind_tables, set_db
 from core.event_types import utcnow
 from core.events import EventService
@@ -179,7 +179,7 @@ def linli_cli(linli_env: Any, monkeypatch: pytest.MonkeyPatch,
             super().add_tables(tables)
             bind_tables(extra, self.engine)
 
-    monkeypatch.setattr(events_cli, "Database", CommandDatabase)
+    monkeypatch.setattr(cli_db, "Database", CommandDatabase)
     monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("LINLI_REDIS_URL", raising=False)

@@ -13,11 +13,12 @@ from core.people.excel import HEADERS
 
 DRIVER = '''
 import asyncio, sys, click
-from core.people.cli import register, _database
+from core.cli_db import cli_database
+from core.people.cli import register
 from tenants.service import create_node
 
 async def setup():
-    async with _database() as db:
+    async with cli_database() as db:
         async with db.transaction():
             city = await create_node("city", "371500000000", "聊城市", None)
             district = await create_node("district", "371502000000", "东昌府区", city)
