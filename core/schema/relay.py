@@ -12,7 +12,8 @@ import strawberry
 from core.db import MAX_PK
 from core.schema.errors import ApiError, ErrorCode
 
-__all__ = ["Node", "decode_global_id", "encode_global_id", "node_resolvers", "register_node"]
+__all__ = ["Node", "decode_global_id", "encode_global_id", "node_resolvers", "pk_of",
+           "register_node"]
 
 
 @strawberry.interface(description="Relay 节点 / an object with a global id")
@@ -24,8 +25,9 @@ def encode_global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
 
 
-def decode_global_id(gid: str, expect: str | None = None) -> tuple[str, int]:
-    """``(type_name, pk)``; a malformed id or one of another type is ``INVALID_ARGUMENT``."""
+def decode_global_id(gid: str, expect: str | None = None, field: str = "id") -> tuple[str, int]:
+    """``(type_name, pk)``; a malformed id or one of another type is ``INVALID_ARGUMENT`` on
+    the input ``field``; an id past the key range is ``NOT_FOUND``."""
     try:
         raw = base64.urlsafe_b64decode(gid + "=" * (-len(gid) % 4)).decode()
         type_name, _, pk = raw.partition(":")
@@ -33,13 +35,18 @@ def decode_global_id(gid: str, expect: str | None = None) -> tuple[str, int]:
         if not type_name or value < 1 or value > 2**62:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiError(ErrorCode.INVALID_ARGUMENT, "无效的ID", "malformed id", "id") from exc
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "无效的ID", "malformed id", field) from exc
     if value > MAX_PK:
-        raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", "id")
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", field)
     if expect is not None and type_name != expect:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, f"ID 类型应为 {expect}",
-                       f"the id is not a {expect}", "id")
+                       f"the id is not a {expect}", field)
     return type_name, value
+
+
+def pk_of(gid: str | None, type_name: str, field: str) -> int | None:
+    """The primary key of an optional global id of ``type_name`` (errors name ``field``)."""
+    return None if gid is None else decode_global_id(gid, type_name, field)[1]
 
 
 NodeLoader = Callable[[Any, int], Awaitable[Any]]

@@ -24,10 +24,7 @@ def parse_id(value: str, expect: str | None, field: str) -> int:
     if value.isdigit() and 0 < int(value) <= 2**62:
         pk = int(value)
     else:
-        try:
-            pk = decode_global_id(value, expect)[1]
-        except ApiError as exc:
-            raise ApiError(exc.code, exc.zh, exc.en, field) from exc
+        pk = decode_global_id(value, expect, field)[1]
     if pk > MAX_PK:  # no such row: primary keys are 32-bit serials on PostgreSQL
         raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", field)
     return pk

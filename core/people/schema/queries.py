@@ -20,20 +20,9 @@ from core.people.schema.types import (
     build,
 )
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
-from core.schema.errors import ApiError
-from core.schema.relay import decode_global_id
+from core.schema.relay import pk_of
 
 __all__ = ["query_fields"]
-
-
-def pk_of(gid: str | None, type_name: str, field: str) -> int | None:
-    """The primary key of an optional global id of ``type_name`` (bad ids name ``field``)."""
-    if gid is None:
-        return None
-    try:
-        return decode_global_id(gid, type_name)[1]
-    except ApiError as exc:
-        raise ApiError(exc.code, exc.zh, exc.en, field) from None
 
 
 async def _connection(info: Info, first: int, after: str | None, fetch: Any) -> Connection[Any]:

@@ -16,7 +16,8 @@ from core.people.tables import Building, Resident
 from core.rules import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, UserError, user_error
-from core.schema.relay import Node, decode_global_id, encode_global_id, register_node
+from core.schema.relay import Node, encode_global_id, register_node
+from core.schema.relay import pk_of as pk
 from plugins.building_heads import NAME
 from plugins.building_heads import appointments as svc
 from plugins.building_heads.appointments import HeadError
@@ -29,16 +30,6 @@ __all__ = ["MUTATIONS", "QUERIES", "SUBSCRIPTIONS", "TYPES", "BuildingHeadAppoin
 # -- helpers shared with the rota area -------------------------------------------------
 def api_error(err: HeadError) -> ApiError:
     return ApiError(err.code, err.zh, err.en, err.field)
-
-
-def pk(gid: str | None, type_name: str, field: str) -> int | None:
-    """The primary key of a global id of ``type_name`` (a bad id names ``field``)."""
-    if gid is None:
-        return None
-    try:
-        return decode_global_id(gid, type_name)[1]
-    except ApiError as exc:
-        raise ApiError(exc.code, exc.zh, exc.en, field) from None
 
 
 def rules_of(info: Info) -> Any:

@@ -17,7 +17,8 @@ from strawberry.types import Info
 from core.identity.access import Access
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
-from core.schema.relay import Node, decode_global_id, encode_global_id, register_node
+from core.schema.relay import Node, encode_global_id, register_node
+from core.schema.relay import pk_of as _pk
 from plugins.building_heads import NAME
 from plugins.building_heads import matters as svc
 from tenants.scope import Scope
@@ -164,15 +165,6 @@ async def public_read(ctx: Any) -> AsyncIterator[int]:
     else:
         async with ctx.read() as access:
             yield int(access.node_id)
-
-
-def _pk(gid: str | None, type_name: str, field: str) -> int | None:
-    if gid is None:
-        return None
-    try:
-        return decode_global_id(gid, type_name)[1]
-    except ApiError as err:
-        raise ApiError(err.code, err.zh, err.en, field) from err
 
 
 def _board_place(compound_id: str | None, community_id: str | None) -> tuple[int | None,

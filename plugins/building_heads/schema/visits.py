@@ -14,7 +14,8 @@ from strawberry.types import Info
 from core.people.tables import Building
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
-from core.schema.relay import decode_global_id, encode_global_id, register_node
+from core.schema.relay import encode_global_id, register_node
+from core.schema.relay import pk_of as _pk
 from plugins.building_heads import visits
 from plugins.building_heads.access import building_place, check_building
 from plugins.building_heads.schema.visit_types import (
@@ -46,15 +47,6 @@ async def _translated() -> AsyncIterator[None]:
         yield
     except VisitError as exc:
         raise _api(exc) from None
-
-
-def _pk(gid: str | None, type_name: str, field: str) -> int | None:
-    if gid is None:
-        return None
-    try:
-        return decode_global_id(gid, type_name)[1]
-    except ApiError as exc:
-        raise ApiError(exc.code, exc.zh, exc.en, field) from None
 
 
 async def _tenant_node(info: Info) -> Any:
