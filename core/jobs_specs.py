@@ -14,7 +14,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+
+from core.clock import SHANGHAI
 
 __all__ = [
     "CORE",
@@ -28,7 +29,6 @@ __all__ = [
     "period_of",
 ]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CORE = "core"
 """The owner of core's own jobs (``events.deliver``); their names carry no plugin prefix."""
 

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
-from zoneinfo import ZoneInfo
 
 from piccolo.columns import BigInt, Boolean, Date, Text, Timestamptz, Varchar
 
+from core.clock import today_shanghai
 from core.db import ScopedTable
 
 if TYPE_CHECKING:
@@ -45,16 +45,10 @@ __all__ = [
     "today_shanghai",
 ]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 _TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "str": (str,),
                                        "bool": (bool,), "json": (dict, list), "date": (str,)}
 _NUMERIC = ("int", "float")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-
-
-def today_shanghai() -> date:
-    """Today in Asia/Shanghai (effective dates are calendar days there)."""
-    return datetime.now(SHANGHAI).date()
 
 
 class RuleError(ValueError):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
+from core.clock import today_shanghai
 from core.people.errors import PeopleError
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHANGHAI = timezone(timedelta(hours=8))
 
 GENDERS = {"male": ("男", "male"), "female": ("女", "female")}
 
@@ -47,11 +47,6 @@ TAGS: dict[str, tuple[str, str]] = {
     "veteran": ("退役军人", "veteran"),
 }
 _TAG_BY_LABEL = {zh: code for code, (zh, _) in TAGS.items()}
-
-
-def today_shanghai() -> date:
-    """Day boundaries are Asia/Shanghai."""
-    return datetime.now(_SHANGHAI).date()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from core.clock import today_shanghai
 from core.identity.access import Access, Principal
 from core.identity.tables import Membership
 from core.people.tables import Building, Compound, Household, Resident, ResidentTag
@@ -48,7 +49,7 @@ async def seed_demo(tenant_id: int) -> None:
     if node is None:
         return
     rng = random.Random(tenant_id)
-    today = datetime.now(matters.SHANGHAI).date()
+    today = today_shanghai()
     buildings = list(await Building.select().order_by(Building.id))
     if not buildings:
         return

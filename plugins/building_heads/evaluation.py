@@ -26,9 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from core.audit import record
+from core.clock import SHANGHAI
 from core.event_types import ServiceRecorded
 from core.events import emit
 from core.jobs_specs import CronSpec
@@ -41,7 +41,6 @@ from tenants.scope import current_scope
 __all__ = ["CRON", "GRADES", "MINUTES_PER_VISIT", "Figures", "evaluate_year", "grade_of",
            "score_of", "yearly_evaluation"]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MINUTES_PER_VISIT = 30
 NEUTRAL_RATING_X100 = 300
 GRADES: tuple[tuple[int, str, str, str], ...] = (

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from core import audit
+from core.clock import today_shanghai as _today
 from core.db import get_db
 from core.errors import ApiError, ErrorCode
 from core.identity.access import Access, PlaceRef
@@ -55,12 +55,7 @@ STEPS = ("raised", "committees", "joint", "residents", "implementing", "evaluate
 STEP_ZH = {"raised": "提事", "committees": "两委议事", "joint": "多方共同议事",
            "residents": "居民议事", "implementing": "办理", "evaluated": "评价"}
 LEVELS = ("building", "compound", "community")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_PARTICIPANTS = 50
-
-
-def _today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def _now() -> datetime:

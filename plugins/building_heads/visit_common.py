@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from core.clock import SHANGHAI, today_shanghai
 from core.identity.access import Access, PlaceLimit
 from core.people.tables import Building, Household, Resident, ResidentTag
 from core.rules import Resolved, RuleRegistry
@@ -33,7 +33,6 @@ __all__ = [
     "visited_household_ids",
 ]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 _RULES = RuleRegistry([(NAME, key) for key in RULES])
 """The plugin's own keys; values are core's rule rows (inherited, locked, dated) all the same."""
 
@@ -44,10 +43,6 @@ class VisitError(ValueError):
     def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
         super().__init__(f"{zh} / {en}")
         self.code, self.zh, self.en, self.field = code, zh, en, field
-
-
-def today_shanghai() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 @dataclass(frozen=True)
