@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from core.db import MAX_PK
+from core.ids import global_id
 from core.schema.errors import ApiError, ErrorCode
 
 __all__ = ["Node", "decode_global_id", "encode_global_id", "node_resolvers", "pk_of",
@@ -22,7 +23,7 @@ class Node:
 
 
 def encode_global_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+    return strawberry.ID(global_id(type_name, pk))
 
 
 def decode_global_id(gid: str, expect: str | None = None, field: str = "id") -> tuple[str, int]:

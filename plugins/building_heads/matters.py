@@ -429,7 +429,7 @@ async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, 
                           ) -> tuple[dict[str, Any], int]:
     """下单 Hand an open matter to a grid worker of its grid and notify them."""
     from core.notify import notify
-    from core.schema.relay import encode_global_id
+    from core.ids import global_id
 
     matter = await _matter_for_update(matter_id)
     await _actor_kind(access, matter["level"], matter, residents=False)
@@ -449,7 +449,7 @@ async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, 
     entry = await _entry(matter, access, "handoff", decision=note, on=on)
     await notify(grid_account_id, "building_heads.matter_handoff",
                  f"议事事项转交 / Matter handed to you: {matter['title']}"[:200], note,
-                 f"node:{encode_global_id('BuildingHeadMatter', int(matter['id']))}")
+                 f"node:{global_id('BuildingHeadMatter', int(matter['id']))}")
     await _audit(access, "handoff", matter, {"grid_account_id": grid_account_id})
     _announce(matter, entry, "handoff", live)
     return matter, entry
