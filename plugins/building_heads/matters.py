@@ -428,8 +428,8 @@ async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, 
                           decided_on: date | None = None, live: bool = True
                           ) -> tuple[dict[str, Any], int]:
     """下单 Hand an open matter to a grid worker of its grid and notify them."""
-    from core.notify import notify
     from core.ids import global_id
+    from core.notify import notify
 
     matter = await _matter_for_update(matter_id)
     await _actor_kind(access, matter["level"], matter, residents=False)
