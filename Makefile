@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/linli demo --serve
 
 test: $(STAMP)
-	$(BIN)/python -m core.testrun
+	$(BIN)/python -m core.testing.run
 
 schema: $(STAMP)
 	$(BIN)/linli schema export

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,7 +15,14 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.response import Response
 from strawberry.litestar import make_graphql_controller
 
+from core import logging as logging_service
+from core import metrics, pubsub
+from core.audit import chain
 from core.db import Database, set_db
+from core.events import service as events
+from core.jobs import service as jobs
+from core.notify import service as notify
+from core.rules import service as rules
 from core.dbsetup import ensure_sqlite_schema
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
@@ -50,22 +56,11 @@ class AppState:
     middleware: list[Any] = field(default_factory=list)
 
 
-# Modules that define ``install(state: AppState) -> None``, in order.
-SERVICE_MODULES = ("core.rules", "core.events", "core.jobs", "core.pubsub", "core.notify",
-                   "core.metrics", "core.logging", "core.audit_chain")
-
-
 def install_services(state: AppState) -> None:
-    for name in SERVICE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-        install = getattr(module, "install", None)
-        if install is not None:
-            install(state)
+    """Install the platform services, in order (each module's ``install(state)``)."""
+    for install in (rules.install, events.install, jobs.install, pubsub.install, notify.install,
+                    metrics.install, logging_service.install, chain.install):
+        install(state)
 
 
 def build_state(settings: Settings | None = None, registry: Registry | None = None,

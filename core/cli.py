@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
+
+from core import migrate, serve_cli
+from core.audit import cli as audit_cli
+from core.demo import service as demo
+from core.events import cli as events_cli
+from core.identity import cli as identity_cli
+from core.jobs import cli as jobs_cli
+from core.people import cli as people_cli
+from core.schema import export as schema_export
+from tenants import cli as tenants_cli
 
 __all__ = ["CLI_MODULES", "main"]
 
-# Modules that define ``register(group: click.Group) -> None``.
-CLI_MODULES = (
-    "core.serve_cli",
-    "tenants.cli",
-    "core.people.cli",
-    "core.identity.cli",
-    "core.migrate",
-    "core.demo",
-    "core.schema.export",
-    "core.events_cli",
-    "core.jobs_cli",
-    "core.audit_cli",
-)
+# Modules that define ``register(group: click.Group) -> None``, in the order of ``--help``.
+CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, demo, schema_export,
+               events_cli, jobs_cli, audit_cli)
 
 
 @click.group(help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")
@@ -28,11 +26,5 @@ def main() -> None:
     pass
 
 
-for _name in CLI_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:
-        if _exc.name and _name.startswith(_exc.name):
-            continue
-        raise
+for _module in CLI_MODULES:
     _module.register(main)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from piccolo.conf.apps import AppConfig
     from strawberry.types.field import StrawberryField
 
-    from core.jobs_specs import CronSpec, JobSpec
+    from core.jobs.specs import CronSpec, JobSpec
     from core.plugin import Permission, PluginMeta, RoleDecl
 
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -76,7 +76,7 @@ def linli_routes() -> Sequence[ControllerRouterHandler]:
 
 @hookspec
 def linli_jobs() -> Sequence[JobSpec | Callable[..., Awaitable[Any]]]:
-    """Return the plugin's jobs: ``core.jobs.JobSpec`` objects or bare functions
+    """Return the plugin's jobs: ``core.jobs.service.JobSpec`` objects or bare functions
     ``async def job(ctx, tenant_id: int, **kwargs)``, registered as ``<plugin>.<name>``. They run
     on arq workers (in-process without Redis) inside a write scope for ``tenant_id``, and are
     refused for a tenant where the plugin is disabled. ``ctx["state"]`` is the app state."""
@@ -84,7 +84,7 @@ def linli_jobs() -> Sequence[JobSpec | Callable[..., Awaitable[Any]]]:
 
 @hookspec
 def linli_cron_jobs() -> Sequence[CronSpec]:
-    """Return ``core.jobs.CronSpec`` entries: a function ``async def work(ctx, tenant_id)`` on
+    """Return ``core.jobs.service.CronSpec`` entries: a function ``async def work(ctx, tenant_id)`` on
     a schedule in Asia/Shanghai, run for every tenant with the plugin enabled; ``once_per``
     (day/month/year) makes the work happen once per period even if two workers fire it."""
 

@@ -5,7 +5,7 @@
 the request id — the caller's ``X-Request-ID`` if sane, else a new one — and the node named by
 ``X-Linli-Node`` for everything that runs under the request, echoes the id in the response and
 writes one access line per request (logger ``linli.access``: method, path, status, duration).
-The same request id goes into audit entries (``core.audit.request_id_var``).
+The same request id goes into audit entries (``core.audit.service.request_id_var``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from core.audit import request_id_var
+from core.audit.service import request_id_var
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
            "node_var", "redact", "request_id_var"]

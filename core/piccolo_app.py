@@ -21,7 +21,8 @@ OWN_APPS = {"tenants.tables", "core.identity.tables", "core.people.tables"}
 APP_CONFIG = AppConfig(
     app_name="core",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[t for m in CORE_TABLE_MODULES if m not in OWN_APPS for t in _tables_in(m)],
+    table_classes=[t for m in CORE_TABLE_MODULES if m.__name__ not in OWN_APPS
+                   for t in _tables_in(m)],
     migration_dependencies=["tenants.piccolo_app", "core.identity.piccolo_app",
                             "core.people.piccolo_app"],
     commands=[],

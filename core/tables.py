@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
+from types import ModuleType
 from typing import Any
 
 from piccolo.table import Table
 
+from core.audit import service as audit
+from core.events import service as events
+from core.identity import tables as identity_tables
+from core.jobs import service as jobs
+from core.notify import service as notify
+from core.people import tables as people_tables
+from core.rules import service as rules
+from tenants import tables as tenant_tables
+
 __all__ = ["CORE_TABLE_MODULES", "all_tables", "core_tables"]
 
-CORE_TABLE_MODULES = (
-    "tenants.tables",
-    "core.identity.tables",
-    "core.people.tables",
-    "core.audit",
-    "core.rules",
-    "core.events",
-    "core.jobs",
-    "core.notify",
+CORE_TABLE_MODULES: tuple[ModuleType, ...] = (
+    tenant_tables, identity_tables, people_tables, audit, rules, events, jobs, notify,
 )
+"""Modules holding core's tables, in creation order."""
 
 
-def _tables_in(module_name: str) -> list[type[Table]]:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return []
-        raise
+def _tables_in(module: ModuleType) -> list[type[Table]]:
     found = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
-             if issubclass(obj, Table) and obj.__module__ == module_name]
+             if issubclass(obj, Table) and obj.__module__ == module.__name__]
     return sorted(found, key=lambda t: inspect.getsourcelines(t)[1])
 
 

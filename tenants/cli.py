@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from core.audit import record
+from core.audit.service import record
 from core.cli_db import cli_database
 from core.db import Database
 from core.registry import Registry, get_registry

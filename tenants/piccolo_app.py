@@ -7,11 +7,12 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from core.tables import _tables_in
+from tenants import tables
 
 APP_CONFIG = AppConfig(
     app_name="tenants",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=_tables_in("tenants.tables"),
+    table_classes=_tables_in(tables),
     migration_dependencies=[],
     commands=[],
 )

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from core.audit import record
+from core.audit.service import record
 from core.identity.access import Access, PlaceRef
 from core.schema.base import Tenant
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection

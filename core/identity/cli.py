@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import click
 
-from core.audit import record
+from core.audit.service import record
 from core.cli_db import cli_database
 from core.db import Database
 from core.errors import ApiError

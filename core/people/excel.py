@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from tqdm import tqdm
 
-from core import audit
+from core.audit import service as audit
 from core.db import Database
 from core.people import places
 from core.people.errors import PeopleError

@@ -7,11 +7,12 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from core.tables import _tables_in
+from core.people import tables
 
 APP_CONFIG = AppConfig(
     app_name="people",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=_tables_in("core.people.tables"),
+    table_classes=_tables_in(tables),
     migration_dependencies=["tenants.piccolo_app", "core.identity.piccolo_app"],
     commands=[],
 )

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from core import audit
+from core.audit import service as audit
 from core.identity.access import Access, PlaceRef
 from core.people import places
 from core.people.errors import PeopleError

@@ -4,9 +4,9 @@ a field or type name claimed twice is an error naming both owners."""
 from __future__ import annotations
 
 import copy
-import importlib
 import logging
 from collections.abc import Iterable
+from types import ModuleType
 from typing import Any
 
 import strawberry
@@ -17,6 +17,12 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
+from core.audit import schema as audit_schema
+from core.identity import schema as identity_schema
+from core.notify import schema as notify_schema
+from core.people import schema as people_schema
+from core.rules import schema as rules_schema
+from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.limits import (
     is_bad_variable,
@@ -26,6 +32,7 @@ from core.schema.limits import (
     variable_with_nul,
 )
 from graphql import GraphQLError
+from tenants import schema as tenants_schema
 
 __all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
 
@@ -33,14 +40,9 @@ log = logging.getLogger("linli.graphql")
 
 # Core modules that contribute GraphQL; each may define types(), query_fields(),
 # mutation_fields() and subscription_fields().
-CORE_CONTRIBUTORS = (
-    "core.schema.base",
-    "core.identity.schema",
-    "core.people.schema",
-    "tenants.schema",
-    "core.rules_schema",
-    "core.audit_schema",
-    "core.notify_schema",
+CORE_CONTRIBUTORS: tuple[ModuleType, ...] = (
+    base, identity_schema, people_schema, tenants_schema, rules_schema, audit_schema,
+    notify_schema,
 )
 
 
@@ -73,13 +75,7 @@ def _field_name(field: StrawberryField) -> str:
 def _contributions(registry: Any) -> dict[str, list[tuple[str, Any]]]:
     out: dict[str, list[tuple[str, Any]]] = {"types": [], "query": [], "mutation": [],
                                              "subscription": []}
-    for module_name in CORE_CONTRIBUTORS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
+    for module in CORE_CONTRIBUTORS:
         for key, fn in (("types", "types"), ("query", "query_fields"),
                         ("mutation", "mutation_fields"), ("subscription", "subscription_fields")):
             if hasattr(module, fn):

@@ -12,7 +12,7 @@ from litestar import Request
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
-from core.audit import request_id_var
+from core.audit.service import request_id_var
 from core.identity.access import Access, Decision, PlaceRef, Principal
 from core.schema.errors import ApiError, ErrorCode
 

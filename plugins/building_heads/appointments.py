@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit import record
+from core.audit.service import record
 from core.identity.tables import Account, Membership
 from core.people.tables import Building, Resident, ResidentTag
 from plugins.building_heads.access import HEAD_ROLE

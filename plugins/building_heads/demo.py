@@ -17,7 +17,7 @@ from core.identity.access import Access, Principal
 from core.identity.tables import Membership
 from core.people.tables import Building, Compound, Household, Resident, ResidentTag
 from core.registry import get_registry
-from core.rules import RuleRegistry
+from core.rules.service import RuleRegistry
 from plugins.building_heads import appointments, matters, rota
 from plugins.building_heads.rules import SPECIAL_TAGS_DEFAULT
 from plugins.building_heads.tables import Appointment, Matter, Station, Visit

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit import record
+from core.audit.service import record
 from core.clock import SHANGHAI
-from core.event_types import ServiceRecorded
-from core.events import emit
-from core.jobs_specs import CronSpec
+from core.events.types import ServiceRecorded
+from core.events.service import emit
+from core.jobs.specs import CronSpec
 from core.people.tables import Household, Resident, ResidentTag
 from plugins.building_heads.appointments import HeadError, resolve_rule
 from plugins.building_heads.events import EvaluationCompleted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.event_types import EventType
+from core.events.types import EventType
 
 __all__ = ["EVENT_TYPES", "EvaluationCompleted"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core import audit
+from core.audit import service as audit
 from core.clock import today_shanghai as _today
 from core.db import get_db
 from core.errors import ApiError, ErrorCode
@@ -429,7 +429,7 @@ async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, 
                           ) -> tuple[dict[str, Any], int]:
     """下单 Hand an open matter to a grid worker of its grid and notify them."""
     from core.ids import global_id
-    from core.notify import notify
+    from core.notify.service import notify
 
     matter = await _matter_for_update(matter_id)
     await _actor_kind(access, matter["level"], matter, residents=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit import record
+from core.audit.service import record
 from core.people.tables import Building, Community, Compound, Resident
 from plugins.building_heads.appointments import HeadError, get_appointment
 from plugins.building_heads.tables import Appointment, Leave, RotaShift, Station

@@ -11,7 +11,7 @@ from typing import Any
 from core.clock import SHANGHAI, today_shanghai
 from core.identity.access import Access, PlaceLimit
 from core.people.tables import Building, Household, Resident, ResidentTag
-from core.rules import Resolved, RuleRegistry
+from core.rules.service import Resolved, RuleRegistry
 from plugins.building_heads import NAME
 from plugins.building_heads.access import HEAD_ROLE, serving_buildings
 from plugins.building_heads.rules import RULES

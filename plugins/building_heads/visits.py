@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit import record
+from core.audit.service import record
 from core.errors import ApiError
 from core.identity.access import Access, PlaceRef
-from core.jobs_specs import CronSpec
-from core.notify import NotifyError, notify
+from core.jobs.specs import CronSpec
+from core.notify.service import NotifyError, notify
 from core.people.tables import Building, Household, Resident
 from plugins.building_heads.access import check_building
 from plugins.building_heads.coverage import (

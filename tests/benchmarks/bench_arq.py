@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from core.app import build_state, start_state, stop_state
-from core.jobs import WORKER_MAX_JOBS, WORKER_POLL_DELAY, JobService, JobSpec
+from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, JobService, JobSpec
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry, set_registry
 from core.testing import _test_settings
@@ -143,7 +143,7 @@ def main() -> None:
         return
     pg = None
     if args.postgres:
-        from core.pgtest import PostgresTestDatabase
+        from core.testing.pg import PostgresTestDatabase
 
         pg = asyncio.run(PostgresTestDatabase.create(_registry()))
     engine = "PostgreSQL" if pg else "SQLite"

@@ -7,7 +7,7 @@ Run on demand (not collected by pytest)::
         .venv/bin/python tests/benchmarks/bench_outbox.py
 
 For each engine it builds the app state on a throwaway database (a temporary SQLite file; on
-PostgreSQL a database and roles made by ``core.pgtest.PostgresTestDatabase``, as the tests do,
+PostgreSQL a database and roles made by ``core.testing.pg.PostgresTestDatabase``, as the tests do,
 with the application connecting as the non-owner role under row-level security), registers one
 throwaway consumer plugin whose handler inserts an effect row (a tenant-owned table), enables it
 for N_TENANTS tenants, emits N_EVENTS ``volunteer.service_recorded`` events spread over them, and
@@ -41,7 +41,7 @@ from piccolo.columns import BigInt, Varchar
 from core.app import AppState, build_state, start_state, stop_state
 from core.db import Database, ScopedTable
 from core.dbsetup import create_tables_directly
-from core.events import EventService, emit
+from core.events.service import EventService, emit
 from core.people.tables import Resident
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry, set_registry
@@ -118,7 +118,7 @@ async def run(engine: str, n: int, n_tenants: int) -> None:
     set_registry(registry)
     pg = None
     if engine == "postgres":
-        from core.pgtest import PostgresTestDatabase
+        from core.testing.pg import PostgresTestDatabase
 
         pg = await PostgresTestDatabase.create(registry)
         settings = _test_settings(pg.app_url, tmp, migrate_database_url=pg.owner_url)

@@ -1,6 +1,6 @@
 """createTenantNode, moveTenantNode and tenantTree through GraphQL."""
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 from core.schema.relay import encode_global_id
 from core.testing import _unique_digits
 from tenants.service import get_node, get_node_by_code, scope_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from core import audit
+from core.audit import service as audit
 from core.identity import apikeys
 from core.identity.schema.common import parse_id, require_grantable, target_node
 from core.identity.schema.types import (

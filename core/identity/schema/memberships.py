@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from core import audit
+from core.audit import service as audit
 from core.identity import service
 from core.identity.places import PLACE_KINDS
 from core.identity.roles import RoleBook

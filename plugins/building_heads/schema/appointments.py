@@ -13,7 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.people.tables import Building, Resident
-from core.rules import today_shanghai
+from core.rules.service import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, UserError, user_error
 from core.schema.relay import Node, encode_global_id, register_node

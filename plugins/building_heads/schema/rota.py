@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from core.identity.access import PlaceRef
 from core.people.tables import Building
-from core.rules import today_shanghai
+from core.rules.service import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, UserError
 from core.schema.relay import Node, encode_global_id, register_node

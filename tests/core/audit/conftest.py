@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core import audit
+from core.audit import service as audit
 
 
 @pytest.fixture

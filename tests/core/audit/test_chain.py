@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from core.audit import AuditChainHead, AuditEntry
-from core.audit_chain import GENESIS, chain_all, chain_tenant, entry_hash, verify_tenant
+from core.audit.service import AuditChainHead, AuditEntry
+from core.audit.chain import GENESIS, chain_all, chain_tenant, entry_hash, verify_tenant
 
 
 async def _rows(env, factory, node):
@@ -121,7 +121,7 @@ async def test_chain_step_is_a_core_cron(linli_env, factory, write_entries):
 
 @pytest.mark.postgres_only
 async def test_writers_do_not_wait_for_a_running_chain_step(linli_env, factory, write_entries):
-    from core.audit_chain import _lock, _tenant_scope
+    from core.audit.chain import _lock, _tenant_scope
 
     node = await factory.tenant()
     db = linli_env.state.db

@@ -40,7 +40,7 @@ async def test_verify_passes_then_detects_an_edited_row(linli_env, factory, writ
 
 async def test_export_head_and_verify_against_it(linli_env, factory, write_entries, tamper,
                                                  tmp_path):
-    from core.audit_chain import chain_tenant, entry_hash
+    from core.audit.chain import chain_tenant, entry_hash
 
     node = await factory.tenant()
     await write_entries(node, 2)
@@ -56,8 +56,8 @@ async def test_export_head_and_verify_against_it(linli_env, factory, write_entri
                                   "--against", str(head_file))
     assert code == 0, out + err
     # rewriting history and recomputing the whole chain in the database is caught by the export
-    from core.audit import AuditChainHead, AuditEntry
-    from core.audit_chain import GENESIS
+    from core.audit.service import AuditChainHead, AuditEntry
+    from core.audit.chain import GENESIS
 
     await tamper(node.id, "UPDATE linli_audit_entry SET summary = ? WHERE tenant_id = ?",
                  '{"forged": true}', node.id)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import audit
-from core.audit import AuditActionError, AuditEntry, AuditItem
-from core.audit_chain import chain_tenant, verify_tenant
-from core.audit_retention import MIN_RETENTION_DAYS, RetentionError, purge_tenant
+from core.audit import service as audit
+from core.audit.service import AuditActionError, AuditEntry, AuditItem
+from core.audit.chain import chain_tenant, verify_tenant
+from core.audit.retention import MIN_RETENTION_DAYS, RetentionError, purge_tenant
 from core.plugin import PluginMeta, hookimpl
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.audit_chain import chain_tenant
+from core.audit.chain import chain_tenant
 
 QUERY = """query Trail($first: Int!, $after: String, $action: String, $objectType: String) {
   auditTrail(first: $first, after: $after, action: $action, objectType: $objectType) {

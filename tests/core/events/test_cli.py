@@ -1,6 +1,6 @@
 """``linli events failed|retry|status`` on the test database."""
 
-from core.events import emit
+from core.events.service import emit
 from tenants.service import scope_for
 
 SERVICE = "volunteer.service_recorded"

@@ -3,7 +3,7 @@
 import asyncio
 import os
 
-from core.events import emit
+from core.events.service import emit
 from tenants.service import scope_for
 
 SERVICE = "volunteer.service_recorded"

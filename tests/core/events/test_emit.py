@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.event_types import EventType, ServiceRecorded, WelfareConcern, build_catalogue
-from core.events import EventError, EventService, emit
+from core.events.types import EventType, ServiceRecorded, WelfareConcern, build_catalogue
+from core.events.service import EventError, EventService, emit
 from core.plugin import PluginMeta, hookimpl
 from core.registry import PluginError, Registry
 from tenants.service import scope_at, scope_for

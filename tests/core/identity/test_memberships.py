@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 from core.identity import places
 from core.identity.access import PlaceRef
 from core.identity.tables import Membership

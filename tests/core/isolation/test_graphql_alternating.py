@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from core.demo_people import demo_rows
+from core.demo.people import demo_rows
 from core.people.excel import import_rows
 
 REQUESTS = 1000

@@ -22,7 +22,7 @@ import jobs_testplugin
 
 from core.app import AppState
 from core.identity.roles import RoleBook
-from core.jobs import JobService
+from core.jobs.service import JobService
 from core.registry import Registry
 
 _created: list[bool] = []

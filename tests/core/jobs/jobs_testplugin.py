@@ -11,7 +11,7 @@ from piccolo.columns import BigInt, Integer, Varchar
 from piccolo.conf.apps import AppConfig
 
 from core.db import ScopedTable
-from core.jobs import CronSpec, JobSpec
+from core.jobs.service import CronSpec, JobSpec
 from core.plugin import PluginMeta, hookimpl
 from tenants.scope import current_scope
 

@@ -8,7 +8,7 @@ from typing import Any
 import jobs_testplugin
 from jobs_testplugin import JobsProbeTally
 
-from core.jobs import JobService, period_of
+from core.jobs.service import JobService, period_of
 from tenants.service import scope_for
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from jobs_testplugin import JobsProbeEffect
 
-from core.jobs import JobError, JobSpec
+from core.jobs.service import JobError, JobSpec
 from tenants.service import scope_for, set_plugin_enabled
 
 

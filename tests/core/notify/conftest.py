@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from core import notify as notify_module
+from core.notify import service as notify_module
 from core import pubsub as pubsub_module
-from core import rules as rules_module
+from core.rules import service as rules_module
 from core.app import AppState, create_app
 from core.identity.roles import RoleBook
 from core.identity.tables import Account

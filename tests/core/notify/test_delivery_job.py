@@ -3,10 +3,10 @@ on rollback), a worker runs it, and the ``notify.sweep`` cron is registered."""
 
 import pytest
 
-from core import notify as notify_module
+from core.notify import service as notify_module
 from tenants.service import scope_for, set_plugin_enabled
 
-jobs_module = pytest.importorskip("core.jobs")
+jobs_module = pytest.importorskip("core.jobs.service")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from asyncpg.exceptions import UniqueViolationError
 
-from core.notify import (
+from core.notify.service import (
     Notification,
     NotificationDelivery,
     NotifyError,

@@ -1,7 +1,7 @@
 """The inbox over GraphQL: myNotifications, unreadNotificationCount, markNotificationsRead, and
 isolation (no one else, and no other tenant, sees an account's notifications)."""
 
-from core.notify import notify
+from core.notify.service import notify
 from tenants.service import scope_for
 
 INBOX = """query($first: Int!, $after: String, $unread: Boolean! = false) {

@@ -7,9 +7,9 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from core import notify as notify_module
+from core.notify import service as notify_module
 from core import pubsub as pubsub_module
-from core import rules as rules_module
+from core.rules import service as rules_module
 from core.app import AppState, create_app
 from core.db import Database, bind_tables
 from core.tables import all_tables

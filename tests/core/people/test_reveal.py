@@ -1,6 +1,6 @@
 """ID numbers and phones are masked unless the caller may reveal them; reveals are audited."""
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 
 Q = """query($id: ID!) { node(id: $id) { ... on Resident { name idNumber phone tags tagLabels
         gender birthDate } } }"""

@@ -7,12 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
-from core import rules as rules_module
+from core.rules import service as rules_module
 from core.app import AppState, create_app
 from core.identity.roles import RoleBook
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry
-from core.rules import RuleKey, RuleRegistry
+from core.rules.service import RuleKey, RuleRegistry
 from core.schema.compose import build_schema
 from core.testing import GraphQLClient
 

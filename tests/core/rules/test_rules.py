@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.rules import CORE_RULES, RuleError, RuleKey, RuleRegistry, today_shanghai
+from core.rules.service import CORE_RULES, RuleError, RuleKey, RuleRegistry, today_shanghai
 from tenants.service import scope_for
 
 KEY = "rules_probe.max_age"

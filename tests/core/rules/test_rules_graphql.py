@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from core.audit import AuditEntry
-from core.rules import today_shanghai
+from core.audit.service import AuditEntry
+from core.rules.service import today_shanghai
 from tenants.service import scope_for
 
 READ = """query($on: Date) { effectiveRules(on: $on) {

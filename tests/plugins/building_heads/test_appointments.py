@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 from core.identity.access import Access
 from core.identity.auth import access_at, load_principal
 from core.identity.tables import Account, Membership
-from core.rules import today_shanghai
+from core.rules.service import today_shanghai
 from core.schema.relay import encode_global_id
 from plugins.building_heads import appointments as svc
 from plugins.building_heads.access import building_place, check_building

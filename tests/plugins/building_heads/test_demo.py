@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.demo_people import demo_rows
-from core.demo_places import DEMO_COMPOUNDS
+from core.demo.people import demo_rows
+from core.demo.places import DEMO_COMPOUNDS
 from core.people.excel import import_rows
 from core.schema.relay import encode_global_id
 from plugins.building_heads.demo import seed_demo

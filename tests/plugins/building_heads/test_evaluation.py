@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.events import OutboxEvent
+from core.events.service import OutboxEvent
 from core.schema.relay import encode_global_id
 from plugins.building_heads import evaluation
 from plugins.building_heads.tables import Evaluation, Matter, Visit

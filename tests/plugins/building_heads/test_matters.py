@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 from core.identity.tables import Account
-from core.notify import Notification
+from core.notify.service import Notification
 from core.schema.relay import decode_global_id, encode_global_id
 from plugins.building_heads.tables import Appointment, MatterStep
 from tenants.plugins import change_plugin, fire_tenant_enabled

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 from core.schema.relay import encode_global_id
 from plugins.building_heads import rota
 from plugins.building_heads.tables import RotaShift

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 
 from visits_kit import LOG, appoint, gid
 
-from core.audit import AuditEntry
+from core.audit.service import AuditEntry
 from plugins.building_heads.tables import Matter, MatterStep, Visit
 from plugins.building_heads.visit_common import today_shanghai
 

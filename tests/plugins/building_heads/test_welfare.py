@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 
 from visits_kit import LOG, add_visits, appoint, gid, notifications, tasks_of
 
-from core.event_types import Event, WelfareConcern
-from core.events import emit
+from core.events.types import Event, WelfareConcern
+from core.events.service import emit
 from plugins.building_heads.tables import Visit
 from plugins.building_heads.visit_common import today_shanghai
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from core.identity.service import grant_membership
-from core.notify import Notification
+from core.notify.service import Notification
 from core.people.tables import Resident
 from core.schema.relay import encode_global_id
 from plugins.building_heads.tables import Appointment, Visit, VisitTask

@@ -198,7 +198,7 @@ class NotifyService:
         self.state = state
         pubsub = state.services.get("pubsub")
         if pubsub is None:
-            raise RuntimeError("install core.pubsub before core.notify")
+            raise RuntimeError("install core.pubsub before core.notify.service")
         self.pubsub: PubSub = pubsub
         self.channels: dict[str, tuple[str, Channel]] = {}
         for owner, channel in state.registry.notification_channels():
@@ -522,7 +522,7 @@ SWEEP_JOB = "notify.sweep"
 def _register_jobs(jobs: Any) -> None:
     """``notify.deliver`` (queued after each commit) and the ``notify.sweep`` cron (every
     minute: retries and anything a lost job left behind)."""
-    from core.jobs_specs import CronSpec, JobSpec
+    from core.jobs.specs import CronSpec, JobSpec
 
     jobs.register(JobSpec(DELIVER_JOB, deliver_job, tenant_scoped=False, keep_result=0))
     jobs.register(CronSpec(SWEEP_JOB, sweep_job, second=0, per_tenant=False))

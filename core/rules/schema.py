@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from core import audit
-from core.rules import Resolved, RuleError, RuleKey, RuleRegistry
+from core.audit import service as audit
+from core.rules.service import Resolved, RuleError, RuleKey, RuleRegistry
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
 from tenants.service import NodeInfo
 from tenants.tables import Node

@@ -10,7 +10,7 @@ from typing import TypeVar
 import click
 
 from core.cli_db import cli_database
-from core.events import DeliveryInfo, EventService
+from core.events.service import DeliveryInfo, EventService
 from core.registry import get_registry
 from core.settings import get_settings
 from tenants.service import get_node

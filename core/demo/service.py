@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from core.demo_people import HEADERS, demo_rows
-from core.demo_places import DEMO_COMPOUNDS, DEMO_TREE, DemoNode
+from core.demo.people import HEADERS, demo_rows
+from core.demo.places import DEMO_COMPOUNDS, DEMO_TREE, DemoNode
 
 __all__ = ["DemoLogin", "register", "seed_demo"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from core.jobs import WORKER_MAX_JOBS, WORKER_POLL_DELAY
+from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY
 
 __all__ = ["register", "run_worker"]
 

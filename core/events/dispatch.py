@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.db import Database
-from core.event_types import Catalogue, Event, catalogue_for, utcnow
+from core.events.types import Catalogue, Event, catalogue_for, utcnow
 from core.registry import Registry
 from core.settings import Settings
 from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for

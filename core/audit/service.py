@@ -1,7 +1,7 @@
 """Audit trail: every mutation and every reveal of personal data appends an entry.
 
 Entries are tenant-owned (the acting node) and append-only. Writers only insert, in the caller's
-transaction, with no sequence number; a background step (:mod:`core.audit_chain`,
+transaction, with no sequence number; a background step (:mod:`core.audit.chain`,
 ``linli audit chain``) later numbers each tenant's entries and hash-chains them, so a writer
 never waits on a chain head. ``linli audit verify`` detects an edited, deleted or reordered row.
 

@@ -149,7 +149,7 @@ def collect_crons(contributions: Iterable[tuple[str, Any]]) -> list[CronSpec]:
     for plugin, item in contributions:
         if not isinstance(item, CronSpec):
             raise JobSpecError(f"插件 {plugin} 的定时任务须为 CronSpec / plugin {plugin}: cron "
-                               f"entries must be core.jobs.CronSpec, not {type(item).__name__}")
+                               f"entries must be core.jobs.service.CronSpec, not {type(item).__name__}")
         spec = _own(plugin, item)
         _check_func(spec.full_name, spec.func)
         if not spec.per_tenant and plugin != CORE:

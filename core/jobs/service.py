@@ -1,7 +1,7 @@
 """Jobs: arq workers with Redis; the same job functions and cron entries in-process without it.
 
 :class:`JobService` (``state.services["jobs"]``) collects core's jobs and every plugin's
-``linli_jobs`` / ``linli_cron_jobs`` (see ``core.jobs_specs``), enqueues, and builds arq
+``linli_jobs`` / ``linli_cron_jobs`` (see ``core.jobs.specs``), enqueues, and builds arq
 ``Worker`` objects. With ``LINLI_REDIS_URL`` the API only enqueues and ``linli worker`` processes
 (any number) run the jobs and cron. Without Redis the embedded server runs one arq ``Worker`` on
 its own event loop over an in-memory fakeredis. We chose that over a hand-written runner: the same
@@ -46,7 +46,7 @@ from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
 from piccolo.table import Table
 
-from core.jobs_specs import (
+from core.jobs.specs import (
     CORE,
     SHANGHAI,
     CronSpec,
@@ -502,7 +502,7 @@ class JobService:
 def _log_context(job_id: str | None, node_code: str | None = None) -> None:
     """Tag log lines and audit entries of this job (its task's own context)."""
     try:
-        from core.audit import request_id_var
+        from core.audit.service import request_id_var
         from core.logging import node_var
     except ImportError:  # pragma: no cover - logging is optional
         return

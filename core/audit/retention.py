@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.audit import AuditChainHead, AuditEntry, record
-from core.audit_chain import _lock, _tenant_scope
+from core.audit.service import AuditChainHead, AuditEntry, record
+from core.audit.chain import _lock, _tenant_scope
 from core.db import Database
 
 __all__ = ["MIN_RETENTION_DAYS", "RetentionError", "purge_tenant"]

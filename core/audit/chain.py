@@ -2,7 +2,7 @@
 
 Per tenant (the owning node): the chain step takes the unchained entries in id order, gives each
 ``seq = last + 1`` and ``hash = SHA-256(prev_hash + canonical JSON of the entry)``, and stores the
-last one in :class:`~core.audit.AuditChainHead`. Writers never touch the head, so they never wait
+last one in :class:`~core.audit.service.AuditChainHead`. Writers never touch the head, so they never wait
 on it; the chain step serialises itself per tenant (an advisory lock on PostgreSQL, the write
 transaction on SQLite). :func:`verify_tenant` recomputes the chain and names the first broken
 ``seq``: an edited row (hash mismatch), a deleted row (a gap, or a tail shorter than the head), a
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from core.audit import AuditChainHead, AuditEntry
+from core.audit.service import AuditChainHead, AuditEntry
 from core.db import Database
 from tenants.scope import Scope
 
@@ -257,6 +257,6 @@ def install(state: Any) -> None:
     jobs = state.services.get("jobs")
     if jobs is None:
         return
-    from core.jobs_specs import CORE, CronSpec
+    from core.jobs.specs import CORE, CronSpec
 
     jobs.register(CronSpec("audit.chain", _chain_cron, CORE, second=0, per_tenant=False))

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from core import audit, notify
+from core.notify import service as notify
+from core.audit import service as audit
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
 from core.schema.relay import Node, decode_global_id, encode_global_id, register_node

@@ -28,7 +28,7 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
 
 
 async def _tenant_ids(db: Database, code: str | None) -> list[int]:
-    from core.audit_chain import tenants_with_entries
+    from core.audit.chain import tenants_with_entries
     from tenants.service import get_node_by_code
 
     if code is None:
@@ -54,7 +54,7 @@ def audit() -> None:
 
 @audit.command("chain", help="为新记录编号并链接哈希 / number and hash-chain new entries")
 def chain_cmd() -> None:
-    from core.audit_chain import chain_all
+    from core.audit.chain import chain_all
 
     count = _run(chain_all)
     click.echo(f"已链接 / chained: {count}")
@@ -66,7 +66,7 @@ def chain_cmd() -> None:
 @click.option("--against", "exported", type=click.Path(exists=True, dir_okay=False),
               default=None, help="与导出的链头比对 / also compare with an exported head file")
 def verify_cmd(code: str | None, exported: str | None) -> None:
-    from core.audit_chain import check_exported, verify_tenant
+    from core.audit.chain import check_exported, verify_tenant
 
     async def work(db: Database) -> list[str]:
         codes = await _codes(db)
@@ -104,7 +104,7 @@ def verify_cmd(code: str | None, exported: str | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="写入文件（默认标准输出）/ write to a file (default stdout)")
 def export_head_cmd(output: str | None) -> None:
-    from core.audit_chain import heads
+    from core.audit.chain import heads
 
     async def work(db: Database) -> list[dict[str, Any]]:
         return [{k: h[k] for k in ("code", "seq", "hash", "at")} for h in await heads(db)]
@@ -122,7 +122,7 @@ def export_head_cmd(output: str | None) -> None:
 @click.option("--older-than-days", type=int, required=True)
 @click.option("--tenant", "code", default=None, help="只处理此区划代码 / only this node's code")
 def purge_cmd(older_than_days: int, code: str | None) -> None:
-    from core.audit_retention import MIN_RETENTION_DAYS, RetentionError, purge_tenant
+    from core.audit.retention import MIN_RETENTION_DAYS, RetentionError, purge_tenant
 
     if older_than_days < MIN_RETENTION_DAYS:
         raise click.ClickException(str(RetentionError(older_than_days)))

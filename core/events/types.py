@@ -2,7 +2,7 @@
 
 An :class:`EventType` names a frozen dataclass whose fields are simple values; ``validate``
 checks a payload against it (unknown, missing and wrongly typed fields are errors) before
-``core.events.emit`` stores it. Core declares the shared types below; each plugin declares its
+``core.events.service.emit`` stores it. Core declares the shared types below; each plugin declares its
 own through ``linli_event_types``, prefixed with its name. A plugin may consume a type whose
 producer is not installed (``PluginMeta.consumes`` is not checked against the catalogue), but
 emitting a type nobody declared is an error.

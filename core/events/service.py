@@ -1,10 +1,10 @@
 """Domain events: the outbox, ``emit()``, and the service that delivers them.
 
-``emit(type, payload)`` validates the payload against the catalogue (``core.event_types``: core's
+``emit(type, payload)`` validates the payload against the catalogue (``core.events.types``: core's
 shared types plus every plugin's ``linli_event_types``) and writes an outbox row in the caller's
 transaction, so a rolled-back change emits nothing. An event's tenant is that of the resident it
 concerns (looked up in the caller's scope), else the explicit ``tenant_id`` or the scope's write
-node. :class:`EventService` (``state.services["events"]``, see ``core.events_dispatch``) delivers
+node. :class:`EventService` (``state.services["events"]``, see ``core.events.dispatch``) delivers
 each pending event to ``linli_on_event`` of every plugin enabled for its tenant that lists the
 type in ``PluginMeta.consumes``, exactly once per (event, handler), with retries and parking; its
 ``sweep()`` delivers whatever nobody delivered, so losing Redis or a worker loses nothing.
@@ -21,7 +21,7 @@ from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from core.db import get_db
-from core.event_types import (
+from core.events.types import (
     CORE_EVENT_TYPES,
     Catalogue,
     Event,
@@ -33,7 +33,7 @@ from core.event_types import (
     catalogue_for,
     utcnow,
 )
-from core.events_dispatch import DeliveryInfo, EventService, EventStats
+from core.events.dispatch import DeliveryInfo, EventService, EventStats
 from core.people.tables import Resident
 from core.registry import get_registry
 from tenants.scope import peek_scope
@@ -146,7 +146,7 @@ async def emit(event_type: str, payload: Any, *, tenant_id: int | None = None) -
         tenant, etype.name, etype.version,
         json.dumps(values, ensure_ascii=False, default=_json_default), now, True, now)
     event_id = int(rows[0]["id"])
-    from core.jobs import after_commit_deliver  # jobs imports events' service by name only
+    from core.jobs.service import after_commit_deliver  # jobs imports events' service by name only
 
     after_commit_deliver(event_id, tenant)  # the sweeper delivers if no job runner is up
     return event_id

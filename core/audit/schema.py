@@ -10,7 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from core import audit
+from core.audit import service as audit
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.relay import encode_global_id
 

@@ -2,7 +2,7 @@
 
 The engine is chosen per test process by ``LINLI_TEST_ENGINE`` (``sqlite``, the default, or
 ``postgres``); piccolo caches each table's engine, so the suite runs once per engine. On
-PostgreSQL every run creates its own database and roles (see ``core.pgtest``) and drops them.
+PostgreSQL every run creates its own database and roles (see ``core.testing.pg``) and drops them.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ async def linli_env() -> AsyncIterator[TestEnv]:
     set_registry(registry)
     pg = None
     if engine == "postgres":
-        from core.pgtest import PostgresTestDatabase
+        from core.testing.pg import PostgresTestDatabase
 
         pg = await PostgresTestDatabase.create(registry)
         settings = _test_settings(pg.app_url, tmp, migrate_database_url=pg.owner_url)

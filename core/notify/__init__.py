@@ -1,0 +1,1 @@
+"""Notifications: ``service`` is the inbox and its delivery channels, ``schema`` its GraphQL."""
