@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_TEST_DATABASE_URL", "PostgresTestDatabase", "PostgresUnavail
            "roles_script"]
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
-ROLES_SQL = Path(__file__).resolve().parent.parent / "deploy" / "postgres" / "roles.sql"
+ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "postgres" / "roles.sql"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
