@@ -1,0 +1,34 @@
+"""The GraphQL helpers a plugin's ``schema/`` package uses: Relay ids and nodes, connections,
+typed mutation errors. Only resolvers import these; services never do."""
+
+from __future__ import annotations
+
+from core.schema.connection import (
+    Connection,
+    Edge,
+    PageInfo,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    make_connection,
+)
+from core.schema.errors import UserError, to_graphql, user_error
+from core.schema.relay import Node, decode_global_id, encode_global_id, pk_of, register_node
+
+__all__ = [
+    "Connection",
+    "Edge",
+    "Node",
+    "PageInfo",
+    "UserError",
+    "check_first",
+    "decode_cursor",
+    "decode_global_id",
+    "encode_cursor",
+    "encode_global_id",
+    "make_connection",
+    "pk_of",
+    "register_node",
+    "to_graphql",
+    "user_error",
+]

@@ -1,0 +1,106 @@
+"""Read access to residents for plugins: masked records, batch lookups, search, tags.
+
+Runs inside the caller's scoped transaction like :mod:`core.plugin.places`. A
+:class:`ResidentInfo` carries personal fields only masked (ID number, phone) — a plugin never
+holds a resident's ciphertext or blind index; a full value is revealed only through core's
+audited reveal, by a caller with the permission.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from core.people.records import from_row
+from core.people.tables import Resident, ResidentTag
+
+__all__ = [
+    "ResidentInfo",
+    "get_resident",
+    "resident_tags",
+    "residents_by_ids",
+    "residents_in",
+    "search_residents",
+]
+
+MAX_SEARCH = 100
+
+
+@dataclass(frozen=True)
+class ResidentInfo:
+    """A resident as plugins see them: personal fields masked."""
+
+    id: int
+    tenant_id: int
+    name: str
+    gender: str
+    birth_date: date
+    id_number_masked: str
+    phone_masked: str | None
+    household_id: int | None
+    relation: str
+    is_head: bool
+    community_id: int | None
+    grid_id: int | None
+    building_id: int | None
+
+
+_COLUMNS = tuple(getattr(Resident, f) for f in ResidentInfo.__dataclass_fields__)
+
+
+def _ids(values: Iterable[int]) -> list[int]:
+    return sorted({int(v) for v in values}) or [-1]
+
+
+async def residents_by_ids(ids: Iterable[int]) -> dict[int, ResidentInfo]:
+    """The residents in scope among ``ids`` (one statement)."""
+    rows = await Resident.select(*_COLUMNS).where(Resident.id.is_in(_ids(ids)))
+    return {int(r["id"]): from_row(ResidentInfo, r) for r in rows}
+
+
+async def get_resident(resident_id: int) -> ResidentInfo | None:
+    return (await residents_by_ids([resident_id])).get(resident_id)
+
+
+async def residents_in(*, building_ids: Iterable[int] | None = None,
+                       household_ids: Iterable[int] | None = None) -> list[ResidentInfo]:
+    """Residents of the given buildings or households (every resident in scope when neither
+    is given), by id."""
+    query = Resident.select(*_COLUMNS)
+    if building_ids is not None:
+        query = query.where(Resident.building_id.is_in(_ids(building_ids)))
+    if household_ids is not None:
+        query = query.where(Resident.household_id.is_in(_ids(household_ids)))
+    return [from_row(ResidentInfo, r) for r in await query.order_by(Resident.id)]
+
+
+async def search_residents(*, name: str | None = None, tag: str | None = None,
+                           building_id: int | None = None, first: int = 20, after: int = 0
+                           ) -> list[ResidentInfo]:
+    """Residents whose name starts with ``name``, holding ``tag``, in ``building_id`` (each
+    optional), keyset-paged by id: up to ``first + 1`` rows after ``after`` (``first`` at most
+    100), so a caller can tell whether there is a next page."""
+    first = max(1, min(int(first), MAX_SEARCH))
+    query = Resident.select(*_COLUMNS).where(Resident.id > after)
+    if name:
+        escaped = name.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Resident.name.like(escaped + "%"))
+    if tag:
+        query = query.where(Resident.id.is_in(
+            ResidentTag.select(ResidentTag.resident_id).where(ResidentTag.tag == tag)))
+    if building_id is not None:
+        query = query.where(Resident.building_id == building_id)
+    rows = await query.order_by(Resident.id).limit(first + 1)
+    return [from_row(ResidentInfo, r) for r in rows]
+
+
+async def resident_tags(resident_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each resident's tags (sorted), one statement; residents without tags are absent."""
+    rows = await ResidentTag.select(ResidentTag.resident_id, ResidentTag.tag).where(
+        ResidentTag.resident_id.is_in(_ids(resident_ids))).order_by(ResidentTag.tag)
+    out: dict[int, list[str]] = defaultdict(list)
+    for r in rows:
+        out[int(r["resident_id"])].append(str(r["tag"]))
+    return dict(out)

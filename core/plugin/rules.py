@@ -1,0 +1,43 @@
+"""Rules for plugins: declaring keys (:class:`RuleKey`, returned by ``linli_rules``) and reading
+the value in force for a tenant on a date (:func:`rule_value`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+from weakref import WeakKeyDictionary
+
+from core.errors import ApiError, ErrorCode
+from core.registry import Registry, get_registry
+from core.rules.service import Resolved, RuleKey, RuleRegistry
+from tenants.service import get_node
+
+__all__ = ["Resolved", "RuleKey", "RuleReader", "rule_reader", "rule_value"]
+
+_readers: WeakKeyDictionary[Registry, RuleRegistry] = WeakKeyDictionary()
+
+
+class RuleReader(Protocol):
+    """What services need of the rules: the value of a key at a node on a date."""
+
+    async def get(self, key: str, node: Any, on: date | None = None) -> Resolved: ...
+
+
+def rule_reader() -> RuleReader:
+    """Every declared key of the loaded plugins and core (built once per registry)."""
+    registry = get_registry()
+    reader = _readers.get(registry)
+    if reader is None:
+        reader = _readers[registry] = RuleRegistry.from_registry(registry)
+    return reader
+
+
+async def rule_value(key: str, tenant_id: int, on: date | None = None, *,
+                     rules: RuleReader | None = None) -> Resolved:
+    """The value of ``key`` in force at ``tenant_id`` on ``on`` (default today, Asia/Shanghai)
+    with its version (store the version with anything computed from the value). Runs inside a
+    scope covering the tenant; an unknown tenant is ``NOT_FOUND``."""
+    node = await get_node(tenant_id)
+    if node is None:
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到该单位", "tenant not found", "tenantId")
+    return await (rules or rule_reader()).get(key, node, on)

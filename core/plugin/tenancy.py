@@ -1,0 +1,53 @@
+"""The tenant tree, scopes and plugin enablement as plugins see them.
+
+``plugin_enabled`` and ``tenants_enabled_below`` answer the two questions a plugin asks about
+enablement (is it on for this node; which tenants below a region have it on) with core's rule:
+the nearest explicit setting on the node's path wins, default off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from core.db import get_db, scoped
+from tenants.plugins import enabled_at, tenants_at_or_below
+from tenants.scope import Scope, current_scope
+from tenants.service import NodeInfo, get_node, get_node_by_code, scope_for
+
+__all__ = [
+    "NodeInfo",
+    "Scope",
+    "after_commit",
+    "current_scope",
+    "get_node",
+    "get_node_by_code",
+    "plugin_enabled",
+    "public_scope",
+    "scope_for",
+    "scoped",
+    "tenants_enabled_below",
+]
+
+
+async def plugin_enabled(plugin: str, node: NodeInfo) -> bool:
+    """Whether ``plugin`` is on at ``node`` (inside any transaction)."""
+    return (await enabled_at([node], plugin))[node.id]
+
+
+async def tenants_enabled_below(plugin: str, node: NodeInfo) -> list[NodeInfo]:
+    """The tenants at or below ``node`` where ``plugin`` is on, by id (two statements)."""
+    tenants = await tenants_at_or_below(node)
+    on = await enabled_at(tenants, plugin)
+    return sorted((t for t in tenants if on[t.id]), key=lambda t: t.id)
+
+
+def public_scope(node: NodeInfo) -> Scope:
+    """A read-only scope of one tenant for anonymous public reads (a notice board named by
+    ``X-Linli-Node``): its own rows and its ancestors' shared-downward rows, no writes."""
+    return Scope.for_node(node.id, ancestors=node.ancestor_ids, writable=False)
+
+
+def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+    """Run ``callback`` once the current transaction commits (never after a rollback): publish
+    to pub/sub, enqueue a job."""
+    get_db().after_commit(callback)
