@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from core.plugin.meta import PROJECT
+from core.declarations import PROJECT
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from strawberry.types.field import StrawberryField
 
     from core.jobs.specs import CronSpec, JobSpec
-    from core.plugin.meta import Permission, PluginMeta, RoleDecl
+    from core.declarations import Permission, PluginMeta, RoleDecl
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 

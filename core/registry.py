@@ -16,7 +16,7 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
-from core.plugin.meta import PROJECT, Permission, PluginMeta, RoleDecl
+from core.declarations import PROJECT, Permission, PluginMeta, RoleDecl
 
 __all__ = ["PluginError", "Registry", "get_registry", "set_registry"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.plugin.meta import Permission, RoleDecl
+from core.declarations import Permission, RoleDecl
 
 __all__ = ["CORE_PERMISSIONS", "CORE_ROLES", "RoleBook"]
 

@@ -15,6 +15,7 @@ from core.db import ScopedTable
 from core.errors import ApiError, ErrorCode
 from core.events.service import emit
 from core.events.types import Event, EventType, ServiceRecorded, WelfareConcern
+from core.ids import global_id
 from core.jobs.specs import CronSpec, JobSpec
 from core.notify.service import NotifyError, ResidentRecipient, notify
 from core.plugin.accounts import (
@@ -84,7 +85,14 @@ from core.plugin.places import (
     households_by_ids,
     place_names,
 )
-from core.plugin.rules import Resolved, RuleKey, RuleReader, rule_reader, rule_value
+from core.plugin.rules import (
+    Resolved,
+    RuleKey,
+    RuleReader,
+    plugin_rules,
+    rule_reader,
+    rule_value,
+)
 from core.plugin.tenancy import (
     NodeInfo,
     Scope,
@@ -171,6 +179,7 @@ __all__ = [
     "get_node_by_code",
     "get_pubsub",
     "get_resident",
+    "global_id",
     "grant_place_role",
     "grids_of_community",
     "holds_role",
@@ -183,6 +192,7 @@ __all__ = [
     "pk_of",
     "place_names",
     "plugin_enabled",
+    "plugin_rules",
     "public_scope",
     "record",
     "register_node",

@@ -53,7 +53,7 @@ def _held(account_id: int | None, node_id: int, role: str, place_kind: str | Non
 async def account_of_resident(resident_id: int, tenant_id: int) -> int | None:
     """The active account linked to a resident of ``tenant_id`` (the oldest, if several)."""
     row = await Account.select(Account.id).where(
-        (Account.resident_id == resident_id) & (Account.is_active == True)  # noqa: E712
+        (Account.resident_id == resident_id) & (Account.is_active == True)
         & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
     ).order_by(Account.id).first()
     return int(row["id"]) if row else None

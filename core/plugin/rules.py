@@ -3,6 +3,7 @@ the value in force for a tenant on a date (:func:`rule_value`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
@@ -12,7 +13,7 @@ from core.registry import Registry, get_registry
 from core.rules.service import Resolved, RuleKey, RuleRegistry
 from tenants.service import get_node
 
-__all__ = ["Resolved", "RuleKey", "RuleReader", "rule_reader", "rule_value"]
+__all__ = ["Resolved", "RuleKey", "RuleReader", "plugin_rules", "rule_reader", "rule_value"]
 
 _readers: WeakKeyDictionary[Registry, RuleRegistry] = WeakKeyDictionary()
 
@@ -30,6 +31,13 @@ def rule_reader() -> RuleReader:
     if reader is None:
         reader = _readers[registry] = RuleRegistry.from_registry(registry)
     return reader
+
+
+def plugin_rules(plugin: str, keys: Iterable[RuleKey]) -> RuleReader:
+    """A reader of one plugin's own keys, independent of which plugins are loaded (values are
+    core's rule rows all the same: inherited, locked, dated). Keys must start with
+    ``plugin.``."""
+    return RuleRegistry([(plugin, key) for key in keys])
 
 
 async def rule_value(key: str, tenant_id: int, on: date | None = None, *,

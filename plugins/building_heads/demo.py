@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.clock import today_shanghai
-from core.identity.access import Access, Principal
-from core.identity.tables import Membership
-from core.people.tables import Building, Compound, Household, Resident, ResidentTag
-from core.registry import get_registry
-from core.rules.service import RuleRegistry
-from plugins.building_heads import appointments, matters, rota
+from core.plugin import (
+    HOUSEHOLDS,
+    RESIDENT_TAGS,
+    RESIDENTS,
+    Access,
+    NodeInfo,
+    accounts_holding,
+    buildings_in,
+    get_compound,
+    get_node,
+    residents_in,
+    system_access,
+    today_shanghai,
+)
 from plugins.building_heads.rules import SPECIAL_TAGS_DEFAULT
+from plugins.building_heads.services import appointments, matters, rota
+from plugins.building_heads.services.common import OWN_RULES
 from plugins.building_heads.tables import Appointment, Matter, Station, Visit
-from tenants.scope import current_scope
-from tenants.service import get_node
 
 __all__ = ["seed_demo"]
 
@@ -34,10 +42,9 @@ TITLES = ("楼道声控灯不亮", "单元门禁损坏", "楼顶漏水需维修"
 WAYS = ("in_person", "in_person", "phone", "message")
 
 
-def _system(node: Any) -> Access:
+def _system(node: NodeInfo) -> Access:
     """The demo acts as a deployment operator (every check passes; audited without account)."""
-    return Access(principal=Principal(account_id=None, name="demo", is_operator=True),
-                  node_id=node.id, node_path=node.path, scope=current_scope())
+    return system_access(node)
 
 
 async def seed_demo(tenant_id: int) -> None:
@@ -50,7 +57,7 @@ async def seed_demo(tenant_id: int) -> None:
         return
     rng = random.Random(tenant_id)
     today = today_shanghai()
-    buildings = list(await Building.select().order_by(Building.id))
+    buildings = [asdict(b) for b in await buildings_in()]
     if not buildings:
         return
     heads = await _appoint_heads(buildings, today, rng)
@@ -62,9 +69,8 @@ async def seed_demo(tenant_id: int) -> None:
 async def _appoint_heads(buildings: list[dict[str, Any]], today: date, rng: random.Random
                          ) -> dict[int, int]:
     """Building id → appointment id, through nomination, notice and approval."""
-    rules = RuleRegistry.from_registry(get_registry())
-    residents = await Resident.select(Resident.id, Resident.building_id,
-                                      Resident.birth_date).order_by(Resident.id)
+    rules = OWN_RULES
+    residents = [asdict(r) for r in await residents_in()]
     by_building: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in residents:
         if r["building_id"] is not None:
@@ -97,15 +103,15 @@ async def _visits(tenant_id: int, buildings: list[dict[str, Any]], heads: dict[i
     (about half of them not yet this month, so the overdue lists have something)."""
     if not buildings:
         return
-    households = await Household.select(Household.id, Household.building_id).where(
-        Household.building_id.is_in([int(b["id"]) for b in buildings])).order_by(Household.id)
-    special_rows = await ResidentTag.select(ResidentTag.resident_id).where(
-        ResidentTag.tag.is_in(SPECIAL_TAGS_DEFAULT))
+    households = await HOUSEHOLDS.select(HOUSEHOLDS.id, HOUSEHOLDS.building_id).where(
+        HOUSEHOLDS.building_id.is_in([int(b["id"]) for b in buildings])).order_by(HOUSEHOLDS.id)
+    special_rows = await RESIDENT_TAGS.select(RESIDENT_TAGS.resident_id).where(
+        RESIDENT_TAGS.tag.is_in(SPECIAL_TAGS_DEFAULT))
     special_residents = [int(r["resident_id"]) for r in special_rows]
     special: set[int] = set()
     if special_residents:
-        rows = await Resident.select(Resident.household_id).where(
-            Resident.id.is_in(special_residents))
+        rows = await RESIDENTS.select(RESIDENTS.household_id).where(
+            RESIDENTS.id.is_in(special_residents))
         special = {int(r["household_id"]) for r in rows if r["household_id"] is not None}
     start = date(today.year, 1, 1)
     span = (today - start).days
@@ -131,13 +137,11 @@ async def _visits(tenant_id: int, buildings: list[dict[str, Any]], heads: dict[i
 
 
 async def _grid_worker(tenant_id: int, grid_id: int) -> int | None:
-    row = await Membership.select(Membership.account_id).where(
-        (Membership.node_id == tenant_id) & (Membership.role == "grid_worker")
-        & (Membership.place_kind == "grid") & (Membership.place_id == grid_id)).first()
-    return int(row["account_id"]) if row else None
+    workers = await accounts_holding(tenant_id, "grid_worker", "grid", [grid_id])
+    return workers[0] if workers else None
 
 
-async def _matters(node: Any, buildings: list[dict[str, Any]], heads: dict[int, int],
+async def _matters(node: NodeInfo, buildings: list[dict[str, Any]], heads: dict[int, int],
                    today: date) -> None:
     """For each community, one matter stopped at each step, one resolved early, one escalated
     and one handed to the grid worker (when the building's grid has one)."""
@@ -181,10 +185,12 @@ async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today
                     if int(b["id"]) in heads and b["compound_id"] is not None]
     if not compound_ids:
         return
-    compound = await Compound.select().where(Compound.id == compound_ids[0]).first()
-    station = await rota.create_station(name=f"{compound['name']}红旗驿站",
-                                        community_id=int(compound["community_id"]),
-                                        compound_id=int(compound["id"]),
+    compound = await get_compound(int(compound_ids[0]))
+    if compound is None:
+        return
+    station = await rota.create_station(name=f"{compound.name}红旗驿站",
+                                        community_id=compound.community_id,
+                                        compound_id=compound.id,
                                         fixed_head_resident_id=None, account_id=None)
     monday = today - timedelta(days=today.weekday())
     await rota.generate(int(station["id"]), monday, monday + timedelta(days=27), None)

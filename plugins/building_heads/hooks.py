@@ -1,4 +1,5 @@
-"""Thin hook implementations of the building-head plugin (the entry point names this module)."""
+"""Thin hook implementations of the building-head plugin (the entry point names this module).
+Each hands over to the module that owns the work; nothing is decided here."""
 
 from __future__ import annotations
 
@@ -7,8 +8,30 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import PluginMeta, hookimpl
-from plugins.building_heads import META
+from core.plugin import CronSpec, Event, EventType, JobSpec, PluginMeta, RuleKey, hookimpl
+from plugins.building_heads import META, jobs, services
+from plugins.building_heads import demo as demo_data
+from plugins.building_heads.events import EVENT_TYPES
+from plugins.building_heads.piccolo_app import APP_CONFIG
+from plugins.building_heads.rules import RULES
+from plugins.building_heads.schema import mutations, nodes, queries, subscriptions, types
+
+__all__ = [
+    "linli_cron_jobs",
+    "linli_demo_data",
+    "linli_event_types",
+    "linli_graphql_types",
+    "linli_jobs",
+    "linli_mutation_fields",
+    "linli_on_event",
+    "linli_personal_data",
+    "linli_plugin_meta",
+    "linli_query_fields",
+    "linli_responsible_accounts",
+    "linli_rules",
+    "linli_subscription_fields",
+    "linli_tables",
+]
 
 
 @hookimpl
@@ -18,90 +41,66 @@ def linli_plugin_meta() -> PluginMeta:
 
 @hookimpl
 def linli_tables() -> AppConfig:
-    from plugins.building_heads.piccolo_app import APP_CONFIG
-
     return APP_CONFIG
 
 
 @hookimpl
-def linli_rules() -> Sequence[Any]:
-    from plugins.building_heads.rules import RULES
-
+def linli_rules() -> Sequence[RuleKey]:
     return RULES
 
 
 @hookimpl
-def linli_event_types() -> Sequence[Any]:
-    from plugins.building_heads.events import EVENT_TYPES
-
+def linli_event_types() -> Sequence[EventType]:
     return EVENT_TYPES
 
 
 @hookimpl
 def linli_graphql_types() -> Sequence[type]:
-    from plugins.building_heads.schema.types import types
-
-    return types()
+    nodes.register()
+    return types.TYPES
 
 
 @hookimpl
 def linli_query_fields() -> Sequence[Any]:
-    from plugins.building_heads.schema.queries import query_fields
-
-    return query_fields()
+    nodes.register()
+    return queries.QUERIES
 
 
 @hookimpl
 def linli_mutation_fields() -> Sequence[Any]:
-    from plugins.building_heads.schema.mutations import mutation_fields
-
-    return mutation_fields()
+    return mutations.MUTATIONS
 
 
 @hookimpl
 def linli_subscription_fields() -> Sequence[Any]:
-    from plugins.building_heads.schema.mutations import subscription_fields
-
-    return subscription_fields()
+    return subscriptions.SUBSCRIPTIONS
 
 
 @hookimpl
-def linli_jobs() -> Sequence[Any]:
-    from plugins.building_heads.jobs import jobs
-
-    return jobs()
+def linli_jobs() -> Sequence[JobSpec | Any]:
+    return jobs.JOBS
 
 
 @hookimpl
-def linli_cron_jobs() -> Sequence[Any]:
-    from plugins.building_heads.jobs import cron_jobs
-
-    return cron_jobs()
+def linli_cron_jobs() -> Sequence[CronSpec]:
+    return jobs.CRONS
 
 
 @hookimpl
-async def linli_on_event(event: Any) -> None:
-    from plugins.building_heads.visits import on_event
-
-    await on_event(event)
+async def linli_on_event(event: Event) -> None:
+    await services.on_event(event)
 
 
 @hookimpl
 async def linli_responsible_accounts(resident_id: int, tenant_id: int) -> Sequence[int]:
-    from plugins.building_heads.visits import responsible_accounts
-
-    return await responsible_accounts(resident_id, tenant_id)
+    return await services.responsible_accounts(resident_id, tenant_id)
 
 
 @hookimpl
 async def linli_personal_data(resident_id: int, action: str) -> Mapping[str, Any] | None:
-    from plugins.building_heads.personal_data import personal_data
-
-    return await personal_data(resident_id, action)
+    return await services.personal_data_of(resident_id, action)
 
 
 @hookimpl
 async def linli_demo_data(tenant_id: int) -> None:
-    from plugins.building_heads.demo import seed_demo
-
-    await seed_demo(tenant_id)
+    await demo_data.seed_demo(tenant_id)

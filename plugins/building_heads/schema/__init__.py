@@ -1,2 +1,4 @@
-"""GraphQL of the building-head plugin: one module per area, gathered by queries.py,
-mutations.py and subscriptions.py. Type names are prefixed ``BuildingHead``/``BuildingHeads``."""
+"""GraphQL of the building-head plugin: ``types`` (every strawberry type), ``queries``,
+``mutations``, ``subscriptions`` (the fields, in schema order), ``nodes`` (``node(id:)``
+loaders) and ``common`` (the runner and helpers they share). Type names are prefixed
+``BuildingHead``/``BuildingHeads``."""

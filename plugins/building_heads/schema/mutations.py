@@ -1,15 +1,575 @@
-"""Mutation fields of the plugin (from each area module's ``MUTATIONS``)."""
+"""Mutation fields of the plugin, in the order they appear on ``Mutation`` (appointments, visits,
+matters, rota and evaluation): one ``input`` each, a union of the payload and ``UserError``.
+Each runs its service in the mutation's one write transaction (``run``); services check who may
+and refuse with ``ApiError``."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated, Any
 
-from plugins.building_heads.schema.types import gather
+import strawberry
+from strawberry.types import Info
+
+from core.plugin import Access, UserError, encode_global_id, today_shanghai
+from plugins.building_heads.schema.common import gid, pk, rules_of, run
+from plugins.building_heads.schema.types import (
+    MATTER,
+    BuildingHeadAppointment,
+    BuildingHeadCandidate,
+    BuildingHeadEvaluation,
+    BuildingHeadLeave,
+    BuildingHeadMatter,
+    BuildingHeadMatterEntry,
+    BuildingHeadMatterPayload,
+    BuildingHeadMatterResult,
+    BuildingHeadMatterStep,
+    BuildingHeadRotaShift,
+    BuildingHeadStation,
+    BuildingHeadVisit,
+    BuildingHeadVisitWay,
+    HeadRole,
+    NominationMethod,
+)
+from plugins.building_heads.services import appointments, evaluation, matters, rota, visits
+
+__all__ = ["MUTATIONS"]
 
 
-def mutation_fields() -> list[Any]:
-    return gather("MUTATIONS")
+@strawberry.type
+class BuildingHeadCandidatePayload:
+    candidate: BuildingHeadCandidate
 
 
-def subscription_fields() -> list[Any]:
-    return gather("SUBSCRIPTIONS")
+BuildingHeadCandidateResult = Annotated[BuildingHeadCandidatePayload | UserError,
+                                        strawberry.union("BuildingHeadCandidateResult")]
+
+
+@strawberry.type
+class BuildingHeadAppointmentPayload:
+    appointment: BuildingHeadAppointment
+
+
+BuildingHeadAppointmentResult = Annotated[BuildingHeadAppointmentPayload | UserError,
+                                          strawberry.union("BuildingHeadAppointmentResult")]
+
+
+def _candidate_payload(row: dict[str, Any]) -> BuildingHeadCandidatePayload:
+    return BuildingHeadCandidatePayload(candidate=BuildingHeadCandidate.from_row(row))
+
+
+def _appointment_payload(row: dict[str, Any]) -> BuildingHeadAppointmentPayload:
+    return BuildingHeadAppointmentPayload(appointment=BuildingHeadAppointment.from_row(row))
+
+
+async def _manage_candidate(access: Access, candidate_gid: strawberry.ID) -> int:
+    ident = pk(candidate_gid, "BuildingHeadCandidate", "candidateId")
+    assert ident is not None
+    await appointments.authorized_candidate(access, "building_heads.manage", ident)
+    return ident
+
+
+@strawberry.input(description="提名楼长候选人 / nominate a candidate")
+class BuildingHeadNominateInput:
+    building_id: strawberry.ID
+    resident_id: strawberry.ID
+    method: NominationMethod
+    health_declared: bool = strawberry.field(description="声明身体健康、有时间履职 / declares "
+                                                         "good health and time to serve")
+    nominator_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    health_note: str = ""
+
+
+@strawberry.mutation(description="提名楼长候选人 / nominate a candidate for building head")
+async def building_head_nominate(info: Info, input: BuildingHeadNominateInput
+                                 ) -> BuildingHeadCandidateResult:
+    async def work(access: Access) -> Any:
+        building = pk(input.building_id, "Building", "buildingId")
+        resident = pk(input.resident_id, "Resident", "residentId")
+        assert building is not None and resident is not None
+        nominators = [pk(n, "Resident", "nominatorIds") for n in input.nominator_ids]
+        await appointments.authorize_building(access, "building_heads.manage", building)
+        return await appointments.nominate(
+            rules_of(info), building_id=building, resident_id=resident,
+            method=input.method.value, nominators=[int(n) for n in nominators if n],
+            health_declared=input.health_declared, health_note=input.health_note,
+            account_id=access.principal.account_id, today=today_shanghai())
+
+    return await run(info, work, _candidate_payload)
+
+
+@strawberry.input(description="资格审查 / check a candidate's eligibility")
+class BuildingHeadCheckEligibilityInput:
+    candidate_id: strawberry.ID
+    on: date | None = strawberry.field(default=None, description="任职日期，默认今天 / the "
+                                                                 "appointment date (today)")
+
+
+@strawberry.mutation(description="按规则审查候选人资格 / check a candidate against the rules")
+async def building_head_check_eligibility(info: Info, input: BuildingHeadCheckEligibilityInput
+                                          ) -> BuildingHeadCandidateResult:
+    async def work(access: Access) -> Any:
+        ident = await _manage_candidate(access, input.candidate_id)
+        return await appointments.check_eligibility(rules_of(info), ident, input.on or today_shanghai())
+
+    return await run(info, work, _candidate_payload)
+
+
+@strawberry.input(description="破格（须说明理由）/ override eligibility with a reason")
+class BuildingHeadOverrideEligibilityInput:
+    candidate_id: strawberry.ID
+    reason: str
+
+
+@strawberry.mutation(description="破格任用（须说明理由，记入审计）/ override eligibility "
+                                 "(reason required, audited)")
+async def building_head_override_eligibility(
+        info: Info, input: BuildingHeadOverrideEligibilityInput) -> BuildingHeadCandidateResult:
+    async def work(access: Access) -> Any:
+        ident = await _manage_candidate(access, input.candidate_id)
+        return await appointments.override_eligibility(ident, input.reason, access.principal.account_id)
+
+    return await run(info, work, _candidate_payload)
+
+
+@strawberry.input(description="开始公示 / start the public notice")
+class BuildingHeadStartNoticeInput:
+    candidate_id: strawberry.ID
+
+
+@strawberry.mutation(description="开始公示（公示天数按规则）/ start the public notice (days "
+                                 "from the rule notice_days)")
+async def building_head_start_notice(info: Info, input: BuildingHeadStartNoticeInput
+                                     ) -> BuildingHeadCandidateResult:
+    async def work(access: Access) -> Any:
+        ident = await _manage_candidate(access, input.candidate_id)
+        return await appointments.start_notice(rules_of(info), ident, access.principal.account_id,
+                                      today_shanghai())
+
+    return await run(info, work, _candidate_payload)
+
+
+@strawberry.input(description="社区党委审批任命 / approve an appointment")
+class BuildingHeadApproveInput:
+    candidate_id: strawberry.ID
+    role: HeadRole = HeadRole.HEAD
+    term_start: date | None = strawberry.field(default=None, description="默认今天 / today")
+    term_end: date | None = strawberry.field(default=None, description="默认按任期规则 / from "
+                                                                       "the rule term_years")
+    party_group_lead: bool = strawberry.field(default=False, description="一肩挑 / also leads "
+                                                                         "the party group")
+    account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="关联账号，默认居民本人的账号 / the account to link (default: "
+                                  "the resident's own)")
+
+
+async def _approve(info: Info, input: Any, handover: bool) -> Any:
+    async def work(access: Access) -> Any:
+        ident = await _manage_candidate(access, input.candidate_id)
+        account = pk(input.account_id, "Account", "accountId")
+        return await appointments.approve(
+            rules_of(info), ident, account_id=access.principal.account_id,
+            today=today_shanghai(), term_start=input.term_start, term_end=input.term_end,
+            role=input.role.value, party_group_lead=input.party_group_lead,
+            link_account_id=account, handover=handover)
+
+    return await run(info, work, _appointment_payload)
+
+
+@strawberry.mutation(description="审批任命（公示期满后）/ approve after the notice ends")
+async def building_head_approve(info: Info, input: BuildingHeadApproveInput
+                                ) -> BuildingHeadAppointmentResult:
+    return await _approve(info, input, handover=False)  # type: ignore[no-any-return]
+
+
+@strawberry.input(description="楼长交接 / hand over to an approved candidate")
+class BuildingHeadHandoverInput:
+    candidate_id: strawberry.ID
+    on: date | None = strawberry.field(default=None, description="交接日，默认今天 / the day "
+                                                                 "(today)")
+    term_end: date | None = None
+    party_group_lead: bool = False
+    account_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="交接：原楼长任期在新任期开始当天结束 / hand over: the "
+                                 "previous term ends the day the next begins")
+async def building_head_handover(info: Info, input: BuildingHeadHandoverInput
+                                 ) -> BuildingHeadAppointmentResult:
+    approve_input = BuildingHeadApproveInput(
+        candidate_id=input.candidate_id, role=HeadRole.HEAD, term_start=input.on,
+        term_end=input.term_end, party_group_lead=input.party_group_lead,
+        account_id=input.account_id)
+    return await _approve(info, approve_input, handover=True)  # type: ignore[no-any-return]
+
+
+@strawberry.input(description="结束任期 / end a term")
+class BuildingHeadEndTermInput:
+    appointment_id: strawberry.ID
+    reason: str = ""
+    on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.mutation(description="结束任期并收回楼长权限 / end a term (the account loses the "
+                                 "building)")
+async def building_head_end_term(info: Info, input: BuildingHeadEndTermInput
+                                 ) -> BuildingHeadAppointmentResult:
+    async def work(access: Access) -> Any:
+        ident = pk(input.appointment_id, "BuildingHeadAppointment", "appointmentId")
+        assert ident is not None
+        await appointments.authorized_appointment(access, "building_heads.manage", ident)
+        return await appointments.end_term(ident, on=input.on or today_shanghai(), reason=input.reason,
+                                  account_id=access.principal.account_id)
+
+    return await run(info, work, _appointment_payload)
+
+
+@strawberry.input(description="新建红旗驿站 / create a station")
+class BuildingHeadCreateStationInput:
+    name: str
+    community_id: strawberry.ID
+    compound_id: strawberry.ID | None = None
+    fixed_head_resident_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class BuildingHeadStationPayload:
+    station: BuildingHeadStation
+
+
+BuildingHeadStationResult = Annotated[BuildingHeadStationPayload | UserError,
+                                      strawberry.union("BuildingHeadStationResult")]
+
+
+@strawberry.mutation(description="新建红旗驿站（固定站长）/ create a station with its fixed head")
+async def building_head_create_station(info: Info, input: BuildingHeadCreateStationInput
+                                       ) -> BuildingHeadStationResult:
+    async def work(access: Access) -> Any:
+        community = pk(input.community_id, "Community", "communityId")
+        rota.require_at(access, "building_heads.rota", community)
+        return await rota.create_station(
+            name=input.name, community_id=int(community or 0),
+            compound_id=pk(input.compound_id, "Compound", "compoundId"),
+            fixed_head_resident_id=pk(input.fixed_head_resident_id, "Resident",
+                                      "fixedHeadResidentId"),
+            account_id=access.principal.account_id)
+
+    return await run(info, work, lambda r: BuildingHeadStationPayload(
+        station=BuildingHeadStation.from_row(r)))
+
+
+@strawberry.input(description="登记请假 / record a head's leave")
+class BuildingHeadRecordLeaveInput:
+    appointment_id: strawberry.ID
+    starts_on: date
+    ends_on: date
+    reason: str = ""
+
+
+@strawberry.type
+class BuildingHeadLeavePayload:
+    leave: BuildingHeadLeave
+
+
+BuildingHeadLeaveResult = Annotated[BuildingHeadLeavePayload | UserError,
+                                    strawberry.union("BuildingHeadLeaveResult")]
+
+
+@strawberry.mutation(description="登记楼长请假（排班时跳过）/ record leave (skipped by the rota)")
+async def building_head_record_leave(info: Info, input: BuildingHeadRecordLeaveInput
+                                     ) -> BuildingHeadLeaveResult:
+    async def work(access: Access) -> Any:
+        ident = pk(input.appointment_id, "BuildingHeadAppointment", "appointmentId")
+        appointment = await appointments.get_appointment(int(ident or 0))
+        rota.require_at(access, "building_heads.rota",
+                        await rota.community_of_building(int(appointment["building_id"])))
+        return await rota.record_leave(int(ident or 0), input.starts_on, input.ends_on,
+                                      input.reason, access.principal.account_id)
+
+    return await run(info, work, lambda r: BuildingHeadLeavePayload(leave=BuildingHeadLeave(
+        id=encode_global_id("BuildingHeadLeave", int(r["id"])),
+        appointment_id=encode_global_id("BuildingHeadAppointment", int(r["appointment_id"])),
+        starts_on=r["starts_on"], ends_on=r["ends_on"], reason=r["reason"])))
+
+
+@strawberry.input(description="生成排班 / generate the rota for a period")
+class BuildingHeadGenerateRotaInput:
+    station_id: strawberry.ID
+    from_: date = strawberry.field(name="from")
+    to: date
+
+
+@strawberry.type
+class BuildingHeadRotaPayload:
+    shifts: list[BuildingHeadRotaShift] = strawberry.field(description="新排的班次 / new shifts")
+    unfilled_weeks: list[date] = strawberry.field(description="无人可排的周（均请假）/ weeks "
+                                                             "nobody could take")
+
+
+BuildingHeadRotaResult = Annotated[BuildingHeadRotaPayload | UserError,
+                                   strawberry.union("BuildingHeadRotaResult")]
+
+
+@strawberry.mutation(description="按周轮流生成兼职站长排班（跳过请假）/ generate weekly shifts "
+                                 "by round robin, skipping heads on leave")
+async def building_head_generate_rota(info: Info, input: BuildingHeadGenerateRotaInput
+                                      ) -> BuildingHeadRotaResult:
+    async def work(access: Access) -> Any:
+        station = int(pk(input.station_id, "BuildingHeadStation", "stationId") or 0)
+        await rota.station_for(access, "building_heads.rota", station)
+        return await rota.generate(station, input.from_, input.to, access.principal.account_id)
+
+    return await run(info, work, lambda r: BuildingHeadRotaPayload(
+        shifts=[BuildingHeadRotaShift.from_row(s) for s in r.created],
+        unfilled_weeks=r.unfilled))
+
+
+@strawberry.input(description="换班（须说明理由）/ swap two shifts (reason required)")
+class BuildingHeadSwapShiftsInput:
+    shift_a_id: strawberry.ID
+    shift_b_id: strawberry.ID
+    reason: str
+
+
+@strawberry.type
+class BuildingHeadSwapPayload:
+    shifts: list[BuildingHeadRotaShift]
+
+
+BuildingHeadSwapResult = Annotated[BuildingHeadSwapPayload | UserError,
+                                   strawberry.union("BuildingHeadSwapResult")]
+
+
+@strawberry.mutation(description="交换两个班次并记录理由 / swap two shifts, recording why")
+async def building_head_swap_shifts(info: Info, input: BuildingHeadSwapShiftsInput
+                                    ) -> BuildingHeadSwapResult:
+    async def work(access: Access) -> Any:
+        a = int(pk(input.shift_a_id, "BuildingHeadRotaShift", "shiftAId") or 0)
+        b = int(pk(input.shift_b_id, "BuildingHeadRotaShift", "shiftBId") or 0)
+        await rota.authorize_shift(access, "building_heads.rota", a)
+        return await rota.swap_shifts(a, b, input.reason, access.principal.account_id)
+
+    return await run(info, work, lambda pair: BuildingHeadSwapPayload(
+        shifts=[BuildingHeadRotaShift.from_row(s) for s in pair]))
+
+
+@strawberry.input(description="年度考评 / evaluate a finished year")
+class BuildingHeadEvaluateInput:
+    year: int
+
+
+@strawberry.type
+class BuildingHeadEvaluatePayload:
+    evaluations: list[BuildingHeadEvaluation] = strawberry.field(
+        description="本次新生成的考评（已考评过的不再重复）/ evaluations created now")
+
+
+BuildingHeadEvaluateResult = Annotated[BuildingHeadEvaluatePayload | UserError,
+                                       strawberry.union("BuildingHeadEvaluateResult")]
+
+
+@strawberry.mutation(description="考评已结束年度的所有楼长（可重复运行，不重复生成）/ evaluate "
+                                 "every head of a finished year (idempotent)")
+async def building_head_evaluate(info: Info, input: BuildingHeadEvaluateInput
+                                 ) -> BuildingHeadEvaluateResult:
+    async def work(access: Access) -> Any:
+        rota.require_at(access, "building_heads.manage", None)
+        return await evaluation.evaluate_year(rules_of(info), input.year,
+                                         account_id=access.principal.account_id,
+                                         today=today_shanghai())
+
+    return await run(info, work, lambda rows: BuildingHeadEvaluatePayload(
+        evaluations=[BuildingHeadEvaluation.from_row(r) for r in rows]))
+
+
+Change = Callable[[Access], Awaitable[tuple[dict[str, Any], int]]]
+
+
+async def _mutate(info: Info, change: Change) -> BuildingHeadMatterResult:
+    async def work(access: Access) -> tuple[dict[str, Any], dict[str, Any]]:
+        matter, entry_id = await change(access)
+        entries = await matters.entries_of([int(matter["id"])])
+        return matter, next(e for e in entries[int(matter["id"])] if e["id"] == entry_id)
+
+    return await run(info, work, lambda pair: BuildingHeadMatterPayload(  # type: ignore[no-any-return]
+        matter=BuildingHeadMatter.from_row(pair[0]), entry=BuildingHeadMatterEntry.from_row(pair[1])))
+
+
+@strawberry.input(description="提事：指定楼栋（居民、楼长、工作人员）或小区/社区（工作人员）"
+                              " / raise a matter at a building, compound or community")
+class BuildingHeadRaiseMatterInput:
+    title: str
+    description: str = ""
+    building_id: strawberry.ID | None = None
+    compound_id: strawberry.ID | None = None
+    community_id: strawberry.ID | None = None
+    participants: list[str] = strawberry.field(default_factory=list)
+    raised_on: date | None = None
+
+
+@strawberry.input(description="记录下一步：参与人、决定、日期；评价须打分 / record the next step")
+class BuildingHeadAdvanceMatterInput:
+    matter_id: strawberry.ID
+    step: BuildingHeadMatterStep
+    participants: list[str]
+    decision: str
+    decided_on: date | None = None
+    rating: int | None = None
+
+
+@strawberry.input(description="在当前步骤办结 / close the matter with its resolution")
+class BuildingHeadResolveMatterInput:
+    matter_id: strawberry.ID
+    resolution: str
+    participants: list[str] = strawberry.field(default_factory=list)
+    decided_on: date | None = None
+
+
+@strawberry.input(description="上移一级（楼栋→小区→社区）/ escalate one level")
+class BuildingHeadEscalateMatterInput:
+    matter_id: strawberry.ID
+    reason: str
+    participants: list[str] = strawberry.field(default_factory=list)
+    decided_on: date | None = None
+
+
+@strawberry.input(description="下单给网格员 / hand the matter to a grid worker of its grid")
+class BuildingHeadHandOffMatterInput:
+    matter_id: strawberry.ID
+    grid_worker_id: strawberry.ID = strawberry.field(description="网格员账号ID / Account id")
+    note: str
+    decided_on: date | None = None
+
+
+@strawberry.input(description="跟进 / a follow-up entry on a handed-off matter")
+class BuildingHeadFollowUpMatterInput:
+    matter_id: strawberry.ID
+    note: str
+    decided_on: date | None = None
+
+
+def _matterpk(gid: str) -> int:
+    return int(pk(gid, MATTER, "matterId"))  # type: ignore[arg-type]
+
+
+@strawberry.mutation(description="提事 / raise a matter")
+async def building_head_raise_matter(info: Info, input: BuildingHeadRaiseMatterInput
+                                     ) -> BuildingHeadMatterResult:
+    async def change(access: Access) -> tuple[dict[str, Any], int]:
+        return await matters.raise_matter(
+            access, title=input.title, description=input.description,
+            building_id=pk(input.building_id, "Building", "buildingId"),
+            compound_id=pk(input.compound_id, "Compound", "compoundId"),
+            community_id=pk(input.community_id, "Community", "communityId"),
+            participants=input.participants, raised_on=input.raised_on)
+    return await _mutate(info, change)
+
+
+@strawberry.mutation(description="推进到下一步议事 / record the next step")
+async def building_head_advance_matter(info: Info, input: BuildingHeadAdvanceMatterInput
+                                       ) -> BuildingHeadMatterResult:
+    async def change(access: Access) -> tuple[dict[str, Any], int]:
+        return await matters.advance_matter(access, _matterpk(input.matter_id), input.step.value,
+                                        participants=input.participants,
+                                        decision=input.decision, decided_on=input.decided_on,
+                                        rating=input.rating)
+    return await _mutate(info, change)
+
+
+@strawberry.mutation(description="办结 / resolve a matter at its current step")
+async def building_head_resolve_matter(info: Info, input: BuildingHeadResolveMatterInput
+                                       ) -> BuildingHeadMatterResult:
+    async def change(access: Access) -> tuple[dict[str, Any], int]:
+        return await matters.resolve_matter(access, _matterpk(input.matter_id), input.resolution,
+                                        participants=input.participants,
+                                        decided_on=input.decided_on)
+    return await _mutate(info, change)
+
+
+@strawberry.mutation(description="上移 / escalate a matter one level")
+async def building_head_escalate_matter(info: Info, input: BuildingHeadEscalateMatterInput
+                                        ) -> BuildingHeadMatterResult:
+    async def change(access: Access) -> tuple[dict[str, Any], int]:
+        return await matters.escalate_matter(access, _matterpk(input.matter_id), input.reason,
+                                         participants=input.participants,
+                                         decided_on=input.decided_on)
+    return await _mutate(info, change)
+
+
+@strawberry.mutation(description="下单给网格员 / hand a matter to the grid worker")
+async def building_head_hand_off_matter(info: Info, input: BuildingHeadHandOffMatterInput
+                                        ) -> BuildingHeadMatterResult:
+    async def change(access: Access) -> tuple[dict[str, Any], int]:
+        worker = int(pk(input.grid_worker_id, "Account", "gridWorkerId"))  # type: ignore[arg-type]
+        return await matters.hand_off_matter(access, _matterpk(input.matter_id), worker,
+                                         input.note, decided_on=input.decided_on)
+    return await _mutate(info, change)
+
+
+@strawberry.mutation(description="跟进 / follow a handed-off matter up")
+async def building_head_follow_up_matter(info: Info, input: BuildingHeadFollowUpMatterInput
+                                         ) -> BuildingHeadMatterResult:
+    async def change(access: Access) -> tuple[dict[str, Any], int]:
+        return await matters.follow_up_matter(access, _matterpk(input.matter_id), input.note,
+                                          decided_on=input.decided_on)
+    return await _mutate(info, change)
+
+
+# -- the one-step visit -------------------------------------------------------------------------
+@strawberry.input(description="登记走访（只需选住户，其余可省略）/ log a visit: only the household "
+                              "is required")
+class BuildingHeadLogVisitInput:
+    household_id: strawberry.ID
+    visited_on: date | None = strawberry.field(
+        default=None, description="走访日期，默认今天 / the day, default today (Asia/Shanghai)")
+    way: BuildingHeadVisitWay = strawberry.field(
+        default=BuildingHeadVisitWay.IN_PERSON, description="默认上门 / default in person")
+    notes: str = strawberry.field(default="", description="走访情况 / what was found")
+    matter_title: str | None = strawberry.field(
+        default=None, description="走访中提出的议事事项 / a matter raised during the visit")
+    task_id: strawberry.ID | None = strawberry.field(
+        default=None, description="完成的走访任务 / the visit task this visit fulfils")
+
+
+@strawberry.type
+class BuildingHeadLogVisitPayload:
+    visit: BuildingHeadVisit
+    closed_task_ids: list[strawberry.ID]
+    matter_id: strawberry.ID | None
+
+
+BuildingHeadLogVisitResult = Annotated[BuildingHeadLogVisitPayload | UserError,
+                                       strawberry.union("BuildingHeadLogVisitResult")]
+
+
+@strawberry.mutation(description="登记一次走访 / log a home visit in one step")
+async def building_head_log_visit(info: Info, input: BuildingHeadLogVisitInput
+                                  ) -> BuildingHeadLogVisitResult:
+    async def work(access: Access) -> visits.LoggedVisit:
+        household_id = pk(input.household_id, "Household", "householdId")
+        task_id = pk(input.task_id, "BuildingHeadVisitTask", "taskId")
+        assert household_id is not None
+        return await visits.log_visit(
+            access, household_id, visited_on=input.visited_on, way=input.way.value,
+            notes=input.notes, matter_title=input.matter_title, task_id=task_id)
+
+    return await run(info, work, lambda logged: BuildingHeadLogVisitPayload(
+        visit=BuildingHeadVisit.of(logged.visit),
+        closed_task_ids=[encode_global_id("BuildingHeadVisitTask", t)
+                         for t in logged.closed_task_ids],
+        matter_id=gid("BuildingHeadMatter", logged.matter_id)))
+
+
+MUTATIONS: list[Any] = [
+    building_head_nominate, building_head_check_eligibility,
+    building_head_override_eligibility, building_head_start_notice, building_head_approve,
+    building_head_handover, building_head_end_term,
+    building_head_log_visit,
+    building_head_raise_matter, building_head_advance_matter, building_head_resolve_matter,
+    building_head_escalate_matter, building_head_hand_off_matter,
+    building_head_follow_up_matter,
+    building_head_create_station, building_head_record_leave, building_head_generate_rota,
+    building_head_swap_shifts, building_head_evaluate,
+]
+"""Mutation fields in schema order (``linli_mutation_fields``)."""

@@ -1,26 +1,542 @@
-"""Every strawberry type of the plugin, gathered from the area modules."""
+"""Every strawberry type of the plugin (names prefixed ``BuildingHead``): appointments,
+stations and rota, evaluations, matters and their timeline, visits, visit tasks, coverage.
+Relations resolve through per-request DataLoaders, so statement counts do not grow with page
+size."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
 
-__all__ = ["AREAS", "area_modules", "gather"]
+import strawberry
+from strawberry.types import Info
 
-AREAS = ("appointments", "visits", "matters", "rota")
+from core.plugin import Node, UserError, encode_global_id
+from plugins.building_heads.schema.common import gid, place_name, public_read
+from plugins.building_heads.services import appointments, evaluation, matters
+from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
+
+__all__ = [
+    "MATTER",
+    "TYPES",
+    "BuildingHeadAppointment",
+    "BuildingHeadCandidate",
+    "BuildingHeadCoverage",
+    "BuildingHeadCoverageLevel",
+    "BuildingHeadEligibilityReason",
+    "BuildingHeadEvaluation",
+    "BuildingHeadLeave",
+    "BuildingHeadMatter",
+    "BuildingHeadMatterEntry",
+    "BuildingHeadMatterEntryKind",
+    "BuildingHeadMatterLevel",
+    "BuildingHeadMatterPayload",
+    "BuildingHeadMatterResult",
+    "BuildingHeadMatterStep",
+    "BuildingHeadMatterUpdate",
+    "BuildingHeadOverdueHousehold",
+    "BuildingHeadRotaShift",
+    "BuildingHeadStation",
+    "BuildingHeadVisit",
+    "BuildingHeadVisitTask",
+    "BuildingHeadVisitTaskStatus",
+    "BuildingHeadVisitWay",
+    "HeadRole",
+    "NominationMethod",
+    "appointment_of",
+]
 
 
-def area_modules() -> list[Any]:
-    return [importlib.import_module(f"plugins.building_heads.schema.{a}") for a in AREAS]
+@strawberry.enum(name="BuildingHeadNominationMethod",
+                 description="提名方式 / how a candidate was nominated")
+class NominationMethod(Enum):
+    SELF = "self"
+    PARTY_MUTUAL = "party_mutual"
+    RESIDENTS = "residents"
+    ORGANISATION = "organisation"
+    PARTY_CLAIM = "party_claim"
 
 
-def gather(attr: str) -> list[Any]:
-    """Concatenate ``attr`` (a list) from every area module that defines it."""
-    out: list[Any] = []
-    for module in area_modules():
-        out += list(getattr(module, attr, ()))
-    return out
+@strawberry.enum(name="BuildingHeadRole", description="楼长或副楼长 / head or deputy")
+class HeadRole(Enum):
+    HEAD = "head"
+    DEPUTY = "deputy"
 
 
-def types() -> list[Any]:
-    return gather("TYPES")
+@strawberry.type(description="不符合条件的原因 / why a candidate is not eligible")
+class BuildingHeadEligibilityReason:
+    code: str
+    message: str
+    message_zh: str
+    message_en: str
+
+
+@strawberry.type(description="楼长候选人 / a candidate for building head")
+class BuildingHeadCandidate(Node):
+    building_id: strawberry.ID
+    resident_id: strawberry.ID
+    method: NominationMethod
+    method_label: str = strawberry.field(description="提名方式（中文）/ the method in Chinese")
+    nominator_ids: list[strawberry.ID]
+    health_declared: bool
+    eligible: bool = strawberry.field(description="按规则是否符合条件 / eligible under the rules")
+    reasons: list[BuildingHeadEligibilityReason]
+    overridden: bool
+    override_reason: str
+    priority: int = strawberry.field(description="优先级分（离退休干部4、党员2、本楼常住1）/ "
+                                                 "priority score (retired cadre 4, party member "
+                                                 "2, permanent resident of the building 1)")
+    status: str = strawberry.field(description="nominated | noticed | approved | rejected | "
+                                               "withdrawn")
+    notice_from: date | None
+    notice_until: date | None = strawberry.field(description="公示最后一天 / last day of notice")
+    rule_version: int
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="可否任职（符合条件或已破格）/ may be appointed")
+    def may_be_appointed(self) -> bool:
+        return self.eligible or self.overridden
+
+    @strawberry.field(description="候选人姓名 / the candidate's name")
+    async def resident_name(self, info: Info) -> str:
+        return await place_name(info, "resident", int(self.row["resident_id"])) or ""
+
+    @strawberry.field(description="楼栋名称 / the building's name")
+    async def building_name(self, info: Info) -> str:
+        return await place_name(info, "building", int(self.row["building_id"])) or ""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadCandidate:
+        reasons = json.loads(row["reasons"] or "[]")
+        return cls(
+            id=encode_global_id("BuildingHeadCandidate", int(row["id"])),
+            building_id=encode_global_id("Building", int(row["building_id"])),
+            resident_id=encode_global_id("Resident", int(row["resident_id"])),
+            method=NominationMethod(row["method"]),
+            method_label=appointments.METHODS[row["method"]][0],
+            nominator_ids=[encode_global_id("Resident", int(n))
+                           for n in json.loads(row["nominators"] or "[]")],
+            health_declared=bool(row["health_declared"]), eligible=bool(row["eligible"]),
+            reasons=[BuildingHeadEligibilityReason(code=r["code"], message=f"{r['zh']} / {r['en']}",
+                                                   message_zh=r["zh"], message_en=r["en"])
+                     for r in reasons],
+            overridden=bool(row["override_reason"]), override_reason=row["override_reason"],
+            priority=int(row["priority"]), status=row["status"], notice_from=row["notice_from"],
+            notice_until=row["notice_until"], rule_version=int(row["rule_version"]), row=row)
+
+
+@strawberry.type(description="楼长任期 / a term as building head or deputy")
+class BuildingHeadAppointment(Node):
+    building_id: strawberry.ID
+    resident_id: strawberry.ID
+    account_id: strawberry.ID | None
+    role: HeadRole
+    term_start: date
+    term_end: date
+    ended_on: date | None
+    serving: bool
+    party_group_lead: bool = strawberry.field(description="一肩挑（兼任楼栋党小组长）/ also "
+                                                          "leads the building's party group")
+    term_rule_version: int
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="楼长姓名 / the head's name")
+    async def resident_name(self, info: Info) -> str:
+        return await place_name(info, "resident", int(self.row["resident_id"])) or ""
+
+    @strawberry.field(description="楼栋名称 / the building's name")
+    async def building_name(self, info: Info) -> str:
+        return await place_name(info, "building", int(self.row["building_id"])) or ""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadAppointment:
+        account = row["account_id"]
+        return cls(
+            id=encode_global_id("BuildingHeadAppointment", int(row["id"])),
+            building_id=encode_global_id("Building", int(row["building_id"])),
+            resident_id=encode_global_id("Resident", int(row["resident_id"])),
+            account_id=encode_global_id("Account", int(account)) if account else None,
+            role=HeadRole(row["role"]), term_start=row["term_start"], term_end=row["term_end"],
+            ended_on=row["ended_on"], serving=row["ended_on"] is None,
+            party_group_lead=bool(row["party_group_lead"]),
+            term_rule_version=int(row["term_rule_version"]), row=row)
+
+
+async def appointment_of(info: Info, appointment_id: int) -> BuildingHeadAppointment | None:
+    """A term by id through the request's loader (None when not in scope)."""
+    async def load(ids: list[int]) -> list[dict[str, Any] | None]:
+        async with info.context.read():
+            found = await appointments.appointments_by_ids(ids)
+        return [found.get(i) for i in ids]
+
+    row = await info.context.loader("bh:appointment", load).load(appointment_id)
+    return BuildingHeadAppointment.from_row(row) if row else None
+
+
+
+@strawberry.type(description="红旗驿站 / a station with its fixed head")
+class BuildingHeadStation(Node):
+    name: str
+    community_id: strawberry.ID
+    compound_id: strawberry.ID | None
+    fixed_head_resident_id: strawberry.ID | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadStation:
+        return cls(id=encode_global_id("BuildingHeadStation", int(row["id"])), name=row["name"],
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   compound_id=gid("Compound", row["compound_id"]),
+                   fixed_head_resident_id=gid("Resident", row["fixed_head_resident_id"]))
+
+
+@strawberry.type(description="兼职站长值班 / a head's week as part-time station head")
+class BuildingHeadRotaShift(Node):
+    station_id: strawberry.ID
+    starts_on: date
+    ends_on: date
+    swap_reason: str
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="值班楼长 / the head on duty")
+    async def appointment(self, info: Info) -> BuildingHeadAppointment | None:
+        return await appointment_of(info, int(self.row["appointment_id"]))
+
+    @strawberry.field(description="换班前的楼长 / the head before a swap")
+    async def swapped_from(self, info: Info) -> BuildingHeadAppointment | None:
+        before = self.row["swapped_from_appointment_id"]
+        return await appointment_of(info, int(before)) if before else None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadRotaShift:
+        return cls(id=encode_global_id("BuildingHeadRotaShift", int(row["id"])),
+                   station_id=encode_global_id("BuildingHeadStation", int(row["station_id"])),
+                   starts_on=row["starts_on"], ends_on=row["ends_on"],
+                   swap_reason=row["swap_reason"] or "", row=row)
+
+
+@strawberry.type(description="请假 / a head's leave (skipped by the rota)")
+class BuildingHeadLeave:
+    id: strawberry.ID
+    appointment_id: strawberry.ID
+    starts_on: date
+    ends_on: date
+    reason: str
+
+
+@strawberry.type(description="楼长年度考评 / a head's yearly evaluation")
+class BuildingHeadEvaluation(Node):
+    year: int
+    coverage_pct: int = strawberry.field(description="全年走访覆盖率 / yearly visit coverage %")
+    special_months_pct: int = strawberry.field(description="重点户按月走访率 / special "
+                                                           "households' monthly coverage %")
+    matters_closed: int
+    rating_avg: float | None = strawberry.field(description="居民平均评分 / residents' average "
+                                                            "rating")
+    households: int
+    visited_households: int
+    visits_logged: int
+    score: int
+    grade: str = strawberry.field(description="excellent | competent | basic | unsatisfactory")
+    grade_label: str
+    rule_version: int
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="被考评的任期 / the term evaluated")
+    async def appointment(self, info: Info) -> BuildingHeadAppointment | None:
+        return await appointment_of(info, int(self.row["appointment_id"]))
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadEvaluation:
+        label = next(zh for _, code, zh, _ in evaluation.GRADES if code == row["grade"])
+        rating = int(row["rating_avg_x100"])
+        return cls(id=encode_global_id("BuildingHeadEvaluation", int(row["id"])),
+                   year=int(row["year"]), coverage_pct=int(row["coverage_pct"]),
+                   special_months_pct=int(row["special_months_pct"]),
+                   matters_closed=int(row["matters_closed"]),
+                   rating_avg=rating / 100 if rating else None,
+                   households=int(row["households"]),
+                   visited_households=int(row["visited_households"]),
+                   visits_logged=int(row["visits_logged"]), score=int(row["score"]),
+                   grade=row["grade"], grade_label=label, rule_version=int(row["rule_version"]),
+                   row=row)
+
+
+
+MATTER = "BuildingHeadMatter"
+
+
+@strawberry.enum(description="议事步骤（四步议事法）/ a step of the four-step method")
+class BuildingHeadMatterStep(Enum):
+    RAISED = "raised"
+    COMMITTEES = "committees"
+    JOINT = "joint"
+    RESIDENTS = "residents"
+    IMPLEMENTING = "implementing"
+    EVALUATED = "evaluated"
+
+
+@strawberry.enum(description="议事层级 / where a matter is handled")
+class BuildingHeadMatterLevel(Enum):
+    BUILDING = "building"
+    COMPOUND = "compound"
+    COMMUNITY = "community"
+
+
+@strawberry.enum(description="时间线条目类型 / kind of timeline entry")
+class BuildingHeadMatterEntryKind(Enum):
+    STEP = "step"
+    RESOLVE = "resolve"
+    ESCALATE = "escalate"
+    HANDOFF = "handoff"
+    FOLLOWUP = "followup"
+
+
+@strawberry.type(description="议事时间线条目 / one entry on a matter's public timeline")
+class BuildingHeadMatterEntry:
+    id: strawberry.ID
+    kind: BuildingHeadMatterEntryKind
+    step: BuildingHeadMatterStep
+    participants: list[str] = strawberry.field(description="参与人签名 / participants' signatures")
+    decision: str
+    decided_on: date
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadMatterEntry:
+        return cls(id=strawberry.ID(str(row["id"])), kind=BuildingHeadMatterEntryKind(row["kind"]),
+                   step=BuildingHeadMatterStep(row["step"]), participants=list(row["participants"]),
+                   decision=row["decision"], decided_on=row["decided_on"])
+
+
+
+@strawberry.type(description="议事事项（公开字段）/ a matter (public fields only)")
+class BuildingHeadMatter(Node):
+    title: str
+    description: str
+    level: BuildingHeadMatterLevel
+    step: BuildingHeadMatterStep
+    resolved: bool = strawberry.field(description="已办结 / closed with a resolution")
+    resolution: str
+    raised_by: str = strawberry.field(description="提出人类型 resident|head|staff（不公开姓名）"
+                                                  " / who raised it (kind only, never a name)")
+    rating: int | None = strawberry.field(description="居民评分1–5 / residents' rating")
+    handed_to_grid_worker: bool
+    building_id: strawberry.ID | None
+    compound_id: strawberry.ID | None
+    community_id: strawberry.ID
+    created_at: datetime
+    updated_at: datetime
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="时间线（最早的在前）/ the timeline, oldest first")
+    async def timeline(self, info: Info) -> list[BuildingHeadMatterEntry]:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[list[dict[str, Any]]]:
+            async with public_read(ctx):
+                found = await matters.entries_of(ids)
+            return [found.get(i, []) for i in ids]
+
+        rows = await ctx.loader("building_heads.matter_entries", load).load(self.pk)
+        return [BuildingHeadMatterEntry.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadMatter:
+        return cls(id=encode_global_id(MATTER, int(row["id"])), pk=int(row["id"]),
+                   title=row["title"], description=row["description"],
+                   level=BuildingHeadMatterLevel(row["level"]),
+                   step=BuildingHeadMatterStep(row["step"]), resolved=row["status"] != "open",
+                   resolution=row["resolution"], raised_by=row["raised_by_kind"],
+                   rating=row["rating"], handed_to_grid_worker=row["grid_account_id"] is not None,
+                   building_id=gid("Building", row["building_id"]),
+                   compound_id=gid("Compound", row["compound_id"]),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   created_at=row["created_at"], updated_at=row["updated_at"])
+
+
+@strawberry.type(description="议事事项的一次变化 / a change to a matter on a live board")
+class BuildingHeadMatterUpdate:
+    kind: BuildingHeadMatterEntryKind
+    matter: BuildingHeadMatter
+    entry: BuildingHeadMatterEntry
+
+
+@strawberry.type(description="议事事项已更新 / the matter after the change")
+class BuildingHeadMatterPayload:
+    matter: BuildingHeadMatter
+    entry: BuildingHeadMatterEntry
+
+
+BuildingHeadMatterResult = Annotated[BuildingHeadMatterPayload | UserError,
+                                     strawberry.union("BuildingHeadMatterResult")]
+
+
+
+@strawberry.enum(description="走访方式 / how the household was reached")
+class BuildingHeadVisitWay(Enum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    MESSAGE = "message"
+
+
+@strawberry.enum(description="覆盖率层级 / roll-up level")
+class BuildingHeadCoverageLevel(Enum):
+    BUILDING = "building"
+    GRID = "grid"
+    COMMUNITY = "community"
+    TENANT = "tenant"
+
+
+@strawberry.enum(description="走访任务状态 / visit task status")
+class BuildingHeadVisitTaskStatus(Enum):
+    OPEN = "open"
+    DONE = "done"
+
+
+@strawberry.type(description="走访记录 / a home visit or contact")
+class BuildingHeadVisit(Node):
+    household_id: strawberry.ID
+    building_id: strawberry.ID
+    visited_on: date
+    way: BuildingHeadVisitWay
+    notes: str = strawberry.field(description="走访情况 / what was found")
+    matter_id: strawberry.ID | None
+    created_at: datetime | None
+    row: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> BuildingHeadVisit:
+        return cls(id=encode_global_id("BuildingHeadVisit", int(row["id"])),
+                   household_id=encode_global_id("Household", int(row["household_id"])),
+                   building_id=encode_global_id("Building", int(row["building_id"])),
+                   visited_on=row["visited_on"], way=BuildingHeadVisitWay(row["way"]),
+                   notes=row["notes"] or "", matter_id=gid("BuildingHeadMatter",
+                                                            row["matter_id"]),
+                   created_at=row.get("created_at"), row=row)
+
+    @strawberry.field(description="房号 / the household's room")
+    async def room(self, info: Info) -> str | None:
+        return await place_name(info, "household", self.row["household_id"])
+
+    @strawberry.field(description="楼栋名称 / the building's name")
+    async def building_name(self, info: Info) -> str | None:
+        return await place_name(info, "building", self.row["building_id"])
+
+
+@strawberry.type(description="走访任务（关爱提醒）/ a visit owed after a welfare concern")
+class BuildingHeadVisitTask(Node):
+    resident_id: strawberry.ID
+    household_id: strawberry.ID | None
+    building_id: strawberry.ID | None
+    reason_code: str
+    source_module: str
+    noticed_since: date | None
+    due_on: date
+    status: BuildingHeadVisitTaskStatus
+    visit_id: strawberry.ID | None
+    row: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> BuildingHeadVisitTask:
+        return cls(id=encode_global_id("BuildingHeadVisitTask", int(row["id"])),
+                   resident_id=encode_global_id("Resident", int(row["resident_id"])),
+                   household_id=gid("Household", row["household_id"]),
+                   building_id=gid("Building", row["building_id"]),
+                   reason_code=row["reason_code"], source_module=row["source_module"] or "",
+                   noticed_since=row["noticed_since"], due_on=row["due_on"],
+                   status=BuildingHeadVisitTaskStatus(row["status"]),
+                   visit_id=gid("BuildingHeadVisit", row["visit_id"]), row=row)
+
+    @strawberry.field(description="居民姓名 / the resident's name")
+    async def resident_name(self, info: Info) -> str | None:
+        return await place_name(info, "resident", self.row["resident_id"])
+
+    @strawberry.field(description="房号 / the household's room")
+    async def room(self, info: Info) -> str | None:
+        return await place_name(info, "household", self.row["household_id"])
+
+    @strawberry.field(description="楼栋名称 / the building's name")
+    async def building_name(self, info: Info) -> str | None:
+        return await place_name(info, "building", self.row["building_id"])
+
+
+_PLACE_TYPES = {"building": "Building", "grid": "Grid", "community": "Community",
+                "tenant": "Tenant"}
+
+
+@strawberry.type(description="走访覆盖率（计算所得）/ visit coverage, computed from the visits")
+class BuildingHeadCoverage:
+    level: BuildingHeadCoverageLevel
+    place_id: strawberry.ID
+    name: str
+    year: int
+    month: int
+    households: int = strawberry.field(description="住户数 / households")
+    visited_year: int = strawberry.field(description="本年已走访户数 / visited this year")
+    yearly_coverage_bp: int | None = strawberry.field(
+        description="年度覆盖率（万分比，向下取整）/ yearly coverage in basis points, rounded down")
+    yearly_coverage_percent: int | None = strawberry.field(
+        description="年度覆盖率（整数百分比，向下取整）/ yearly coverage in whole percent")
+    overdue_yearly: int = strawberry.field(description="本年未走访户数 / not visited this year")
+    special_households: int = strawberry.field(description="重点户数 / special households")
+    special_visited_month: int = strawberry.field(
+        description="本月已走访重点户数 / special households visited this month")
+    special_coverage_bp: int | None
+    special_coverage_percent: int | None
+    overdue_monthly: int = strawberry.field(
+        description="本月未走访重点户数 / special households not visited this month")
+    special_tags_version: int = strawberry.field(
+        description="所用重点户标签规则版本 / version of the special-tags rule used")
+
+    @classmethod
+    def of(cls, row: CoverageRow) -> BuildingHeadCoverage:
+        return cls(level=BuildingHeadCoverageLevel(row.level),
+                   place_id=encode_global_id(_PLACE_TYPES[row.level], row.place_id),
+                   name=row.name, year=row.year, month=row.month, households=row.households,
+                   visited_year=row.visited_year, yearly_coverage_bp=row.yearly_bp,
+                   yearly_coverage_percent=row.yearly_percent, overdue_yearly=row.overdue_year,
+                   special_households=row.special,
+                   special_visited_month=row.special_visited_month,
+                   special_coverage_bp=row.special_bp,
+                   special_coverage_percent=row.special_percent,
+                   overdue_monthly=row.overdue_month, special_tags_version=row.tags_version)
+
+
+@strawberry.type(description="逾期未走访的住户 / a household overdue for a visit")
+class BuildingHeadOverdueHousehold:
+    household_id: strawberry.ID
+    building_id: strawberry.ID
+    room: str
+    special: bool = strawberry.field(description="重点户 / a special household")
+    overdue_yearly: bool = strawberry.field(description="本年未走访 / not visited this year")
+    overdue_monthly: bool = strawberry.field(
+        description="重点户本月未走访 / special and not visited this month")
+    last_visited_on: date | None
+
+    @classmethod
+    def of(cls, row: OverdueHousehold) -> BuildingHeadOverdueHousehold:
+        return cls(household_id=encode_global_id("Household", row.household_id),
+                   building_id=encode_global_id("Building", row.building_id), room=row.room,
+                   special=row.special, overdue_yearly=row.overdue_year,
+                   overdue_monthly=row.overdue_month, last_visited_on=row.last_visited_on)
+
+
+TYPES: list[type] = [
+    BuildingHeadAppointment,
+    BuildingHeadCandidate,
+    BuildingHeadCoverage,
+    BuildingHeadEligibilityReason,
+    BuildingHeadEvaluation,
+    BuildingHeadLeave,
+    BuildingHeadMatter,
+    BuildingHeadMatterEntry,
+    BuildingHeadMatterPayload,
+    BuildingHeadMatterUpdate,
+    BuildingHeadOverdueHousehold,
+    BuildingHeadRotaShift,
+    BuildingHeadStation,
+    BuildingHeadVisit,
+    BuildingHeadVisitTask,
+]
+"""Types the schema must know even where no field names them (``linli_graphql_types``)."""

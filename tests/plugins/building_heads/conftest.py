@@ -120,7 +120,7 @@ class HeadsKit:
     @staticmethod
     async def nominate_noticed(world: World, rules: Any, building: Any, resident: Any,
                                noticed_on: date) -> int:
-        from plugins.building_heads import appointments as svc
+        from plugins.building_heads.services import appointments as svc
 
         async with world.write():
             cand = await svc.nominate(rules, building_id=building.id, resident_id=resident.id,
@@ -137,7 +137,7 @@ class HeadsKit:
         """A serving head of ``building`` from ``start`` (default: today); the appointment id."""
         from datetime import timedelta
 
-        from plugins.building_heads import appointments as svc
+        from plugins.building_heads.services import appointments as svc
         from plugins.building_heads.rules import RULES  # noqa: F401 - the plugin is loaded
 
         start = start or date.today()

@@ -14,11 +14,12 @@ from core.audit.service import AuditEntry
 from core.identity.access import Access
 from core.identity.auth import access_at, load_principal
 from core.identity.tables import Account, Membership
+from core.plugin import ApiError
 from core.rules.service import today_shanghai
 from core.schema.relay import encode_global_id
-from plugins.building_heads import appointments as svc
-from plugins.building_heads.access import building_place, check_building
-from plugins.building_heads.appointments import HeadError, add_years
+from plugins.building_heads.services import appointments as svc
+from plugins.building_heads.services.access import building_place, check_building
+from plugins.building_heads.services.appointments import add_years
 from plugins.building_heads.tables import Appointment, Candidate
 
 COORD = "building_heads.coordinator"
@@ -172,13 +173,13 @@ async def test_notice_period_enforced(world, linli_env):
         cand = await svc.nominate(rules, building_id=world.buildings[0].id,
                                   resident_id=resident.id, method="party_claim", nominators=[],
                                   health_declared=True, account_id=None, today=d)
-        with pytest.raises(HeadError) as early:
+        with pytest.raises(ApiError) as early:
             await svc.approve(rules, cand["id"], account_id=None, today=d)
         assert early.value.field == "candidateId"
         noticed = await svc.start_notice(rules, cand["id"], None, d)
         assert noticed["notice_until"] == d + timedelta(days=4)
         assert noticed["notice_rule_version"] == 0
-        with pytest.raises(HeadError) as during:
+        with pytest.raises(ApiError) as during:
             await svc.approve(rules, cand["id"], account_id=None, today=d + timedelta(days=4))
         assert during.value.code == "INVALID_ARGUMENT" and "公示" in during.value.zh
         appt = await svc.approve(rules, cand["id"], account_id=None, today=d + timedelta(days=5),
@@ -192,7 +193,7 @@ async def _approve_alone(world: Any, rules: Any, candidate_id: int, today: date)
     try:
         async with world.write():
             return await svc.approve(rules, candidate_id, account_id=None, today=today)
-    except HeadError as exc:
+    except ApiError as exc:
         return exc
 
 
@@ -205,7 +206,7 @@ async def test_two_concurrent_approvals_leave_exactly_one_serving_head(heads_kit
     ids = [await heads_kit.nominate_noticed(world, rules, building, r, past) for r in (a, b)]
     results = await asyncio.gather(*(_approve_alone(world, rules, i, today_shanghai())
                                       for i in ids))
-    errors = [r for r in results if isinstance(r, HeadError)]
+    errors = [r for r in results if isinstance(r, ApiError)]
     assert len(errors) == 1 and errors[0].code == "CONFLICT"
     async with world.read():
         serving = await Appointment.select().where(Appointment.serving_head == building.id)

@@ -17,7 +17,7 @@ from core.db import Database, bind_tables
 from core.identity.tables import Account
 from core.schema.relay import encode_global_id
 from core.tables import all_tables
-from plugins.building_heads.matters import TOPIC
+from plugins.building_heads.services.matters import TOPIC
 
 BOARD = """query($compound: ID, $community: ID, $first: Int!, $after: String) {
   buildingHeadBoard(compoundId: $compound, communityId: $community, first: $first,
@@ -210,7 +210,7 @@ async def test_subscription_delivers_each_step_live(world, linli_env, factory):
 
 
 async def test_subscription_refuses_where_the_plugin_is_off(make_world, linli_env):
-    from plugins.building_heads.schema.matters import building_head_matter_updates
+    from plugins.building_heads.schema.subscriptions import building_head_matter_updates
 
     world = await make_world(enable=False)
 

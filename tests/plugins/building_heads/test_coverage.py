@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 from visits_kit import add_visits, appoint, enable_plugin, gid, tag
 
 from core.people import places
-from plugins.building_heads.visit_common import today_shanghai
+from core.plugin import today_shanghai
 
 COVERAGE = """query($level: BuildingHeadCoverageLevel!, $id: ID, $year: Int, $month: Int) {
   buildingHeadCoverage(level: $level, id: $id, year: $year, month: $month) {

@@ -10,7 +10,7 @@ from typing import Any
 
 from core.events.service import OutboxEvent
 from core.schema.relay import encode_global_id
-from plugins.building_heads import evaluation
+from plugins.building_heads.services import evaluation
 from plugins.building_heads.tables import Evaluation, Matter, Visit
 
 COORD = "building_heads.coordinator"

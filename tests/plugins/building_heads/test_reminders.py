@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 from visits_kit import add_visits, appoint, notifications, tag
 
 from core.jobs.service import period_of
-from plugins.building_heads.visit_common import today_shanghai
+from core.plugin import today_shanghai
 
 KIND = "building_heads.visit_reminder"
 CRON = "building_heads.visit_reminder"

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.audit.service import AuditEntry
 from core.schema.relay import encode_global_id
-from plugins.building_heads import rota
+from plugins.building_heads.services import rota
 from plugins.building_heads.tables import RotaShift
 
 COORD = "building_heads.coordinator"

@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 from visits_kit import LOG, appoint, gid
 
 from core.audit.service import AuditEntry
+from core.plugin import today_shanghai
 from plugins.building_heads.tables import Matter, MatterStep, Visit
-from plugins.building_heads.visit_common import today_shanghai
 
 
 async def test_head_logs_a_visit_in_one_step_with_defaults(world, factory, gql):

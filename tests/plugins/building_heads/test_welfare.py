@@ -10,10 +10,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 
 from visits_kit import LOG, add_visits, appoint, gid, notifications, tasks_of
 
-from core.events.types import Event, WelfareConcern
 from core.events.service import emit
+from core.events.types import Event, WelfareConcern
+from core.plugin import today_shanghai
 from plugins.building_heads.tables import Visit
-from plugins.building_heads.visit_common import today_shanghai
 
 TASKS = """query($status: BuildingHeadVisitTaskStatus) {
   buildingHeadVisitTasks(first: 10, status: $status) {

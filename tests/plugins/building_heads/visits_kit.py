@@ -10,9 +10,9 @@ from typing import Any
 from core.identity.service import grant_membership
 from core.notify.service import Notification
 from core.people.tables import Resident
+from core.plugin import today_shanghai
 from core.schema.relay import encode_global_id
 from plugins.building_heads.tables import Appointment, Visit, VisitTask
-from plugins.building_heads.visit_common import today_shanghai
 from tenants.plugins import change_plugin, fire_tenant_enabled
 
 

@@ -15,21 +15,38 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit.service import record
-from core.people.tables import Building, Community, Compound, Resident
-from plugins.building_heads.appointments import HeadError, get_appointment
-from plugins.building_heads.tables import Appointment, Leave, RotaShift, Station
-from tenants.scope import current_scope
+from core.plugin import (
+    Access,
+    ApiError,
+    ErrorCode,
+    PlaceRef,
+    buildings_in,
+    current_scope,
+    get_building,
+    get_community,
+    get_compound,
+    get_resident,
+    record,
+)
+from plugins.building_heads.services.appointments import get_appointment, visible_buildings
+from plugins.building_heads.tables import Appointment, Evaluation, Leave, RotaShift, Station
 
 __all__ = [
     "MAX_DAYS",
     "RotaResult",
+    "authorize_shift",
+    "community_of_building",
     "create_station",
+    "evaluation_for",
+    "evaluation_page",
     "generate",
     "get_station",
     "list_stations",
     "record_leave",
+    "require_at",
+    "shift_for",
     "shifts_between",
+    "station_for",
     "station_pool",
     "swap_shifts",
 ]
@@ -42,16 +59,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _not_found(zh: str, en: str, field: str) -> HeadError:
-    return HeadError("NOT_FOUND", f"未找到{zh}", f"{en} not found", field)
+def _not_found(zh: str, en: str, field: str) -> ApiError:
+    return ApiError("NOT_FOUND", f"未找到{zh}", f"{en} not found", field)
 
 
 def _check_period(start: date, end: date) -> None:
     if end < start:
-        raise HeadError("INVALID_ARGUMENT", "结束日期不能早于开始日期",
+        raise ApiError("INVALID_ARGUMENT", "结束日期不能早于开始日期",
                         "the end date cannot be before the start", "to")
     if (end - start).days >= MAX_DAYS:
-        raise HeadError("INVALID_ARGUMENT", f"一次最多 {MAX_DAYS} 天",
+        raise ApiError("INVALID_ARGUMENT", f"一次最多 {MAX_DAYS} 天",
                         f"at most {MAX_DAYS} days at a time", "to")
 
 
@@ -76,15 +93,15 @@ async def create_station(*, name: str, community_id: int, compound_id: int | Non
     """建站 A station of a community (and compound), with its fixed head."""
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise HeadError("INVALID_ARGUMENT", "站名须为1到100个字", "the name must be 1–100 "
+        raise ApiError("INVALID_ARGUMENT", "站名须为1到100个字", "the name must be 1–100 "
                         "characters", "name")
-    if not await Community.exists().where(Community.id == community_id):
+    if await get_community(community_id) is None:
         raise _not_found("社区", "community", "communityId")
-    if compound_id is not None and not await Compound.exists().where(
-            (Compound.id == compound_id) & (Compound.community_id == community_id)):
+    compound = None if compound_id is None else await get_compound(compound_id)
+    if compound_id is not None and (compound is None or compound.community_id != community_id):
         raise _not_found("小区", "compound", "compoundId")
-    if fixed_head_resident_id is not None and not await Resident.exists().where(
-            Resident.id == fixed_head_resident_id):
+    if fixed_head_resident_id is not None and await get_resident(
+            fixed_head_resident_id) is None:
         raise _not_found("居民", "resident", "fixedHeadResidentId")
     node = current_scope().write_node
     row = Station(tenant_id=node, name=name, community_id=community_id, compound_id=compound_id,
@@ -108,9 +125,9 @@ async def list_stations(first: int, after: int, community_ids: set[int] | None
 
 async def station_pool(station: dict[str, Any]) -> list[dict[str, Any]]:
     """Serving heads (not deputies) of the station's compound, or community, ordered by id."""
-    where = (Building.compound_id == station["compound_id"] if station["compound_id"]
-             else Building.community_id == station["community_id"])
-    buildings = [int(r["id"]) for r in await Building.select(Building.id).where(where)]
+    near = (await buildings_in(compound_ids=[station["compound_id"]]) if station["compound_id"]
+            else await buildings_in(community_ids=[station["community_id"]]))
+    buildings = [b.id for b in near]
     rows = await Appointment.select().where(
         Appointment.building_id.is_in(buildings or [-1]) & Appointment.serving_head.is_not_null()
     ).order_by(Appointment.id)
@@ -122,7 +139,7 @@ async def record_leave(appointment_id: int, starts_on: date, ends_on: date, reas
     """请假 A head on leave is skipped by the rota for the weeks the leave touches."""
     appointment = await get_appointment(appointment_id)
     if appointment["ended_on"] is not None:
-        raise HeadError("INVALID_ARGUMENT", "该任期已结束", "the term has ended", "appointmentId")
+        raise ApiError("INVALID_ARGUMENT", "该任期已结束", "the term has ended", "appointmentId")
     _check_period(starts_on, ends_on)
     row = Leave(tenant_id=current_scope().write_node, appointment_id=appointment_id,
                 starts_on=starts_on, ends_on=ends_on, reason=(reason or "").strip(),
@@ -153,7 +170,7 @@ async def generate(station_id: int, start: date, end: date, account_id: int | No
     terms = {int(a["id"]): (a["term_start"], a["term_end"]) for a in await station_pool(station)}
     pool = list(terms)
     if not pool:
-        raise HeadError("INVALID_ARGUMENT", "该驿站范围内没有在任楼长",
+        raise ApiError("INVALID_ARGUMENT", "该驿站范围内没有在任楼长",
                         "no serving building heads around this station", "stationId")
     weeks = [start + timedelta(days=7 * k) for k in range((end - start).days // 7 + 1)]
     last = await RotaShift.select(RotaShift.appointment_id).where(
@@ -211,13 +228,13 @@ async def swap_shifts(shift_a: int, shift_b: int, reason: str, account_id: int |
     """换班 Exchange the heads of two shifts of one station; each keeps who had it and why."""
     reason = (reason or "").strip()
     if not reason:
-        raise HeadError("INVALID_ARGUMENT", "换班须说明理由", "a swap needs a reason", "reason")
+        raise ApiError("INVALID_ARGUMENT", "换班须说明理由", "a swap needs a reason", "reason")
     a, b = await _shift(shift_a, "shiftAId"), await _shift(shift_b, "shiftBId")
     if a["station_id"] != b["station_id"]:
-        raise HeadError("INVALID_ARGUMENT", "只能交换同一驿站的班次",
+        raise ApiError("INVALID_ARGUMENT", "只能交换同一驿站的班次",
                         "only shifts of the same station can be swapped", "shiftBId")
     if a["appointment_id"] == b["appointment_id"]:
-        raise HeadError("INVALID_ARGUMENT", "两个班次是同一位楼长", "both shifts are the same "
+        raise ApiError("INVALID_ARGUMENT", "两个班次是同一位楼长", "both shifts are the same "
                         "head's", "shiftBId")
     for mine, theirs in ((a, b), (b, a)):
         await RotaShift.update({RotaShift.appointment_id: theirs["appointment_id"],
@@ -238,3 +255,67 @@ async def shifts_between(station_id: int, start: date, end: date) -> list[dict[s
         (RotaShift.station_id == station_id) & (RotaShift.starts_on <= end)
         & (RotaShift.ends_on >= start)).order_by(RotaShift.starts_on)
     return [dict(r) for r in rows]
+
+
+# -- who may act, and what resolvers ask for ------------------------------------------------------
+def require_at(access: Access, permission: str, community_id: int | None) -> None:
+    """``permission`` at the community (or the acting node); FORBIDDEN otherwise."""
+    place = PlaceRef(node_id=access.node_id, node_path=access.node_path,
+                     community_id=community_id) if community_id else None
+    decision = access.check(permission, place)
+    if not decision:
+        raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
+
+
+async def community_of_building(building_id: int) -> int | None:
+    building = await get_building(building_id)
+    return building.community_id if building else None
+
+
+async def station_for(access: Access, permission: str, station_id: int) -> dict[str, Any]:
+    """The station, if the caller may do ``permission`` in its community."""
+    station = await get_station(station_id)
+    require_at(access, permission, int(station["community_id"]))
+    return station
+
+
+async def shift_for(access: Access, shift_id: int) -> dict[str, Any] | None:
+    """A shift, if the caller may read its station's community (None when missing)."""
+    row = await RotaShift.select().where(RotaShift.id == shift_id).first()
+    if row is None:
+        return None
+    await station_for(access, "building_heads.read", int(row["station_id"]))
+    return dict(row)
+
+
+async def authorize_shift(access: Access, permission: str, shift_id: int) -> None:
+    """Refuse unless the caller may do ``permission`` at the shift's station (a missing shift
+    is left to the operation itself to report)."""
+    row = await RotaShift.select(RotaShift.station_id).where(RotaShift.id == shift_id).first()
+    if row is not None:
+        await station_for(access, permission, int(row["station_id"]))
+
+
+async def evaluation_page(access: Access, year: int, first: int, after: int
+                          ) -> list[dict[str, Any]]:
+    """Evaluations of ``year`` of the buildings the caller may read, ``first + 1`` by id."""
+    allowed = await visible_buildings(access, "building_heads.read")
+    query = Evaluation.select().where((Evaluation.year == year) & (Evaluation.id > after))
+    if allowed is not None:
+        ids = [int(r["id"]) for r in await Appointment.select(Appointment.id).where(
+            Appointment.building_id.is_in(sorted(allowed) or [-1]))]
+        query = query.where(Evaluation.appointment_id.is_in(ids or [-1]))
+    return [dict(r) for r in await query.order_by(Evaluation.id).limit(first + 1)]
+
+
+async def evaluation_for(access: Access, evaluation_id: int) -> dict[str, Any] | None:
+    """An evaluation, if the caller may read its building (None otherwise)."""
+    row = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
+    if row is None:
+        return None
+    allowed = await visible_buildings(access, "building_heads.read")
+    if allowed is not None:
+        appointment = await get_appointment(int(row["appointment_id"]))
+        if int(appointment["building_id"]) not in allowed:
+            return None
+    return dict(row)

@@ -2,7 +2,7 @@
 them by the priority tags, notice them publicly, approve, hand over and end terms.
 
 Every function runs inside the caller's scoped transaction (a write scope for changes) and
-raises :class:`HeadError` for bad input; the GraphQL layer turns it into a typed error.
+raises :class:`ApiError` for bad input; the GraphQL layer turns it into a typed error.
 """
 
 from __future__ import annotations
@@ -12,25 +12,49 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit.service import record
-from core.identity.tables import Account, Membership
-from core.people.tables import Building, Resident, ResidentTag
-from plugins.building_heads.access import HEAD_ROLE
+from core.plugin import (
+    Access,
+    ApiError,
+    BuildingRec,
+    ErrorCode,
+    ResidentInfo,
+    Resolved,
+    RuleReader,
+    account_of_resident,
+    buildings_in,
+    current_scope,
+    get_building,
+    get_node,
+    get_resident,
+    grant_place_role,
+    record,
+    resident_tags,
+    revoke_place_role,
+    rule_value,
+)
+from plugins.building_heads.services.access import (
+    HEAD_ROLE,
+    building_place,
+    check_building,
+    serving_buildings,
+)
 from plugins.building_heads.tables import Appointment, Candidate
-from tenants.scope import current_scope
-from tenants.service import get_node
 
 __all__ = [
     "METHODS",
     "OPEN_STATUSES",
     "PRIORITY_WEIGHTS",
     "Eligibility",
-    "HeadError",
     "Reason",
     "add_years",
     "age_on",
+    "appointment_page",
+    "appointments_by_ids",
     "approve",
     "authorize_building",
+    "authorized_appointment",
+    "authorized_candidate",
+    "candidate_ranking",
     "check_eligibility",
     "end_term",
     "get_appointment",
@@ -59,16 +83,8 @@ OPEN_STATUSES = ("nominated", "noticed")
 ROLES = ("head", "deputy")
 
 
-class HeadError(Exception):
-    """A refused building-head operation: machine code, zh-CN and English text, input field."""
-
-    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
-
-
-def _not_found(what_zh: str, what_en: str, field: str) -> HeadError:
-    return HeadError("NOT_FOUND", f"未找到{what_zh}", f"{what_en} not found", field)
+def _not_found(what_zh: str, what_en: str, field: str) -> ApiError:
+    return ApiError("NOT_FOUND", f"未找到{what_zh}", f"{what_en} not found", field)
 
 
 @dataclass(frozen=True)
@@ -111,47 +127,42 @@ def _now() -> datetime:
 def _write_node() -> int:
     node = current_scope().write_node
     if node is None:
-        raise HeadError("FORBIDDEN", "此范围只读", "this scope is read-only")
+        raise ApiError("FORBIDDEN", "此范围只读", "this scope is read-only")
     return node
 
 
-async def resolve_rule(rules: Any, key: str, tenant_id: int, on: date) -> Any:
+async def resolve_rule(rules: RuleReader, key: str, tenant_id: int, on: date) -> Resolved:
     """The rule ``key`` in force for the tenant on ``on`` (``Resolved``: value and version)."""
-    node = await get_node(tenant_id)
-    if node is None:
-        raise _not_found("单位", "tenant", "tenantId")
-    return await rules.get(key, node, on=on)
+    return await rule_value(key, tenant_id, on, rules=rules)
 
 
-async def _building(building_id: int) -> dict[str, Any]:
-    row = await Building.select().where(Building.id == building_id).first()
-    if row is None:
+async def _building(building_id: int) -> BuildingRec:
+    building = await get_building(building_id)
+    if building is None:
         raise _not_found("楼栋", "building", "buildingId")
-    return dict(row)
+    return building
 
 
-async def _resident(resident_id: int, field: str = "residentId") -> dict[str, Any]:
-    row = await Resident.select().where(Resident.id == resident_id).first()
-    if row is None:
+async def _resident(resident_id: int, field: str = "residentId") -> ResidentInfo:
+    resident = await get_resident(resident_id)
+    if resident is None:
         raise _not_found("居民", "resident", field)
-    return dict(row)
+    return resident
 
 
-async def _priority(resident: dict[str, Any], building_id: int) -> int:
-    rows = await ResidentTag.select(ResidentTag.tag).where(
-        ResidentTag.resident_id == resident["id"])
-    tags = {r["tag"] for r in rows}
+async def _priority(resident: ResidentInfo, building_id: int) -> int:
+    tags = set((await resident_tags([resident.id])).get(resident.id, []))
     score = sum(w for tag, w in PRIORITY_WEIGHTS.items() if tag in tags and tag != "permanent")
-    if "permanent" in tags and resident.get("building_id") == building_id:
+    if "permanent" in tags and resident.building_id == building_id:
         score += PRIORITY_WEIGHTS["permanent"]
     return score
 
 
-async def _assess(rules: Any, tenant_id: int, resident: dict[str, Any], health_declared: bool,
-                  on: date) -> Eligibility:
+async def _assess(rules: RuleReader, tenant_id: int, resident: ResidentInfo,
+                  health_declared: bool, on: date) -> Eligibility:
     rule = await resolve_rule(rules, "building_heads.max_age", tenant_id, on)
     max_age = int(rule.value)
-    age = age_on(resident["birth_date"], on)
+    age = age_on(resident.birth_date, on)
     reasons: list[Reason] = []
     if age > max_age:
         reasons.append(Reason("AGE_OVER_LIMIT", f"任职时 {age} 岁，超过 {max_age} 岁上限",
@@ -171,19 +182,18 @@ def _eligible_or_overridden(candidate: dict[str, Any]) -> bool:
     return bool(candidate["eligible"]) or bool(candidate["override_reason"])
 
 
-async def authorize_building(access: Any, permission: str, building_id: int) -> dict[str, Any]:
+async def authorize_building(access: Access, permission: str, building_id: int
+                             ) -> BuildingRec:
     """The building, if the caller may do ``permission`` there (core's check plus the serving
     link for heads). Outside what the caller may read it is NOT_FOUND, else FORBIDDEN."""
-    from plugins.building_heads.access import building_place, check_building
-
     building = await _building(building_id)
-    node = await get_node(int(building["tenant_id"]))
+    node = await get_node(building.tenant_id)
     place = building_place(access, building, node.path if node else "")
     if not await check_building(access, "building_heads.read", place):
         raise _not_found("楼栋", "building", "buildingId")
     decision = await check_building(access, permission, place)
     if not decision:
-        raise HeadError("FORBIDDEN", decision.reason_zh, decision.reason_en)
+        raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
     return building
 
 
@@ -201,29 +211,29 @@ async def get_appointment(appointment_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-async def nominate(rules: Any, *, building_id: int, resident_id: int, method: str,
+async def nominate(rules: RuleReader, *, building_id: int, resident_id: int, method: str,
                    nominators: list[int], health_declared: bool, health_note: str = "",
                    account_id: int | None, today: date) -> dict[str, Any]:
     """提名 Nominate a resident for a building; eligibility and priority are worked out now."""
     if method not in METHODS:
         labels = "、".join(m[0] for m in METHODS.values())
-        raise HeadError("INVALID_ARGUMENT", f"提名方式须为 {labels}",
+        raise ApiError("INVALID_ARGUMENT", f"提名方式须为 {labels}",
                         "method must be one of " + ", ".join(METHODS), "method")
     building = await _building(building_id)
     resident = await _resident(resident_id)
     for nominator in nominators:
         await _resident(nominator, "nominators")
     if method == "self" and nominators not in ([], [resident_id]):
-        raise HeadError("INVALID_ARGUMENT", "自荐不需要他人提名", "self-nomination has no other "
+        raise ApiError("INVALID_ARGUMENT", "自荐不需要他人提名", "self-nomination has no other "
                         "nominators", "nominators")
     if await Candidate.exists().where(
             (Candidate.building_id == building_id) & (Candidate.resident_id == resident_id)
             & Candidate.status.is_in(list(OPEN_STATUSES))):
-        raise HeadError("CONFLICT", "该居民已是本楼栋的候选人",
+        raise ApiError("CONFLICT", "该居民已是本楼栋的候选人",
                         "the resident is already a candidate for this building", "residentId")
     tenant_id = _write_node()
     verdict = await _assess(rules, tenant_id, resident, health_declared, today)
-    row = Candidate(tenant_id=tenant_id, building_id=building["id"], resident_id=resident_id,
+    row = Candidate(tenant_id=tenant_id, building_id=building.id, resident_id=resident_id,
                     method=method, nominators=json.dumps(sorted(set(nominators))),
                     health_declared=health_declared, health_note=health_note,
                     eligible=verdict.eligible, reasons=_reasons_json(verdict),
@@ -238,11 +248,11 @@ async def nominate(rules: Any, *, building_id: int, resident_id: int, method: st
     return await get_candidate(int(row.id))
 
 
-async def check_eligibility(rules: Any, candidate_id: int, on: date) -> dict[str, Any]:
+async def check_eligibility(rules: RuleReader, candidate_id: int, on: date) -> dict[str, Any]:
     """资格审查 Re-check a candidate against the rules in force on ``on`` (the appointment date);
     stores the answer, its reasons and the rule version."""
     candidate = await get_candidate(candidate_id)
-    resident = await _resident(candidate["resident_id"])
+    resident = await _resident(int(candidate["resident_id"]))
     verdict = await _assess(rules, int(candidate["tenant_id"]), resident,
                             bool(candidate["health_declared"]), on)
     await Candidate.update({Candidate.eligible: verdict.eligible,
@@ -259,11 +269,11 @@ async def override_eligibility(candidate_id: int, reason: str, account_id: int |
     """破格 Let an ineligible candidate go on, with a recorded reason (audited)."""
     reason = (reason or "").strip()
     if not reason:
-        raise HeadError("INVALID_ARGUMENT", "破格须说明理由", "an override needs a reason",
+        raise ApiError("INVALID_ARGUMENT", "破格须说明理由", "an override needs a reason",
                         "reason")
     candidate = await get_candidate(candidate_id)
     if candidate["status"] not in OPEN_STATUSES:
-        raise HeadError("INVALID_ARGUMENT", "该候选人已结束选任", "the candidate's selection is "
+        raise ApiError("INVALID_ARGUMENT", "该候选人已结束选任", "the candidate's selection is "
                         "closed", "candidateId")
     await Candidate.update({Candidate.override_reason: reason,
                             Candidate.overridden_by: account_id}).where(
@@ -274,21 +284,21 @@ async def override_eligibility(candidate_id: int, reason: str, account_id: int |
     return await get_candidate(candidate_id)
 
 
-def _not_eligible(candidate: dict[str, Any]) -> HeadError:
+def _not_eligible(candidate: dict[str, Any]) -> ApiError:
     reasons = json.loads(candidate["reasons"])
     zh = "；".join(r["zh"] for r in reasons) or "不符合任职条件"
     en = "; ".join(r["en"] for r in reasons) or "not eligible"
-    return HeadError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先破格并说明理由",
+    return ApiError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先破格并说明理由",
                      f"the candidate is not eligible ({en}); override with a reason first",
                      "candidateId")
 
 
-async def start_notice(rules: Any, candidate_id: int, account_id: int | None, today: date
+async def start_notice(rules: RuleReader, candidate_id: int, account_id: int | None, today: date
                        ) -> dict[str, Any]:
     """公示 Start the public notice today; it lasts the rule ``notice_days`` days."""
     candidate = await get_candidate(candidate_id)
     if candidate["status"] != "nominated":
-        raise HeadError("INVALID_ARGUMENT", "只有已提名的候选人可以公示",
+        raise ApiError("INVALID_ARGUMENT", "只有已提名的候选人可以公示",
                         "only a nominated candidate can be noticed", "candidateId")
     candidate = await check_eligibility(rules, candidate_id, today)
     if not _eligible_or_overridden(candidate):
@@ -316,31 +326,15 @@ async def _serving_head(building_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-async def _account_of(resident_id: int, tenant_id: int) -> int | None:
-    row = await Account.select(Account.id).where(
-        (Account.resident_id == resident_id) & (Account.is_active == True)
-        & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
-    ).order_by(Account.id).first()
-    return int(row["id"]) if row else None
 
 
 async def _link(account_id: int, tenant_id: int, building_id: int) -> None:
     """Grant ``building_heads.head`` at the building (kept when the account already holds it)."""
-    from core.identity.service import grant_membership
-
-    held = await Membership.exists().where(
-        (Membership.account_id == account_id) & (Membership.node_id == tenant_id)
-        & (Membership.role == HEAD_ROLE) & (Membership.place_kind == "building")
-        & (Membership.place_id == building_id))
-    if held:
-        return
     try:
-        await grant_membership(account_id, tenant_id, HEAD_ROLE, "building", building_id)
-    except Exception as exc:
-        code = getattr(exc, "code", None)
-        if code in ("NOT_FOUND", "INVALID_ARGUMENT"):
-            raise HeadError(code, getattr(exc, "zh", "账号无效"), getattr(exc, "en", str(exc)),
-                            "accountId") from exc
+        await grant_place_role(account_id, tenant_id, HEAD_ROLE, "building", building_id)
+    except ApiError as exc:
+        if exc.code in ("NOT_FOUND", "INVALID_ARGUMENT"):
+            raise ApiError(exc.code, exc.zh, exc.en, "accountId") from exc
         raise
 
 
@@ -352,20 +346,13 @@ async def _unlink(account_id: int | None, tenant_id: int, building_id: int) -> N
             (Appointment.account_id == account_id) & (Appointment.building_id == building_id)
             & Appointment.ended_on.is_null()):
         return
-    from core.identity.service import revoke_membership
-
-    rows = await Membership.select(Membership.id).where(
-        (Membership.account_id == account_id) & (Membership.node_id == tenant_id)
-        & (Membership.role == HEAD_ROLE) & (Membership.place_kind == "building")
-        & (Membership.place_id == building_id))
-    for r in rows:
-        await revoke_membership(int(r["id"]))
+    await revoke_place_role(account_id, tenant_id, HEAD_ROLE, "building", building_id)
 
 
 async def _close(appointment: dict[str, Any], on: date) -> None:
     """End a term on ``on`` (not before it began) and revoke its account's link."""
     if on < appointment["term_start"]:
-        raise HeadError("INVALID_ARGUMENT", "离任日期不能早于任期开始",
+        raise ApiError("INVALID_ARGUMENT", "离任日期不能早于任期开始",
                         "a term cannot end before it began", "on")
     await Appointment.update({Appointment.ended_on: on, Appointment.serving_head: None}).where(
         Appointment.id == appointment["id"])
@@ -373,7 +360,7 @@ async def _close(appointment: dict[str, Any], on: date) -> None:
                   int(appointment["building_id"]))
 
 
-async def approve(rules: Any, candidate_id: int, *, account_id: int | None, today: date,
+async def approve(rules: RuleReader, candidate_id: int, *, account_id: int | None, today: date,
                   term_start: date | None = None, term_end: date | None = None,
                   role: str = "head", party_group_lead: bool = False,
                   link_account_id: int | None = None, handover: bool = False
@@ -385,14 +372,14 @@ async def approve(rules: Any, candidate_id: int, *, account_id: int | None, toda
     ``serving_head`` decides between concurrent approvals). With ``handover`` the serving head's
     term ends on the day this one begins, in the same transaction."""
     if role not in ROLES:
-        raise HeadError("INVALID_ARGUMENT", "角色须为 head 或 deputy", "role must be head or "
+        raise ApiError("INVALID_ARGUMENT", "角色须为 head 或 deputy", "role must be head or "
                         "deputy", "role")
     candidate = await get_candidate(candidate_id)
     if candidate["status"] != "noticed" or candidate["notice_until"] is None:
-        raise HeadError("INVALID_ARGUMENT", "候选人须先经公示", "the candidate must be publicly "
+        raise ApiError("INVALID_ARGUMENT", "候选人须先经公示", "the candidate must be publicly "
                         "noticed first", "candidateId")
     if today <= candidate["notice_until"]:
-        raise HeadError("INVALID_ARGUMENT",
+        raise ApiError("INVALID_ARGUMENT",
                         f"公示期至 {candidate['notice_until']:%Y-%m-%d} 结束，之后方可审批",
                         f"the notice runs until {candidate['notice_until']:%Y-%m-%d}; approve "
                         "after it ends", "candidateId")
@@ -405,19 +392,19 @@ async def approve(rules: Any, candidate_id: int, *, account_id: int | None, toda
     term = await resolve_rule(rules, "building_heads.term_years", tenant_id, start)
     end = term_end or add_years(start, int(term.value)) - timedelta(days=1)
     if end < start:
-        raise HeadError("INVALID_ARGUMENT", "任期结束不能早于开始", "the term cannot end before "
+        raise ApiError("INVALID_ARGUMENT", "任期结束不能早于开始", "the term cannot end before "
                         "it starts", "termEnd")
     previous = await _serving_head(building_id) if role == "head" else None
     if previous is not None:
         if not handover:
-            raise HeadError("CONFLICT", "该楼栋已有在任楼长，请办理交接",
+            raise ApiError("CONFLICT", "该楼栋已有在任楼长，请办理交接",
                             "the building already has a serving head; hand over instead",
                             "candidateId")
         await _close(previous, start)
     elif handover:
-        raise HeadError("INVALID_ARGUMENT", "该楼栋没有在任楼长可交接",
+        raise ApiError("INVALID_ARGUMENT", "该楼栋没有在任楼长可交接",
                         "the building has no serving head to hand over from", "candidateId")
-    linked = link_account_id or await _account_of(int(candidate["resident_id"]), tenant_id)
+    linked = link_account_id or await account_of_resident(int(candidate["resident_id"]), tenant_id)
     row = Appointment(tenant_id=tenant_id, building_id=building_id,
                       resident_id=candidate["resident_id"], account_id=linked,
                       candidate_id=candidate_id, role=role,
@@ -429,7 +416,7 @@ async def approve(rules: Any, candidate_id: int, *, account_id: int | None, toda
         await Appointment.insert(row)
     except Exception as exc:
         if _is_unique_violation(exc):
-            raise HeadError("CONFLICT", "该楼栋已有在任楼长", "the building already has a serving "
+            raise ApiError("CONFLICT", "该楼栋已有在任楼长", "the building already has a serving "
                             "head", "candidateId") from exc
         raise
     await Candidate.update({Candidate.status: "approved"}).where(Candidate.id == candidate_id)
@@ -445,7 +432,7 @@ async def approve(rules: Any, candidate_id: int, *, account_id: int | None, toda
     return await get_appointment(int(row.id))
 
 
-async def handover(rules: Any, candidate_id: int, **kw: Any) -> dict[str, Any]:
+async def handover(rules: RuleReader, candidate_id: int, **kw: Any) -> dict[str, Any]:
     """交接 The serving head's term ends the day the approved candidate's term begins."""
     return await approve(rules, candidate_id, role="head", handover=True, **kw)
 
@@ -455,7 +442,7 @@ async def end_term(appointment_id: int, *, on: date, reason: str, account_id: in
     """离任 End a term on ``on``; the head's account loses its link to the building."""
     appointment = await get_appointment(appointment_id)
     if appointment["ended_on"] is not None:
-        raise HeadError("INVALID_ARGUMENT", "该任期已结束", "the term has already ended",
+        raise ApiError("INVALID_ARGUMENT", "该任期已结束", "the term has already ended",
                         "appointmentId")
     await _close(appointment, on)
     await record("building_heads.term.end", account_id=account_id,
@@ -490,11 +477,9 @@ async def list_appointments(first: int, after: int, *, building_id: int | None,
     return [dict(r) for r in await query.order_by(Appointment.id).limit(first + 1)]
 
 
-async def visible_buildings(access: Any, permission: str) -> set[int] | None:
+async def visible_buildings(access: Access, permission: str) -> set[int] | None:
     """Buildings where the caller holds ``permission`` (None: the whole scope). A head's grant
     counts only while their term serves (the plugin's link)."""
-    from plugins.building_heads.access import serving_buildings
-
     limit = access.limit(permission)
     if limit is None:
         return None
@@ -507,8 +492,48 @@ async def visible_buildings(access: Any, permission: str) -> set[int] | None:
     if heads:
         out |= heads & await serving_buildings(access.principal.account_id)
     if limit.community_ids or limit.grid_ids:
-        rows = await Building.select(Building.id).where(
-            Building.community_id.is_in(sorted(limit.community_ids) or [-1])
-            | Building.grid_id.is_in(sorted(limit.grid_ids) or [-1]))
-        out |= {int(r["id"]) for r in rows}
+        inside = await buildings_in(community_ids=limit.community_ids, grid_ids=limit.grid_ids)
+        out |= {b.id for b in inside}
     return out
+
+
+# -- what resolvers ask for (each one checks the caller) --------------------------------------
+async def authorized_candidate(access: Access, permission: str, candidate_id: int
+                               ) -> dict[str, Any]:
+    """The candidate, if the caller may do ``permission`` at its building."""
+    row = await get_candidate(candidate_id)
+    await authorize_building(access, permission, int(row["building_id"]))
+    return row
+
+
+async def authorized_appointment(access: Access, permission: str, appointment_id: int
+                                 ) -> dict[str, Any]:
+    """The term, if the caller may do ``permission`` at its building."""
+    row = await get_appointment(appointment_id)
+    await authorize_building(access, permission, int(row["building_id"]))
+    return row
+
+
+async def appointments_by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Terms by id in one statement (for a DataLoader); those out of scope are absent."""
+    rows = await Appointment.select().where(Appointment.id.is_in(sorted(set(ids)) or [-1]))
+    return {int(r["id"]): dict(r) for r in rows}
+
+
+async def appointment_page(access: Access, first: int, after: int, *, building_id: int | None,
+                           include_ended: bool) -> list[dict[str, Any]]:
+    """Terms the caller may read (``building_heads.read``), ``first + 1`` by id."""
+    if building_id is not None:
+        await authorize_building(access, "building_heads.read", building_id)
+    allowed = await visible_buildings(access, "building_heads.read")
+    if allowed is None and not access.has("building_heads.read"):
+        allowed = set()
+    return await list_appointments(first, after, building_id=building_id,
+                                   include_ended=include_ended, buildings=allowed)
+
+
+async def candidate_ranking(access: Access, building_id: int, include_closed: bool
+                            ) -> list[dict[str, Any]]:
+    """A building's candidates, best first, if the caller may read there."""
+    await authorize_building(access, "building_heads.read", building_id)
+    return await ranked_candidates(building_id, include_closed)

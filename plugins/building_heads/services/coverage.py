@@ -16,21 +16,27 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
 
-from core.identity.access import PlaceLimit
-from core.people.tables import Building, Community, Grid, Household, Resident
+from core.plugin import (
+    BUILDINGS,
+    COMMUNITIES,
+    GRIDS,
+    HOUSEHOLDS,
+    RESIDENTS,
+    ApiError,
+    NodeInfo,
+    PlaceLimit,
+    tenants_enabled_below,
+)
 from plugins.building_heads import NAME
-from plugins.building_heads.tables import Visit
-from plugins.building_heads.visit_common import (
+from plugins.building_heads.services.common import (
     Period,
-    VisitError,
     household_condition,
     ids_or_none,
     rule_value,
     special_household_ids,
     visited_household_ids,
 )
-from tenants.service import NodeInfo, descendants
-from tenants.tables import PluginEnablement
+from plugins.building_heads.tables import Visit
 
 __all__ = [
     "LEVELS",
@@ -44,8 +50,8 @@ __all__ = [
 ]
 
 LEVELS = ("building", "grid", "community", "tenant")
-_GROUP = {"building": Household.building_id, "grid": Household.grid_id,
-          "community": Household.community_id, "tenant": Household.tenant_id}
+_GROUP = {"building": HOUSEHOLDS.building_id, "grid": HOUSEHOLDS.grid_id,
+          "community": HOUSEHOLDS.community_id, "tenant": HOUSEHOLDS.tenant_id}
 
 
 def _share(part: int, whole: int, scale: int) -> int | None:
@@ -101,7 +107,7 @@ async def special_tags(tenant_id: int, period: Period) -> tuple[list[str], int]:
 
 async def _grouped(group: Any, conditions: Sequence[Any]) -> dict[int, int]:
     """``{group value: household count}`` for households matching every condition."""
-    query = Household.select(group, Count(alias="n")).group_by(group)
+    query = HOUSEHOLDS.select(group, Count(alias="n")).group_by(group)
     for condition in conditions:
         query = query.where(condition)
     return {int(r[group._meta.name]): int(r["n"]) for r in await query}
@@ -118,16 +124,16 @@ class _Counts:
 async def _count(group: Any, base: list[Any], period: Period, tags: list[str]) -> _Counts:
     """Four grouped counts: households, visited in the year, special, special visited in the
     month."""
-    in_year = Household.id.is_in(visited_household_ids(period.year_start, period.year_end))
+    in_year = HOUSEHOLDS.id.is_in(visited_household_ids(period.year_start, period.year_end))
     households = await _grouped(group, base)
     visited = await _grouped(group, [*base, in_year]) if households else {}
     special: dict[int, int] = {}
     special_visited: dict[int, int] = {}
     if tags and households:
-        is_special = Household.id.is_in(special_household_ids(tags))
+        is_special = HOUSEHOLDS.id.is_in(special_household_ids(tags))
         special = await _grouped(group, [*base, is_special])
         if special:
-            in_month = Household.id.is_in(
+            in_month = HOUSEHOLDS.id.is_in(
                 visited_household_ids(period.month_start, period.month_end))
             special_visited = await _grouped(group, [*base, is_special, in_month])
     return _Counts(households, visited, special, special_visited)
@@ -136,7 +142,7 @@ async def _count(group: Any, base: list[Any], period: Period, tags: list[str]) -
 async def _names(level: str, ids: list[int], tenant: NodeInfo) -> dict[int, str]:
     if level == "tenant":
         return {tenant.id: tenant.name} if tenant.id in ids else {}
-    table: Any = {"building": Building, "grid": Grid, "community": Community}[level]
+    table: Any = {"building": BUILDINGS, "grid": GRIDS, "community": COMMUNITIES}[level]
     rows = await table.select(table.id, table.name).where(table.id.is_in(ids_or_none(ids)))
     return {int(r["id"]): str(r["name"]) for r in rows}
 
@@ -146,9 +152,9 @@ async def coverage_rows(level: str, tenant: NodeInfo, period: Period, limit: Pla
     """Coverage of every place of ``level`` in the tenant that the reach ``limit`` sees (or of
     ``place_id`` only), counting only households inside the reach. Inside a scoped read."""
     if level not in LEVELS:
-        raise VisitError("INVALID_ARGUMENT", "层级无效", "unknown level", "level")
+        raise ApiError("INVALID_ARGUMENT", "层级无效", "unknown level", "level")
     group = _GROUP[level]
-    base: list[Any] = [Household.tenant_id == tenant.id]
+    base: list[Any] = [HOUSEHOLDS.tenant_id == tenant.id]
     seen = household_condition(limit)
     if seen is not None:
         base.append(seen)
@@ -162,7 +168,7 @@ async def coverage_rows(level: str, tenant: NodeInfo, period: Period, limit: Pla
         ids = [place_id] if limit is None else []
     names = await _names(level, ids, tenant)
     if place_id is not None and place_id not in names:
-        raise VisitError("NOT_FOUND", "未找到该地点", "place not found", "id")
+        raise ApiError("NOT_FOUND", "未找到该地点", "place not found", "id")
     return [CoverageRow(level=level, place_id=pid, name=names.get(pid, ""), year=period.year,
                         month=period.month, households=counts.households.get(pid, 0),
                         visited_year=counts.visited.get(pid, 0),
@@ -174,19 +180,7 @@ async def coverage_rows(level: str, tenant: NodeInfo, period: Period, limit: Pla
 
 async def enabled_tenants_below(region: NodeInfo) -> list[NodeInfo]:
     """The tenants below ``region`` with this plugin on (nearest explicit setting wins)."""
-    tenants = await descendants(region, tenants_only=True)
-    path_ids = {int(p) for t in tenants for p in t.path.strip("/").split("/") if p}
-    rows = await PluginEnablement.select(PluginEnablement.node_id, PluginEnablement.enabled).where(
-        (PluginEnablement.plugin == NAME) & PluginEnablement.node_id.is_in(ids_or_none(path_ids)))
-    setting = {int(r["node_id"]): bool(r["enabled"]) for r in rows}
-    out = []
-    for tenant in tenants:
-        on = False
-        for nid in (int(p) for p in tenant.path.strip("/").split("/") if p):
-            on = setting.get(nid, on)
-        if on:
-            out.append(tenant)
-    return sorted(out, key=lambda t: t.id)
+    return [t for t in await tenants_enabled_below(NAME, region) if t.id != region.id]
 
 
 async def region_coverage_rows(region: NodeInfo, period: Period) -> list[CoverageRow]:
@@ -200,8 +194,8 @@ async def region_coverage_rows(region: NodeInfo, period: Period) -> list[Coverag
         by_tags.setdefault(tuple(sorted(tags)), []).append(tenant)
     rows: list[CoverageRow] = []
     for tags_key, group in by_tags.items():
-        base = [Household.tenant_id.is_in([t.id for t in group])]
-        counts = await _count(Household.tenant_id, base, period, list(tags_key))
+        base = [HOUSEHOLDS.tenant_id.is_in([t.id for t in group])]
+        counts = await _count(HOUSEHOLDS.tenant_id, base, period, list(tags_key))
         rows += [CoverageRow(level="tenant", place_id=t.id, name=t.name, year=period.year,
                              month=period.month, households=counts.households.get(t.id, 0),
                              visited_year=counts.visited.get(t.id, 0),
@@ -230,22 +224,22 @@ async def overdue_households(building_id: int, tenant_id: int, period: Period, *
     """Households of the building not visited in the period's year, or special and not
     visited in its month, keyset-paged by id (``first + 1`` rows). Inside a scoped read."""
     tags, _ = await special_tags(tenant_id, period)
-    not_in_year = Household.id.not_in(visited_household_ids(period.year_start, period.year_end))
+    not_in_year = HOUSEHOLDS.id.not_in(visited_household_ids(period.year_start, period.year_end))
     due = not_in_year
     if tags:
-        due = due | (Household.id.is_in(special_household_ids(tags)) & Household.id.not_in(
+        due = due | (HOUSEHOLDS.id.is_in(special_household_ids(tags)) & HOUSEHOLDS.id.not_in(
             visited_household_ids(period.month_start, period.month_end)))
-    rows = await Household.select(Household.id, Household.room, Household.building_id).where(
-        (Household.building_id == building_id) & (Household.id > after) & due
-    ).order_by(Household.id).limit(first + 1)
+    rows = await HOUSEHOLDS.select(HOUSEHOLDS.id, HOUSEHOLDS.room, HOUSEHOLDS.building_id).where(
+        (HOUSEHOLDS.building_id == building_id) & (HOUSEHOLDS.id > after) & due
+    ).order_by(HOUSEHOLDS.id).limit(first + 1)
     ids = [int(r["id"]) for r in rows]
     if not ids:
         return []
     special: set[int] = set()
     if tags:
-        special = {int(r["household_id"]) for r in await Resident.select(
-            Resident.household_id).where(Resident.household_id.is_in(ids)
-                                         & Resident.household_id.is_in(
+        special = {int(r["household_id"]) for r in await RESIDENTS.select(
+            RESIDENTS.household_id).where(RESIDENTS.household_id.is_in(ids)
+                                         & RESIDENTS.household_id.is_in(
                                              special_household_ids(tags)))}
     last = {int(r["household_id"]): r["last"] for r in await Visit.select(
         Visit.household_id, Max(Visit.visited_on, alias="last")).where(

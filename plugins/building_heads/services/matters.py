@@ -20,15 +20,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.audit import service as audit
-from core.clock import today_shanghai as _today
-from core.db import get_db
-from core.errors import ApiError, ErrorCode
-from core.identity.access import Access, PlaceRef
-from core.identity.tables import Membership
-from core.people.tables import Building, Community, Compound, Grid, Resident
-from core.pubsub import PubSub, Subscription, get_pubsub
-from plugins.building_heads.access import check_building, serving_buildings
+from core.plugin import (
+    Access,
+    ApiError,
+    ErrorCode,
+    PlaceRef,
+    PubSub,
+    Subscription,
+    accounts_holding,
+    after_commit,
+    get_building,
+    get_community,
+    get_compound,
+    get_pubsub,
+    get_resident,
+    global_id,
+    grids_of_community,
+    notify,
+    record,
+)
+from core.plugin import today_shanghai as _today
+from plugins.building_heads.services.access import check_building, serving_buildings
 from plugins.building_heads.tables import Matter, MatterStep
 
 __all__ = [
@@ -107,7 +119,7 @@ def _announce(matter: dict[str, Any], entry_id: int, kind: str, live: bool) -> N
     async def publish() -> None:
         await get_pubsub().publish(TOPIC, update.tenant_id, update)
 
-    get_db().after_commit(publish)
+    after_commit(publish)
 
 
 # -- who may act ----------------------------------------------------------------------------
@@ -122,17 +134,15 @@ async def _resident_place(access: Access) -> dict[str, Any] | None:
     resident_id = access.principal.resident_id
     if resident_id is None:
         return None
-    row = await Resident.select(Resident.building_id, Resident.community_id).where(
-        Resident.id == resident_id).first()
-    if row is None:
+    resident = await get_resident(resident_id)
+    if resident is None:
         return None
     compound = None
-    if row["building_id"] is not None:
-        b = await Building.select(Building.compound_id).where(
-            Building.id == row["building_id"]).first()
-        compound = b["compound_id"] if b else None
-    return {"building_id": row["building_id"], "compound_id": compound,
-            "community_id": row["community_id"]}
+    if resident.building_id is not None:
+        building = await get_building(resident.building_id)
+        compound = building.compound_id if building else None
+    return {"building_id": resident.building_id, "compound_id": compound,
+            "community_id": resident.community_id}
 
 
 def _lives_at(home: dict[str, Any] | None, level: str, place: dict[str, Any]) -> bool:
@@ -233,12 +243,12 @@ async def board_matters(*, compound_id: int | None = None, community_id: int | N
         raise _bad("请指定小区或社区（二选一）", "name either a compound or a community",
                    "compoundId")
     if compound_id is not None:
-        if not await Compound.exists().where(Compound.id == compound_id):
+        if await get_compound(compound_id) is None:
             raise ApiError(ErrorCode.NOT_FOUND, "未找到该小区", "compound not found",
                            "compoundId")
         query = Matter.select().where(Matter.compound_id == compound_id)
     else:
-        if not await Community.exists().where(Community.id == community_id):
+        if await get_community(community_id) is None:
             raise ApiError(ErrorCode.NOT_FOUND, "未找到该社区", "community not found",
                            "communityId")
         query = Matter.select().where(Matter.community_id == community_id)
@@ -267,7 +277,7 @@ async def _save(matter_id: int, values: dict[Any, Any]) -> dict[str, Any]:
 
 async def _audit(access: Access, action: str, matter: dict[str, Any],
                  summary: dict[str, Any]) -> None:
-    await audit.record(f"building_heads.matter.{action}", account_id=access.principal.account_id,
+    await record(f"building_heads.matter.{action}", account_id=access.principal.account_id,
                        object_type="BuildingHeadMatter", object_id=int(matter["id"]),
                        summary={"title": matter["title"], "level": matter["level"],
                                 "step": matter["step"], **summary})
@@ -280,18 +290,18 @@ async def _place_to_raise(building_id: int | None, compound_id: int | None,
         raise _bad("请指定楼栋、小区或社区之一", "name exactly one of building, compound, community",
                    "buildingId")
     if building_id is not None:
-        b = await Building.select().where(Building.id == building_id).first()
+        b = await get_building(building_id)
         if b is None:
             raise ApiError(ErrorCode.NOT_FOUND, "未找到该楼栋", "building not found", "buildingId")
-        return "building", {"building_id": b["id"], "compound_id": b["compound_id"],
-                            "community_id": b["community_id"]}
+        return "building", {"building_id": b.id, "compound_id": b.compound_id,
+                            "community_id": b.community_id}
     if compound_id is not None:
-        c = await Compound.select().where(Compound.id == compound_id).first()
+        c = await get_compound(compound_id)
         if c is None:
             raise ApiError(ErrorCode.NOT_FOUND, "未找到该小区", "compound not found", "compoundId")
-        return "compound", {"building_id": None, "compound_id": c["id"],
-                            "community_id": c["community_id"]}
-    if not await Community.exists().where(Community.id == community_id):
+        return "compound", {"building_id": None, "compound_id": c.id,
+                            "community_id": c.community_id}
+    if community_id is None or await get_community(community_id) is None:
         raise ApiError(ErrorCode.NOT_FOUND, "未找到该社区", "community not found", "communityId")
     return "community", {"building_id": None, "compound_id": None,
                          "community_id": community_id}
@@ -417,30 +427,22 @@ async def escalate_matter(access: Access, matter_id: int, reason: str, *,
 async def _grid_of(matter: dict[str, Any]) -> set[int]:
     """Grids a grid worker may hold to take the matter: its building's, else its community's."""
     if matter["building_id"] is not None:
-        b = await Building.select(Building.grid_id).where(
-            Building.id == matter["building_id"]).first()
-        return {int(b["grid_id"])} if b else set()
-    rows = await Grid.select(Grid.id).where(Grid.community_id == matter["community_id"])
-    return {int(r["id"]) for r in rows}
+        b = await get_building(int(matter["building_id"]))
+        return {b.grid_id} if b else set()
+    return {g.id for g in await grids_of_community(int(matter["community_id"]))}
 
 
 async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, note: str, *,
                           decided_on: date | None = None, live: bool = True
                           ) -> tuple[dict[str, Any], int]:
     """下单 Hand an open matter to a grid worker of its grid and notify them."""
-    from core.ids import global_id
-    from core.notify.service import notify
-
     matter = await _matter_for_update(matter_id)
     await _actor_kind(access, matter["level"], matter, residents=False)
     if matter["status"] != "open":
         raise _conflict("已办结的事项不能下单", "a resolved matter cannot be handed off")
     grids = await _grid_of(matter)
-    holds = await Membership.select(Membership.id).where(
-        (Membership.account_id == grid_account_id) & (Membership.node_id == matter["tenant_id"])
-        & (Membership.role == "grid_worker") & (Membership.place_kind == "grid")
-        & Membership.place_id.is_in(sorted(grids) or [0])).first()
-    if holds is None:
+    workers = await accounts_holding(int(matter["tenant_id"]), "grid_worker", "grid", grids)
+    if grid_account_id not in workers:
         raise _bad("该账号不是本楼栋所在网格的网格员",
                    "the account is not a grid worker of the matter's grid", "gridWorkerId")
     note = _text(note, "note", required=True)

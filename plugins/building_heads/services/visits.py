@@ -9,14 +9,35 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit.service import record
-from core.errors import ApiError
-from core.identity.access import Access, PlaceRef
-from core.jobs.specs import CronSpec
-from core.notify.service import NotifyError, notify
-from core.people.tables import Building, Household, Resident
-from plugins.building_heads.access import check_building
-from plugins.building_heads.coverage import (
+from core.plugin import (
+    HOUSEHOLDS,
+    RESIDENTS,
+    Access,
+    ApiError,
+    ErrorCode,
+    HouseholdRec,
+    NodeInfo,
+    NotifyError,
+    PlaceRef,
+    get_building,
+    get_household,
+    get_resident,
+    notify,
+    place_names,
+    record,
+)
+from plugins.building_heads.services.access import building_place, check_building
+from plugins.building_heads.services.common import (
+    Period,
+    make_period,
+    reach,
+    rule_value,
+    special_household_ids,
+    task_building_condition,
+    today_shanghai,
+    visited_household_ids,
+)
+from plugins.building_heads.services.coverage import (
     LEVELS,
     CoverageRow,
     OverdueHousehold,
@@ -26,28 +47,17 @@ from plugins.building_heads.coverage import (
     region_coverage_rows,
     special_tags,
 )
+from plugins.building_heads.services.matters import raise_matter
 from plugins.building_heads.tables import Appointment, Visit, VisitTask
-from plugins.building_heads.visit_common import (
-    Period,
-    VisitError,
-    make_period,
-    reach,
-    rule_value,
-    special_household_ids,
-    task_building_condition,
-    today_shanghai,
-    visited_household_ids,
-)
 
 __all__ = [
-    "CRON",
     "LEVELS",
     "VISIT_WAYS",
     "CoverageRow",
     "LoggedVisit",
     "OverdueHousehold",
     "Period",
-    "VisitError",
+    "coverage_for",
     "coverage_rows",
     "enabled_tenants_below",
     "household_place",
@@ -55,12 +65,15 @@ __all__ = [
     "make_period",
     "on_event",
     "overdue_households",
+    "overdue_page",
     "reach",
     "region_coverage_rows",
     "responsible_accounts",
     "send_visit_reminders",
     "serving_head_accounts",
     "special_tags",
+    "visit_for",
+    "visit_task_for",
     "visit_tasks_page",
 ]
 
@@ -85,52 +98,50 @@ class LoggedVisit:
     matter_id: int | None
 
 
-def household_place(access: Access, household: dict[str, Any]) -> PlaceRef:
-    return PlaceRef(node_id=int(household["tenant_id"]),
-                    node_path=access.node_path if household["tenant_id"] == access.node_id
+def household_place(access: Access, household: HouseholdRec) -> PlaceRef:
+    return PlaceRef(node_id=household.tenant_id,
+                    node_path=access.node_path if household.tenant_id == access.node_id
                     else "",
-                    community_id=household["community_id"], grid_id=household["grid_id"],
-                    building_id=int(household["building_id"]))
+                    community_id=household.community_id, grid_id=household.grid_id,
+                    building_id=household.building_id)
 
 
 async def _household_in_reach(access: Access, household_id: int, permission: str
-                              ) -> dict[str, Any]:
+                              ) -> HouseholdRec:
     """The household, if the caller may do ``permission`` at its building; else NOT_FOUND
     (a head outside their building learns nothing about it)."""
-    row = await Household.select().where(Household.id == household_id).first()
-    if row is None or row["tenant_id"] != access.node_id or not await check_building(
+    row = await get_household(household_id)
+    if row is None or row.tenant_id != access.node_id or not await check_building(
             access, permission, household_place(access, row)):
-        raise VisitError("NOT_FOUND", "未找到该住户", "household not found", "householdId")
+        raise ApiError("NOT_FOUND", "未找到该住户", "household not found", "householdId")
     return row
 
 
 async def _open_tasks(household_id: int, task_id: int | None) -> list[int]:
     """Open tasks this visit closes: the given one (which must be about this household), or
     every open task about the household's residents."""
-    residents = Resident.select(Resident.id).where(Resident.household_id == household_id)
+    residents = RESIDENTS.select(RESIDENTS.id).where(RESIDENTS.household_id == household_id)
     about = (VisitTask.household_id == household_id) | VisitTask.resident_id.is_in(residents)
     if task_id is not None:
         row = await VisitTask.select(VisitTask.id, VisitTask.status).where(
             (VisitTask.id == task_id) & about).first()
         if row is None:
-            raise VisitError("NOT_FOUND", "未找到该住户的走访任务",
+            raise ApiError("NOT_FOUND", "未找到该住户的走访任务",
                              "no such visit task for this household", "taskId")
         return [task_id] if row["status"] == "open" else []
     rows = await VisitTask.select(VisitTask.id).where(about & (VisitTask.status == "open"))
     return sorted(int(r["id"]) for r in rows)
 
 
-async def _raise_matter(title: str, household: dict[str, Any], access: Access, on: date
+async def _raise_matter(title: str, household: HouseholdRec, access: Access, on: date
                         ) -> int:
     """A matter raised during the visit, at the 提事 step, for the household's building —
     through the matters service, so it is checked, audited and appears live on the board."""
-    from plugins.building_heads.matters import raise_matter
-
     try:
-        matter, _ = await raise_matter(access, title=title, building_id=household["building_id"],
+        matter, _ = await raise_matter(access, title=title, building_id=household.building_id,
                                        raised_on=on)
     except ApiError as exc:
-        raise VisitError(exc.code, exc.zh, exc.en,
+        raise ApiError(exc.code, exc.zh, exc.en,
                          "matterTitle" if exc.field in (None, "title") else exc.field) from exc
     return int(matter["id"])
 
@@ -145,29 +156,29 @@ async def log_visit(access: Access, household_id: int, *, visited_on: date | Non
     today = today_shanghai()
     visited_on = visited_on or today
     if visited_on > today:
-        raise VisitError("INVALID_ARGUMENT", "走访日期不能晚于今天",
+        raise ApiError("INVALID_ARGUMENT", "走访日期不能晚于今天",
                          "the visit date cannot be in the future", "visitedOn")
     if visited_on.year < 2000:
-        raise VisitError("INVALID_ARGUMENT", "走访日期无效", "invalid visit date", "visitedOn")
+        raise ApiError("INVALID_ARGUMENT", "走访日期无效", "invalid visit date", "visitedOn")
     if way not in VISIT_WAYS:
-        raise VisitError("INVALID_ARGUMENT", "走访方式须为上门、电话或留言",
+        raise ApiError("INVALID_ARGUMENT", "走访方式须为上门、电话或留言",
                          "the way must be in_person, phone or message", "way")
     notes = (notes or "").strip()
     if len(notes) > NOTES_MAX:
-        raise VisitError("INVALID_ARGUMENT", f"情况记录不超过{NOTES_MAX}字",
+        raise ApiError("INVALID_ARGUMENT", f"情况记录不超过{NOTES_MAX}字",
                          f"notes are at most {NOTES_MAX} characters", "notes")
     tasks = await _open_tasks(household_id, task_id)
     appointment = None
     if access.principal.account_id is not None:
         appointment = await Appointment.select(Appointment.id).where(
-            (Appointment.building_id == household["building_id"])
+            (Appointment.building_id == household.building_id)
             & (Appointment.account_id == access.principal.account_id)
             & Appointment.ended_on.is_null()).first()
     appointment_id = int(appointment["id"]) if appointment else None
     matter_id = None
     if matter_title is not None and matter_title.strip():
         matter_id = await _raise_matter(matter_title, household, access, visited_on)
-    visit = Visit(tenant_id=access.node_id, building_id=household["building_id"],
+    visit = Visit(tenant_id=access.node_id, building_id=household.building_id,
                   household_id=household_id, appointment_id=appointment_id,
                   visitor_account_id=access.principal.account_id, visited_on=visited_on,
                   way=way, notes=notes, matter_id=matter_id,
@@ -179,7 +190,7 @@ async def log_visit(access: Access, household_id: int, *, visited_on: date | Non
     await record("building_heads.visit.log", account_id=access.principal.account_id,
                  object_type="building_heads_visit", object_id=visit.id,
                  summary={"household_id": household_id,
-                          "building_id": household["building_id"],
+                          "building_id": household.building_id,
                           "visited_on": visited_on.isoformat(), "way": way,
                           "tasks_closed": tasks, "matter_id": matter_id})
     return LoggedVisit(visit=visit.to_dict(), closed_task_ids=tasks, matter_id=matter_id)
@@ -202,12 +213,10 @@ async def serving_head_accounts(building_ids: list[int]) -> dict[int, list[int]]
 async def responsible_accounts(resident_id: int, tenant_id: int) -> list[int]:
     """The serving head(s) of the resident's building (core notifies them on behalf of a
     resident without an account). Runs inside a scope for ``tenant_id``."""
-    row = await Resident.select(Resident.building_id).where(
-        (Resident.id == resident_id) & (Resident.tenant_id == tenant_id)).first()
-    if row is None or row["building_id"] is None:
+    resident = await get_resident(resident_id)
+    if resident is None or resident.tenant_id != tenant_id or resident.building_id is None:
         return []
-    return (await serving_head_accounts([int(row["building_id"])])).get(
-        int(row["building_id"]), [])
+    return (await serving_head_accounts([resident.building_id])).get(resident.building_id, [])
 
 
 async def _notify_each(accounts: list[int], kind: str, title: str, body: str,
@@ -234,11 +243,8 @@ async def on_event(event: Any) -> None:
         return
     payload = event.payload
     field = payload.get if isinstance(payload, dict) else (lambda k: getattr(payload, k, None))
-    resident = await Resident.select(Resident.id, Resident.name, Resident.household_id,
-                                     Resident.building_id).where(
-        (Resident.id == int(field("resident_id"))) & (Resident.tenant_id == event.tenant_id)
-    ).first()
-    if resident is None:
+    resident = await get_resident(int(field("resident_id")))
+    if resident is None or resident.tenant_id != event.tenant_id:
         log.warning("welfare concern %s names no resident of tenant %s", event.id,
                     event.tenant_id)
         return
@@ -246,19 +252,19 @@ async def on_event(event: Any) -> None:
     if isinstance(since, str):
         since = date.fromisoformat(since)
     days = await rule_value("building_heads.welfare_visit_days", event.tenant_id)
-    task = VisitTask(tenant_id=event.tenant_id, resident_id=resident["id"],
-                     household_id=resident["household_id"], building_id=resident["building_id"],
+    task = VisitTask(tenant_id=event.tenant_id, resident_id=resident.id,
+                     household_id=resident.household_id, building_id=resident.building_id,
                      reason_code=str(field("reason_code") or "")[:64],
                      source_module=str(field("source_module") or "")[:64], noticed_since=since,
                      due_on=since + timedelta(days=int(days.value)), event_id=event.id,
                      status="open", rule_version=days.version, created_at=_now())
     await VisitTask.insert(task)
-    if resident["building_id"] is None:
+    if resident.building_id is None:
         return
-    heads = await serving_head_accounts([int(resident["building_id"])])
+    heads = await serving_head_accounts([resident.building_id])
     await _notify_each(
-        heads.get(int(resident["building_id"]), []), "building_heads.welfare_visit",
-        f"关爱走访：{resident['name']} / Welfare visit: {resident['name']}",
+        heads.get(resident.building_id, []), "building_heads.welfare_visit",
+        f"关爱走访：{resident.name} / Welfare visit: {resident.name}",
         f"请于 {task.due_on.isoformat()} 前走访（原因：{task.reason_code}）。"
         f" / Please visit by {task.due_on.isoformat()} (reason: {task.reason_code}).",
         "/building-heads/visit-tasks")
@@ -269,7 +275,7 @@ async def visit_tasks_page(access: Access, *, status: str | None, after: int, fi
     """Visit tasks of the caller's buildings, by id (``first + 1`` rows). Inside a scope."""
     limit = await reach(access, "building_heads.visit")
     if status is not None and status not in ("open", "done"):
-        raise VisitError("INVALID_ARGUMENT", "状态须为 open 或 done",
+        raise ApiError("INVALID_ARGUMENT", "状态须为 open 或 done",
                          "status must be open or done", "status")
     query = VisitTask.select().where((VisitTask.id > after)
                                      & (VisitTask.tenant_id == access.node_id))
@@ -302,16 +308,15 @@ async def send_visit_reminders(ctx: dict[str, Any], tenant_id: int) -> int:
     buildings = sorted({int(r["building_id"]) for r in heads})
     if not tags or not buildings:
         return 0
-    due = await Household.select(Household.building_id, Household.room).where(
-        Household.building_id.is_in(buildings)
-        & Household.id.is_in(special_household_ids(tags))
-        & Household.id.not_in(visited_household_ids(period.month_start, period.month_end))
-    ).order_by(Household.building_id).order_by(Household.room)
+    due = await HOUSEHOLDS.select(HOUSEHOLDS.building_id, HOUSEHOLDS.room).where(
+        HOUSEHOLDS.building_id.is_in(buildings)
+        & HOUSEHOLDS.id.is_in(special_household_ids(tags))
+        & HOUSEHOLDS.id.not_in(visited_household_ids(period.month_start, period.month_end))
+    ).order_by(HOUSEHOLDS.building_id).order_by(HOUSEHOLDS.room)
     rooms: dict[int, list[str]] = {}
     for r in due:
         rooms.setdefault(int(r["building_id"]), []).append(str(r["room"]) or "-")
-    names = {int(r["id"]): str(r["name"]) for r in await Building.select(
-        Building.id, Building.name).where(Building.id.is_in(sorted(rooms) or [-1]))}
+    names = await place_names("building", rooms)
     per_account: dict[int, list[int]] = {}
     for r in heads:
         if int(r["building_id"]) in rooms:
@@ -333,11 +338,47 @@ async def send_visit_reminders(ctx: dict[str, Any], tenant_id: int) -> int:
     return sent
 
 
-CRON = [
-    # On the 25th at 09:00 Shanghai: late enough that most heads have done their round, early
-    # enough to leave six days before the month ends, and in the morning, when elderly heads
-    # read their messages. ``once_per="month"`` guarantees one reminder per head per month.
-    CronSpec("visit_reminder", send_visit_reminders, day=25, hour=9, minute=0, second=0,
-             once_per="month", per_tenant=True),
-]
-JOBS: list[Any] = []
+
+
+
+# -- what resolvers ask for (each one checks the caller) --------------------------------------
+async def coverage_for(access: Access, tenant: NodeInfo, level: str, place_id: int | None,
+                       year: int | None, month: int | None) -> list[CoverageRow]:
+    """Coverage rows of ``level`` in the tenant, inside the caller's reach."""
+    period = make_period(year, month)
+    limit = await reach(access, "building_heads.read")
+    return await coverage_rows(level, tenant, period, limit, place_id)
+
+
+async def overdue_page(access: Access, building_id: int, *, after: int, first: int
+                       ) -> list[OverdueHousehold]:
+    """The building's overdue households this month, if the caller may read there."""
+    building = await get_building(building_id)
+    if building is None or building.tenant_id != access.node_id or not await check_building(
+            access, "building_heads.read", building_place(access, building)):
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到该楼栋", "building not found", "buildingId")
+    return await overdue_households(building.id, access.node_id, make_period(None, None),
+                                    after=after, first=first)
+
+
+async def _at_readable_building(access: Access, row: dict[str, Any] | None, permission: str
+                                ) -> dict[str, Any] | None:
+    if row is None or row["building_id"] is None:
+        return None
+    building = await get_building(int(row["building_id"]))
+    if building is None or not await check_building(access, permission,
+                                                    building_place(access, building)):
+        return None
+    return row
+
+
+async def visit_for(access: Access, visit_id: int) -> dict[str, Any] | None:
+    """A visit, if the caller may read its building (None otherwise)."""
+    row = await Visit.select().where(Visit.id == visit_id).first()
+    return await _at_readable_building(access, row, "building_heads.read")
+
+
+async def visit_task_for(access: Access, task_id: int) -> dict[str, Any] | None:
+    """A visit task, if the caller may log visits at its building (None otherwise)."""
+    row = await VisitTask.select().where(VisitTask.id == task_id).first()
+    return await _at_readable_building(access, row, "building_heads.visit")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.people.tables import Resident
+from core.plugin import get_resident
 from plugins.building_heads.tables import Appointment, Candidate, Visit, VisitTask
 
 __all__ = ["personal_data"]
@@ -28,9 +28,8 @@ async def personal_data(resident_id: int, action: str) -> dict[str, Any] | None:
     held."""
     if action not in ("export", "erase"):
         raise ValueError(f"unknown personal-data action {action!r}")
-    resident = await Resident.select(Resident.household_id).where(
-        Resident.id == resident_id).first()
-    household_id = resident["household_id"] if resident else None
+    resident = await get_resident(resident_id)
+    household_id = resident.household_id if resident else None
     visits = [] if household_id is None else await Visit.select(
         Visit.id, Visit.visited_on, Visit.way, Visit.notes, Visit.building_id,
         Visit.household_id).where(Visit.household_id == household_id).order_by(Visit.id)

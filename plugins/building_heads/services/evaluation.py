@@ -27,18 +27,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.audit.service import record
-from core.clock import SHANGHAI
-from core.events.types import ServiceRecorded
-from core.events.service import emit
-from core.jobs.specs import CronSpec
-from core.people.tables import Household, Resident, ResidentTag
-from plugins.building_heads.appointments import HeadError, resolve_rule
+from core.plugin import (
+    HOUSEHOLDS,
+    RESIDENT_TAGS,
+    RESIDENTS,
+    SHANGHAI,
+    ApiError,
+    RuleReader,
+    ServiceRecorded,
+    current_scope,
+    emit,
+    record,
+)
 from plugins.building_heads.events import EvaluationCompleted
+from plugins.building_heads.services.appointments import resolve_rule
+from plugins.building_heads.services.common import OWN_RULES
 from plugins.building_heads.tables import Appointment, Evaluation, Matter, Visit
-from tenants.scope import current_scope
 
-__all__ = ["CRON", "GRADES", "MINUTES_PER_VISIT", "Figures", "evaluate_year", "grade_of",
+__all__ = ["GRADES", "MINUTES_PER_VISIT", "Figures", "evaluate_year", "grade_of",
            "score_of", "yearly_evaluation"]
 
 MINUTES_PER_VISIT = 30
@@ -88,11 +94,11 @@ def _months(appointment: dict[str, Any], year: int) -> list[tuple[date, date]]:
 
 
 async def _special_households(building_id: int, tags: list[str]) -> set[int]:
-    residents = await Resident.select(Resident.id, Resident.household_id).where(
-        Resident.building_id == building_id)
+    residents = await RESIDENTS.select(RESIDENTS.id, RESIDENTS.household_id).where(
+        RESIDENTS.building_id == building_id)
     by_id = {int(r["id"]): r["household_id"] for r in residents if r["household_id"]}
-    tagged = await ResidentTag.select(ResidentTag.resident_id).where(
-        ResidentTag.resident_id.is_in(sorted(by_id) or [-1]) & ResidentTag.tag.is_in(tags or [""]))
+    tagged = await RESIDENT_TAGS.select(RESIDENT_TAGS.resident_id).where(
+        RESIDENT_TAGS.resident_id.is_in(sorted(by_id) or [-1]) & RESIDENT_TAGS.tag.is_in(tags or [""]))
     return {int(by_id[int(r["resident_id"])]) for r in tagged}
 
 
@@ -100,8 +106,8 @@ async def figures(appointment: dict[str, Any], year: int, special_tags: list[str
     """Work out one head's figures for ``year`` from visits and matters (inside a scope)."""
     building = int(appointment["building_id"])
     first, last = date(year, 1, 1), date(year, 12, 31)
-    households = {int(r["id"]) for r in await Household.select(Household.id).where(
-        Household.building_id == building)}
+    households = {int(r["id"]) for r in await HOUSEHOLDS.select(HOUSEHOLDS.id).where(
+        HOUSEHOLDS.building_id == building)}
     visits = await Visit.select(Visit.household_id, Visit.visited_on, Visit.appointment_id,
                                 Visit.visitor_account_id).where(
         (Visit.building_id == building) & (Visit.visited_on >= first)
@@ -136,16 +142,16 @@ def _served_in(year: int) -> Any:
             & (Appointment.ended_on.is_null() | (Appointment.ended_on >= date(year, 1, 1))))
 
 
-async def evaluate_year(rules: Any, year: int, *, account_id: int | None, today: date
+async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None, today: date
                         ) -> list[dict[str, Any]]:
     """考评 Evaluate every head who served in ``year`` (a finished year) and is not evaluated
     yet; returns the new evaluations (empty when all were done before)."""
     if year >= today.year or year < 2000:
-        raise HeadError("INVALID_ARGUMENT", "只能考评已结束的年度", "only a finished year can "
+        raise ApiError("INVALID_ARGUMENT", "只能考评已结束的年度", "only a finished year can "
                         "be evaluated", "year")
     tenant_id = current_scope().write_node
     if tenant_id is None:
-        raise HeadError("FORBIDDEN", "此范围只读", "this scope is read-only")
+        raise ApiError("FORBIDDEN", "此范围只读", "this scope is read-only")
     rule = await resolve_rule(rules, "building_heads.special_tags", tenant_id,
                               date(year, 12, 31))
     done = {int(r["appointment_id"]) for r in await Evaluation.select(
@@ -175,7 +181,7 @@ async def _store(appointment: dict[str, Any], year: int, rule: Any, account_id: 
         await Evaluation.insert(row)
     except Exception as exc:
         if type(exc).__name__ in ("IntegrityError", "UniqueViolationError"):
-            raise HeadError("CONFLICT", "该年度考评正在进行或已完成",
+            raise ApiError("CONFLICT", "该年度考评正在进行或已完成",
                             "this year's evaluation is running or done", "year") from exc
         raise
     resident = int(appointment["resident_id"])
@@ -198,10 +204,6 @@ async def yearly_evaluation(ctx: dict[str, Any], tenant_id: int) -> int:
     """Cron work: on 1 January evaluate the year just ended (the job runner opened the scope)."""
     period = ctx.get("period") or str(datetime.now(SHANGHAI).year)
     year = int(period) - 1
-    rules = ctx["state"].services["rules"]
+    rules = OWN_RULES
     created = await evaluate_year(rules, year, account_id=None, today=date(year + 1, 1, 1))
     return len(created)
-
-
-CRON = [CronSpec("evaluate_year", yearly_evaluation, month=1, day=1, hour=2, minute=0,
-                 once_per="year")]

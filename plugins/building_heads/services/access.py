@@ -9,8 +9,9 @@ with the permission) are judged by core alone.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from core.identity.access import Access, Decision, PlaceRef
+from core.plugin import Access, BuildingRec, Decision, PlaceRef
 from plugins.building_heads.tables import Appointment
 
 __all__ = ["HEAD_ROLE", "building_place", "check_building", "serving_buildings"]
@@ -18,13 +19,16 @@ __all__ = ["HEAD_ROLE", "building_place", "check_building", "serving_buildings"]
 HEAD_ROLE = "building_heads.head"
 
 
-def building_place(access: Access, building: dict[str, object], tenant_path: str = ""
+def building_place(access: Access, building: BuildingRec | dict[str, Any], tenant_path: str = ""
                    ) -> PlaceRef:
-    return PlaceRef(node_id=int(building["tenant_id"]),  # type: ignore[call-overload]
-                    node_path=tenant_path or access.node_path,
-                    community_id=building.get("community_id"),  # type: ignore[arg-type]
-                    grid_id=building.get("grid_id"),  # type: ignore[arg-type]
-                    building_id=int(building["id"]))  # type: ignore[call-overload]
+    """Where a building sits, for core's permission check (a record or a row dict)."""
+    if isinstance(building, BuildingRec):
+        return PlaceRef(node_id=building.tenant_id, node_path=tenant_path or access.node_path,
+                        community_id=building.community_id, grid_id=building.grid_id,
+                        building_id=building.id)
+    return PlaceRef(node_id=int(building["tenant_id"]), node_path=tenant_path or access.node_path,
+                    community_id=building.get("community_id"), grid_id=building.get("grid_id"),
+                    building_id=int(building["id"]))
 
 
 async def serving_buildings(account_id: int | None) -> set[int]:

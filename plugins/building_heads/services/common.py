@@ -1,4 +1,4 @@
-"""What the visits area shares: its error type, Shanghai days and periods, the plugin's rule
+"""What the visits area shares: Shanghai days and periods, the plugin's rule
 values, and which buildings a caller reaches (core's grants plus the serving-head link)."""
 
 from __future__ import annotations
@@ -8,20 +8,29 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from core.clock import SHANGHAI, today_shanghai
-from core.identity.access import Access, PlaceLimit
-from core.people.tables import Building, Household, Resident, ResidentTag
-from core.rules.service import Resolved, RuleRegistry
+from core.plugin import (
+    BUILDINGS,
+    HOUSEHOLDS,
+    RESIDENT_TAGS,
+    RESIDENTS,
+    SHANGHAI,
+    Access,
+    ApiError,
+    PlaceLimit,
+    Resolved,
+    plugin_rules,
+    today_shanghai,
+)
+from core.plugin import rule_value as core_rule_value
 from plugins.building_heads import NAME
-from plugins.building_heads.access import HEAD_ROLE, serving_buildings
 from plugins.building_heads.rules import RULES
+from plugins.building_heads.services.access import HEAD_ROLE, serving_buildings
 from plugins.building_heads.tables import Visit
-from tenants.service import get_node
 
 __all__ = [
+    "OWN_RULES",
     "SHANGHAI",
     "Period",
-    "VisitError",
     "household_condition",
     "ids_or_none",
     "make_period",
@@ -33,16 +42,8 @@ __all__ = [
     "visited_household_ids",
 ]
 
-_RULES = RuleRegistry([(NAME, key) for key in RULES])
+OWN_RULES = plugin_rules(NAME, RULES)
 """The plugin's own keys; values are core's rule rows (inherited, locked, dated) all the same."""
-
-
-class VisitError(ValueError):
-    """A refused visit operation: machine code, zh-CN and English text, the field."""
-
-    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
 
 
 @dataclass(frozen=True)
@@ -81,22 +82,19 @@ def make_period(year: int | None, month: int | None, today: date | None = None) 
     today = today or today_shanghai()
     year = today.year if year is None else year
     if not 2000 <= year <= 2100:
-        raise VisitError("INVALID_ARGUMENT", "年份须在2000到2100之间",
+        raise ApiError("INVALID_ARGUMENT", "年份须在2000到2100之间",
                          "the year must be between 2000 and 2100", "year")
     if month is None:
         month = today.month if year == today.year else 12
     if not 1 <= month <= 12:
-        raise VisitError("INVALID_ARGUMENT", "月份须在1到12之间", "the month must be 1–12",
+        raise ApiError("INVALID_ARGUMENT", "月份须在1到12之间", "the month must be 1–12",
                          "month")
     return Period(year, month)
 
 
 async def rule_value(key: str, tenant_id: int, on: date | None = None) -> Resolved:
     """The value of one of the plugin's rules at ``tenant_id`` (inside a scope covering it)."""
-    node = await get_node(tenant_id)
-    if node is None:
-        raise VisitError("NOT_FOUND", "未找到该单位", "tenant not found", "tenantId")
-    return await _RULES.get(key, node, on)
+    return await core_rule_value(key, tenant_id, on, rules=OWN_RULES)
 
 
 def ids_or_none(values: Any) -> list[int]:
@@ -110,7 +108,7 @@ async def reach(access: Access, permission: str) -> PlaceLimit | None:
     FORBIDDEN when no grant carries the permission at all."""
     if not access.has(permission):
         decision = access.check(permission)
-        raise VisitError("FORBIDDEN", decision.reason_zh, decision.reason_en)
+        raise ApiError("FORBIDDEN", decision.reason_zh, decision.reason_en)
     if access.principal.is_operator:
         return None
     others = replace(access, grants=tuple(g for g in access.grants if g.role != HEAD_ROLE))
@@ -126,21 +124,21 @@ async def reach(access: Access, permission: str) -> PlaceLimit | None:
 
 
 def household_condition(limit: PlaceLimit | None) -> Any | None:
-    """A condition on ``Household`` for a reach (None: no condition)."""
+    """A condition on households for a reach (None: no condition)."""
     if limit is None:
         return None
-    return (Household.community_id.is_in(ids_or_none(limit.community_ids))
-            | Household.grid_id.is_in(ids_or_none(limit.grid_ids))
-            | Household.building_id.is_in(ids_or_none(limit.building_ids)))
+    return (HOUSEHOLDS.community_id.is_in(ids_or_none(limit.community_ids))
+            | HOUSEHOLDS.grid_id.is_in(ids_or_none(limit.grid_ids))
+            | HOUSEHOLDS.building_id.is_in(ids_or_none(limit.building_ids)))
 
 
 def task_building_condition(column: Any, limit: PlaceLimit | None) -> Any | None:
     """A condition on a ``building_id`` column for a reach (None: no condition)."""
     if limit is None:
         return None
-    inside = Building.select(Building.id).where(
-        Building.grid_id.is_in(ids_or_none(limit.grid_ids))
-        | Building.community_id.is_in(ids_or_none(limit.community_ids)))
+    inside = BUILDINGS.select(BUILDINGS.id).where(
+        BUILDINGS.grid_id.is_in(ids_or_none(limit.grid_ids))
+        | BUILDINGS.community_id.is_in(ids_or_none(limit.community_ids)))
     return column.is_in(ids_or_none(limit.building_ids)) | column.is_in(inside)
 
 
@@ -152,6 +150,6 @@ def visited_household_ids(start: date, end: date) -> Any:
 
 def special_household_ids(tags: list[str]) -> Any:
     """Sub-select: households where any resident holds one of ``tags`` (non-empty)."""
-    tagged = ResidentTag.select(ResidentTag.resident_id).where(ResidentTag.tag.is_in(tags))
-    return Resident.select(Resident.household_id).where(
-        Resident.id.is_in(tagged) & Resident.household_id.is_not_null())
+    tagged = RESIDENT_TAGS.select(RESIDENT_TAGS.resident_id).where(RESIDENT_TAGS.tag.is_in(tags))
+    return RESIDENTS.select(RESIDENTS.household_id).where(
+        RESIDENTS.id.is_in(tagged) & RESIDENTS.household_id.is_not_null())

@@ -1,0 +1,66 @@
+"""What plugin authors import: ``hookimpl``, ``PluginMeta`` and the declaration types.
+
+A plugin is a package registered in the ``linli.plugins`` entry-point group::
+
+    [project.entry-points."linli.plugins"]
+    my_plugin = "my_plugin.hooks"
+
+See ``plugins/README.md`` for the guide and every hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pluggy
+
+__all__ = ["PROJECT", "Permission", "PluginMeta", "RoleDecl", "hookimpl"]
+
+PROJECT = "linli"
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission a plugin declares, e.g. ``building_heads.visit.log``."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    personal_data: bool = False
+    granted_to: tuple[str, ...] = ()
+    """Core roles that hold this permission by default (e.g. ``("tenant_admin",)``), so a
+    tenant's administrator can work with a plugin the moment it is enabled."""
+
+
+@dataclass(frozen=True)
+class RoleDecl:
+    """A role (a named set of permissions) a plugin declares, e.g. ``building_heads.head``."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    permissions: tuple[str, ...]
+    place_kind: str | None = None
+    """The kind of place this role is held at: None (a node) or community/grid/building."""
+
+
+@dataclass(frozen=True)
+class PluginMeta:
+    """插件元数据 A plugin's metadata, returned by ``linli_plugin_meta``."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    version: str
+    core_versions: str = ">=0.1"
+    requires: tuple[str, ...] = ()
+    roles: tuple[RoleDecl, ...] = ()
+    permissions: tuple[Permission, ...] = ()
+    emits: tuple[str, ...] = ()
+    consumes: tuple[str, ...] = ()
+    rule_keys: tuple[str, ...] = ()
+    personal_fields: tuple[str, ...] = field(default=())
+    """``table.column`` names holding personal data."""
+    audit_actions: tuple[str, ...] = ()
+    """Audit actions this plugin records, each prefixed with its name (``name.action``)."""

@@ -1,0 +1,46 @@
+"""The plugin's domain logic (no strawberry, no Litestar), one module per area:
+
+- ``access``: who may act on a building (core's check plus the serving-head link);
+- ``appointments``: candidates, eligibility, notice, approval, terms;
+- ``common``: Shanghai periods, the plugin's rule values, a caller's reach;
+- ``coverage``: visit coverage and overdue households, computed from the visits;
+- ``visits``: logging visits, welfare visit tasks, the monthly reminder;
+- ``matters``: the four-step method and the live board's updates;
+- ``rota``: 红旗驿站 stations, leave, the weekly rota, swaps;
+- ``evaluation``: the yearly evaluation of heads;
+- ``personal_data``: one person's data, exported or erased.
+
+Every function runs inside the caller's scoped transaction and refuses with ``ApiError``.
+The names below are what the schema, hooks, jobs and demo use.
+"""
+
+from __future__ import annotations
+
+from plugins.building_heads.services import (
+    access,
+    appointments,
+    common,
+    coverage,
+    evaluation,
+    matters,
+    personal_data,
+    rota,
+    visits,
+)
+from plugins.building_heads.services.personal_data import personal_data as personal_data_of
+from plugins.building_heads.services.visits import on_event, responsible_accounts
+
+__all__ = [
+    "access",
+    "appointments",
+    "common",
+    "coverage",
+    "evaluation",
+    "matters",
+    "on_event",
+    "personal_data",
+    "personal_data_of",
+    "responsible_accounts",
+    "rota",
+    "visits",
+]
