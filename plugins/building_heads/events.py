@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.events.types import EventType
+from core.plugin import EventType
 
 __all__ = ["EVENT_TYPES", "EvaluationCompleted"]
 

@@ -3,7 +3,7 @@ Liaocheng practice (domain/building-heads.md)."""
 
 from __future__ import annotations
 
-from core.rules.service import RuleKey
+from core.plugin import RuleKey
 
 __all__ = ["RULES", "SPECIAL_TAGS_DEFAULT"]
 

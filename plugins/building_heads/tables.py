@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from piccolo.columns import BigInt, Boolean, Date, Integer, Text, Timestamptz, Varchar
 
-from core.db import ScopedTable
+from core.plugin import ScopedTable
 
 __all__ = [
     "Appointment",

@@ -1,0 +1,84 @@
+"""The plugin boundary: code under ``plugins/`` imports from core and tenants only the plugin
+API, ``core.plugin`` (no exceptions); plugins never import each other; a plugin's services never
+import GraphQL or HTTP libraries."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import core.plugin
+
+ROOT = Path(core.plugin.__file__).resolve().parents[2]
+PLUGINS = ROOT / "plugins"
+API = "core.plugin"
+GUARDED = ("core", "tenants")
+WEB = ("strawberry", "litestar", "graphql")
+
+
+def imports(path: Path) -> Iterator[tuple[int, str, tuple[str, ...]]]:
+    """``(line, module, names)`` for every absolute import in a file (function-level ones too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, ()
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module, tuple(a.name for a in node.names)
+
+
+def outside_api(module: str, names: tuple[str, ...]) -> bool:
+    """Whether an import reaches core or tenants anywhere but ``core.plugin``."""
+    top = module.split(".")[0]
+    if top not in GUARDED:
+        return False
+    if module == API:
+        return False
+    if module == "core" and names and all(n == "plugin" for n in names):
+        return False
+    return True
+
+
+def plugin_files() -> list[Path]:
+    return sorted(p for p in PLUGINS.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_there_are_plugin_modules_to_check() -> None:
+    assert len(plugin_files()) >= 20
+
+
+@pytest.mark.parametrize("path", plugin_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_plugin_module_imports_only_the_plugin_api(path: Path) -> None:
+    bad = [f"{path.relative_to(ROOT)}:{line} imports {module}"
+           + (f" ({', '.join(names)})" if names else "")
+           for line, module, names in imports(path) if outside_api(module, names)]
+    assert not bad, "plugins import core and tenants only through core.plugin:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("path", plugin_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_plugins_never_import_each_other(path: Path) -> None:
+    own = path.relative_to(PLUGINS).parts[0]
+    others = [f"line {line}: {module}" for line, module, _ in imports(path)
+              if module.startswith("plugins.") and module.split(".")[1] != own]
+    assert not others, f"{path.relative_to(ROOT)} imports another plugin: {others}"
+
+
+def test_services_import_no_graphql_or_http() -> None:
+    bad = [f"{path.relative_to(ROOT)}:{line} {module}"
+           for path in plugin_files() if "services" in path.parts
+           for line, module, _ in imports(path) if module.split(".")[0] in WEB]
+    assert not bad, "resolvers translate, services decide: " + ", ".join(bad)
+
+
+def test_the_check_catches_what_it_should(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from core.people.tables import Building\nimport tenants.service\n"
+                      "from core import db\nfrom core import plugin\nfrom core.plugin import "
+                      "hookimpl\n\ndef f():\n    from core.identity.tables import Account\n",
+                      encoding="utf-8")
+    flagged = [module for _, module, names in imports(sample) if outside_api(module, names)]
+    assert flagged == ["core.people.tables", "tenants.service", "core",
+                       "core.identity.tables"]
