@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
 from piccolo.columns import BigInt
@@ -114,6 +114,10 @@ class ScopedTable(Table):
 
     tenant_id = BigInt(null=False, default=None, index=True)
     shared_downward: ClassVar[bool] = False
+    if TYPE_CHECKING:  # piccolo adds the primary key per subclass at run time; tell mypy
+        from piccolo.columns import Serial
+
+        id: Serial
 
     # -- reads ------------------------------------------------------------
     @classmethod

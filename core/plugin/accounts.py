@@ -10,6 +10,7 @@ services decide who may, with :class:`Access` (``ctx.read()``/``ctx.write()`` yi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from core.errors import ApiError, ErrorCode
 from core.identity.access import Access, Decision, Grant, PlaceLimit, PlaceRef, Principal
@@ -17,6 +18,10 @@ from core.identity.service import MembershipInfo, grant_membership, revoke_membe
 from core.identity.tables import Account, Membership
 from tenants.scope import current_scope
 from tenants.service import NodeInfo
+
+# piccolo adds ``id`` to these tables at run time; name the key column once, typed
+_ACCOUNT_ID = Account._meta.primary_key
+_MEMBERSHIP_ID = Membership._meta.primary_key
 
 __all__ = [
     "Access",
@@ -37,7 +42,7 @@ __all__ = [
 
 
 def _held(account_id: int | None, node_id: int, role: str, place_kind: str | None,
-          place_ids: Iterable[int] | None) -> object:
+          place_ids: Iterable[int] | None) -> Any:
     where = (Membership.node_id == node_id) & (Membership.role == role)
     if account_id is not None:
         where &= Membership.account_id == account_id
@@ -52,17 +57,17 @@ def _held(account_id: int | None, node_id: int, role: str, place_kind: str | Non
 
 async def account_of_resident(resident_id: int, tenant_id: int) -> int | None:
     """The active account linked to a resident of ``tenant_id`` (the oldest, if several)."""
-    row = await Account.select(Account.id).where(
+    row = await Account.select(_ACCOUNT_ID).where(
         (Account.resident_id == resident_id) & (Account.is_active == True)
         & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
-    ).order_by(Account.id).first()
+    ).order_by(_ACCOUNT_ID).first()
     return int(row["id"]) if row else None
 
 
 async def memberships_of(account_id: int) -> list[MembershipInfo]:
     """Every membership of an account, by id."""
     rows = await Membership.select().where(Membership.account_id == account_id).order_by(
-        Membership.id)
+        _MEMBERSHIP_ID)
     return [MembershipInfo(id=int(r["id"]), account_id=int(r["account_id"]),
                            node_id=int(r["node_id"]), role=str(r["role"]),
                            place_kind=r["place_kind"], place_id=r["place_id"]) for r in rows]
@@ -100,7 +105,7 @@ async def revoke_place_role(account_id: int, node_id: int, role: str,
     """Take ``role`` at the node (at one place) from the account; returns how many
     memberships went (0 when it held none). Effective on the account's next request."""
     places = None if place_id is None else [place_id]
-    rows = await Membership.select(Membership.id).where(
+    rows = await Membership.select(_MEMBERSHIP_ID).where(
         _held(account_id, node_id, role, place_kind, places))
     for r in rows:
         await revoke_membership(int(r["id"]))

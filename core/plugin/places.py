@@ -87,12 +87,12 @@ class ReadView(Generic[R]):
     def columns(self) -> tuple[str, ...]:
         return self._columns
 
-    def select(self, *columns: Any) -> Select:
+    def select(self, *columns: Any) -> Select[Any]:
         """``SELECT`` of the given columns (all readable ones when none is given)."""
         chosen = columns or tuple(getattr(self._table, c) for c in self._columns)
         return self._table.select(*chosen)
 
-    def exists(self) -> Exists:
+    def exists(self) -> Exists[Any]:
         return self._table.exists()
 
     def count(self) -> Count:

@@ -110,9 +110,9 @@ async def _visits(tenant_id: int, buildings: list[dict[str, Any]], heads: dict[i
     special_residents = [int(r["resident_id"]) for r in special_rows]
     special: set[int] = set()
     if special_residents:
-        rows = await RESIDENTS.select(RESIDENTS.household_id).where(
+        members = await RESIDENTS.select(RESIDENTS.household_id).where(
             RESIDENTS.id.is_in(special_residents))
-        special = {int(r["household_id"]) for r in rows if r["household_id"] is not None}
+        special = {int(r["household_id"]) for r in members if r["household_id"] is not None}
     start = date(today.year, 1, 1)
     span = (today - start).days
     now = datetime.now(UTC)

@@ -21,7 +21,6 @@ __all__ = [
     "VisitTask",
 ]
 
-U = ClassVar[list[tuple[str, ...]]]
 
 
 class Candidate(ScopedTable, tablename="building_heads_candidate"):
@@ -54,7 +53,7 @@ class Candidate(ScopedTable, tablename="building_heads_candidate"):
     created_by = BigInt(null=True, default=None)
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "building_id", "id")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "building_id", "id")]
 
 
 class Appointment(ScopedTable, tablename="building_heads_appointment"):
@@ -81,7 +80,7 @@ class Appointment(ScopedTable, tablename="building_heads_appointment"):
     created_by = BigInt(null=True, default=None)
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "serving_head"), ("tenant_id", "building_id", "id"),
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "serving_head"), ("tenant_id", "building_id", "id"),
                           ("tenant_id", "account_id", "id")]
 
 
@@ -100,7 +99,7 @@ class Visit(ScopedTable, tablename="building_heads_visit"):
     task_id = BigInt(null=True, default=None)
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "building_id", "visited_on", "id"),
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "building_id", "visited_on", "id"),
                           ("tenant_id", "household_id", "visited_on", "id")]
 
 
@@ -122,7 +121,7 @@ class VisitTask(ScopedTable, tablename="building_heads_visit_task"):
     rule_version = Integer(default=0)
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "event_id"), ("tenant_id", "building_id", "id"),
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "event_id"), ("tenant_id", "building_id", "id"),
                           ("tenant_id", "resident_id", "id")]
 
 
@@ -152,7 +151,7 @@ class Matter(ScopedTable, tablename="building_heads_matter"):
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "community_id", "id"), ("tenant_id", "compound_id", "id")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "community_id", "id"), ("tenant_id", "compound_id", "id")]
 
 
 class MatterStep(ScopedTable, tablename="building_heads_matter_step"):
@@ -170,7 +169,7 @@ class MatterStep(ScopedTable, tablename="building_heads_matter_step"):
     recorded_by = BigInt(null=True, default=None)
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "matter_id", "id")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "matter_id", "id")]
 
 
 class Station(ScopedTable, tablename="building_heads_station"):
@@ -194,7 +193,7 @@ class RotaShift(ScopedTable, tablename="building_heads_rota_shift"):
     swap_reason = Text(default="")
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "station_id", "starts_on")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "station_id", "starts_on")]
 
 
 class Leave(ScopedTable, tablename="building_heads_leave"):
@@ -227,4 +226,4 @@ class Evaluation(ScopedTable, tablename="building_heads_evaluation"):
     rule_version = Integer(default=0)
     created_at = Timestamptz()
 
-    unique_together: U = [("tenant_id", "appointment_id", "year")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "appointment_id", "year")]

@@ -16,6 +16,7 @@ from core.plugin import (
     ApiError,
     ErrorCode,
     NodeInfo,
+    UserError,
     encode_global_id,
     get_node_by_code,
     pk_of,
@@ -30,6 +31,7 @@ __all__ = ["NAME", "OWN_RULES", "enabled", "gid", "pk", "place_name", "public_re
            "rules_of", "run", "tenant_node"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 pk = pk_of
 """The primary key of an optional global id of a type (errors name the input field)."""
@@ -45,8 +47,8 @@ def rules_of(info: Info) -> Any:
     return OWN_RULES
 
 
-async def run(info: Info, work: Callable[[Access], Awaitable[T]], wrap: Callable[[T], Any]
-              ) -> Any:
+async def run(info: Info, work: Callable[[Access], Awaitable[T]], wrap: Callable[[T], R]
+              ) -> R | UserError:
     """Run ``work(access)`` in the mutation's one write transaction; a refusal rolls it back
     and becomes a typed ``UserError``."""
     try:

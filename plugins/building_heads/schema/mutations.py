@@ -392,7 +392,7 @@ async def _mutate(info: Info, change: Change) -> BuildingHeadMatterResult:
         entries = await matters.entries_of([int(matter["id"])])
         return matter, next(e for e in entries[int(matter["id"])] if e["id"] == entry_id)
 
-    return await run(info, work, lambda pair: BuildingHeadMatterPayload(  # type: ignore[no-any-return]
+    return await run(info, work, lambda pair: BuildingHeadMatterPayload(
         matter=BuildingHeadMatter.from_row(pair[0]), entry=BuildingHeadMatterEntry.from_row(pair[1])))
 
 

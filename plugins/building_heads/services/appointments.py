@@ -485,9 +485,10 @@ async def visible_buildings(access: Access, permission: str) -> set[int] | None:
         return None
     out: set[int] = set()
     heads = {g.place_id for g in access.grants
-             if g.role == HEAD_ROLE and permission in g.permissions}
+             if g.role == HEAD_ROLE and permission in g.permissions and g.place_id is not None}
     others = {g.place_id for g in access.grants if g.role != HEAD_ROLE
-              and permission in g.permissions and g.place_kind == "building"}
+              and permission in g.permissions and g.place_kind == "building"
+              and g.place_id is not None}
     out |= others
     if heads:
         out |= heads & await serving_buildings(access.principal.account_id)

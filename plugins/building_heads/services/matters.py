@@ -212,7 +212,8 @@ async def _check_date(matter_id: int | None, on: date | None, field: str) -> dat
 # -- reading --------------------------------------------------------------------------------
 async def get_matter(matter_id: int) -> dict[str, Any] | None:
     """The matter (in the current scope), or None."""
-    return await Matter.select().where(Matter.id == matter_id).first()  # type: ignore[no-any-return]
+    row: dict[str, Any] | None = await Matter.select().where(Matter.id == matter_id).first()
+    return row
 
 
 async def _matter_for_update(matter_id: int) -> dict[str, Any]:
@@ -248,7 +249,7 @@ async def board_matters(*, compound_id: int | None = None, community_id: int | N
                            "compoundId")
         query = Matter.select().where(Matter.compound_id == compound_id)
     else:
-        if await get_community(community_id) is None:
+        if community_id is None or await get_community(community_id) is None:
             raise ApiError(ErrorCode.NOT_FOUND, "未找到该社区", "community not found",
                            "communityId")
         query = Matter.select().where(Matter.community_id == community_id)
@@ -266,7 +267,7 @@ async def _entry(matter: dict[str, Any], access: Access, kind: str, *, step: str
                      decision=decision, decided_on=on,
                      recorded_by=access.principal.account_id, created_at=_now())
     await MatterStep.insert(row)
-    return int(row.id)  # type: ignore[attr-defined]
+    return int(row.id)
 
 
 async def _save(matter_id: int, values: dict[Any, Any]) -> dict[str, Any]:
@@ -327,7 +328,7 @@ async def raise_matter(access: Access, *, title: str, description: str = "",
                  raised_by_resident_id=access.principal.resident_id if kind == "resident"
                  else None, created_at=now, updated_at=now, **place)
     await Matter.insert(row)
-    matter = await _matter_for_update(int(row.id))  # type: ignore[attr-defined]
+    matter = await _matter_for_update(int(row.id))
     entry = await _entry(matter, access, "step", step="raised", participants=names,
                          decision=description or title, on=on)
     await _audit(access, "raise", matter, {"raised_by": kind})

@@ -242,7 +242,13 @@ async def on_event(event: Any) -> None:
     if await VisitTask.exists().where(VisitTask.event_id == event.id):
         return
     payload = event.payload
-    field = payload.get if isinstance(payload, dict) else (lambda k: getattr(payload, k, None))
+
+    def field(name: str) -> Any:
+        """A payload field, whether the payload arrived as its dataclass or as a dict."""
+        if isinstance(payload, dict):
+            return payload.get(name)
+        return getattr(payload, name, None)
+
     resident = await get_resident(int(field("resident_id")))
     if resident is None or resident.tenant_id != event.tenant_id:
         log.warning("welfare concern %s names no resident of tenant %s", event.id,

@@ -37,9 +37,7 @@ def outside_api(module: str, names: tuple[str, ...]) -> bool:
         return False
     if module == API:
         return False
-    if module == "core" and names and all(n == "plugin" for n in names):
-        return False
-    return True
+    return not (module == "core" and names and all(n == "plugin" for n in names))
 
 
 def plugin_files() -> list[Path]:

@@ -137,8 +137,8 @@ class HeadsKit:
         """A serving head of ``building`` from ``start`` (default: today); the appointment id."""
         from datetime import timedelta
 
-        from plugins.building_heads.services import appointments as svc
         from plugins.building_heads.rules import RULES  # noqa: F401 - the plugin is loaded
+        from plugins.building_heads.services import appointments as svc
 
         start = start or date.today()
         cid = await cls.nominate_noticed(world, rules, building, resident,
