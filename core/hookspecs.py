@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from strawberry.types.field import StrawberryField
 
     from core.jobs.specs import CronSpec, JobSpec
-    from core.plugin import Permission, PluginMeta, RoleDecl
+    from core.plugin import NodeType, Permission, PluginMeta, RoleDecl
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 
@@ -67,6 +67,14 @@ def linli_mutation_fields() -> Sequence[StrawberryField]:
 @hookspec
 def linli_subscription_fields() -> Sequence[StrawberryField]:
     """Return ``strawberry.subscription`` objects to add to ``Subscription``."""
+
+
+@hookspec
+def linli_node_types() -> Sequence[NodeType]:
+    """Return a ``core.plugin.NodeType(type_name, loader)`` for each Relay node type of the
+    plugin, so ``node(id:)`` can load it. A type name claimed twice (by core or another plugin)
+    fails at schema build naming both owners; for a tenant where the plugin is off
+    ``node(id:)`` answers ``PLUGIN_DISABLED`` without calling the loader."""
 
 
 @hookspec

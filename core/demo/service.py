@@ -175,7 +175,7 @@ async def seed_demo(state: Any, *, residents: int = RESIDENTS_PER_TENANT,
     for item in tenants:
         node = nodes[item[1]]
         async with state.db.scoped(scope_for(node), write=True):
-            await state.registry.demo_data(node.id, state.registry.names)
+            await state.registry.demo_data(node.id)
     return summary
 
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from core.db import Database
 from core.events.types import Catalogue, Event, catalogue_for, utcnow
-from core.registry import Registry
+from core.registry import Registry, TenantHooks
 from core.settings import Settings
-from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
+from tenants.service import NodeInfo, get_node, scope_for
 
 __all__ = ["DeliveryInfo", "EventService", "EventStats"]
 
@@ -216,7 +216,7 @@ class EventService:
             tenants: dict[int, tuple[NodeInfo | None, set[str]]] = {}
             for tid in sorted({r.tenant_id for r in rows}):
                 node = await get_node(tid)
-                on = set(await enabled_plugins(node, self.registry.names)) if node else set()
+                on = set(await self.registry.enabled_for(node)) if node else set()
                 tenants[tid] = (node, on)
         finished: list[int] = []
         applied = 0
@@ -300,13 +300,15 @@ class EventService:
                                           now + _RACE_RETRY)
                 else:
                     todo.append((row, handler, attempts))
-            applied = await self._run(todo, waiting, now)
+            # the registry decides again, inside this transaction, which handlers are on
+            hooks = await self.registry.for_tenant(node)
+            applied = await self._run(hooks, todo, waiting, now)
             finished += [r.id for r in group if r.id not in waiting]
             await self._reschedule(waiting)
         return applied
 
-    async def _run(self, todo: list[tuple[_Row, str, int]], waiting: dict[int, datetime],
-                   now: datetime) -> int:
+    async def _run(self, hooks: TenantHooks, todo: list[tuple[_Row, str, int]],
+                   waiting: dict[int, datetime], now: datetime) -> int:
         """Call the handlers, up to ``_CHUNK`` under one savepoint. When one fails, the chunk is
         rolled back to its savepoint, the failure recorded, and the handlers before it run
         again, from then on each under its own savepoint; so one failure never undoes another
@@ -323,7 +325,7 @@ class EventService:
                 if row.id not in events:
                     events[row.id] = self._event(row)
                 try:
-                    await self.registry.on_event(events[row.id], enabled=[handler])
+                    await hooks.on_event(events[row.id], handler)
                 except Exception as exc:  # noqa: BLE001 - recorded, retried, then parked
                     failure = (j, exc)
                     break

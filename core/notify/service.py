@@ -33,7 +33,7 @@ from core.db import MAX_PK, ScopedTable
 from core.identity.tables import Account, Membership
 from core.pubsub import PubSub, Subscription
 from tenants.scope import current_scope
-from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
+from tenants.service import NodeInfo, get_node, scope_for
 
 if TYPE_CHECKING:
     from core.app import AppState
@@ -279,12 +279,8 @@ class NotifyService:
             & (Account.is_active == True))
         if own:
             return sorted(int(r["id"]) for r in own)
-        node = await get_node(tenant_id)
-        assert node is not None
-        registry = self.state.registry
-        enabled = await enabled_plugins(node, registry.names)
         named = await self._active(
-            await registry.responsible_accounts(resident_id, tenant_id, enabled))
+            await self.state.registry.responsible_accounts(resident_id, tenant_id))
         if named:
             return named
         for kind, place in (("grid", resident["grid_id"]), ("community", resident["community_id"])):
@@ -306,9 +302,7 @@ class NotifyService:
     async def _enabled_channels(self, tenant_id: int) -> list[str]:
         if not self.channels:
             return []
-        node = await get_node(tenant_id)
-        assert node is not None
-        enabled = set(await enabled_plugins(node, self.state.registry.names))
+        enabled = await self.state.registry.enabled_for(tenant_id)
         return sorted(n for n, (owner, _) in self.channels.items() if owner in enabled)
 
     async def _after_commit(self, added: list[Added], deliver: bool) -> None:

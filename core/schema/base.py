@@ -7,16 +7,11 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from core.schema.relay import (
-    Node,
-    decode_global_id,
-    encode_global_id,
-    register_node,
-    resolve_node,
-)
+from core.plugin import NodeType
+from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node
 from tenants.service import NodeInfo, get_node
 
-__all__ = ["Me", "MembershipView", "Tenant", "query_fields", "types"]
+__all__ = ["Me", "MembershipView", "Tenant", "node_types", "query_fields", "types"]
 
 
 @strawberry.type(description="区划节点（市、区县、街道、乡镇）/ a node of the tenant tree")
@@ -78,9 +73,6 @@ async def _tenant_node(info: Info, pk: int) -> Tenant | None:
     return None
 
 
-register_node("Tenant", _tenant_node)
-
-
 @strawberry.type(description="成员身份 / a membership")
 class MembershipView:
     role: str
@@ -131,3 +123,7 @@ def types() -> list[type]:
 
 def query_fields() -> list[Any]:
     return [node, tenant, me]
+
+
+def node_types() -> list[NodeType]:
+    return [NodeType("Tenant", _tenant_node)]

@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import PluginMeta, hookimpl
+from core.plugin import NodeType, PluginMeta, hookimpl
 from plugins.building_heads import META
 
 
@@ -63,6 +63,13 @@ def linli_subscription_fields() -> Sequence[Any]:
     from plugins.building_heads.schema.mutations import subscription_fields
 
     return subscription_fields()
+
+
+@hookimpl
+def linli_node_types() -> Sequence[NodeType]:
+    from plugins.building_heads.schema.types import gather
+
+    return gather("NODE_TYPES")
 
 
 @hookimpl

@@ -13,10 +13,11 @@ import strawberry
 from strawberry.types import Info
 
 from core.people.tables import Building, Resident
+from core.plugin import NodeType
 from core.rules.service import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, UserError, user_error
-from core.schema.relay import Node, encode_global_id, register_node
+from core.schema.relay import Node, encode_global_id
 from core.schema.relay import pk_of as pk
 from plugins.building_heads import NAME
 from plugins.building_heads import appointments as svc
@@ -232,10 +233,6 @@ async def _appointment_node(info: Info, ident: int) -> BuildingHeadAppointment |
     except ApiError:
         return None
     return BuildingHeadAppointment.from_row(row)
-
-
-register_node("BuildingHeadCandidate", _candidate_node)
-register_node("BuildingHeadAppointment", _appointment_node)
 
 
 # -- queries -----------------------------------------------------------------------------
@@ -479,3 +476,5 @@ MUTATIONS: list[object] = [building_head_nominate, building_head_check_eligibili
                            building_head_approve, building_head_handover,
                            building_head_end_term]
 SUBSCRIPTIONS: list[object] = []
+NODE_TYPES: list[NodeType] = [NodeType("BuildingHeadCandidate", _candidate_node),
+                              NodeType("BuildingHeadAppointment", _appointment_node)]

@@ -15,9 +15,10 @@ import strawberry
 from strawberry.types import Info
 
 from core.identity.access import Access
+from core.plugin import NodeType
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
-from core.schema.relay import Node, encode_global_id, register_node
+from core.schema.relay import Node, encode_global_id
 from core.schema.relay import pk_of as _pk
 from plugins.building_heads import NAME
 from plugins.building_heads import matters as svc
@@ -230,9 +231,6 @@ async def _load(info: Info, pk: int) -> BuildingHeadMatter | None:
     return BuildingHeadMatter.from_row(row) if row else None
 
 
-register_node(MATTER, _load)
-
-
 # -- mutations --------------------------------------------------------------------------------
 Change = Callable[[Access], Awaitable[tuple[dict[str, Any], int]]]
 
@@ -377,3 +375,4 @@ MUTATIONS: list[object] = [building_head_raise_matter, building_head_advance_mat
                            building_head_resolve_matter, building_head_escalate_matter,
                            building_head_hand_off_matter, building_head_follow_up_matter]
 SUBSCRIPTIONS: list[object] = [building_head_matter_updates]
+NODE_TYPES: list[NodeType] = [NodeType(MATTER, _load)]

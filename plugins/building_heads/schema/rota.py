@@ -11,10 +11,11 @@ from strawberry.types import Info
 
 from core.identity.access import PlaceRef
 from core.people.tables import Building
+from core.plugin import NodeType
 from core.rules.service import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, UserError
-from core.schema.relay import Node, encode_global_id, register_node
+from core.schema.relay import Node, encode_global_id
 from plugins.building_heads import NAME
 from plugins.building_heads import evaluation as evals
 from plugins.building_heads import rota as svc
@@ -152,9 +153,6 @@ async def _station_node(info: Info, ident: int) -> BuildingHeadStation | None:
         return BuildingHeadStation.from_row(await read(info, work))
     except ApiError:
         return None
-
-
-register_node("BuildingHeadStation", _station_node)
 
 
 # -- queries -----------------------------------------------------------------------------
@@ -389,7 +387,6 @@ async def _evaluation_node(info: Info, ident: int) -> BuildingHeadEvaluation | N
     return BuildingHeadEvaluation.from_row(row) if row else None
 
 
-register_node("BuildingHeadEvaluation", _evaluation_node)
 async def _shift_node(info: Info, ident: int) -> BuildingHeadRotaShift | None:
     if NAME not in await info.context.enabled_plugins():
         return None
@@ -409,9 +406,6 @@ async def _shift_node(info: Info, ident: int) -> BuildingHeadRotaShift | None:
     return BuildingHeadRotaShift.from_row(row) if row else None
 
 
-register_node("BuildingHeadRotaShift", _shift_node)
-
-
 TYPES: list[type] = [BuildingHeadStation, BuildingHeadRotaShift, BuildingHeadLeave,
                      BuildingHeadEvaluation]
 QUERIES: list[object] = [building_head_stations, building_head_rota, building_head_evaluations]
@@ -419,3 +413,6 @@ MUTATIONS: list[object] = [building_head_create_station, building_head_record_le
                            building_head_generate_rota, building_head_swap_shifts,
                            building_head_evaluate]
 SUBSCRIPTIONS: list[object] = []
+NODE_TYPES: list[NodeType] = [NodeType("BuildingHeadStation", _station_node),
+                              NodeType("BuildingHeadEvaluation", _evaluation_node),
+                              NodeType("BuildingHeadRotaShift", _shift_node)]

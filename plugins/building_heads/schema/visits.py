@@ -12,9 +12,10 @@ import strawberry
 from strawberry.types import Info
 
 from core.people.tables import Building
+from core.plugin import NodeType
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
-from core.schema.relay import encode_global_id, register_node
+from core.schema.relay import encode_global_id
 from core.schema.relay import pk_of as _pk
 from plugins.building_heads import visits
 from plugins.building_heads.access import building_place, check_building
@@ -193,13 +194,14 @@ def _node_loader(table: Any, build: Any, permission: str) -> Any:
     return load
 
 
-register_node("BuildingHeadVisit", _node_loader(Visit, BuildingHeadVisit.of,
-                                                "building_heads.read"))
-register_node("BuildingHeadVisitTask", _node_loader(VisitTask, BuildingHeadVisitTask.of,
-                                                    "building_heads.visit"))
-
 TYPES: list[type] = [*_TYPES, BuildingHeadCoverage, BuildingHeadOverdueHousehold]
 QUERIES: list[object] = [building_head_coverage, building_head_overdue,
                          building_head_region_coverage, building_head_visit_tasks]
 MUTATIONS: list[object] = [building_head_log_visit]
 SUBSCRIPTIONS: list[object] = []
+NODE_TYPES: list[NodeType] = [
+    NodeType("BuildingHeadVisit", _node_loader(Visit, BuildingHeadVisit.of,
+                                               "building_heads.read")),
+    NodeType("BuildingHeadVisitTask", _node_loader(VisitTask, BuildingHeadVisitTask.of,
+                                                   "building_heads.visit")),
+]
