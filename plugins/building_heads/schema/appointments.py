@@ -19,7 +19,6 @@ from core.schema.connection import Connection, check_first, decode_cursor, make_
 from core.schema.errors import ApiError, UserError, user_error
 from core.schema.relay import Node, encode_global_id
 from core.schema.relay import pk_of as pk
-from plugins.building_heads import NAME
 from plugins.building_heads import appointments as svc
 from plugins.building_heads.appointments import HeadError
 from plugins.building_heads.tables import Appointment
@@ -199,14 +198,7 @@ async def appointment_of(info: Info, appointment_id: int) -> BuildingHeadAppoint
 
 
 # -- nodes -------------------------------------------------------------------------------
-async def _enabled(info: Info) -> bool:
-    return NAME in await info.context.enabled_plugins()
-
-
 async def _candidate_node(info: Info, ident: int) -> BuildingHeadCandidate | None:
-    if not await _enabled(info):
-        return None
-
     async def work(access: Any) -> Any:
         row = await svc.get_candidate(ident)
         await svc.authorize_building(access, "building_heads.read", int(row["building_id"]))
@@ -220,9 +212,6 @@ async def _candidate_node(info: Info, ident: int) -> BuildingHeadCandidate | Non
 
 
 async def _appointment_node(info: Info, ident: int) -> BuildingHeadAppointment | None:
-    if not await _enabled(info):
-        return None
-
     async def work(access: Any) -> Any:
         row = await svc.get_appointment(ident)
         await svc.authorize_building(access, "building_heads.read", int(row["building_id"]))

@@ -224,8 +224,6 @@ async def building_head_matter_updates(info: Info, compound_id: strawberry.ID | 
 
 
 async def _load(info: Info, pk: int) -> BuildingHeadMatter | None:
-    if NAME not in await info.context.enabled_plugins():
-        return None
     async with info.context.read():
         row = await svc.get_matter(pk)
     return BuildingHeadMatter.from_row(row) if row else None

@@ -16,7 +16,6 @@ from core.rules.service import today_shanghai
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, UserError
 from core.schema.relay import Node, encode_global_id
-from plugins.building_heads import NAME
 from plugins.building_heads import evaluation as evals
 from plugins.building_heads import rota as svc
 from plugins.building_heads.appointments import HeadError, get_appointment, visible_buildings
@@ -141,9 +140,6 @@ class BuildingHeadEvaluation(Node):
 
 # -- nodes -------------------------------------------------------------------------------
 async def _station_node(info: Info, ident: int) -> BuildingHeadStation | None:
-    if NAME not in await info.context.enabled_plugins():
-        return None
-
     async def work(access: Any) -> Any:
         row = await svc.get_station(ident)
         await _require(access, "building_heads.read", int(row["community_id"]))
@@ -369,9 +365,6 @@ async def building_head_evaluate(info: Info, input: BuildingHeadEvaluateInput
 
 
 async def _evaluation_node(info: Info, ident: int) -> BuildingHeadEvaluation | None:
-    if NAME not in await info.context.enabled_plugins():
-        return None
-
     async def work(access: Any) -> Any:
         row = await Evaluation.select().where(Evaluation.id == ident).first()
         if row is None:
@@ -388,9 +381,6 @@ async def _evaluation_node(info: Info, ident: int) -> BuildingHeadEvaluation | N
 
 
 async def _shift_node(info: Info, ident: int) -> BuildingHeadRotaShift | None:
-    if NAME not in await info.context.enabled_plugins():
-        return None
-
     async def work(access: Any) -> Any:
         row = await RotaShift.select().where(RotaShift.id == ident).first()
         if row is None:
