@@ -29,8 +29,6 @@ class Tenant(Node):
     @strawberry.field(description="本节点启用的插件 / plugins enabled here")
     async def enabled_plugins(self, info: Info) -> list[str]:
         ctx = info.context
-        from tenants.service import enabled_plugins
-
         if self.id == encode_global_id("Tenant", (await ctx.access()).node_id):
             return list(await ctx.enabled_plugins())
         _, pk = decode_global_id(self.id)
@@ -38,7 +36,7 @@ class Tenant(Node):
         if node is None:
             return []
         async with ctx.state.db.transaction(write=False):
-            return await enabled_plugins(node, ctx.state.registry.names)
+            return sorted(await ctx.state.registry.enabled_for(node))
 
     @strawberry.field(description="上级节点 / parent node")
     async def parent(self, info: Info) -> "Tenant | None":

@@ -111,7 +111,7 @@ class Context(BaseContext, kw_only=True):
 
     async def enabled_plugins(self) -> list[str]:
         if self._enabled is None:
-            from tenants.service import enabled_plugins, get_node_by_code
+            from tenants.service import get_node_by_code
 
             if self.principal is None and self.auth_error is None and self.node_code:
                 # an anonymous public read (a notice board) names its node by X-Linli-Node
@@ -123,7 +123,7 @@ class Context(BaseContext, kw_only=True):
             else:
                 node = await self.node()
             async with self.state.db.transaction(write=False):
-                self._enabled = await enabled_plugins(node, self.state.registry.names)
+                self._enabled = sorted(await self.state.registry.enabled_for(node))
         return self._enabled  # type: ignore[no-any-return]
 
 
