@@ -4,7 +4,7 @@
 shared types plus every plugin's ``linli_event_types``) and writes an outbox row in the caller's
 transaction, so a rolled-back change emits nothing. An event's tenant is that of the resident it
 concerns (looked up in the caller's scope), else the explicit ``tenant_id`` or the scope's write
-node. :class:`EventService` (``state.services["events"]``, see ``core.events.dispatch``) delivers
+node. :class:`EventService` (``state.services.events``, see ``core.events.dispatch``) delivers
 each pending event to ``linli_on_event`` of every plugin enabled for its tenant that lists the
 type in ``PluginMeta.consumes``, exactly once per (event, handler), with retries and parking; its
 ``sweep()`` delivers whatever nobody delivered, so losing Redis or a worker loses nothing.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
@@ -34,6 +34,7 @@ from core.events.types import (
     utcnow,
 )
 from core.events.dispatch import DeliveryInfo, EventService, EventStats
+from core.host import Host
 from core.people.tables import Resident
 from core.registry import get_registry
 from tenants.scope import peek_scope
@@ -152,6 +153,15 @@ async def emit(event_type: str, payload: Any, *, tenant_id: int | None = None) -
     return event_id
 
 
-def install(state: Any) -> None:
-    """Register the service as ``state.services["events"]``."""
-    state.services["events"] = EventService(state.db, state.registry, state.settings)
+class _Slot(Protocol):
+    events: EventService | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """Register the service as ``state.services.events``."""
+    state.services.events = EventService(state.db, state.registry, state.settings)

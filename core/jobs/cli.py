@@ -47,7 +47,8 @@ async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
         extra_tables += [t for owner, app in registry.tables() if owner == name
                          for t in app.table_classes]
     registry.check()
-    jobs = state.services["jobs"]
+    jobs = state.services.jobs
+    assert jobs is not None  # build_state installs every service
     if queue:
         jobs.queue_name = queue
     await start_state(state)

@@ -122,7 +122,8 @@ async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
 async def notification_added(info: Info) -> AsyncGenerator[Notification, None]:
     ctx = info.context
     account_id, node_id = await _me(ctx)
-    service: notify.NotifyService = ctx.state.services["notify"]
+    service = ctx.state.services.notify
+    assert service is not None  # build_state installs every service
     async with service.subscribe(account_id) as updates:
         async for added in updates:
             if added.tenant_id != node_id:

@@ -73,10 +73,10 @@ class SetRuleValueInput:
 
 
 def _registry(ctx: Any) -> RuleRegistry:
-    rules = ctx.state.services.get("rules")
+    rules: RuleRegistry | None = ctx.state.services.rules
     if rules is None:
         raise ApiError(ErrorCode.INTERNAL, "规则服务未启用", "the rules service is not installed")
-    return rules  # type: ignore[no-any-return]
+    return rules
 
 
 def _api_error(err: RuleError) -> ApiError:

@@ -24,15 +24,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Boolean, Date, Text, Timestamptz, Varchar
 
 from core.clock import today_shanghai
 from core.db import ScopedTable
 
-if TYPE_CHECKING:
-    from core.app import AppState
+from core.host import Host
 
 __all__ = [
     "CORE_RULES",
@@ -304,6 +303,15 @@ class RuleRegistry:
         return Resolved(key, value, int(row.id), node.id, effective_from, locked)
 
 
-def install(state: AppState) -> None:
-    """Put the rule registry at ``state.services["rules"]``."""
-    state.services["rules"] = RuleRegistry.from_registry(state.registry)
+class _Slot(Protocol):
+    rules: RuleRegistry | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """Put the rule registry at ``state.services.rules``."""
+    state.services.rules = RuleRegistry.from_registry(state.registry)

@@ -33,7 +33,7 @@ def api_error(err: HeadError) -> ApiError:
 
 
 def rules_of(info: Info) -> Any:
-    return info.context.state.services["rules"]
+    return info.context.state.services.rules
 
 
 async def run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], Any]
