@@ -64,7 +64,7 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         try:
             from redis.asyncio import from_url
 
-            client = from_url(linli.settings.redis_url)
+            client = from_url(linli.settings.redis_url)  # type: ignore[no-untyped-call]  # redis-py 5 leaves from_url unannotated
             await client.ping()
             await client.aclose()
             checks["redis"] = "ok"

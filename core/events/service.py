@@ -18,9 +18,8 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
 
-from core.db import get_db
+from core.db import BaseTable, get_db
 from core.events.types import (
     CORE_EVENT_TYPES,
     Catalogue,
@@ -59,7 +58,7 @@ __all__ = [
 ]
 
 
-class OutboxEvent(Table, tablename="linli_event_outbox"):
+class OutboxEvent(BaseTable, tablename="linli_event_outbox"):
     """事件发件箱 One emitted event. An infrastructure table, not a ScopedTable: the dispatcher
     reads it across tenants; ``tenant_id`` names the tenant whose scope its handlers run in."""
 
@@ -76,7 +75,7 @@ class OutboxEvent(Table, tablename="linli_event_outbox"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [("pending", "next_attempt_at", "id")]
 
 
-class EventDelivery(Table, tablename="linli_event_delivery"):
+class EventDelivery(BaseTable, tablename="linli_event_delivery"):
     """事件投递 One (event, handler) delivery: ``done``, ``retry`` or ``parked``. An
     infrastructure table (operators list parked deliveries across tenants); the ``done`` row is
     written in the handler's own scoped transaction, and (event_id, handler) is unique."""
@@ -110,7 +109,7 @@ async def _event_tenant(values: Mapping[str, Any], tenant_id: int | None) -> int
                              "an event about a resident must be emitted inside a scope",
                              "resident_id")
         row = await Resident.select(Resident.tenant_id).where(
-            Resident.id == resident_id).first()  # type: ignore[attr-defined]
+            Resident.id == resident_id).first()
         if row is None:
             raise EventError("NOT_FOUND", "居民不存在或不在当前范围内",
                              "no such resident in the caller's scope", "resident_id")

@@ -44,7 +44,8 @@ from arq.worker import func as arq_func
 from fakeredis import FakeServer
 from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
-from piccolo.table import Table
+
+from core.db import BaseTable
 
 from core.host import Host
 from core.jobs.specs import (
@@ -84,7 +85,7 @@ INPROCESS_MAX_JOBS = 20
 """The embedded worker shares the server's loop (and, usually, one SQLite writer)."""
 
 
-class JobPeriodKey(Table, tablename="linli_job_period"):
+class JobPeriodKey(BaseTable, tablename="linli_job_period"):
     """任务周期键 "This work was done for this tenant in this period" (``2026-11``), written in
     the work's own transaction. An infrastructure table, not a ScopedTable: it is keyed across
     tenants and ``tenant_id`` is 0 for core's tenant-less work."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.notify import service as notify
 from core.audit import service as audit

@@ -27,9 +27,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
 
-from core.db import MAX_PK, ScopedTable
+from core.db import BaseTable, MAX_PK, ScopedTable
 from core.host import Host
 from core.identity.tables import Account, Membership
 from core.jobs.service import JobService
@@ -109,7 +108,7 @@ class Notification(ScopedTable, tablename="linli_notification"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "account_id", "id")]
 
 
-class NotificationDelivery(Table, tablename="linli_notification_delivery"):
+class NotificationDelivery(BaseTable, tablename="linli_notification_delivery"):
     """通知投递 The delivery of one notification through one channel, unique per pair.
 
     Infrastructure, not tenant data: a plain table (with ``tenant_id``) because the delivery
@@ -264,14 +263,14 @@ class NotifyService:
                              body=body, link=link, resident_id=resident_id, created_at=now)
                 for a in accounts]
         await Notification.insert(*rows)
-        ids = [int(r.id) for r in rows]  # type: ignore[attr-defined]
+        ids = [int(r.id) for r in rows]
         channels = await self._enabled_channels(tenant_id)
         if channels:
             await NotificationDelivery.insert(*(
                 NotificationDelivery(tenant_id=tenant_id, notification_id=nid, channel=name,
                                      status="pending", next_attempt_at=now, created_at=now)
                 for nid in ids for name in channels))
-        added = [Added(r.account_id, tenant_id, int(r.id)) for r in rows]  # type: ignore[attr-defined]
+        added = [Added(r.account_id, tenant_id, int(r.id)) for r in rows]
 
         async def after_commit() -> None:
             await self._after_commit(added, bool(channels))

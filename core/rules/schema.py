@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.audit import service as audit
 from core.rules.service import Resolved, RuleError, RuleKey, RuleRegistry

@@ -44,7 +44,7 @@ __all__ = [
     "today_shanghai",
 ]
 
-_TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "str": (str,),
+_TYPES: dict[str, tuple[type[Any], ...]] = {"int": (int,), "float": (int, float), "str": (str,),
                                        "bool": (bool,), "json": (dict, list), "date": (str,)}
 _NUMERIC = ("int", "float")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -189,9 +189,9 @@ def _choose(rows: Sequence[dict[str, Any]], path: list[int]) -> dict[str, Any] |
     for row in rows:
         latest[int(row["tenant_id"])] = row
     for nid in path:
-        row = latest.get(nid)
-        if row is not None and row["locked"]:
-            return row
+        found = latest.get(nid)
+        if found is not None and found["locked"]:
+            return found
     for nid in reversed(path):
         if nid in latest:
             return latest[nid]

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people.tables import Building, Resident
 from core.rules.service import today_shanghai

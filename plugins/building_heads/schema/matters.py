@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.identity.access import Access
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
