@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
 from piccolo.columns import BigInt, Serial
@@ -106,14 +106,18 @@ def make_engine(url: str, *, pool: bool = True) -> Engine[Any]:
     raise ValueError(f"不支持的数据库地址 / unsupported database URL: {url.split('@')[-1]}")
 
 
-class BaseTable(Table):
-    """piccolo's ``Table`` with its implicit primary key declared for type checkers.
+if TYPE_CHECKING:
+    class BaseTable(Table):
+        """piccolo's ``Table`` with its implicit primary key declared for type checkers."""
 
-    piccolo adds ``id`` (a ``Serial``) in ``__init_subclass__`` when a table declares no primary
-    key, so mypy cannot see it. The annotation alone adds no column (piccolo reads assigned
-    attributes only); ``Row.id`` is then the column and ``row.id`` an ``int``."""
-
-    id: Serial
+        id: Serial
+else:
+    # piccolo adds ``id`` (a ``Serial``) in ``__init_subclass__`` when a table declares no
+    # primary key, so mypy cannot see it; tables subclass this name to get ``Row.id`` (the
+    # column) and ``row.id`` (an int) typed. At run time it is piccolo's ``Table`` itself: a real
+    # intermediate class would be set up by piccolo too, hand its ``id`` down as an explicit
+    # column and change every table's migration state.
+    BaseTable = Table
 
 
 class ScopedTable(BaseTable):
