@@ -10,8 +10,8 @@ from typing import Any
 
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.response import Response
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
 
 from core.db import Database, set_db

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 
 from core.db import BaseTable, get_db
+from core.events.dispatch import DeliveryInfo, EventService, EventStats
 from core.events.types import (
     CORE_EVENT_TYPES,
     Catalogue,
@@ -32,7 +33,6 @@ from core.events.types import (
     catalogue_for,
     utcnow,
 )
-from core.events.dispatch import DeliveryInfo, EventService, EventStats
 from core.host import Host
 from core.people.tables import Resident
 from core.registry import get_registry

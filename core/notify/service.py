@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
 
-from core.db import BaseTable, MAX_PK, ScopedTable
+from core.db import MAX_PK, BaseTable, ScopedTable
 from core.host import Host
 from core.identity.tables import Account, Membership
 from core.jobs.service import JobService
@@ -36,7 +36,6 @@ from core.pubsub import PubSub, Subscription
 from core.rules.service import RuleRegistry
 from tenants.scope import current_scope
 from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
-
 
 __all__ = [
     "TOPIC",

@@ -30,7 +30,6 @@ from piccolo.columns import BigInt, Boolean, Date, Text, Timestamptz, Varchar
 
 from core.clock import today_shanghai
 from core.db import ScopedTable
-
 from core.host import Host
 
 __all__ = [
