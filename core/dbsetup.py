@@ -70,7 +70,7 @@ async def ensure_sqlite_schema(db: Database, tables: Sequence[type[Table]]) -> s
                 "import (`linli import residents`). Use PostgreSQL for lasting deployments.")
         return "current"
     for table in tables:
-        await table.create_table(if_not_exists=True).run()
+        await table.create_table(if_not_exists=True).run()  # type: ignore[no-untyped-call]  # piccolo DDL.run is unannotated
         for sql in unique_index_sql(table):
             await db.execute(sql)
     await db.execute("CREATE TABLE IF NOT EXISTS linli_schema_meta (key TEXT PRIMARY KEY, "
@@ -83,7 +83,7 @@ async def ensure_sqlite_schema(db: Database, tables: Sequence[type[Table]]) -> s
 async def create_tables_directly(db: Database, tables: Sequence[type[Table]]) -> None:
     """Create tables from the classes on any engine (tests of throwaway plugins)."""
     for table in tables:
-        await table.create_table(if_not_exists=True).run()
+        await table.create_table(if_not_exists=True).run()  # type: ignore[no-untyped-call]  # piccolo DDL.run is unannotated
         for sql in unique_index_sql(table):
             await db.execute(sql)
 

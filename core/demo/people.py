@@ -4,7 +4,7 @@ so that every rule bracket in the modules is exercised. Rows use the import shee
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 
 __all__ = ["HEADERS", "demo_rows", "id_number"]
@@ -35,7 +35,7 @@ def _birth(rng: random.Random, age: int, today: date) -> date:
     return start + timedelta(days=rng.randrange(364))
 
 
-def demo_rows(area: str, communities: Sequence[str], compounds: dict[str, Sequence[str]],
+def demo_rows(area: str, communities: Sequence[str], compounds: Mapping[str, Sequence[str]],
               count: int = 200, seed: int = 0, today: date | None = None) -> Iterator[tuple[str, ...]]:
     """``count`` residents in households of 1–4 across buildings of the given communities."""
     rng = random.Random(f"{area}:{seed}")

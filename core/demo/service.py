@@ -80,7 +80,7 @@ async def _seed_residents(state: Any, node: Any, item: DemoNode, count: int,
     report = await import_rows(state.db, node, ((i + 2, r) for i, r in enumerate(rows)), None,
                                pii_key=state.settings.pii_key, progress=False)
     if not report.ok:
-        problems = "; ".join(f"row {e.row} {e.column}: {e.en}" for e in report.errors[:5])
+        problems = "; ".join(f"row {e.row} {e.column}: {e.reason_en}" for e in report.errors[:5])
         raise click.ClickException(f"演示数据导入失败 / demo import failed: {problems}")
     summary.residents_imported += report.created
 

@@ -32,7 +32,8 @@ def _load_object(ref: str) -> Any:
 
 async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
                  job_timeout: float | None, burst: bool, plugins: Sequence[str]) -> int:
-    from core.app import build_state, start_state, stop_state
+    from core.app import build_state
+    from core.state import start_state, stop_state
     from core.registry import Registry, set_registry
     from core.settings import get_settings
 
@@ -47,7 +48,8 @@ async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
         extra_tables += [t for owner, app in registry.tables() if owner == name
                          for t in app.table_classes]
     registry.check()
-    jobs = state.services["jobs"]
+    jobs = state.services.jobs
+    assert jobs is not None  # build_state installs every service
     if queue:
         jobs.queue_name = queue
     await start_state(state)

@@ -1,6 +1,6 @@
 """Jobs: arq workers with Redis; the same job functions and cron entries in-process without it.
 
-:class:`JobService` (``state.services["jobs"]``) collects core's jobs and every plugin's
+:class:`JobService` (``state.services.jobs``) collects core's jobs and every plugin's
 ``linli_jobs`` / ``linli_cron_jobs`` (see ``core.jobs.specs``), enqueues, and builds arq
 ``Worker`` objects. With ``LINLI_REDIS_URL`` the API only enqueues and ``linli worker`` processes
 (any number) run the jobs and cron. Without Redis the embedded server runs one arq ``Worker`` on
@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from arq import Retry
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -44,8 +44,9 @@ from arq.worker import func as arq_func
 from fakeredis import FakeServer
 from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
-from piccolo.table import Table
 
+from core.db import BaseTable
+from core.host import Host
 from core.jobs.specs import (
     CORE,
     SHANGHAI,
@@ -83,7 +84,7 @@ INPROCESS_MAX_JOBS = 20
 """The embedded worker shares the server's loop (and, usually, one SQLite writer)."""
 
 
-class JobPeriodKey(Table, tablename="linli_job_period"):
+class JobPeriodKey(BaseTable, tablename="linli_job_period"):
     """任务周期键 "This work was done for this tenant in this period" (``2026-11``), written in
     the work's own transaction. An infrastructure table, not a ScopedTable: it is keyed across
     tenants and ``tenant_id`` is 0 for core's tenant-less work."""
@@ -135,14 +136,14 @@ def _quiet_fake_info() -> None:
 
 async def _deliver_event(ctx: dict[str, Any], tenant_id: int | None, event_id: int) -> None:
     """``events.deliver``: deliver one committed event now."""
-    events = ctx["state"].services.get("events")
+    events = ctx["state"].services.events
     if events is not None:
         await events.deliver(event_id)
 
 
 async def _sweep_events(ctx: dict[str, Any], tenant_id: int | None) -> int:
     """``events.sweep``: due retries, then anything left undelivered."""
-    events = ctx["state"].services.get("events")
+    events = ctx["state"].services.events
     if events is None:
         return 0
     return int(await events.dispatch_pending()) + int(await events.sweep())
@@ -161,7 +162,7 @@ def after_commit_deliver(event_id: int, tenant_id: int | None = None) -> None:
 class JobService:
     """任务服务 Enqueues jobs, runs them as their tenant, builds arq workers, counts outcomes."""
 
-    def __init__(self, state: Any, *, queue_name: str | None = None,
+    def __init__(self, state: Host, *, queue_name: str | None = None,
                  redis_url: str | None = None) -> None:
         settings = state.settings
         self.state = state
@@ -512,9 +513,18 @@ def _log_context(job_id: str | None, node_code: str | None = None) -> None:
         node_var.set(node_code)
 
 
-def install(state: Any) -> None:
-    """``state.services["jobs"]``, started and stopped with the app."""
+class _Slot(Protocol):
+    jobs: JobService | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """``state.services.jobs``, started and stopped with the app."""
     service = JobService(state)
-    state.services["jobs"] = service
+    state.services.jobs = service
     state.on_startup.append(service.start)
     state.on_shutdown.append(service.stop)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.audit import service as audit
 from core.notify import service as notify
@@ -123,7 +123,8 @@ async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
 async def notification_added(info: Info) -> AsyncGenerator[Notification, None]:
     ctx = info.context
     account_id, node_id = await _me(ctx)
-    service: notify.NotifyService = ctx.state.services["notify"]
+    service = ctx.state.services.notify
+    assert service is not None  # build_state installs every service
     async with service.subscribe(account_id) as updates:
         async for added in updates:
             if added.tenant_id != node_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.plugin import NodeType
 from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node

@@ -198,7 +198,7 @@ async def yearly_evaluation(ctx: dict[str, Any], tenant_id: int) -> int:
     """Cron work: on 1 January evaluate the year just ended (the job runner opened the scope)."""
     period = ctx.get("period") or str(datetime.now(SHANGHAI).year)
     year = int(period) - 1
-    rules = ctx["state"].services["rules"]
+    rules = ctx["state"].services.rules
     created = await evaluate_year(rules, year, account_id=None, today=date(year + 1, 1, 1))
     return len(created)
 

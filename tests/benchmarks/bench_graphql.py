@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import httpx
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from core.app import AppState, build_state, create_app
+from core.app import build_state, create_app
+from core.state import AppState
 from core.dbsetup import ensure_sqlite_schema
 from core.registry import Registry
 from core.schema.compose import build_schema

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people.records import (
     BuildingRec,

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people.tables import Building, Resident
 from core.plugin import NodeType
@@ -33,7 +33,7 @@ def api_error(err: HeadError) -> ApiError:
 
 
 def rules_of(info: Info) -> Any:
-    return info.context.state.services["rules"]
+    return info.context.state.services.rules
 
 
 async def run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], Any]

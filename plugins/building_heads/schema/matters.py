@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.identity.access import Access
 from core.plugin import NodeType
@@ -206,7 +206,7 @@ async def building_head_matter_updates(info: Info, compound_id: strawberry.ID | 
     compound, community = _board_place(compound_id, community_id)
     async with public_read(ctx) as tenant_id:
         await svc.board_matters(compound_id=compound, community_id=community, first=0)
-    async with svc.board_updates(ctx.state.services["pubsub"], tenant_id) as updates:
+    async with svc.board_updates(ctx.state.services.pubsub, tenant_id) as updates:
         async for update in updates:
             if (update.compound_id if compound is not None else update.community_id) != \
                     (compound if compound is not None else community):

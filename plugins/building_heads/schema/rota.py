@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.identity.access import PlaceRef
 from core.people.tables import Building

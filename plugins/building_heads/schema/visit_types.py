@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people.tables import Building, Household, Resident
 from core.schema.relay import Node, encode_global_id

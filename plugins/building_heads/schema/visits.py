@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people.tables import Building
 from core.plugin import NodeType

@@ -26,7 +26,7 @@ async def concern(world, resident, since=None, reason="canteen_absent"):
         event_id = await emit("people.welfare_concern", WelfareConcern(
             resident_id=resident.id, reason_code=reason,
             noticed_since=since or today_shanghai(), source_module="canteen"))
-    await world.env.state.services["events"].dispatch_pending()
+    await world.env.state.services.events.dispatch_pending()
     return event_id
 
 
@@ -46,7 +46,7 @@ async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql
     assert resident.name in note["title"]
 
     # redelivery (at least once): the dispatcher again, then the handler called directly
-    await world.env.state.services["events"].dispatch_pending()
+    await world.env.state.services.events.dispatch_pending()
     event = Event(id=event_id, type="people.welfare_concern", version=1,
                   tenant_id=world.node.id, created_at=datetime.now(UTC),
                   payload=WelfareConcern(resident.id, "canteen_absent", today, "canteen"))
@@ -74,7 +74,7 @@ async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql
 
 
 async def test_the_rule_sets_the_days_and_its_version_is_stored(world, factory):
-    rules = world.env.state.services["rules"]
+    rules = world.env.state.services.rules
     async with world.write():
         resolved = await rules.set("building_heads.welfare_visit_days", 7, world.node)
     resident = world.residents[world.households[world.buildings[2].id][1].id][0]
@@ -136,7 +136,7 @@ async def test_responsible_accounts_are_the_serving_heads(world, factory):
     head = await appoint(world, factory, b0)
     resident = world.residents[world.households[b0.id][2].id][0]
     elsewhere = world.residents[world.households[world.buildings[1].id][0].id][0]
-    notify = world.env.state.services["notify"]
+    notify = world.env.state.services.notify
     registry = world.env.state.registry
     async with world.read():
         assert await registry.responsible_accounts(resident.id, world.node.id) == [head.id]
