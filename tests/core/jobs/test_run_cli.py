@@ -72,14 +72,25 @@ def linli_jobs(linli_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("LINLI_REDIS_URL", raising=False)
 
+    # the command builds an app state of its own, which installs its services as the
+    # process-wide ones; the session's are put back after each run
+    import core.jobs.service as jobs_service
+    import core.notify.service as notify_service
+    import core.pubsub as pubsub
+
+    held = [(jobs_service, "_running"), (notify_service, "_service"), (pubsub, "_pubsub")]
+
     async def run(*args: str) -> Result:
         reset_settings()
+        saved = [getattr(module, attr) for module, attr in held]
         try:
             return await asyncio.to_thread(CliRunner().invoke, main, ["jobs", *args],
                                            catch_exceptions=False)
         finally:
             bind_tables(db.tables, db.engine)
             set_db(db)
+            for (module, attr), value in zip(held, saved):
+                setattr(module, attr, value)
             reset_settings()
 
     return run
