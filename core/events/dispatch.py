@@ -25,7 +25,7 @@ from core.registry import Registry, TenantHooks
 from core.settings import Settings
 from tenants.service import NodeInfo, get_node, scope_for
 
-__all__ = ["DeliveryInfo", "EventService", "EventStats"]
+__all__ = ["DeliveryInfo", "EventInfo", "EventService", "EventStats"]
 
 log = logging.getLogger("linli.events")
 _MAX_BACKOFF = 3600.0
@@ -57,6 +57,32 @@ class DeliveryInfo:
     attempts: int
     next_attempt_at: datetime
     last_error: str
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """An emitted event as operators and tests see it (``linli events list``)."""
+
+    id: int
+    event_type: str
+    tenant_id: int
+    created_at: datetime
+    payload: str
+    """The payload as stored (JSON)."""
+    pending: bool
+    """Still waiting for the dispatcher."""
+    done: int
+    retrying: int
+    parked: int
+
+    @property
+    def state(self) -> str:
+        """``parked`` (some handler gave up), ``pending``, ``delivered`` or ``no handlers``."""
+        if self.parked:
+            return "parked"
+        if self.pending or self.retrying:
+            return "pending"
+        return "delivered" if self.done else "no handlers"
 
 
 @dataclass(frozen=True)
@@ -154,6 +180,40 @@ class EventService:
             f"JOIN linli_event_outbox o ON o.id = d.event_id WHERE {' AND '.join(where)} "
             "ORDER BY d.id", *args)
         return [DeliveryInfo(**r) for r in rows]
+
+    async def events(self, *, event_type: str | None = None,
+                     tenant_ids: Sequence[int] | None = None, limit: int = 50,
+                     after_id: int = 0) -> list[EventInfo]:
+        """Emitted events, newest first, with their delivery state (operators; tests)."""
+        where: list[str] = ["o.id > {}"]
+        args: list[Any] = [after_id]
+        if event_type is not None:
+            where.append("o.event_type = {}")
+            args.append(event_type)
+        if tenant_ids is not None:
+            where.append(f"o.tenant_id IN ({_in_list(tenant_ids) or 'NULL'})")
+            args += list(tenant_ids)
+        rows = await self.db.execute(
+            "SELECT o.id, o.event_type, o.tenant_id, o.created_at, o.payload, o.pending, "
+            "SUM(CASE WHEN d.status = 'done' THEN 1 ELSE 0 END) AS done, "
+            "SUM(CASE WHEN d.status = 'retry' THEN 1 ELSE 0 END) AS retrying, "
+            "SUM(CASE WHEN d.status = 'parked' THEN 1 ELSE 0 END) AS parked "
+            "FROM linli_event_outbox o LEFT JOIN linli_event_delivery d ON d.event_id = o.id "
+            f"WHERE {' AND '.join(where)} GROUP BY o.id, o.event_type, o.tenant_id, "
+            "o.created_at, o.payload, o.pending ORDER BY o.id DESC LIMIT {}", *args, int(limit))
+        out = []
+        for r in rows:
+            created = r["created_at"]
+            if isinstance(created, str):  # SQLite through a raw query: text
+                created = datetime.fromisoformat(created)
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=UTC)
+            out.append(EventInfo(id=int(r["id"]), event_type=str(r["event_type"]),
+                                 tenant_id=int(r["tenant_id"]), created_at=created,
+                                 payload=str(r["payload"]), pending=bool(r["pending"]),
+                                 done=int(r["done"] or 0), retrying=int(r["retrying"] or 0),
+                                 parked=int(r["parked"] or 0)))
+        return out
 
     async def stats(self) -> EventStats:
         rows = await self.db.execute(

@@ -31,7 +31,7 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol, cast
 
@@ -66,6 +66,7 @@ __all__ = [
     "JobService",
     "JobSpec",
     "JobSpecError",
+    "RunOutcome",
     "after_commit_deliver",
     "install",
     "period_of",
@@ -157,6 +158,20 @@ def after_commit_deliver(event_id: int, tenant_id: int | None = None) -> None:
     running (for ``emit``, which has no app state at hand); otherwise the sweeper delivers."""
     if _running is not None:
         _running.after_commit_deliver(event_id, tenant_id)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What :meth:`JobService.run_now` did."""
+
+    outcome: str
+    """``succeeded``, ``skipped`` (``once_per`` key already held) or ``refused``."""
+    result: Any
+    """The work's return value (``None`` unless it succeeded)."""
+    reason: str = ""
+    """Why it was refused or skipped (English)."""
+    period: str | None = None
+    """The ``once_per`` period key it ran under."""
 
 
 class JobService:
@@ -409,12 +424,60 @@ class JobService:
         """Run ``work`` as job ``name``: in a fresh write scope for ``tenant_id`` (refused if
         the tenant is gone or ``plugin`` is off there), guarded by the period key if given.
         It runs in a task of its own, so the caller's scope and transaction stay untouched."""
-        return await asyncio.get_running_loop().create_task(
+        _, result = await asyncio.get_running_loop().create_task(
             self._run(name, plugin, tenant_id, ctx, work, scoped=scoped, period=period))
+        return result
+
+    async def run_now(self, name: str, tenant_id: int | None, *, period: str | None = None,
+                      **kwargs: Any) -> RunOutcome:
+        """Run job or cron entry ``name`` once, now, in this process, for ``tenant_id`` (an
+        operator's ``linli jobs run``, a test's ``run_cron``). The same runner as the queue's:
+        a fresh write scope, refused where the plugin is off, ``once_per`` keyed (the current
+        period unless ``period`` is given). Exceptions of the work propagate."""
+        jobs, crons = self._load()
+        if name not in jobs and name not in crons:  # a plugin registered since (tests)
+            self._jobs = self._crons = None
+            jobs, crons = self._load()
+        spec: JobSpec | CronSpec | None = jobs.get(name) or crons.get(name)
+        if spec is None:
+            raise JobError("NOT_FOUND", f"没有名为 {name} 的任务", f"no job named {name!r}")
+        if isinstance(spec, JobSpec):
+            if kwargs.keys() & {"tenant_id", "period"}:
+                raise JobError("INVALID_ARGUMENT", "参数名不可用", "reserved argument name")
+            job_spec = spec
+
+            async def job_work(job_ctx: dict[str, Any]) -> Any:
+                return await job_spec.func(job_ctx, tenant_id, **kwargs)
+
+            work, scoped, key = job_work, spec.tenant_scoped, None
+        else:
+            if kwargs:
+                raise JobError("INVALID_ARGUMENT", "定时任务不接受参数",
+                               "a cron entry takes no arguments")
+            cron_spec = spec
+
+            async def cron_work(job_ctx: dict[str, Any]) -> Any:
+                return await cron_spec.func(job_ctx, tenant_id)
+
+            work, scoped = cron_work, spec.per_tenant
+            key = (period or period_of(datetime.now(UTC), spec.once_per)) if spec.once_per \
+                else None
+        if scoped and tenant_id is None:
+            raise JobError("INVALID_ARGUMENT", f"任务 {name} 需要租户",
+                           f"job {name!r} needs a tenant_id")
+        outcome, result = await asyncio.get_running_loop().create_task(
+            self._run(name, spec.plugin, tenant_id if scoped else None,
+                      {"job_try": 1, "job_id": f"run-now:{name}"}, work, scoped=scoped,
+                      period=key))
+        if outcome == "refused":
+            return RunOutcome(outcome, None, str(result["refused"]), key)
+        if outcome == "skipped":
+            return RunOutcome(outcome, None, f"already ran for {key}", key)
+        return RunOutcome(outcome, result, "", key)
 
     async def _run(self, name: str, plugin: str, tenant_id: int | None, ctx: dict[str, Any],
                    work: Callable[[dict[str, Any]], Awaitable[Any]], *, scoped: bool,
-                   period: str | None) -> Any:
+                   period: str | None) -> tuple[str, Any]:
         use_scope(None)  # nothing inherited: this job builds its own scope and transaction
         self.db.engine.current_transaction.set(None)
         job_ctx = {**ctx, "state": self.state, "jobs": self, "tenant_id": tenant_id,
@@ -441,7 +504,7 @@ class JobService:
             self.counters["failed"][name] += 1
             raise
         self.counters[outcome][name] += 1
-        return result
+        return outcome, result
 
     async def _run_scoped(self, name: str, plugin: str, tenant_id: int | None,
                           ctx: dict[str, Any], work: Callable[[dict[str, Any]], Awaitable[Any]],
