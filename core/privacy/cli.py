@@ -117,6 +117,9 @@ def export_command(resident_id: int | None, id_number: str | None, node_code: st
     from core.settings import get_settings
 
     _check_who(resident_id, id_number)
+    if output and not Path(output).resolve().parent.is_dir():
+        # Checked first, so that no export is audited that was never written.
+        raise click.UsageError(f"目录不存在 / no such folder: {Path(output).resolve().parent}")
     key = get_settings().pii_key
     progress = _Progress("导出 exporting", 3 + (2 if fmt == "both" else 1))
 
@@ -130,8 +133,11 @@ def export_command(resident_id: int | None, id_number: str | None, node_code: st
         written = []
         for path in _outputs(output, done.resident_id, fmt):
             progress(path.suffix.lstrip("."))
-            written.append(done.write_json(path) if path.suffix == ".json"
-                           else done.write_xlsx(path))
+            try:
+                written.append(done.write_json(path) if path.suffix == ".json"
+                               else done.write_xlsx(path))
+            except OSError as exc:
+                raise click.ClickException(f"无法写入 / cannot write {path}: {exc}") from None
         return written
 
     try:

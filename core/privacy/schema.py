@@ -6,7 +6,7 @@ decides. Both are mutations because both write an audit entry."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -77,9 +77,10 @@ async def export_personal_data(info: Info, input: ExportPersonalDataInput
             info.context.state.registry, subject, _actor(access),
             pii_key=info.context.state.settings.pii_key, reason=input.reason)
 
-    return await _run(info, work, lambda r: ExportPersonalDataPayload(
+    result = await _run(info, work, lambda r: ExportPersonalDataPayload(
         resident_id=strawberry.ID(str(encode_global_id("Resident", r.resident_id))),
         export=r.as_dict()))
+    return cast(ExportPersonalDataResult, result)
 
 
 @strawberry.input(description="删除某人的个人信息 / erase one person's data")
@@ -114,9 +115,10 @@ async def erase_personal_data(info: Info, input: ErasePersonalDataInput
         return await service.erase_person(info.context.state.registry, subject, _actor(access),
                                           reason=input.reason)
 
-    return await _run(info, work, lambda r: ErasePersonalDataPayload(
+    result = await _run(info, work, lambda r: ErasePersonalDataPayload(
         resident_id=strawberry.ID(str(encode_global_id("Resident", r.resident_id))),
         already_erased=r.already_erased, counts=r.counts))
+    return cast(ErasePersonalDataResult, result)
 
 
 def types() -> list[type]:

@@ -102,7 +102,7 @@ class PersonalExport:
         from openpyxl.styles import Font
 
         book = Workbook()
-        book.remove(book.active)  # type: ignore[arg-type]
+        book.remove(book.active)
         bold = Font(bold=True)
         for source, sections in self.sources.items():
             sheet = book.create_sheet(source[:31])
@@ -272,7 +272,7 @@ async def _core_export(row: Mapping[str, Any], pii_key: str) -> dict[str, list[d
 
 async def _notifications(resident_id: int, account_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Notifications of this tenant sent about the resident or to their own accounts."""
-    who = Notification.resident_id == resident_id
+    who: Any = Notification.resident_id == resident_id
     if account_ids:
         who = who | Notification.account_id.is_in(list(account_ids))
     return list(await Notification.select().where(who).order_by(Notification.id))

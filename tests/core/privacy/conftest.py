@@ -177,3 +177,9 @@ async def build_subject(env: Any, factory: Any, gql: Any) -> Subject:
 @pytest.fixture
 async def subject(linli_env: Any, factory: Any, gql: Any) -> Subject:
     return await build_subject(linli_env, factory, gql)
+
+
+@pytest.fixture
+def new_id() -> Any:
+    """A fresh valid (fictitious) 身份证号."""
+    return lambda: make_id(date(1958, 7, 9))

@@ -4,6 +4,7 @@ the person is findable afterwards, the audit entries, idempotency, all-or-nothin
 permission and tenant isolation."""
 
 import json
+
 from openpyxl import load_workbook
 
 from core.audit.service import AuditEntry
@@ -26,6 +27,7 @@ from plugins.building_heads.tables import (
     Visit,
     VisitTask,
 )
+
 
 def gid(type_name, pk):
     return str(encode_global_id(type_name, pk))
