@@ -115,6 +115,9 @@ async def test_export_writes_json_and_one_sheet_per_source(subject, tmp_path):
     assert "resident" in cells and s.id_number in cells and "tags" in cells
     heads = [c for row in book["building_heads"].iter_rows(values_only=True) for c in row if c]
     assert "terms" in heads and "住院复查" in heads
+    [entry] = await _audit(s, "people.personal_data.export")  # an operator: no account
+    assert entry["account_id"] is None
+    assert json.loads(entry["summary"])["actor"] == "cli:test"
 
 
 async def test_erase_pseudonymises_kept_records_and_deletes_the_rest(subject, gql):
