@@ -132,8 +132,23 @@ async def linli_on_event(event: Any) -> None:
 
 @hookspec
 async def linli_personal_data(resident_id: int, action: str) -> Mapping[str, Any] | None:
-    """``action`` is ``export`` (return this person's data held by the plugin) or ``erase``
-    (delete or anonymise it, return a summary)."""
+    """One person's data held by the plugin, for ``linli person export|erase`` and the
+    ``exportPersonalData``/``erasePersonalData`` mutations (PIPL). Runs inside a scope for the
+    resident's tenant; for ``erase`` a write scope, in one transaction with core and every other
+    plugin, so raising undoes the whole erasure.
+
+    ``export``: return ``{section: [record, …]}``, each record a dict of JSON-able values
+    (``date``/``datetime`` become ISO text); the .xlsx export has one sheet per plugin and one
+    table per section.
+
+    ``erase``: delete what may be deleted and pseudonymise what must be kept by law (ledgers,
+    meals already settled, appointments that are public record): keep such a row and its
+    resident id (core leaves a tombstone with no name, ID number or phone behind that id),
+    blank its free-text and personal fields, and end what would let the person act (a serving
+    role). Return ``{kind: count}`` of what was done; a second erase changes nothing and returns
+    zeros. Called before core erases its own part, so the resident row is still readable.
+
+    Return ``None`` when the plugin holds nothing about the person."""
 
 
 @hookspec

@@ -21,6 +21,7 @@ from core.audit import schema as audit_schema
 from core.identity import schema as identity_schema
 from core.notify import schema as notify_schema
 from core.people import schema as people_schema
+from core.privacy import schema as privacy_schema
 from core.rules import schema as rules_schema
 from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
@@ -43,7 +44,7 @@ log = logging.getLogger("linli.graphql")
 # mutation_fields(), subscription_fields() and node_types() (``core.plugin.NodeType``s).
 CORE_CONTRIBUTORS: tuple[ModuleType, ...] = (
     base, identity_schema, people_schema, tenants_schema, rules_schema, audit_schema,
-    notify_schema,
+    notify_schema, privacy_schema,
 )
 
 

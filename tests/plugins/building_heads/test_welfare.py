@@ -161,8 +161,8 @@ async def test_personal_data_export_and_erase(world, factory, gql):
     assert len(data["visit_tasks"]) == 1 and data["visit_tasks"][0]["status"] == "done"
     async with world.write():
         erased = await registry.personal_data(resident.id, "erase", world.node)
-    assert erased["building_heads"] == {"visits_anonymised": 1, "visit_tasks_deleted": 1,
-                                        "health_notes_cleared": 0}
+    assert {k: v for k, v in erased["building_heads"].items() if v} == {
+        "visits_anonymised": 1, "visit_tasks_deleted": 1}
     assert await tasks_of(world, resident.id) == []
     async with world.read():
         visit = await Visit.select().where(Visit.household_id == household.id).first()
