@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint schema clean
+.PHONY: run test typecheck lint schema clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m core.testing.run
+
+# mypy strict over [tool.mypy] files (pyproject); the cache under .venv keeps reruns to seconds.
+typecheck: $(STAMP)
+	@if $(BIN)/python -m mypy --cache-dir $(VENV)/.mypy_cache; then \
+		echo "typecheck: ok (mypy strict, zero errors)"; \
+	else \
+		echo "typecheck: FAILED (mypy errors above; CI stops here)"; exit 1; \
+	fi
 
 schema: $(STAMP)
 	$(BIN)/linli schema export

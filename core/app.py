@@ -4,63 +4,31 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.response import Response
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
 
-from core import logging as logging_service
-from core import metrics, pubsub
-from core.audit import chain
 from core.db import Database, set_db
-from core.events import service as events
-from core.jobs import service as jobs
-from core.notify import service as notify
-from core.rules import service as rules
-from core.dbsetup import ensure_sqlite_schema
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
 from core.schema.compose import build_schema
 from core.schema.context import build_context
 from core.schema.http import decode_json, parse_request_json
 from core.settings import Settings, get_settings
+from core.state import AppState, install_services, start_state, stop_state
 from core.tables import all_tables
 
-__all__ = ["AppState", "create_app"]
+# AppState, start_state and stop_state live in core.state (below the schema layer); they are
+# re-exported here for the entry points (CLI, serve, core.testing) that build an app.
+__all__ = ["AppState", "build_state", "create_app", "start_state", "stop_state"]
 
 log = logging.getLogger("linli.app")
-
-
-@dataclass
-class AppState:
-    """Everything a request needs, built once per app."""
-
-    settings: Settings
-    db: Database
-    registry: Registry
-    rolebook: RoleBook
-    schema: Any
-    services: dict[str, Any] = field(default_factory=dict)
-    """Platform services by name (``rules``, ``events``, ``jobs``, ``pubsub``, ``notify``,
-    ``metrics``), each installed by its module's ``install(state)``."""
-    on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    routes: list[Any] = field(default_factory=list)
-    """Extra core route handlers contributed by services (``/metrics``)."""
-    middleware: list[Any] = field(default_factory=list)
-
-
-def install_services(state: AppState) -> None:
-    """Install the platform services, in order (each module's ``install(state)``)."""
-    for install in (rules.install, events.install, jobs.install, pubsub.install, notify.install,
-                    metrics.install, logging_service.install, chain.install):
-        install(state)
 
 
 def build_state(settings: Settings | None = None, registry: Registry | None = None,
@@ -76,21 +44,6 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
                                          production=settings.is_production))
     install_services(state)
     return state
-
-
-async def start_state(state: AppState) -> None:
-    """Open the pool, create/check the embedded schema, start the services."""
-    await state.db.start()
-    if state.settings.is_sqlite:
-        await ensure_sqlite_schema(state.db, state.db.tables)
-    for start in state.on_startup:
-        await start()
-
-
-async def stop_state(state: AppState) -> None:
-    for stop in reversed(state.on_shutdown):
-        await stop()
-    await state.db.stop()
 
 
 @get("/health/live", sync_to_thread=False)
@@ -111,7 +64,7 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         try:
             from redis.asyncio import from_url
 
-            client = from_url(linli.settings.redis_url)
+            client = from_url(linli.settings.redis_url)  # type: ignore[no-untyped-call]  # redis-py 5 leaves from_url unannotated
             await client.ping()
             await client.aclose()
             checks["redis"] = "ok"

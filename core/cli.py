@@ -11,6 +11,7 @@ from core.events import cli as events_cli
 from core.identity import cli as identity_cli
 from core.jobs import cli as jobs_cli
 from core.people import cli as people_cli
+from core.privacy import cli as privacy_cli
 from core.schema import export as schema_export
 from tenants import cli as tenants_cli
 
@@ -18,7 +19,7 @@ __all__ = ["CLI_MODULES", "main"]
 
 # Modules that define ``register(group: click.Group) -> None``, in the order of ``--help``.
 CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, demo, schema_export,
-               events_cli, jobs_cli, audit_cli)
+               events_cli, jobs_cli, audit_cli, privacy_cli)
 
 
 @click.group(help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
-from piccolo.columns import BigInt
+from piccolo.columns import BigInt, Serial
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -37,6 +37,7 @@ from tenants.scope import (
 )
 
 __all__ = [
+    "BaseTable",
     "Database",
     "ScopedTable",
     "bind_tables",
@@ -90,7 +91,7 @@ class LinliSQLiteEngine(SQLiteEngine):
             return await cursor.fetchall()
 
 
-def make_engine(url: str, *, pool: bool = True) -> Engine:
+def make_engine(url: str, *, pool: bool = True) -> Engine[Any]:
     """An engine for ``sqlite:///path`` or ``postgresql://…``."""
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else "linli.sqlite3"
@@ -105,7 +106,21 @@ def make_engine(url: str, *, pool: bool = True) -> Engine:
     raise ValueError(f"不支持的数据库地址 / unsupported database URL: {url.split('@')[-1]}")
 
 
-class ScopedTable(Table):
+if TYPE_CHECKING:
+    class BaseTable(Table):
+        """piccolo's ``Table`` with its implicit primary key declared for type checkers."""
+
+        id: Serial
+else:
+    # piccolo adds ``id`` (a ``Serial``) in ``__init_subclass__`` when a table declares no
+    # primary key, so mypy cannot see it; tables subclass this name to get ``Row.id`` (the
+    # column) and ``row.id`` (an int) typed. At run time it is piccolo's ``Table`` itself: a real
+    # intermediate class would be set up by piccolo too, hand its ``id`` down as an explicit
+    # column and change every table's migration state.
+    BaseTable = Table
+
+
+class ScopedTable(BaseTable):
     """Base of every tenant-owned table: ``tenant_id`` is never defaulted and always scoped.
 
     Subclasses set ``shared_downward = True`` when rows owned by a region are readable by the
@@ -126,19 +141,19 @@ class ScopedTable(Table):
         return cls.tenant_id.is_in(scope.read_ids(cls.shared_downward) or [-1])
 
     @classmethod
-    def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select:  # type: ignore[override]
+    def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select[Any]:
         return super().select(*columns, exclude_secrets=exclude_secrets).where(cls._read_filter())
 
     @classmethod
-    def objects(cls, *prefetch: Any) -> Objects:  # type: ignore[override]
+    def objects(cls, *prefetch: Any) -> Objects[Any]:
         return super().objects(*prefetch).where(cls._read_filter())
 
     @classmethod
-    def count(cls, column: Any = None, distinct: Any = None) -> Count:  # type: ignore[override]
+    def count(cls, column: Any = None, distinct: Any = None) -> Count:
         return super().count(column=column, distinct=distinct).where(cls._read_filter())
 
     @classmethod
-    def exists(cls) -> Exists:  # type: ignore[override]
+    def exists(cls) -> Exists[Any]:
         return super().exists().where(cls._read_filter())
 
     # -- writes -----------------------------------------------------------
@@ -150,7 +165,7 @@ class ScopedTable(Table):
         return scope.write_node
 
     @classmethod
-    def insert(cls, *rows: Any) -> Insert:  # type: ignore[override]
+    def insert(cls, *rows: Any) -> Insert[Any]:
         node = cls._write_node()
         for row in rows:
             if row.tenant_id is None:
@@ -163,7 +178,7 @@ class ScopedTable(Table):
 
     @classmethod
     def update(cls, values: Any = None, force: bool = False, use_auto_update: bool = True,
-               **kwargs: Any) -> Update:  # type: ignore[override]
+               **kwargs: Any) -> Update[Any]:
         node = cls._write_node()
         if values:
             for key in values:
@@ -174,12 +189,12 @@ class ScopedTable(Table):
                               **kwargs).where(cls.tenant_id == node)
 
     @classmethod
-    def delete(cls, force: bool = False) -> Delete:  # type: ignore[override]
+    def delete(cls, force: bool = False) -> Delete:
         node = cls._write_node()
         return super().delete(force=force).where(cls.tenant_id == node)
 
     @classmethod
-    def raw(cls, sql: str, *args: Any) -> Any:  # type: ignore[override]
+    def raw(cls, sql: str, *args: Any) -> Any:
         raise UnscopedAccessError(
             f"{cls.__name__}: raw SQL bypasses the scope; use Database.scoped_raw"
         )
@@ -189,7 +204,7 @@ def unscoped_tables(tables: Iterable[type[Table]]) -> list[type[Table]]:
     return [t for t in tables if not issubclass(t, ScopedTable)]
 
 
-def bind_tables(tables: Iterable[type[Table]], engine: Engine) -> None:
+def bind_tables(tables: Iterable[type[Table]], engine: Engine[Any]) -> None:
     """Point every table at ``engine`` explicitly (piccolo caches a table's engine)."""
     for table in tables:
         table._meta.db = engine

@@ -1,4 +1,5 @@
-"""What plugin authors import: ``hookimpl``, ``PluginMeta`` and the declaration types.
+"""The declarations a plugin returns from its hooks and the ``hookimpl`` marker (re-exported
+by the plugin API, ``core.plugin``).
 
 A plugin is a package registered in the ``linli.plugins`` entry-point group::
 
@@ -10,11 +11,14 @@ See ``plugins/README.md`` for the guide and every hook.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pluggy
 
-__all__ = ["PROJECT", "Permission", "PluginMeta", "RoleDecl", "hookimpl"]
+__all__ = ["PROJECT", "NodeLoader", "NodeType", "Permission", "PluginMeta", "RoleDecl",
+           "hookimpl"]
 
 PROJECT = "linli"
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -43,6 +47,23 @@ class RoleDecl:
     permissions: tuple[str, ...]
     place_kind: str | None = None
     """The kind of place this role is held at: None (a node) or community/grid/building."""
+
+
+NodeLoader = Callable[[Any, int], Awaitable[Any]]
+"""``async def load(info, pk)``: the object with primary key ``pk`` as the caller may see it,
+or None (answered ``NOT_FOUND``)."""
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A Relay node type ``node(id:)`` can load, returned by ``linli_node_types``.
+
+    ``type_name`` is the GraphQL type's name (the one in its global ids, prefixed with the
+    plugin: ``CanteenMeal``). ``node(id:)`` answers ``PLUGIN_DISABLED`` for the type of a plugin
+    that is off for the acting tenant before ``loader`` runs, so loaders need not check."""
+
+    type_name: str
+    loader: NodeLoader
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from strawberry.types.field import StrawberryField
 
     from core.jobs.specs import CronSpec, JobSpec
-    from core.declarations import Permission, PluginMeta, RoleDecl
+    from core.declarations import NodeType, Permission, PluginMeta, RoleDecl
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 
@@ -67,6 +67,14 @@ def linli_mutation_fields() -> Sequence[StrawberryField]:
 @hookspec
 def linli_subscription_fields() -> Sequence[StrawberryField]:
     """Return ``strawberry.subscription`` objects to add to ``Subscription``."""
+
+
+@hookspec
+def linli_node_types() -> Sequence[NodeType]:
+    """Return a ``core.plugin.NodeType(type_name, loader)`` for each Relay node type of the
+    plugin, so ``node(id:)`` can load it. A type name claimed twice (by core or another plugin)
+    fails at schema build naming both owners; for a tenant where the plugin is off
+    ``node(id:)`` answers ``PLUGIN_DISABLED`` without calling the loader."""
 
 
 @hookspec
@@ -124,8 +132,23 @@ async def linli_on_event(event: Any) -> None:
 
 @hookspec
 async def linli_personal_data(resident_id: int, action: str) -> Mapping[str, Any] | None:
-    """``action`` is ``export`` (return this person's data held by the plugin) or ``erase``
-    (delete or anonymise it, return a summary)."""
+    """One person's data held by the plugin, for ``linli person export|erase`` and the
+    ``exportPersonalData``/``erasePersonalData`` mutations (PIPL). Runs inside a scope for the
+    resident's tenant; for ``erase`` a write scope, in one transaction with core and every other
+    plugin, so raising undoes the whole erasure.
+
+    ``export``: return ``{section: [record, …]}``, each record a dict of JSON-able values
+    (``date``/``datetime`` become ISO text); the .xlsx export has one sheet per plugin and one
+    table per section.
+
+    ``erase``: delete what may be deleted and pseudonymise what must be kept by law (ledgers,
+    meals already settled, appointments that are public record): keep such a row and its
+    resident id (core leaves a tombstone with no name, ID number or phone behind that id),
+    blank its free-text and personal fields, and end what would let the person act (a serving
+    role). Return ``{kind: count}`` of what was done; a second erase changes nothing and returns
+    zeros. Called before core erases its own part, so the resident row is still readable.
+
+    Return ``None`` when the plugin holds nothing about the person."""
 
 
 @hookspec

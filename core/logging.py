@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from core.audit.service import request_id_var
+from core.host import Host
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
            "node_var", "redact", "request_id_var"]
@@ -143,6 +144,6 @@ class RequestContextMiddleware:
             node_var.reset(node_token)
 
 
-def install(state: Any) -> None:
+def install(state: Host) -> None:
     """Service hook: the request-context middleware goes outermost."""
     state.middleware.insert(0, RequestContextMiddleware)

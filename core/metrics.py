@@ -4,8 +4,8 @@ Counted: HTTP requests to routes by method, route template and status (a path no
 is answered by Litestar before middleware and is not counted), with a latency histogram (an ASGI
 middleware); GraphQL operations by name, type and outcome (:class:`OperationMetrics`, a schema
 extension that finds this state's metrics through the request context); job counts read from
-``state.services["jobs"].counters``; the outbox's backlog and the age of its oldest undispatched
-event from ``state.services["events"].stats()``. Services that are not installed are left out.
+``state.services.jobs.counters``; the outbox's backlog and the age of its oldest undispatched
+event from ``state.services.events.stats()``. Services that are not installed are left out.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from litestar import Request, get
 from litestar.response import Response
@@ -23,6 +23,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from strawberry.extensions import SchemaExtension
+
+from core.host import Host
 
 __all__ = ["Metrics", "OperationMetrics", "install"]
 
@@ -34,17 +36,33 @@ MAX_OPERATION_NAMES = 500
 names, so the label set must stay bounded)."""
 
 
+class _Peers(Protocol):
+    """The services metrics read, duck-typed (``counters``, ``stats()``): a missing one is
+    left out of the scrape."""
+
+    @property
+    def jobs(self) -> object: ...
+
+    @property
+    def events(self) -> object: ...
+
+
+class _Reads(Protocol):
+    @property
+    def services(self) -> _Peers: ...
+
+
 class _JobsCollector:
     """``linli_jobs_total{job,status}`` from the jobs service's counters at scrape time."""
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: _Reads) -> None:
         self.state = state
 
     def describe(self) -> list[Any]:
         return []
 
     def collect(self) -> Iterator[CounterMetricFamily]:
-        counters = getattr(self.state.services.get("jobs"), "counters", None)
+        counters = getattr(self.state.services.jobs, "counters", None)
         if not isinstance(counters, Mapping):
             return
         family = CounterMetricFamily("linli_jobs", "Jobs by name and outcome (this process)",
@@ -59,7 +77,7 @@ class _JobsCollector:
 class Metrics:
     """This app's metrics."""
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: _Reads) -> None:
         self.state = state
         self.registry = CollectorRegistry()
         self.requests = Counter("linli_http_requests", "HTTP requests",
@@ -90,7 +108,7 @@ class Metrics:
 
     async def refresh(self) -> None:
         """Read the services' gauges (called by the scrape)."""
-        events = self.state.services.get("events")
+        events = self.state.services.events
         stats = getattr(events, "stats", None)
         if stats is None:
             return
@@ -154,7 +172,8 @@ class OperationMetrics(SchemaExtension):
     async def on_operation(self) -> Any:
         yield
         ctx = self.execution_context
-        metrics = getattr(getattr(ctx.context, "state", None), "services", {}).get("metrics")
+        services = getattr(getattr(ctx.context, "state", None), "services", None)
+        metrics = getattr(services, "metrics", None)
         if metrics is None:
             return
         try:
@@ -167,14 +186,29 @@ class OperationMetrics(SchemaExtension):
 
 @get("/metrics", include_in_schema=False)
 async def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
-    metrics: Metrics = request.app.state.linli.services["metrics"]
+    metrics: Metrics = request.app.state.linli.services.metrics
     await metrics.refresh()
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
-def install(state: Any) -> None:
+class _Slot(Protocol):
+    metrics: Metrics | None
+
+    @property
+    def jobs(self) -> object: ...
+
+    @property
+    def events(self) -> object: ...
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
     """Service hook: the metrics, their middleware and the ``/metrics`` route."""
     metrics = Metrics(state)
-    state.services["metrics"] = metrics
+    state.services.metrics = metrics
     state.middleware.append(_middleware(metrics))
     state.routes.append(metrics_endpoint)

@@ -196,6 +196,9 @@ async def _migrate_sqlite(url: str, registry: Any) -> None:
     if outcome == "created":
         _say(f"嵌入式 SQLite 数据库已创建 / embedded SQLite database created: {url} "
              f"({len(db.tables)} tables)")
+    elif outcome == "extended":
+        _say(f"嵌入式 SQLite 数据库已补建新表 / embedded SQLite database: new tables created in "
+             f"place: {url}")
     else:
         _say(f"嵌入式 SQLite 数据库结构已是最新 / embedded SQLite schema is current: {url}")
 

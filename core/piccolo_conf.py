@@ -26,7 +26,7 @@ CORE_APPS = [
 ]
 
 
-def owner_engine(url: str) -> Engine:
+def owner_engine(url: str) -> Engine[Any]:
     """A PostgreSQL engine for the owner's URL (no pool; migrations are short)."""
     if not url.startswith(("postgres://", "postgresql://")):
         raise ValueError("piccolo 迁移只用于 PostgreSQL / piccolo migrations run on PostgreSQL only")
@@ -56,19 +56,19 @@ def build_app_registry(registry: Any = None) -> AppRegistry:
     return AppRegistry(apps=apps)
 
 
-def _default_engine() -> Engine | None:
+def _default_engine() -> Engine[Any] | None:
     url = os.environ.get("LINLI_MIGRATE_DATABASE_URL") or os.environ.get("LINLI_DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         return owner_engine(url)
     return None
 
 
-def configure(engine: Engine, registry: Any = None) -> None:
+def configure(engine: Engine[Any], registry: Any = None) -> None:
     """Point piccolo's migration machinery at ``engine`` and ``registry``'s apps."""
     global DB, APP_REGISTRY
     DB = engine
     APP_REGISTRY = build_app_registry(registry)
 
 
-DB: Engine | None = _default_engine()
+DB: Engine[Any] | None = _default_engine()
 APP_REGISTRY: AppRegistry = build_app_registry()

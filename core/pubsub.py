@@ -1,6 +1,6 @@
 """发布订阅 Live updates: publish a message on a topic for a key, subscribers of that key hear it.
 
-``state.services["pubsub"]`` is one :class:`PubSub` per app. A *topic* names a stream of updates
+``state.services.pubsub`` is one :class:`PubSub` per app. A *topic* names a stream of updates
 (``"notify"``, ``"building_heads.matters"``); a *key* picks whose updates (an account id, a
 tenant id). Messages are JSON: a dataclass (sent as its fields) or a plain dict; a subscription
 rebuilds each one with its ``decode`` callable (``decode(**fields)``: the dataclass itself, or
@@ -24,10 +24,9 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, is_dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar, overload
 
-if TYPE_CHECKING:
-    from core.app import AppState
+from core.host import Host
 
 __all__ = ["Key", "PubSub", "Subscription", "get_pubsub", "install", "set_pubsub"]
 
@@ -231,10 +230,19 @@ def get_pubsub() -> PubSub:
     return _pubsub
 
 
-def install(state: AppState) -> None:
-    """Put the broker at ``state.services["pubsub"]``, started and stopped with the app."""
-    pubsub = PubSub(state.settings.redis_url, getattr(state.settings, "job_queue", "linli"))
-    state.services["pubsub"] = pubsub
+class _Slot(Protocol):
+    pubsub: PubSub | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """Put the broker at ``state.services.pubsub``, started and stopped with the app."""
+    pubsub = PubSub(state.settings.redis_url, state.settings.job_queue)
+    state.services.pubsub = pubsub
     set_pubsub(pubsub)
     state.on_startup.append(pubsub.start)
     state.on_shutdown.append(pubsub.stop)

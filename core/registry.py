@@ -1,27 +1,44 @@
 """Loads plugins from the ``linli.plugins`` entry points and calls their hooks.
 
-Hooks are called only through the typed methods here; run-time hooks reach only the plugins
-enabled for the tenant concerned.
+Hooks are called only through the typed methods here, and always through pluggy's hook callers
+(so hook wrappers, ``tryfirst``/``trylast`` and pluggy's tracing see every call). Run-time hooks
+reach only the plugins enabled for the tenant concerned: the registry looks that up itself
+(:meth:`Registry.enabled_for`), no caller passes a list of plugins.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterable, Sequence
-from importlib.metadata import entry_points
+from collections.abc import Collection, Iterable
+from functools import cache
+from importlib.metadata import PackageNotFoundError, entry_points, version
 from types import ModuleType
 from typing import Any
 
 import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core import hookspecs
-from core.declarations import PROJECT, Permission, PluginMeta, RoleDecl
+from core.declarations import PROJECT, NodeType, Permission, PluginMeta, RoleDecl
+from tenants.service import NodeInfo, enabled_plugins, get_node
 
-__all__ = ["PluginError", "Registry", "get_registry", "set_registry"]
+__all__ = ["PluginError", "Registry", "TenantHooks", "core_version", "get_registry",
+           "set_registry"]
 
 log = logging.getLogger("linli.registry")
 ENTRY_POINT_GROUP = "linli.plugins"
+DISTRIBUTION = "linli"
+
+
+@cache
+def core_version() -> str:
+    """The installed ``linli`` distribution's version, which ``PluginMeta.core_versions`` is
+    checked against."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError as exc:  # plugins load through its entry points, so it must be
+        raise RuntimeError("the linli distribution is not installed (pip install -e .)") from exc
 
 
 class PluginError(RuntimeError):
@@ -31,8 +48,9 @@ class PluginError(RuntimeError):
 class Registry:
     """The plugin manager and a typed facade over every hook."""
 
-    def __init__(self, disabled: Iterable[str] = ()) -> None:
+    def __init__(self, disabled: Iterable[str] = (), *, core: str | None = None) -> None:
         self.disabled = frozenset(disabled)
+        self.core_version = core or core_version()
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.metas: dict[str, PluginMeta] = {}
@@ -59,12 +77,28 @@ class Registry:
             return meta.name
         if meta.name in self.metas:
             raise PluginError(f"插件重复注册 / plugin {meta.name!r} registered twice")
+        self._check_core_version(meta)
         try:
             self.pm.register(plugin, name=meta.name)
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"插件钩子无效 / plugin {meta.name}: {exc}") from exc
         self.metas[meta.name] = meta
         return meta.name
+
+    def _check_core_version(self, meta: PluginMeta) -> None:
+        """An incompatible plugin refuses to load (pretix's ``compatibility``): better a clear
+        stop at start-up than a plugin failing on core internals that changed under it."""
+        try:
+            spec = SpecifierSet(meta.core_versions)
+        except InvalidSpecifier as exc:
+            raise PluginError(f"插件 {meta.name} 的 core_versions 无效：{meta.core_versions!r} / "
+                              f"plugin {meta.name}: core_versions {meta.core_versions!r} is not "
+                              "a version specifier (e.g. '>=0.1,<0.2')") from exc
+        if not spec.contains(self.core_version, prereleases=True):
+            raise PluginError(f"插件 {meta.name} 要求核心版本 {meta.core_versions}，当前核心为 "
+                              f"{self.core_version}，不能加载 / plugin {meta.name} requires "
+                              f"linli core {meta.core_versions}, but this core is "
+                              f"{self.core_version}: not loaded")
 
     def unregister(self, name: str) -> None:
         self.pm.unregister(name=name)
@@ -101,26 +135,48 @@ class Registry:
         return self.metas[name]
 
     # -- calling ----------------------------------------------------------
-    def _each(self, hook: str, only: Iterable[str] | None = None,
-              **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call ``hook`` on every (or the ``only``) plugin; ``[(plugin, result)]`` by name."""
-        wanted = None if only is None else set(only)
-        out: list[tuple[str, Any]] = []
+    def _caller(self, hook: str, keep: Collection[str] | None = None,
+                only: str | None = None) -> Any:
+        """pluggy's caller for ``hook`` without the plugins outside ``keep`` (all when None)
+        and, with ``only``, without every other plugin's implementation but its wrappers (a
+        tracing or timing wrapper still wraps the one call)."""
+        remove = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():
-            if wanted is not None and impl.plugin_name not in wanted:
-                continue
-            args = {k: v for k, v in kwargs.items() if k in impl.argnames}
-            out.append((impl.plugin_name, impl.function(**args)))
-        out.sort(key=lambda pair: pair[0])
+            name = impl.plugin_name
+            wrapper = impl.hookwrapper or impl.wrapper
+            if (keep is not None and name not in keep) or (
+                    only is not None and name != only and not wrapper):
+                remove.append(impl.plugin)
+        return self.pm.subset_hook_caller(hook, remove_plugins=remove)
+
+    def _implementers(self, hook: str, keep: Collection[str] | None = None) -> list[str]:
+        """Plugins (of ``keep``) with a non-wrapper implementation of ``hook``, sorted."""
+        return sorted({impl.plugin_name for impl in getattr(self.pm.hook, hook).get_hookimpls()
+                       if not (impl.hookwrapper or impl.wrapper)
+                       and (keep is None or impl.plugin_name in keep)})
+
+    def _each(self, hook: str, keep: Collection[str] | None = None,
+              **kwargs: Any) -> list[tuple[str, Any]]:
+        """``[(plugin, result)]`` of ``hook`` for every plugin (of ``keep``), by plugin name.
+
+        Each plugin is called through its own subset caller, so a result is known to be its
+        (pluggy's combined list drops Nones and runs last-registered first) and the order is
+        the plugins' names whatever the installation order."""
+        out: list[tuple[str, Any]] = []
+        for name in self._implementers(hook, keep):
+            results = self._caller(hook, keep, only=name)(**kwargs)
+            out.append((name, results[0] if results else None))
         return out
 
-    async def _each_async(self, hook: str, only: Iterable[str],
+    async def _each_async(self, hook: str, keep: Collection[str],
                           **kwargs: Any) -> list[tuple[str, Any]]:
-        out = []
-        for name, result in self._each(hook, only, **kwargs):
-            if inspect.isawaitable(result):
-                result = await result
-            out.append((name, result))
+        """Like :meth:`_each` for an ``async`` hook: each plugin's coroutine is awaited before
+        the next plugin is called, so they run one after another in name order."""
+        out: list[tuple[str, Any]] = []
+        for name in self._implementers(hook, keep):
+            results = self._caller(hook, keep, only=name)(**kwargs)
+            result = results[0] if results else None
+            out.append((name, await result if inspect.isawaitable(result) else result))
         return out
 
     def _flat(self, hook: str) -> list[tuple[str, Any]]:
@@ -149,6 +205,10 @@ class Registry:
     def subscription_fields(self) -> list[tuple[str, Any]]:
         return self._flat("linli_subscription_fields")
 
+    def node_types(self) -> list[tuple[str, NodeType]]:
+        """``[(plugin, NodeType)]``; clashes are refused when the schema is built."""
+        return self._flat("linli_node_types")
+
     def routes(self) -> list[tuple[str, Any]]:
         return self._flat("linli_routes")
 
@@ -167,29 +227,78 @@ class Registry:
     def notification_channels(self) -> list[tuple[str, Any]]:
         return self._flat("linli_notification_channels")
 
-    # run-time hooks: the caller passes the plugins enabled for the tenant concerned
-    async def tenant_enabled(self, plugin: str, tenant_id: int) -> None:
-        await self._each_async("linli_tenant_enabled", [plugin], tenant_id=tenant_id)
+    # run-time hooks: the registry decides which plugins are on for the tenant concerned
+    async def enabled_for(self, tenant: int | NodeInfo) -> frozenset[str]:
+        """The loaded plugins enabled at ``tenant`` (an id or a node; an unknown id has none).
+        Reads in the caller's transaction."""
+        node = await get_node(tenant) if isinstance(tenant, int) else tenant
+        if node is None:
+            return frozenset()
+        return frozenset(await enabled_plugins(node, self.names))
 
-    async def on_event(self, event: Any, enabled: Sequence[str]) -> list[str]:
-        done = await self._each_async("linli_on_event", enabled, event=event)
-        return [name for name, _ in done]
+    async def for_tenant(self, tenant: int | NodeInfo) -> TenantHooks:
+        """The run-time hooks of the plugins enabled at ``tenant``, looked up once: for a
+        caller that calls many hooks in one transaction (the event dispatcher)."""
+        node_id = tenant if isinstance(tenant, int) else tenant.id
+        return TenantHooks(self, node_id, await self.enabled_for(tenant))
+
+    async def tenant_enabled(self, plugin: str, tenant_id: int) -> None:
+        """``linli_tenant_enabled`` of ``plugin`` alone: the caller has just enabled it for
+        ``tenant_id`` (see ``tenants.plugins.fire_tenant_enabled``)."""
+        await self._each_async("linli_tenant_enabled", {plugin} & set(self.metas),
+                               tenant_id=tenant_id)
+
+    async def on_event(self, event: Any, plugin: str | None = None) -> list[str]:
+        """Deliver ``event`` to the plugins enabled for its tenant (or to ``plugin`` only, if
+        it is enabled there); the names of those called."""
+        return await (await self.for_tenant(event.tenant_id)).on_event(event, plugin)
 
     async def personal_data(self, resident_id: int, action: str,
-                            enabled: Sequence[str]) -> dict[str, Any]:
-        results = await self._each_async("linli_personal_data", enabled,
-                                         resident_id=resident_id, action=action)
+                            tenant: int | NodeInfo) -> dict[str, Any]:
+        """``{plugin: answer}`` of ``linli_personal_data`` for the plugins enabled at
+        ``tenant`` (the resident's tenant), leaving out plugins that hold nothing."""
+        return await (await self.for_tenant(tenant)).personal_data(resident_id, action)
+
+    async def responsible_accounts(self, resident_id: int, tenant_id: int) -> list[int]:
+        """Accounts the plugins enabled at ``tenant_id`` name as responsible for a resident
+        (sorted, unique)."""
+        return await (await self.for_tenant(tenant_id)).responsible_accounts(resident_id)
+
+    async def demo_data(self, tenant_id: int) -> None:
+        await (await self.for_tenant(tenant_id)).demo_data()
+
+
+class TenantHooks:
+    """The run-time hooks of one tenant's enabled plugins (valid in the transaction that
+    looked them up: enablement may change afterwards)."""
+
+    def __init__(self, registry: Registry, tenant_id: int, enabled: frozenset[str]) -> None:
+        self.registry, self.tenant_id, self.enabled = registry, tenant_id, enabled
+
+    async def on_event(self, event: Any, plugin: str | None = None) -> list[str]:
+        """Call ``linli_on_event`` of every enabled plugin, or of ``plugin`` if and only if it
+        is enabled (the dispatcher delivers one (event, handler) at a time)."""
+        if event.tenant_id != self.tenant_id:
+            raise ValueError(f"event {event.id} belongs to tenant {event.tenant_id}, "
+                             f"not {self.tenant_id}")
+        keep = self.enabled if plugin is None else self.enabled & {plugin}
+        done = await self.registry._each_async("linli_on_event", keep, event=event)
+        return [name for name, _ in done]
+
+    async def personal_data(self, resident_id: int, action: str) -> dict[str, Any]:
+        results = await self.registry._each_async("linli_personal_data", self.enabled,
+                                                  resident_id=resident_id, action=action)
         return {name: r for name, r in results if r is not None}
 
-    async def responsible_accounts(self, resident_id: int, tenant_id: int,
-                                   enabled: Sequence[str]) -> list[int]:
-        """Accounts the enabled plugins name as responsible for a resident (sorted, unique)."""
-        results = await self._each_async("linli_responsible_accounts", enabled,
-                                         resident_id=resident_id, tenant_id=tenant_id)
+    async def responsible_accounts(self, resident_id: int) -> list[int]:
+        results = await self.registry._each_async("linli_responsible_accounts", self.enabled,
+                                                  resident_id=resident_id,
+                                                  tenant_id=self.tenant_id)
         return sorted({int(a) for _, accounts in results for a in (accounts or ())})
 
-    async def demo_data(self, tenant_id: int, enabled: Sequence[str]) -> None:
-        await self._each_async("linli_demo_data", enabled, tenant_id=tenant_id)
+    async def demo_data(self) -> None:
+        await self.registry._each_async("linli_demo_data", self.enabled,
+                                        tenant_id=self.tenant_id)
 
 
 _registry: Registry | None = None

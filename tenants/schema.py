@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.audit.service import record
 from core.identity.access import Access, PlaceRef

@@ -16,10 +16,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from core.audit.service import AuditChainHead, AuditEntry
 from core.db import Database
+from core.host import Host
+from core.jobs.service import JobService
+from core.jobs.specs import CORE, CronSpec
 from tenants.scope import Scope
 
 __all__ = [
@@ -252,11 +255,19 @@ async def _chain_cron(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     return await chain_all(ctx["state"])
 
 
-def install(state: Any) -> None:
+class _Peers(Protocol):
+    @property
+    def jobs(self) -> JobService | None: ...
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Peers: ...
+
+
+def install(state: _Host) -> None:
     """Service hook: run the chain step every minute on the job runner, when there is one."""
-    jobs = state.services.get("jobs")
+    jobs = state.services.jobs
     if jobs is None:
         return
-    from core.jobs.specs import CORE, CronSpec
-
     jobs.register(CronSpec("audit.chain", _chain_cron, CORE, second=0, per_tenant=False))

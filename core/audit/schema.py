@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.audit import service as audit
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection

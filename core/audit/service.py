@@ -51,6 +51,8 @@ CORE_ACTIONS: tuple[str, ...] = (
     "people.reveal_pii",
     "people.import",
     "people.export",
+    "people.personal_data.export",
+    "people.personal_data.erase",
     "notify.read",
     "rules.set",
     "plugins.enable",

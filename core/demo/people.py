@@ -4,8 +4,10 @@ so that every rule bracket in the modules is exercised. Rows use the import shee
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
+
+from core.people.validation import make_id_number
 
 __all__ = ["HEADERS", "demo_rows", "id_number"]
 
@@ -15,8 +17,6 @@ HEADERS = ("姓名", "性别", "出生日期", "身份证号", "手机号", "社
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 _GIVEN = ("秀英 桂兰 玉梅 淑珍 凤英 建华 建国 志强 国华 春梅 海燕 丽娟 伟 芳 娜 敏 静 磊 洋 勇 军 杰 娟 涛"
           " 明 超 秀兰 霞 平 刚 桂英 欣怡 子涵 浩然 梓萱 宇轩 一诺 雨泽 思远 佳怡 晨曦 嘉豪 若曦 俊杰").split()
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 # Ages that sit on either side of the modules' thresholds (canteen 60/70/80/90, building-head
 # 65, blood donation 18/55/60), plus a spread of everything else.
 _EDGE_AGES = (17, 18, 19, 54, 55, 56, 59, 60, 61, 64, 65, 66, 69, 70, 71, 79, 80, 81, 89, 90, 91)
@@ -24,10 +24,8 @@ _ELDER_TAGS = ("独居", "空巢", "长期空巢", "鳏寡孤独", "老加残")
 _OTHER_TAGS = ("残疾", "低保", "特困", "退役军人")
 
 
-def id_number(area: str, birth: date, serial: int) -> str:
-    """A GB 11643 number: area (6) + birth date (8) + serial (3, odd = male) + check digit."""
-    body = f"{area[:6]}{birth:%Y%m%d}{serial % 1000:03d}"
-    return body + _CHECK[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
+id_number = make_id_number
+"""A GB 11643 number: area (6) + birth date (8) + serial (3, odd = male) + check digit."""
 
 
 def _birth(rng: random.Random, age: int, today: date) -> date:
@@ -35,7 +33,7 @@ def _birth(rng: random.Random, age: int, today: date) -> date:
     return start + timedelta(days=rng.randrange(364))
 
 
-def demo_rows(area: str, communities: Sequence[str], compounds: dict[str, Sequence[str]],
+def demo_rows(area: str, communities: Sequence[str], compounds: Mapping[str, Sequence[str]],
               count: int = 200, seed: int = 0, today: date | None = None) -> Iterator[tuple[str, ...]]:
     """``count`` residents in households of 1–4 across buildings of the given communities."""
     rng = random.Random(f"{area}:{seed}")

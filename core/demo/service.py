@@ -80,7 +80,7 @@ async def _seed_residents(state: Any, node: Any, item: DemoNode, count: int,
     report = await import_rows(state.db, node, ((i + 2, r) for i, r in enumerate(rows)), None,
                                pii_key=state.settings.pii_key, progress=False)
     if not report.ok:
-        problems = "; ".join(f"row {e.row} {e.column}: {e.en}" for e in report.errors[:5])
+        problems = "; ".join(f"row {e.row} {e.column}: {e.reason_en}" for e in report.errors[:5])
         raise click.ClickException(f"演示数据导入失败 / demo import failed: {problems}")
     summary.residents_imported += report.created
 
@@ -175,7 +175,7 @@ async def seed_demo(state: Any, *, residents: int = RESIDENTS_PER_TENANT,
     for item in tenants:
         node = nodes[item[1]]
         async with state.db.scoped(scope_for(node), write=True):
-            await state.registry.demo_data(node.id, state.registry.names)
+            await state.registry.demo_data(node.id)
     return summary
 
 

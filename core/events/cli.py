@@ -1,4 +1,5 @@
-"""``linli events failed|retry|status``: parked event deliveries, for an operator."""
+"""``linli events list|failed|retry|status``: emitted events and parked deliveries, for an
+operator."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import TypeVar
 import click
 
 from core.cli_db import cli_database
-from core.events.service import DeliveryInfo, EventService
+from core.events.dispatch import DeliveryInfo, EventInfo, EventService
 from core.registry import get_registry
 from core.settings import get_settings
-from tenants.service import get_node
+from tenants.service import get_node, get_node_by_code, list_nodes
 
 __all__ = ["register"]
 
@@ -46,6 +47,42 @@ async def _codes(rows: list[DeliveryInfo]) -> dict[int, str]:
 @click.group(help="领域事件 / domain events")
 def events() -> None:
     pass
+
+
+@events.command("list", help="列出已发出的事件（最新在前）/ list emitted events, newest first")
+@click.option("--type", "event_type", default=None, metavar="TYPE",
+              help="事件类型 / event type, e.g. people.welfare_concern")
+@click.option("--node", "node_code", default=None, metavar="CODE",
+              help="该节点及其下级租户 / this node and the tenants below it")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True,
+              help="最多条数 / at most this many")
+def list_events(event_type: str | None, node_code: str | None, limit: int) -> None:
+    async def work(service: EventService) -> tuple[list[EventInfo], dict[int, str]]:
+        tenant_ids: list[int] | None = None
+        if node_code is not None:
+            async with service.db.transaction(write=False):
+                node = await get_node_by_code(node_code)
+                if node is None:
+                    raise click.ClickException(f"没有编码为 {node_code} 的节点 / no node "
+                                               f"{node_code}")
+                tenant_ids = [n.id for n in await list_nodes(node)]  # itself included
+        rows = await service.events(event_type=event_type, tenant_ids=tenant_ids, limit=limit)
+        codes: dict[int, str] = {}
+        async with service.db.transaction(write=False):
+            for tenant_id in sorted({r.tenant_id for r in rows}):
+                found = await get_node(tenant_id)
+                codes[tenant_id] = found.code if found else str(tenant_id)
+        return rows, codes
+
+    rows, codes = _run(work)
+    if not rows:
+        click.echo("没有事件 / no events")
+        return
+    click.echo("event\ttype\ttenant\tcreated\tstate")
+    for r in rows:
+        click.echo(f"{r.id}\t{r.event_type}\t{codes[r.tenant_id]}\t"
+                   f"{r.created_at.isoformat(timespec='seconds')}\t{r.state}")
+    click.echo(f"共 {len(rows)} 个 / {len(rows)} events")
 
 
 @events.command("failed", help="列出已搁置的投递 / list parked deliveries")

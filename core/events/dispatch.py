@@ -21,11 +21,11 @@ from typing import Any
 
 from core.db import Database
 from core.events.types import Catalogue, Event, catalogue_for, utcnow
-from core.registry import Registry
+from core.registry import Registry, TenantHooks
 from core.settings import Settings
-from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
+from tenants.service import NodeInfo, get_node, scope_for
 
-__all__ = ["DeliveryInfo", "EventService", "EventStats"]
+__all__ = ["DeliveryInfo", "EventInfo", "EventService", "EventStats"]
 
 log = logging.getLogger("linli.events")
 _MAX_BACKOFF = 3600.0
@@ -57,6 +57,32 @@ class DeliveryInfo:
     attempts: int
     next_attempt_at: datetime
     last_error: str
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """An emitted event as operators and tests see it (``linli events list``)."""
+
+    id: int
+    event_type: str
+    tenant_id: int
+    created_at: datetime
+    payload: str
+    """The payload as stored (JSON)."""
+    pending: bool
+    """Still waiting for the dispatcher."""
+    done: int
+    retrying: int
+    parked: int
+
+    @property
+    def state(self) -> str:
+        """``parked`` (some handler gave up), ``pending``, ``delivered`` or ``no handlers``."""
+        if self.parked:
+            return "parked"
+        if self.pending or self.retrying:
+            return "pending"
+        return "delivered" if self.done else "no handlers"
 
 
 @dataclass(frozen=True)
@@ -155,6 +181,40 @@ class EventService:
             "ORDER BY d.id", *args)
         return [DeliveryInfo(**r) for r in rows]
 
+    async def events(self, *, event_type: str | None = None,
+                     tenant_ids: Sequence[int] | None = None, limit: int = 50,
+                     after_id: int = 0) -> list[EventInfo]:
+        """Emitted events, newest first, with their delivery state (operators; tests)."""
+        where: list[str] = ["o.id > {}"]
+        args: list[Any] = [after_id]
+        if event_type is not None:
+            where.append("o.event_type = {}")
+            args.append(event_type)
+        if tenant_ids is not None:
+            where.append(f"o.tenant_id IN ({_in_list(tenant_ids) or 'NULL'})")
+            args += list(tenant_ids)
+        rows = await self.db.execute(
+            "SELECT o.id, o.event_type, o.tenant_id, o.created_at, o.payload, o.pending, "
+            "SUM(CASE WHEN d.status = 'done' THEN 1 ELSE 0 END) AS done, "
+            "SUM(CASE WHEN d.status = 'retry' THEN 1 ELSE 0 END) AS retrying, "
+            "SUM(CASE WHEN d.status = 'parked' THEN 1 ELSE 0 END) AS parked "
+            "FROM linli_event_outbox o LEFT JOIN linli_event_delivery d ON d.event_id = o.id "
+            f"WHERE {' AND '.join(where)} GROUP BY o.id, o.event_type, o.tenant_id, "
+            "o.created_at, o.payload, o.pending ORDER BY o.id DESC LIMIT {}", *args, int(limit))
+        out = []
+        for r in rows:
+            created = r["created_at"]
+            if isinstance(created, str):  # SQLite through a raw query: text
+                created = datetime.fromisoformat(created)
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=UTC)
+            out.append(EventInfo(id=int(r["id"]), event_type=str(r["event_type"]),
+                                 tenant_id=int(r["tenant_id"]), created_at=created,
+                                 payload=str(r["payload"]), pending=bool(r["pending"]),
+                                 done=int(r["done"] or 0), retrying=int(r["retrying"] or 0),
+                                 parked=int(r["parked"] or 0)))
+        return out
+
     async def stats(self) -> EventStats:
         rows = await self.db.execute(
             "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM linli_event_outbox "
@@ -216,7 +276,7 @@ class EventService:
             tenants: dict[int, tuple[NodeInfo | None, set[str]]] = {}
             for tid in sorted({r.tenant_id for r in rows}):
                 node = await get_node(tid)
-                on = set(await enabled_plugins(node, self.registry.names)) if node else set()
+                on = set(await self.registry.enabled_for(node)) if node else set()
                 tenants[tid] = (node, on)
         finished: list[int] = []
         applied = 0
@@ -300,13 +360,15 @@ class EventService:
                                           now + _RACE_RETRY)
                 else:
                     todo.append((row, handler, attempts))
-            applied = await self._run(todo, waiting, now)
+            # the registry decides again, inside this transaction, which handlers are on
+            hooks = await self.registry.for_tenant(node)
+            applied = await self._run(hooks, todo, waiting, now)
             finished += [r.id for r in group if r.id not in waiting]
             await self._reschedule(waiting)
         return applied
 
-    async def _run(self, todo: list[tuple[_Row, str, int]], waiting: dict[int, datetime],
-                   now: datetime) -> int:
+    async def _run(self, hooks: TenantHooks, todo: list[tuple[_Row, str, int]],
+                   waiting: dict[int, datetime], now: datetime) -> int:
         """Call the handlers, up to ``_CHUNK`` under one savepoint. When one fails, the chunk is
         rolled back to its savepoint, the failure recorded, and the handlers before it run
         again, from then on each under its own savepoint; so one failure never undoes another
@@ -323,7 +385,7 @@ class EventService:
                 if row.id not in events:
                     events[row.id] = self._event(row)
                 try:
-                    await self.registry.on_event(events[row.id], enabled=[handler])
+                    await hooks.on_event(events[row.id], handler)
                 except Exception as exc:  # noqa: BLE001 - recorded, retried, then parked
                     failure = (j, exc)
                     break

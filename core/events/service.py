@@ -4,7 +4,7 @@
 shared types plus every plugin's ``linli_event_types``) and writes an outbox row in the caller's
 transaction, so a rolled-back change emits nothing. An event's tenant is that of the resident it
 concerns (looked up in the caller's scope), else the explicit ``tenant_id`` or the scope's write
-node. :class:`EventService` (``state.services["events"]``, see ``core.events.dispatch``) delivers
+node. :class:`EventService` (``state.services.events``, see ``core.events.dispatch``) delivers
 each pending event to ``linli_on_event`` of every plugin enabled for its tenant that lists the
 type in ``PluginMeta.consumes``, exactly once per (event, handler), with retries and parking; its
 ``sweep()`` delivers whatever nobody delivered, so losing Redis or a worker loses nothing.
@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
 
-from core.db import get_db
+from core.db import BaseTable, get_db
+from core.events.dispatch import DeliveryInfo, EventService, EventStats
 from core.events.types import (
     CORE_EVENT_TYPES,
     Catalogue,
@@ -33,7 +33,7 @@ from core.events.types import (
     catalogue_for,
     utcnow,
 )
-from core.events.dispatch import DeliveryInfo, EventService, EventStats
+from core.host import Host
 from core.people.tables import Resident
 from core.registry import get_registry
 from tenants.scope import peek_scope
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 
-class OutboxEvent(Table, tablename="linli_event_outbox"):
+class OutboxEvent(BaseTable, tablename="linli_event_outbox"):
     """事件发件箱 One emitted event. An infrastructure table, not a ScopedTable: the dispatcher
     reads it across tenants; ``tenant_id`` names the tenant whose scope its handlers run in."""
 
@@ -75,7 +75,7 @@ class OutboxEvent(Table, tablename="linli_event_outbox"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [("pending", "next_attempt_at", "id")]
 
 
-class EventDelivery(Table, tablename="linli_event_delivery"):
+class EventDelivery(BaseTable, tablename="linli_event_delivery"):
     """事件投递 One (event, handler) delivery: ``done``, ``retry`` or ``parked``. An
     infrastructure table (operators list parked deliveries across tenants); the ``done`` row is
     written in the handler's own scoped transaction, and (event_id, handler) is unique."""
@@ -109,7 +109,7 @@ async def _event_tenant(values: Mapping[str, Any], tenant_id: int | None) -> int
                              "an event about a resident must be emitted inside a scope",
                              "resident_id")
         row = await Resident.select(Resident.tenant_id).where(
-            Resident.id == resident_id).first()  # type: ignore[attr-defined]
+            Resident.id == resident_id).first()
         if row is None:
             raise EventError("NOT_FOUND", "居民不存在或不在当前范围内",
                              "no such resident in the caller's scope", "resident_id")
@@ -152,6 +152,15 @@ async def emit(event_type: str, payload: Any, *, tenant_id: int | None = None) -
     return event_id
 
 
-def install(state: Any) -> None:
-    """Register the service as ``state.services["events"]``."""
-    state.services["events"] = EventService(state.db, state.registry, state.settings)
+class _Slot(Protocol):
+    events: EventService | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """Register the service as ``state.services.events``."""
+    state.services.events = EventService(state.db, state.registry, state.settings)

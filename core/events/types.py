@@ -3,9 +3,10 @@
 An :class:`EventType` names a frozen dataclass whose fields are simple values; ``validate``
 checks a payload against it (unknown, missing and wrongly typed fields are errors) before
 ``core.events.service.emit`` stores it. Core declares the shared types below; each plugin declares its
-own through ``linli_event_types``, prefixed with its name. A plugin may consume a type whose
-producer is not installed (``PluginMeta.consumes`` is not checked against the catalogue), but
-emitting a type nobody declared is an error.
+own through ``linli_event_types``, prefixed with its name, and lists what it emits in
+``PluginMeta.emits`` (checked against the catalogue when it is built). A plugin may consume a
+type whose producer is not installed (``PluginMeta.consumes`` is not checked against the
+catalogue), but emitting a type nobody declared is an error.
 """
 
 from __future__ import annotations
@@ -249,8 +250,25 @@ class Catalogue:
 
 
 def build_catalogue(registry: Registry) -> Catalogue:
-    """Core's shared types plus each plugin's ``linli_event_types`` (raises PluginError)."""
-    return Catalogue([*(("core", t) for t in CORE_EVENT_TYPES), *registry.event_types()])
+    """Core's shared types plus each plugin's ``linli_event_types`` (raises PluginError), checked
+    against the plugins' ``PluginMeta.emits``: every type a plugin says it emits must be in the
+    catalogue, and every type a plugin declares must be in its ``emits``. With ``emit()``
+    refusing types outside the catalogue, only core's shared types and types some loaded plugin
+    declares in ``emits`` can be emitted, and ``emits`` is a true list of what a plugin sends."""
+    catalogue = Catalogue([*(("core", t) for t in CORE_EVENT_TYPES), *registry.event_types()])
+    for name, meta in sorted(registry.metas.items()):
+        unknown = sorted(set(meta.emits) - set(catalogue.latest))
+        if unknown:
+            raise PluginError(f"插件 {name} 声明发出未登记的事件类型 {unknown[0]} / plugin {name}: "
+                              f"PluginMeta.emits names {unknown[0]!r}, which neither core nor "
+                              "its linli_event_types declares")
+        unlisted = sorted(t for t, owner in catalogue.owner.items()
+                          if owner == name and t not in meta.emits)
+        if unlisted:
+            raise PluginError(f"插件 {name} 的事件类型 {unlisted[0]} 未列入 emits / plugin {name}: "
+                              f"declares event type {unlisted[0]!r} but PluginMeta.emits does "
+                              "not list it")
+    return catalogue
 
 
 _cache: dict[int, tuple[tuple[tuple[str, int], ...], Catalogue]] = {}

@@ -20,6 +20,8 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
                personal_data=True),
     Permission("people.import", "导入居民", "Import residents from Excel"),
     Permission("people.export", "导出居民", "Export residents to Excel", personal_data=True),
+    Permission("people.personal_data.manage", "个人信息导出与删除",
+               "Export or erase one person's data (PIPL)", personal_data=True),
     Permission("identity.manage", "管理账号与角色", "Manage accounts, memberships, API keys"),
     Permission("audit.read", "查看审计记录", "Read the audit trail"),
     Permission("rules.manage", "设置规则", "Set rule values (and, at a region, lock them)"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
+
+from core.db import BaseTable
 
 __all__ = [
     "Account",
@@ -17,7 +18,7 @@ __all__ = [
 ]
 
 
-class Account(Table, tablename="linli_account"):
+class Account(BaseTable, tablename="linli_account"):
     """账号 A login: by username or phone, with an argon2id password hash."""
 
     username = Varchar(length=64, null=True, default=None, unique=True)
@@ -38,7 +39,7 @@ class Account(Table, tablename="linli_account"):
     unique_together: ClassVar[list[tuple[str, ...]]] = []
 
 
-class Membership(Table, tablename="linli_membership"):
+class Membership(BaseTable, tablename="linli_membership"):
     """成员身份 (account, node or place, role). A role held at a node applies below it."""
 
     account_id = BigInt(null=False, default=None, index=True)
@@ -54,7 +55,7 @@ class Membership(Table, tablename="linli_membership"):
     ]
 
 
-class RefreshToken(Table, tablename="linli_refresh_token"):
+class RefreshToken(BaseTable, tablename="linli_refresh_token"):
     """A rotating refresh token, stored as a SHA-256 hash; ``family`` ties rotations together."""
 
     account_id = BigInt(null=False, default=None, index=True)
@@ -66,21 +67,21 @@ class RefreshToken(Table, tablename="linli_refresh_token"):
     revoked_at = Timestamptz(null=True, default=None)
 
 
-class RevokedToken(Table, tablename="linli_revoked_token"):
+class RevokedToken(BaseTable, tablename="linli_revoked_token"):
     """An access token id (``jti``) revoked before it expires (logout)."""
 
     jti = Varchar(length=64, null=False, unique=True)
     expires_at = Timestamptz()
 
 
-class LoginAttempt(Table, tablename="linli_login_attempt"):
+class LoginAttempt(BaseTable, tablename="linli_login_attempt"):
     """A failed login, by account key and by client address; throttling counts these rows."""
 
     key = Varchar(length=128, null=False, index=True)
     at = Timestamptz(index=True)
 
 
-class ApiKey(Table, tablename="linli_api_key"):
+class ApiKey(BaseTable, tablename="linli_api_key"):
     """API key for a machine client, bound to one node, a few permissions, maybe one object."""
 
     prefix = Varchar(length=16, null=False, unique=True)

@@ -1,4 +1,5 @@
-"""``linli worker``: an arq worker running every job and cron entry (needs ``LINLI_REDIS_URL``).
+"""``linli worker``: an arq worker running every job and cron entry (needs ``LINLI_REDIS_URL``);
+``linli jobs run NAME --node CODE``: one job or cron entry, now, for one tenant.
 
 Run as many as you like; each takes jobs from the queue ``LINLI_JOB_QUEUE``. Cron entries are
 enqueued by every worker under one job id per firing, so one of them runs each; once-per-period
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY
+from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, JobError, RunOutcome
 
-__all__ = ["register", "run_worker"]
+__all__ = ["register", "run_now", "run_worker"]
 
 log = logging.getLogger("linli.jobs")
 
@@ -32,7 +34,8 @@ def _load_object(ref: str) -> Any:
 
 async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
                  job_timeout: float | None, burst: bool, plugins: Sequence[str]) -> int:
-    from core.app import build_state, start_state, stop_state
+    from core.app import build_state
+    from core.state import start_state, stop_state
     from core.registry import Registry, set_registry
     from core.settings import get_settings
 
@@ -47,7 +50,8 @@ async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
         extra_tables += [t for owner, app in registry.tables() if owner == name
                          for t in app.table_classes]
     registry.check()
-    jobs = state.services["jobs"]
+    jobs = state.services.jobs
+    assert jobs is not None  # build_state installs every service
     if queue:
         jobs.queue_name = queue
     await start_state(state)
@@ -85,7 +89,86 @@ def run_worker(*, queue: str | None = None, max_jobs: int = WORKER_MAX_JOBS,
     return uvloop.run(coro)
 
 
+def _argument(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key.isidentifier():
+        raise click.BadParameter(f"应为 KEY=VALUE / expected KEY=VALUE, got {text!r}",
+                                 param_hint="--arg")
+    try:
+        return key, json.loads(raw)
+    except ValueError:
+        return key, raw  # not JSON: the plain string
+
+
+async def run_now(name: str, node_code: str, kwargs: dict[str, Any]) -> RunOutcome:
+    """Run job or cron entry ``name`` once for the tenant ``node_code`` in this process (the
+    runner a worker uses: its own write scope, refused where the plugin is off, ``once_per``
+    keyed). A refusal is a :class:`click.ClickException` saying why."""
+    from dataclasses import replace
+
+    from core.app import build_state, start_state, stop_state
+    from core.registry import get_registry
+    from core.settings import get_settings
+    from tenants.service import enabled_plugins, get_node_by_code
+    from tenants.tables import TENANT_KINDS
+
+    # this process runs the one job itself; it must not start an in-process worker as well
+    settings = replace(get_settings(), jobs_in_process=False)
+    state = build_state(settings, get_registry(), limits=False)
+    await start_state(state)
+    try:
+        jobs = state.services["jobs"]
+        spec = jobs.jobs.get(name) or jobs.crons.get(name)
+        if spec is None:
+            known = ", ".join(sorted([*jobs.jobs, *jobs.crons]))
+            raise click.ClickException(f"没有名为 {name} 的任务 / no job or cron entry named "
+                                       f"{name!r} (known: {known})")
+        async with state.db.transaction(write=False):
+            node = await get_node_by_code(node_code)
+            on = node is not None and (spec.plugin == "core" or spec.plugin in
+                                       await enabled_plugins(node, [spec.plugin]))
+        if node is None:
+            raise click.ClickException(f"没有编码为 {node_code} 的节点 / no node {node_code}")
+        if node.kind not in TENANT_KINDS:
+            raise click.ClickException(f"{node_code} 不是租户（街道/乡镇）/ {node_code} is a "
+                                       f"{node.kind}, not a tenant: jobs run for one tenant")
+        if not on:
+            raise click.ClickException(
+                f"插件 {spec.plugin} 未在 {node_code} 启用，任务 {name} 不运行 / plugin "
+                f"{spec.plugin} is disabled at {node_code}: {name} refused")
+        try:
+            outcome: RunOutcome = await jobs.run_now(name, node.id, **kwargs)
+        except JobError as exc:
+            raise click.ClickException(f"{exc}") from exc
+        if outcome.outcome == "refused":
+            raise click.ClickException(f"任务被拒绝 / {name} refused: {outcome.reason}")
+        return outcome
+    finally:
+        await stop_state(state)
+
+
 def register(group: click.Group) -> None:
+    @group.group("jobs", help="后台任务 / jobs and cron entries")
+    def jobs_group() -> None:
+        pass
+
+    @jobs_group.command("run", help="立即为一个租户运行任务或定时任务 / run a job or cron entry "
+                                    "now for one tenant (operators, tests)")
+    @click.argument("name")
+    @click.option("--node", "node_code", required=True, metavar="CODE",
+                  help="租户的行政区划代码 / the tenant's administrative code")
+    @click.option("--arg", "args", multiple=True, metavar="KEY=VALUE",
+                  help="任务参数（值按 JSON 解析）/ job argument (value parsed as JSON)")
+    def run_cmd(name: str, node_code: str, args: tuple[str, ...]) -> None:
+        kwargs = dict(_argument(a) for a in args)
+        outcome = asyncio.run(run_now(name, node_code, kwargs))
+        if outcome.outcome == "skipped":
+            click.echo(f"已跳过：本期 {outcome.period} 已运行 / skipped: {name} already ran for "
+                       f"{outcome.period} at {node_code}")
+            return
+        shown = "" if outcome.result is None else f": {outcome.result!r}"
+        click.echo(f"已完成 / done: {name} at {node_code}{shown}")
+
     @group.command("worker", help="运行后台任务（需 LINLI_REDIS_URL）/ run jobs and cron "
                                   "(arq; needs LINLI_REDIS_URL)")
     @click.option("--queue", default=None, help="arq 队列 / queue (default LINLI_JOB_QUEUE)")

@@ -1,6 +1,6 @@
 """Jobs: arq workers with Redis; the same job functions and cron entries in-process without it.
 
-:class:`JobService` (``state.services["jobs"]``) collects core's jobs and every plugin's
+:class:`JobService` (``state.services.jobs``) collects core's jobs and every plugin's
 ``linli_jobs`` / ``linli_cron_jobs`` (see ``core.jobs.specs``), enqueues, and builds arq
 ``Worker`` objects. With ``LINLI_REDIS_URL`` the API only enqueues and ``linli worker`` processes
 (any number) run the jobs and cron. Without Redis the embedded server runs one arq ``Worker`` on
@@ -31,9 +31,9 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from arq import Retry
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -44,8 +44,9 @@ from arq.worker import func as arq_func
 from fakeredis import FakeServer
 from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
-from piccolo.table import Table
 
+from core.db import BaseTable
+from core.host import Host
 from core.jobs.specs import (
     CORE,
     SHANGHAI,
@@ -65,6 +66,7 @@ __all__ = [
     "JobService",
     "JobSpec",
     "JobSpecError",
+    "RunOutcome",
     "after_commit_deliver",
     "install",
     "period_of",
@@ -83,7 +85,7 @@ INPROCESS_MAX_JOBS = 20
 """The embedded worker shares the server's loop (and, usually, one SQLite writer)."""
 
 
-class JobPeriodKey(Table, tablename="linli_job_period"):
+class JobPeriodKey(BaseTable, tablename="linli_job_period"):
     """任务周期键 "This work was done for this tenant in this period" (``2026-11``), written in
     the work's own transaction. An infrastructure table, not a ScopedTable: it is keyed across
     tenants and ``tenant_id`` is 0 for core's tenant-less work."""
@@ -135,14 +137,14 @@ def _quiet_fake_info() -> None:
 
 async def _deliver_event(ctx: dict[str, Any], tenant_id: int | None, event_id: int) -> None:
     """``events.deliver``: deliver one committed event now."""
-    events = ctx["state"].services.get("events")
+    events = ctx["state"].services.events
     if events is not None:
         await events.deliver(event_id)
 
 
 async def _sweep_events(ctx: dict[str, Any], tenant_id: int | None) -> int:
     """``events.sweep``: due retries, then anything left undelivered."""
-    events = ctx["state"].services.get("events")
+    events = ctx["state"].services.events
     if events is None:
         return 0
     return int(await events.dispatch_pending()) + int(await events.sweep())
@@ -158,10 +160,24 @@ def after_commit_deliver(event_id: int, tenant_id: int | None = None) -> None:
         _running.after_commit_deliver(event_id, tenant_id)
 
 
+@dataclass(frozen=True)
+class RunOutcome:
+    """What :meth:`JobService.run_now` did."""
+
+    outcome: str
+    """``succeeded``, ``skipped`` (``once_per`` key already held) or ``refused``."""
+    result: Any
+    """The work's return value (``None`` unless it succeeded)."""
+    reason: str = ""
+    """Why it was refused or skipped (English)."""
+    period: str | None = None
+    """The ``once_per`` period key it ran under."""
+
+
 class JobService:
     """任务服务 Enqueues jobs, runs them as their tenant, builds arq workers, counts outcomes."""
 
-    def __init__(self, state: Any, *, queue_name: str | None = None,
+    def __init__(self, state: Host, *, queue_name: str | None = None,
                  redis_url: str | None = None) -> None:
         settings = state.settings
         self.state = state
@@ -408,12 +424,60 @@ class JobService:
         """Run ``work`` as job ``name``: in a fresh write scope for ``tenant_id`` (refused if
         the tenant is gone or ``plugin`` is off there), guarded by the period key if given.
         It runs in a task of its own, so the caller's scope and transaction stay untouched."""
-        return await asyncio.get_running_loop().create_task(
+        _, result = await asyncio.get_running_loop().create_task(
             self._run(name, plugin, tenant_id, ctx, work, scoped=scoped, period=period))
+        return result
+
+    async def run_now(self, name: str, tenant_id: int | None, *, period: str | None = None,
+                      **kwargs: Any) -> RunOutcome:
+        """Run job or cron entry ``name`` once, now, in this process, for ``tenant_id`` (an
+        operator's ``linli jobs run``, a test's ``run_cron``). The same runner as the queue's:
+        a fresh write scope, refused where the plugin is off, ``once_per`` keyed (the current
+        period unless ``period`` is given). Exceptions of the work propagate."""
+        jobs, crons = self._load()
+        if name not in jobs and name not in crons:  # a plugin registered since (tests)
+            self._jobs = self._crons = None
+            jobs, crons = self._load()
+        spec: JobSpec | CronSpec | None = jobs.get(name) or crons.get(name)
+        if spec is None:
+            raise JobError("NOT_FOUND", f"没有名为 {name} 的任务", f"no job named {name!r}")
+        if isinstance(spec, JobSpec):
+            if kwargs.keys() & {"tenant_id", "period"}:
+                raise JobError("INVALID_ARGUMENT", "参数名不可用", "reserved argument name")
+            job_spec = spec
+
+            async def job_work(job_ctx: dict[str, Any]) -> Any:
+                return await job_spec.func(job_ctx, tenant_id, **kwargs)
+
+            work, scoped, key = job_work, spec.tenant_scoped, None
+        else:
+            if kwargs:
+                raise JobError("INVALID_ARGUMENT", "定时任务不接受参数",
+                               "a cron entry takes no arguments")
+            cron_spec = spec
+
+            async def cron_work(job_ctx: dict[str, Any]) -> Any:
+                return await cron_spec.func(job_ctx, tenant_id)
+
+            work, scoped = cron_work, spec.per_tenant
+            key = (period or period_of(datetime.now(UTC), spec.once_per)) if spec.once_per \
+                else None
+        if scoped and tenant_id is None:
+            raise JobError("INVALID_ARGUMENT", f"任务 {name} 需要租户",
+                           f"job {name!r} needs a tenant_id")
+        outcome, result = await asyncio.get_running_loop().create_task(
+            self._run(name, spec.plugin, tenant_id if scoped else None,
+                      {"job_try": 1, "job_id": f"run-now:{name}"}, work, scoped=scoped,
+                      period=key))
+        if outcome == "refused":
+            return RunOutcome(outcome, None, str(result["refused"]), key)
+        if outcome == "skipped":
+            return RunOutcome(outcome, None, f"already ran for {key}", key)
+        return RunOutcome(outcome, result, "", key)
 
     async def _run(self, name: str, plugin: str, tenant_id: int | None, ctx: dict[str, Any],
                    work: Callable[[dict[str, Any]], Awaitable[Any]], *, scoped: bool,
-                   period: str | None) -> Any:
+                   period: str | None) -> tuple[str, Any]:
         use_scope(None)  # nothing inherited: this job builds its own scope and transaction
         self.db.engine.current_transaction.set(None)
         job_ctx = {**ctx, "state": self.state, "jobs": self, "tenant_id": tenant_id,
@@ -440,7 +504,7 @@ class JobService:
             self.counters["failed"][name] += 1
             raise
         self.counters[outcome][name] += 1
-        return result
+        return outcome, result
 
     async def _run_scoped(self, name: str, plugin: str, tenant_id: int | None,
                           ctx: dict[str, Any], work: Callable[[dict[str, Any]], Awaitable[Any]],
@@ -512,9 +576,18 @@ def _log_context(job_id: str | None, node_code: str | None = None) -> None:
         node_var.set(node_code)
 
 
-def install(state: Any) -> None:
-    """``state.services["jobs"]``, started and stopped with the app."""
+class _Slot(Protocol):
+    jobs: JobService | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """``state.services.jobs``, started and stopped with the app."""
     service = JobService(state)
-    state.services["jobs"] = service
+    state.services.jobs = service
     state.on_startup.append(service.start)
     state.on_shutdown.append(service.stop)

@@ -12,15 +12,16 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
-from core.notify import service as notify
 from core.audit import service as audit
+from core.notify import service as notify
+from core.declarations import NodeType
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.errors import ApiError, ErrorCode, UserError, user_error
-from core.schema.relay import Node, decode_global_id, encode_global_id, register_node
+from core.schema.relay import Node, decode_global_id, encode_global_id
 
-__all__ = ["mutation_fields", "query_fields", "subscription_fields", "types"]
+__all__ = ["mutation_fields", "node_types", "query_fields", "subscription_fields", "types"]
 
 
 @strawberry.type(description="站内通知 / an in-app notification")
@@ -122,7 +123,8 @@ async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
 async def notification_added(info: Info) -> AsyncGenerator[Notification, None]:
     ctx = info.context
     account_id, node_id = await _me(ctx)
-    service: notify.NotifyService = ctx.state.services["notify"]
+    service = ctx.state.services.notify
+    assert service is not None  # build_state installs every service
     async with service.subscribe(account_id) as updates:
         async for added in updates:
             if added.tenant_id != node_id:
@@ -144,9 +146,6 @@ async def _load(info: Info, pk: int) -> Notification | None:
     return Notification.from_row(rows[0]) if rows else None
 
 
-register_node("Notification", _load)
-
-
 def types() -> list[type]:
     return [Notification]
 
@@ -161,3 +160,7 @@ def mutation_fields() -> list[Any]:
 
 def subscription_fields() -> list[Any]:
     return [notification_added]
+
+
+def node_types() -> list[NodeType]:
+    return [NodeType("Notification", _load)]

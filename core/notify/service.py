@@ -24,19 +24,18 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
 
-from core.db import MAX_PK, ScopedTable
+from core.db import MAX_PK, BaseTable, ScopedTable
+from core.host import Host
 from core.identity.tables import Account, Membership
+from core.jobs.service import JobService
 from core.pubsub import PubSub, Subscription
+from core.rules.service import RuleRegistry
 from tenants.scope import current_scope
-from tenants.service import NodeInfo, enabled_plugins, get_node, scope_for
-
-if TYPE_CHECKING:
-    from core.app import AppState
+from tenants.service import NodeInfo, get_node, scope_for
 
 __all__ = [
     "TOPIC",
@@ -108,7 +107,7 @@ class Notification(ScopedTable, tablename="linli_notification"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "account_id", "id")]
 
 
-class NotificationDelivery(Table, tablename="linli_notification_delivery"):
+class NotificationDelivery(BaseTable, tablename="linli_notification_delivery"):
     """通知投递 The delivery of one notification through one channel, unique per pair.
 
     Infrastructure, not tenant data: a plain table (with ``tenant_id``) because the delivery
@@ -191,12 +190,32 @@ def _check_text(kind: str, title: str, body: str, link: str | None) -> None:
         raise bad("link", "链接不能超过500字符", "the link must be at most 500 characters")
 
 
+class _Peers(Protocol):
+    """The services notify uses; jobs and rules are optional (read at call time)."""
+
+    notify: NotifyService | None
+
+    @property
+    def pubsub(self) -> PubSub | None: ...
+
+    @property
+    def jobs(self) -> JobService | None: ...
+
+    @property
+    def rules(self) -> RuleRegistry | None: ...
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Peers: ...
+
+
 class NotifyService:
     """The inbox writer, the delivery runner and the live-update publisher of one app."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: _Host) -> None:
         self.state = state
-        pubsub = state.services.get("pubsub")
+        pubsub = state.services.pubsub
         if pubsub is None:
             raise RuntimeError("install core.pubsub before core.notify.service")
         self.pubsub: PubSub = pubsub
@@ -243,14 +262,14 @@ class NotifyService:
                              body=body, link=link, resident_id=resident_id, created_at=now)
                 for a in accounts]
         await Notification.insert(*rows)
-        ids = [int(r.id) for r in rows]  # type: ignore[attr-defined]
+        ids = [int(r.id) for r in rows]
         channels = await self._enabled_channels(tenant_id)
         if channels:
             await NotificationDelivery.insert(*(
                 NotificationDelivery(tenant_id=tenant_id, notification_id=nid, channel=name,
                                      status="pending", next_attempt_at=now, created_at=now)
                 for nid in ids for name in channels))
-        added = [Added(r.account_id, tenant_id, int(r.id)) for r in rows]  # type: ignore[attr-defined]
+        added = [Added(r.account_id, tenant_id, int(r.id)) for r in rows]
 
         async def after_commit() -> None:
             await self._after_commit(added, bool(channels))
@@ -279,12 +298,8 @@ class NotifyService:
             & (Account.is_active == True))
         if own:
             return sorted(int(r["id"]) for r in own)
-        node = await get_node(tenant_id)
-        assert node is not None
-        registry = self.state.registry
-        enabled = await enabled_plugins(node, registry.names)
         named = await self._active(
-            await registry.responsible_accounts(resident_id, tenant_id, enabled))
+            await self.state.registry.responsible_accounts(resident_id, tenant_id))
         if named:
             return named
         for kind, place in (("grid", resident["grid_id"]), ("community", resident["community_id"])):
@@ -306,9 +321,7 @@ class NotifyService:
     async def _enabled_channels(self, tenant_id: int) -> list[str]:
         if not self.channels:
             return []
-        node = await get_node(tenant_id)
-        assert node is not None
-        enabled = set(await enabled_plugins(node, self.state.registry.names))
+        enabled = await self.state.registry.enabled_for(tenant_id)
         return sorted(n for n, (owner, _) in self.channels.items() if owner in enabled)
 
     async def _after_commit(self, added: list[Added], deliver: bool) -> None:
@@ -316,7 +329,7 @@ class NotifyService:
             await self.pubsub.publish(TOPIC, item.account_id, item)
         if not deliver:
             return
-        jobs = self.state.services.get("jobs")
+        jobs = self.state.services.jobs
         for item in added:
             if jobs is not None:
                 try:
@@ -362,7 +375,7 @@ class NotifyService:
         return sent
 
     async def _max_attempts(self, node: NodeInfo) -> int:
-        rules = self.state.services.get("rules")
+        rules = self.state.services.rules
         if rules is None or ATTEMPTS_RULE not in rules.keys:
             return 8
         return int((await rules.get(ATTEMPTS_RULE, node)).value)
@@ -506,13 +519,13 @@ async def notify(recipient: Recipient, kind: str, title: str, body: str,
 async def deliver_job(ctx: dict[str, Any], tenant_id: int, notification_id: int) -> int:
     """The ``notify.deliver`` job: send one notification through its channels (it opens its
     tenant's scope itself, and commits each claim before sending)."""
-    service: NotifyService = ctx["state"].services["notify"]
+    service: NotifyService = ctx["state"].services.notify
     return await service.deliver(tenant_id, notification_id)
 
 
 async def sweep_job(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """The ``notify.sweep`` cron job: deliver whatever is due (retries, lost jobs)."""
-    service: NotifyService = ctx["state"].services["notify"]
+    service: NotifyService = ctx["state"].services.notify
     return await service.deliver_pending()
 
 
@@ -528,12 +541,12 @@ def _register_jobs(jobs: Any) -> None:
     jobs.register(CronSpec(SWEEP_JOB, sweep_job, second=0, per_tenant=False))
 
 
-def install(state: AppState) -> None:
-    """Put the notify service at ``state.services["notify"]`` (live updates go through
-    ``state.services["pubsub"]``, installed before it)."""
+def install(state: _Host) -> None:
+    """Put the notify service at ``state.services.notify`` (live updates go through
+    ``state.services.pubsub``, installed before it)."""
     service = NotifyService(state)
-    state.services["notify"] = service
-    jobs = state.services.get("jobs")
+    state.services.notify = service
+    jobs = state.services.jobs
     if jobs is not None and hasattr(jobs, "register"):
         _register_jobs(jobs)
     set_service(service)

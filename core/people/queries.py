@@ -125,7 +125,7 @@ async def by_ids(kind: str, ids: Sequence[int]) -> list[Any]:
     """Records of ``kind`` for ``ids``, in order, None where missing or outside the scope."""
     table, rec = RECORDS[kind]
     rows = await table.select().where(table.id.is_in(list(ids) or [-1]))
-    found = {r["id"]: from_row(rec, r) for r in rows}
+    found: dict[int, Any] = {r["id"]: from_row(rec, r) for r in rows}
     return [found.get(i) for i in ids]
 
 

@@ -136,6 +136,7 @@ async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec
         await _set_tags(row.id, data.tags, [])
         await _one_head(data, row.id)
         stored = await Resident.select().where(Resident.id == row.id).first()
+        assert stored is not None  # inserted above, in this transaction
         return from_row(ResidentRec, stored), ["created"]
     current = await Resident.select().where(Resident.id == existing.id).first()
     if current is None:
@@ -160,6 +161,7 @@ async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec
             Resident.id == existing.id)
         await _one_head(data, existing.id)
     stored = await Resident.select().where(Resident.id == existing.id).first()
+    assert stored is not None  # read above, in this transaction
     return from_row(ResidentRec, stored), changed
 
 

@@ -17,6 +17,8 @@ __all__ = [
     "TAGS",
     "IdNumber",
     "mask_id_number",
+    "id_check_digit",
+    "make_id_number",
     "mask_phone",
     "normalise_tags",
     "parse_gender",
@@ -58,8 +60,16 @@ class IdNumber:
     gender: str
 
 
-def _check_digit(body: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
+def id_check_digit(body: str) -> str:
+    """The GB 11643 check digit (``0``–``9`` or ``X``) of the first 17 characters."""
+    return _CHECK[sum(int(d) * w for d, w in zip(body[:17], _WEIGHTS, strict=True)) % 11]
+
+
+def make_id_number(area: str, birth: date, serial: int) -> str:
+    """A GB 11643 number: area (6 digits) + birth date (8) + serial (3, odd = male) + check
+    digit (demo data and tests; the only place the check digit is computed)."""
+    body = f"{area[:6]}{birth:%Y%m%d}{serial % 1000:03d}"
+    return body + id_check_digit(body)
 
 
 def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date | None = None,
@@ -72,7 +82,7 @@ def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date 
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise PeopleError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
                                   "the ID number must be 17 digits and a digit or X")
-    if _check_digit(value[:17]) != value[17]:
+    if id_check_digit(value[:17]) != value[17]:
         raise PeopleError.invalid(field, "身份证号校验码错误", "the ID number's check digit is wrong")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -36,7 +36,9 @@ from core.plugin.accounts import (
 )
 from core.plugin.graphql import (
     Connection,
+    Context,
     Edge,
+    Info,
     Node,
     PageInfo,
     UserError,
@@ -47,11 +49,18 @@ from core.plugin.graphql import (
     encode_global_id,
     make_connection,
     pk_of,
-    register_node,
     to_graphql,
     user_error,
 )
-from core.plugin.meta import PROJECT, Permission, PluginMeta, RoleDecl, hookimpl
+from core.plugin.meta import (
+    PROJECT,
+    NodeLoader,
+    NodeType,
+    Permission,
+    PluginMeta,
+    RoleDecl,
+    hookimpl,
+)
 from core.plugin.people import (
     ResidentInfo,
     get_resident,
@@ -124,6 +133,7 @@ __all__ = [
     "CommunityRec",
     "CompoundRec",
     "Connection",
+    "Context",
     "CronSpec",
     "Decision",
     "Edge",
@@ -133,10 +143,13 @@ __all__ = [
     "Grant",
     "GridRec",
     "HouseholdRec",
+    "Info",
     "JobSpec",
     "MembershipInfo",
     "Node",
     "NodeInfo",
+    "NodeLoader",
+    "NodeType",
     "NotifyError",
     "PageInfo",
     "Permission",
@@ -195,7 +208,6 @@ __all__ = [
     "plugin_rules",
     "public_scope",
     "record",
-    "register_node",
     "resident_tags",
     "residents_by_ids",
     "residents_in",

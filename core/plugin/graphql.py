@@ -12,12 +12,15 @@ from core.schema.connection import (
     encode_cursor,
     make_connection,
 )
+from core.schema.context import Context, Info
 from core.schema.errors import UserError, to_graphql, user_error
-from core.schema.relay import Node, decode_global_id, encode_global_id, pk_of, register_node
+from core.schema.relay import Node, decode_global_id, encode_global_id, pk_of
 
 __all__ = [
     "Connection",
+    "Context",
     "Edge",
+    "Info",
     "Node",
     "PageInfo",
     "UserError",
@@ -28,7 +31,6 @@ __all__ = [
     "encode_global_id",
     "make_connection",
     "pk_of",
-    "register_node",
     "to_graphql",
     "user_error",
 ]

@@ -1,7 +1,16 @@
-"""Declarations a plugin returns from its hooks (``PluginMeta``, ``Permission``, ``RoleDecl``) and
-the ``hookimpl`` marker. They live in :mod:`core.declarations` so core's own modules (registry,
-hookspecs, roles) can use them without importing the whole plugin API."""
+"""Declarations a plugin returns from its hooks (``PluginMeta``, ``Permission``, ``RoleDecl``,
+``NodeType``) and the ``hookimpl`` marker. They live in :mod:`core.declarations` so core's own
+modules (registry, hookspecs, roles) can use them without importing the whole plugin API."""
 
-from core.declarations import PROJECT, Permission, PluginMeta, RoleDecl, hookimpl
+from core.declarations import (
+    PROJECT,
+    NodeLoader,
+    NodeType,
+    Permission,
+    PluginMeta,
+    RoleDecl,
+    hookimpl,
+)
 
-__all__ = ["PROJECT", "Permission", "PluginMeta", "RoleDecl", "hookimpl"]
+__all__ = ["PROJECT", "NodeLoader", "NodeType", "Permission", "PluginMeta", "RoleDecl",
+           "hookimpl"]

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.audit import service as audit
 from core.rules.service import Resolved, RuleError, RuleKey, RuleRegistry
@@ -73,10 +73,10 @@ class SetRuleValueInput:
 
 
 def _registry(ctx: Any) -> RuleRegistry:
-    rules = ctx.state.services.get("rules")
+    rules: RuleRegistry | None = ctx.state.services.rules
     if rules is None:
         raise ApiError(ErrorCode.INTERNAL, "规则服务未启用", "the rules service is not installed")
-    return rules  # type: ignore[no-any-return]
+    return rules
 
 
 def _api_error(err: RuleError) -> ApiError:

@@ -24,15 +24,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Boolean, Date, Text, Timestamptz, Varchar
 
 from core.clock import today_shanghai
 from core.db import ScopedTable
-
-if TYPE_CHECKING:
-    from core.app import AppState
+from core.host import Host
 
 __all__ = [
     "CORE_RULES",
@@ -45,7 +43,7 @@ __all__ = [
     "today_shanghai",
 ]
 
-_TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "str": (str,),
+_TYPES: dict[str, tuple[type[Any], ...]] = {"int": (int,), "float": (int, float), "str": (str,),
                                        "bool": (bool,), "json": (dict, list), "date": (str,)}
 _NUMERIC = ("int", "float")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -190,9 +188,9 @@ def _choose(rows: Sequence[dict[str, Any]], path: list[int]) -> dict[str, Any] |
     for row in rows:
         latest[int(row["tenant_id"])] = row
     for nid in path:
-        row = latest.get(nid)
-        if row is not None and row["locked"]:
-            return row
+        found = latest.get(nid)
+        if found is not None and found["locked"]:
+            return found
     for nid in reversed(path):
         if nid in latest:
             return latest[nid]
@@ -304,6 +302,15 @@ class RuleRegistry:
         return Resolved(key, value, int(row.id), node.id, effective_from, locked)
 
 
-def install(state: AppState) -> None:
-    """Put the rule registry at ``state.services["rules"]``."""
-    state.services["rules"] = RuleRegistry.from_registry(state.registry)
+class _Slot(Protocol):
+    rules: RuleRegistry | None
+
+
+class _Host(Host, Protocol):
+    @property
+    def services(self) -> _Slot: ...
+
+
+def install(state: _Host) -> None:
+    """Put the rule registry at ``state.services.rules``."""
+    state.services.rules = RuleRegistry.from_registry(state.registry)

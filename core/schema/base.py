@@ -5,18 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
-from core.schema.relay import (
-    Node,
-    decode_global_id,
-    encode_global_id,
-    register_node,
-    resolve_node,
-)
+from core.declarations import NodeType
+from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node
 from tenants.service import NodeInfo, get_node
 
-__all__ = ["Me", "MembershipView", "Tenant", "query_fields", "types"]
+__all__ = ["Me", "MembershipView", "Tenant", "node_types", "query_fields", "types"]
 
 
 @strawberry.type(description="区划节点（市、区县、街道、乡镇）/ a node of the tenant tree")
@@ -34,8 +29,6 @@ class Tenant(Node):
     @strawberry.field(description="本节点启用的插件 / plugins enabled here")
     async def enabled_plugins(self, info: Info) -> list[str]:
         ctx = info.context
-        from tenants.service import enabled_plugins
-
         if self.id == encode_global_id("Tenant", (await ctx.access()).node_id):
             return list(await ctx.enabled_plugins())
         _, pk = decode_global_id(self.id)
@@ -43,7 +36,7 @@ class Tenant(Node):
         if node is None:
             return []
         async with ctx.state.db.transaction(write=False):
-            return await enabled_plugins(node, ctx.state.registry.names)
+            return sorted(await ctx.state.registry.enabled_for(node))
 
     @strawberry.field(description="上级节点 / parent node")
     async def parent(self, info: Info) -> "Tenant | None":
@@ -76,9 +69,6 @@ async def _tenant_node(info: Info, pk: int) -> Tenant | None:
     if node.path.startswith(access.node_path) or access.node_path.startswith(node.path):
         return Tenant.from_info(node)
     return None
-
-
-register_node("Tenant", _tenant_node)
 
 
 @strawberry.type(description="成员身份 / a membership")
@@ -131,3 +121,7 @@ def types() -> list[type]:
 
 def query_fields() -> list[Any]:
     return [node, tenant, me]
+
+
+def node_types() -> list[NodeType]:
+    return [NodeType("Tenant", _tenant_node)]

@@ -21,6 +21,7 @@ from core.audit import schema as audit_schema
 from core.identity import schema as identity_schema
 from core.notify import schema as notify_schema
 from core.people import schema as people_schema
+from core.privacy import schema as privacy_schema
 from core.rules import schema as rules_schema
 from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
@@ -31,6 +32,7 @@ from core.schema.limits import (
     shape_errors,
     variable_with_nul,
 )
+from core.schema.relay import NodeConflict, NodeTable
 from graphql import GraphQLError
 from tenants import schema as tenants_schema
 
@@ -39,10 +41,10 @@ __all__ = ["CORE_CONTRIBUTORS", "SchemaConflict", "build_schema"]
 log = logging.getLogger("linli.graphql")
 
 # Core modules that contribute GraphQL; each may define types(), query_fields(),
-# mutation_fields() and subscription_fields().
+# mutation_fields(), subscription_fields() and node_types() (``core.plugin.NodeType``s).
 CORE_CONTRIBUTORS: tuple[ModuleType, ...] = (
     base, identity_schema, people_schema, tenants_schema, rules_schema, audit_schema,
-    notify_schema,
+    notify_schema, privacy_schema,
 )
 
 
@@ -74,14 +76,16 @@ def _field_name(field: StrawberryField) -> str:
 
 def _contributions(registry: Any) -> dict[str, list[tuple[str, Any]]]:
     out: dict[str, list[tuple[str, Any]]] = {"types": [], "query": [], "mutation": [],
-                                             "subscription": []}
+                                             "subscription": [], "nodes": []}
     for module in CORE_CONTRIBUTORS:
         for key, fn in (("types", "types"), ("query", "query_fields"),
-                        ("mutation", "mutation_fields"), ("subscription", "subscription_fields")):
+                        ("mutation", "mutation_fields"), ("subscription", "subscription_fields"),
+                        ("nodes", "node_types")):
             if hasattr(module, fn):
                 out[key] += [("core", item) for item in getattr(module, fn)()]
     if registry is not None:
         out["types"] += registry.graphql_types()
+        out["nodes"] += registry.node_types()
         for key, items in (("query", registry.query_fields()),
                            ("mutation", registry.mutation_fields()),
                            ("subscription", registry.subscription_fields())):
@@ -123,6 +127,9 @@ class LinliSchema(strawberry.Schema):
             result.errors = shape_errors(list(errors))
         return result
 
+    node_table: NodeTable
+    """What ``node(id:)`` can load, and which plugin (or core) owns each type."""
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         for error in errors:
             if not isinstance(error.original_error, ApiError) and error.original_error is not None \
@@ -143,10 +150,14 @@ def build_schema(registry: Any, *, limits: bool = True, production: bool = False
             raise SchemaConflict(f"type {name} is claimed by both {type_owner[name]} and {owner}")
         type_owner[name] = owner
         types.append(typ)
+    try:
+        node_table = NodeTable(parts["nodes"])
+    except NodeConflict as exc:
+        raise SchemaConflict(str(exc)) from exc
     query = create_type("Query", _strict_fields("Query", parts["query"]))
     mutation_fields = _strict_fields("Mutation", parts["mutation"])
     subscription_fields = _strict_fields("Subscription", parts["subscription"])
-    return LinliSchema(
+    schema = LinliSchema(
         query=query,
         mutation=create_type("Mutation", mutation_fields) if mutation_fields else None,
         subscription=create_type("Subscription", subscription_fields)
@@ -155,3 +166,5 @@ def build_schema(registry: Any, *, limits: bool = True, production: bool = False
         extensions=schema_extensions(limits=limits, production=production, caches=caches),
         config=StrawberryConfig(auto_camel_case=True),
     )
+    schema.node_table = node_table
+    return schema

@@ -6,40 +6,39 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
+import strawberry
 from litestar import Request
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
 from core.audit.service import request_id_var
+from core.identity import apikeys
 from core.identity.access import Access, Decision, PlaceRef, Principal
+from core.identity.auth import access_at, authenticate_bearer, resolve_node
 from core.schema.errors import ApiError, ErrorCode
+from core.state import AppState
+from tenants.service import NodeInfo, get_node, get_node_by_code
 
-if TYPE_CHECKING:
-    from core.app import AppState
-    from tenants.service import NodeInfo
-
-__all__ = ["Context", "build_context"]
-
-T = TypeVar("T")
+__all__ = ["Context", "Info", "build_context"]
 
 
 class Context(BaseContext, kw_only=True):
     """What every resolver sees as ``info.context``."""
 
-    state: Any
+    state: AppState
     request_id: str = ""
-    principal: Any = None
+    principal: Principal | None = None
     node_code: str | None = None
     client_ip: str = ""
-    auth_error: Any = None
-    _access: Any = None
-    _node_error: Any = None
+    auth_error: ApiError | None = None
+    _access: Access | None = None
+    _node_error: ApiError | None = None
     _resolved: bool = False
-    _pending: Any = None
-    _enabled: Any = None
-    loaders: dict[str, Any] = {}  # noqa: RUF012 - msgspec copies mutable defaults
+    _pending: asyncio.Future[None] | None = None
+    _enabled: list[str] | None = None
+    loaders: dict[str, DataLoader[Any, Any]] = {}  # noqa: RUF012 - msgspec copies mutable defaults
 
     # -- who and where -----------------------------------------------------
     def require_principal(self) -> Principal:
@@ -47,11 +46,9 @@ class Context(BaseContext, kw_only=True):
             raise self.auth_error
         if self.principal is None:
             raise ApiError(ErrorCode.UNAUTHENTICATED, "请先登录", "authentication required")
-        return self.principal  # type: ignore[no-any-return]
+        return self.principal
 
     async def _resolve_access(self) -> None:
-        from core.identity.auth import access_at, resolve_node
-
         principal = self.require_principal()
         try:
             async with self.state.db.transaction(write=False):
@@ -69,11 +66,10 @@ class Context(BaseContext, kw_only=True):
         await self._pending
         if self._node_error is not None:
             raise self._node_error
-        return self._access  # type: ignore[no-any-return]
+        assert self._access is not None  # _resolve_access set one of the two
+        return self._access
 
     async def node(self) -> NodeInfo:
-        from tenants.service import get_node
-
         access = await self.access()
         node = await get_node(access.node_id)
         assert node is not None
@@ -103,7 +99,8 @@ class Context(BaseContext, kw_only=True):
         async with self.state.db.scoped(access.scope, write=True):
             yield access
 
-    def loader(self, key: str, load_fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
+    def loader(self, key: str,
+               load_fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
         """A per-request DataLoader, created on first use."""
         if key not in self.loaders:
             self.loaders[key] = DataLoader(load_fn=load_fn)
@@ -111,8 +108,6 @@ class Context(BaseContext, kw_only=True):
 
     async def enabled_plugins(self) -> list[str]:
         if self._enabled is None:
-            from tenants.service import enabled_plugins, get_node_by_code
-
             if self.principal is None and self.auth_error is None and self.node_code:
                 # an anonymous public read (a notice board) names its node by X-Linli-Node
                 async with self.state.db.transaction(write=False):
@@ -123,13 +118,13 @@ class Context(BaseContext, kw_only=True):
             else:
                 node = await self.node()
             async with self.state.db.transaction(write=False):
-                self._enabled = await enabled_plugins(node, self.state.registry.names)
-        return self._enabled  # type: ignore[no-any-return]
+                self._enabled = sorted(await self.state.registry.enabled_for(node))
+        return self._enabled
 
 
 async def build_context(request: Request[Any, Any, Any]) -> Context:
     """Litestar dependency: runs on every request, anonymous ones included."""
-    state = request.app.state.linli
+    state: AppState = request.app.state.linli
     # core.logging's middleware has set the request's id for everything under it
     request_id = request_id_var.get() or request.headers.get("x-request-id") or uuid.uuid4().hex
     request_id_var.set(request_id)
@@ -137,8 +132,6 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     principal = None
     auth = request.headers.get("authorization", "")
     if auth:
-        from core.identity.auth import authenticate_bearer
-
         scheme, _, token = auth.partition(" ")
         try:
             if scheme.lower() != "bearer" or not token:
@@ -151,8 +144,6 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
             return Context(state=state, request_id=request_id, auth_error=exc, client_ip=client)
     api_key = request.headers.get("x-api-key")
     if api_key and principal is None:
-        from core.identity import apikeys
-
         try:
             async with state.db.transaction(write=False):
                 principal = await apikeys.authenticate(api_key, state.rolebook)
@@ -160,3 +151,7 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
             return Context(state=state, request_id=request_id, auth_error=exc, client_ip=client)
     return Context(state=state, request_id=request_id, principal=principal,
                    node_code=request.headers.get("x-linli-node"), client_ip=client)
+
+
+Info = strawberry.Info[Context, None]
+"""What every resolver receives: ``info.context`` is a :class:`Context` (typed for mypy)."""

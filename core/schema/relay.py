@@ -1,20 +1,26 @@
-"""Relay global ids and the ``Node`` interface; types register how to load themselves."""
+"""Relay global ids and the ``Node`` interface.
+
+How each type loads itself is declared as a ``core.plugin.NodeType`` (core's from its schema
+contributors, plugins' through ``linli_node_types``) and gathered, with its owner, into the
+schema's :class:`NodeTable` when the schema is built."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 
 from core.db import MAX_PK
 from core.ids import global_id
+from core.declarations import NodeLoader, NodeType
 from core.schema.errors import ApiError, ErrorCode
 
-__all__ = ["Node", "decode_global_id", "encode_global_id", "node_resolvers", "pk_of",
-           "register_node"]
+__all__ = ["Node", "NodeConflict", "NodeTable", "decode_global_id", "encode_global_id", "pk_of",
+           "resolve_node"]
 
 
 @strawberry.interface(description="Relay 节点 / an object with a global id")
@@ -50,19 +56,48 @@ def pk_of(gid: str | None, type_name: str, field: str) -> int | None:
     return None if gid is None else decode_global_id(gid, type_name, field)[1]
 
 
-NodeLoader = Callable[[Any, int], Awaitable[Any]]
-node_resolvers: dict[str, NodeLoader] = {}
+class NodeConflict(RuntimeError):
+    """Two owners declared the same node type name."""
 
 
-def register_node(type_name: str, loader: NodeLoader) -> None:
-    """Let ``node(id:)`` load ``type_name``; ``loader(info, pk)`` returns the object or None."""
-    node_resolvers[type_name] = loader
+@dataclass(frozen=True)
+class OwnedNodeType:
+    owner: str
+    """``core`` or the name of the plugin that declared the type."""
+    loader: NodeLoader
+
+
+class NodeTable:
+    """Every loadable node type with its owner (built once per schema)."""
+
+    def __init__(self, declared: Iterable[tuple[str, Any]]) -> None:
+        self.types: dict[str, OwnedNodeType] = {}
+        for owner, decl in declared:
+            if not isinstance(decl, NodeType):
+                raise NodeConflict(f"{owner}: linli_node_types must return NodeType objects, "
+                                   f"got {decl!r}")
+            known = self.types.get(decl.type_name)
+            if known is not None:
+                raise NodeConflict(f"node type {decl.type_name} is claimed by both "
+                                   f"{known.owner} and {owner}")
+            self.types[decl.type_name] = OwnedNodeType(owner, decl.loader)
+
+    def owners(self) -> Mapping[str, str]:
+        return {name: t.owner for name, t in self.types.items()}
 
 
 async def resolve_node(info: Any, gid: str) -> Any:
+    """``node(id:)``: a plugin's type answers ``PLUGIN_DISABLED`` where the plugin is off for
+    the acting tenant (before its loader runs); an unknown type or a None is ``NOT_FOUND``."""
     type_name, pk = decode_global_id(gid)
-    loader = node_resolvers.get(type_name)
-    obj = await loader(info, pk) if loader else None
+    table: NodeTable | None = getattr(info.schema, "node_table", None)
+    entry = table.types.get(type_name) if table is not None else None
+    if entry is None:
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", "id")
+    if entry.owner != "core" and entry.owner not in await info.context.enabled_plugins():
+        raise ApiError(ErrorCode.PLUGIN_DISABLED, f"插件 {entry.owner} 未对本单位启用",
+                       f"plugin {entry.owner} is not enabled for this tenant", "id")
+    obj = await entry.loader(info, pk)
     if obj is None:
         raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", "id")
     return obj

@@ -25,8 +25,19 @@ from core.identity.roles import RoleBook
 from core.registry import Registry, set_registry
 from core.schema.compose import build_schema
 from core.settings import Settings
+from core.testing.isolation import probe_isolation
+from core.testing.places import PlacesFactory, id_number
 
-__all__ = ["GraphQLClient", "TestEnv"]
+__all__ = ["PYTEST_SETTINGS", "Factory", "GraphQLClient", "TestAccount", "TestEnv", "id_number",
+           "probe_isolation"]
+
+PYTEST_SETTINGS: dict[str, str] = {
+    "asyncio_mode": "auto",
+    "asyncio_default_fixture_loop_scope": "session",
+    "asyncio_default_test_loop_scope": "session",
+}
+"""The pytest-asyncio settings a plugin's ``[tool.pytest.ini_options]`` needs: the session
+fixtures (app, database pools) live on one event loop, so every test must run on it too."""
 
 
 def engine_name() -> str:
@@ -179,8 +190,9 @@ def _unique_code(prefix: str, n: int, suffix: str) -> str:
     raise RuntimeError(f"test codes under {prefix!r} used up")
 
 
-class Factory:
-    """Builds tenants, accounts and tokens for tests; every call makes fresh, unique rows."""
+class Factory(PlacesFactory):
+    """Builds tenants, accounts, tokens, places and residents for tests; every call makes
+    fresh, unique rows."""
 
     def __init__(self, env: TestEnv) -> None:
         self.env = env
@@ -269,7 +281,9 @@ async def plugin_gql(linli_env: TestEnv) -> AsyncIterator[Callable[..., GraphQLC
                          rolebook=RoleBook.from_registry(registry),
                          schema=build_schema(registry, production=settings.is_production))
         client = httpx.AsyncClient(transport=httpx.ASGITransport(
-            app=create_app(state=state, manage_db=False)), base_url="http://test")
+            # httpx's ASGI callable type and Litestar's typed scope/event unions do not unify
+            app=create_app(state=state, manage_db=False)),  # type: ignore[arg-type]
+            base_url="http://test")
         clients.append(client)
         gql = GraphQLClient(client)
         gql.registry = registry  # type: ignore[attr-defined]
@@ -278,3 +292,96 @@ async def plugin_gql(linli_env: TestEnv) -> AsyncIterator[Callable[..., GraphQLC
     yield make
     for client in clients:
         await client.aclose()
+
+
+@pytest.fixture
+def enable_plugin(linli_env: TestEnv) -> Callable[..., Any]:
+    """``await enable_plugin(node, "canteen", enabled=True)``: switch a plugin at ``node`` (a
+    region switches every tenant below) and, as in production, run ``linli_tenant_enabled``
+    for each tenant newly switched on."""
+    from tenants.plugins import change_plugin, fire_tenant_enabled
+
+    async def enable(node: Any, plugin: str, enabled: bool = True) -> None:
+        async with linli_env.state.db.transaction():
+            newly = await change_plugin(node, plugin, enabled)
+        await fire_tenant_enabled(linli_env.state.db, linli_env.state.registry, plugin, newly)
+
+    return enable
+
+
+@pytest.fixture
+def run_cron(linli_env: TestEnv) -> Callable[..., Any]:
+    """``await run_cron("canteen.settle", tenant, period=None, **kwargs)`` → a
+    ``core.jobs.service.RunOutcome``: the job or cron entry run now for one tenant by the real
+    runner (own write scope; ``refused`` where the plugin is off; ``skipped`` when its
+    ``once_per`` key for the period is held)."""
+
+    async def run(name: str, node: Any, *, period: str | None = None, **kwargs: Any) -> Any:
+        jobs = linli_env.state.services["jobs"]
+        return await jobs.run_now(name, node.id if node is not None else None, period=period,
+                                  **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def drain(linli_env: TestEnv) -> Callable[..., Any]:
+    """``await drain()`` → how many jobs and event batches ran: runs every queued job and
+    delivers every pending event, repeating until both are quiet (a job may emit, a handler
+    may queue). Tests build their own tenants, so draining everything is draining theirs."""
+
+    async def run(rounds: int = 10) -> int:
+        jobs = linli_env.state.services["jobs"]
+        events = linli_env.state.services["events"]
+        total = 0
+        for _ in range(rounds):
+            ran = await jobs.drain() + await events.dispatch_pending()
+            total += ran
+            if not ran:
+                break
+        return total
+
+    return run
+
+
+@pytest.fixture
+def emitted_events(linli_env: TestEnv) -> Callable[..., Any]:
+    """``await emitted_events(tenant, "canteen.meal_served")`` → the tenant's events (newest
+    first) as ``core.events.dispatch.EventInfo`` (``.payload`` JSON text, ``.data`` parsed is
+    ``json.loads(e.payload)``, ``.state`` pending/delivered/parked)."""
+
+    async def events(node: Any, event_type: str | None = None, limit: int = 100) -> list[Any]:
+        service = linli_env.state.services["events"]
+        return list(await service.events(event_type=event_type, tenant_ids=[node.id],
+                                         limit=limit))
+
+    return events
+
+
+@pytest.fixture
+def notifications(linli_env: TestEnv) -> Callable[..., Any]:
+    """``await notifications(tenant, account, kind=None)`` → the in-app notifications
+    ``account`` (a ``TestAccount`` or an id) received from ``tenant``, oldest first, as rows."""
+    from core.notify.service import Notification
+    from tenants.service import scope_for
+
+    async def rows(node: Any, account: Any, kind: str | None = None) -> list[dict[str, Any]]:
+        account_id = getattr(account, "id", account)
+        async with linli_env.state.db.scoped(scope_for(node)):
+            query = Notification.select().where(Notification.account_id == account_id)
+            if kind is not None:
+                query = query.where(Notification.kind == kind)
+            return list(await query.order_by(Notification.id))
+
+    return rows
+
+
+@pytest.fixture
+def isolation_probe(linli_env: TestEnv, factory: Factory) -> Callable[..., Any]:
+    """``await isolation_probe([MyTable, …])`` → probes run: another tenant can neither read,
+    count, update, delete nor forge the rows of each table (``core.testing.isolation``)."""
+
+    async def probe(tables: list[Any]) -> int:
+        return await probe_isolation(linli_env, factory, tables)
+
+    return probe

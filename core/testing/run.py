@@ -52,7 +52,7 @@ async def _check_redis(url: str) -> str | None:
     from redis.asyncio import from_url
 
     try:
-        client = from_url(url, socket_connect_timeout=5)
+        client = from_url(url, socket_connect_timeout=5)  # type: ignore[no-untyped-call]  # redis-py 5 leaves from_url unannotated
         await client.ping()
         await client.aclose()
     except Exception as exc:  # noqa: BLE001

@@ -8,7 +8,16 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import CronSpec, Event, EventType, JobSpec, PluginMeta, RuleKey, hookimpl
+from core.plugin import (
+    CronSpec,
+    Event,
+    EventType,
+    JobSpec,
+    NodeType,
+    PluginMeta,
+    RuleKey,
+    hookimpl,
+)
 from plugins.building_heads import META, jobs, services
 from plugins.building_heads import demo as demo_data
 from plugins.building_heads.events import EVENT_TYPES
@@ -23,6 +32,7 @@ __all__ = [
     "linli_graphql_types",
     "linli_jobs",
     "linli_mutation_fields",
+    "linli_node_types",
     "linli_on_event",
     "linli_personal_data",
     "linli_plugin_meta",
@@ -56,13 +66,11 @@ def linli_event_types() -> Sequence[EventType]:
 
 @hookimpl
 def linli_graphql_types() -> Sequence[type]:
-    nodes.register()
     return types.TYPES
 
 
 @hookimpl
 def linli_query_fields() -> Sequence[Any]:
-    nodes.register()
     return queries.QUERIES
 
 
@@ -74,6 +82,11 @@ def linli_mutation_fields() -> Sequence[Any]:
 @hookimpl
 def linli_subscription_fields() -> Sequence[Any]:
     return subscriptions.SUBSCRIPTIONS
+
+
+@hookimpl
+def linli_node_types() -> Sequence[NodeType]:
+    return nodes.NODE_TYPES
 
 
 @hookimpl

@@ -34,7 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from core.app import build_state, start_state, stop_state
+from core.app import build_state
+from core.state import start_state, stop_state
 from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, JobService, JobSpec
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry, set_registry
@@ -69,7 +70,7 @@ async def _state(tmp: Path, redis_url: str, queue: str, db_url: str) -> Any:
     registry = _registry()
     set_registry(registry)
     state = build_state(settings, registry)
-    state.services["jobs"].register(JobSpec("bench.noop", noop, tenant_scoped=False,
+    state.services.jobs.register(JobSpec("bench.noop", noop, tenant_scoped=False,
                                             keep_result=0))
     await start_state(state)
     return state
@@ -78,7 +79,7 @@ async def _state(tmp: Path, redis_url: str, queue: str, db_url: str) -> Any:
 async def child(tmp: Path, redis_url: str, queue: str, max_jobs: int, db_url: str) -> None:
     """The worker process: drain the queue once, print what it took."""
     state = await _state(tmp, redis_url, queue, db_url)
-    jobs: JobService = state.services["jobs"]
+    jobs: JobService = state.services.jobs
     worker = await jobs.make_worker(burst=True, cron=False, max_jobs=max_jobs)
     started = time.perf_counter()
     await worker.async_run()
@@ -96,7 +97,7 @@ async def enqueue_all(tmp: Path, redis_url: str, queue: str, job: str, n: int,
     from tenants.service import set_plugin_enabled
 
     state = await _state(tmp, redis_url, queue, db_url)
-    jobs: JobService = state.services["jobs"]
+    jobs: JobService = state.services.jobs
     try:
         env = TestEnv(settings=state.settings, state=state,
                       engine="postgres" if db_url else "sqlite")

@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import httpx
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from core.app import AppState, build_state, create_app
+from core.app import build_state, create_app
+from core.state import AppState
 from core.dbsetup import ensure_sqlite_schema
+from core.people.validation import id_check_digit
 from core.registry import Registry
 from core.schema.compose import build_schema
 from core.testing import Factory, TestEnv, _test_settings
@@ -38,13 +40,12 @@ TREE = """query Bench { tenantTree(first: 50) {
 RESIDENTS = """query Bench { residents(first: 50) {
   edges { cursor node { id name gender birthDate idNumber tags household { room } } }
   pageInfo { hasNextPage endCursor } } }"""
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def fictitious_id(n: int) -> str:
     """A valid (invented) 身份证号 with serial ``n``."""
     body = f"371502195003{1 + n % 28:02d}{n % 1000:03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
+    return body + id_check_digit(body)
 
 
 async def seed_residents(state: AppState, tenant: object) -> None:

@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from piccolo.columns import BigInt, Varchar
 
-from core.app import AppState, build_state, start_state, stop_state
+from core.app import build_state
+from core.state import AppState, start_state, stop_state
 from core.db import Database, ScopedTable
 from core.dbsetup import create_tables_directly
 from core.events.service import EventService, emit
@@ -136,7 +137,7 @@ async def run(engine: str, n: int, n_tenants: int) -> None:
         factory = Factory(TestEnv(settings=settings, state=state, engine=engine, pg=pg))
         region = await factory.region()
         tenants = [await factory.tenant(region) for _ in range(n_tenants)]
-        service: EventService = state.services["events"]
+        service: EventService = state.services.events
 
         scenarios = (("1 consumer, 1 insert each", True, True),
                      ("1 consumer, no writes", True, False), ("no consumer", False, False))

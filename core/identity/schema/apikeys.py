@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.audit import service as audit
 from core.identity import apikeys

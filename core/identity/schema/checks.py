@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.identity.places import place_of, place_type
 from core.identity.schema.types import PermissionCheck

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.identity import sessions
 from core.identity.schema.types import (

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.people.schema import mutations, queries
 from core.people.schema.types import (
+    NODE_TYPES,
     BuildingType,
     CommunityType,
     CompoundType,
@@ -15,8 +16,9 @@ from core.people.schema.types import (
     RollupRow,
     UnitType,
 )
+from core.declarations import NodeType
 
-__all__ = ["mutation_fields", "query_fields", "types"]
+__all__ = ["mutation_fields", "node_types", "query_fields", "types"]
 
 
 def types() -> list[type]:
@@ -30,3 +32,7 @@ def query_fields() -> list[Any]:
 
 def mutation_fields() -> list[Any]:
     return mutations.mutation_fields()
+
+
+def node_types() -> list[NodeType]:
+    return list(NODE_TYPES)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people import services
 from core.people.errors import PeopleError
-from core.people.schema.queries import pk_of
+from core.schema.relay import pk_of
 from core.people.schema.types import (
     BuildingType,
     CommunityType,
@@ -26,9 +26,11 @@ from core.schema.errors import ApiError, UserError, user_error
 
 __all__ = ["mutation_fields", "types"]
 
+R = TypeVar("R")
 
-async def _run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], Any]
-               ) -> Any:
+
+async def _run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], R]
+               ) -> R | UserError:
     """Run ``work(access)`` in one write transaction; errors roll it back and become UserError."""
     try:
         async with info.context.write() as access:

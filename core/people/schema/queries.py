@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people import queries
 from core.people.errors import PeopleError

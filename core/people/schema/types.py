@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from core.schema.context import Info
 
 from core.people.records import (
     BuildingRec,
@@ -22,8 +22,9 @@ from core.people.records import (
 )
 from core.people.schema import loaders
 from core.people.validation import TAGS
+from core.declarations import NodeType
 from core.schema.base import Tenant
-from core.schema.relay import Node, encode_global_id, register_node
+from core.schema.relay import Node, encode_global_id
 
 __all__ = [
     "BuildingType",
@@ -257,5 +258,4 @@ def _node_loader(kind: str) -> Any:
     return load
 
 
-for _type_name, _kind in _KINDS.items():
-    register_node(_type_name, _node_loader(_kind))
+NODE_TYPES: list[NodeType] = [NodeType(name, _node_loader(kind)) for name, kind in _KINDS.items()]

@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import strawberry
-from strawberry.types import Info
 
 from core.plugin import (
     Access,
     ApiError,
     ErrorCode,
+    Info,
     NodeInfo,
     UserError,
     encode_global_id,
@@ -27,7 +27,7 @@ from core.plugin import (
 from plugins.building_heads import NAME
 from plugins.building_heads.services.common import OWN_RULES
 
-__all__ = ["NAME", "OWN_RULES", "enabled", "gid", "pk", "place_name", "public_read", "read",
+__all__ = ["NAME", "OWN_RULES", "gid", "pk", "place_name", "public_read", "read",
            "rules_of", "run", "tenant_node"]
 
 T = TypeVar("T")
@@ -63,11 +63,6 @@ async def read(info: Info, work: Callable[[Access], Awaitable[T]]) -> T:
     """Run ``work(access)`` in a short read transaction; refusals become query errors."""
     async with info.context.read() as access:
         return await work(access)
-
-
-async def enabled(info: Info) -> bool:
-    """Whether the plugin is on for the caller's tenant (node loaders answer None when off)."""
-    return NAME in await info.context.enabled_plugins()
 
 
 async def place_name(info: Info, kind: str, ident: int | None) -> str | None:

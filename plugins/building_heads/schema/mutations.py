@@ -10,9 +10,8 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
-from core.plugin import Access, UserError, encode_global_id, today_shanghai
+from core.plugin import Access, Info, UserError, encode_global_id, today_shanghai
 from plugins.building_heads.schema.common import gid, pk, rules_of, run
 from plugins.building_heads.schema.types import (
     MATTER,

@@ -1,15 +1,13 @@
-"""How ``node(id:)`` loads the plugin's objects: each loader answers None (``NOT_FOUND``) for
-an object the caller may not read, and while the plugin is off for the caller's tenant."""
+"""How ``node(id:)`` loads the plugin's objects (``linli_node_types``): each loader answers None
+(``NOT_FOUND``) for an object the caller may not read. Core answers ``PLUGIN_DISABLED`` before
+any loader runs where the plugin is off, so no loader checks enablement."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from strawberry.types import Info
-
-from core.plugin import Access, ApiError, register_node
-from plugins.building_heads.schema.common import enabled, read
+from core.plugin import Access, ApiError, Info, NodeType
+from plugins.building_heads.schema.common import read
 from plugins.building_heads.schema.types import (
     MATTER,
     BuildingHeadAppointment,
@@ -23,15 +21,9 @@ from plugins.building_heads.schema.types import (
 )
 from plugins.building_heads.services import appointments, matters, rota, visits
 
-__all__ = ["NODE_LOADERS", "register"]
-
-NodeLoader = Callable[[Info, int], Awaitable[Any]]
-
+__all__ = ["NODE_TYPES"]
 
 async def _candidate(info: Info, ident: int) -> BuildingHeadCandidate | None:
-    if not await enabled(info):
-        return None
-
     async def work(access: Access) -> dict[str, Any]:
         return await appointments.authorized_candidate(access, "building_heads.read", ident)
 
@@ -42,9 +34,6 @@ async def _candidate(info: Info, ident: int) -> BuildingHeadCandidate | None:
 
 
 async def _appointment(info: Info, ident: int) -> BuildingHeadAppointment | None:
-    if not await enabled(info):
-        return None
-
     async def work(access: Access) -> dict[str, Any]:
         return await appointments.authorized_appointment(access, "building_heads.read", ident)
 
@@ -55,9 +44,6 @@ async def _appointment(info: Info, ident: int) -> BuildingHeadAppointment | None
 
 
 async def _station(info: Info, ident: int) -> BuildingHeadStation | None:
-    if not await enabled(info):
-        return None
-
     async def work(access: Access) -> dict[str, Any]:
         return await rota.station_for(access, "building_heads.read", ident)
 
@@ -68,9 +54,6 @@ async def _station(info: Info, ident: int) -> BuildingHeadStation | None:
 
 
 async def _evaluation(info: Info, ident: int) -> BuildingHeadEvaluation | None:
-    if not await enabled(info):
-        return None
-
     async def work(access: Access) -> dict[str, Any] | None:
         return await rota.evaluation_for(access, ident)
 
@@ -79,9 +62,6 @@ async def _evaluation(info: Info, ident: int) -> BuildingHeadEvaluation | None:
 
 
 async def _shift(info: Info, ident: int) -> BuildingHeadRotaShift | None:
-    if not await enabled(info):
-        return None
-
     async def work(access: Access) -> dict[str, Any] | None:
         return await rota.shift_for(access, ident)
 
@@ -93,8 +73,6 @@ async def _shift(info: Info, ident: int) -> BuildingHeadRotaShift | None:
 
 
 async def _matter(info: Info, ident: int) -> BuildingHeadMatter | None:
-    if not await enabled(info):
-        return None
     async with info.context.read():
         row = await matters.get_matter(ident)
     return BuildingHeadMatter.from_row(row) if row else None
@@ -112,20 +90,14 @@ async def _visit_task(info: Info, ident: int) -> BuildingHeadVisitTask | None:
     return BuildingHeadVisitTask.of(row) if row else None
 
 
-NODE_LOADERS: dict[str, NodeLoader] = {
-    "BuildingHeadCandidate": _candidate,
-    "BuildingHeadAppointment": _appointment,
-    "BuildingHeadStation": _station,
-    "BuildingHeadEvaluation": _evaluation,
-    "BuildingHeadRotaShift": _shift,
-    MATTER: _matter,
-    "BuildingHeadVisit": _visit,
-    "BuildingHeadVisitTask": _visit_task,
-}
-"""Type name → loader, for every Relay node type the plugin owns."""
-
-
-def register() -> None:
-    """Let ``node(id:)`` load the plugin's types (idempotent)."""
-    for type_name, loader in NODE_LOADERS.items():
-        register_node(type_name, loader)
+NODE_TYPES: list[NodeType] = [
+    NodeType("BuildingHeadCandidate", _candidate),
+    NodeType("BuildingHeadAppointment", _appointment),
+    NodeType("BuildingHeadStation", _station),
+    NodeType("BuildingHeadEvaluation", _evaluation),
+    NodeType("BuildingHeadRotaShift", _shift),
+    NodeType(MATTER, _matter),
+    NodeType("BuildingHeadVisit", _visit),
+    NodeType("BuildingHeadVisitTask", _visit_task),
+]
+"""Every Relay node type the plugin owns, with its loader."""

@@ -8,13 +8,13 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
 from core.plugin import (
     Access,
     ApiError,
     Connection,
     ErrorCode,
+    Info,
     check_first,
     decode_cursor,
     make_connection,

@@ -8,9 +8,8 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
-from core.plugin import ApiError, ErrorCode
+from core.plugin import ApiError, ErrorCode, Info
 from plugins.building_heads import NAME
 from plugins.building_heads.schema.common import public_read
 from plugins.building_heads.schema.queries import board_place
@@ -37,7 +36,7 @@ async def building_head_matter_updates(info: Info, compound_id: strawberry.ID | 
     compound, community = board_place(compound_id, community_id)
     async with public_read(ctx) as tenant_id:
         await matters.board_matters(compound_id=compound, community_id=community, first=0)
-    async with matters.board_updates(ctx.state.services["pubsub"], tenant_id) as updates:
+    async with matters.board_updates(ctx.state.services.pubsub, tenant_id) as updates:
         async for update in updates:
             if (update.compound_id if compound is not None else update.community_id) != \
                     (compound if compound is not None else community):

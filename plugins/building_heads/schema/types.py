@@ -11,9 +11,8 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
-from core.plugin import Node, UserError, encode_global_id
+from core.plugin import Info, Node, UserError, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
 from plugins.building_heads.services import appointments, evaluation, matters
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold

@@ -110,7 +110,7 @@ async def test_concurrent_writers_all_get_chained_in_order(linli_env, factory, w
 
 
 async def test_chain_step_is_a_core_cron(linli_env, factory, write_entries):
-    jobs = linli_env.state.services["jobs"]
+    jobs = linli_env.state.services.jobs
     spec = jobs.crons["audit.chain"]
     assert spec.per_tenant is False and spec.second == 0 and spec.minute is None
     node = await factory.tenant()

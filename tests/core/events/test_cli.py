@@ -60,3 +60,34 @@ async def test_retry_needs_an_event_or_all(linli_cli):
     assert neither.exit_code == 2 and "EVENT_ID" in neither.output
     nothing = await linli_cli("events", "retry", "999999999")
     assert nothing.exit_code == 1 and "no parked deliveries" in nothing.output
+
+
+async def test_list_shows_emitted_events_with_their_delivery_state(kit, linli_cli):
+    tenant, broken, parked_id = await _parked_event(kit)
+    other = await kit.factory.tenant()
+    consumer = kit.plugin(SERVICE)
+    await kit.enable(other, consumer)
+    resident = await kit.resident(other)
+    async with kit.db.scoped(scope_for(other), write=True):
+        done_id = await emit(SERVICE, {"resident_id": resident, "minutes": 30, "kind": "探访",
+                                       "source_module": "test"})
+        waiting_id = await emit(SERVICE, {"resident_id": resident, "minutes": 5, "kind": "探访",
+                                          "source_module": "test"})
+    await kit.service.deliver(done_id)
+
+    listed = await linli_cli("events", "list", "--type", SERVICE, "--limit", "1000")
+    assert listed.exit_code == 0, listed.output
+    assert "event\ttype\ttenant\tcreated\tstate" in listed.output
+    lines = {int(line.split("\t")[0]): line.split("\t") for line in listed.output.splitlines()
+             if line[:1].isdigit()}
+    assert lines[parked_id][2] == tenant.code and lines[parked_id][4] == "parked"
+    assert lines[done_id][2] == other.code and lines[done_id][4] == "delivered"
+    assert lines[waiting_id][4] == "pending"
+    assert list(lines) == sorted(lines, reverse=True)  # newest first
+
+    mine = await linli_cli("events", "list", "--node", other.code, "--limit", "1")
+    rows = [line for line in mine.output.splitlines() if line[:1].isdigit()]
+    assert rows == [f"{waiting_id}\t{SERVICE}\t{other.code}\t" + rows[0].split("\t")[3]
+                    + "\tpending"]
+    unknown = await linli_cli("events", "list", "--node", "999999999999")
+    assert unknown.exit_code == 1 and "no node" in unknown.output

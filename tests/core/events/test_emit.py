@@ -119,6 +119,43 @@ def test_a_type_declared_twice_or_with_a_mutable_payload_is_refused():
         build_catalogue(odd)
 
 
+def _registry_emitting(name: str, emits: tuple[str, ...], *types: EventType) -> Registry:
+    class Plugin:
+        @hookimpl
+        def linli_plugin_meta(self) -> PluginMeta:
+            return PluginMeta(name=name, title_zh="测试", title_en="Test", version="0.1",
+                              emits=emits)
+
+        @hookimpl
+        def linli_event_types(self) -> list[EventType]:
+            return list(types)
+
+    registry = Registry()
+    registry.register(Plugin())
+    return registry
+
+
+def test_emits_must_name_declared_types() -> None:
+    lent = EventType("lender.lent", 1, Borrowed, "借出", "lent")
+    ok = _registry_emitting("lender", ("lender.lent", "volunteer.service_recorded"), lent)
+    assert build_catalogue(ok).owner["lender.lent"] == "lender"
+    ghost = _registry_emitting("lender", ("lender.lent", "lender.returned"), lent)
+    with pytest.raises(PluginError, match="plugin lender: PluginMeta.emits names "
+                                          "'lender.returned'"):
+        build_catalogue(ghost)
+    other = _registry_emitting("lender", ("canteen.meal_served",))
+    with pytest.raises(PluginError, match="'canteen.meal_served', which neither core"):
+        build_catalogue(other)
+
+
+def test_a_declared_type_must_be_listed_in_emits() -> None:
+    lent = EventType("lender.lent", 1, Borrowed, "借出", "lent")
+    silent = _registry_emitting("lender", (), lent)
+    with pytest.raises(PluginError, match="declares event type 'lender.lent' but "
+                                          "PluginMeta.emits does not list it"):
+        build_catalogue(silent)
+
+
 @pytest.mark.parametrize("payload, field, text", [
     ({"minutes": 30, "kind": "陪诊", "source_module": "t"}, "resident_id", "missing"),
     ({"extra": 1}, "extra", "unknown"),

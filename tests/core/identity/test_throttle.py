@@ -2,7 +2,8 @@
 
 import httpx
 
-from core.app import AppState, create_app
+from core.app import create_app
+from core.state import AppState
 from core.identity import sessions
 from core.identity.tables import LoginAttempt
 from core.identity.throttle import account_key, client_key

@@ -20,7 +20,7 @@ if str(HERE) not in sys.path:
 
 import jobs_testplugin
 
-from core.app import AppState
+from core.state import AppState, Services
 from core.identity.roles import RoleBook
 from core.jobs.service import JobService
 from core.registry import Registry
@@ -57,11 +57,11 @@ async def make_jobs(linli_env: Any, probe_tables: None) -> AsyncIterator[Callabl
         state = AppState(settings=settings, db=linli_env.state.db, registry=registry,
                          rolebook=RoleBook.from_registry(registry),
                          schema=linli_env.state.schema,
-                         services=dict(linli_env.state.services if services is None
-                                       else services))
+                         services=(replace(linli_env.state.services) if services is None
+                                   else Services(**services)))
         service = JobService(state, queue_name=f"linli-test-jobs:{secrets.token_hex(6)}",
                              redis_url=redis_test_url() if redis_url is None else redis_url)
-        state.services["jobs"] = service
+        state.services.jobs = service
         await service.start()
         made.append(service)
         return service

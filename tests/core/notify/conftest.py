@@ -13,7 +13,8 @@ import pytest
 from core.notify import service as notify_module
 from core import pubsub as pubsub_module
 from core.rules import service as rules_module
-from core.app import AppState, create_app
+from core.app import create_app
+from core.state import AppState
 from core.identity.roles import RoleBook
 from core.identity.tables import Account
 from core.people.tables import Community, Grid, Resident
@@ -104,12 +105,12 @@ async def world(linli_env: Any) -> AsyncIterator[NotifyWorld]:
     state = AppState(settings=linli_env.settings, db=linli_env.state.db, registry=registry,
                      rolebook=RoleBook.from_registry(registry), schema=build_schema(registry))
     jobs = RecordingJobs()
-    state.services["jobs"] = jobs
+    state.services.jobs = jobs
     previous, previous_pubsub = notify_module._service, pubsub_module.get_pubsub()
     rules_module.install(state)
     pubsub_module.install(state)  # not started: live updates stay in this process
     notify_module.install(state)
-    service = state.services["notify"]
+    service = state.services.notify
     app = create_app(state=state, manage_db=False)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),

@@ -12,7 +12,7 @@ jobs_module = pytest.importorskip("core.jobs.service")
 @pytest.fixture
 async def jobs(world):
     service = jobs_module.JobService(world.state, redis_url="")     # in-memory queue
-    world.state.services["jobs"] = service
+    world.state.services.jobs = service
     notify_module._register_jobs(service)
     await service.start()
     yield service

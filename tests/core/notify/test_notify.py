@@ -177,7 +177,7 @@ async def test_attempts_stop_at_the_rule(linli_env, factory, world):
     admin = await factory.account(tenant, "tenant_admin")
     await _enable(db, tenant, "notify_probe")
     async with db.scoped(scope_for(tenant), write=True):
-        await world.state.services["rules"].set("notify.delivery_attempts", 2, tenant)
+        await world.state.services.rules.set("notify.delivery_attempts", 2, tenant)
     channel.failures = 5
     (nid,) = await _send(db, tenant, admin.id)
     now = datetime.now(UTC)
@@ -191,7 +191,7 @@ async def test_attempts_stop_at_the_rule(linli_env, factory, world):
 
 async def test_without_a_jobs_service_delivery_runs_in_process(linli_env, factory, world):
     db, service, channel = world.state.db, world.service, world.channel
-    del world.state.services["jobs"]
+    world.state.services.jobs = None
     tenant = await factory.tenant()
     admin = await factory.account(tenant, "tenant_admin")
     await _enable(db, tenant, "notify_probe")

@@ -10,7 +10,8 @@ from litestar.testing import TestClient
 from core.notify import service as notify_module
 from core import pubsub as pubsub_module
 from core.rules import service as rules_module
-from core.app import AppState, create_app
+from core.app import create_app
+from core.state import AppState
 from core.db import Database, bind_tables
 from core.tables import all_tables
 from tenants.service import scope_for
@@ -57,7 +58,7 @@ async def test_notification_added_arrives_over_websocket(linli_env, factory):
             ws.send_json({"type": "connection_init"})
             assert ws.receive_json()["type"] == "connection_ack"
             ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
-            pubsub = state.services["pubsub"]
+            pubsub = state.services.pubsub
             # with LINLI_TEST_REDIS_URL set the update travels through Redis pub/sub
             assert pubsub.distributed == bool(state.settings.redis_url)
             _wait_for_subscriber(pubsub, admin.id)

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import httpx
 
-from core.app import AppState, create_app
+from core.app import create_app
+from core.state import AppState
 
 
 async def test_live_and_ready(http):

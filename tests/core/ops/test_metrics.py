@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from core.metrics import Metrics
+from core.state import Services
 
 
 def _value(text: str, name: str, **labels: str) -> float:
@@ -74,7 +75,7 @@ class _Jobs:
 
 class _State:
     def __init__(self, services: dict) -> None:
-        self.services = services
+        self.services = Services(**services)
 
 
 async def test_jobs_and_outbox_come_from_the_services():

@@ -12,9 +12,9 @@ import pytest
 
 from core.people import places
 from core.people.residents import apply_resident, make_resident_data
+from core.people.validation import make_id_number
 from tenants.service import scope_for
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _serials = itertools.count(11)
 
 
@@ -22,9 +22,7 @@ def make_id(birth: date = date(1950, 3, 1), male: bool = True, area: str = "3715
             serial: int | None = None) -> str:
     """A valid (fictitious) 身份证号; each call gives a fresh serial."""
     n = next(_serials) if serial is None else serial
-    seq = (n * 2 + (1 if male else 0)) % 1000
-    body = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
+    return make_id_number(area, birth, n * 2 + (1 if male else 0))
 
 
 @dataclass

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from core.rules import service as rules_module
-from core.app import AppState, create_app
+from core.app import create_app
+from core.state import AppState
 from core.identity.roles import RoleBook
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry
@@ -57,7 +58,7 @@ def probe_state(linli_env: Any) -> AppState:
 
 @pytest.fixture
 def rules(probe_state: AppState) -> RuleRegistry:
-    return probe_state.services["rules"]  # type: ignore[no-any-return]
+    return probe_state.services.rules  # type: ignore[no-any-return]
 
 
 @pytest.fixture

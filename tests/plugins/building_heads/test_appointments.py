@@ -125,7 +125,7 @@ async def test_age_exactly_65_accepted_on_the_appointment_date(world, gql, facto
     exact = await world.resident(household, name="刚满65", birth=years_ago(65, today))
     cand = (await nominate_gql(gql, world, coord, world.buildings[1], exact))["candidate"]
     assert cand["eligible"] is True and cand["reasons"] == []
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     async with world.write():
         pk = (await Candidate.select(Candidate.id).where(
             Candidate.resident_id == exact.id).first())["id"]
@@ -165,7 +165,7 @@ async def test_candidates_ranked_by_priority_tags(world, gql, factory):
 
 
 async def test_notice_period_enforced(world, linli_env):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     household = world.households[world.buildings[0].id][1]
     resident = world.residents[household.id][0]
     d = date(2024, 3, 4)
@@ -198,7 +198,7 @@ async def _approve_alone(world: Any, rules: Any, candidate_id: int, today: date)
 
 
 async def test_two_concurrent_approvals_leave_exactly_one_serving_head(heads_kit, world, linli_env):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     building = world.buildings[2]
     a = world.residents[world.households[building.id][0].id][0]
     b = world.residents[world.households[building.id][1].id][0]
@@ -247,7 +247,7 @@ async def _may_visit(world: Any, linli_env: Any, account_id: int, building: Any)
 
 async def test_approve_links_account_and_handover_ends_old_term_same_day(heads_kit, 
         world, gql, factory, linli_env):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     building = world.buildings[0]
     old_res = world.residents[world.households[building.id][1].id][0]
@@ -304,7 +304,7 @@ async def test_approve_links_account_and_handover_ends_old_term_same_day(heads_k
 
 
 async def test_ended_term_cannot_act_even_with_the_role(heads_kit, world, gql, factory, linli_env):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     building = world.buildings[1]
     resident = world.residents[world.households[building.id][0].id][0]
@@ -336,7 +336,7 @@ async def test_ended_term_cannot_act_even_with_the_role(heads_kit, world, gql, f
 
 
 async def test_deputy_alongside_the_head(heads_kit, world, linli_env):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     building = world.buildings[2]
     head = world.residents[world.households[building.id][0].id][0]
     deputy = world.residents[world.households[building.id][1].id][0]
@@ -351,7 +351,7 @@ async def test_deputy_alongside_the_head(heads_kit, world, linli_env):
 
 async def test_disabled_plugin_and_other_tenant(heads_kit, world, gql, factory, make_world,
                                                 linli_env):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     building = world.buildings[0]
     resident = world.residents[world.households[building.id][0].id][0]

@@ -12,7 +12,8 @@ from litestar.testing import TestClient
 
 from core import db as db_module
 from core import pubsub as pubsub_module
-from core.app import AppState, create_app
+from core.app import create_app
+from core.state import AppState
 from core.db import Database, bind_tables
 from core.identity.tables import Account
 from core.schema.relay import encode_global_id
@@ -147,7 +148,7 @@ def _own_app(linli_env: Any) -> tuple[AppState, Any]:
 
 def _wait_for_board(state: AppState, tenant_id: int) -> None:
     for _ in range(500):  # until the subscription is listening (not a timed assertion)
-        if state.services["pubsub"].subscribers(TOPIC, tenant_id):
+        if state.services.pubsub.subscribers(TOPIC, tenant_id):
             return
         time.sleep(0.01)
     raise AssertionError("the subscription never started listening")
@@ -176,7 +177,7 @@ async def test_subscription_delivers_each_step_live(world, linli_env, factory):
                           "payload": {"query": SUBSCRIBE, "variables": {"compound": compound}}})
             _wait_for_board(state, world.node.id)
             # with LINLI_TEST_REDIS_URL set the updates travel through Redis pub/sub
-            assert state.services["pubsub"].distributed == bool(state.settings.redis_url)
+            assert state.services.pubsub.distributed == bool(state.settings.redis_url)
             post(client, RAISE, {"title": "别处的事", "buildingId": gid("Building",
                                                                     world.buildings[2].id)})
             mid = post(client, RAISE, {"title": "加装电梯", "participants": ["李楼长"],

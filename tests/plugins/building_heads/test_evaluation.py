@@ -72,7 +72,7 @@ async def _seed(world: Any, kit: Any, rules: Any) -> tuple[int, int]:
 
 async def test_evaluation_matches_hand_computation_emits_events_and_is_idempotent(
         world, gql, factory, linli_env, heads_kit):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     head0, head1 = await _seed(world, heads_kit, rules)
     out = await gql(EVALUATE, {"input": {"year": 2024}}, token=coord.token, node=world.node.code)
@@ -122,7 +122,7 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
 
 async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factory, linli_env,
                                                                heads_kit, make_world):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     await _seed(world, heads_kit, rules)
     this_year = datetime.now(UTC).astimezone(evaluation.SHANGHAI).year
@@ -130,7 +130,7 @@ async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factor
                         node=world.node.code)
     assert refused["data"]["buildingHeadEvaluate"]["field"] == "year"
 
-    jobs = linli_env.state.services["jobs"]
+    jobs = linli_env.state.services.jobs
     spec = jobs.crons["building_heads.evaluate_year"]
     assert (spec.month, spec.day, spec.hour, spec.once_per) == (1, 1, 2, "year")
     assert await jobs.run_cron(spec, world.node.id, {}, period="2025") == 2

@@ -26,14 +26,14 @@ async def heads_and_specials(world, factory):
 
 
 def test_the_schedule_is_the_25th_at_nine_once_a_month(linli_env):
-    spec = linli_env.state.services["jobs"].crons[CRON]
+    spec = linli_env.state.services.jobs.crons[CRON]
     assert (spec.day, spec.hour, spec.minute, spec.second) == (25, 9, 0, 0)
     assert spec.once_per == "month" and spec.per_tenant
 
 
 async def test_run_twice_in_a_month_reminds_once(world, factory, linli_env):
     head0, head1 = await heads_and_specials(world, factory)
-    jobs = linli_env.state.services["jobs"]
+    jobs = linli_env.state.services.jobs
     spec = jobs.crons[CRON]
     period = period_of(datetime.now(UTC), "month")
     skipped = jobs.counters["skipped"][CRON]
@@ -49,7 +49,7 @@ async def test_two_queued_firings_of_one_month_remind_once(world, factory, linli
     """Two firings with different job ids (so arq's uniqueness does not help), drained: the
     period key in the database is what guarantees one reminder."""
     head0, _ = await heads_and_specials(world, factory)
-    jobs = linli_env.state.services["jobs"]
+    jobs = linli_env.state.services.jobs
     period = period_of(datetime.now(UTC), "month")
     for firing in ("a", "b"):
         await jobs.enqueue(CRON, tenant_id=world.node.id,
@@ -61,7 +61,7 @@ async def test_two_queued_firings_of_one_month_remind_once(world, factory, linli
 async def test_disabled_tenant_gets_no_reminders(make_world, factory, linli_env):
     off = await make_world(enable=False)
     head = await appoint(off, factory, off.buildings[0])
-    jobs = linli_env.state.services["jobs"]
+    jobs = linli_env.state.services.jobs
     refused = jobs.counters["refused"][CRON]
     result = await jobs.run_cron(jobs.crons[CRON], off.node.id, {},
                                  period=period_of(datetime.now(UTC), "month"))

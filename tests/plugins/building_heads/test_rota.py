@@ -97,7 +97,7 @@ async def _counts(world: Any) -> Counter[int]:
 
 async def test_round_robin_is_fair_over_periods_and_skips_leave(world, gql, factory, linli_env,
                                                                  heads_kit):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     heads = await _heads(world, heads_kit, rules)
     station = await _station(gql, world, coord)
@@ -135,7 +135,7 @@ async def test_round_robin_is_fair_over_periods_and_skips_leave(world, gql, fact
 
 async def test_compound_station_uses_its_heads_and_unfilled_weeks(world, gql, factory,
                                                                    linli_env, heads_kit):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     heads = await _heads(world, heads_kit, rules)
     station = await _station(gql, world, coord, compound=True)
@@ -149,7 +149,7 @@ async def test_compound_station_uses_its_heads_and_unfilled_weeks(world, gql, fa
 
 
 async def test_swap_recorded_with_reason(world, gql, factory, linli_env, heads_kit):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     await _heads(world, heads_kit, rules)
     station = await _station(gql, world, coord)
@@ -177,7 +177,7 @@ async def test_swap_recorded_with_reason(world, gql, factory, linli_env, heads_k
 
 async def test_rota_isolation_permissions_and_plugin_gate(world, gql, factory, linli_env,
                                                           heads_kit, make_world):
-    rules = linli_env.state.services["rules"]
+    rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     heads = await _heads(world, heads_kit, rules)
     station = await _station(gql, world, coord)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
 
-from visits_kit import LOG, appoint, gid
+from visits_kit import LOG, appoint, enable_plugin, gid
 
 from core.audit.service import AuditEntry
 from core.plugin import today_shanghai
@@ -127,6 +127,24 @@ async def test_disabled_plugin_answers_plugin_disabled(make_world, factory, gql)
                   overdue + "{ hasNextPage } } }"):
         out = await gql(query, token=coordinator.token, node=off.node.code)
         assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED", query
+
+
+async def test_node_of_a_visit_answers_plugin_disabled_once_the_plugin_is_off(
+        make_world, factory, gql, linli_env):
+    """Gated centrally by node(id:) (the type is the plugin's), not by the visit's loader."""
+    world = await make_world()
+    head = await appoint(world, factory, world.buildings[0])
+    household = world.households[world.buildings[0].id][0]
+    out = await gql(LOG, {"input": {"householdId": gid("Household", household.id)}},
+                    token=head.token, node=world.node.code)
+    visit_id = out["data"]["buildingHeadLogVisit"]["visit"]["id"]
+    node = "query($id: ID!) { node(id: $id) { id ... on BuildingHeadVisit { room } } }"
+    seen = await gql(node, {"id": visit_id}, token=head.token, node=world.node.code)
+    assert seen["data"]["node"] == {"id": visit_id, "room": "101"}, seen
+    await enable_plugin(linli_env, world.node, False)
+    gone = await gql(node, {"id": visit_id}, token=head.token, node=world.node.code)
+    assert gone["data"] is None
+    assert gone["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
 
 
 def test_example_operations_validate_against_the_schema(linli_env):
