@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.plugin import get_resident, today_shanghai
+from plugins.building_heads.services.appointments import end_term
 from plugins.building_heads.tables import (
     Appointment,
     Candidate,
@@ -144,8 +145,6 @@ def _export(held: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _erase(held: dict[str, Any]) -> dict[str, int]:
-    from plugins.building_heads.appointments import end_term
-
     counts: dict[str, int] = {}
     noted = [int(r["id"]) for r in held["visits"] if r["notes"]]
     if noted:

@@ -19,7 +19,7 @@ from core.notify.service import Notification
 from core.people import places
 from core.people.residents import apply_resident, make_resident_data
 from core.schema.relay import encode_global_id
-from plugins.building_heads import appointments as heads
+from plugins.building_heads.services import appointments as heads
 from plugins.building_heads.tables import (
     Candidate,
     Leave,
