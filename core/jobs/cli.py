@@ -117,7 +117,8 @@ async def run_now(name: str, node_code: str, kwargs: dict[str, Any]) -> RunOutco
     state = build_state(settings, get_registry(), limits=False)
     await start_state(state)
     try:
-        jobs = state.services["jobs"]
+        jobs = state.services.jobs
+        assert jobs is not None, "build_state installs the job service"
         spec = jobs.jobs.get(name) or jobs.crons.get(name)
         if spec is None:
             known = ", ".join(sorted([*jobs.jobs, *jobs.crons]))
