@@ -46,6 +46,7 @@ from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
 from piccolo.table import Table
 
+from core.errors import ApiError, ErrorCode
 from core.jobs.specs import (
     CORE,
     SHANGHAI,
@@ -60,7 +61,6 @@ from tenants.scope import use_scope
 
 __all__ = [
     "CronSpec",
-    "JobError",
     "JobPeriodKey",
     "JobService",
     "JobSpec",
@@ -94,14 +94,6 @@ class JobPeriodKey(Table, tablename="linli_job_period"):
     done_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("job", "tenant_id", "period")]
-
-
-class JobError(ValueError):
-    """A job could not be queued; carries a machine code and zh/en text."""
-
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en = code, zh, en
 
 
 class _FakeArqRedis(FakeAsyncRedisMixin, ArqRedis):  # type: ignore[misc]
@@ -305,17 +297,17 @@ class JobService:
         jobs, crons = self._load()
         spec = jobs.get(name) or crons.get(name)
         if spec is None:
-            raise JobError("NOT_FOUND", f"没有名为 {name} 的任务", f"no job named {name!r}")
+            raise ApiError(ErrorCode.NOT_FOUND, f"没有名为 {name} 的任务", f"no job named {name!r}")
         scoped = spec.tenant_scoped if isinstance(spec, JobSpec) else spec.per_tenant
         if scoped and tenant_id is None:
-            raise JobError("INVALID_ARGUMENT", f"任务 {name} 需要租户",
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"任务 {name} 需要租户",
                            f"job {name!r} needs a tenant_id")
         return await self._enqueue(name, tenant_id, job_id, defer_by, **kwargs)
 
     async def _enqueue(self, name: str, tenant_id: int | None, job_id: str | None,
                        defer_by: float | None = None, **kwargs: Any) -> bool:
         if self.pool is None:
-            raise JobError("UNAVAILABLE", "任务服务未启动", "the job service is not started")
+            raise ApiError(ErrorCode.UNAVAILABLE, "任务服务未启动", "the job service is not started")
         if job_id is not None:  # arq's job ids are global to the Redis database
             job_id = f"{self.queue_name}:{job_id}"
         job = await self.pool.enqueue_job(name, _job_id=job_id, _queue_name=self.queue_name,
