@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -11,11 +10,11 @@ import click
 
 from core.audit.service import record
 from core.cli_db import cli_database
+from core.cli_errors import run_cli
 from core.db import Database
 from core.registry import Registry, get_registry
 from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
 from tenants.service import (
-    NodeError,
     NodeInfo,
     create_node,
     enabled_plugins,
@@ -43,10 +42,7 @@ def _run(work: Callable[[Database, Registry], Awaitable[T]]) -> T:
         async with _database() as (db, registry):
             return await work(db, registry)
 
-    try:
-        return asyncio.run(main())
-    except NodeError as exc:
-        raise click.ClickException(f"{exc.zh} / {exc.en}") from exc
+    return run_cli(main())
 
 
 async def _node(code: str, option: str) -> NodeInfo:

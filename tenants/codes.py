@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["InvalidCode", "validate_code"]
+from core.errors import ApiError
+
+__all__ = ["validate_code"]
 
 _CODE = re.compile(r"^\d{12}$")
 
 
-class InvalidCode(ValueError):
-    """Not a 12-digit administrative division code."""
-
-
 def validate_code(code: str, kind: str) -> str:
+    """The stripped code, if it is a valid code for a node of ``kind``; else INVALID_ARGUMENT
+    on ``code``."""
     code = (code or "").strip()
     if not _CODE.match(code):
-        raise InvalidCode("区划代码必须是12位数字 / the administrative code must be 12 digits")
+        raise ApiError.invalid("code", "区划代码必须是12位数字",
+                               "the administrative code must be 12 digits")
     if code[:2] == "00":
-        raise InvalidCode("区划代码的省级部分无效 / the province part of the code is invalid")
+        raise ApiError.invalid("code", "区划代码的省级部分无效",
+                               "the province part of the code is invalid")
     if kind in ("street", "town", "township") and code[6:9] == "000":
-        raise InvalidCode("街道/乡镇代码的第7–9位不能为000 / a township code needs digits 7–9")
+        raise ApiError.invalid("code", "街道/乡镇代码的第7–9位不能为000",
+                               "a township code needs digits 7–9")
     if kind in ("city", "district", "county") and code[6:] != "000000":
-        raise InvalidCode("区域代码的后6位必须为0 / a region code ends in six zeros")
+        raise ApiError.invalid("code", "区域代码的后6位必须为0",
+                               "a region code ends in six zeros")
     return code

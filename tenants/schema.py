@@ -7,20 +7,20 @@ and ``UserError``. ``linli_tenant_enabled`` fires after the commit, one scope pe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import strawberry
 from core.schema.context import Info
 
-from core.audit.service import record
 from core.identity.access import Access, PlaceRef
 from core.schema.base import Tenant
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
-from core.schema.errors import ApiError, ErrorCode, UserError, not_found, user_error
+from core.schema.errors import ApiError, UserError
+from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import decode_global_id
 from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
 from tenants.service import (
-    NodeError,
     NodeInfo,
     _info,
     create_node,
@@ -38,29 +38,21 @@ def _place(node: NodeInfo) -> PlaceRef:
     return PlaceRef(node_id=node.id, node_path=node.path)
 
 
-def _api(err: NodeError) -> ApiError:
-    return ApiError(err.code, err.zh, err.en, err.field)
-
-
 async def _node_below(access: Access, gid: strawberry.ID | None, field: str) -> NodeInfo:
     """The node named by ``gid`` if it is the acting node or below it; else NOT_FOUND."""
     if gid is None:
         node = await get_node(access.node_id)
     else:
-        try:
-            _, pk = decode_global_id(str(gid), "Tenant")
-        except ApiError as exc:
-            raise ApiError(exc.code, exc.zh, exc.en, field) from exc
-        node = await get_node(pk)
+        node = await get_node(decode_global_id(str(gid), "Tenant", field)[1])
     if node is None or not node.path.startswith(access.node_path):
-        raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点", "node not found", field)
+        raise ApiError.not_found("该节点", "node", field)
     return node
 
 
 def _require(access: Access, permission: str, node: NodeInfo) -> None:
     decision = access.check(permission, _place(node))
     if not decision:
-        raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
+        raise ApiError.forbidden(decision.reason_zh, decision.reason_en)
 
 
 async def _plugin_states(registry: Any, nodes: list[NodeInfo]) -> dict[str, dict[int, bool]]:
@@ -94,6 +86,19 @@ async def tenant_tree(info: Info, first: int, after: str | None = None,
 
 
 # -- tree mutations --------------------------------------------------------
+@dataclass(frozen=True)
+class _Moved:
+    """What a move changed: the audit entry and the post-commit hooks need all of it."""
+
+    node: NodeInfo
+    old_parent: NodeInfo
+    new_parent: NodeInfo
+    moved: NodeInfo
+    subtree: list[NodeInfo]
+    before: dict[str, dict[int, bool]]
+    after: dict[str, dict[int, bool]]
+
+
 @strawberry.input(description="新建区划节点 / create a node of the tenant tree")
 class CreateTenantNodeInput:
     kind: str = strawberry.field(description="city, district, county, street, town, township")
@@ -116,31 +121,33 @@ CreateTenantNodeResult = Annotated[TenantNodePayload | UserError,
 async def create_tenant_node(info: Info, input: CreateTenantNodeInput
                              ) -> CreateTenantNodeResult:
     ctx = info.context
-    try:
-        async with ctx.write() as access:
-            if input.parent_id is None:
-                parent = None
-                if not access.principal.is_operator:
-                    raise ApiError(ErrorCode.FORBIDDEN, "只有运维人员可以新建根节点",
-                                   "only a deployment operator may create a root node")
-            else:
-                parent = await _node_below(access, input.parent_id, "parentId")
-                _require(access, "tenant.manage", parent)
-            try:
-                node = await create_node(input.kind, input.code, input.name, parent)
-            except NodeError as exc:
-                raise _api(exc) from exc
-            await record("tenants.create", account_id=access.principal.account_id,
-                         object_type="Tenant", object_id=node.id,
-                         summary={"kind": node.kind, "code": node.code, "name": node.name,
-                                  "parent_id": node.parent_id, "path": node.path})
-            plugins = await enabled_plugins(node, ctx.state.registry.names)
-    except ApiError as err:
-        return user_error(err)
-    for plugin in plugins:
-        await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin,
-                                  await tenants_at_or_below(node))
-    return TenantNodePayload(node=Tenant.from_info(node))
+
+    async def work(access: Access) -> tuple[NodeInfo, list[str]]:
+        if input.parent_id is None:
+            parent = None
+            if not access.principal.is_operator:
+                raise ApiError.forbidden("只有运维人员可以新建根节点",
+                                         "only a deployment operator may create a root node")
+        else:
+            parent = await _node_below(access, input.parent_id, "parentId")
+            _require(access, "tenant.manage", parent)
+        node = await create_node(input.kind, input.code, input.name, parent)
+        return node, await enabled_plugins(node, ctx.state.registry.names)
+
+    def audit(done: tuple[NodeInfo, list[str]]) -> Audit:
+        node = done[0]
+        return Audit("tenants.create", "Tenant", node.id,
+                     {"kind": node.kind, "code": node.code, "name": node.name,
+                      "parent_id": node.parent_id, "path": node.path})
+
+    async def after(done: tuple[NodeInfo, list[str]]) -> None:
+        node, plugins = done
+        for plugin in plugins:
+            await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin,
+                                      await tenants_at_or_below(node))
+
+    return await run_mutation(info, work, lambda done: TenantNodePayload(
+        node=Tenant.from_info(done[0])), audit=audit, after=after)
 
 
 @strawberry.input(description="调整上级（撤并、区划调整）/ re-parent a node")
@@ -157,38 +164,37 @@ MoveTenantNodeResult = Annotated[TenantNodePayload | UserError,
 async def move_tenant_node(info: Info, input: MoveTenantNodeInput
                            ) -> MoveTenantNodeResult:
     ctx = info.context
-    try:
-        async with ctx.write() as access:
-            node = await _node_below(access, input.node_id, "nodeId")
-            new_parent = await _node_below(access, input.parent_id, "parentId")
-            old_parent = await get_node(node.parent_id) if node.parent_id else None
-            if old_parent is None:
-                raise ApiError(ErrorCode.INVALID_ARGUMENT, "根节点不能移动",
-                               "a root node cannot be moved", "nodeId")
-            if not access.principal.is_operator:
-                if not old_parent.path.startswith(access.node_path):
-                    raise not_found("原上级节点", "the current parent")
-                _require(access, "tenant.manage", old_parent)
-                _require(access, "tenant.manage", new_parent)
-            subtree = await tenants_at_or_below(node)
-            before = await _plugin_states(ctx.state.registry, subtree)
-            try:
-                moved = await move_node(node, new_parent)
-            except NodeError as exc:
-                raise _api(exc) from exc
-            await record("tenants.move", account_id=access.principal.account_id,
-                         object_type="Tenant", object_id=node.id,
-                         summary={"code": node.code,
-                                  "before": {"parent_id": old_parent.id,
-                                             "parent_code": old_parent.code, "path": node.path},
-                                  "after": {"parent_id": new_parent.id,
-                                            "parent_code": new_parent.code, "path": moved.path}})
-            subtree = await tenants_at_or_below(moved)
-            after = await _plugin_states(ctx.state.registry, subtree)
-    except ApiError as err:
-        return user_error(err)
-    await _fire_changes(ctx, before, after, subtree)
-    return TenantNodePayload(node=Tenant.from_info(moved))
+
+    async def work(access: Access) -> _Moved:
+        node = await _node_below(access, input.node_id, "nodeId")
+        new_parent = await _node_below(access, input.parent_id, "parentId")
+        old_parent = await get_node(node.parent_id) if node.parent_id else None
+        if old_parent is None:
+            raise ApiError.invalid("nodeId", "根节点不能移动", "a root node cannot be moved")
+        if not access.principal.is_operator:
+            if not old_parent.path.startswith(access.node_path):
+                raise ApiError.not_found("原上级节点", "the current parent")
+            _require(access, "tenant.manage", old_parent)
+            _require(access, "tenant.manage", new_parent)
+        before = await _plugin_states(ctx.state.registry, await tenants_at_or_below(node))
+        moved = await move_node(node, new_parent)
+        subtree = await tenants_at_or_below(moved)
+        after = await _plugin_states(ctx.state.registry, subtree)
+        return _Moved(node, old_parent, new_parent, moved, subtree, before, after)
+
+    def audit(m: _Moved) -> Audit:
+        return Audit("tenants.move", "Tenant", m.node.id,
+                     {"code": m.node.code,
+                      "before": {"parent_id": m.old_parent.id,
+                                 "parent_code": m.old_parent.code, "path": m.node.path},
+                      "after": {"parent_id": m.new_parent.id,
+                                "parent_code": m.new_parent.code, "path": m.moved.path}})
+
+    async def fire(m: _Moved) -> None:
+        await _fire_changes(ctx, m.before, m.after, m.subtree)
+
+    return await run_mutation(info, work, lambda m: TenantNodePayload(
+        node=Tenant.from_info(m.moved)), audit=audit, after=fire)
 
 
 # -- plugin enablement -----------------------------------------------------
@@ -218,24 +224,26 @@ async def _set_plugin(info: Info, data: PluginEnablementInput,
                       enabled: bool) -> PluginEnablementPayload | UserError:
     ctx = info.context
     plugin = (data.plugin or "").strip()
-    try:
+
+    async def work(access: Access) -> tuple[NodeInfo, list[NodeInfo]]:
         if plugin not in ctx.state.registry.names:
-            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"未知的插件 {plugin}",
-                           f"unknown plugin {plugin}", "plugin")
-        async with ctx.write() as access:
-            node = await _node_below(access, data.node_id, "nodeId")
-            _require(access, "plugins.manage", node)
-            newly = await change_plugin(node, plugin, enabled, access.principal.account_id)
-            await record("plugins.enable" if enabled else "plugins.disable",
-                         account_id=access.principal.account_id, object_type="Tenant",
-                         object_id=node.id,
-                         summary={"plugin": plugin, "node": node.code,
-                                  "newly_enabled": [t.code for t in newly]})
-    except ApiError as err:
-        return user_error(err)
-    await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin, newly)
-    return PluginEnablementPayload(node=Tenant.from_info(node), plugin=plugin, enabled=enabled,
-                                   newly_enabled=[Tenant.from_info(t) for t in newly])
+            raise ApiError.invalid("plugin", f"未知的插件 {plugin}", f"unknown plugin {plugin}")
+        node = await _node_below(access, data.node_id, "nodeId")
+        _require(access, "plugins.manage", node)
+        return node, await change_plugin(node, plugin, enabled, access.principal.account_id)
+
+    def audit(done: tuple[NodeInfo, list[NodeInfo]]) -> Audit:
+        node, newly = done
+        return Audit("plugins.enable" if enabled else "plugins.disable", "Tenant", node.id,
+                     {"plugin": plugin, "node": node.code,
+                      "newly_enabled": [t.code for t in newly]})
+
+    async def after(done: tuple[NodeInfo, list[NodeInfo]]) -> None:
+        await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin, done[1])
+
+    return await run_mutation(info, work, lambda done: PluginEnablementPayload(
+        node=Tenant.from_info(done[0]), plugin=plugin, enabled=enabled,
+        newly_enabled=[Tenant.from_info(t) for t in done[1]]), audit=audit, after=after)
 
 
 @strawberry.mutation(description="在节点及其下级启用插件 / enable a plugin at a node and below")

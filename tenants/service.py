@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from core.errors import ApiError
 from tenants.codes import validate_code
 from tenants.scope import Scope
 from tenants.tables import NODE_KINDS, REGION_KINDS, TENANT_KINDS, Node, PluginEnablement
 
 __all__ = [
-    "NodeError",
     "NodeInfo",
     "create_node",
     "descendants",
@@ -31,14 +31,6 @@ _PARENT_KINDS = {
     "town": ("city", "district", "county"),
     "township": ("city", "district", "county"),
 }
-
-
-class NodeError(ValueError):
-    """A tenant-tree operation was refused; carries a machine code and zh/en text."""
-
-    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
 
 
 @dataclass(frozen=True)
@@ -93,27 +85,20 @@ async def descendants(node: NodeInfo, *, tenants_only: bool = False) -> list[Nod
 
 async def create_node(kind: str, code: str, name: str, parent: NodeInfo | None) -> NodeInfo:
     if kind not in NODE_KINDS:
-        raise NodeError("INVALID_ARGUMENT", f"未知的节点类型 {kind}", f"unknown node kind {kind}",
-                        "kind")
-    try:
-        code = validate_code(code, kind)
-    except ValueError as exc:
-        zh, _, en = str(exc).partition(" / ")
-        raise NodeError("INVALID_ARGUMENT", zh, en, "code") from exc
+        raise ApiError.invalid("kind", f"未知的节点类型 {kind}", f"unknown node kind {kind}")
+    code = validate_code(code, kind)
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise NodeError("INVALID_ARGUMENT", "名称不能为空且不超过100字",
-                        "the name must be 1–100 characters", "name")
+        raise ApiError.invalid("name", "名称不能为空且不超过100字",
+                               "the name must be 1–100 characters")
     allowed = _PARENT_KINDS[kind]
     if parent is None and allowed:
-        raise NodeError("INVALID_ARGUMENT", f"{kind} 必须有上级", f"a {kind} needs a parent",
-                        "parent")
+        raise ApiError.invalid("parent", f"{kind} 必须有上级", f"a {kind} needs a parent")
     if parent is not None and parent.kind not in allowed:
-        raise NodeError("INVALID_ARGUMENT", f"{kind} 不能位于 {parent.kind} 之下",
-                        f"a {kind} cannot sit under a {parent.kind}", "parent")
+        raise ApiError.invalid("parent", f"{kind} 不能位于 {parent.kind} 之下",
+                               f"a {kind} cannot sit under a {parent.kind}")
     if await Node.exists().where(Node.code == code):
-        raise NodeError("CONFLICT", f"区划代码 {code} 已存在", f"code {code} already exists",
-                        "code")
+        raise ApiError.conflict(f"区划代码 {code} 已存在", f"code {code} already exists", "code")
     row = Node(kind=kind, code=code, name=name, parent_id=parent.id if parent else None,
                path="", created_at=datetime.now(timezone.utc))
     await row.save()
@@ -125,11 +110,10 @@ async def create_node(kind: str, code: str, name: str, parent: NodeInfo | None) 
 async def move_node(node: NodeInfo, new_parent: NodeInfo) -> NodeInfo:
     """Re-parent ``node`` (撤并/区划调整) and rewrite the paths of its subtree."""
     if new_parent.kind not in _PARENT_KINDS[node.kind]:
-        raise NodeError("INVALID_ARGUMENT", f"{node.kind} 不能位于 {new_parent.kind} 之下",
-                        f"a {node.kind} cannot sit under a {new_parent.kind}", "parent")
+        raise ApiError.invalid("parent", f"{node.kind} 不能位于 {new_parent.kind} 之下",
+                               f"a {node.kind} cannot sit under a {new_parent.kind}")
     if new_parent.path.startswith(node.path):
-        raise NodeError("INVALID_ARGUMENT", "不能移动到自己的下级", "cannot move under itself",
-                        "parent")
+        raise ApiError.invalid("parent", "不能移动到自己的下级", "cannot move under itself")
     old_prefix = node.path
     new_prefix = new_parent.path + f"{node.id}/"
     subtree = await Node.select(Node.id, Node.path).where(Node.path.like(old_prefix + "%"))

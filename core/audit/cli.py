@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -12,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from core.cli_db import cli_database
+from core.cli_errors import run_cli
 from core.db import Database
 
 __all__ = ["register"]
@@ -24,7 +24,7 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
         async with cli_database() as db:
             return await work(db)
 
-    return asyncio.run(main())
+    return run_cli(main())
 
 
 async def _tenant_ids(db: Database, code: str | None) -> list[int]:
@@ -122,21 +122,16 @@ def export_head_cmd(output: str | None) -> None:
 @click.option("--older-than-days", type=int, required=True)
 @click.option("--tenant", "code", default=None, help="只处理此区划代码 / only this node's code")
 def purge_cmd(older_than_days: int, code: str | None) -> None:
-    from core.audit.retention import MIN_RETENTION_DAYS, RetentionError, purge_tenant
-
-    if older_than_days < MIN_RETENTION_DAYS:
-        raise click.ClickException(str(RetentionError(older_than_days)))
+    from core.audit.retention import check_retention, purge_tenant
 
     async def work(db: Database) -> int:
+        check_retention(older_than_days)  # refused even where there is nothing to purge
         total = 0
         for tenant_id in await _tenant_ids(db, code):
             total += await purge_tenant(db, tenant_id, older_than_days=older_than_days)
         return total
 
-    try:
-        count = _run(work)
-    except RetentionError as exc:
-        raise click.ClickException(str(exc)) from exc
+    count = _run(work)
     click.echo(f"已删除 / deleted: {count}")
 
 

@@ -10,31 +10,32 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.audit.service import AuditChainHead, AuditEntry, record
 from core.audit.chain import _lock, _tenant_scope
+from core.audit.service import AuditChainHead, AuditEntry, record
 from core.db import Database
+from core.errors import ApiError
 
-__all__ = ["MIN_RETENTION_DAYS", "RetentionError", "purge_tenant"]
+__all__ = ["MIN_RETENTION_DAYS", "check_retention", "purge_tenant"]
 
 MIN_RETENTION_DAYS = 183
 """The documented minimum: no entry younger than this many days is ever deleted."""
 
 
-class RetentionError(ValueError):
-    """A purge asked to delete entries younger than the minimum retention."""
-
-    def __init__(self, days: int) -> None:
-        self.zh = f"审计记录至少保留 {MIN_RETENTION_DAYS} 天，不能删除 {days} 天内的记录"
-        self.en = (f"audit entries are kept at least {MIN_RETENTION_DAYS} days; refusing to "
-                   f"delete entries younger than {days} days")
-        super().__init__(f"{self.zh} / {self.en}")
+def check_retention(days: int) -> None:
+    """Refuse (INVALID_ARGUMENT on ``olderThanDays``) a purge of entries younger than the
+    minimum retention."""
+    if days < MIN_RETENTION_DAYS:
+        raise ApiError.invalid(
+            "olderThanDays",
+            f"审计记录至少保留 {MIN_RETENTION_DAYS} 天，不能删除 {days} 天内的记录",
+            f"audit entries are kept at least {MIN_RETENTION_DAYS} days; refusing to delete "
+            f"entries younger than {days} days")
 
 
 async def purge_tenant(db: Database, tenant_id: int, *, older_than_days: int,
                        now: datetime | None = None) -> int:
     """Delete ``tenant_id``'s chained entries older than ``older_than_days`` (≥ 183)."""
-    if older_than_days < MIN_RETENTION_DAYS:
-        raise RetentionError(older_than_days)
+    check_retention(older_than_days)
     cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
     async with db.scoped(_tenant_scope(tenant_id), write=True):
         await _lock(db, tenant_id)

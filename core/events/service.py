@@ -20,12 +20,12 @@ from typing import Any, ClassVar, Protocol
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 
 from core.db import BaseTable, get_db
+from core.errors import ApiError, ErrorCode
 from core.events.dispatch import DeliveryInfo, EventService, EventStats
 from core.events.types import (
     CORE_EVENT_TYPES,
     Catalogue,
     Event,
-    EventError,
     EventType,
     ServiceRecorded,
     WelfareConcern,
@@ -44,7 +44,6 @@ __all__ = [
     "DeliveryInfo",
     "Event",
     "EventDelivery",
-    "EventError",
     "EventService",
     "EventStats",
     "EventType",
@@ -105,28 +104,28 @@ async def _event_tenant(values: Mapping[str, Any], tenant_id: int | None) -> int
     resident_id = values.get("resident_id")
     if resident_id is not None:
         if scope is None:
-            raise EventError("INVALID_ARGUMENT", "涉及居民的事件须在范围内发出",
-                             "an event about a resident must be emitted inside a scope",
-                             "resident_id")
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, "涉及居民的事件须在范围内发出",
+                           "an event about a resident must be emitted inside a scope",
+                           "resident_id")
         row = await Resident.select(Resident.tenant_id).where(
             Resident.id == resident_id).first()
         if row is None:
-            raise EventError("NOT_FOUND", "居民不存在或不在当前范围内",
-                             "no such resident in the caller's scope", "resident_id")
+            raise ApiError(ErrorCode.NOT_FOUND, "居民不存在或不在当前范围内",
+                           "no such resident in the caller's scope", "resident_id")
         owner = int(row["tenant_id"])
         if tenant_id is not None and tenant_id != owner:
-            raise EventError("INVALID_ARGUMENT", "事件的租户须是该居民所属的租户",
-                             "the event's tenant must be the resident's tenant", "tenant_id")
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, "事件的租户须是该居民所属的租户",
+                           "the event's tenant must be the resident's tenant", "tenant_id")
         return owner
     if tenant_id is not None:
         if scope is not None and tenant_id not in scope.read_nodes:
-            raise EventError("FORBIDDEN", "不能为范围之外的租户发出事件",
-                             "cannot emit an event for a tenant outside the scope", "tenant_id")
+            raise ApiError(ErrorCode.FORBIDDEN, "不能为范围之外的租户发出事件",
+                           "cannot emit an event for a tenant outside the scope", "tenant_id")
         return tenant_id
     if scope is None or scope.write_node is None:
-        raise EventError("INVALID_ARGUMENT", "无法确定事件的租户",
-                         "no tenant for the event: emit inside a write scope or pass tenant_id",
-                         "tenant_id")
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "无法确定事件的租户",
+                       "no tenant for the event: emit inside a write scope or pass tenant_id",
+                       "tenant_id")
     return scope.write_node
 
 
@@ -134,8 +133,8 @@ async def emit(event_type: str, payload: Any, *, tenant_id: int | None = None) -
     """Validate ``payload`` and write an outbox row in the caller's transaction; its id."""
     db = get_db()
     if db.engine.current_transaction.get() is None:
-        raise EventError("INVALID_ARGUMENT", "须在调用方的事务中发出事件",
-                         "emit() must run inside the caller's transaction")
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "须在调用方的事务中发出事件",
+                       "emit() must run inside the caller's transaction")
     etype = catalogue_for(get_registry()).resolve(event_type, payload)
     values = etype.validate(payload)
     tenant = await _event_tenant(values, tenant_id)

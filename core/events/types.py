@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from core.errors import ApiError, ErrorCode
 from core.registry import PluginError, Registry
 
 __all__ = [
     "CORE_EVENT_TYPES",
     "Catalogue",
     "Event",
-    "EventError",
     "EventType",
     "ServiceRecorded",
     "WelfareConcern",
@@ -40,14 +40,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _SCALARS: tuple[type, ...] = (bool, int, float, str, date, datetime)
 
 
-class EventError(ValueError):
-    """An event was refused (unknown type, bad payload, no tenant); code plus zh/en text."""
-
-    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -58,7 +50,7 @@ class EventType:
 
     ``payload`` is a frozen dataclass whose fields are ``int``, ``float``, ``str``, ``bool``,
     ``date``, ``datetime`` (timezone-aware) or one of these ``| None``. Value rules go in the
-    dataclass's ``__post_init__`` (raise :class:`EventError`)."""
+    dataclass's ``__post_init__`` (raise :class:`~core.errors.ApiError`)."""
 
     name: str
     version: int
@@ -77,28 +69,28 @@ class EventType:
         elif isinstance(payload, Mapping):
             values = dict(payload)
         else:
-            raise EventError("INVALID_ARGUMENT", f"{self.name} 的载荷类型不对",
-                             f"{self.name}: payload must be a {self.payload.__name__} or a dict",
-                             "payload")
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"{self.name} 的载荷类型不对",
+                           f"{self.name}: payload must be a {self.payload.__name__} or a dict",
+                           "payload")
         spec = self.fields()
         unknown = sorted(set(values) - set(spec))
         if unknown:
-            raise EventError("INVALID_ARGUMENT", f"{self.name} 的载荷有未知字段 {unknown[0]}",
-                             f"{self.name}: unknown payload field {unknown[0]!r}", unknown[0])
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"{self.name} 的载荷有未知字段 {unknown[0]}",
+                           f"{self.name}: unknown payload field {unknown[0]!r}", unknown[0])
         for name, (kind, optional, required) in spec.items():
             if name not in values:
                 if required:
-                    raise EventError("INVALID_ARGUMENT", f"{self.name} 的载荷缺少字段 {name}",
-                                     f"{self.name}: payload field {name!r} is missing", name)
+                    raise ApiError(ErrorCode.INVALID_ARGUMENT, f"{self.name} 的载荷缺少字段 {name}",
+                                   f"{self.name}: payload field {name!r} is missing", name)
                 continue
             values[name] = _check_value(self.name, name, values[name], kind, optional)
         try:
             built = self.payload(**values)
-        except EventError:
+        except ApiError:
             raise
         except (TypeError, ValueError) as exc:
-            raise EventError("INVALID_ARGUMENT", f"{self.name} 的载荷无效：{exc}",
-                             f"{self.name}: invalid payload: {exc}", "payload") from exc
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"{self.name} 的载荷无效：{exc}",
+                           f"{self.name}: invalid payload: {exc}", "payload") from exc
         return {f.name: getattr(built, f.name) for f in dataclasses.fields(built)}
 
     def load(self, values: Mapping[str, Any]) -> Any:
@@ -158,9 +150,9 @@ def _check_value(type_name: str, name: str, value: Any, kind: type, optional: bo
     else:
         ok = isinstance(value, kind)
     if not ok:
-        raise EventError("INVALID_ARGUMENT",
-                         f"{type_name} 的字段 {name} 必须是 {kind.__name__}",
-                         f"{type_name}: field {name!r} must be a {kind.__name__}", name)
+        raise ApiError(ErrorCode.INVALID_ARGUMENT,
+                       f"{type_name} 的字段 {name} 必须是 {kind.__name__}",
+                       f"{type_name}: field {name!r} must be a {kind.__name__}", name)
     return value
 
 
@@ -175,8 +167,8 @@ class ServiceRecorded:
 
     def __post_init__(self) -> None:
         if isinstance(self.minutes, int) and self.minutes <= 0:
-            raise EventError("INVALID_ARGUMENT", "服务时长必须大于0分钟",
-                             "minutes must be greater than 0", "minutes")
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, "服务时长必须大于0分钟",
+                           "minutes must be greater than 0", "minutes")
 
 
 @dataclass(frozen=True)
@@ -241,8 +233,8 @@ class Catalogue:
     def resolve(self, name: str, payload: Any) -> EventType:
         """The type an emit means: the version whose dataclass the payload is, else the latest."""
         if name not in self.latest:
-            raise EventError("INVALID_ARGUMENT", f"未声明的事件类型 {name}",
-                             f"event type {name!r} is not declared", "event_type")
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"未声明的事件类型 {name}",
+                           f"event type {name!r} is not declared", "event_type")
         for (tname, _), etype in self.types.items():
             if tname == name and isinstance(payload, etype.payload):
                 return etype

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -12,8 +11,8 @@ import click
 
 from core.audit.service import record
 from core.cli_db import cli_database
+from core.cli_errors import run_cli
 from core.db import Database
-from core.errors import ApiError
 from core.identity import apikeys, service
 from core.identity.places import PLACE_KINDS
 from core.identity.roles import RoleBook
@@ -39,11 +38,7 @@ def _run(work: Callable[[Database, Settings, RoleBook], Awaitable[T]]) -> T:
         async with _database() as (db, settings, book):
             return await work(db, settings, book)
 
-    try:
-        return asyncio.run(main())
-    except ApiError as exc:
-        field = f" [{exc.field}]" if exc.field else ""
-        raise click.ClickException(f"{exc.zh} / {exc.en}{field} ({exc.code})") from exc
+    return run_cli(main())
 
 
 async def _node(code: str) -> NodeInfo:

@@ -19,7 +19,8 @@ from typing import Any
 
 import click
 
-from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, JobError, RunOutcome
+from core.errors import ApiError
+from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, RunOutcome
 
 __all__ = ["register", "run_now", "run_worker"]
 
@@ -117,7 +118,8 @@ async def run_now(name: str, node_code: str, kwargs: dict[str, Any]) -> RunOutco
     state = build_state(settings, get_registry(), limits=False)
     await start_state(state)
     try:
-        jobs = state.services["jobs"]
+        jobs = state.services.jobs
+        assert jobs is not None, "build_state installs the job service"
         spec = jobs.jobs.get(name) or jobs.crons.get(name)
         if spec is None:
             known = ", ".join(sorted([*jobs.jobs, *jobs.crons]))
@@ -138,7 +140,7 @@ async def run_now(name: str, node_code: str, kwargs: dict[str, Any]) -> RunOutco
                 f"{spec.plugin} is disabled at {node_code}: {name} refused")
         try:
             outcome: RunOutcome = await jobs.run_now(name, node.id, **kwargs)
-        except JobError as exc:
+        except ApiError as exc:
             raise click.ClickException(f"{exc}") from exc
         if outcome.outcome == "refused":
             raise click.ClickException(f"任务被拒绝 / {name} refused: {outcome.reason}")

@@ -47,6 +47,7 @@ from piccolo.columns import BigInt, Timestamptz, Varchar
 
 from core.db import BaseTable
 from core.host import Host
+from core.errors import ApiError, ErrorCode
 from core.jobs.specs import (
     CORE,
     SHANGHAI,
@@ -61,7 +62,6 @@ from tenants.scope import use_scope
 
 __all__ = [
     "CronSpec",
-    "JobError",
     "JobPeriodKey",
     "JobService",
     "JobSpec",
@@ -96,14 +96,6 @@ class JobPeriodKey(BaseTable, tablename="linli_job_period"):
     done_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("job", "tenant_id", "period")]
-
-
-class JobError(ValueError):
-    """A job could not be queued; carries a machine code and zh/en text."""
-
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en = code, zh, en
 
 
 class _FakeArqRedis(FakeAsyncRedisMixin, ArqRedis):  # type: ignore[misc]
@@ -321,17 +313,17 @@ class JobService:
         jobs, crons = self._load()
         spec = jobs.get(name) or crons.get(name)
         if spec is None:
-            raise JobError("NOT_FOUND", f"没有名为 {name} 的任务", f"no job named {name!r}")
+            raise ApiError(ErrorCode.NOT_FOUND, f"没有名为 {name} 的任务", f"no job named {name!r}")
         scoped = spec.tenant_scoped if isinstance(spec, JobSpec) else spec.per_tenant
         if scoped and tenant_id is None:
-            raise JobError("INVALID_ARGUMENT", f"任务 {name} 需要租户",
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"任务 {name} 需要租户",
                            f"job {name!r} needs a tenant_id")
         return await self._enqueue(name, tenant_id, job_id, defer_by, **kwargs)
 
     async def _enqueue(self, name: str, tenant_id: int | None, job_id: str | None,
                        defer_by: float | None = None, **kwargs: Any) -> bool:
         if self.pool is None:
-            raise JobError("UNAVAILABLE", "任务服务未启动", "the job service is not started")
+            raise ApiError(ErrorCode.UNAVAILABLE, "任务服务未启动", "the job service is not started")
         if job_id is not None:  # arq's job ids are global to the Redis database
             job_id = f"{self.queue_name}:{job_id}"
         job = await self.pool.enqueue_job(name, _job_id=job_id, _queue_name=self.queue_name,
@@ -440,10 +432,10 @@ class JobService:
             jobs, crons = self._load()
         spec: JobSpec | CronSpec | None = jobs.get(name) or crons.get(name)
         if spec is None:
-            raise JobError("NOT_FOUND", f"没有名为 {name} 的任务", f"no job named {name!r}")
+            raise ApiError(ErrorCode.NOT_FOUND, f"没有名为 {name} 的任务", f"no job named {name!r}")
         if isinstance(spec, JobSpec):
             if kwargs.keys() & {"tenant_id", "period"}:
-                raise JobError("INVALID_ARGUMENT", "参数名不可用", "reserved argument name")
+                raise ApiError(ErrorCode.INVALID_ARGUMENT, "参数名不可用", "reserved argument name")
             job_spec = spec
 
             async def job_work(job_ctx: dict[str, Any]) -> Any:
@@ -452,7 +444,7 @@ class JobService:
             work, scoped, key = job_work, spec.tenant_scoped, None
         else:
             if kwargs:
-                raise JobError("INVALID_ARGUMENT", "定时任务不接受参数",
+                raise ApiError(ErrorCode.INVALID_ARGUMENT, "定时任务不接受参数",
                                "a cron entry takes no arguments")
             cron_spec = spec
 
@@ -463,7 +455,7 @@ class JobService:
             key = (period or period_of(datetime.now(UTC), spec.once_per)) if spec.once_per \
                 else None
         if scoped and tenant_id is None:
-            raise JobError("INVALID_ARGUMENT", f"任务 {name} 需要租户",
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"任务 {name} 需要租户",
                            f"job {name!r} needs a tenant_id")
         outcome, result = await asyncio.get_running_loop().create_task(
             self._run(name, spec.plugin, tenant_id if scoped else None,

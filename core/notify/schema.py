@@ -14,11 +14,12 @@ from typing import Annotated, Any
 import strawberry
 from core.schema.context import Info
 
-from core.audit import service as audit
+from core.identity.access import Access
 from core.notify import service as notify
 from core.declarations import NodeType
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
-from core.schema.errors import ApiError, ErrorCode, UserError, user_error
+from core.schema.errors import ApiError, ErrorCode, UserError
+from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import Node, decode_global_id, encode_global_id
 
 __all__ = ["mutation_fields", "node_types", "query_fields", "subscription_fields", "types"]
@@ -74,10 +75,6 @@ async def _me(ctx: Any) -> tuple[int, int]:
     return int(account_id), int(access.node_id)
 
 
-def _api_error(err: notify.NotifyError) -> ApiError:
-    return ApiError(err.code, err.zh, err.en, err.field)
-
-
 @strawberry.field(description="我的通知，最新的在前 / my notifications, newest first")
 async def my_notifications(info: Info, first: int, after: str | None = None,
                            unread_only: bool = False) -> Connection[Notification]:
@@ -99,24 +96,19 @@ async def unread_notification_count(info: Info) -> int:
 @strawberry.mutation(description="标记通知为已读 / mark notifications read")
 async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
                                   ) -> MarkNotificationsReadResult:
-    ctx = info.context
-    try:
-        ids = [decode_global_id(gid, "Notification")[1] for gid in input.ids or []]
-        account_id, node_id = await _me(ctx)
-        async with ctx.write():
-            try:
-                marked = await notify.mark_read(account_id, node_id, ids, input.all)
-            except notify.NotifyError as err:
-                raise _api_error(err) from err
-            await audit.record("notify.read", account_id=account_id,
-                               object_type="Notification",
-                               summary={"ids": ids, "all": input.all, "marked": marked})
-            unread = await notify.unread_count(account_id, node_id)
-    except ApiError as err:
-        if err.field == "id":
-            err = ApiError(err.code, err.zh, err.en, "ids")
-        return user_error(err)
-    return NotificationsMarkedRead(marked=marked, unread_count=unread)
+    async def work(access: Access) -> tuple[list[int], NotificationsMarkedRead]:
+        ids = [decode_global_id(gid, "Notification", "ids")[1] for gid in input.ids or []]
+        account_id, node_id = await _me(info.context)
+        marked = await notify.mark_read(account_id, node_id, ids, input.all)
+        unread = await notify.unread_count(account_id, node_id)
+        return ids, NotificationsMarkedRead(marked=marked, unread_count=unread)
+
+    def audit(done: tuple[list[int], NotificationsMarkedRead]) -> Audit:
+        ids, payload = done
+        return Audit("notify.read", "Notification",
+                     summary={"ids": ids, "all": input.all, "marked": payload.marked})
+
+    return await run_mutation(info, work, lambda done: done[1], audit=audit)
 
 
 @strawberry.subscription(description="新通知（本节点）/ my new notifications at the acting node")

@@ -30,6 +30,7 @@ from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
 
 from core.db import MAX_PK, BaseTable, ScopedTable
 from core.host import Host
+from core.errors import ApiError, ErrorCode
 from core.identity.tables import Account, Membership
 from core.jobs.service import JobService
 from core.pubsub import PubSub, Subscription
@@ -44,7 +45,6 @@ __all__ = [
     "Notification",
     "NotificationDelivery",
     "NotificationMessage",
-    "NotifyError",
     "NotifyService",
     "Recipient",
     "ResidentRecipient",
@@ -70,12 +70,9 @@ TOPIC = "notify"
 _KIND = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
-class NotifyError(ValueError):
-    """A notification was refused; carries a code and zh/en text."""
-
-    def __init__(self, code: str, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
+NotifyError = ApiError
+"""Deprecated alias kept for ``plugins/building_heads`` until it moves to the plugin API;
+a refused notification is an :class:`ApiError`."""
 
 
 @dataclass(frozen=True)
@@ -177,17 +174,17 @@ def _message(row: dict[str, Any]) -> NotificationMessage:
 
 
 def _check_text(kind: str, title: str, body: str, link: str | None) -> None:
-    def bad(field: str, zh: str, en: str) -> NotifyError:
-        return NotifyError("INVALID_ARGUMENT", zh, en, field)
-
     if not _KIND.match(kind) or len(kind) > 64:
-        raise bad("kind", "通知类型格式错误", "kind must look like 'plugin.what' (a-z, 0-9, _)")
+        raise ApiError.invalid("kind", "通知类型格式错误",
+                               "kind must look like 'plugin.what' (a-z, 0-9, _)")
     if not title.strip() or len(title) > 200:
-        raise bad("title", "标题须为1到200字", "the title must be 1–200 characters")
+        raise ApiError.invalid("title", "标题须为1到200字", "the title must be 1–200 characters")
     if len(body) > 4000:
-        raise bad("body", "正文不能超过4000字", "the body must be at most 4000 characters")
+        raise ApiError.invalid("body", "正文不能超过4000字",
+                               "the body must be at most 4000 characters")
     if link is not None and len(link) > 500:
-        raise bad("link", "链接不能超过500字符", "the link must be at most 500 characters")
+        raise ApiError.invalid("link", "链接不能超过500字符",
+                               "the link must be at most 500 characters")
 
 
 class _Peers(Protocol):
@@ -239,21 +236,21 @@ class NotifyService:
         _check_text(kind, title, body, link)
         tenant_id = current_scope().write_node
         if tenant_id is None:
-            raise NotifyError("INVALID_ARGUMENT", "只读范围内不能发送通知",
-                              "notifications are written in a write scope")
+            raise ApiError.invalid(None, "只读范围内不能发送通知",
+                                   "notifications are written in a write scope")
         resident_id = None
         target = recipient.resident_id if isinstance(recipient, ResidentRecipient) \
             else int(recipient)
         if not 0 < target <= MAX_PK:  # no such row can exist
-            raise NotifyError("NOT_FOUND", "未找到收件人", "recipient not found", "recipient")
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到收件人", "recipient not found", "recipient")
         if isinstance(recipient, ResidentRecipient):
             resident_id = recipient.resident_id
             accounts = await self.accounts_for_resident(resident_id, tenant_id)
         else:
             accounts = await self._active([int(recipient)])
             if not accounts:
-                raise NotifyError("NOT_FOUND", "未找到收件账号", "recipient account not found",
-                                  "recipient")
+                raise ApiError(ErrorCode.NOT_FOUND, "未找到收件账号", "recipient account not found",
+                               "recipient")
         if not accounts:
             log.warning("resident %s of node %s has no one to notify", resident_id, tenant_id)
             return []
@@ -292,7 +289,7 @@ class NotifyService:
                                          Resident.community_id).where(
             (Resident.id == resident_id) & (Resident.tenant_id == tenant_id)).first()
         if resident is None:
-            raise NotifyError("NOT_FOUND", "未找到该居民", "resident not found", "recipient")
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该居民", "resident not found", "recipient")
         own = await Account.select(Account.id).where(
             (Account.resident_id == resident_id) & (Account.resident_tenant_id == tenant_id)
             & (Account.is_active == True))
@@ -476,8 +473,8 @@ async def mark_read(account_id: int, node_id: int, ids: Sequence[int] = (),
     """Mark the account's notifications read (``ids``, or ``everything``); returns how many
     changed. An id that is not the account's (here) is NOT_FOUND and nothing changes."""
     if not everything and not ids:
-        raise NotifyError("INVALID_ARGUMENT", "请指定要标记的通知或 all",
-                          "name the notifications to mark, or all", "ids")
+        raise ApiError.invalid("ids", "请指定要标记的通知或 all",
+                               "name the notifications to mark, or all")
     query = Notification.select(Notification.id, Notification.read_at).where(
         _mine(account_id, node_id) & Notification.read_at.is_null())
     if not everything:
@@ -485,8 +482,8 @@ async def mark_read(account_id: int, node_id: int, ids: Sequence[int] = (),
         found = await Notification.select(Notification.id).where(
             _mine(account_id, node_id) & Notification.id.is_in(sorted(wanted)))
         if len(found) != len(wanted):
-            raise NotifyError("NOT_FOUND", "未找到部分通知", "some notifications were not found",
-                              "ids")
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到部分通知",
+                           "some notifications were not found", "ids")
         query = query.where(Notification.id.is_in(sorted(wanted)))
     unread = [int(r["id"]) for r in await query]
     if unread:

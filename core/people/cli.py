@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -11,9 +10,9 @@ from typing import TypeVar
 import click
 
 from core.cli_db import cli_database
+from core.cli_errors import run_cli
 from core.db import Database
 from core.people.excel import (
-    SheetError,
     export_residents,
     import_residents,
     write_template,
@@ -41,7 +40,7 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
         async with cli_database() as db:
             return await work(db)
 
-    return asyncio.run(main())
+    return run_cli(main())
 
 
 def _group(parent: click.Group, name: str, help_text: str) -> click.Group:
@@ -66,11 +65,7 @@ def import_command(file: str, tenant: str | None, template: bool, errors: str | 
 
     async def work(db: Database) -> int:
         node = await _tenant(db, tenant)
-        try:
-            report = await import_residents(db, node, Path(file), None, pii_key=key,
-                                            progress=True)
-        except SheetError as exc:
-            raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+        report = await import_residents(db, node, Path(file), None, pii_key=key, progress=True)
         for err in report.errors:
             click.echo(str(err), err=True)
         if errors and report.errors:

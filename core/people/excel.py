@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from core.audit import service as audit
 from core.db import Database
+from core.errors import ApiError
 from core.people import places
-from core.people.errors import PeopleError
 from core.people.records import ResidentRec, from_row
 from core.people.residents import (
     ResidentData,
@@ -39,7 +39,6 @@ __all__ = [
     "HEADERS",
     "ImportReport",
     "RowError",
-    "SheetError",
     "export_residents",
     "import_residents",
     "import_rows",
@@ -54,11 +53,9 @@ _FIELD_COLUMN = {"name": "姓名", "gender": "性别", "birthDate": "出生日�
                  "unit": "单元", "room": "房号", "relation": "与户主关系", "tags": "标签"}
 
 
-class SheetError(PeopleError):
+def _sheet_error(zh: str, en: str) -> ApiError:
     """The file is not a readable .xlsx sheet with the expected headers."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__("INVALID_ARGUMENT", zh, en, "file")
+    return ApiError.invalid("file", zh, en)
 
 
 @dataclass(frozen=True)
@@ -121,19 +118,19 @@ def read_sheet(source: str | Path | bytes) -> list[tuple[int, tuple[str, ...]]]:
         handle: Any = io.BytesIO(source) if isinstance(source, bytes) else source
         wb = load_workbook(handle, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise SheetError("找不到文件", "file not found") from None
+        raise _sheet_error("找不到文件", "file not found") from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise SheetError("无法读取：不是有效的 .xlsx 文件",
-                         f"cannot read: not a valid .xlsx file ({type(exc).__name__})") from None
+        raise _sheet_error("无法读取：不是有效的 .xlsx 文件",
+                           f"cannot read: not a valid .xlsx file ({type(exc).__name__})") from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
-        raise SheetError("无法读取：不是有效的 .xlsx 文件",
-                         f"cannot read: not a valid .xlsx file ({type(exc).__name__})") from None
+        raise _sheet_error("无法读取：不是有效的 .xlsx 文件",
+                           f"cannot read: not a valid .xlsx file ({type(exc).__name__})") from None
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True) if wb.worksheets else iter(())
         header = [_text(v) for v in next(rows, ())]
         missing = [h for h in HEADERS if h not in header]
         if missing:
-            raise SheetError(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}")
+            raise _sheet_error(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}")
         where = [header.index(h) for h in HEADERS]
         out = []
         for number, raw in enumerate(rows, start=2):
@@ -142,11 +139,11 @@ def read_sheet(source: str | Path | bytes) -> list[tuple[int, tuple[str, ...]]]:
             if any(values):
                 out.append((number, values))
         return out
-    except SheetError:
+    except ApiError:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise SheetError("无法读取：文件内容损坏", f"cannot read: broken file ({type(exc).__name__})"
-                         ) from None
+        raise _sheet_error("无法读取：文件内容损坏", f"cannot read: broken file ({type(exc).__name__})"
+                           ) from None
     finally:
         wb.close()
 
@@ -177,26 +174,26 @@ def _parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise PeopleError.invalid("birthDate", "出生日期格式应为 YYYY-MM-DD",
-                              "the birth date must look like YYYY-MM-DD")
+    raise ApiError.invalid("birthDate", "出生日期格式应为 YYYY-MM-DD",
+                           "the birth date must look like YYYY-MM-DD")
 
 
 def _validate(number: int, cells: Sequence[str]) -> _Row:
     (name, gender, birth, idn, phone, community, compound, building, unit, room, relation,
      tags) = (list(cells) + [""] * 12)[:12]
     if not community:
-        raise PeopleError.invalid("community", "社区/村不能为空", "the community is required")
+        raise ApiError.invalid("community", "社区/村不能为空", "the community is required")
     if not building:
-        raise PeopleError.invalid("building", "楼栋不能为空", "the building is required")
+        raise ApiError.invalid("building", "楼栋不能为空", "the building is required")
     if not idn:
-        raise PeopleError.invalid("idNumber", "身份证号不能为空", "the ID number is required")
+        raise ApiError.invalid("idNumber", "身份证号不能为空", "the ID number is required")
     data = make_resident_data(name=name, id_number=idn, gender=gender or None,
                               birth_date=_parse_date(birth) if birth else None,
                               phone=phone or None, relation=relation, tags=tags)
     for value, col, limit in ((community, "community", 100), (compound, "compound", 100),
                               (building, "building", 100), (unit, "unit", 50), (room, "room", 50)):
         if len(value) > limit:
-            raise PeopleError.invalid(col, f"不超过{limit}字", f"at most {limit} characters")
+            raise ApiError.invalid(col, f"不超过{limit}字", f"at most {limit} characters")
     return _Row(number, data, community, compound, building, unit, room)
 
 
@@ -208,7 +205,7 @@ def validate_rows(rows: Iterable[tuple[int, Sequence[str]]], report: ImportRepor
         report.rows += 1
         try:
             row = _validate(number, cells)
-        except PeopleError as exc:
+        except ApiError as exc:
             report.errors.append(RowError(number, _FIELD_COLUMN.get(exc.field or "", "-"),
                                           exc.zh, exc.en))
             continue
@@ -299,7 +296,7 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
                                summary={"rows": report.rows, "created": created,
                                         "updated": updated})
             report.created, report.updated, report.unchanged = created, updated, unchanged
-    except PeopleError as exc:
+    except ApiError as exc:
         report.created = report.updated = report.unchanged = 0
         report.errors.append(RowError(current, _FIELD_COLUMN.get(exc.field or "", "-"),
                                       exc.zh, exc.en))
@@ -309,7 +306,7 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
 async def import_residents(db: Database, tenant: NodeInfo, source: str | Path | bytes,
                            account_id: int | None, *, pii_key: str, progress: bool = False
                            ) -> ImportReport:
-    """Import an .xlsx sheet (path or bytes); a broken file raises :class:`SheetError`."""
+    """Import an .xlsx sheet (path or bytes); a broken file raises :class:`ApiError` on ``file``."""
     return await import_rows(db, tenant, read_sheet(source), account_id, pii_key=pii_key,
                              progress=progress)
 

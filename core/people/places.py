@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from core.people.errors import PeopleError
+from core.errors import ApiError
 from core.people.records import (
     BuildingRec,
     CommunityRec,
@@ -55,8 +55,8 @@ async def acting_tenant_code() -> str:
     node_id = current_scope().write_node
     row = await Node.select(Node.code, Node.kind).where(Node.id == (node_id or -1)).first()
     if row is None or row["kind"] not in TENANT_KINDS:
-        raise PeopleError.invalid("node", "社区、网格与居民只能属于街道或乡镇",
-                                  "places and residents belong to a street office or town")
+        raise ApiError.invalid("node", "社区、网格与居民只能属于街道或乡镇",
+                               "places and residents belong to a street office or town")
     return str(row["code"])
 
 
@@ -64,27 +64,27 @@ async def new_community(name: str, kind: str = "community", code: str | None = N
                         ) -> CommunityRec:
     name = validate_name(name, "name", 100)
     if kind not in COMMUNITY_KINDS:
-        raise PeopleError.invalid("kind", "类型须为社区或村", "kind must be community or village")
+        raise ApiError.invalid("kind", "类型须为社区或村", "kind must be community or village")
     prefix = (await acting_tenant_code())[:9]
     if await Community.exists().where(Community.name == name):
-        raise PeopleError("CONFLICT", f"社区/村“{name}”已存在", f"community {name} already exists",
-                          "name")
+        raise ApiError.conflict(f"社区/村“{name}”已存在", f"community {name} already exists",
+                                "name")
     if code:
         code = code.strip()
         if len(code) != 12 or not code.isdigit() or not code.startswith(prefix) \
                 or code.endswith("000"):
-            raise PeopleError.invalid("code", f"社区代码须为12位且以本街镇代码 {prefix} 开头",
-                                      f"the code must be 12 digits starting with {prefix}")
+            raise ApiError.invalid("code", f"社区代码须为12位且以本街镇代码 {prefix} 开头",
+                                   f"the code must be 12 digits starting with {prefix}")
         if await Community.exists().where(Community.code == code):
-            raise PeopleError("CONFLICT", f"社区代码 {code} 已存在", f"code {code} already exists",
-                              "code")
+            raise ApiError.conflict(f"社区代码 {code} 已存在", f"code {code} already exists",
+                                    "code")
     else:
         codes = {r["code"] for r in await Community.select(Community.code)}
         serial = _FIRST_SERIAL[kind]
         while f"{prefix}{serial:03d}" in codes:
             serial += 1
         if serial > 999:
-            raise PeopleError("CONFLICT", "社区代码已用尽", "no community code left", "code")
+            raise ApiError.conflict("社区代码已用尽", "no community code left", "code")
         code = f"{prefix}{serial:03d}"
     row = owned(Community, name=name, code=code, kind=kind, created_at=_now())
     await Community.insert(row)
@@ -105,11 +105,11 @@ async def new_grid(community: CommunityRec, name: str, code: str | None = None,
     if code:
         code = code.strip()
         if not code.startswith(community.code) or len(code) != 15 or not code.isdigit():
-            raise PeopleError.invalid("code", f"网格代码须为社区代码 {community.code} 加3位序号",
-                                      f"the grid code must be {community.code} plus a 3-digit serial")
+            raise ApiError.invalid("code", f"网格代码须为社区代码 {community.code} 加3位序号",
+                                   f"the grid code must be {community.code} plus a 3-digit serial")
         if await Grid.exists().where(Grid.code == code):
-            raise PeopleError("CONFLICT", f"网格代码 {code} 已存在", f"code {code} already exists",
-                              "code")
+            raise ApiError.conflict(f"网格代码 {code} 已存在", f"code {code} already exists",
+                                    "code")
     else:
         codes = {r["code"] for r in await Grid.select(Grid.code).where(
             Grid.community_id == community.id)}
@@ -150,8 +150,8 @@ async def ensure_building(community: CommunityRec, name: str, *,
     """The building named ``name`` (in ``compound``), created if missing; ``(rec, created)``."""
     name = validate_name(name, "building", 100)
     if grid is not None and grid.community_id != community.id:
-        raise PeopleError.invalid("gridId", "网格不属于该社区",
-                                  "the grid belongs to another community")
+        raise ApiError.invalid("gridId", "网格不属于该社区",
+                               "the grid belongs to another community")
     query = Building.select().where((Building.community_id == community.id)
                                     & (Building.name == name))
     query = query.where(Building.compound_id.is_null() if compound is None
@@ -183,7 +183,7 @@ async def ensure_household(building: BuildingRec, room: str, unit: UnitRec | Non
                            ) -> tuple[HouseholdRec, bool]:
     room = (room or "").strip()
     if len(room) > 50:
-        raise PeopleError.invalid("room", "房号不超过50字", "the room is at most 50 characters")
+        raise ApiError.invalid("room", "房号不超过50字", "the room is at most 50 characters")
     query = Household.select().where((Household.building_id == building.id)
                                      & (Household.room == room))
     query = query.where(Household.unit_id.is_null() if unit is None

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from piccolo.query.functions.aggregate import Count
 
+from core.errors import ApiError
 from core.identity.access import Access
-from core.people.errors import PeopleError
 from core.people.records import (
     BuildingRec,
     CommunityRec,
@@ -179,7 +179,7 @@ async def rollup(access: Access, tenant_ids: Sequence[int]) -> list[RollupRec]:
     """Counts of residents, households and buildings per tenant (``region.rollup``)."""
     decision = access.check("region.rollup")
     if not decision:
-        raise PeopleError.forbidden(decision.reason_zh, decision.reason_en)
+        raise ApiError.forbidden(decision.reason_zh, decision.reason_en)
     residents, households, buildings = (await _counts(Resident), await _counts(Household),
                                         await _counts(Building))
     return [RollupRec(tenant_id=t, residents=residents.get(t, 0),

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from core.crypto import blind_index, decrypt, encrypt
-from core.people.errors import PeopleError
+from core.errors import ApiError
 from core.people.places import owned
 from core.people.records import HouseholdRec, ResidentRec, from_row
 from core.people.tables import Resident, ResidentTag
@@ -55,14 +55,14 @@ def make_resident_data(*, name: str, id_number: str, gender: str | None = None,
                        birth_date: date | None = None, phone: str | None = None,
                        household: HouseholdRec | None = None, relation: str = "",
                        is_head: bool | None = None, tags: Any = None) -> ResidentData:
-    """Validate every field; the first bad one raises :class:`PeopleError`."""
+    """Validate every field; the first bad one raises :class:`~core.errors.ApiError`."""
     name = validate_name(name, "name", 50)
     sex = parse_gender(gender) if gender else None
     idn = validate_id_number(id_number, gender=sex, birth_date=birth_date)
     relation = (relation or "").strip()
     if len(relation) > 20:
-        raise PeopleError.invalid("relation", "与户主关系不超过20字",
-                                  "the relation is at most 20 characters")
+        raise ApiError.invalid("relation", "与户主关系不超过20字",
+                               "the relation is at most 20 characters")
     head = relation in HEAD_RELATIONS if is_head is None else bool(is_head)
     return ResidentData(name=name, id_number=idn.value, gender=idn.gender,
                         birth_date=idn.birth_date,
@@ -127,8 +127,8 @@ async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec
     if existing is None:
         clash = await Resident.exists().where(Resident.id_number_index == cols["id_number_index"])
         if clash:
-            raise PeopleError("CONFLICT", "该身份证号已登记", "this ID number is already registered",
-                              "idNumber")
+            raise ApiError.conflict("该身份证号已登记", "this ID number is already registered",
+                                    "idNumber")
         row = owned(Resident, **cols, id_number_cipher=encrypt(data.id_number, pii_key),
                        phone_cipher=encrypt(data.phone, pii_key) if data.phone else None,
                        created_at=now, updated_at=now)
@@ -140,13 +140,13 @@ async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec
         return from_row(ResidentRec, stored), ["created"]
     current = await Resident.select().where(Resident.id == existing.id).first()
     if current is None:
-        raise PeopleError.not_found("居民", "resident")
+        raise ApiError.not_found("居民", "resident", "id")
     changes = {k: v for k, v in cols.items() if current[k] != v}
     if "id_number_index" in changes:
         if await Resident.exists().where((Resident.id_number_index == cols["id_number_index"])
                                          & (Resident.id != existing.id)):
-            raise PeopleError("CONFLICT", "该身份证号已登记",
-                              "this ID number is already registered", "idNumber")
+            raise ApiError.conflict("该身份证号已登记",
+                                    "this ID number is already registered", "idNumber")
         changes["id_number_cipher"] = encrypt(data.id_number, pii_key)
     if "phone_index" in changes:
         changes["phone_cipher"] = encrypt(data.phone, pii_key) if data.phone else None

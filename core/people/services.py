@@ -1,6 +1,6 @@
 """Places and residents, as the API offers them: permission checks against the object's place,
 validation, encryption, audit. Each function runs in the caller's scoped transaction (a write
-transaction for the ``create``/``update``/``reveal`` ones) and raises :class:`PeopleError`."""
+transaction for the ``create``/``update``/``reveal`` ones) and raises :class:`~core.errors.ApiError`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from core.audit import service as audit
+from core.errors import ApiError
 from core.identity.access import Access, PlaceRef
 from core.people import places
-from core.people.errors import PeopleError
 from core.people.queries import by_ids, node_paths
 from core.people.records import (
     BuildingRec,
@@ -58,7 +58,7 @@ def place_of(access: Access, rec: Any, path: str | None = None) -> PlaceRef:
 def require(access: Access, permission: str, place: PlaceRef | None = None) -> None:
     decision = access.check(permission, place)
     if not decision:
-        raise PeopleError.forbidden(decision.reason_zh, decision.reason_en)
+        raise ApiError.forbidden(decision.reason_zh, decision.reason_en)
 
 
 async def _visible(access: Access, kind: str, pk: int | None, field: str) -> Any:
@@ -69,13 +69,13 @@ async def _visible(access: Access, kind: str, pk: int | None, field: str) -> Any
     zh, en = labels[kind]
     rec = (await by_ids(kind, [pk]))[0] if pk else None
     if rec is None or rec.tenant_id != access.node_id:
-        raise PeopleError.not_found(zh, en, field)
+        raise ApiError.not_found(zh, en, field)
     try:
         view = await people_view(access)
-    except PeopleError:
-        raise PeopleError.not_found(zh, en, field) from None
+    except ApiError:
+        raise ApiError.not_found(zh, en, field) from None
     if not view.allows(kind, rec):
-        raise PeopleError.not_found(zh, en, field)
+        raise ApiError.not_found(zh, en, field)
     return rec
 
 
@@ -107,8 +107,8 @@ async def create_building(access: Access, *, community_id: int, name: str,
     comp = await places.ensure_compound(community, compound) if compound else None
     rec, created = await places.ensure_building(community, name, compound=comp, grid=grid)
     if not created:
-        raise PeopleError("CONFLICT", f"楼栋“{rec.name}”已存在", f"building {rec.name} exists",
-                          "name")
+        raise ApiError.conflict(f"楼栋“{rec.name}”已存在", f"building {rec.name} exists",
+                                "name")
     await audit.record("people.create_building", account_id=access.principal.account_id,
                        object_type="building", object_id=rec.id, summary={"name": rec.name})
     return rec
@@ -121,8 +121,8 @@ async def create_household(access: Access, *, building_id: int, room: str,
     unit_rec = await places.ensure_unit(building, unit) if unit else None
     rec, created = await places.ensure_household(building, room, unit_rec)
     if not created:
-        raise PeopleError("CONFLICT", "该地址的户已存在", "a household at this address exists",
-                          "room")
+        raise ApiError.conflict("该地址的户已存在", "a household at this address exists",
+                                "room")
     await audit.record("people.create_household", account_id=access.principal.account_id,
                        object_type="household", object_id=rec.id)
     return rec
@@ -162,7 +162,7 @@ async def update_resident(access: Access, pii_key: str, resident_id: int,
     """Apply ``changes`` (keys of ``_UPDATABLE``; ``phone``/``household_id`` None clears)."""
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
-        raise PeopleError.invalid(min(unknown), "不能修改该字段", "this field cannot change")
+        raise ApiError.invalid(min(unknown), "不能修改该字段", "this field cannot change")
     current: ResidentRec = await _visible(access, "resident", resident_id, "id")
     require(access, "people.write", place_of(access, current))
     id_number, phone = reveal_values(current, pii_key)

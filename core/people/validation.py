@@ -1,6 +1,6 @@
 """Validation and masking of residents' fields: 身份证号 (GB 11643), phone, gender, tags, names.
 
-Every failure is a :class:`~core.people.errors.PeopleError` naming the field, in zh-CN and English.
+Every failure is a :class:`~core.errors.ApiError` naming the field, in zh-CN and English.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.clock import today_shanghai
-from core.people.errors import PeopleError
+from core.errors import ApiError
 
 __all__ = [
     "GENDERS",
@@ -78,27 +78,27 @@ def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date 
     future) and, when given, that ``gender`` and ``birth_date`` agree with the number."""
     value = (raw or "").strip().upper()
     if len(value) != 18:
-        raise PeopleError.invalid(field, "身份证号必须为18位", "the ID number must be 18 characters")
+        raise ApiError.invalid(field, "身份证号必须为18位", "the ID number must be 18 characters")
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise PeopleError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
-                                  "the ID number must be 17 digits and a digit or X")
+        raise ApiError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
+                               "the ID number must be 17 digits and a digit or X")
     if id_check_digit(value[:17]) != value[17]:
-        raise PeopleError.invalid(field, "身份证号校验码错误", "the ID number's check digit is wrong")
+        raise ApiError.invalid(field, "身份证号校验码错误", "the ID number's check digit is wrong")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise PeopleError.invalid(field, "身份证号中的出生日期不存在",
-                                  "the birth date in the ID number is not a real date") from None
+        raise ApiError.invalid(field, "身份证号中的出生日期不存在",
+                               "the birth date in the ID number is not a real date") from None
     if born > (today or today_shanghai()) or born.year < 1880:
-        raise PeopleError.invalid(field, "身份证号中的出生日期不合理",
-                                  "the birth date in the ID number is in the future or implausible")
+        raise ApiError.invalid(field, "身份证号中的出生日期不合理",
+                               "the birth date in the ID number is in the future or implausible")
     sex = "male" if int(value[16]) % 2 == 1 else "female"
     if gender is not None and gender != sex:
-        raise PeopleError.invalid("gender", "性别与身份证号不符",
-                                  "the gender does not match the ID number")
+        raise ApiError.invalid("gender", "性别与身份证号不符",
+                               "the gender does not match the ID number")
     if birth_date is not None and birth_date != born:
-        raise PeopleError.invalid("birthDate", "出生日期与身份证号不符",
-                                  "the birth date does not match the ID number")
+        raise ApiError.invalid("birthDate", "出生日期与身份证号不符",
+                               "the birth date does not match the ID number")
     return IdNumber(value=value, birth_date=born, gender=sex)
 
 
@@ -109,8 +109,8 @@ def validate_phone(raw: str, field: str = "phone") -> str:
     """11 digits starting with 1 (spaces and dashes are dropped)."""
     value = re.sub(r"[\s-]", "", raw or "")
     if not _PHONE.match(value):
-        raise PeopleError.invalid(field, "手机号须为以1开头的11位数字",
-                                  "the phone must be 11 digits starting with 1")
+        raise ApiError.invalid(field, "手机号须为以1开头的11位数字",
+                               "the phone must be 11 digits starting with 1")
     return value
 
 
@@ -120,14 +120,14 @@ def parse_gender(raw: str, field: str = "gender") -> str:
     for code, (zh, en) in GENDERS.items():
         if value in (zh, en, en[0], code):
             return code
-    raise PeopleError.invalid(field, "性别须为男或女", "the gender must be male or female")
+    raise ApiError.invalid(field, "性别须为男或女", "the gender must be male or female")
 
 
 def validate_name(raw: str, field: str = "name", max_len: int = 50) -> str:
     value = (raw or "").strip()
     if not value or len(value) > max_len:
-        raise PeopleError.invalid(field, f"名称不能为空且不超过{max_len}字",
-                                  f"the name must be 1–{max_len} characters")
+        raise ApiError.invalid(field, f"名称不能为空且不超过{max_len}字",
+                               f"the name must be 1–{max_len} characters")
     return value
 
 
@@ -143,7 +143,7 @@ def normalise_tags(values: list[str] | tuple[str, ...] | str | None,
             continue
         code = item if item in TAGS else _TAG_BY_LABEL.get(item)
         if code is None:
-            raise PeopleError.invalid(field, f"未知标签：{item}", f"unknown tag: {item}")
+            raise ApiError.invalid(field, f"未知标签：{item}", f"unknown tag: {item}")
         if code not in out:
             out.append(code)
     return sorted(out)

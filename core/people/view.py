@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import ApiError
 from core.identity.access import Access, PlaceLimit
-from core.people.errors import PeopleError
 from core.people.tables import Building, Compound, Grid
 
 __all__ = ["PlaceView", "people_view"]
@@ -75,7 +75,7 @@ async def people_view(access: Access, permission: str = "people.read") -> PlaceV
     Runs inside a scoped read transaction."""
     if not access.has(permission):
         decision = access.check(permission)
-        raise PeopleError.forbidden(decision.reason_zh, decision.reason_en)
+        raise ApiError.forbidden(decision.reason_zh, decision.reason_en)
     limit = access.limit(permission)
     if limit is None:
         return PlaceView(None)

@@ -35,6 +35,7 @@ from core.plugin.accounts import (
     system_access,
 )
 from core.plugin.graphql import (
+    Audit,
     Connection,
     Context,
     Edge,
@@ -49,6 +50,7 @@ from core.plugin.graphql import (
     encode_global_id,
     make_connection,
     pk_of,
+    run_mutation,
     to_graphql,
     user_error,
 )
@@ -129,6 +131,7 @@ __all__ = [
     "SHANGHAI",
     "Access",
     "ApiError",
+    "Audit",
     "BuildingRec",
     "CommunityRec",
     "CompoundRec",
@@ -214,6 +217,7 @@ __all__ = [
     "revoke_place_role",
     "rule_reader",
     "rule_value",
+    "run_mutation",
     "scope_for",
     "scoped",
     "search_residents",

@@ -1,5 +1,5 @@
 """The GraphQL helpers a plugin's ``schema/`` package uses: Relay ids and nodes, connections,
-typed mutation errors. Only resolvers import these; services never do."""
+the mutation runner and typed mutation errors. Only resolvers import these; services never do."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from core.schema.connection import (
 )
 from core.schema.context import Context, Info
 from core.schema.errors import UserError, to_graphql, user_error
+from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import Node, decode_global_id, encode_global_id, pk_of
 
 __all__ = [
+    "Audit",
     "Connection",
     "Context",
     "Edge",
@@ -31,6 +33,7 @@ __all__ = [
     "encode_global_id",
     "make_connection",
     "pk_of",
+    "run_mutation",
     "to_graphql",
     "user_error",
 ]

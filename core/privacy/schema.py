@@ -5,33 +5,20 @@ decides. Both are mutations because both write an audit entry."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from core.privacy import service
-from core.schema.errors import ApiError, UserError, user_error
+from core.schema.context import Info
+from core.schema.errors import UserError
+from core.schema.mutations import run_mutation
 from core.schema.relay import encode_global_id, pk_of
 
 __all__ = ["PERMISSION", "mutation_fields", "types"]
 
 PERMISSION = "people.personal_data.manage"
-
-
-async def _run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], Any]
-               ) -> Any:
-    """Run ``work(access)`` in one write transaction; an ``ApiError`` rolls it back and becomes
-    a ``UserError``. A local copy of today's runner (``core.people.schema.mutations._run``),
-    to be replaced by the shared one."""
-    try:
-        async with info.context.write() as access:
-            result = await work(access)
-    except ApiError as exc:
-        return user_error(exc)
-    return wrap(result)
 
 
 def _actor(access: Any) -> service.Actor:
@@ -77,10 +64,10 @@ async def export_personal_data(info: Info, input: ExportPersonalDataInput
             info.context.state.registry, subject, _actor(access),
             pii_key=info.context.state.settings.pii_key, reason=input.reason)
 
-    result = await _run(info, work, lambda r: ExportPersonalDataPayload(
+    result = await run_mutation(info, work, lambda r: ExportPersonalDataPayload(
         resident_id=strawberry.ID(str(encode_global_id("Resident", r.resident_id))),
-        export=r.as_dict()))
-    return cast(ExportPersonalDataResult, result)
+        export=cast(JSON, r.as_dict())))
+    return result
 
 
 @strawberry.input(description="删除某人的个人信息 / erase one person's data")
@@ -115,10 +102,10 @@ async def erase_personal_data(info: Info, input: ErasePersonalDataInput
         return await service.erase_person(info.context.state.registry, subject, _actor(access),
                                           reason=input.reason)
 
-    result = await _run(info, work, lambda r: ErasePersonalDataPayload(
+    result = await run_mutation(info, work, lambda r: ErasePersonalDataPayload(
         resident_id=strawberry.ID(str(encode_global_id("Resident", r.resident_id))),
-        already_erased=r.already_erased, counts=r.counts))
-    return cast(ErasePersonalDataResult, result)
+        already_erased=r.already_erased, counts=cast(JSON, r.counts)))
+    return result
 
 
 def types() -> list[type]:

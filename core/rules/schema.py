@@ -7,15 +7,17 @@ Listed in ``core.schema.compose.CORE_CONTRIBUTORS``.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 import strawberry
 from core.schema.context import Info
 
-from core.audit import service as audit
-from core.rules.service import Resolved, RuleError, RuleKey, RuleRegistry
-from core.schema.errors import ApiError, ErrorCode, UserError, user_error
+from core.identity.access import Access
+from core.rules.service import Resolved, RuleKey, RuleRegistry
+from core.schema.errors import ApiError, ErrorCode, UserError
+from core.schema.mutations import Audit, run_mutation
 from tenants.service import NodeInfo
 from tenants.tables import Node
 
@@ -79,10 +81,6 @@ def _registry(ctx: Any) -> RuleRegistry:
     return rules
 
 
-def _api_error(err: RuleError) -> ApiError:
-    return ApiError(err.code, err.zh, err.en, err.field)
-
-
 async def _nodes(path: list[int]) -> dict[int, dict[str, Any]]:
     rows = await Node.select(Node.id, Node.code, Node.name).where(Node.id.is_in(path or [-1]))
     return {int(r["id"]): r for r in rows}
@@ -133,34 +131,39 @@ def _parse(raw: str) -> Any:
                        "the value must be valid JSON", "value") from exc
 
 
+@dataclass(frozen=True)
+class _RuleSet:
+    value: Any
+    before: Resolved
+    done: Resolved
+    view: EffectiveRule
+
+
 @strawberry.mutation(description="设置规则值：街镇覆盖、区域默认或锁定 / set a rule value: a "
                                  "tenant's override, a region's default or lock")
 async def set_rule_value(info: Info, input: SetRuleValueInput) -> SetRuleValueResult:
     ctx = info.context
-    try:
+
+    async def work(access: Access) -> _RuleSet:
         rules = _registry(ctx)
-        async with ctx.write() as access:
-            await ctx.require("rules.manage")
-            node = await ctx.node()
-            value = _parse(input.value)
-            try:
-                decl = rules.declared(input.key)
-                before = await rules.get(input.key, node, input.effective_from)
-                done = await rules.set(input.key, value, node, input.effective_from,
-                                       locked=input.locked,
-                                       account_id=access.principal.account_id)
-            except RuleError as err:
-                raise _api_error(err) from err
-            await audit.record(
-                "rules.set", account_id=access.principal.account_id, object_type="RuleValue",
-                object_id=done.version,
-                summary={"key": input.key, "value": value, "locked": input.locked,
-                         "effective_from": done.effective_from,
-                         "before": {"value": before.value, "version": before.version}})
-            (view,) = await _effective(rules, [decl.key], node, done.effective_from)
-    except ApiError as err:
-        return user_error(err)
-    return RuleValueSet(version=done.version, rule=view)
+        await ctx.require("rules.manage")
+        node = await ctx.node()
+        value = _parse(input.value)
+        decl = rules.declared(input.key)
+        before = await rules.get(input.key, node, input.effective_from)
+        done = await rules.set(input.key, value, node, input.effective_from,
+                               locked=input.locked, account_id=access.principal.account_id)
+        (view,) = await _effective(rules, [decl.key], node, done.effective_from)
+        return _RuleSet(value, before, done, view)
+
+    def audit(r: _RuleSet) -> Audit:
+        return Audit("rules.set", "RuleValue", r.done.version,
+                     {"key": input.key, "value": r.value, "locked": input.locked,
+                      "effective_from": r.done.effective_from,
+                      "before": {"value": r.before.value, "version": r.before.version}})
+
+    return await run_mutation(info, work, lambda r: RuleValueSet(version=r.done.version,
+                                                                 rule=r.view), audit=audit)
 
 
 def types() -> list[type]:

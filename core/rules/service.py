@@ -31,11 +31,12 @@ from piccolo.columns import BigInt, Boolean, Date, Text, Timestamptz, Varchar
 from core.clock import today_shanghai
 from core.db import ScopedTable
 from core.host import Host
+from core.errors import ApiError, ErrorCode
+
 
 __all__ = [
     "CORE_RULES",
     "Resolved",
-    "RuleError",
     "RuleKey",
     "RuleRegistry",
     "RuleValue",
@@ -47,14 +48,6 @@ _TYPES: dict[str, tuple[type[Any], ...]] = {"int": (int,), "float": (int, float)
                                        "bool": (bool,), "json": (dict, list), "date": (str,)}
 _NUMERIC = ("int", "float")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-
-
-class RuleError(ValueError):
-    """A rule value or operation was refused; carries a code and zh/en text."""
-
-    def __init__(self, code: str, zh: str, en: str, field: str | None = "value") -> None:
-        super().__init__(f"{zh} / {en}")
-        self.code, self.zh, self.en, self.field = code, zh, en, field
 
 
 class _Node(Protocol):
@@ -83,11 +76,11 @@ class RuleKey:
     validate: Callable[[Any], str | None] | None = None
     """Extra check returning an error text (``中文 / English``) or None."""
 
-    def _bad(self, zh: str, en: str) -> RuleError:
-        return RuleError("INVALID_ARGUMENT", f"{self.key} {zh}", f"{self.key} {en}")
+    def _bad(self, zh: str, en: str) -> ApiError:
+        return ApiError.invalid("value", f"{self.key} {zh}", f"{self.key} {en}")
 
     def check(self, value: Any) -> Any:
-        """``value`` if it is valid for this key, else :class:`RuleError` (field ``value``)."""
+        """``value`` if it is valid for this key, else INVALID_ARGUMENT on ``value``."""
         kinds = _TYPES[self.type]
         if isinstance(value, bool) and self.type != "bool" or not isinstance(value, kinds):
             raise self._bad(f"的值必须是 {self.type}", f"must be a {self.type}")
@@ -106,7 +99,7 @@ class RuleKey:
             problem = self.validate(value)
             if problem:
                 zh, _, en = problem.partition(" / ")
-                raise RuleError("INVALID_ARGUMENT", zh, en or zh)
+                raise ApiError.invalid("value", zh, en or zh)
         return value
 
     def check_declaration(self) -> None:
@@ -119,7 +112,7 @@ class RuleKey:
             raise ValueError(f"rule {self.key}: minimum/maximum need a numeric type")
         try:
             self.check(self.default)
-        except RuleError as exc:
+        except ApiError as exc:
             raise ValueError(f"rule {self.key}: invalid default ({exc.en})") from exc
 
 
@@ -226,7 +219,8 @@ class RuleRegistry:
         try:
             return self.keys[key]
         except KeyError as exc:
-            raise RuleError("NOT_FOUND", f"未知规则 {key}", f"unknown rule {key}", "key") from exc
+            raise ApiError(ErrorCode.NOT_FOUND, f"未知规则 {key}", f"unknown rule {key}",
+                           "key") from exc
 
     async def get(self, key: str, node: _Node, on: date | None = None) -> Resolved:
         """The value of ``key`` at ``node`` on ``on`` (default today, Asia/Shanghai). Runs inside
@@ -265,8 +259,8 @@ class RuleRegistry:
         row = await RuleValue.select(RuleValue.value).where(
             (RuleValue.id == version) & (RuleValue.key == key)).first()
         if row is None:
-            raise RuleError("NOT_FOUND", f"规则 {key} 没有版本 {version}",
-                            f"rule {key} has no version {version}", "version")
+            raise ApiError(ErrorCode.NOT_FOUND, f"规则 {key} 没有版本 {version}",
+                           f"rule {key} has no version {version}", "version")
         return json.loads(row["value"])
 
     async def set(self, key: str, value: Any, node: _Node, effective_from: date | None = None,
@@ -279,11 +273,10 @@ class RuleRegistry:
         decl.check(value)
         effective_from = effective_from or today_shanghai()
         if effective_from < today_shanghai():
-            raise RuleError("INVALID_ARGUMENT", "生效日期不能早于今天",
-                            "the effective date cannot be in the past", "effectiveFrom")
+            raise ApiError.invalid("effectiveFrom", "生效日期不能早于今天",
+                                   "the effective date cannot be in the past")
         if locked and not node.is_region:
-            raise RuleError("INVALID_ARGUMENT", "只有区域可以锁定规则",
-                            "only a region can lock a rule", "locked")
+            raise ApiError.invalid("locked", "只有区域可以锁定规则", "only a region can lock a rule")
         ancestors = _path_ids(node)[:-1]
         if ancestors:
             rows = await RuleValue.select().where(
@@ -292,8 +285,8 @@ class RuleRegistry:
             ).order_by(RuleValue.effective_from).order_by(RuleValue.id)
             above = _choose(rows, ancestors)
             if above is not None and above["locked"]:
-                raise RuleError("RULE_LOCKED", f"规则 {key} 已被上级锁定，不能覆盖",
-                                f"rule {key} is locked by a region above", "key")
+                raise ApiError(ErrorCode.RULE_LOCKED, f"规则 {key} 已被上级锁定，不能覆盖",
+                               f"rule {key} is locked by a region above", "key")
         row = RuleValue(tenant_id=node.id, key=key,
                         value=json.dumps(value, ensure_ascii=False),
                         effective_from=effective_from, locked=locked, created_by=account_id,

@@ -317,7 +317,8 @@ def run_cron(linli_env: TestEnv) -> Callable[..., Any]:
     ``once_per`` key for the period is held)."""
 
     async def run(name: str, node: Any, *, period: str | None = None, **kwargs: Any) -> Any:
-        jobs = linli_env.state.services["jobs"]
+        jobs = linli_env.state.services.jobs
+        assert jobs is not None, "the test app installs the job service"
         return await jobs.run_now(name, node.id if node is not None else None, period=period,
                                   **kwargs)
 
@@ -331,8 +332,9 @@ def drain(linli_env: TestEnv) -> Callable[..., Any]:
     may queue). Tests build their own tenants, so draining everything is draining theirs."""
 
     async def run(rounds: int = 10) -> int:
-        jobs = linli_env.state.services["jobs"]
-        events = linli_env.state.services["events"]
+        jobs = linli_env.state.services.jobs
+        events = linli_env.state.services.events
+        assert jobs is not None and events is not None, "the test app installs both"
         total = 0
         for _ in range(rounds):
             ran = await jobs.drain() + await events.dispatch_pending()
@@ -351,7 +353,8 @@ def emitted_events(linli_env: TestEnv) -> Callable[..., Any]:
     ``json.loads(e.payload)``, ``.state`` pending/delivered/parked)."""
 
     async def events(node: Any, event_type: str | None = None, limit: int = 100) -> list[Any]:
-        service = linli_env.state.services["events"]
+        service = linli_env.state.services.events
+        assert service is not None, "the test app installs the event service"
         return list(await service.events(event_type=event_type, tenant_ids=[node.id],
                                          limit=limit))
 

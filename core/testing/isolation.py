@@ -28,7 +28,7 @@ def sample(column: Any, n: int | None = None) -> Any:
         return next(iter(column._meta.choices)).value
     token = secrets.token_hex(8)
     if isinstance(column, Varchar):
-        return ("p" + token)[: max(1, min(column.length, 17))]
+        return ("p" + token)[: max(1, min(column.length or 17, 17))]
     if isinstance(column, Text):
         return "probe " + token
     if isinstance(column, (BigInt, Integer, SmallInt)):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from core.identity.access import Access, PlaceRef
 from core.identity.roles import CORE_PERMISSIONS
-from core.schema.errors import ApiError, ErrorCode
+from core.schema.errors import ApiError
 from core.schema.relay import decode_global_id
 from tenants.service import NodeInfo, get_node
 
@@ -26,7 +26,7 @@ def parse_id(value: str, expect: str | None, field: str) -> int:
     else:
         pk = decode_global_id(value, expect, field)[1]
     if pk > MAX_PK:  # no such row: primary keys are 32-bit serials on PostgreSQL
-        raise ApiError(ErrorCode.NOT_FOUND, "未找到对象", "object not found", field)
+        raise ApiError.not_found("对象", "object", field)
     return pk
 
 
@@ -35,10 +35,10 @@ async def target_node(access: Access, node_id: int, field: str) -> NodeInfo:
     Anything outside the acting node's scope is answered as not found."""
     node = await get_node(node_id)
     if node is None or node.id not in access.scope.read_nodes:
-        raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点", "node not found", field)
+        raise ApiError.not_found("该节点", "node", field)
     decision = access.check(MANAGE, PlaceRef(node_id=node.id, node_path=node.path))
     if not decision:
-        raise ApiError(ErrorCode.FORBIDDEN, decision.reason_zh, decision.reason_en)
+        raise ApiError.forbidden(decision.reason_zh, decision.reason_en)
     return node
 
 
@@ -50,5 +50,5 @@ def require_grantable(access: Access, permissions: Iterable[str], node: NodeInfo
     lacking = sorted(p for p in permissions if p in _CORE and not access.check(p, place))
     if lacking:
         names = ", ".join(lacking)
-        raise ApiError(ErrorCode.FORBIDDEN, f"不能授予您自己没有的权限：{names}",
-                       f"you cannot hand out permissions you lack: {names}", field)
+        raise ApiError.forbidden(f"不能授予您自己没有的权限：{names}",
+                                 f"you cannot hand out permissions you lack: {names}", field)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from core.schema.context import Info
 
-from core.audit import service as audit
 from core.identity import service
+from core.identity.access import Access
 from core.identity.places import PLACE_KINDS
 from core.identity.roles import RoleBook
 from core.identity.schema.common import parse_id, require_grantable, target_node
@@ -17,7 +17,10 @@ from core.identity.schema.types import (
     MembershipRevoked,
     RevokeMembershipResult,
 )
-from core.schema.errors import ApiError, ErrorCode, user_error
+from core.identity.service import MembershipInfo
+from core.schema.errors import ApiError
+from core.schema.mutations import Audit, run_mutation
+from tenants.service import NodeInfo
 
 __all__ = ["grant_membership", "revoke_membership"]
 
@@ -51,46 +54,43 @@ def _place_id(input: GrantMembershipInput, book: RoleBook) -> int | None:
 async def grant_membership(info: Info,
                            input: GrantMembershipInput) -> GrantMembershipResult:
     ctx = info.context
-    try:
-        async with ctx.write() as access:
-            account_id = parse_id(input.account_id, "Account", "accountId")
-            node_id = (parse_id(input.node_id, "Tenant", "nodeId") if input.node_id
-                       else access.node_id)
-            node = await target_node(access, node_id, "nodeId")
-            book = ctx.state.rolebook
-            if input.role in book.roles:
-                require_grantable(access, book.permissions_of(input.role), node, "role")
-            granted = await service.grant_membership(
-                account_id, node.id, input.role, input.place_kind, _place_id(input, book),
-                rolebook=book)
-            await audit.record("identity.membership_granted",
-                               account_id=access.principal.account_id,
-                               object_type="Membership", object_id=granted.id,
-                               summary={"account": account_id, "node": node.id,
-                                        "role": granted.role, "place_kind": granted.place_kind,
-                                        "place_id": granted.place_id})
-    except ApiError as err:
-        return user_error(err)
-    return MembershipGranted(membership=Membership.from_info(granted, node))
+
+    async def work(access: Access) -> tuple[MembershipInfo, NodeInfo]:
+        account_id = parse_id(input.account_id, "Account", "accountId")
+        node_id = (parse_id(input.node_id, "Tenant", "nodeId") if input.node_id
+                   else access.node_id)
+        node = await target_node(access, node_id, "nodeId")
+        book = ctx.state.rolebook
+        if input.role in book.roles:
+            require_grantable(access, book.permissions_of(input.role), node, "role")
+        granted = await service.grant_membership(
+            account_id, node.id, input.role, input.place_kind, _place_id(input, book),
+            rolebook=book)
+        return granted, node
+
+    return await run_mutation(
+        info, work, lambda done: MembershipGranted(membership=Membership.from_info(*done)),
+        audit=lambda done: _audit("identity.membership_granted", done[0]))
 
 
 @strawberry.mutation(description="收回角色，下一次请求即生效 / revoke a membership")
 async def revoke_membership(info: Info,
                             input: RevokeMembershipInput) -> RevokeMembershipResult:
-    ctx = info.context
-    try:
-        async with ctx.write() as access:
-            found = await service.get_membership(parse_id(input.id, "Membership", "id"))
-            if found is None:
-                raise ApiError(ErrorCode.NOT_FOUND, "未找到该成员身份", "membership not found", "id")
-            node = await target_node(access, found.node_id, "id")
-            await service.revoke_membership(found.id)
-            await audit.record("identity.membership_revoked",
-                               account_id=access.principal.account_id,
-                               object_type="Membership", object_id=found.id,
-                               summary={"account": found.account_id, "node": found.node_id,
-                                        "role": found.role, "place_kind": found.place_kind,
-                                        "place_id": found.place_id})
-    except ApiError as err:
-        return user_error(err)
-    return MembershipRevoked(membership=Membership.from_info(found, node))
+    async def work(access: Access) -> tuple[MembershipInfo, NodeInfo]:
+        found = await service.get_membership(parse_id(input.id, "Membership", "id"))
+        if found is None:
+            raise ApiError.not_found("该成员身份", "membership", "id")
+        node = await target_node(access, found.node_id, "id")
+        await service.revoke_membership(found.id)
+        return found, node
+
+    return await run_mutation(
+        info, work, lambda done: MembershipRevoked(membership=Membership.from_info(*done)),
+        audit=lambda done: _audit("identity.membership_revoked", done[0]))
+
+
+def _audit(action: str, membership: MembershipInfo) -> Audit:
+    return Audit(action, "Membership", membership.id,
+                 {"account": membership.account_id, "node": membership.node_id,
+                  "role": membership.role, "place_kind": membership.place_kind,
+                  "place_id": membership.place_id})

@@ -13,7 +13,8 @@ from core.identity.schema.types import (
     LogoutResult,
     RefreshTokenResult,
 )
-from core.schema.errors import ApiError, user_error
+from core.schema.context import Context
+from core.schema.mutations import run_unscoped
 from core.schema.relay import encode_global_id
 
 __all__ = ["login", "logout", "refresh_token"]
@@ -48,31 +49,20 @@ def _payload(session: sessions.Session) -> AuthPayload:
 
 @strawberry.mutation(description="登录，返回访问令牌与刷新令牌 / log in; returns both tokens")
 async def login(info: Info, input: LoginInput) -> LoginResult:
-    ctx = info.context
-    try:
-        session = await sessions.login(ctx.state.db, ctx.state.settings, input.login,
-                                       input.password, ctx.client_ip)
-    except ApiError as err:
-        return user_error(err)
-    return _payload(session)
+    return await run_unscoped(info, lambda ctx: sessions.login(
+        ctx.state.db, ctx.state.settings, input.login, input.password, ctx.client_ip), _payload)
 
 
 @strawberry.mutation(description="用刷新令牌换新令牌 / exchange a refresh token for new tokens")
 async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenResult:
-    ctx = info.context
-    try:
-        session = await sessions.refresh(ctx.state.db, ctx.state.settings, input.refresh_token)
-    except ApiError as err:
-        return user_error(err)
-    return _payload(session)
+    return await run_unscoped(info, lambda ctx: sessions.refresh(
+        ctx.state.db, ctx.state.settings, input.refresh_token), _payload)
 
 
 @strawberry.mutation(description="退出登录，下一次请求即生效 / log out, effective on the next request")
 async def logout(info: Info, input: LogoutInput) -> LogoutResult:
-    ctx = info.context
-    try:
+    async def work(ctx: Context) -> None:
         await sessions.logout(ctx.state.db, ctx.state.settings, ctx.require_principal(),
                               input.refresh_token, everywhere=input.everywhere)
-    except ApiError as err:
-        return user_error(err)
-    return LogoutPayload(logged_out=True)
+
+    return await run_unscoped(info, work, lambda _: LogoutPayload(logged_out=True))

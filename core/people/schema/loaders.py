@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import ApiError
 from core.people import queries
-from core.people.errors import PeopleError
 from core.people.records import ResidentRec
 from core.people.services import reveal_pii
 from core.people.view import PlaceView, people_view
-from core.schema.errors import ApiError
 
-__all__ = ["api_error", "by_id", "children", "reveal", "tags", "view"]
-
-
-def api_error(err: PeopleError) -> ApiError:
-    return ApiError(err.code, err.zh, err.en, err.field)
+__all__ = ["by_id", "children", "reveal", "tags", "view"]
 
 
 async def view(ctx: Any) -> PlaceView:
@@ -25,8 +20,8 @@ async def view(ctx: Any) -> PlaceView:
         async with ctx.read() as access:
             try:
                 found: Any = await people_view(access)
-            except PeopleError as exc:
-                found = api_error(exc)
+            except ApiError as exc:  # every field of the request sees the same refusal
+                found = exc
         return [found for _ in keys]
 
     return await ctx.loader("people:view", load).load("people.read")  # type: ignore[no-any-return]

@@ -1,17 +1,18 @@
-"""Mutations: one ``input`` each, one write transaction each, and a result that is the payload
-or a typed :class:`UserError` (nothing is written when it is an error)."""
+"""Mutations: one ``input`` each, one write transaction each (:func:`~core.schema.mutations.run_mutation`),
+and a result that is the payload or a typed :class:`UserError` (nothing is written when it is an
+error). The services record the audit entries."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 from core.schema.context import Info
 
+from core.errors import ApiError
+from core.identity.access import Access
 from core.people import services
-from core.people.errors import PeopleError
 from core.schema.relay import pk_of
 from core.people.schema.types import (
     BuildingType,
@@ -22,24 +23,10 @@ from core.people.schema.types import (
     ResidentType,
     build,
 )
-from core.schema.errors import ApiError, UserError, user_error
+from core.schema.errors import UserError
+from core.schema.mutations import run_mutation
 
 __all__ = ["mutation_fields", "types"]
-
-R = TypeVar("R")
-
-
-async def _run(info: Info, work: Callable[[Any], Awaitable[Any]], wrap: Callable[[Any], R]
-               ) -> R | UserError:
-    """Run ``work(access)`` in one write transaction; errors roll it back and become UserError."""
-    try:
-        async with info.context.write() as access:
-            result = await work(access)
-    except PeopleError as exc:
-        return user_error(ApiError(exc.code, exc.zh, exc.en, exc.field))
-    except ApiError as exc:
-        return user_error(exc)
-    return wrap(result)
 
 
 # -- communities and grids --------------------------------------------------------------
@@ -61,9 +48,9 @@ CreateCommunityResult = Annotated[CreateCommunityPayload | UserError,
 
 @strawberry.mutation(description="新建社区/村 / create a community or village")
 async def create_community(info: Info, input: CreateCommunityInput) -> CreateCommunityResult:
-    return await _run(info, lambda a: services.create_community(
+    return await run_mutation(info, lambda a: services.create_community(
         a, name=input.name, kind=input.kind, code=input.code),
-        lambda r: CreateCommunityPayload(community=build(r)))
+                              lambda r: CreateCommunityPayload(community=build(r)))
 
 
 @strawberry.input(description="新建网格 / create a grid")
@@ -84,11 +71,11 @@ CreateGridResult = Annotated[CreateGridPayload | UserError,
 
 @strawberry.mutation(description="新建网格 / create a grid")
 async def create_grid(info: Info, input: CreateGridInput) -> CreateGridResult:
-    async def work(access: Any) -> Any:
+    async def work(access: Access) -> Any:
         community = pk_of(input.community_id, "Community", "communityId")
         return await services.create_grid(access, community_id=community or 0, name=input.name,
                                           code=input.code)
-    return await _run(info, work, lambda r: CreateGridPayload(grid=build(r)))
+    return await run_mutation(info, work, lambda r: CreateGridPayload(grid=build(r)))
 
 
 # -- buildings and households --------------------------------------------------------------
@@ -112,12 +99,12 @@ CreateBuildingResult = Annotated[CreateBuildingPayload | UserError,
 
 @strawberry.mutation(description="新建楼栋 / create a building")
 async def create_building(info: Info, input: CreateBuildingInput) -> CreateBuildingResult:
-    async def work(access: Any) -> Any:
+    async def work(access: Access) -> Any:
         return await services.create_building(
             access, community_id=pk_of(input.community_id, "Community", "communityId") or 0,
             name=input.name, grid_id=pk_of(input.grid_id, "Grid", "gridId"),
             compound=input.compound)
-    return await _run(info, work, lambda r: CreateBuildingPayload(building=build(r)))
+    return await run_mutation(info, work, lambda r: CreateBuildingPayload(building=build(r)))
 
 
 @strawberry.input(description="新建户 / create a household")
@@ -138,11 +125,11 @@ CreateHouseholdResult = Annotated[CreateHouseholdPayload | UserError,
 
 @strawberry.mutation(description="新建户 / create a household")
 async def create_household(info: Info, input: CreateHouseholdInput) -> CreateHouseholdResult:
-    async def work(access: Any) -> Any:
+    async def work(access: Access) -> Any:
         return await services.create_household(
             access, building_id=pk_of(input.building_id, "Building", "buildingId") or 0,
             room=input.room, unit=input.unit)
-    return await _run(info, work, lambda r: CreateHouseholdPayload(household=build(r)))
+    return await run_mutation(info, work, lambda r: CreateHouseholdPayload(household=build(r)))
 
 
 # -- residents ---------------------------------------------------------------------------
@@ -173,14 +160,14 @@ ResidentResult = Annotated[ResidentPayload | UserError, strawberry.union("Reside
 async def create_resident(info: Info, input: CreateResidentInput) -> ResidentResult:
     key = info.context.state.settings.pii_key
 
-    async def work(access: Any) -> Any:
+    async def work(access: Access) -> Any:
         return await services.create_resident(
             access, key, name=input.name, id_number=input.id_number,
             gender=input.gender.value if input.gender else None, birth_date=input.birth_date,
             phone=input.phone, household_id=pk_of(input.household_id, "Household", "householdId"),
             relation=input.relation, is_head=input.is_head, tags=input.tags)
-    return await _run(info, work, lambda r: ResidentPayload(resident=build(r),
-                                                            changed_fields=["created"]))
+    return await run_mutation(info, work, lambda r: ResidentPayload(resident=build(r),
+                                                                    changed_fields=["created"]))
 
 
 @strawberry.input(description="修改居民（未给出的字段不变，null 清空）/ change a resident")
@@ -208,8 +195,8 @@ def _changes(data: UpdateResidentInput) -> dict[str, Any]:
         if value is strawberry.UNSET:
             continue
         if value is None and name in _REQUIRED:
-            raise PeopleError.invalid(_camel(name), "该字段不能为空",
-                                      "this field cannot be null")
+            raise ApiError.invalid(_camel(name), "该字段不能为空",
+                                   "this field cannot be null")
         if name == "gender":
             value = value.value
         elif name == "household_id" and value is not None:
@@ -229,11 +216,11 @@ def _camel(name: str) -> str:
 async def update_resident(info: Info, input: UpdateResidentInput) -> ResidentResult:
     key = info.context.state.settings.pii_key
 
-    async def work(access: Any) -> Any:
+    async def work(access: Access) -> Any:
         pk = pk_of(input.id, "Resident", "id") or 0
         return await services.update_resident(access, key, pk, _changes(input))
-    return await _run(info, work, lambda r: ResidentPayload(resident=build(r[0]),
-                                                            changed_fields=r[1]))
+    return await run_mutation(info, work, lambda r: ResidentPayload(resident=build(r[0]),
+                                                                    changed_fields=r[1]))
 
 
 def types() -> list[type]:

@@ -8,7 +8,6 @@ import strawberry
 from core.schema.context import Info
 
 from core.people import queries
-from core.people.errors import PeopleError
 from core.people.schema import loaders
 from core.people.schema.types import (
     BuildingType,
@@ -29,11 +28,8 @@ async def _connection(info: Info, first: int, after: str | None, fetch: Any) -> 
     check_first(first)
     start = decode_cursor(after)
     place_view = await loaders.view(info.context)
-    try:
-        async with info.context.read():
-            rows = await fetch(place_view, first, start)
-    except PeopleError as exc:
-        raise loaders.api_error(exc) from None
+    async with info.context.read():
+        rows = await fetch(place_view, first, start)
     return make_connection(rows, first, build, pk=lambda r: int(r.id))
 
 
@@ -92,13 +88,10 @@ async def rollup(info: Info) -> list[RollupRow]:
     from tenants.service import descendants
 
     node = await info.context.node()
-    try:
-        async with info.context.read() as access:
-            tenant_ids = ([n.id for n in await descendants(node, tenants_only=True)]
-                          if node.is_region else [node.id])
-            rows = await queries.rollup(access, tenant_ids)
-    except PeopleError as exc:
-        raise loaders.api_error(exc) from None
+    async with info.context.read() as access:
+        tenant_ids = ([n.id for n in await descendants(node, tenants_only=True)]
+                      if node.is_region else [node.id])
+        rows = await queries.rollup(access, tenant_ids)
     return [build(r) for r in rows]
 
 

@@ -1,4 +1,4 @@
-"""What the plugin's resolvers share: the mutation runner, a read helper, global ids, names
+"""What the plugin's resolvers share: a read helper, global ids, names
 batched per request, the public (anonymous) read of a board and the tenant a query acts at.
 Resolvers translate; every decision is the services'."""
 
@@ -16,19 +16,17 @@ from core.plugin import (
     ErrorCode,
     Info,
     NodeInfo,
-    UserError,
     encode_global_id,
     get_node_by_code,
     pk_of,
     place_names,
     public_scope,
-    user_error,
 )
 from plugins.building_heads import NAME
 from plugins.building_heads.services.common import OWN_RULES
 
 __all__ = ["NAME", "OWN_RULES", "gid", "pk", "place_name", "public_read", "read",
-           "rules_of", "run", "tenant_node"]
+           "rules_of", "tenant_node"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,18 +43,6 @@ def gid(type_name: str, ident: Any) -> strawberry.ID | None:
 def rules_of(info: Info) -> Any:
     """The rule values the plugin reads (its own keys; core's rows, inherited and dated)."""
     return OWN_RULES
-
-
-async def run(info: Info, work: Callable[[Access], Awaitable[T]], wrap: Callable[[T], R]
-              ) -> R | UserError:
-    """Run ``work(access)`` in the mutation's one write transaction; a refusal rolls it back
-    and becomes a typed ``UserError``."""
-    try:
-        async with info.context.write() as access:
-            result = await work(access)
-    except ApiError as exc:
-        return user_error(exc)
-    return wrap(result)
 
 
 async def read(info: Info, work: Callable[[Access], Awaitable[T]]) -> T:

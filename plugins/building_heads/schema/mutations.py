@@ -1,7 +1,7 @@
 """Mutation fields of the plugin, in the order they appear on ``Mutation`` (appointments, visits,
 matters, rota and evaluation): one ``input`` each, a union of the payload and ``UserError``.
-Each runs its service in the mutation's one write transaction (``run``); services check who may
-and refuse with ``ApiError``."""
+Each runs its service in the mutation's one write transaction (``run_mutation``); services
+check who may and refuse with ``ApiError``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from core.plugin import Access, Info, UserError, encode_global_id, today_shanghai
-from plugins.building_heads.schema.common import gid, pk, rules_of, run
+from core.plugin import Access, Info, UserError, encode_global_id, run_mutation, today_shanghai
+from plugins.building_heads.schema.common import gid, pk, rules_of
 from plugins.building_heads.schema.types import (
     MATTER,
     BuildingHeadAppointment,
@@ -95,7 +95,7 @@ async def building_head_nominate(info: Info, input: BuildingHeadNominateInput
             health_declared=input.health_declared, health_note=input.health_note,
             account_id=access.principal.account_id, today=today_shanghai())
 
-    return await run(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload)
 
 
 @strawberry.input(description="资格审查 / check a candidate's eligibility")
@@ -112,7 +112,7 @@ async def building_head_check_eligibility(info: Info, input: BuildingHeadCheckEl
         ident = await _manage_candidate(access, input.candidate_id)
         return await appointments.check_eligibility(rules_of(info), ident, input.on or today_shanghai())
 
-    return await run(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload)
 
 
 @strawberry.input(description="破格（须说明理由）/ override eligibility with a reason")
@@ -129,7 +129,7 @@ async def building_head_override_eligibility(
         ident = await _manage_candidate(access, input.candidate_id)
         return await appointments.override_eligibility(ident, input.reason, access.principal.account_id)
 
-    return await run(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload)
 
 
 @strawberry.input(description="开始公示 / start the public notice")
@@ -146,7 +146,7 @@ async def building_head_start_notice(info: Info, input: BuildingHeadStartNoticeI
         return await appointments.start_notice(rules_of(info), ident, access.principal.account_id,
                                       today_shanghai())
 
-    return await run(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload)
 
 
 @strawberry.input(description="社区党委审批任命 / approve an appointment")
@@ -173,7 +173,7 @@ async def _approve(info: Info, input: Any, handover: bool) -> Any:
             role=input.role.value, party_group_lead=input.party_group_lead,
             link_account_id=account, handover=handover)
 
-    return await run(info, work, _appointment_payload)
+    return await run_mutation(info, work, _appointment_payload)
 
 
 @strawberry.mutation(description="审批任命（公示期满后）/ approve after the notice ends")
@@ -221,7 +221,7 @@ async def building_head_end_term(info: Info, input: BuildingHeadEndTermInput
         return await appointments.end_term(ident, on=input.on or today_shanghai(), reason=input.reason,
                                   account_id=access.principal.account_id)
 
-    return await run(info, work, _appointment_payload)
+    return await run_mutation(info, work, _appointment_payload)
 
 
 @strawberry.input(description="新建红旗驿站 / create a station")
@@ -254,7 +254,7 @@ async def building_head_create_station(info: Info, input: BuildingHeadCreateStat
                                       "fixedHeadResidentId"),
             account_id=access.principal.account_id)
 
-    return await run(info, work, lambda r: BuildingHeadStationPayload(
+    return await run_mutation(info, work, lambda r: BuildingHeadStationPayload(
         station=BuildingHeadStation.from_row(r)))
 
 
@@ -286,7 +286,7 @@ async def building_head_record_leave(info: Info, input: BuildingHeadRecordLeaveI
         return await rota.record_leave(int(ident or 0), input.starts_on, input.ends_on,
                                       input.reason, access.principal.account_id)
 
-    return await run(info, work, lambda r: BuildingHeadLeavePayload(leave=BuildingHeadLeave(
+    return await run_mutation(info, work, lambda r: BuildingHeadLeavePayload(leave=BuildingHeadLeave(
         id=encode_global_id("BuildingHeadLeave", int(r["id"])),
         appointment_id=encode_global_id("BuildingHeadAppointment", int(r["appointment_id"])),
         starts_on=r["starts_on"], ends_on=r["ends_on"], reason=r["reason"])))
@@ -319,7 +319,7 @@ async def building_head_generate_rota(info: Info, input: BuildingHeadGenerateRot
         await rota.station_for(access, "building_heads.rota", station)
         return await rota.generate(station, input.from_, input.to, access.principal.account_id)
 
-    return await run(info, work, lambda r: BuildingHeadRotaPayload(
+    return await run_mutation(info, work, lambda r: BuildingHeadRotaPayload(
         shifts=[BuildingHeadRotaShift.from_row(s) for s in r.created],
         unfilled_weeks=r.unfilled))
 
@@ -349,7 +349,7 @@ async def building_head_swap_shifts(info: Info, input: BuildingHeadSwapShiftsInp
         await rota.authorize_shift(access, "building_heads.rota", a)
         return await rota.swap_shifts(a, b, input.reason, access.principal.account_id)
 
-    return await run(info, work, lambda pair: BuildingHeadSwapPayload(
+    return await run_mutation(info, work, lambda pair: BuildingHeadSwapPayload(
         shifts=[BuildingHeadRotaShift.from_row(s) for s in pair]))
 
 
@@ -378,7 +378,7 @@ async def building_head_evaluate(info: Info, input: BuildingHeadEvaluateInput
                                          account_id=access.principal.account_id,
                                          today=today_shanghai())
 
-    return await run(info, work, lambda rows: BuildingHeadEvaluatePayload(
+    return await run_mutation(info, work, lambda rows: BuildingHeadEvaluatePayload(
         evaluations=[BuildingHeadEvaluation.from_row(r) for r in rows]))
 
 
@@ -391,7 +391,7 @@ async def _mutate(info: Info, change: Change) -> BuildingHeadMatterResult:
         entries = await matters.entries_of([int(matter["id"])])
         return matter, next(e for e in entries[int(matter["id"])] if e["id"] == entry_id)
 
-    return await run(info, work, lambda pair: BuildingHeadMatterPayload(
+    return await run_mutation(info, work, lambda pair: BuildingHeadMatterPayload(
         matter=BuildingHeadMatter.from_row(pair[0]), entry=BuildingHeadMatterEntry.from_row(pair[1])))
 
 
@@ -553,7 +553,7 @@ async def building_head_log_visit(info: Info, input: BuildingHeadLogVisitInput
             access, household_id, visited_on=input.visited_on, way=input.way.value,
             notes=input.notes, matter_title=input.matter_title, task_id=task_id)
 
-    return await run(info, work, lambda logged: BuildingHeadLogVisitPayload(
+    return await run_mutation(info, work, lambda logged: BuildingHeadLogVisitPayload(
         visit=BuildingHeadVisit.of(logged.visit),
         closed_task_ids=[encode_global_id("BuildingHeadVisitTask", t)
                          for t in logged.closed_task_ids],

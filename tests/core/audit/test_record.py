@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.audit import service as audit
-from core.audit.service import AuditActionError, AuditEntry, AuditItem
 from core.audit.chain import chain_tenant, verify_tenant
-from core.audit.retention import MIN_RETENTION_DAYS, RetentionError, purge_tenant
+from core.audit.retention import MIN_RETENTION_DAYS, purge_tenant
+from core.audit.service import AuditActionError, AuditEntry, AuditItem
+from core.errors import ApiError
 from core.plugin import PluginMeta, hookimpl
 
 
@@ -67,8 +68,9 @@ async def test_plugin_actions_must_be_declared(linli_env, factory):
 
 async def test_purge_refuses_younger_than_six_months(linli_env, factory):
     node = await factory.tenant()
-    with pytest.raises(RetentionError):
+    with pytest.raises(ApiError) as refused:
         await purge_tenant(linli_env.state.db, node.id, older_than_days=MIN_RETENTION_DAYS - 1)
+    assert refused.value.code == "INVALID_ARGUMENT" and "183" in refused.value.en
     assert MIN_RETENTION_DAYS == 183
 
 

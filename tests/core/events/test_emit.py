@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.errors import ApiError
+from core.events.service import EventService, emit
 from core.events.types import EventType, ServiceRecorded, WelfareConcern, build_catalogue
-from core.events.service import EventError, EventService, emit
 from core.plugin import PluginMeta, hookimpl
 from core.registry import PluginError, Registry
 from tenants.service import scope_at, scope_for
@@ -51,14 +52,14 @@ async def test_rolled_back_emit_is_never_delivered(kit):
 
 async def test_emit_needs_the_callers_transaction(kit):
     tenant = await kit.factory.tenant()
-    with pytest.raises(EventError, match="transaction"):
+    with pytest.raises(ApiError, match="transaction"):
         await emit("volunteer.service_recorded", _service(1), tenant_id=tenant.id)
 
 
 async def test_undeclared_type_raises(kit):
     tenant = await kit.factory.tenant()
     async with kit.db.scoped(scope_for(tenant), write=True):
-        with pytest.raises(EventError) as err:
+        with pytest.raises(ApiError) as err:
             await emit("nobody.happened", {"x": 1})
     assert err.value.code == "INVALID_ARGUMENT" and err.value.field == "event_type"
 
@@ -171,7 +172,7 @@ async def test_payload_validation(kit, payload, field, text):
     if field == "resident_id":
         body = payload
     async with kit.db.scoped(scope_for(tenant), write=True):
-        with pytest.raises(EventError, match=text) as err:
+        with pytest.raises(ApiError, match=text) as err:
             await emit("volunteer.service_recorded", body)
     assert err.value.code == "INVALID_ARGUMENT" and err.value.field == field
     assert "/" in str(err.value)  # zh / en
@@ -183,9 +184,9 @@ async def test_date_fields_take_dates_only(kit):
     base = {"resident_id": resident, "reason_code": "alone", "source_module": "t"}
     async with kit.db.scoped(scope_for(tenant), write=True):
         for wrong in ("2026-01-01", datetime(2026, 1, 1, tzinfo=UTC)):
-            with pytest.raises(EventError, match="noticed_since"):
+            with pytest.raises(ApiError, match="noticed_since"):
                 await emit("people.welfare_concern", {**base, "noticed_since": wrong})
-        with pytest.raises(EventError, match="payload must be"):
+        with pytest.raises(ApiError, match="payload must be"):
             await emit("people.welfare_concern", ["not", "a", "mapping"])
         assert await emit("people.welfare_concern", {**base, "noticed_since": date(2026, 1, 1)})
 
@@ -203,13 +204,13 @@ async def test_the_event_tenant_is_the_residents(kit):
         region_scope = await scope_at(region)  # reads the tenants below, writes the region
     async with kit.db.scoped(region_scope, write=True):
         event_id = await emit("people.welfare_concern", concern)
-        with pytest.raises(EventError) as mismatch:
+        with pytest.raises(ApiError) as mismatch:
             await emit("people.welfare_concern", concern, tenant_id=other.id)
     assert mismatch.value.field == "tenant_id"
     assert (await kit.outbox(event_id))["tenant_id"] == home.id
 
     async with kit.db.scoped(scope_for(other), write=True):  # not visible from another tenant
-        with pytest.raises(EventError) as hidden:
+        with pytest.raises(ApiError) as hidden:
             await emit("people.welfare_concern", concern)
     assert hidden.value.code == "NOT_FOUND"
 
@@ -229,12 +230,12 @@ async def test_tenant_without_a_resident_is_the_scopes_or_the_explicit_one(kit):
     name = f"{producer.name}.borrowed"
     async with kit.db.scoped(scope_for(tenant), write=True):
         mine = await emit(name, {"book": "书", "copies": 1})
-        with pytest.raises(EventError) as err:
+        with pytest.raises(ApiError) as err:
             await emit(name, {"book": "书", "copies": 1}, tenant_id=other.id)
     assert err.value.code == "FORBIDDEN"
     async with kit.db.transaction():  # unscoped work names its tenant
         theirs = await emit(name, {"book": "书", "copies": 1}, tenant_id=other.id)
-        with pytest.raises(EventError, match="no tenant"):
+        with pytest.raises(ApiError, match="no tenant"):
             await emit(name, {"book": "书", "copies": 1})
     assert (await kit.outbox(mine))["tenant_id"] == tenant.id
     assert (await kit.outbox(theirs))["tenant_id"] == other.id

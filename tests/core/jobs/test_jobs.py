@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from jobs_testplugin import JobsProbeEffect
 
-from core.jobs.service import JobError, JobSpec
+from core.errors import ApiError
+from core.jobs.service import JobSpec
 from tenants.service import scope_for, set_plugin_enabled
 
 
@@ -84,10 +85,10 @@ async def test_a_job_past_its_timeout_is_cancelled_and_rolled_back(
 
 async def test_enqueue_refuses_unknown_jobs_and_missing_tenants(make_jobs: Any) -> None:
     jobs = await make_jobs()
-    with pytest.raises(JobError) as unknown:
+    with pytest.raises(ApiError) as unknown:
         await jobs.enqueue("jobs_probe.nope", tenant_id=1)
     assert unknown.value.code == "NOT_FOUND"
-    with pytest.raises(JobError) as no_tenant:
+    with pytest.raises(ApiError) as no_tenant:
         await jobs.enqueue("jobs_probe.record", tenant_id=None, key="k")
     assert no_tenant.value.code == "INVALID_ARGUMENT"
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from asyncpg.exceptions import UniqueViolationError
 
+from core.errors import ApiError
 from core.notify.service import (
     Notification,
     NotificationDelivery,
-    NotifyError,
     ResidentRecipient,
     notify,
 )
@@ -63,7 +63,7 @@ async def test_bad_input_is_refused(linli_env, factory, world):
                             ((admin.id, "probe.x", " ", ""), "title"),
                             ((10**12, "probe.x", "t", ""), "recipient"),
                             ((ResidentRecipient(10**12), "probe.x", "t", ""), "recipient")]:
-            with pytest.raises(NotifyError) as err:
+            with pytest.raises(ApiError) as err:
                 await notify(*args)
             assert err.value.field == field
 

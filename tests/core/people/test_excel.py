@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from core.errors import ApiError
 from core.people.excel import (
     HEADERS,
-    SheetError,
     export_residents,
     import_residents,
     write_template,
@@ -93,7 +93,7 @@ async def test_duplicate_in_sheet_is_an_error(factory, linli_env, new_id):
 @pytest.mark.parametrize("data", [b"not a spreadsheet", b"PK\x03\x04broken zip", b""])
 async def test_broken_file_is_a_clear_error(factory, linli_env, data):
     tenant = await factory.tenant()
-    with pytest.raises(SheetError) as info:
+    with pytest.raises(ApiError) as info:
         await import_residents(linli_env.state.db, tenant, data, None,
                                pii_key=linli_env.settings.pii_key)
     assert "xlsx" in info.value.en
@@ -101,7 +101,7 @@ async def test_broken_file_is_a_clear_error(factory, linli_env, data):
 
 async def test_missing_columns(factory, linli_env):
     tenant = await factory.tenant()
-    with pytest.raises(SheetError) as info:
+    with pytest.raises(ApiError) as info:
         await import_residents(linli_env.state.db, tenant, sheet([], HEADERS[:5]), None,
                                pii_key=linli_env.settings.pii_key)
     assert "社区/村" in info.value.zh

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from core.people.errors import PeopleError
+from core.errors import ApiError
 from core.people.validation import (
     id_check_digit,
     mask_id_number,
@@ -18,8 +18,8 @@ from core.people.validation import (
 VALID = "11010519491231002X"  # the GB 11643 standard's own example (female, 1949-12-31)
 
 
-def _err(fn, *args, **kw) -> PeopleError:
-    with pytest.raises(PeopleError) as info:
+def _err(fn, *args, **kw) -> ApiError:
+    with pytest.raises(ApiError) as info:
         fn(*args, **kw)
     assert info.value.code == "INVALID_ARGUMENT"
     assert info.value.zh and info.value.en

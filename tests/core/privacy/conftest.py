@@ -118,7 +118,7 @@ async def build_subject(env: Any, factory: Any, gql: Any) -> Subject:
         await Account.update({Account.resident_id: resident.id,
                               Account.resident_tenant_id: town.node.id}).where(
             Account.id == account.id)
-    rules = env.state.services["rules"]
+    rules = env.state.services.rules
     today = today_shanghai()
     noticed = today - timedelta(days=10)
     async with town.write():

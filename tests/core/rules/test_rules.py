@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.rules.service import CORE_RULES, RuleError, RuleKey, RuleRegistry, today_shanghai
+from core.errors import ApiError
+from core.rules.service import CORE_RULES, RuleKey, RuleRegistry, today_shanghai
 from tenants.service import scope_for
 
 KEY = "rules_probe.max_age"
@@ -60,14 +61,14 @@ async def test_locked_region_value_cannot_be_overridden(linli_env, factory, rule
     lock = await _set(db, rules, city, 72, locked=True)
     got = await _get(db, rules, tenant)
     assert (got.value, got.version, got.locked) == (72, lock.version, True)
-    with pytest.raises(RuleError) as err:
+    with pytest.raises(ApiError) as err:
         await _set(db, rules, tenant, 61)
     assert err.value.code == "RULE_LOCKED"
-    with pytest.raises(RuleError) as err:                     # a district below the city too
+    with pytest.raises(ApiError) as err:                     # a district below the city too
         await _set(db, rules, region, 61)
     assert err.value.code == "RULE_LOCKED"
     other = await factory.tenant()
-    with pytest.raises(RuleError) as err:                     # only a region can lock
+    with pytest.raises(ApiError) as err:                     # only a region can lock
         await _set(db, rules, other, 61, locked=True)
     assert (err.value.code, err.value.field) == ("INVALID_ARGUMENT", "locked")
 
@@ -93,10 +94,10 @@ async def test_a_date_before_the_override_gets_the_older_value(linli_env, factor
     await _set(db, rules, region, 75, today + timedelta(days=60), locked=True)
     assert (await _get(db, rules, tenant, today + timedelta(days=59))).value == 58
     assert (await _get(db, rules, tenant, today + timedelta(days=60))).value == 75
-    with pytest.raises(RuleError) as err:
+    with pytest.raises(ApiError) as err:
         await _set(db, rules, tenant, 57, today + timedelta(days=61))
     assert err.value.code == "RULE_LOCKED"
-    with pytest.raises(RuleError) as err:
+    with pytest.raises(ApiError) as err:
         await _set(db, rules, tenant, 57, today - timedelta(days=1))
     assert err.value.field == "effectiveFrom"
 
@@ -113,7 +114,7 @@ async def test_a_computation_keeps_the_version_it_used(linli_env, factory, rules
         assert await rules.at_version(KEY, stored["rule_version"]) == 65   # the default, v0
         second = (await rules.get(KEY, tenant)).version
         assert await rules.at_version(KEY, second) == 67
-        with pytest.raises(RuleError):
+        with pytest.raises(ApiError):
             await rules.at_version("rules_probe.greeting", second)
 
 
@@ -125,7 +126,7 @@ async def test_a_computation_keeps_the_version_it_used(linli_env, factory, rules
 async def test_values_are_validated(linli_env, factory, rules, key, value, field):
     tenant = await factory.tenant()
     async with linli_env.state.db.scoped(scope_for(tenant), write=True):
-        with pytest.raises(RuleError) as err:
+        with pytest.raises(ApiError) as err:
             await rules.set(key, value, tenant)
     assert err.value.field == field
     assert err.value.code == ("NOT_FOUND" if field == "key" else "INVALID_ARGUMENT")
