@@ -11,21 +11,22 @@ from typing import Any
 
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.response import Response
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
 
 from core import logging as logging_service
 from core import metrics, pubsub
 from core.audit import chain
 from core.db import Database, set_db
+from core.dbsetup import ensure_sqlite_schema
 from core.events import service as events
+from core.identity.roles import RoleBook
 from core.jobs import service as jobs
 from core.notify import service as notify
-from core.rules import service as rules
-from core.dbsetup import ensure_sqlite_schema
-from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
+from core.rules import service as rules
+from core.schema.budget import with_deadline
 from core.schema.compose import build_schema
 from core.schema.context import build_context
 from core.schema.http import decode_json, parse_request_json
@@ -69,6 +70,7 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
     registry = registry or get_registry()
     db = db or Database(settings.database_url)
     db.add_tables(all_tables(registry))
+    db.statement_timeout_ms = settings.statement_timeout_ms
     set_db(db)
     state = AppState(settings=settings, db=db, registry=registry,
                      rolebook=RoleBook.from_registry(registry),
@@ -143,6 +145,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
         def decode_json(self, data: str | bytes) -> object:
             return decode_json(data)
+
+        async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+            # an overall deadline: the statement timeout bounds one statement, this the request
+            return await with_deadline(super().execute_single(*args, **kwargs),
+                                       app_state.settings.request_timeout_seconds)
 
         def encode_json(self, data: object) -> str:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
