@@ -99,14 +99,14 @@ async def test_worst_query_refused_before_execution(gql, factory, record_propert
 async def test_caps_by_caller_kind(gql, factory, linli_env):
     tenant = await factory.tenant()
     admin = await factory.account(tenant)
-    # 10 aliases of a full nested page: within an account's cap, over an anonymous caller's
+    # 8 aliases of a full nested page: within an account's cap, over an anonymous caller's
     query = "{" + " ".join(f"p{i}: {PAGE_INNER}" for i in range(8)) + "}"
     cost = operation_cost(schema_of(linli_env), parse(query))
     assert linli_env.settings.query_cost_anonymous < cost <= linli_env.settings.query_cost_account
     assert "QUERY_TOO_COSTLY" not in codes(await gql(query, token=admin.token, node=tenant.code))
     anonymous = await gql(query, node=tenant.code)
     assert codes(anonymous) == ["QUERY_TOO_COSTLY"]
-    assert anonymous["errors"][0]["extensions"]["cap"] == 2_000
+    assert anonymous["errors"][0]["extensions"]["cap"] == 15_000
 
 
 async def test_budget_keeps_the_validation_cache_hitting(gql, factory):
