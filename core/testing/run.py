@@ -1,4 +1,4 @@
-"""``make test``: the suite once on SQLite, then once on PostgreSQL (two processes, because
+"""``make test``: the suite on SQLite and on PostgreSQL side by side (two processes, because
 piccolo caches each table's engine). Extra arguments go to pytest.
 
 The PostgreSQL run uses ``LINLI_TEST_DATABASE_URL`` (default
@@ -14,8 +14,10 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 __all__ = ["main"]
@@ -60,24 +62,50 @@ async def _check_redis(url: str) -> str | None:
     return None
 
 
-def _pytest(engine: str, args: list[str], env: dict[str, str]) -> Run:
-    _banner(f"pytest — engine: {engine}")
-    started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", *args],
-                            env={**env, "LINLI_TEST_ENGINE": engine}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    assert proc.stdout is not None
+@dataclass
+class Started:
+    engine: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+    started: float
+
+
+def _start(engine: str, args: list[str], env: dict[str, str], folder: Path) -> Started:
+    """Start one engine's pytest with its output in a file (both engines run side by side)."""
+    log = folder / f"pytest-{engine}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", *args],
+                                env={**env, "LINLI_TEST_ENGINE": engine}, stdout=out,
+                                stderr=subprocess.STDOUT)
+    return Started(engine, proc, log, time.monotonic())
+
+
+def _follow(run: Started) -> Run:
+    """Print the run's output as it grows (progress dots show live) until it ends."""
+    _banner(f"pytest — engine: {run.engine}")
     tail = b""
-    while chunk := os.read(proc.stdout.fileno(), 65536):  # unbuffered: progress dots show live
-        sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
-        tail = (tail + chunk)[-8192:]
+    with run.log.open("rb") as out:
+        while True:
+            chunk = out.read(65536)
+            if chunk:
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.buffer.flush()
+                tail = (tail + chunk)[-8192:]
+            elif run.proc.poll() is not None:
+                rest = out.read()
+                if not rest:
+                    break
+                sys.stdout.buffer.write(rest)
+                tail = (tail + rest)[-8192:]
+            else:
+                time.sleep(0.2)
+    sys.stdout.flush()
     last = ""
     for line in tail.decode("utf-8", "replace").splitlines():
         if re.search(r"\b(passed|failed|error|errors|no tests ran|skipped)\b", line):
             last = line.strip(" =")
-    code = proc.wait()
-    return Run(engine, code, last or f"exit {code}", time.monotonic() - started)
+    code = run.proc.wait()
+    return Run(run.engine, code, last or f"exit {code}", time.monotonic() - run.started)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,9 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("LINLI_TEST_REDIS_URL", DEFAULT_REDIS)
     env["LINLI_TEST_DATABASE_URL"] = env["LINLI_TEST_DATABASE_URL"] or DEFAULT_DB
     env["LINLI_TEST_REDIS_URL"] = env["LINLI_TEST_REDIS_URL"] or DEFAULT_REDIS
-    runs = [_pytest("sqlite", args, {**env, "LINLI_TEST_REDIS_URL": ""})]
+    folder = Path(tempfile.mkdtemp(prefix="linli-testrun-"))
+    # the two engines run side by side (each its own process: piccolo caches table engines)
+    started = [_start("sqlite", args, {**env, "LINLI_TEST_REDIS_URL": ""}, folder)]
     problems = [p for p in (asyncio.run(_check_postgres(env["LINLI_TEST_DATABASE_URL"])),
                             asyncio.run(_check_redis(env["LINLI_TEST_REDIS_URL"]))) if p]
+    if not problems:
+        started.append(_start("postgres", args, env, folder))
+    runs = [_follow(run) for run in started]
     skipped = ""
     if problems:
         reason = "; ".join(problems)
@@ -102,8 +135,6 @@ def main(argv: list[str] | None = None) -> int:
             skipped = reason
             _banner("PostgreSQL run skipped (set CI=true to make this a failure)")
             print(f"跳过 / skipped because: {reason}", flush=True)
-    else:
-        runs.append(_pytest("postgres", args, env))
     _banner("summary")
     for run in runs:
         status = "ok" if run.code == 0 else ("FAILED (no tests collected)" if run.code == 5
