@@ -129,10 +129,6 @@ class ScopedTable(BaseTable):
 
     tenant_id = BigInt(null=False, default=None, index=True)
     shared_downward: ClassVar[bool] = False
-    if TYPE_CHECKING:  # piccolo adds the primary key per subclass at run time; tell mypy
-        from piccolo.columns import Serial
-
-        id: Serial
 
     # -- reads ------------------------------------------------------------
     @classmethod

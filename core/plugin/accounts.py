@@ -19,10 +19,6 @@ from core.identity.tables import Account, Membership
 from tenants.scope import current_scope
 from tenants.service import NodeInfo
 
-# piccolo adds ``id`` to these tables at run time; name the key column once, typed
-_ACCOUNT_ID = Account._meta.primary_key
-_MEMBERSHIP_ID = Membership._meta.primary_key
-
 __all__ = [
     "Access",
     "Decision",
@@ -57,17 +53,17 @@ def _held(account_id: int | None, node_id: int, role: str, place_kind: str | Non
 
 async def account_of_resident(resident_id: int, tenant_id: int) -> int | None:
     """The active account linked to a resident of ``tenant_id`` (the oldest, if several)."""
-    row = await Account.select(_ACCOUNT_ID).where(
+    row = await Account.select(Account.id).where(
         (Account.resident_id == resident_id) & (Account.is_active == True)
         & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
-    ).order_by(_ACCOUNT_ID).first()
+    ).order_by(Account.id).first()
     return int(row["id"]) if row else None
 
 
 async def memberships_of(account_id: int) -> list[MembershipInfo]:
     """Every membership of an account, by id."""
     rows = await Membership.select().where(Membership.account_id == account_id).order_by(
-        _MEMBERSHIP_ID)
+        Membership.id)
     return [MembershipInfo(id=int(r["id"]), account_id=int(r["account_id"]),
                            node_id=int(r["node_id"]), role=str(r["role"]),
                            place_kind=r["place_kind"], place_id=r["place_id"]) for r in rows]
@@ -105,7 +101,7 @@ async def revoke_place_role(account_id: int, node_id: int, role: str,
     """Take ``role`` at the node (at one place) from the account; returns how many
     memberships went (0 when it held none). Effective on the account's next request."""
     places = None if place_id is None else [place_id]
-    rows = await Membership.select(_MEMBERSHIP_ID).where(
+    rows = await Membership.select(Membership.id).where(
         _held(account_id, node_id, role, place_kind, places))
     for r in rows:
         await revoke_membership(int(r["id"]))
