@@ -13,6 +13,7 @@ __all__ = [
     "CompoundRec",
     "GridRec",
     "HouseholdRec",
+    "ResidentInfo",
     "ResidentRec",
     "RollupRec",
     "UnitRec",
@@ -91,7 +92,9 @@ class HouseholdRec:
 
 
 @dataclass(frozen=True)
-class ResidentRec:
+class ResidentInfo:
+    """A resident as plugins see them (``core.plugin.ResidentInfo``): personal fields masked."""
+
     id: int
     tenant_id: int
     name: str
@@ -105,6 +108,12 @@ class ResidentRec:
     community_id: int | None
     grid_id: int | None
     building_id: int | None
+
+
+@dataclass(frozen=True)
+class ResidentRec(ResidentInfo):
+    """A resident as core's people layer sees them: also the ciphertexts, for audited reveals."""
+
     id_number_cipher: str = dataclasses.field(repr=False)
     phone_cipher: str | None = dataclasses.field(repr=False)
 

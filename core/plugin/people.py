@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 
-from core.people.records import from_row
+from core.people.records import ResidentInfo, from_row
 from core.people.tables import Resident, ResidentTag
 
 __all__ = [
@@ -26,25 +24,6 @@ __all__ = [
 ]
 
 MAX_SEARCH = 100
-
-
-@dataclass(frozen=True)
-class ResidentInfo:
-    """A resident as plugins see them: personal fields masked."""
-
-    id: int
-    tenant_id: int
-    name: str
-    gender: str
-    birth_date: date
-    id_number_masked: str
-    phone_masked: str | None
-    household_id: int | None
-    relation: str
-    is_head: bool
-    community_id: int | None
-    grid_id: int | None
-    building_id: int | None
 
 
 _COLUMNS = tuple(getattr(Resident, f) for f in ResidentInfo.__dataclass_fields__)
