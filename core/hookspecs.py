@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from piccolo.conf.apps import AppConfig
     from strawberry.types.field import StrawberryField
 
-    from core.jobs.specs import CronSpec, JobSpec
     from core.declarations import NodeType, Permission, PluginMeta, RoleDecl
+    from core.jobs.specs import CronSpec, JobSpec
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 

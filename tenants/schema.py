@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import strawberry
-from core.schema.context import Info
 
 from core.identity.access import Access, PlaceRef
 from core.schema.base import Tenant
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.context import Info
 from core.schema.errors import ApiError, UserError
 from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import decode_global_id

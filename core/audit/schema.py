@@ -8,10 +8,10 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
-from core.schema.context import Info
 
 from core.audit import service as audit
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.context import Info
 from core.schema.relay import encode_global_id
 
 __all__ = ["AuditEntryType", "query_fields", "types"]

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.errors import ApiError, ErrorCode
 from core.identity.access import Grant, Principal
 from core.identity.roles import RoleBook
 from core.identity.tables import ApiKey
-from core.errors import ApiError, ErrorCode
 from tenants.tables import Node
 
 __all__ = [

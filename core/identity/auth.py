@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
+from core.errors import ApiError, ErrorCode
 from core.identity.access import Access, Grant, Principal
 from core.identity.roles import RoleBook
 from core.identity.tables import Account, Membership, RevokedToken
@@ -14,7 +15,6 @@ from core.identity.tokens import (
     issued_micros,
     token_issued_micros,
 )
-from core.errors import ApiError, ErrorCode
 from tenants.service import NodeInfo, get_node, get_node_by_code, scope_at
 from tenants.tables import Node
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from core.tables import _tables_in
 from core.identity import tables
+from core.tables import _tables_in
 
 APP_CONFIG = AppConfig(
     app_name="identity",

@@ -36,9 +36,9 @@ def _load_object(ref: str) -> Any:
 async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
                  job_timeout: float | None, burst: bool, plugins: Sequence[str]) -> int:
     from core.app import build_state
-    from core.state import start_state, stop_state
     from core.registry import Registry, set_registry
     from core.settings import get_settings
+    from core.state import start_state, stop_state
 
     settings = get_settings()
     registry = Registry(disabled=settings.disable_plugins)

@@ -46,8 +46,8 @@ from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
 
 from core.db import BaseTable
-from core.host import Host
 from core.errors import ApiError, ErrorCode
+from core.host import Host
 from core.jobs.specs import (
     CORE,
     SHANGHAI,

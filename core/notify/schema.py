@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from core.schema.context import Info
 
+from core.declarations import NodeType
 from core.identity.access import Access
 from core.notify import service as notify
-from core.declarations import NodeType
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.context import Info
 from core.schema.errors import ApiError, ErrorCode, UserError
 from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import Node, decode_global_id, encode_global_id

@@ -29,8 +29,8 @@ from typing import Any, ClassVar, Protocol
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
 
 from core.db import MAX_PK, BaseTable, ScopedTable
-from core.host import Host
 from core.errors import ApiError, ErrorCode
+from core.host import Host
 from core.identity.tables import Account, Membership
 from core.jobs.service import JobService
 from core.pubsub import PubSub, Subscription
@@ -68,11 +68,6 @@ LEASE = timedelta(minutes=5)
 TOPIC = "notify"
 """The live-update topic of new inbox rows, keyed by account id."""
 _KIND = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
-
-
-NotifyError = ApiError
-"""Deprecated alias kept for ``plugins/building_heads`` until it moves to the plugin API;
-a refused notification is an :class:`ApiError`."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from core.events.service import emit
 from core.events.types import Event, EventType, ServiceRecorded, WelfareConcern
 from core.ids import global_id
 from core.jobs.specs import CronSpec, JobSpec
-from core.notify.service import NotifyError, ResidentRecipient, notify
+from core.notify.service import NotificationMessage, ResidentRecipient, notify
 from core.plugin.accounts import (
     Access,
     Decision,
@@ -153,7 +153,7 @@ __all__ = [
     "NodeInfo",
     "NodeLoader",
     "NodeType",
-    "NotifyError",
+    "NotificationMessage",
     "PageInfo",
     "Permission",
     "PlaceLimit",

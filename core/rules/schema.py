@@ -12,10 +12,10 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from core.schema.context import Info
 
 from core.identity.access import Access
 from core.rules.service import Resolved, RuleKey, RuleRegistry
+from core.schema.context import Info
 from core.schema.errors import ApiError, ErrorCode, UserError
 from core.schema.mutations import Audit, run_mutation
 from tenants.service import NodeInfo

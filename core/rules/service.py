@@ -30,9 +30,8 @@ from piccolo.columns import BigInt, Boolean, Date, Text, Timestamptz, Varchar
 
 from core.clock import today_shanghai
 from core.db import ScopedTable
-from core.host import Host
 from core.errors import ApiError, ErrorCode
-
+from core.host import Host
 
 __all__ = [
     "CORE_RULES",

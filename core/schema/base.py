@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from core.schema.context import Info
 
 from core.declarations import NodeType
+from core.schema.context import Info
 from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node
 from tenants.service import NodeInfo, get_node
 

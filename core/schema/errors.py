@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 
 from core.errors import ApiError, ErrorCode, fail, not_found
+from graphql import GraphQLError
 
 __all__ = ["ApiError", "ErrorCode", "UserError", "fail", "not_found", "to_graphql", "user_error"]
 

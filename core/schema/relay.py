@@ -15,8 +15,8 @@ from typing import Any
 import strawberry
 
 from core.db import MAX_PK
-from core.ids import global_id
 from core.declarations import NodeLoader, NodeType
+from core.ids import global_id
 from core.schema.errors import ApiError, ErrorCode
 
 __all__ = ["Node", "NodeConflict", "NodeTable", "decode_global_id", "encode_global_id", "pk_of",

@@ -14,9 +14,25 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from piccolo.columns import (JSON, JSONB, UUID, Array, BigInt, Boolean, Date, DoublePrecision,
-                             ForeignKey, Integer, Numeric, Real, SmallInt, Text, Timestamp,
-                             Timestamptz, Varchar)
+from piccolo.columns import (
+    JSON,
+    JSONB,
+    UUID,
+    Array,
+    BigInt,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Real,
+    SmallInt,
+    Text,
+    Timestamp,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 __all__ = ["build_row", "changeable", "fillable", "probe_isolation", "sample"]

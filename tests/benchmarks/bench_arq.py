@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from core.app import build_state
-from core.state import start_state, stop_state
 from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, JobService, JobSpec
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry, set_registry
+from core.state import start_state, stop_state
 from core.testing import _test_settings
 
 

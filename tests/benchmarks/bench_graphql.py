@@ -28,11 +28,11 @@ import httpx
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from core.app import build_state, create_app
-from core.state import AppState
 from core.dbsetup import ensure_sqlite_schema
 from core.people.validation import id_check_digit
 from core.registry import Registry
 from core.schema.compose import build_schema
+from core.state import AppState
 from core.testing import Factory, TestEnv, _test_settings
 
 TREE = """query Bench { tenantTree(first: 50) {

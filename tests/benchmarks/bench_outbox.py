@@ -39,13 +39,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from piccolo.columns import BigInt, Varchar
 
 from core.app import build_state
-from core.state import AppState, start_state, stop_state
 from core.db import Database, ScopedTable
 from core.dbsetup import create_tables_directly
 from core.events.service import EventService, emit
 from core.people.tables import Resident
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry, set_registry
+from core.state import AppState, start_state, stop_state
 from core.testing import Factory, TestEnv, _test_settings
 from tenants.plugins import change_plugin
 from tenants.service import scope_for

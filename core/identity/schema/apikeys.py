@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from core.schema.context import Info
 
 from core.identity import apikeys
 from core.identity.access import Access
@@ -16,6 +15,7 @@ from core.identity.schema.types import (
     CreateApiKeyResult,
     RevokeApiKeyResult,
 )
+from core.schema.context import Info
 from core.schema.errors import ApiError
 from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import decode_global_id

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import strawberry
-from core.schema.context import Info
 
 from core.identity.places import place_of, place_type
 from core.identity.schema.types import PermissionCheck
+from core.schema.context import Info
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.relay import decode_global_id
 

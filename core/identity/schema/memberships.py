@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from core.schema.context import Info
 
 from core.identity import service
 from core.identity.access import Access
@@ -18,6 +17,7 @@ from core.identity.schema.types import (
     RevokeMembershipResult,
 )
 from core.identity.service import MembershipInfo
+from core.schema.context import Info
 from core.schema.errors import ApiError
 from core.schema.mutations import Audit, run_mutation
 from tenants.service import NodeInfo

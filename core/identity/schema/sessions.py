@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from core.schema.context import Info
 
 from core.identity import sessions
 from core.identity.schema.types import (
@@ -13,7 +12,7 @@ from core.identity.schema.types import (
     LogoutResult,
     RefreshTokenResult,
 )
-from core.schema.context import Context
+from core.schema.context import Context, Info
 from core.schema.mutations import run_unscoped
 from core.schema.relay import encode_global_id
 

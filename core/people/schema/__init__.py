@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.declarations import NodeType
 from core.people.schema import mutations, queries
 from core.people.schema.types import (
     NODE_TYPES,
@@ -16,7 +17,6 @@ from core.people.schema.types import (
     RollupRow,
     UnitType,
 )
-from core.declarations import NodeType
 
 __all__ = ["mutation_fields", "node_types", "query_fields", "types"]
 

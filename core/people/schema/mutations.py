@@ -8,12 +8,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 import strawberry
-from core.schema.context import Info
 
 from core.errors import ApiError
 from core.identity.access import Access
 from core.people import services
-from core.schema.relay import pk_of
 from core.people.schema.types import (
     BuildingType,
     CommunityType,
@@ -23,8 +21,10 @@ from core.people.schema.types import (
     ResidentType,
     build,
 )
+from core.schema.context import Info
 from core.schema.errors import UserError
 from core.schema.mutations import run_mutation
+from core.schema.relay import pk_of
 
 __all__ = ["mutation_fields", "types"]
 

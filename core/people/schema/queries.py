@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from core.schema.context import Info
 
 from core.people import queries
 from core.people.schema import loaders
@@ -19,6 +18,7 @@ from core.people.schema.types import (
     build,
 )
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
+from core.schema.context import Info
 from core.schema.relay import pk_of
 
 __all__ = ["query_fields"]

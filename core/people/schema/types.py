@@ -8,8 +8,8 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from core.schema.context import Info
 
+from core.declarations import NodeType
 from core.people.records import (
     BuildingRec,
     CommunityRec,
@@ -22,9 +22,9 @@ from core.people.records import (
 )
 from core.people.schema import loaders
 from core.people.validation import TAGS
-from core.declarations import NodeType
 from core.schema.base import Tenant
 from core.schema.budget import LIST_BOUND
+from core.schema.context import Info
 from core.schema.relay import Node, encode_global_id
 
 __all__ = [

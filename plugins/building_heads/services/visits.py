@@ -17,7 +17,6 @@ from core.plugin import (
     ErrorCode,
     HouseholdRec,
     NodeInfo,
-    NotifyError,
     PlaceRef,
     get_building,
     get_household,
@@ -225,7 +224,7 @@ async def _notify_each(accounts: list[int], kind: str, title: str, body: str,
     for account in accounts:
         try:
             sent += len(await notify(account, kind, title, body, link))
-        except NotifyError as exc:
+        except ApiError as exc:
             if exc.code != "NOT_FOUND":
                 raise
             log.warning("building head account %s not notified: %s", account, exc)  # inactive

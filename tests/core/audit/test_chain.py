@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from core.audit.service import AuditChainHead, AuditEntry
 from core.audit.chain import GENESIS, chain_all, chain_tenant, entry_hash, verify_tenant
+from core.audit.service import AuditChainHead, AuditEntry
 
 
 async def _rows(env, factory, node):

@@ -56,8 +56,8 @@ async def test_export_head_and_verify_against_it(linli_env, factory, write_entri
                                   "--against", str(head_file))
     assert code == 0, out + err
     # rewriting history and recomputing the whole chain in the database is caught by the export
-    from core.audit.service import AuditChainHead, AuditEntry
     from core.audit.chain import GENESIS
+    from core.audit.service import AuditChainHead, AuditEntry
 
     await tamper(node.id, "UPDATE linli_audit_entry SET summary = ? WHERE tenant_id = ?",
                  '{"forged": true}', node.id)

@@ -21,10 +21,10 @@ from click.testing import CliRunner, Result
 from piccolo.columns import BigInt, Varchar
 
 from core import cli_db
-from core.events import cli as events_cli
 from core.db import Database, ScopedTable, bind_tables, set_db
-from core.events.types import utcnow
+from core.events import cli as events_cli
 from core.events.service import EventService
+from core.events.types import utcnow
 from core.people.tables import Resident
 from core.plugin import PluginMeta, hookimpl
 from core.settings import reset_settings

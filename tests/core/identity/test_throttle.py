@@ -3,10 +3,10 @@
 import httpx
 
 from core.app import create_app
-from core.state import AppState
 from core.identity import sessions
 from core.identity.tables import LoginAttempt
 from core.identity.throttle import account_key, client_key
+from core.state import AppState
 from core.testing import GraphQLClient
 
 

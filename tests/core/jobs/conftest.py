@@ -20,10 +20,10 @@ if str(HERE) not in sys.path:
 
 import jobs_testplugin
 
-from core.state import AppState, Services
 from core.identity.roles import RoleBook
 from core.jobs.service import JobService
 from core.registry import Registry
+from core.state import AppState, Services
 
 _created: list[bool] = []
 

@@ -10,17 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
-from core.notify import service as notify_module
 from core import pubsub as pubsub_module
-from core.rules import service as rules_module
 from core.app import create_app
-from core.state import AppState
 from core.identity.roles import RoleBook
 from core.identity.tables import Account
+from core.notify import service as notify_module
 from core.people.tables import Community, Grid, Resident
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry
+from core.rules import service as rules_module
 from core.schema.compose import build_schema
+from core.state import AppState
 from core.testing import GraphQLClient
 from tenants.service import scope_for
 

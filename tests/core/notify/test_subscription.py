@@ -7,12 +7,12 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from core.notify import service as notify_module
 from core import pubsub as pubsub_module
-from core.rules import service as rules_module
 from core.app import create_app
-from core.state import AppState
 from core.db import Database, bind_tables
+from core.notify import service as notify_module
+from core.rules import service as rules_module
+from core.state import AppState
 from core.tables import all_tables
 from tenants.service import scope_for
 

@@ -7,14 +7,14 @@ from typing import Any
 import httpx
 import pytest
 
-from core.rules import service as rules_module
 from core.app import create_app
-from core.state import AppState
 from core.identity.roles import RoleBook
 from core.plugin import PluginMeta, hookimpl
 from core.registry import Registry
+from core.rules import service as rules_module
 from core.rules.service import RuleKey, RuleRegistry
 from core.schema.compose import build_schema
+from core.state import AppState
 from core.testing import GraphQLClient
 
 

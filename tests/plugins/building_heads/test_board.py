@@ -13,10 +13,10 @@ from litestar.testing import TestClient
 from core import db as db_module
 from core import pubsub as pubsub_module
 from core.app import create_app
-from core.state import AppState
 from core.db import Database, bind_tables
 from core.identity.tables import Account
 from core.schema.relay import encode_global_id
+from core.state import AppState
 from core.tables import all_tables
 from plugins.building_heads.services.matters import TOPIC
 
