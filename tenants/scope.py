@@ -31,7 +31,7 @@ class Scope:
     @classmethod
     def for_node(cls, node_id: int, *, ancestors: frozenset[int] = frozenset(),
                  account_id: int | None = None, writable: bool = True,
-                 extra_read: frozenset[int] = frozenset()) -> "Scope":
+                 extra_read: frozenset[int] = frozenset()) -> Scope:
         return cls(
             read_nodes=frozenset({node_id}) | extra_read,
             write_node=node_id if writable else None,

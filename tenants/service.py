@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from core.errors import ApiError
 from tenants.codes import validate_code
@@ -100,7 +100,7 @@ async def create_node(kind: str, code: str, name: str, parent: NodeInfo | None) 
     if await Node.exists().where(Node.code == code):
         raise ApiError.conflict(f"区划代码 {code} 已存在", f"code {code} already exists", "code")
     row = Node(kind=kind, code=code, name=name, parent_id=parent.id if parent else None,
-               path="", created_at=datetime.now(timezone.utc))
+               path="", created_at=datetime.now(UTC))
     await row.save()
     path = (parent.path if parent else "/") + f"{row.id}/"
     await Node.update({Node.path: path}).where(Node.id == row.id)
@@ -158,7 +158,7 @@ async def enabled_plugins(node: NodeInfo, known: Sequence[str]) -> list[str]:
 
 async def set_plugin_enabled(node: NodeInfo, plugin: str, enabled: bool,
                              account_id: int | None = None) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     existing = await PluginEnablement.select(PluginEnablement.id).where(
         (PluginEnablement.node_id == node.id) & (PluginEnablement.plugin == plugin)).first()
     if existing:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from core.demo.people import HEADERS, demo_rows
+from core.demo.people import demo_rows
 from core.demo.places import DEMO_COMPOUNDS, DEMO_TREE, DemoNode
 
 __all__ = ["DemoLogin", "register", "seed_demo"]

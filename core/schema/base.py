@@ -9,7 +9,7 @@ import strawberry
 from core.declarations import NodeType
 from core.schema.context import Info
 from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node
-from tenants.service import NodeInfo, get_node
+from tenants.service import NodeInfo
 
 __all__ = ["Me", "MembershipView", "Tenant", "node_types", "query_fields", "types"]
 
@@ -22,7 +22,7 @@ class Tenant(Node):
     _parent_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_info(cls, node: NodeInfo) -> "Tenant":
+    def from_info(cls, node: NodeInfo) -> Tenant:
         return cls(id=encode_global_id("Tenant", node.id), code=node.code, name=node.name,
                    kind=node.kind, _parent_id=node.parent_id)
 
@@ -39,7 +39,7 @@ class Tenant(Node):
             return sorted(await ctx.state.registry.enabled_for(node))
 
     @strawberry.field(description="上级节点 / parent node")
-    async def parent(self, info: Info) -> "Tenant | None":
+    async def parent(self, info: Info) -> Tenant | None:
         if self._parent_id is None:
             return None
         node = await _load_node(info.context, self._parent_id)
@@ -88,7 +88,7 @@ class Me:
 
 
 @strawberry.field(description="按全局ID取对象 / fetch any object by global id")
-async def node(info: Info, id: strawberry.ID) -> Node:  # noqa: A002
+async def node(info: Info, id: strawberry.ID) -> Node:
     return await resolve_node(info, id)  # type: ignore[no-any-return]
 
 

@@ -13,6 +13,7 @@ import secrets
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +220,7 @@ class Factory(PlacesFactory):
 
     async def account(self, node: Any = None, role: str | None = "tenant_admin", *,
                       place_kind: str | None = None, place_id: int | None = None,
-                      operator: bool = False, username: str | None = None) -> "TestAccount":
+                      operator: bool = False, username: str | None = None) -> TestAccount:
         from datetime import datetime, timezone
 
         from core.identity.tables import Account, Membership
@@ -228,7 +229,7 @@ class Factory(PlacesFactory):
         async with self.env.state.db.transaction():
             account = Account(username=username or f"u{secrets.token_hex(6)}",
                               display_name="测试用户", is_operator=operator,
-                              created_at=datetime.now(timezone.utc))
+                              created_at=datetime.now(UTC))
             await account.save()
             if node is not None and role is not None:
                 await Membership.insert(Membership(account_id=account.id, node_id=node.id,
@@ -237,7 +238,7 @@ class Factory(PlacesFactory):
         token, _, _ = issue_access_token(account.id, self.env.settings.secret_key, 900)
         return TestAccount(id=account.id, token=token, node_code=node.code if node else None)
 
-    async def grant(self, account: "TestAccount", node: Any, role: str, *,
+    async def grant(self, account: TestAccount, node: Any, role: str, *,
                     place_kind: str | None = None, place_id: int | None = None) -> None:
         from core.identity.tables import Membership
 

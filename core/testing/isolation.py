@@ -9,7 +9,7 @@ own suite (``tests/core/isolation/``) runs the same probe over every scoped tabl
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
@@ -53,7 +53,7 @@ def sample(column: Any, n: int | None = None) -> Any:
     if isinstance(column, Boolean):
         return bool(secrets.randbelow(2))
     if isinstance(column, Timestamptz):
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if isinstance(column, Timestamp):
         return datetime.now()
     if isinstance(column, Date):

@@ -80,7 +80,7 @@ class PostgresTestDatabase:
         self.app_url = _with(admin_url, user=self.app_role, database=name)
 
     @classmethod
-    async def create(cls, registry: Any) -> "PostgresTestDatabase":
+    async def create(cls, registry: Any) -> PostgresTestDatabase:
         """Create the database and roles, migrate as the owner, grant the application role."""
         admin_url = os.environ.get("LINLI_TEST_DATABASE_URL") or DEFAULT_TEST_DATABASE_URL
         pg = cls(admin_url, f"linli_t_{os.getpid()}_{secrets.token_hex(3)}")
