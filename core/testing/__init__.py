@@ -221,7 +221,7 @@ class Factory(PlacesFactory):
     async def account(self, node: Any = None, role: str | None = "tenant_admin", *,
                       place_kind: str | None = None, place_id: int | None = None,
                       operator: bool = False, username: str | None = None) -> TestAccount:
-        from datetime import datetime, timezone
+        from datetime import UTC, datetime
 
         from core.identity.tables import Account, Membership
         from core.identity.tokens import issue_access_token
