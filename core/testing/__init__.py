@@ -29,7 +29,7 @@ from core.testing.isolation import probe_isolation
 from core.testing.places import PlacesFactory, id_number
 
 __all__ = ["PYTEST_SETTINGS", "Factory", "GraphQLClient", "TestAccount", "TestEnv", "id_number",
-           "missing_settings", "probe_isolation"]
+           "missing_settings", "pending_migrations", "probe_isolation"]
 
 PYTEST_SETTINGS: dict[str, str] = {
     "asyncio_mode": "auto",
@@ -38,6 +38,17 @@ PYTEST_SETTINGS: dict[str, str] = {
 }
 """The pytest-asyncio settings a plugin's ``[tool.pytest.ini_options]`` needs: the session
 fixtures (app, database pools) live on one event loop, so every test must run on it too."""
+
+
+async def pending_migrations(app_name: str) -> list[str]:
+    """The statements a new migration of piccolo app ``app_name`` (a plugin's ``APP_CONFIG``)
+    would hold: empty while the committed migrations match the table classes. A plugin's tests
+    assert it is empty (with ``linli_env`` requested, so the registry is loaded); when not, run
+    ``linli make-migration APP`` and commit the file."""
+    from core.migrate import pending_changes
+    from core.registry import get_registry
+
+    return await pending_changes(app_name, get_registry())
 
 
 def engine_name() -> str:

@@ -92,7 +92,7 @@ def test_a_generated_plugin_installs_and_passes_its_own_tests(tmp_path: Path) ->
                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
     tail = (run.stdout + run.stderr)[-4000:]
     assert run.returncode == 0, tail
-    assert "9 passed" in run.stdout, tail
+    assert "10 passed" in run.stdout, tail
     assert time.monotonic() - started < 240, "the scaffold round trip got slow"
 
 

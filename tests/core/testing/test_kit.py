@@ -149,3 +149,9 @@ def test_the_kit_names_the_pytest_settings_a_run_lacks(pytestconfig: Any) -> Non
                        'asyncio_default_test_loop_scope = "session"']
     assert missing_settings(_Config({k: v for k, v in PYTEST_SETTINGS.items()
                                      if k != "asyncio_mode"}, mode="auto")) == []
+
+
+async def test_core_apps_have_no_pending_migrations(linli_env: Any) -> None:
+    from core.testing import pending_migrations
+
+    assert await pending_migrations("people") == []

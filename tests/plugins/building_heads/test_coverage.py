@@ -5,7 +5,6 @@ statements does not grow with the number of households."""
 from contextlib import contextmanager
 from datetime import date
 
-from core.people import places
 from core.plugin import encode_global_id as gid
 from core.plugin import today_shanghai
 
@@ -196,9 +195,8 @@ async def test_statement_count_does_not_grow_with_households(world, factory, gql
     counts = {}
     for round_ in (0, 1):
         if round_:  # 30 more households, a third of them special, half visited
-            async with world.write():
-                new = [(await places.ensure_household(world.buildings[i % 3], f"9{i:02d}"))[0]
-                       for i in range(30)]
+            new = [await factory.household(world.buildings[i % 3], f"9{i:02d}")
+                   for i in range(30)]
             for i, household in enumerate(new):
                 if i % 3 == 0:
                     await heads_kit.tag(world, household, f"新居民{i}", ["长期空巢"])
