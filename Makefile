@@ -25,6 +25,15 @@ typecheck: $(STAMP)
 	else \
 		echo "typecheck: FAILED (mypy errors above; CI stops here)"; exit 1; \
 	fi
+	@# a plugin written by `linli plugin new` is strict-mypy clean as generated (its own config;
+	@# MYPYPATH names this checkout, since mypy cannot follow an editable install's import hook)
+	@tmp=$$(mktemp -d) && $(BIN)/linli plugin new scaffold_check --dir $$tmp >/dev/null && \
+	if (cd $$tmp/scaffold_check && MYPYPATH=$(CURDIR) $(abspath $(BIN))/python -m mypy \
+			--cache-dir $(abspath $(VENV))/.mypy_cache_scaffold); then \
+		echo "typecheck: ok (a generated plugin, mypy strict)"; rm -rf $$tmp; \
+	else \
+		echo "typecheck: FAILED (the generated plugin in $$tmp)"; exit 1; \
+	fi
 
 schema: $(STAMP)
 	$(BIN)/linli schema export

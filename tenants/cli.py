@@ -1,9 +1,10 @@
-"""``linli tenant create|list|tree|move`` and ``linli plugin list|enable|disable``."""
+"""``linli tenant create|list|tree|move`` and ``linli plugin list|enable|disable|new``."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -12,6 +13,7 @@ from core.audit.service import record
 from core.cli_db import cli_database
 from core.cli_errors import run_cli
 from core.db import Database
+from core.plugin.scaffold import ScaffoldError, new_plugin
 from core.registry import Registry, get_registry
 from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
 from tenants.service import (
@@ -210,6 +212,22 @@ def plugin_enable(name: str, node_code: str) -> None:
 def plugin_disable(name: str, node_code: str) -> None:
     _set(name, node_code, False)
     click.echo(f"已停用 {name} / disabled {name} at {node_code}")
+
+
+@plugin.command("new", help="新建插件（独立的 pip 包）/ write a new plugin as its own pip package")
+@click.argument("name")
+@click.option("--dir", "directory", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="在此目录下创建 NAME/ / create NAME/ in this directory")
+def plugin_new(name: str, directory: Path) -> None:
+    try:
+        project = new_plugin(name, directory)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已创建插件 {name} / wrote plugin {name}: {project}\n"
+               f"  pip install -e {project}    # 安装 / install\n"
+               f"  cd {project} && pytest       # 运行其测试 / run its tests\n"
+               f"  linli plugin enable {name} --node CODE")
 
 
 def register(group: click.Group) -> None:

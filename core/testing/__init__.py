@@ -29,7 +29,7 @@ from core.testing.isolation import probe_isolation
 from core.testing.places import PlacesFactory, id_number
 
 __all__ = ["PYTEST_SETTINGS", "Factory", "GraphQLClient", "TestAccount", "TestEnv", "id_number",
-           "probe_isolation"]
+           "missing_settings", "pending_migrations", "probe_isolation"]
 
 PYTEST_SETTINGS: dict[str, str] = {
     "asyncio_mode": "auto",
@@ -38,6 +38,17 @@ PYTEST_SETTINGS: dict[str, str] = {
 }
 """The pytest-asyncio settings a plugin's ``[tool.pytest.ini_options]`` needs: the session
 fixtures (app, database pools) live on one event loop, so every test must run on it too."""
+
+
+async def pending_migrations(app_name: str) -> list[str]:
+    """The statements a new migration of piccolo app ``app_name`` (a plugin's ``APP_CONFIG``)
+    would hold: empty while the committed migrations match the table classes. A plugin's tests
+    assert it is empty (with ``linli_env`` requested, so the registry is loaded); when not, run
+    ``linli make-migration APP`` and commit the file."""
+    from core.migrate import pending_changes
+    from core.registry import get_registry
+
+    return await pending_changes(app_name, get_registry())
 
 
 def engine_name() -> str:
@@ -53,7 +64,25 @@ def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite engine")
 
 
+def missing_settings(config: Any) -> list[str]:
+    """The ``PYTEST_SETTINGS`` lines this run lacks (``--asyncio-mode`` counts as set)."""
+    missing = []
+    for key, value in PYTEST_SETTINGS.items():
+        got = config.getoption(key, None) if key == "asyncio_mode" else None
+        if str(got or config.getini(key)) != value:
+            missing.append(f'{key} = "{value}"')
+    return missing
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    if any("linli_env" in getattr(item, "fixturenames", ()) for item in items) and \
+            (missing := missing_settings(config)):
+        # pytest's ini values cannot be set from a plugin through its public API, so the kit
+        # names what to add instead of letting the tests fail on a foreign event loop
+        raise pytest.UsageError(
+            "Linli 的测试夹具需要以下 pytest 设置 / Linli's test fixtures need these pytest "
+            "settings (pyproject.toml [tool.pytest.ini_options]; core.testing.PYTEST_SETTINGS): "
+            + "; ".join(missing))
     engine = engine_name()
     for item in items:
         if engine != "postgres" and item.get_closest_marker("postgres_only"):

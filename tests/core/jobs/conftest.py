@@ -1,9 +1,11 @@
-"""A job service around a registry with the throwaway plugins of ``jobs_testplugin``.
+"""A job service around a registry with the throwaway plugins of ``jobs_testplugin`` (the
+``jobs_plugin`` fixture; ``effects`` and ``tally`` read its tables).
 
 With ``LINLI_TEST_REDIS_URL`` set the service queues to that Redis (a queue of its own per test)
 and the tests run arq workers against it; without it, the in-process fakeredis queue is used.
 """
 
+import importlib.util
 import os
 import secrets
 import sys
@@ -15,15 +17,29 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
 
-import jobs_testplugin
+
+def _load_probe_plugin() -> Any:
+    """``jobs_testplugin.py`` of this directory, loaded once under that module name (the worker
+    subprocess imports the same name from its ``PYTHONPATH``); this process's path is left
+    alone."""
+    if "jobs_testplugin" in sys.modules:
+        return sys.modules["jobs_testplugin"]
+    spec = importlib.util.spec_from_file_location("jobs_testplugin", HERE / "jobs_testplugin.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["jobs_testplugin"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+jobs_testplugin = _load_probe_plugin()
 
 from core.identity.roles import RoleBook
 from core.jobs.service import JobService
 from core.registry import Registry
 from core.state import AppState, Services
+from tenants.service import scope_for
 
 _created: list[bool] = []
 
@@ -86,3 +102,37 @@ async def enabled_tenant(linli_env: Any, factory: Any) -> Callable[..., Any]:
         return tenant
 
     return make
+
+
+@pytest.fixture
+def jobs_plugin() -> Any:
+    """The throwaway job plugins' module (``probe``, ``ticker``, ``FAIL_NEXT_MONTHLY``)."""
+    return jobs_testplugin
+
+
+@pytest.fixture
+def effects(linli_env: Any) -> Callable[..., Any]:
+    """``await effects(tenant, key=None)`` → the probe jobs' effect rows of a tenant."""
+    table = jobs_testplugin.JobsProbeEffect
+
+    async def rows(tenant: Any, key: str | None = None) -> list[dict[str, Any]]:
+        async with linli_env.state.db.scoped(scope_for(tenant)):
+            query = table.select()
+            if key is not None:
+                query = query.where(table.key == key)
+            return list(await query.order_by(table.id))
+
+    return rows
+
+
+@pytest.fixture
+def tally(linli_env: Any) -> Callable[..., Any]:
+    """``await tally(tenant, what)`` → the periods the probe cron recorded for ``what``."""
+    table = jobs_testplugin.JobsProbeTally
+
+    async def periods(tenant: Any, what: str) -> list[str]:
+        async with linli_env.state.db.scoped(scope_for(tenant)):
+            rows = await table.select(table.period).where(table.what == what).order_by(table.id)
+        return [r["period"] for r in rows]
+
+    return periods

@@ -5,18 +5,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import jobs_testplugin
-from jobs_testplugin import JobsProbeTally
 
 from core.jobs.service import JobService, period_of
-from tenants.service import scope_for
-
-
-async def tally(env: Any, tenant: Any, what: str) -> list[str]:
-    async with env.state.db.scoped(scope_for(tenant)):
-        rows = await JobsProbeTally.select(JobsProbeTally.period).where(
-            JobsProbeTally.what == what).order_by(JobsProbeTally.id)
-    return [r["period"] for r in rows]
 
 
 async def period_keys(env: Any, job: str, tenant_id: int) -> list[str]:
@@ -34,24 +24,24 @@ def test_periods_are_shanghai_days_months_and_years() -> None:
 
 
 async def test_monthly_cron_fired_twice_at_once_does_its_work_once(
-        linli_env: Any, make_jobs: Any, enabled_tenant: Any) -> None:
+        linli_env: Any, make_jobs: Any, enabled_tenant: Any, tally: Any) -> None:
     jobs = await make_jobs()
     tenant = await enabled_tenant("jobs_probe")
     spec = jobs.crons["jobs_probe.monthly"]
     results = await asyncio.gather(jobs.run_cron(spec, tenant.id, {}, period="2026-11"),
                                    jobs.run_cron(spec, tenant.id, {}, period="2026-11"))
     assert results == [None, None]
-    assert await tally(linli_env, tenant, "monthly") == ["2026-11"]
+    assert await tally(tenant, "monthly") == ["2026-11"]
     assert jobs.counters["succeeded"]["jobs_probe.monthly"] == 1
     assert jobs.counters["skipped"]["jobs_probe.monthly"] == 1
     await jobs.run_cron(spec, tenant.id, {}, period="2026-12")  # a new month runs again
-    assert await tally(linli_env, tenant, "monthly") == ["2026-11", "2026-12"]
+    assert await tally(tenant, "monthly") == ["2026-11", "2026-12"]
     assert await period_keys(linli_env, "jobs_probe.monthly", tenant.id) == ["2026-11",
                                                                              "2026-12"]
 
 
 async def test_monthly_cron_on_two_workers_does_its_work_once(
-        linli_env: Any, make_jobs: Any, enabled_tenant: Any) -> None:
+        linli_env: Any, make_jobs: Any, enabled_tenant: Any, tally: Any) -> None:
     """Two workers, each with its own firing of the same month (different job ids, so arq's
     uniqueness does not help), drain the queue at the same time."""
     jobs = await make_jobs()
@@ -61,32 +51,33 @@ async def test_monthly_cron_on_two_workers_does_its_work_once(
                            job_id=f"monthly:{tenant.id}:{firing}", period="2027-01")
     done = await asyncio.gather(jobs.drain(), jobs.drain())
     assert sum(done) == 2
-    assert await tally(linli_env, tenant, "monthly") == ["2027-01"]
+    assert await tally(tenant, "monthly") == ["2027-01"]
     assert jobs.counters["succeeded"]["jobs_probe.monthly"] == 1
     assert jobs.counters["skipped"]["jobs_probe.monthly"] == 1
 
 
 async def test_failed_monthly_work_rolls_back_its_key(linli_env: Any, make_jobs: Any,
-                                                      enabled_tenant: Any) -> None:
+                                                      enabled_tenant: Any, tally: Any,
+                                                      jobs_plugin: Any) -> None:
     jobs = await make_jobs()
     tenant = await enabled_tenant("jobs_probe")
     spec = jobs.crons["jobs_probe.monthly"]
-    jobs_testplugin.FAIL_NEXT_MONTHLY.add(tenant.id)
+    jobs_plugin.FAIL_NEXT_MONTHLY.add(tenant.id)
     try:
         await jobs.run_cron(spec, tenant.id, {}, period="2027-02")
     except RuntimeError:
         pass
     else:
         raise AssertionError("the failing run should raise")
-    assert await tally(linli_env, tenant, "monthly") == []
+    assert await tally(tenant, "monthly") == []
     assert await period_keys(linli_env, "jobs_probe.monthly", tenant.id) == []
     await jobs.run_cron(spec, tenant.id, {}, period="2027-02")
-    assert await tally(linli_env, tenant, "monthly") == ["2027-02"]
+    assert await tally(tenant, "monthly") == ["2027-02"]
     assert jobs.counters["failed"]["jobs_probe.monthly"] == 1
 
 
 async def test_per_tenant_cron_fans_out_to_tenants_with_the_plugin(
-        linli_env: Any, make_jobs: Any, enabled_tenant: Any) -> None:
+        linli_env: Any, make_jobs: Any, enabled_tenant: Any, tally: Any) -> None:
     jobs = await make_jobs()
     on1 = await enabled_tenant("jobs_probe")
     on2 = await enabled_tenant("jobs_probe")
@@ -102,18 +93,18 @@ async def test_per_tenant_cron_fans_out_to_tenants_with_the_plugin(
     assert jobs.counters["enqueued"]["jobs_probe.monthly"] == len(enabled)
     await jobs.drain()
     for tenant in (on1, on2):
-        assert await tally(linli_env, tenant, "monthly") == ["2027-03"]
-    assert await tally(linli_env, off, "monthly") == []
+        assert await tally(tenant, "monthly") == ["2027-03"]
+    assert await tally(off, "monthly") == []
 
 
 async def test_in_process_mode_runs_cron(linli_env: Any, make_jobs: Any,
-                                         enabled_tenant: Any) -> None:
+                                         enabled_tenant: Any, tally: Any) -> None:
     jobs: JobService = await make_jobs(redis_url="", jobs_in_process=True)
     assert jobs.in_process and jobs._workers  # started with the app, like `linli serve`
     assert jobs.crons["events.sweep"].second == set(range(0, 60, 5))
     tenant = await enabled_tenant("jobs_tick")
     deadline = time.monotonic() + 20
-    while not await tally(linli_env, tenant, "tick"):
+    while not await tally(tenant, "tick"):
         assert time.monotonic() < deadline, "the every-second cron entry never ran"
         await asyncio.sleep(0.2)
     assert jobs.counters["succeeded"]["cron:jobs_tick.tick"] >= 1

@@ -3,20 +3,14 @@
 from typing import Any
 
 import pytest
-from jobs_testplugin import JobsProbeEffect
 
 from core.errors import ApiError
 from core.jobs.service import JobSpec
 from tenants.service import scope_for, set_plugin_enabled
 
 
-async def effects(env: Any, tenant: Any) -> list[dict[str, Any]]:
-    async with env.state.db.scoped(scope_for(tenant)):
-        return await JobsProbeEffect.select().order_by(JobsProbeEffect.id)
-
-
 async def test_job_runs_in_its_tenants_scope(linli_env: Any, make_jobs: Any,
-                                             enabled_tenant: Any) -> None:
+                                             enabled_tenant: Any, effects: Any) -> None:
     jobs = await make_jobs()
     a = await enabled_tenant("jobs_probe")
     b = await enabled_tenant("jobs_probe")
@@ -24,15 +18,16 @@ async def test_job_runs_in_its_tenants_scope(linli_env: Any, make_jobs: Any,
     async with linli_env.state.db.scoped(scope_for(b), write=True):
         assert await jobs.enqueue("jobs_probe.record", tenant_id=a.id, key="k1")
     assert await jobs.drain() == 1
-    rows = await effects(linli_env, a)
+    rows = await effects(a)
     assert [(r["key"], r["tenant_id"], r["scope_node"]) for r in rows] == [("k1", a.id, a.id)]
-    assert await effects(linli_env, b) == []
+    assert await effects(b) == []
     assert jobs.counters["enqueued"]["jobs_probe.record"] == 1
     assert jobs.counters["succeeded"]["jobs_probe.record"] == 1
 
 
 async def test_job_of_a_disabled_plugin_is_refused(linli_env: Any, make_jobs: Any,
-                                                   enabled_tenant: Any, factory: Any) -> None:
+                                                   enabled_tenant: Any, factory: Any,
+                                                   effects: Any) -> None:
     jobs = await make_jobs()
     never = await enabled_tenant()  # plugin never enabled
     region = await factory.region()
@@ -46,22 +41,22 @@ async def test_job_of_a_disabled_plugin_is_refused(linli_env: Any, make_jobs: An
         await jobs.enqueue("jobs_probe.record", tenant_id=tenant.id, key="k")
     await jobs.enqueue("jobs_probe.record", tenant_id=10**12, key="k")  # no such tenant
     assert await jobs.drain() == 4
-    assert await effects(linli_env, never) == []
-    assert await effects(linli_env, switched_off) == []
-    assert [r["key"] for r in await effects(linli_env, inherited)] == ["k"]
+    assert await effects(never) == []
+    assert await effects(switched_off) == []
+    assert [r["key"] for r in await effects(inherited)] == ["k"]
     assert jobs.counters["refused"]["jobs_probe.record"] == 3
     assert jobs.counters["succeeded"]["jobs_probe.record"] == 1
     assert ("refused", "jobs_probe.record", 3) in jobs.snapshot()
 
 
 async def test_a_rerun_has_no_second_effect(linli_env: Any, make_jobs: Any,
-                                            enabled_tenant: Any) -> None:
+                                            enabled_tenant: Any, effects: Any) -> None:
     jobs = await make_jobs()
     tenant = await enabled_tenant("jobs_probe")
     await jobs.enqueue("jobs_probe.record", tenant_id=tenant.id, key="once")
     await jobs.enqueue("jobs_probe.record", tenant_id=tenant.id, key="once")
     assert await jobs.drain() == 2
-    assert [r["key"] for r in await effects(linli_env, tenant)] == ["once"]
+    assert [r["key"] for r in await effects(tenant)] == ["once"]
 
 
 async def test_a_reused_job_id_is_not_queued_twice(make_jobs: Any, enabled_tenant: Any) -> None:
@@ -74,12 +69,12 @@ async def test_a_reused_job_id_is_not_queued_twice(make_jobs: Any, enabled_tenan
 
 
 async def test_a_job_past_its_timeout_is_cancelled_and_rolled_back(
-        linli_env: Any, make_jobs: Any, enabled_tenant: Any) -> None:
+        linli_env: Any, make_jobs: Any, enabled_tenant: Any, effects: Any) -> None:
     jobs = await make_jobs()
     tenant = await enabled_tenant("jobs_probe")
     await jobs.enqueue("jobs_probe.stuck", tenant_id=tenant.id, key="late")
     assert await jobs.drain() == 1
-    assert await effects(linli_env, tenant) == []
+    assert await effects(tenant) == []
     assert jobs.counters["interrupted"]["jobs_probe.stuck"] == 1
 
 

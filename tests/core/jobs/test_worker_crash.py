@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jobs_testplugin import JobsProbeEffect
 
-from tenants.service import scope_for
 
 HERE = Path(__file__).resolve().parent
 JOB_TIMEOUT = 3  # seconds; arq re-runs a dead worker's job JOB_TIMEOUT + 10 s later
@@ -86,7 +84,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 async def test_killed_worker_loses_no_job_and_duplicates_no_effect(
-        linli_env: Any, make_jobs: Any, enabled_tenant: Any, tmp_path: Path) -> None:
+        linli_env: Any, make_jobs: Any, enabled_tenant: Any, tmp_path: Path,
+        effects: Any) -> None:
     await require_redis()
     from arq.jobs import Job
 
@@ -97,8 +96,8 @@ async def test_killed_worker_loses_no_job_and_duplicates_no_effect(
     marker = tmp_path / "sleeping"
 
     async def rows(key: str) -> list[dict[str, Any]]:
-        async with linli_env.state.db.scoped(scope_for(tenant)):
-            return await JobsProbeEffect.select().where(JobsProbeEffect.key == key)
+        rows: list[dict[str, Any]] = await effects(tenant, key)
+        return rows
 
     async def has(key: str) -> bool:
         return bool(await rows(key))

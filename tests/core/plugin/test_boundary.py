@@ -4,40 +4,15 @@ import GraphQL or HTTP libraries."""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import core.plugin
+from core.testing.boundary import WEB, imports, outside_api
 
 ROOT = Path(core.plugin.__file__).resolve().parents[2]
 PLUGINS = ROOT / "plugins"
-API = "core.plugin"
-GUARDED = ("core", "tenants")
-WEB = ("strawberry", "litestar", "graphql")
-
-
-def imports(path: Path) -> Iterator[tuple[int, str, tuple[str, ...]]]:
-    """``(line, module, names)`` for every absolute import in a file (function-level ones too)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name, ()
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.lineno, node.module, tuple(a.name for a in node.names)
-
-
-def outside_api(module: str, names: tuple[str, ...]) -> bool:
-    """Whether an import reaches core or tenants anywhere but ``core.plugin``."""
-    top = module.split(".")[0]
-    if top not in GUARDED:
-        return False
-    if module == API:
-        return False
-    return not (module == "core" and names and all(n == "plugin" for n in names))
 
 
 def plugin_files() -> list[Path]:

@@ -19,7 +19,7 @@ from core.jobs.service import CronSpec
 from core.notify.service import notify
 from core.people.validation import validate_id_number
 from core.plugin import PluginMeta, hookimpl
-from core.testing import PYTEST_SETTINGS, id_number
+from core.testing import PYTEST_SETTINGS, id_number, missing_settings
 
 
 class KitNote(ScopedTable, tablename="kit_probe_note"):
@@ -126,3 +126,32 @@ async def test_notifications_lists_what_an_account_received(factory, linli_env, 
 
 async def test_the_isolation_probe_walls_a_plugin_s_table(kit_plugin, isolation_probe):
     assert await isolation_probe([KitNote]) == 9
+
+
+class _Config:
+    """Just enough of pytest's config for ``missing_settings``."""
+
+    def __init__(self, ini: dict[str, str], mode: str | None = None) -> None:
+        self.ini, self.mode = ini, mode
+
+    def getini(self, key: str) -> str:
+        return self.ini.get(key, "")
+
+    def getoption(self, key: str, default: Any = None) -> Any:
+        return self.mode
+
+
+def test_the_kit_names_the_pytest_settings_a_run_lacks(pytestconfig: Any) -> None:
+    assert missing_settings(pytestconfig) == []
+    assert missing_settings(_Config(dict(PYTEST_SETTINGS))) == []
+    lacking = missing_settings(_Config({"asyncio_mode": "auto"}))
+    assert lacking == ['asyncio_default_fixture_loop_scope = "session"',
+                       'asyncio_default_test_loop_scope = "session"']
+    assert missing_settings(_Config({k: v for k, v in PYTEST_SETTINGS.items()
+                                     if k != "asyncio_mode"}, mode="auto")) == []
+
+
+async def test_core_apps_have_no_pending_migrations(linli_env: Any) -> None:
+    from core.testing import pending_migrations
+
+    assert await pending_migrations("people") == []

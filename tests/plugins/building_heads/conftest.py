@@ -4,26 +4,29 @@ exercise the rules), and accounts for a coordinator, a grid worker and would-be 
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from core.people import places
-from core.people.residents import apply_resident, make_resident_data
-from core.people.validation import make_id_number
+from core.identity.service import grant_membership
+from core.plugin import get_compound, scope_for, today_shanghai
 from core.schema.relay import encode_global_id
-from tenants.plugins import change_plugin, fire_tenant_enabled
-from tenants.service import scope_for
+from plugins.building_heads.tables import Appointment, Visit, VisitTask
 
 PLUGIN = "building_heads"
-_serials = itertools.count(101)
 
-
-def make_id(birth: date, male: bool = True) -> str:
-    return make_id_number("371502", birth, next(_serials) * 2 + (1 if male else 0))
+LOG = """mutation($input: BuildingHeadLogVisitInput!) {
+  buildingHeadLogVisit(input: $input) {
+    __typename
+    ... on BuildingHeadLogVisitPayload { visit { id visitedOn way notes room buildingName }
+                                         closedTaskIds matterId }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+"""The visit-logging mutation (``heads_kit.LOG``)."""
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -36,6 +39,7 @@ class World:
 
     env: Any
     node: Any
+    factory: Any
     community: Any = None
     compound: Any = None
     grids: list[Any] = field(default_factory=list)
@@ -53,67 +57,107 @@ class World:
 
     async def resident(self, household: Any, *, name: str, birth: date, male: bool = True,
                        tags: list[str] | None = None) -> Any:
-        async with self.write():
-            data = make_resident_data(name=name, id_number=make_id(birth, male),
-                                      household=household, relation="户主",
-                                      tags=tags or [])
-            rec, _ = await apply_resident(data, self.env.settings.pii_key)
+        """A resident of ``household`` (the test kit's factory: a valid ID number)."""
+        rec = await self.factory.resident(household, name, birth=birth, male=male, tags=tags)
         self.residents.setdefault(household.id, []).append(rec)
         return rec
 
 
-async def build_world(env: Any, factory: Any, *, enable: bool = True, region: Any = None
-                      ) -> World:
+async def build_world(env: Any, factory: Any, enable_plugin: Callable[..., Any], *,
+                      enable: bool = True, region: Any = None) -> World:
     """Three buildings (two in grid 1 in the compound, one in grid 2), three households each,
-    one resident per household; household 0 of building 0 is tagged 鳏寡孤独 (special)."""
+    one resident per household; household 0 of building 0 is tagged 鳏寡孤独 (special). Places
+    and residents come from the test kit's factories."""
     node = await factory.tenant(region)
-    world = World(env=env, node=node)
-    async with world.write():
-        world.community = await places.new_community("御苑社区")
-        world.compound = await places.ensure_compound(world.community, "新纺苑小区")
-        for g in range(2):
-            world.grids.append(await places.new_grid(world.community, f"第{g + 1}网格"))
-        for b in range(3):
-            grid = world.grids[0] if b < 2 else world.grids[1]
-            building, _ = await places.ensure_building(
-                world.community, f"{b + 1}号楼", grid=grid,
-                compound=world.compound if b < 2 else None)
-            world.buildings.append(building)
-            world.households[building.id] = []
-            for h in range(3):
-                household, _ = await places.ensure_household(building, f"{h + 1}01")
-                world.households[building.id].append(household)
+    world = World(env=env, node=node, factory=factory)
+    world.community = await factory.community(node, "御苑社区")
+    for g in range(2):
+        world.grids.append(await factory.grid(world.community, f"第{g + 1}网格"))
+    for b in range(3):
+        building = await factory.building(
+            world.community, f"{b + 1}号楼", grid=world.grids[0] if b < 2 else world.grids[1],
+            compound="新纺苑小区" if b < 2 else None)
+        world.buildings.append(building)
+        world.households[building.id] = [await factory.household(building, f"{h + 1}01")
+                                         for h in range(3)]
+    async with world.read():
+        world.compound = await get_compound(world.buildings[0].compound_id)
     for b, building in enumerate(world.buildings):
         for h, household in enumerate(world.households[building.id]):
             tags = ["鳏寡孤独"] if (b, h) == (0, 0) else (["党员", "常住"] if h == 1 else [])
             await world.resident(household, name=f"居民{b}{h}", birth=date(1960 + b, 3, h + 1),
                                  tags=tags)
     if enable:
-        await enable_plugin(env, node)
+        await enable_plugin(node, PLUGIN)
     return world
 
 
-async def enable_plugin(env: Any, node: Any, enabled: bool = True) -> None:
-    async with env.state.db.transaction():
-        newly = await change_plugin(node, PLUGIN, enabled)
-    await fire_tenant_enabled(env.state.db, env.state.registry, PLUGIN, newly)
+@pytest.fixture
+async def world(linli_env: Any, factory: Any, enable_plugin: Callable[..., Any]) -> World:
+    return await build_world(linli_env, factory, enable_plugin)
 
 
 @pytest.fixture
-async def world(linli_env: Any, factory: Any) -> World:
-    return await build_world(linli_env, factory)
-
-
-@pytest.fixture
-def make_world(linli_env: Any, factory: Any) -> Any:
+def make_world(linli_env: Any, factory: Any, enable_plugin: Callable[..., Any]) -> Any:
     async def make(**kw: Any) -> World:
-        return await build_world(linli_env, factory, **kw)
+        return await build_world(linli_env, factory, enable_plugin, **kw)
     return make
 
 
 class HeadsKit:
-    """Appointments made through the plugin's own services (for the rota, evaluation and
-    appointment tests): a candidate nominated and noticed in the past, and a serving head."""
+    """Helpers of the plugin's tests (the ``heads_kit`` fixture): appointments made through
+    the plugin's own services (a candidate nominated and noticed in the past, a serving head),
+    a head appointed directly, visits written with chosen dates, switching the plugin."""
+
+    LOG = LOG
+
+    def __init__(self, factory: Any, enable_plugin: Callable[..., Any]) -> None:
+        self.factory = factory
+        self._enable_plugin = enable_plugin
+
+    async def enable(self, node: Any, enabled: bool = True) -> None:
+        """Switch the plugin at ``node`` (the test kit's ``enable_plugin``)."""
+        await self._enable_plugin(node, PLUGIN, enabled)
+
+    async def appoint(self, world: World, building: Any, *, serving: bool = True,
+                      membership: bool = True) -> Any:
+        """A head account for ``building``: the role at the building and (``serving``) an open
+        appointment linking the account to it."""
+        env = world.env
+        account = await self.factory.account(world.node, None)
+        if membership:
+            async with env.state.db.transaction():
+                await grant_membership(account.id, world.node.id, "building_heads.head",
+                                       "building", building.id, rolebook=env.state.rolebook)
+        if serving:
+            resident = world.residents[world.households[building.id][1].id][0]
+            today = today_shanghai()
+            async with world.write():
+                await Appointment.insert(Appointment(
+                    tenant_id=world.node.id, building_id=building.id, resident_id=resident.id,
+                    account_id=account.id, role="head", serving_head=building.id,
+                    term_start=today - timedelta(days=365),
+                    term_end=today + timedelta(days=700), created_at=datetime.now(UTC)))
+        return account
+
+    @staticmethod
+    async def add_visits(world: World, visits: list[tuple[Any, date]]) -> None:
+        """Write visits ``(household, day)`` directly (any day, for hand-computed figures)."""
+        async with world.write():
+            await Visit.insert(*(Visit(tenant_id=world.node.id, building_id=h.building_id,
+                                       household_id=h.id, visited_on=day, way="in_person",
+                                       notes="", created_at=datetime.now(UTC))
+                                 for h, day in visits))
+
+    @staticmethod
+    async def tasks_of(world: World, resident_id: int) -> list[dict[str, Any]]:
+        async with world.read():
+            return list(await VisitTask.select().where(VisitTask.resident_id == resident_id))
+
+    @staticmethod
+    async def tag(world: World, household: Any, name: str, tags: list[str]) -> Any:
+        """A further resident of ``household`` holding ``tags``."""
+        return await world.resident(household, name=name, birth=date(1950, 1, 2), tags=tags)
 
     @staticmethod
     async def nominate_noticed(world: World, rules: Any, building: Any, resident: Any,
@@ -148,5 +192,5 @@ class HeadsKit:
 
 
 @pytest.fixture
-def heads_kit() -> HeadsKit:
-    return HeadsKit()
+def heads_kit(factory: Any, enable_plugin: Callable[..., Any]) -> HeadsKit:
+    return HeadsKit(factory, enable_plugin)

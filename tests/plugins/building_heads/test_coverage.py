@@ -2,16 +2,10 @@
 every level, the region roll-up has counts only, the overdue list, and the number of SQL
 statements does not grow with the number of households."""
 
-import sys
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
-
-from visits_kit import add_visits, appoint, enable_plugin, gid, tag
-
-from core.people import places
+from core.plugin import encode_global_id as gid
 from core.plugin import today_shanghai
 
 COVERAGE = """query($level: BuildingHeadCoverageLevel!, $id: ID, $year: Int, $month: Int) {
@@ -30,14 +24,14 @@ OVERDUE = """query($b: ID!, $first: Int!, $after: String) {
     pageInfo { hasNextPage endCursor } } }"""
 
 
-async def seed_2025(world):
+async def seed_2025(world, heads_kit):
     """Visits for year 2025, month 5 (see the hand computation in the test below).
     Special households: b0/101 (鳏寡孤独, from the world) and b1/301 (a second resident tagged
     老加残); b2/201 gets a resident tagged 空巢, which is not a special tag."""
     h = {b: world.households[world.buildings[b].id] for b in range(3)}
-    await tag(world, h[1][2], "老加残居民", ["老加残"])
-    await tag(world, h[2][1], "空巢居民", ["空巢"])
-    await add_visits(world, [
+    await heads_kit.tag(world, h[1][2], "老加残居民", ["老加残"])
+    await heads_kit.tag(world, h[2][1], "空巢居民", ["空巢"])
+    await heads_kit.add_visits(world, [
         (h[0][0], date(2025, 5, 2)), (h[0][0], date(2025, 3, 1)),  # twice: counts once
         (h[0][1], date(2025, 3, 10)),
         (h[0][2], date(2024, 12, 30)),                               # last year only
@@ -54,14 +48,14 @@ def figures(row):
             row["specialCoverageBp"], row["overdueYearly"], row["overdueMonthly"])
 
 
-async def test_coverage_matches_a_hand_computation(world, factory, gql):
+async def test_coverage_matches_a_hand_computation(world, factory, gql, heads_kit):
     """Hand computation for 2025, May (3 households per building):
     b0: visited in 2025 = 101, 201 → 2/3 = 6666 bp (66 %); special {101}, visited in May → 1/1.
     b1: visited = 101, 301 → 2/3 = 6666 bp; special {301}, last visit 30 April → 0/1 = 0 bp.
     b2: visited = 101 → 1/3 = 3333 bp (33 %); no special household → percent null.
     grid 1 = b0 + b1: 4/6 = 6666 bp; special 1/2 = 5000 bp.   grid 2 = b2.
     community = tenant = all: 5/9 = 5555 bp (55 %); special 1/2 = 5000 bp."""
-    await seed_2025(world)
+    await seed_2025(world, heads_kit)
     coordinator = await factory.account(world.node, "building_heads.coordinator")
 
     async def rows(level, pk=None):
@@ -96,9 +90,9 @@ async def test_coverage_matches_a_hand_computation(world, factory, gql):
     assert out["data"]["buildingHeadCoverage"][0]["specialVisitedMonth"] == 1
 
 
-async def test_a_head_sees_only_their_building(world, factory, gql):
-    await seed_2025(world)
-    head = await appoint(world, factory, world.buildings[0])
+async def test_a_head_sees_only_their_building(world, factory, gql, heads_kit):
+    await seed_2025(world, heads_kit)
+    head = await heads_kit.appoint(world, world.buildings[0])
     out = await gql(COVERAGE, {"level": "BUILDING", "year": 2025, "month": 5},
                     token=head.token, node=world.node.code)
     assert [r["placeId"] for r in out["data"]["buildingHeadCoverage"]] == [
@@ -119,15 +113,16 @@ async def test_bad_periods_are_refused(world, factory, gql):
 
 
 async def test_region_roll_up_has_one_row_per_tenant_with_counts_only(
-        linli_env, factory, gql, make_world):
+        linli_env, factory, gql, make_world, heads_kit):
     region = await factory.region()
     first = await make_world(region=region)
     second = await make_world(region=region)
     off = await make_world(region=region, enable=False)
-    await enable_plugin(linli_env, region)
-    await enable_plugin(linli_env, off.node, False)
-    await seed_2025(first)
-    await add_visits(second, [(second.households[second.buildings[2].id][0], date(2025, 1, 9))])
+    await heads_kit.enable(region)
+    await heads_kit.enable(off.node, False)
+    await seed_2025(first, heads_kit)
+    await heads_kit.add_visits(
+        second, [(second.households[second.buildings[2].id][0], date(2025, 1, 9))])
     official = await factory.account(region, "region_official")
     out = await gql(REGION, {"year": 2025}, token=official.token, node=region.code)
     assert "errors" not in out, out
@@ -148,14 +143,14 @@ async def test_region_roll_up_has_one_row_per_tenant_with_counts_only(
     assert out["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-async def test_overdue_list_of_a_building(world, factory, gql):
+async def test_overdue_list_of_a_building(world, factory, gql, heads_kit):
     """Today: b0/101 (special) visited last year only → overdue for both; 201 visited today →
     not listed; 301 never visited → overdue for the year."""
     b0 = world.buildings[0]
     h = world.households[b0.id]
     today = today_shanghai()
-    await add_visits(world, [(h[0], date(today.year - 1, 6, 1)), (h[1], today)])
-    head = await appoint(world, factory, b0)
+    await heads_kit.add_visits(world, [(h[0], date(today.year - 1, 6, 1)), (h[1], today)])
+    head = await heads_kit.appoint(world, b0)
     out = await gql(OVERDUE, {"b": gid("Building", b0.id), "first": 1}, token=head.token,
                     node=world.node.code)
     page = out["data"]["buildingHeadOverdue"]
@@ -193,19 +188,19 @@ def counting(engine):
         cls.run_querystring = original
 
 
-async def test_statement_count_does_not_grow_with_households(world, factory, gql, linli_env):
+async def test_statement_count_does_not_grow_with_households(world, factory, gql, linli_env,
+                                                             heads_kit):
     coordinator = await factory.account(world.node, "building_heads.coordinator")
-    await seed_2025(world)
+    await seed_2025(world, heads_kit)
     counts = {}
     for round_ in (0, 1):
         if round_:  # 30 more households, a third of them special, half visited
-            async with world.write():
-                new = [(await places.ensure_household(world.buildings[i % 3], f"9{i:02d}"))[0]
-                       for i in range(30)]
+            new = [await factory.household(world.buildings[i % 3], f"9{i:02d}")
+                   for i in range(30)]
             for i, household in enumerate(new):
                 if i % 3 == 0:
-                    await tag(world, household, f"新居民{i}", ["长期空巢"])
-            await add_visits(world, [(hh, date(2025, 5, 3)) for hh in new[::2]])
+                    await heads_kit.tag(world, household, f"新居民{i}", ["长期空巢"])
+            await heads_kit.add_visits(world, [(hh, date(2025, 5, 3)) for hh in new[::2]])
         for level in ("BUILDING", "TENANT"):
             await gql("{ __typename }", token=coordinator.token, node=world.node.code)
             with counting(linli_env.state.db.engine) as calls:

@@ -20,7 +20,6 @@ from plugins.building_heads.tables import (
     Station,
     Visit,
 )
-from tenants.plugins import change_plugin, fire_tenant_enabled
 from tenants.service import scope_for
 
 COUNTED = (Candidate, Appointment, Visit, Matter, MatterStep, Station, RotaShift)
@@ -30,7 +29,7 @@ BOARD = """query($community: ID!) { buildingHeadBoard(communityId: $community, f
   edges { node { title step resolved level timeline { step participants decision } } } } }"""
 
 
-async def _demo_tenant(env: Any, factory: Any) -> Any:
+async def _demo_tenant(env: Any, factory: Any, heads_kit: Any) -> Any:
     """A tenant with the demo importer's communities, buildings and residents, plugin on."""
     node = await factory.tenant()
     communities = ("御苑社区", "中巨社区")
@@ -38,9 +37,7 @@ async def _demo_tenant(env: Any, factory: Any) -> Any:
     report = await import_rows(env.state.db, node, ((i + 2, r) for i, r in enumerate(rows)),
                                None, pii_key=env.settings.pii_key, progress=False)
     assert report.ok, report.errors[:3]
-    async with env.state.db.transaction():
-        newly = await change_plugin(node, "building_heads", True)
-    await fire_tenant_enabled(env.state.db, env.state.registry, "building_heads", newly)
+    await heads_kit.enable(node)
     return node
 
 
@@ -50,8 +47,8 @@ async def _counts(env: Any, node: Any) -> dict[str, int]:
 
 
 async def test_demo_seeding_is_idempotent_and_shows_coverage_and_a_board(linli_env, factory,
-                                                                         gql):
-    node = await _demo_tenant(linli_env, factory)
+                                                                         gql, heads_kit):
+    node = await _demo_tenant(linli_env, factory, heads_kit)
     async with linli_env.state.db.scoped(scope_for(node), write=True):
         await seed_demo(node.id)
     first = await _counts(linli_env, node)

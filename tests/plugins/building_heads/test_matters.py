@@ -13,7 +13,6 @@ from core.identity.tables import Account
 from core.notify.service import Notification
 from core.schema.relay import decode_global_id, encode_global_id
 from plugins.building_heads.tables import Appointment, MatterStep
-from tenants.plugins import change_plugin, fire_tenant_enabled
 
 STEPS = ["COMMITTEES", "JOINT", "RESIDENTS", "IMPLEMENTING"]
 MATTER = """id title level step resolved resolution raisedBy rating handedToGridWorker
@@ -41,12 +40,6 @@ def gid(type_name: str, pk: int) -> str:
 
 def _pk(global_id: str) -> int:
     return decode_global_id(global_id)[1]
-
-
-async def enable_plugin(env: Any, node: Any, enabled: bool = True) -> None:
-    async with env.state.db.transaction():
-        newly = await change_plugin(node, "building_heads", enabled)
-    await fire_tenant_enabled(env.state.db, env.state.registry, "building_heads", newly)
 
 
 async def make_head(factory: Any, world: Any, b: int = 0) -> Any:
@@ -294,16 +287,16 @@ async def test_other_tenants_matters_are_not_found(world, make_world, gql, facto
     assert out["data"]["node"]["title"] == "楼道灯坏了"
 
 
-async def test_plugin_disabled_answers_plugin_disabled(make_world, gql, factory):
+async def test_plugin_disabled_answers_plugin_disabled(make_world, gql, factory, heads_kit):
     world = await make_world(enable=False)
     staff = await factory.account(world.node, "building_heads.coordinator")
     out = await gql(RAISE, {"input": {"title": "x", "buildingId": gid("Building",
                                                                       world.buildings[0].id)}},
                     token=staff.token, node=world.node.code)
     assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
-    await enable_plugin(world.env, world.node)
+    await heads_kit.enable(world.node)
     matter = await Caller(gql, world, staff).raise_at()
-    await enable_plugin(world.env, world.node, False)
+    await heads_kit.enable(world.node, False)
     out = await gql(ADVANCE, {"input": {"matterId": matter["id"],
                                         "step": "COMMITTEES", "participants": [],
                                         "decision": "x"}},

@@ -2,16 +2,11 @@
 head (due within the rule's days, one per event), the head is notified, a visit closes the
 task; those responsible for a resident; export and erasure of a person's data."""
 
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib
-
-from visits_kit import LOG, add_visits, appoint, gid, notifications, tasks_of
 
 from core.events.service import emit
 from core.events.types import Event, WelfareConcern
+from core.plugin import encode_global_id as gid
 from core.plugin import today_shanghai
 from plugins.building_heads.tables import Visit
 
@@ -30,19 +25,20 @@ async def concern(world, resident, since=None, reason="canteen_absent"):
     return event_id
 
 
-async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql):
+async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql, heads_kit,
+                                                             notifications):
     b0 = world.buildings[0]
-    head = await appoint(world, factory, b0)
+    head = await heads_kit.appoint(world, b0)
     household = world.households[b0.id][0]
     resident = world.residents[household.id][0]
     today = today_shanghai()
     event_id = await concern(world, resident)
-    [task] = await tasks_of(world, resident.id)
+    [task] = await heads_kit.tasks_of(world, resident.id)
     assert task["due_on"] == today + timedelta(days=3)  # building_heads.welfare_visit_days
     assert (task["status"], task["event_id"], task["household_id"], task["building_id"]) == (
         "open", event_id, household.id, b0.id)
     assert task["reason_code"] == "canteen_absent" and task["source_module"] == "canteen"
-    [note] = await notifications(world, head.id, "building_heads.welfare_visit")
+    [note] = await notifications(world.node, head.id, "building_heads.welfare_visit")
     assert resident.name in note["title"]
 
     # redelivery (at least once): the dispatcher again, then the handler called directly
@@ -52,8 +48,8 @@ async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql
                   payload=WelfareConcern(resident.id, "canteen_absent", today, "canteen"))
     async with world.write():
         await world.env.state.registry.on_event(event, "building_heads")
-    assert len(await tasks_of(world, resident.id)) == 1
-    assert len(await notifications(world, head.id, "building_heads.welfare_visit")) == 1
+    assert len(await heads_kit.tasks_of(world, resident.id)) == 1
+    assert len(await notifications(world.node, head.id, "building_heads.welfare_visit")) == 1
 
     out = await gql(TASKS, {"status": "OPEN"}, token=head.token, node=world.node.code)
     [node] = [e["node"] for e in out["data"]["buildingHeadVisitTasks"]["edges"]]
@@ -62,10 +58,10 @@ async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql
     assert node["dueOn"] == (today + timedelta(days=3)).isoformat()
 
     # one visit to the household closes the task
-    out = await gql(LOG, {"input": {"householdId": gid("Household", household.id)}},
+    out = await gql(heads_kit.LOG, {"input": {"householdId": gid("Household", household.id)}},
                     token=head.token, node=world.node.code)
     assert out["data"]["buildingHeadLogVisit"]["closedTaskIds"] == [node["id"]]
-    [task] = await tasks_of(world, resident.id)
+    [task] = await heads_kit.tasks_of(world, resident.id)
     assert task["status"] == "done" and task["visit_id"] is not None
     out = await gql(TASKS, {"status": "OPEN"}, token=head.token, node=world.node.code)
     assert out["data"]["buildingHeadVisitTasks"]["edges"] == []
@@ -73,50 +69,51 @@ async def test_concern_creates_one_task_due_in_the_rule_days(world, factory, gql
     assert out["data"]["buildingHeadVisitTasks"]["edges"][0]["node"]["visitId"] is not None
 
 
-async def test_the_rule_sets_the_days_and_its_version_is_stored(world, factory):
+async def test_the_rule_sets_the_days_and_its_version_is_stored(world, factory, heads_kit):
     rules = world.env.state.services.rules
     async with world.write():
         resolved = await rules.set("building_heads.welfare_visit_days", 7, world.node)
     resident = world.residents[world.households[world.buildings[2].id][1].id][0]
     since = today_shanghai() - timedelta(days=2)
     await concern(world, resident, since=since)
-    [task] = await tasks_of(world, resident.id)
+    [task] = await heads_kit.tasks_of(world, resident.id)
     assert task["noticed_since"] == since and task["due_on"] == since + timedelta(days=7)
     assert task["rule_version"] == resolved.version > 0
 
 
-async def test_a_given_task_is_closed_by_its_visit(world, factory, gql):
+async def test_a_given_task_is_closed_by_its_visit(world, factory, gql, heads_kit):
     b1 = world.buildings[1]
-    head = await appoint(world, factory, b1)
+    head = await heads_kit.appoint(world, b1)
     household = world.households[b1.id][2]
     resident = world.residents[household.id][0]
     await concern(world, resident, reason="first")
     await concern(world, resident, reason="second")
-    tasks = await tasks_of(world, resident.id)
+    tasks = await heads_kit.tasks_of(world, resident.id)
     assert len(tasks) == 2
-    out = await gql(LOG, {"input": {"householdId": gid("Household", household.id),
+    out = await gql(heads_kit.LOG, {"input": {"householdId": gid("Household", household.id),
                                     "taskId": gid("BuildingHeadVisitTask", tasks[1]["id"])}},
                     token=head.token, node=world.node.code)
     assert out["data"]["buildingHeadLogVisit"]["closedTaskIds"] == [
         gid("BuildingHeadVisitTask", tasks[1]["id"])]
-    assert [t["status"] for t in await tasks_of(world, resident.id)] == ["open", "done"]
+    assert [t["status"] for t in await heads_kit.tasks_of(world, resident.id)] == ["open", "done"]
     other = world.households[b1.id][0]
-    out = await gql(LOG, {"input": {"householdId": gid("Household", other.id),
+    out = await gql(heads_kit.LOG, {"input": {"householdId": gid("Household", other.id),
                                     "taskId": gid("BuildingHeadVisitTask", tasks[0]["id"])}},
                     token=head.token, node=world.node.code)
     assert out["data"]["buildingHeadLogVisit"]["field"] == "taskId"
 
 
-async def test_no_serving_head_means_a_task_and_no_notification(world, factory, gql):
+async def test_no_serving_head_means_a_task_and_no_notification(world, factory, gql, heads_kit,
+                                                                notifications):
     b2 = world.buildings[2]
-    former = await appoint(world, factory, b2, serving=False)
+    former = await heads_kit.appoint(world, b2, serving=False)
     resident = world.residents[world.households[b2.id][0].id][0]
     await concern(world, resident)
-    assert len(await tasks_of(world, resident.id)) == 1
-    assert await notifications(world, former.id, "building_heads.welfare_visit") == []
+    assert len(await heads_kit.tasks_of(world, resident.id)) == 1
+    assert await notifications(world.node, former.id, "building_heads.welfare_visit") == []
     out = await gql(TASKS, {}, token=former.token, node=world.node.code)
     assert out["data"]["buildingHeadVisitTasks"]["edges"] == []
-    other_head = await appoint(world, factory, world.buildings[0])
+    other_head = await heads_kit.appoint(world, world.buildings[0])
     out = await gql(TASKS, {}, token=other_head.token, node=world.node.code)
     assert out["data"]["buildingHeadVisitTasks"]["edges"] == []
     coordinator = await factory.account(world.node, "building_heads.coordinator")
@@ -124,16 +121,16 @@ async def test_no_serving_head_means_a_task_and_no_notification(world, factory, 
     assert len(out["data"]["buildingHeadVisitTasks"]["edges"]) == 1
 
 
-async def test_disabled_tenant_ignores_the_event(make_world, factory):
+async def test_disabled_tenant_ignores_the_event(make_world, factory, heads_kit):
     off = await make_world(enable=False)
     resident = off.residents[off.households[off.buildings[0].id][0].id][0]
     await concern(off, resident)
-    assert await tasks_of(off, resident.id) == []
+    assert await heads_kit.tasks_of(off, resident.id) == []
 
 
-async def test_responsible_accounts_are_the_serving_heads(world, factory):
+async def test_responsible_accounts_are_the_serving_heads(world, factory, heads_kit):
     b0 = world.buildings[0]
-    head = await appoint(world, factory, b0)
+    head = await heads_kit.appoint(world, b0)
     resident = world.residents[world.households[b0.id][2].id][0]
     elsewhere = world.residents[world.households[world.buildings[1].id][0].id][0]
     notify = world.env.state.services.notify
@@ -144,15 +141,15 @@ async def test_responsible_accounts_are_the_serving_heads(world, factory):
         assert await notify.accounts_for_resident(resident.id, world.node.id) == [head.id]
 
 
-async def test_personal_data_export_and_erase(world, factory, gql):
+async def test_personal_data_export_and_erase(world, factory, gql, heads_kit):
     b0 = world.buildings[0]
-    head = await appoint(world, factory, b0)
+    head = await heads_kit.appoint(world, b0)
     household = world.households[b0.id][0]
     resident = world.residents[household.id][0]
     await concern(world, resident)
-    await gql(LOG, {"input": {"householdId": gid("Household", household.id),
+    await gql(heads_kit.LOG, {"input": {"householdId": gid("Household", household.id),
                               "notes": "独居，需要帮买药"}}, token=head.token, node=world.node.code)
-    await add_visits(world, [(world.households[b0.id][1], today_shanghai())])
+    await heads_kit.add_visits(world, [(world.households[b0.id][1], today_shanghai())])
     registry = world.env.state.registry
     async with world.read():
         exported = await registry.personal_data(resident.id, "export", world.node)
@@ -163,7 +160,7 @@ async def test_personal_data_export_and_erase(world, factory, gql):
         erased = await registry.personal_data(resident.id, "erase", world.node)
     assert {k: v for k, v in erased["building_heads"].items() if v} == {
         "visits_anonymised": 1, "visit_tasks_deleted": 1}
-    assert await tasks_of(world, resident.id) == []
+    assert await heads_kit.tasks_of(world, resident.id) == []
     async with world.read():
         visit = await Visit.select().where(Visit.household_id == household.id).first()
     assert visit["notes"] == "" and visit["task_id"] is None
@@ -172,9 +169,9 @@ async def test_personal_data_export_and_erase(world, factory, gql):
         assert await registry.personal_data(stranger.id, "export", world.node) == {}
 
 
-async def test_personal_data_includes_terms_as_head(world, factory):
+async def test_personal_data_includes_terms_as_head(world, factory, heads_kit):
     b0 = world.buildings[0]
-    await appoint(world, factory, b0)
+    await heads_kit.appoint(world, b0)
     head_resident = world.residents[world.households[b0.id][1].id][0]
     async with world.read():
         exported = await world.env.state.registry.personal_data(
