@@ -36,9 +36,9 @@ from core.people.validation import TAGS, TAGS_ZH, validate_id_number
 from tenants.service import NodeInfo, scope_for
 
 __all__ = [
+    "EXAMPLE_MARK",
     "HEADERS",
     "ImportReport",
-    "EXAMPLE_MARK",
     "RowError",
     "export_residents",
     "import_residents",
