@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from core import migrate, serve_cli
@@ -22,7 +24,20 @@ CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, demo, 
                events_cli, jobs_cli, audit_cli, privacy_cli)
 
 
-@click.group(help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")
+class _Main(click.Group):
+    """The root group: a setting that is missing or invalid is one clear line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from core.settings import SettingsError
+
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Main,
+             help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")
 def main() -> None:
     pass
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SETTING_NAMES", "Settings", "get_settings", "reset_settings"]
+__all__ = ["SETTING_NAMES", "Settings", "SettingsError", "get_settings", "reset_settings"]
 
 
 class SettingsError(RuntimeError):

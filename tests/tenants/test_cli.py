@@ -121,3 +121,85 @@ def test_plugin_enable_reaches_tenants_below_and_later(linli: Any) -> None:
     assert linli("plugin", "disable", "cli_library", "--node", "330106002000").exit_code == 0
     assert "disabled" in linli("plugin", "list", "--node", "330106002000").output
     assert "enabled" in linli("plugin", "list", "--node", "330106001000").output.split("/")[-1]
+
+
+def _tree(linli: Any) -> None:
+    linli("tenant", "create", "--kind", "city", "--code", "330100000000", "--name", "杭州市")
+    linli("tenant", "create", "--kind", "district", "--code", "330106000000", "--name", "西湖区",
+          "--parent", "330100000000")
+    for code, name in (("330106001000", "北山街道"), ("330106002000", "灵隐街道")):
+        linli("tenant", "create", "--kind", "street", "--code", code, "--name", name,
+              "--parent", "330106000000")
+
+
+@pytest.mark.parametrize("kind, code, parent", [
+    ("street", "330105001000", "330106000000"),  # another district's prefix
+    ("district", "320106000000", "330100000000"),  # another city's prefix
+])
+def test_create_refuses_a_code_outside_its_parent(linli: Any, kind: str, code: str,
+                                                  parent: str) -> None:
+    _tree(linli)
+    out = linli("tenant", "create", "--kind", kind, "--code", code, "--name", "错街道",
+                "--parent", parent)
+    assert out.exit_code != 0 and "must start with" in out.output and "Traceback" not in out.output
+    assert code not in linli("tenant", "list").output
+
+
+def test_disable_at_a_region_reaches_every_tenant_below_and_lists_them(linli: Any) -> None:
+    _tree(linli)
+    linli("plugin", "enable", "cli_library", "--node", "330106001000")  # explicit, below
+    out = linli("plugin", "enable", "cli_library", "--node", "330106000000")
+    assert "newly enabled tenants: 1" in out.output and "330106002000" in out.output
+    out = linli("plugin", "disable", "cli_library", "--node", "330106000000")
+    assert out.exit_code == 0 and "newly disabled tenants: 2" in out.output, out.output
+    assert "330106001000" in out.output and "灵隐街道" in out.output
+    for code in ("330106001000", "330106002000"):
+        assert "disabled" in linli("plugin", "list", "--node", code).output
+
+
+def test_rename_and_delete_an_empty_tenant_are_audited(linli: Any) -> None:
+    import asyncio
+
+    from core.audit.service import AuditEntry
+    from core.cli_db import cli_database
+
+    _tree(linli)
+    out = linli("tenant", "rename", "330106002000", "--name", "灵隐新街道")
+    assert out.exit_code == 0 and "灵隐街道 → 330106002000" in out.output, out.output
+    assert "灵隐新街道" in linli("tenant", "list").output
+    refused = linli("tenant", "delete", "330106000000")
+    assert refused.exit_code != 0 and "nodes below it" in refused.output
+    out = linli("tenant", "delete", "330106002000")
+    assert out.exit_code == 0, out.output
+    assert "330106002000" not in linli("tenant", "list").output
+
+    async def actions() -> list[str]:
+        from tenants.scope import Scope
+
+        async with cli_database() as db, db.scoped(Scope(read_nodes=frozenset(range(1, 10)))):
+            return [r["action"] for r in await AuditEntry.select(AuditEntry.action)]
+
+    assert {"tenants.rename", "tenants.delete"} <= set(asyncio.run(actions()))
+
+
+def test_delete_refuses_a_tenant_that_holds_data(linli: Any) -> None:
+    import asyncio
+
+    from core.cli_db import cli_database
+    from core.people import places
+    from tenants.service import get_node_by_code, scope_for
+
+    _tree(linli)
+
+    async def seed() -> None:
+        async with cli_database() as db:
+            async with db.transaction(write=False):
+                node = await get_node_by_code("330106001000")
+            assert node is not None
+            async with db.scoped(scope_for(node), write=True):
+                await places.new_community("御苑社区")
+
+    asyncio.run(seed())
+    out = linli("tenant", "delete", "330106001000")
+    assert out.exit_code != 0 and "linli_community" in out.output, out.output
+    assert "330106001000" in linli("tenant", "list").output
