@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -36,7 +37,20 @@ class _Main(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=_Main,
+def _where() -> str:
+    """The ``--help`` lines that say where configuration and data are looked for."""
+    from core.settings import default_var_dir, var_dir_from_env
+
+    var_dir = var_dir_from_env()
+    source = "LINLI_VAR_DIR" if os.environ.get("LINLI_VAR_DIR") else "默认 / default"
+    return ("\b\n配置与数据 / configuration and data (与当前目录无关 / whatever the current "
+            f"directory):\n  {var_dir}  ({source}; 未设置 LINLI_VAR_DIR 时为 / without "
+            f"LINLI_VAR_DIR: {default_var_dir()})\n  数据库 / database: LINLI_DATABASE_URL, "
+            f"默认 / default sqlite:///{var_dir}/linli.sqlite3\n  开发密钥 / development "
+            "secrets: secret_key.txt, pii_key.txt there (LINLI_SECRET_KEY, LINLI_PII_KEY)")
+
+
+@click.group(cls=_Main, epilog=_where(),
              help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")
 def main() -> None:
     pass

@@ -1,5 +1,6 @@
 """``linli tenant …`` and ``linli plugin …`` against a temporary SQLite file."""
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,13 @@ class Library:
         self.seeded.append(tenant_id)
 
 
+async def _new_database() -> None:
+    from core.cli_db import cli_database
+
+    async with cli_database(create=True):
+        pass
+
+
 @pytest.fixture
 def linli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Invoke the commands on a fresh SQLite file; restore table bindings afterwards."""
@@ -52,6 +60,7 @@ def linli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     register(main)
     runner = CliRunner()
+    asyncio.run(_new_database())  # as `linli migrate` would: commands refuse a missing file
 
     def run(*args: str) -> Any:
         return runner.invoke(main, list(args), catch_exceptions=False)
@@ -203,3 +212,45 @@ def test_delete_refuses_a_tenant_that_holds_data(linli: Any) -> None:
     out = linli("tenant", "delete", "330106001000")
     assert out.exit_code != 0 and "linli_community" in out.output, out.output
     assert "330106001000" in linli("tenant", "list").output
+
+
+def test_a_missing_database_is_an_error_naming_where_it_looked(linli: Any, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("LINLI_VAR_DIR", str(elsewhere))
+    monkeypatch.delenv("LINLI_DATABASE_URL")
+    reset_settings()
+    out = linli("tenant", "list")
+    assert out.exit_code != 0 and "Traceback" not in out.output
+    assert f"no database at {elsewhere}/linli.sqlite3" in out.output
+    assert not (elsewhere / "linli.sqlite3").exists()
+
+
+def test_no_new_secrets_beside_an_existing_database(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.settings import SettingsError, load_settings
+
+    for name in ("LINLI_DATABASE_URL", "LINLI_SECRET_KEY", "LINLI_PII_KEY", "LINLI_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    (tmp_path / "linli.sqlite3").write_bytes(b"")
+    with pytest.raises(SettingsError, match="secret_key.txt not found while the database"):
+        load_settings()
+    assert not (tmp_path / "secret_key.txt").exists()
+
+
+def test_the_default_var_dir_does_not_depend_on_the_current_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.settings import default_var_dir, var_dir_from_env
+
+    monkeypatch.delenv("LINLI_VAR_DIR", raising=False)
+    here = var_dir_from_env()
+    monkeypatch.chdir(tmp_path)
+    assert var_dir_from_env() == here == default_var_dir() and here.is_absolute()
+    assert here == Path(__file__).resolve().parents[2] / "var"  # the project checkout's var/
+    monkeypatch.setenv("LINLI_VAR_DIR", "rel")
+    assert var_dir_from_env() == tmp_path / "rel"
+    from core.cli import main
+
+    assert "LINLI_VAR_DIR" in (main.epilog or "")

@@ -1,6 +1,7 @@
 """``linli account create|grant`` and ``linli apikey create|revoke`` on a temporary SQLite file."""
 
 import sqlite3
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ from core.registry import Registry
 from core.settings import reset_settings
 from core.tables import all_tables
 from tenants.cli import register as register_tenants
+
+
+async def _new_database() -> None:
+    from core.cli_db import cli_database
+
+    async with cli_database(create=True):
+        pass
 
 
 @pytest.fixture
@@ -39,6 +47,7 @@ def linli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     register(main)
     register_tenants(main)
     runner = CliRunner()
+    asyncio.run(_new_database())  # as `linli migrate` would: commands refuse a missing file
 
     def run(*args: str, input: str | None = None) -> Any:
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
