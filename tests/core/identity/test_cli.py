@@ -1,7 +1,7 @@
 """``linli account create|grant`` and ``linli apikey create|revoke`` on a temporary SQLite file."""
 
-import sqlite3
 import asyncio
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
