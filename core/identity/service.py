@@ -151,14 +151,20 @@ async def _check_place(node_id: int, kind: str, place_id: int) -> None:
 
 async def grant_membership(account_id: int, node_id: int, role: str,
                            place_kind: str | None = None, place_id: int | None = None, *,
-                           rolebook: RoleBook | None = None) -> MembershipInfo:
-    """授予角色 Give ``account_id`` ``role`` at a node, or at one place of the role's kind."""
+                           rolebook: RoleBook | None = None,
+                           by_workflow: bool = False) -> MembershipInfo:
+    """授予角色 Give ``account_id`` ``role`` at a node, or at one place of the role's kind.
+    A role a plugin's workflow grants (``RoleDecl.granted_by``) needs ``by_workflow``."""
     book = rolebook or _default_rolebook()
     decl = book.roles.get(role)
     if decl is None:
         valid = ", ".join(sorted(book.roles))
         raise ApiError(ErrorCode.INVALID_ARGUMENT, f"未知的角色 {role}；可用角色：{valid}",
                        f"unknown role {role}; valid roles: {valid}", "role")
+    if decl.granted_by is not None and not by_workflow:
+        zh, en = decl.granted_by
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, f"角色 {role} 不能直接授予，须通过{zh}",
+                       f"role {role} is not granted directly: it comes with {en}", "role")
     if place_kind is None and decl.place_kind is not None and place_id is not None:
         place_kind = decl.place_kind
     if place_kind is not None and place_kind not in PLACE_KINDS:
