@@ -39,7 +39,8 @@ async def appoint(world: Any, factory: Any, building: Any, *, serving: bool = Tr
     if membership:
         async with env.state.db.transaction():
             await grant_membership(account.id, world.node.id, "building_heads.head",
-                                   "building", building.id, rolebook=env.state.rolebook)
+                                   "building", building.id, rolebook=env.state.rolebook,
+                                   by_workflow=True)
     if serving:
         resident = world.residents[world.households[building.id][1].id][0]
         today = today_shanghai()
