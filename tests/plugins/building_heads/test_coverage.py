@@ -229,7 +229,7 @@ async def test_overdue_list_names_building_unit_and_room(world, factory, gql):
     b0 = world.buildings[0]
     async with world.write():
         unit = await places.ensure_unit(b0, "2单元")
-        household, _ = await places.ensure_household(b0, "902", unit)
+        await places.ensure_household(b0, "902", unit)
     head = await appoint(world, factory, b0)
     query = """query($b: ID!) { buildingHeadOverdue(buildingId: $b, first: 50) {
       edges { node { building unit room address } } } }"""
