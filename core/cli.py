@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import click
 
 from core import migrate, serve_cli
@@ -22,7 +25,33 @@ CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, demo, 
                events_cli, jobs_cli, audit_cli, privacy_cli)
 
 
-@click.group(help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")
+class _Main(click.Group):
+    """The root group: a setting that is missing or invalid is one clear line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from core.settings import SettingsError
+
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _where() -> str:
+    """The ``--help`` lines that say where configuration and data are looked for."""
+    from core.settings import default_var_dir, var_dir_from_env
+
+    var_dir = var_dir_from_env()
+    source = "LINLI_VAR_DIR" if os.environ.get("LINLI_VAR_DIR") else "默认 / default"
+    return ("\b\n配置与数据 / configuration and data (与当前目录无关 / whatever the current "
+            f"directory):\n  {var_dir}  ({source}; 未设置 LINLI_VAR_DIR 时为 / without "
+            f"LINLI_VAR_DIR: {default_var_dir()})\n  数据库 / database: LINLI_DATABASE_URL, "
+            f"默认 / default sqlite:///{var_dir}/linli.sqlite3\n  开发密钥 / development "
+            "secrets: secret_key.txt, pii_key.txt there (LINLI_SECRET_KEY, LINLI_PII_KEY)")
+
+
+@click.group(cls=_Main, epilog=_where(),
+             help="邻里 Linli — 街道与乡镇的社区服务平台 / neighbourhood services platform")
 def main() -> None:
     pass
 

@@ -47,6 +47,11 @@ class RoleDecl:
     permissions: tuple[str, ...]
     place_kind: str | None = None
     """The kind of place this role is held at: None (a node) or community/grid/building."""
+    granted_by: tuple[str, str] | None = None
+    """``(zh, en)`` naming the plugin's workflow that alone grants this role (through
+    ``grant_place_role``); ``grantMembership`` and ``linli account create|grant --role`` refuse
+    it, naming the workflow, so a membership never promises what the plugin's own checks deny.
+    ``None``: administrators grant it like any role."""
 
 
 NodeLoader = Callable[[Any, int], Awaitable[Any]]

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from core.audit.service import request_id_var
 from core.host import Host
+from core.language import language_from_header, language_var
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
            "node_var", "redact", "request_id_var"]
@@ -120,6 +121,7 @@ class RequestContextMiddleware:
         request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
         node = _header(scope, b"x-linli-node")[:32]
         rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
+        lang_token = language_var.set(language_from_header(_header(scope, b"accept-language")))
 
         started, status = time.perf_counter(), 500
 
@@ -142,6 +144,7 @@ class RequestContextMiddleware:
                                            (time.perf_counter() - started) * 1000, 2)})
             request_id_var.reset(rid_token)
             node_var.reset(node_token)
+            language_var.reset(lang_token)
 
 
 def install(state: Host) -> None:

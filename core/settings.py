@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SETTING_NAMES", "Settings", "get_settings", "reset_settings"]
+__all__ = ["SETTING_NAMES", "Settings", "SettingsError", "default_var_dir", "get_settings",
+           "reset_settings", "sqlite_path", "var_dir_from_env"]
 
 
 class SettingsError(RuntimeError):
@@ -31,7 +32,31 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(f"LINLI_{name}", default)
 
 
-def _secret_from_var(var_dir: Path, name: str, env: str) -> str:
+def default_var_dir() -> Path:
+    """Where development secrets and the embedded database live unless ``LINLI_VAR_DIR`` says:
+    ``var/`` of the project checkout the code runs from (the folder with ``pyproject.toml``
+    above ``core/``), else ``$XDG_DATA_HOME/linli`` (``~/.local/share/linli``) for an installed
+    package — never the current directory, so ``linli`` finds the same database from anywhere."""
+    project = Path(__file__).resolve().parent.parent
+    if (project / "pyproject.toml").is_file():
+        return project / "var"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "linli"
+
+
+def var_dir_from_env() -> Path:
+    """``LINLI_VAR_DIR`` (made absolute) or :func:`default_var_dir`."""
+    raw = _env("VAR_DIR")
+    return Path(raw).expanduser().resolve() if raw else default_var_dir()
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (``None`` for other engines)."""
+    return Path(database_url.removeprefix("sqlite:///")) if database_url.startswith(
+        "sqlite:///") else None
+
+
+def _secret_from_var(var_dir: Path, name: str, env: str, database: Path | None) -> str:
     value = _env(name)
     if value:
         return value
@@ -40,6 +65,12 @@ def _secret_from_var(var_dir: Path, name: str, env: str) -> str:
     path = var_dir / f"{name.lower()}.txt"
     if path.exists():
         return path.read_text().strip()
+    if database is not None and database.exists():
+        # a new key would make the existing database's signatures or personal data unreadable
+        raise SettingsError(
+            f"找不到 {path}，但数据库 {database} 已存在；请设置 LINLI_{name} 或 LINLI_VAR_DIR / "
+            f"{path} not found while the database {database} exists: set LINLI_{name} or "
+            "LINLI_VAR_DIR to where its secrets are")
     var_dir.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
     path.write_text(value)
@@ -82,7 +113,8 @@ class Settings:
     demo_password: str = "linli-demo-2026"
     """The one shared password of the demo logins (refused in production)."""
     var_dir: str = "./var"
-    """Where development secrets and the embedded database live."""
+    """Where development secrets and the embedded database live (``LINLI_VAR_DIR``; default
+    :func:`default_var_dir`)."""
     event_max_attempts: int = 5
     """Tries of a failing event handler before it is parked for an operator."""
     event_retry_base_seconds: float = 10.0
@@ -128,20 +160,22 @@ class Settings:
 
 def load_settings() -> Settings:
     env = _env("ENV", "development")
-    var_dir = Path(_env("VAR_DIR", "./var"))
+    var_dir = var_dir_from_env()
     try:
         port = int(_env("PORT", "8000"))
     except ValueError as exc:
         raise SettingsError("LINLI_PORT 必须是整数 / must be an integer") from exc
+    database_url = _env("DATABASE_URL", f"sqlite:///{var_dir}/linli.sqlite3")
+    database = sqlite_path(database_url)
     return Settings(
         env=env,
         host=_env("HOST", "127.0.0.1"),
         port=port,
-        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir}/linli.sqlite3"),
+        database_url=database_url,
         migrate_database_url=_env("MIGRATE_DATABASE_URL"),
         redis_url=_env("REDIS_URL"),
-        secret_key=_secret_from_var(var_dir, "SECRET_KEY", env),
-        pii_key=_secret_from_var(var_dir, "PII_KEY", env),
+        secret_key=_secret_from_var(var_dir, "SECRET_KEY", env, database),
+        pii_key=_secret_from_var(var_dir, "PII_KEY", env, database),
         disable_plugins=frozenset(
             p.strip() for p in _env("DISABLE_PLUGINS").split(",") if p.strip()
         ),

@@ -1,4 +1,5 @@
-"""``linli tenant create|list|tree|move`` and ``linli plugin list|enable|disable|new``."""
+"""``linli tenant create|list|tree|move|rename|delete`` and
+``linli plugin list|enable|disable|new``."""
 
 from __future__ import annotations
 
@@ -15,14 +16,23 @@ from core.cli_errors import run_cli
 from core.db import Database
 from core.plugin.scaffold import ScaffoldError, new_plugin
 from core.registry import Registry, get_registry
-from tenants.plugins import change_plugin, enabled_at, fire_tenant_enabled, tenants_at_or_below
+from tenants.plugins import (
+    PluginChange,
+    enabled_at,
+    fire_tenant_enabled,
+    plugin_change,
+    tenants_at_or_below,
+)
 from tenants.service import (
     NodeInfo,
     create_node,
+    delete_empty_node,
     enabled_plugins,
+    get_node,
     get_node_by_code,
     list_nodes,
     move_node,
+    rename_node,
     scope_for,
 )
 from tenants.tables import NODE_KINDS
@@ -153,6 +163,61 @@ def tenant_move(code: str, parent_code: str) -> None:
     click.echo(f"已移动 / moved: {_line(moved)} → {moved.path}")
 
 
+@tenant.command("rename", help="更名（记入审计）/ rename a node (audited)")
+@click.argument("code")
+@click.option("--name", required=True, help="新名称 / the new name")
+def tenant_rename(code: str, name: str) -> None:
+    async def work(db: Database, registry: Registry) -> tuple[str, NodeInfo]:
+        async with db.transaction():
+            node = await _node(code, "CODE")
+            renamed = await rename_node(node, name)
+            async with db.scoped(scope_for(renamed), write=True):
+                await record("tenants.rename", account_id=None, object_type="Tenant",
+                             object_id=node.id, summary={"code": node.code, "via": "cli"},
+                             before={"name": node.name}, after={"name": renamed.name})
+        return node.name, renamed
+
+    old, renamed = _run(work)
+    click.echo(f"已更名 / renamed: {old} → {_line(renamed)}")
+
+
+def _owned_queries(db: Database, node: NodeInfo) -> list[tuple[str, Any]]:
+    """What counts as a node's data: its memberships and API keys, and its rows in every
+    tenant-owned table except the audit log (which outlives the node)."""
+    from core.identity.tables import ApiKey, Membership
+
+    queries: list[tuple[str, Any]] = [
+        ("memberships", Membership.exists().where(Membership.node_id == node.id)),
+        ("api keys", ApiKey.exists().where(ApiKey.node_id == node.id))]
+    for table in db.scoped_tables:
+        if table.__module__.startswith("core.audit"):
+            continue
+        queries.append((table._meta.tablename,
+                        table.exists().where(table.tenant_id == node.id)))
+    return queries
+
+
+@tenant.command("delete", help="删除没有数据的节点（记入审计）/ delete an empty node (audited)")
+@click.argument("code")
+def tenant_delete(code: str) -> None:
+    async def work(db: Database, registry: Registry) -> NodeInfo:
+        async with db.transaction():
+            node = await _node(code, "CODE")
+            async with db.scoped(scope_for(node)):
+                held = [label for label, query in _owned_queries(db, node) if await query]
+            await delete_empty_node(node, held)
+            parent = await get_node(node.parent_id) if node.parent_id else None
+            async with db.scoped(scope_for(parent or node), write=True):
+                await record("tenants.delete", account_id=None, object_type="Tenant",
+                             object_id=node.id,
+                             summary={"code": node.code, "name": node.name, "kind": node.kind,
+                                      "path": node.path, "via": "cli"})
+        return node
+
+    node = _run(work)
+    click.echo(f"已删除 / deleted: {_line(node)}")
+
+
 # -- plugin ------------------------------------------------------------------
 @click.group(help="插件及其启用 / plugins and where they are enabled")
 def plugin() -> None:
@@ -179,39 +244,49 @@ def plugin_list(node_code: str | None) -> None:
         click.echo(f"{name}  {meta.version}  {meta.title_zh} / {meta.title_en}{state}")
 
 
-def _set(name: str, node_code: str, enabled: bool) -> list[NodeInfo]:
-    async def work(db: Database, registry: Registry) -> list[NodeInfo]:
+def _set(name: str, node_code: str, enabled: bool) -> PluginChange:
+    async def work(db: Database, registry: Registry) -> PluginChange:
         if name not in registry.names:
             raise click.ClickException(f"未知的插件 {name} / unknown plugin {name}")
         async with db.transaction():
             node = await _node(node_code, "--node")
-            newly = await change_plugin(node, name, enabled)
+            change = await plugin_change(node, name, enabled)
             async with db.scoped(scope_for(node), write=True):
                 await record("plugins.enable" if enabled else "plugins.disable", account_id=None,
                              object_type="Tenant", object_id=node.id,
                              summary={"plugin": name, "node": node.code, "via": "cli",
-                                      "newly_enabled": [t.code for t in newly]})
-        await fire_tenant_enabled(db, registry, name, newly)
-        return newly
+                                      "newly_enabled": [t.code for t in change.newly_enabled],
+                                      "newly_disabled": [t.code
+                                                         for t in change.newly_disabled]})
+        await fire_tenant_enabled(db, registry, name, change.newly_enabled)
+        return change
 
     return _run(work)
+
+
+def _tenant_lines(tenants: list[NodeInfo]) -> None:
+    for node in tenants:
+        click.echo(f"  {_line(node)}")
 
 
 @plugin.command("enable", help="在节点及其下级启用 / enable at a node and below")
 @click.argument("name")
 @click.option("--node", "node_code", required=True, help="区划代码 / node code")
 def plugin_enable(name: str, node_code: str) -> None:
-    newly = _set(name, node_code, True)
+    newly = _set(name, node_code, True).newly_enabled
     click.echo(f"已启用 {name} / enabled {name} at {node_code}; "
                f"新启用街镇 / newly enabled tenants: {len(newly)}")
+    _tenant_lines(newly)
 
 
 @plugin.command("disable", help="在节点及其下级停用 / disable at a node and below")
 @click.argument("name")
 @click.option("--node", "node_code", required=True, help="区划代码 / node code")
 def plugin_disable(name: str, node_code: str) -> None:
-    _set(name, node_code, False)
-    click.echo(f"已停用 {name} / disabled {name} at {node_code}")
+    gone = _set(name, node_code, False).newly_disabled
+    click.echo(f"已停用 {name} / disabled {name} at {node_code}; "
+               f"新停用街镇 / newly disabled tenants: {len(gone)}")
+    _tenant_lines(gone)
 
 
 @plugin.command("new", help="新建插件（独立的 pip 包）/ write a new plugin as its own pip package")

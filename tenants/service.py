@@ -14,11 +14,13 @@ from tenants.tables import NODE_KINDS, REGION_KINDS, TENANT_KINDS, Node, PluginE
 __all__ = [
     "NodeInfo",
     "create_node",
+    "delete_empty_node",
     "descendants",
     "enabled_plugins",
     "get_node",
     "get_node_by_code",
     "move_node",
+    "rename_node",
     "scope_for",
     "set_plugin_enabled",
 ]
@@ -83,6 +85,20 @@ async def descendants(node: NodeInfo, *, tenants_only: bool = False) -> list[Nod
     return [n for n in rows if n.kind in TENANT_KINDS] if tenants_only else rows
 
 
+# How many leading digits of a parent's code its children share (统计用区划代码: 2 province,
+# 2 city, 2 county/district, 3 township).
+_PREFIX_DIGITS = {"city": 4, "district": 6, "county": 6}
+
+
+def _check_prefix(code: str, parent: NodeInfo) -> None:
+    digits = _PREFIX_DIGITS.get(parent.kind)
+    if digits and code[:digits] != parent.code[:digits]:
+        prefix = parent.code[:digits]
+        raise ApiError.invalid("code", f"区划代码须以上级 {parent.name} 的前缀 {prefix} 开头",
+                               f"the code must start with {prefix}, the prefix of its parent "
+                               f"{parent.code}")
+
+
 async def create_node(kind: str, code: str, name: str, parent: NodeInfo | None) -> NodeInfo:
     if kind not in NODE_KINDS:
         raise ApiError.invalid("kind", f"未知的节点类型 {kind}", f"unknown node kind {kind}")
@@ -97,6 +113,8 @@ async def create_node(kind: str, code: str, name: str, parent: NodeInfo | None) 
     if parent is not None and parent.kind not in allowed:
         raise ApiError.invalid("parent", f"{kind} 不能位于 {parent.kind} 之下",
                                f"a {kind} cannot sit under a {parent.kind}")
+    if parent is not None:
+        _check_prefix(code, parent)
     if await Node.exists().where(Node.code == code):
         raise ApiError.conflict(f"区划代码 {code} 已存在", f"code {code} already exists", "code")
     row = Node(kind=kind, code=code, name=name, parent_id=parent.id if parent else None,
@@ -124,6 +142,31 @@ async def move_node(node: NodeInfo, new_parent: NodeInfo) -> NodeInfo:
     moved = await get_node(node.id)
     assert moved is not None
     return moved
+
+
+async def rename_node(node: NodeInfo, name: str) -> NodeInfo:
+    """Give ``node`` a new name (撤并更名); the code and the tree stay."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ApiError.invalid("name", "名称不能为空且不超过100字",
+                               "the name must be 1–100 characters")
+    await Node.update({Node.name: name}).where(Node.id == node.id)
+    return NodeInfo(node.id, node.kind, node.code, name, node.parent_id, node.path)
+
+
+async def delete_empty_node(node: NodeInfo, held: Sequence[str]) -> None:
+    """Delete ``node`` if nothing hangs on it: no child nodes and nothing in ``held`` (the
+    caller's labels of the kinds of data it found the node still owns). Its plugin settings go
+    with it; its audit entries stay (the log is append-only)."""
+    if await Node.exists().where(Node.parent_id == node.id):
+        raise ApiError.conflict("该节点下仍有下级节点，不能删除",
+                                "the node has nodes below it and cannot be deleted", "code")
+    if held:
+        raise ApiError.conflict(f"该节点仍有数据，不能删除：{'、'.join(held)}",
+                                f"the node still holds data and cannot be deleted: "
+                                f"{', '.join(held)}", "code")
+    await PluginEnablement.delete().where(PluginEnablement.node_id == node.id)
+    await Node.delete().where(Node.id == node.id)
 
 
 def scope_for(node: NodeInfo, tenants_below: Sequence[int] = (), *,

@@ -89,6 +89,10 @@ async def create_account(username: str | None = None, phone: str | None = None, 
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "用户名和手机号至少填写一个",
                        "give a username or a phone number", "username")
     _check_password(password)
+    if settings.is_production and password == settings.demo_password:
+        # login refuses the demo password in production; an account holding it could never log in
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "生产环境不能使用演示密码",
+                       "the demo password is not allowed in production", "password")
     display = (display_name or name or "").strip()[:100]
     if name and await Account.exists().where(Account.username == name):
         raise ApiError(ErrorCode.CONFLICT, "该用户名已被使用", "the username is taken", "username")
@@ -147,13 +151,20 @@ async def _check_place(node_id: int, kind: str, place_id: int) -> None:
 
 async def grant_membership(account_id: int, node_id: int, role: str,
                            place_kind: str | None = None, place_id: int | None = None, *,
-                           rolebook: RoleBook | None = None) -> MembershipInfo:
-    """授予角色 Give ``account_id`` ``role`` at a node, or at one place of the role's kind."""
+                           rolebook: RoleBook | None = None,
+                           by_workflow: bool = False) -> MembershipInfo:
+    """授予角色 Give ``account_id`` ``role`` at a node, or at one place of the role's kind.
+    A role a plugin's workflow grants (``RoleDecl.granted_by``) needs ``by_workflow``."""
     book = rolebook or _default_rolebook()
     decl = book.roles.get(role)
     if decl is None:
-        raise ApiError(ErrorCode.INVALID_ARGUMENT, f"未知的角色 {role}", f"unknown role {role}",
-                       "role")
+        valid = ", ".join(sorted(book.roles))
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, f"未知的角色 {role}；可用角色：{valid}",
+                       f"unknown role {role}; valid roles: {valid}", "role")
+    if decl.granted_by is not None and not by_workflow:
+        zh, en = decl.granted_by
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, f"角色 {role} 不能直接授予，须通过{zh}",
+                       f"role {role} is not granted directly: it comes with {en}", "role")
     if place_kind is None and decl.place_kind is not None and place_id is not None:
         place_kind = decl.place_kind
     if place_kind is not None and place_kind not in PLACE_KINDS:

@@ -32,10 +32,11 @@ from core.people.residents import (
     reveal_values,
 )
 from core.people.tables import Building, Community, Compound, Household, Resident, ResidentTag, Unit
-from core.people.validation import TAGS, validate_id_number
+from core.people.validation import TAGS, TAGS_ZH, validate_id_number
 from tenants.service import NodeInfo, scope_for
 
 __all__ = [
+    "EXAMPLE_MARK",
     "HEADERS",
     "ImportReport",
     "RowError",
@@ -51,6 +52,19 @@ HEADERS = ("姓名", "性别", "出生日期", "身份证号", "手机号", "社
 _FIELD_COLUMN = {"name": "姓名", "gender": "性别", "birthDate": "出生日期", "idNumber": "身份证号",
                  "phone": "手机号", "community": "社区/村", "compound": "小区", "building": "楼栋",
                  "unit": "单元", "room": "房号", "relation": "与户主关系", "tags": "标签"}
+
+
+# What apply_resident reports as changed, named as the sheet's columns (places collapse into
+# the household: a new community, building or grid is a move).
+_CHANGE_COLUMN = {"name": "姓名", "gender": "性别", "birth_date": "出生日期",
+                  "id_number_index": "身份证号", "phone_index": "手机号", "household_id": "住址",
+                  "community_id": "住址", "grid_id": "住址", "building_id": "住址",
+                  "relation": "与户主关系", "is_head": "户主", "tags": "标签"}
+_CHANGE_EN = {"姓名": "name", "性别": "gender", "出生日期": "birth date", "身份证号": "ID number",
+              "手机号": "phone", "住址": "address", "与户主关系": "relation", "户主": "head",
+              "标签": "tags"}
+# A row whose 姓名 starts with this is the template's example and is never imported.
+EXAMPLE_MARK = "【示例】"
 
 
 def _sheet_error(zh: str, en: str) -> ApiError:
@@ -76,6 +90,12 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    changed: dict[str, int] = field(default_factory=dict)
+    """Updated residents per changed column (``{"手机号": 2, "住址": 1}``)."""
+
+    def count_changes(self, names: Sequence[str]) -> None:
+        for column in dict.fromkeys(_CHANGE_COLUMN.get(n, n) for n in names):
+            self.changed[column] = self.changed.get(column, 0) + 1
 
     @property
     def ok(self) -> bool:
@@ -85,9 +105,14 @@ class ImportReport:
         if self.errors:
             return (f"{len(self.errors)} 处错误，未写入任何数据 / {len(self.errors)} error(s), "
                     "nothing was written")
-        return (f"共 {self.rows} 行：新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}"
+        text = (f"共 {self.rows} 行：新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}"
                 f" / {self.rows} rows: {self.created} created, {self.updated} updated, "
                 f"{self.unchanged} unchanged")
+        if self.changed:
+            zh = "、".join(f"{c} {n}" for c, n in self.changed.items())
+            en = ", ".join(f"{_CHANGE_EN.get(c, c)} {n}" for c, n in self.changed.items())
+            text += f"\n更新的字段：{zh} / changed fields: {en}"
+        return text
 
     def write_errors(self, path: str | Path) -> None:
         """The error report as .xlsx (by suffix) or CSV: row, column, reason."""
@@ -136,7 +161,7 @@ def read_sheet(source: str | Path | bytes) -> list[tuple[int, tuple[str, ...]]]:
         for number, raw in enumerate(rows, start=2):
             cells = list(raw) + [None] * (len(header) - len(raw))
             values = tuple(_cell(cells[i], HEADERS[k]) for k, i in enumerate(where))
-            if any(values):
+            if any(values) and not values[0].startswith(EXAMPLE_MARK):
                 out.append((number, values))
         return out
     except ApiError:
@@ -262,6 +287,25 @@ async def _existing(rows: Sequence[_Row], pii_key: str) -> dict[str, ResidentRec
     return found
 
 
+async def _blank_rooms(rows: Sequence[_Row], existing: dict[str, ResidentRec], pii_key: str
+                       ) -> list[RowError]:
+    """A blank 房号 for a resident who lives in a numbered room: re-importing would silently
+    move them out of their household, so it is an error (a move is written as the new room)."""
+    blank = {r.number: existing[k] for r in rows if not r.room
+             and (k := id_index(r.data.id_number, pii_key)) in existing
+             and existing[k].household_id is not None}
+    if not blank:
+        return []
+    ids = list({rec.household_id for rec in blank.values()})
+    rooms = {h["id"]: h["room"] for h in await Household.select(Household.id, Household.room)
+             .where(Household.id.is_in(ids))}
+    return [RowError(number, "房号", f"房号为空，但该居民现住{rooms[rec.household_id]}室；"
+                                     "请填写房号（搬迁请填写新房号）",
+                     f"the room is blank but this resident lives in room "
+                     f"{rooms[rec.household_id]}; fill in the room (for a move, the new room)")
+            for number, rec in sorted(blank.items()) if rooms.get(rec.household_id)]
+
+
 async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, Sequence[str]]],
                       account_id: int | None, *, pii_key: str, progress: bool = False
                       ) -> ImportReport:
@@ -278,6 +322,9 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
     try:
         async with db.scoped(scope_for(tenant, account_id=account_id), write=True):
             existing = await _existing(good, pii_key)
+            report.errors.extend(await _blank_rooms(good, existing, pii_key))
+            if report.errors:
+                return report
             cache = _Places()
             current = 0
             for row in tqdm(good, desc="导入 importing", unit="行", disable=not progress):
@@ -290,14 +337,16 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
                     created += 1
                 elif changed:
                     updated += 1
+                    report.count_changes(changed)
                 else:
                     unchanged += 1
             await audit.record("people.import", account_id=account_id, object_type="resident",
                                summary={"rows": report.rows, "created": created,
-                                        "updated": updated})
+                                        "updated": updated, "changed": report.changed})
             report.created, report.updated, report.unchanged = created, updated, unchanged
     except ApiError as exc:
         report.created = report.updated = report.unchanged = 0
+        report.changed.clear()
         report.errors.append(RowError(current, _FIELD_COLUMN.get(exc.field or "", "-"),
                                       exc.zh, exc.en))
     return report
@@ -311,12 +360,37 @@ async def import_residents(db: Database, tenant: NodeInfo, source: str | Path | 
                              progress=progress)
 
 
+EXAMPLE_ROW = (f"{EXAMPLE_MARK}张三", "男", "1950-03-01", "371502195003010018", "13900000000",
+               "御苑社区", "新纺苑小区", "3号楼", "1单元", "301", "户主", "党员、独居")
+
+_NOTES = (
+    ("列 column", "格式 format", "说明 notes"),
+    ("姓名", "1–50字", f"必填。以“{EXAMPLE_MARK}”开头的行是示例，不会导入，可以删除"),
+    ("性别", "男 / 女", "可空：按身份证号判断；填写时须与身份证号一致"),
+    ("出生日期", "YYYY-MM-DD（也可 YYYY/MM/DD、YYYY年MM月DD日）", "可空；填写时须与身份证号一致"),
+    ("身份证号", "18位，末位数字或X", "必填；再次导入时按身份证号更新同一居民"),
+    ("手机号", "以1开头的11位数字", "可空"),
+    ("社区/村", "名称", "必填；不存在时新建"),
+    ("小区", "名称", "可空"),
+    ("楼栋", "名称，如 3号楼", "必填"),
+    ("单元", "名称，如 1单元", "可空"),
+    ("房号", "如 301", "已登记居民不可留空（留空会使其离开原住户）；搬迁请填写新房号"),
+    ("与户主关系", "如 户主、配偶、子女", "填“户主”或“本人”即为户主"),
+    ("标签", "用顿号或逗号分隔", "可用标签：" + "、".join(TAGS_ZH)),
+)
+
+
 def write_template(path: str | Path) -> None:
-    """An empty sheet with the headers offices fill in."""
+    """The sheet offices fill in: headers, one example row (never imported) and a notes sheet
+    with each column's format and the allowed tags."""
     wb = Workbook()
     ws = wb.active
     ws.title = "居民"
     ws.append(list(HEADERS))
+    ws.append(list(EXAMPLE_ROW))
+    notes = wb.create_sheet("说明")
+    for line in _NOTES:
+        notes.append(list(line))
     wb.save(path)
 
 

@@ -5,6 +5,7 @@ Every failure is a :class:`~core.errors.ApiError` naming the field, in zh-CN and
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,9 @@ from core.errors import ApiError
 __all__ = [
     "GENDERS",
     "TAGS",
+    "TAGS_ZH",
     "IdNumber",
+    "closest_tag",
     "id_check_digit",
     "make_id_number",
     "mask_id_number",
@@ -49,6 +52,7 @@ TAGS: dict[str, tuple[str, str]] = {
     "veteran": ("退役军人", "veteran"),
 }
 _TAG_BY_LABEL = {zh: code for code, (zh, _) in TAGS.items()}
+TAGS_ZH = tuple(zh for zh, _ in TAGS.values())
 
 
 @dataclass(frozen=True)
@@ -143,10 +147,31 @@ def normalise_tags(values: list[str] | tuple[str, ...] | str | None,
             continue
         code = item if item in TAGS else _TAG_BY_LABEL.get(item)
         if code is None:
-            raise ApiError.invalid(field, f"未知标签：{item}", f"unknown tag: {item}")
+            raise _unknown_tag(field, item)
         if code not in out:
             out.append(code)
     return sorted(out)
+
+
+def closest_tag(item: str) -> str | None:
+    """The allowed tag (its zh label) nearest to a mistyped ``item``, or ``None``."""
+    labels = {zh: zh for zh, _ in TAGS.values()} | {code: TAGS[code][0] for code in TAGS}
+    labels |= {en: zh for zh, en in TAGS.values()}
+    near = difflib.get_close_matches(item, list(labels), n=1, cutoff=0.4)
+    if not near:  # one shared character is the best evidence a two-character label gives
+        near = [zh for zh in labels if set(zh) & set(item) and zh in TAGS_ZH][:1]
+    return labels[near[0]] if near else None
+
+
+def _unknown_tag(field: str, item: str) -> ApiError:
+    allowed = "、".join(TAGS_ZH)
+    near = closest_tag(item)
+    if near is not None:
+        return ApiError.invalid(field, f"未知标签：{item}，是否为“{near}”？可用标签：{allowed}",
+                                f"unknown tag: {item}; did you mean \"{near}\"? "
+                                f"Allowed tags: {allowed}")
+    return ApiError.invalid(field, f"未知标签：{item}。可用标签：{allowed}",
+                            f"unknown tag: {item}. Allowed tags: {allowed}")
 
 
 def mask_id_number(value: str) -> str:

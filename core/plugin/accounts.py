@@ -88,12 +88,12 @@ async def accounts_holding(node_id: int, role: str, place_kind: str | None = Non
 async def grant_place_role(account_id: int, node_id: int, role: str,
                            place_kind: str | None = None, place_id: int | None = None) -> None:
     """Give the account ``role`` at the node (at one place); nothing happens when it already
-    holds it. An unknown account or role, or a place not under the node, is an
+    holds it. This is how a plugin grants a role it declared with ``granted_by``. An unknown account or role, or a place not under the node, is an
     :class:`ApiError` (``NOT_FOUND``/``INVALID_ARGUMENT``)."""
     places = None if place_id is None else [place_id]
     if await holds_role(account_id, node_id, role, place_kind, places):
         return
-    await grant_membership(account_id, node_id, role, place_kind, place_id)
+    await grant_membership(account_id, node_id, role, place_kind, place_id, by_workflow=True)
 
 
 async def revoke_place_role(account_id: int, node_id: int, role: str,

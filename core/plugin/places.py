@@ -32,6 +32,7 @@ from core.people.tables import (
     Household,
     Resident,
     ResidentTag,
+    Unit,
 )
 
 __all__ = [
@@ -177,14 +178,15 @@ _NAMES: dict[str, tuple[Any, str]] = {
     "compound": (Compound, "name"),
     "grid": (Grid, "name"),
     "building": (Building, "name"),
+    "unit": (Unit, "name"),
     "household": (Household, "room"),
     "resident": (Resident, "name"),
 }
 
 
 async def place_names(kind: str, ids: Iterable[int]) -> dict[int, str]:
-    """Display names by id in one statement: a community's, compound's, grid's or building's
-    name, a household's room, a resident's name (``kind`` one of those six)."""
+    """Display names by id in one statement: a community's, compound's, grid's, building's or
+    unit's name, a household's room, a resident's name (``kind`` one of those seven)."""
     if kind not in _NAMES:
         raise ValueError(f"unknown place kind {kind!r}; one of {', '.join(_NAMES)}")
     table, column = _NAMES[kind]

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from core.errors import ApiError, ErrorCode, fail, not_found
+from core.language import choose
 from graphql import GraphQLError
 
 __all__ = ["ApiError", "ErrorCode", "UserError", "fail", "not_found", "to_graphql", "user_error"]
@@ -19,14 +20,16 @@ strawberry.enum(ErrorCode, description="机器可读的错误代码 / machine-re
 @strawberry.type(description="类型化错误 / a typed error returned by a mutation")
 class UserError:
     code: ErrorCode
-    message: str = strawberry.field(description="中文 / English")
+    message: str = strawberry.field(
+        description="按 Accept-Language 选择的语言（默认中文）/ in the language Accept-Language "
+                    "asks for (zh-CN by default); both are in messageZh and messageEn")
     message_zh: str
     message_en: str
     field: str | None = None
 
 
 def user_error(err: ApiError) -> UserError:
-    return UserError(code=ErrorCode(err.code), message=f"{err.zh} / {err.en}",
+    return UserError(code=ErrorCode(err.code), message=choose(err.zh, err.en),
                      message_zh=err.zh, message_en=err.en, field=err.field)
 
 
@@ -34,4 +37,4 @@ def to_graphql(err: ApiError) -> GraphQLError:
     ext: dict[str, Any] = {"code": err.code, "messageZh": err.zh, "messageEn": err.en}
     if err.field:
         ext["field"] = err.field
-    return GraphQLError(f"{err.zh} / {err.en}", extensions=ext)
+    return GraphQLError(choose(err.zh, err.en), extensions=ext)

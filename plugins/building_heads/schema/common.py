@@ -74,6 +74,11 @@ async def _public_node(ctx: Any) -> NodeInfo:
             return [await get_node_by_code(c) for c in codes]
 
     code = (ctx.node_code or "").strip()
+    if not code:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT,
+                       "缺少 X-Linli-Node 请求头：未登录查看公示栏时须用它指定街镇",
+                       "the X-Linli-Node header is missing: an anonymous board read names the "
+                       "tenant with it", "X-Linli-Node")
     node = await ctx.loader("building_heads.public_node", load).load(code) if code else None
     if node is None or node.is_region:
         raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点（请用 X-Linli-Node 指定街镇）",

@@ -506,7 +506,11 @@ class BuildingHeadCoverage:
 class BuildingHeadOverdueHousehold:
     household_id: strawberry.ID
     building_id: strawberry.ID
+    building: str = strawberry.field(description="楼栋名称 / the building's name")
+    unit: str | None = strawberry.field(description="单元（无单元时为空）/ the unit, if any")
     room: str
+    address: str = strawberry.field(
+        description="楼栋、单元与房号，如“3号楼1单元301” / building, unit and room together")
     special: bool = strawberry.field(description="重点户 / a special household")
     overdue_yearly: bool = strawberry.field(description="本年未走访 / not visited this year")
     overdue_monthly: bool = strawberry.field(
@@ -516,7 +520,9 @@ class BuildingHeadOverdueHousehold:
     @classmethod
     def of(cls, row: OverdueHousehold) -> BuildingHeadOverdueHousehold:
         return cls(household_id=encode_global_id("Household", row.household_id),
-                   building_id=encode_global_id("Building", row.building_id), room=row.room,
+                   building_id=encode_global_id("Building", row.building_id),
+                   building=row.building, unit=row.unit, room=row.room,
+                   address=f"{row.building}{row.unit or ''}{row.room}",
                    special=row.special, overdue_yearly=row.overdue_year,
                    overdue_monthly=row.overdue_month, last_visited_on=row.last_visited_on)
 

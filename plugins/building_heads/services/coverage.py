@@ -25,6 +25,7 @@ from core.plugin import (
     ApiError,
     NodeInfo,
     PlaceLimit,
+    place_names,
     tenants_enabled_below,
 )
 from plugins.building_heads import NAME
@@ -217,6 +218,10 @@ class OverdueHousehold:
     overdue_year: bool
     overdue_month: bool
     last_visited_on: date | None
+    unit: str | None = None
+    """The unit's name (单元), when the building has units."""
+    building: str = ""
+    """The building's name."""
 
 
 async def overdue_households(building_id: int, tenant_id: int, period: Period, *, after: int,
@@ -229,7 +234,8 @@ async def overdue_households(building_id: int, tenant_id: int, period: Period, *
     if tags:
         due = due | (HOUSEHOLDS.id.is_in(special_household_ids(tags)) & HOUSEHOLDS.id.not_in(
             visited_household_ids(period.month_start, period.month_end)))
-    rows = await HOUSEHOLDS.select(HOUSEHOLDS.id, HOUSEHOLDS.room, HOUSEHOLDS.building_id).where(
+    rows = await HOUSEHOLDS.select(HOUSEHOLDS.id, HOUSEHOLDS.room, HOUSEHOLDS.building_id,
+                                   HOUSEHOLDS.unit_id).where(
         (HOUSEHOLDS.building_id == building_id) & (HOUSEHOLDS.id > after) & due
     ).order_by(HOUSEHOLDS.id).limit(first + 1)
     ids = [int(r["id"]) for r in rows]
@@ -245,6 +251,8 @@ async def overdue_households(building_id: int, tenant_id: int, period: Period, *
         Visit.household_id, Max(Visit.visited_on, alias="last")).where(
         Visit.household_id.is_in(ids) & (Visit.visited_on < period.year_end)
     ).group_by(Visit.household_id)}
+    units = await place_names("unit", {int(r["unit_id"]) for r in rows if r["unit_id"]})
+    building_name = (await place_names("building", [building_id])).get(building_id, "")
     out = []
     for r in rows:
         hid = int(r["id"])
@@ -254,7 +262,9 @@ async def overdue_households(building_id: int, tenant_id: int, period: Period, *
         out.append(OverdueHousehold(
             household_id=hid, building_id=int(r["building_id"]), room=str(r["room"]),
             special=hid in special, overdue_year=not in_year,
-            overdue_month=hid in special and not in_month, last_visited_on=seen))
+            overdue_month=hid in special and not in_month, last_visited_on=seen,
+            unit=units.get(int(r["unit_id"])) if r["unit_id"] else None,
+            building=building_name))
     return out
 
 

@@ -14,7 +14,8 @@ LINLI = str(Path(sys.executable).with_name("linli"))
 async def _linli(env, tmp_path, *args):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
     environ.update(LINLI_DATABASE_URL=env.settings.database_url, LINLI_VAR_DIR=str(tmp_path),
-                   LINLI_ENV="development")
+                   LINLI_ENV="development", LINLI_SECRET_KEY=env.settings.secret_key,
+                   LINLI_PII_KEY=env.settings.pii_key)
     proc = await asyncio.create_subprocess_exec(
         LINLI, *args, env=environ, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE)

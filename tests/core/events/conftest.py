@@ -183,6 +183,8 @@ def linli_cli(linli_env: Any, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(cli_db, "Database", CommandDatabase)
     monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
+    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
     monkeypatch.delenv("LINLI_REDIS_URL", raising=False)
 
     async def run(*args: str) -> Result:

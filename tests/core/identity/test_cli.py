@@ -1,5 +1,6 @@
 """``linli account create|grant`` and ``linli apikey create|revoke`` on a temporary SQLite file."""
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,13 @@ from core.registry import Registry
 from core.settings import reset_settings
 from core.tables import all_tables
 from tenants.cli import register as register_tenants
+
+
+async def _new_database() -> None:
+    from core.cli_db import cli_database
+
+    async with cli_database(create=True):
+        pass
 
 
 @pytest.fixture
@@ -39,6 +47,7 @@ def linli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     register(main)
     register_tenants(main)
     runner = CliRunner()
+    asyncio.run(_new_database())  # as `linli migrate` would: commands refuse a missing file
 
     def run(*args: str, input: str | None = None) -> Any:
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
@@ -125,3 +134,26 @@ def test_apikey_create_and_revoke(linli: Any) -> None:
     bad = linli("apikey", "create", "--node", "371502001000", "--permission", "nope")
     assert bad.exit_code != 0 and "INVALID_ARGUMENT" in bad.output
     assert _rows(linli.db, "SELECT count(*) FROM linli_api_key") == [(1,)]
+
+
+def test_unknown_role_lists_the_valid_ones(linli: Any) -> None:
+    _tree(linli)
+    out = linli("account", "create", "--username", "worker", "--password", "a long password",
+                "--node", "371502001000", "--role", "tenant_admn")
+    assert out.exit_code != 0 and "valid roles:" in out.output
+    assert "tenant_admin" in out.output and "grid_worker" in out.output
+
+
+def test_missing_secret_key_in_production_is_one_clear_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
+    env.update(LINLI_ENV="production", LINLI_VAR_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", "from core.cli import main; main()", "tenant",
+                          "list"], env=env,
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert out.stderr.strip().splitlines() == [
+        "Error: LINLI_SECRET_KEY 必须在生产环境中设置 / must be set in production"]

@@ -21,3 +21,13 @@ async def test_demo_password_refused_in_production(linli_env):
     with pytest.raises(ApiError) as err:
         await login(db, production, "demo-prodcheck", settings.demo_password, "10.9.9.2")
     assert err.value.code == "UNAUTHENTICATED"
+
+
+async def test_account_create_refuses_the_demo_password_in_production(linli_env):
+    production = replace(linli_env.settings, env="production")
+    async with linli_env.state.db.transaction():
+        with pytest.raises(ApiError) as err:
+            await create_account("demo-prodcreate", password=production.demo_password,
+                                 settings=production)
+    assert err.value.code == "INVALID_ARGUMENT" and err.value.field == "password"
+    assert "demo password" in err.value.en

@@ -70,6 +70,8 @@ def linli_jobs(linli_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -
     db = linli_env.state.db
     monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
+    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
     monkeypatch.delenv("LINLI_REDIS_URL", raising=False)
 
     # the command builds an app state of its own, which installs its services as the

@@ -8,12 +8,14 @@ from openpyxl import Workbook, load_workbook
 
 from core.errors import ApiError
 from core.people.excel import (
+    EXAMPLE_MARK,
     HEADERS,
     export_residents,
     import_residents,
     write_template,
 )
 from core.people.tables import Household, Resident, ResidentTag
+from core.people.validation import TAGS_ZH
 from tenants.service import scope_for
 
 
@@ -110,7 +112,7 @@ async def test_missing_columns(factory, linli_env):
 async def test_template_and_export_round_trip(factory, linli_env, new_id, tmp_path):
     template = tmp_path / "template.xlsx"
     write_template(template)
-    assert list(load_workbook(template).active.iter_rows(values_only=True)) == [HEADERS]
+    assert next(load_workbook(template).active.iter_rows(values_only=True)) == HEADERS
 
     tenant = await factory.tenant()
     key = linli_env.settings.pii_key
@@ -131,3 +133,70 @@ async def test_template_and_export_round_trip(factory, linli_env, new_id, tmp_pa
     other = await factory.tenant()
     copied = await import_residents(linli_env.state.db, other, out, None, pii_key=key)
     assert copied.created == 6 and await counts(linli_env, other) == (6, 3, 4)
+
+
+async def test_template_has_an_example_row_that_is_never_imported_and_notes(factory, linli_env,
+                                                                           tmp_path):
+    template = tmp_path / "template.xlsx"
+    write_template(template)
+    book = load_workbook(template)
+    rows = list(book["居民"].iter_rows(values_only=True))
+    assert rows[0] == HEADERS and len(rows) == 2 and rows[1][0].startswith(EXAMPLE_MARK)
+    notes = "\n".join(str(c) for r in book["说明"].iter_rows(values_only=True) for c in r)
+    assert all(label in notes for label in TAGS_ZH) and "YYYY-MM-DD" in notes
+    tenant = await factory.tenant()
+    report = await import_residents(linli_env.state.db, tenant, template, None,
+                                    pii_key=linli_env.settings.pii_key)
+    assert report.ok and report.rows == 0
+    # the example row itself is valid: without its mark it imports
+    fixed = sheet([(rows[1][0].removeprefix(EXAMPLE_MARK),) + tuple(rows[1][1:])])
+    report = await import_residents(linli_env.state.db, tenant, fixed, None,
+                                    pii_key=linli_env.settings.pii_key)
+    assert report.ok and report.created == 1, report.errors
+
+
+async def test_unknown_tag_suggests_the_closest_allowed_one(factory, linli_env, new_id):
+    tenant = await factory.tenant()
+    rows = rows_for(new_id, 2)
+    rows[0] = rows[0][:11] + ("党圆",)
+    rows[1] = rows[1][:11] + ("富豪",)
+    report = await import_residents(linli_env.state.db, tenant, sheet(rows), None,
+                                    pii_key=linli_env.settings.pii_key)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "标签"), (3, "标签")]
+    assert "党员" in report.errors[0].reason_zh and '"党员"' in report.errors[0].reason_en
+    assert "可用标签" in report.errors[1].reason_zh and "退役军人" in report.errors[1].reason_zh
+
+
+async def test_blank_room_on_reimport_is_an_error_not_a_move(factory, linli_env, new_id):
+    tenant = await factory.tenant()
+    key = linli_env.settings.pii_key
+    rows = rows_for(new_id, 2)
+    assert (await import_residents(linli_env.state.db, tenant, sheet(rows), None,
+                                   pii_key=key)).ok
+    blank = [rows[0][:9] + ("",) + rows[0][10:], rows[1]]
+    report = await import_residents(linli_env.state.db, tenant, sheet(blank), None, pii_key=key)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "房号")]
+    assert "101" in report.errors[0].reason_zh and "101" in report.errors[0].reason_en
+    async with linli_env.state.db.scoped(scope_for(tenant)):
+        rooms = {h["room"] for h in await Household.select(Household.room)}
+    assert rooms == {"101"}
+    # a new resident may still have no room (a bungalow in a village)
+    new = rows_for(new_id, 3)[2]
+    report = await import_residents(linli_env.state.db, tenant,
+                                    sheet([new[:9] + ("",) + new[10:]]), None, pii_key=key)
+    assert report.ok and report.created == 1
+
+
+async def test_summary_counts_changes_per_field(factory, linli_env, new_id):
+    tenant = await factory.tenant()
+    key = linli_env.settings.pii_key
+    rows = rows_for(new_id, 4)
+    assert (await import_residents(linli_env.state.db, tenant, sheet(rows), None,
+                                   pii_key=key)).ok
+    rows[0] = rows[0][:4] + ("13911112222",) + rows[0][5:]
+    rows[1] = rows[1][:4] + ("13911113333",) + rows[1][5:11] + ("党员",)
+    rows[2] = rows[2][:9] + ("909",) + rows[2][10:]
+    report = await import_residents(linli_env.state.db, tenant, sheet(rows), None, pii_key=key)
+    assert (report.updated, report.unchanged) == (3, 1)
+    assert report.changed == {"手机号": 2, "标签": 1, "住址": 1}
+    assert "手机号 2" in report.summary() and "phone 2" in report.summary()

@@ -180,3 +180,11 @@ async def test_rule_values_and_system_access(linli_env: Any, factory: Any) -> No
         assert access.check("anything.at_all") and access.principal.account_id is None
     with pytest.raises(ValueError):
         api.plugin_rules("probe", [RuleKey("other.days", "int", 5, "天数", "days")])
+
+
+async def test_place_names_of_units(linli_env: Any, factory: Any) -> None:
+    mine = await town(linli_env, factory)
+    async with linli_env.state.db.scoped(scope_for(mine["node"]), write=True):
+        unit = await places.ensure_unit(mine["buildings"][0], "2单元")
+    async with linli_env.state.db.scoped(scope_for(mine["node"])):
+        assert await api.place_names("unit", [unit.id, -1]) == {unit.id: "2单元"}

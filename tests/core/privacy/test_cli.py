@@ -19,7 +19,7 @@ from core.settings import get_settings
 from tenants.service import create_node, scope_for
 
 async def setup(id_number):
-    async with cli_database() as db:
+    async with cli_database(create=True) as db:
         async with db.transaction():
             city = await create_node("city", "371500000000", "聊城市", None)
             district = await create_node("district", "371502000000", "东昌府区", city)

@@ -68,7 +68,7 @@ async def test_api_error_rolls_back_the_transaction_and_is_typed(linli_env, fact
     assert isinstance(result, UserError)
     assert (result.code, result.message_zh, result.message_en, result.field) == (
         ErrorCode.CONFLICT, "名称已存在", "the name exists", "name")
-    assert result.message == "名称已存在 / the name exists"
+    assert result.message == "名称已存在"  # zh-CN by default (no Accept-Language)
     assert audited == [] and after_ran == []
     assert await _entries(linli_env, tenant, marker) == []          # scoped write rolled back
     async with linli_env.state.db.transaction(write=False):

@@ -128,7 +128,8 @@ class HeadsKit:
         if membership:
             async with env.state.db.transaction():
                 await grant_membership(account.id, world.node.id, "building_heads.head",
-                                       "building", building.id, rolebook=env.state.rolebook)
+                                       "building", building.id, rolebook=env.state.rolebook,
+                                       by_workflow=True)
         if serving:
             resident = world.residents[world.households[building.id][1].id][0]
             today = today_shanghai()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -34,7 +36,9 @@ def gid(type_name: str, pk: int) -> str:
     return str(encode_global_id(type_name, pk))
 
 
-async def test_every_query_but_the_board_is_unauthenticated_anonymously(linli_env, world, gql):
+@pytest.mark.parametrize("with_node", [True, False])
+async def test_every_query_but_the_board_is_unauthenticated_anonymously(linli_env, world, gql,
+                                                                        with_node):
     query_type = linli_env.state.schema._schema.query_type
     for name, field in query_type.fields.items():
         if name in PUBLIC:
@@ -44,7 +48,7 @@ async def test_every_query_but_the_board_is_unauthenticated_anonymously(linli_en
                          or a in ("first",))
         call = f"{name}({args})" if args else name
         out = await gql(f"{{ {call} {{ __typename }} }}" if _is_object(field.type)
-                        else f"{{ {call} }}", node=world.node.code)
+                        else f"{{ {call} }}", node=world.node.code if with_node else None)
         codes = [e.get("extensions", {}).get("code") for e in out.get("errors", [])]
         assert codes == ["UNAUTHENTICATED"], (name, out)
         assert not out.get("data"), (name, out)

@@ -121,7 +121,10 @@ async def test_another_tenant_sees_nothing(world, make_world, gql, factory):
                      node=other.node.code)
     assert mine["data"]["buildingHeadBoard"]["edges"] == []
     nowhere = await gql(BOARD, {"compound": compound, "first": 10})
-    assert nowhere["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    error = nowhere["errors"][0]
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT", nowhere  # not "sign in"
+    assert error["extensions"]["field"] == "X-Linli-Node" and "header is missing" in str(error)
+    assert not nowhere.get("data")
     unknown = await gql(BOARD, {"compound": compound, "first": 10}, node="999999999999")
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     both = await gql(BOARD, {"compound": compound, "community": gid("Community", 1),

@@ -216,3 +216,22 @@ async def test_statement_count_does_not_grow_with_households(world, factory, gql
     assert counts[(0, "TENANT")] == counts[(1, "TENANT")], counts
     # authentication, the acting node, the plugin gate, the rule, four grouped counts, names
     assert counts[(1, "BUILDING")] <= 20, counts
+
+
+async def test_overdue_list_names_building_unit_and_room(world, factory, gql):
+    from core.people import places
+
+    b0 = world.buildings[0]
+    async with world.write():
+        unit = await places.ensure_unit(b0, "2单元")
+        await places.ensure_household(b0, "902", unit)
+    head = await appoint(world, factory, b0)
+    query = """query($b: ID!) { buildingHeadOverdue(buildingId: $b, first: 50) {
+      edges { node { building unit room address } } } }"""
+    out = await gql(query, {"b": gid("Building", b0.id)}, token=head.token,
+                    node=world.node.code)
+    nodes = [e["node"] for e in out["data"]["buildingHeadOverdue"]["edges"]]
+    assert {"building": b0.name, "unit": "2单元", "room": "902",
+            "address": f"{b0.name}2单元902"} in nodes, nodes
+    assert {"building": b0.name, "unit": None, "room": "301",
+            "address": f"{b0.name}301"} in nodes
