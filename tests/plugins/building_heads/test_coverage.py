@@ -218,14 +218,14 @@ async def test_statement_count_does_not_grow_with_households(world, factory, gql
     assert counts[(1, "BUILDING")] <= 20, counts
 
 
-async def test_overdue_list_names_building_unit_and_room(world, factory, gql):
+async def test_overdue_list_names_building_unit_and_room(world, gql, heads_kit):
     from core.people import places
 
     b0 = world.buildings[0]
     async with world.write():
         unit = await places.ensure_unit(b0, "2单元")
         await places.ensure_household(b0, "902", unit)
-    head = await appoint(world, factory, b0)
+    head = await heads_kit.appoint(world, b0)
     query = """query($b: ID!) { buildingHeadOverdue(buildingId: $b, first: 50) {
       edges { node { building unit room address } } } }"""
     out = await gql(query, {"b": gid("Building", b0.id)}, token=head.token,
