@@ -13,12 +13,13 @@ from litestar.datastructures import State
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
+from strawberry.types.unset import UNSET
 
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
 from core.schema.compose import build_schema
-from core.schema.context import build_context
+from core.schema.context import accept_connection_params, build_context
 from core.schema.http import decode_json, parse_request_json
 from core.settings import Settings, get_settings
 from core.state import AppState, install_services, start_state, stop_state
@@ -99,6 +100,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
         def encode_json(self, data: object) -> str:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+        async def on_ws_connect(self, context: Any) -> Any:
+            # the token and node a browser sends in connection_init (it cannot set headers)
+            await accept_connection_params(context)
+            return UNSET
 
     plugin_routers = []
     for owner, handler in app_state.registry.routes():

@@ -26,6 +26,8 @@ from core.logging import redact
 from core.schema.errors import ApiError, to_graphql
 from graphql import (
     ExecutionResult as GraphQLExecutionResult,
+)
+from graphql import (
     GraphQLError,
     GraphQLSyntaxError,
     OperationDefinitionNode,
