@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
 from strawberry.types.unset import UNSET
 
+from core import graphiql
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
@@ -101,6 +102,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         def encode_json(self, data: object) -> str:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
+        async def render_graphql_ide(self, request: Any) -> Response[str]:
+            # our page: GraphiQL from /graphiql/ (the package), no CDN, under a strict CSP
+            return Response(graphiql.PAGE, media_type="text/html; charset=utf-8",
+                            headers={"Content-Security-Policy": graphiql.CSP,
+                                     "X-Content-Type-Options": "nosniff"})
+
         async def on_ws_connect(self, context: Any) -> Any:
             # the token and node a browser sends in connection_init (it cannot set headers)
             await accept_connection_params(context)
@@ -121,7 +128,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 await stop_state(app_state)
 
     return Litestar(
-        route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers],
+        route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers,
+                        *([] if production else [graphiql.asset_route()])],
         middleware=list(app_state.middleware),
         lifespan=[lifespan],
         state=State({"linli": app_state}),
