@@ -20,6 +20,7 @@ SETTING_NAMES: tuple[str, ...] = (
     "SECRET_KEY", "PII_KEY", "DISABLE_PLUGINS", "PASSWORD_MEMORY_KIB", "PASSWORD_TIME_COST",
     "ACCESS_TOKEN_SECONDS", "DEMO_PASSWORD", "EVENT_MAX_ATTEMPTS", "EVENT_RETRY_BASE_SECONDS",
     "EVENT_SWEEP_AFTER_SECONDS", "JOB_QUEUE", "JOB_TIMEOUT_SECONDS", "JOBS_IN_PROCESS",
+    "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST",
 )
 """Every setting :func:`load_settings` reads, without the ``LINLI_`` prefix (the deploy files
 may set only these; ``tests/deploy`` checks both this list and the files)."""
@@ -27,6 +28,13 @@ may set only these; ``tests/deploy`` checks both this list and the files)."""
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(f"LINLI_{name}", default)
+
+
+def _int(raw: str, name: str) -> int:
+    try:
+        return int(raw or "0")
+    except ValueError as exc:
+        raise SettingsError(f"LINLI_{name} 必须是整数 / must be an integer") from exc
 
 
 def _secret_from_var(var_dir: Path, name: str, env: str) -> str:
@@ -95,6 +103,14 @@ class Settings:
     """Without Redis, run jobs and cron on the server's event loop (tests turn this off and
     drain the queue themselves)."""
 
+    metrics_token: str = field(default="", repr=False)
+    """When set, ``/metrics`` answers only ``Authorization: Bearer <token>`` (any port)."""
+    metrics_port: int = 0
+    """When set, ``/metrics`` is served on this port (``linli serve``; ``linli worker`` with
+    ``--metrics-port``) and no longer on the API's port."""
+    metrics_host: str = "127.0.0.1"
+    """Where the metrics port listens (``0.0.0.0`` in a container scraped from outside)."""
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -138,6 +154,9 @@ def load_settings() -> Settings:
         job_queue=_env("JOB_QUEUE", "linli:queue"),
         job_timeout_seconds=float(_env("JOB_TIMEOUT_SECONDS", "300")),
         jobs_in_process=_env("JOBS_IN_PROCESS", "1").lower() not in ("0", "false", "no"),
+        metrics_token=_env("METRICS_TOKEN"),
+        metrics_port=_int(_env("METRICS_PORT", "0"), "METRICS_PORT"),
+        metrics_host=_env("METRICS_HOST", "127.0.0.1"),
     )
 
 
