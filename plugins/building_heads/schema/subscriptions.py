@@ -36,7 +36,9 @@ async def building_head_matter_updates(info: Info, compound_id: strawberry.ID | 
     compound, community = board_place(compound_id, community_id)
     async with public_read(ctx) as tenant_id:
         await matters.board_matters(compound_id=compound, community_id=community, first=0)
-    async with matters.board_updates(ctx.state.services.pubsub, tenant_id) as updates:
+    pubsub = ctx.state.services.pubsub
+    assert pubsub is not None, "the app installs the pub/sub service"
+    async with matters.board_updates(pubsub, tenant_id) as updates:
         async for update in updates:
             if (update.compound_id if compound is not None else update.community_id) != \
                     (compound if compound is not None else community):
