@@ -84,3 +84,66 @@ async def test_board_update_over_a_real_websocket(world: Any, factory: Any,
             refused["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", refused
 
+
+
+
+async def test_graphiql_in_chromium_watches_the_board_live(world: Any, factory: Any,
+                                                            linli_env: Any) -> None:
+    """The walkthrough's last step, offline: GraphiQL (served from the package) in headless
+    Chromium with the network blocked subscribes to the board with the headers pane's token and
+    node (sent as connection_init: a browser cannot set WebSocket headers), and a matter raised
+    over HTTP arrives in its response pane."""
+    import urllib.parse
+
+    import pytest
+
+    from core.testing.live import in_ci, require_tool
+
+    chromium = require_tool("/usr/bin/chromium", "the browser check runs in Debian's chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci():
+            pytest.fail("Playwright for Python is not installed (CI=true: a failure)")
+        pytest.skip("Playwright for Python is not installed")
+    staff = await factory.account(world.node, "building_heads.coordinator")
+    headers = {"Authorization": f"Bearer {staff.token}", "X-Linli-Node": world.node.code}
+    compound = gid("Compound", world.compound.id)
+    query = ("subscription { buildingHeadMatterUpdates(compoundId: \"" + compound
+             + "\") { matter { title step } } }")
+
+    def browse(base: str) -> tuple[str, list[str]]:
+        requests: list[str] = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-background-networking", "--no-first-run",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+            try:
+                page = browser.new_page()
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto(f"{base}/graphql?" + urllib.parse.urlencode(
+                    {"q": query, "headers": json.dumps(headers)}, quote_via=urllib.parse.quote))
+                page.wait_for_selector(".graphiql-execute-button", timeout=30_000)
+                page.click(".graphiql-execute-button")
+                text = ""
+                with httpx.Client(base_url=base, timeout=10) as http:
+                    for attempt in range(20):  # until the subscription listens (see above)
+                        http.post("/graphql", headers=headers, json={
+                            "query": RAISE, "variables": {"input": {
+                                "title": f"楼道灯坏了 {attempt}", "participants": ["李楼长"],
+                                "buildingId": gid("Building", world.buildings[0].id)}}})
+                        page.wait_for_timeout(700)
+                        text = page.inner_text(".graphiql-response")
+                        if "楼道灯坏了" in text:
+                            break
+                return text, requests
+            finally:
+                browser.close()
+
+    with live_server(linli_env.settings) as base:
+        text, requests = await asyncio.to_thread(browse, base)
+    assert "楼道灯坏了" in text and "RAISED" in text, text
+    assert "UNAUTHENTICATED" not in text
+    outside = [u for u in requests if not u.startswith(("http://127.0.0.1:", "ws://127.0.0.1:",
+                                                         "data:"))]
+    assert not outside, outside
