@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test typecheck lint schema clean
+.PHONY: run test typecheck lint schema clean vendor-graphiql
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ typecheck: $(STAMP)
 	else \
 		echo "typecheck: FAILED (the generated plugin in $$tmp)"; exit 1; \
 	fi
+
+# GraphiQL's assets, pinned in core/graphiql/vendor.py, fetched with `npm pack` (licences and
+# sha256 recorded in core/graphiql/assets/manifest.json; a test checks the files against it).
+vendor-graphiql: $(STAMP)
+	$(BIN)/python -m core.graphiql.vendor
 
 schema: $(STAMP)
 	$(BIN)/linli schema export

@@ -13,13 +13,15 @@ from litestar.datastructures import State
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
+from strawberry.types.unset import UNSET
 
+from core import graphiql
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
 from core.schema.budget import with_deadline
 from core.schema.compose import build_schema
-from core.schema.context import build_context
+from core.schema.context import accept_connection_params, build_context
 from core.schema.http import decode_json, parse_request_json
 from core.settings import Settings, get_settings
 from core.state import AppState, install_services, start_state, stop_state
@@ -107,6 +109,17 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         def encode_json(self, data: object) -> str:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
+        async def render_graphql_ide(self, request: Any) -> Response[str]:
+            # our page: GraphiQL from /graphiql/ (the package), no CDN, under a strict CSP
+            return Response(graphiql.PAGE, media_type="text/html; charset=utf-8",
+                            headers={"Content-Security-Policy": graphiql.CSP,
+                                     "X-Content-Type-Options": "nosniff"})
+
+        async def on_ws_connect(self, context: Any) -> Any:
+            # the token and node a browser sends in connection_init (it cannot set headers)
+            await accept_connection_params(context)
+            return UNSET
+
     plugin_routers = []
     for owner, handler in app_state.registry.routes():
         plugin_routers.append(Router(path=f"/p/{owner}", route_handlers=[handler]))
@@ -122,7 +135,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                 await stop_state(app_state)
 
     return Litestar(
-        route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers],
+        route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers,
+                        *([] if production else [graphiql.asset_route()])],
         middleware=list(app_state.middleware),
         lifespan=[lifespan],
         state=State({"linli": app_state}),

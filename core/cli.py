@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from core import migrate, serve_cli
+from core import bootstrap_cli, migrate, serve_cli
 from core.audit import cli as audit_cli
 from core.demo import service as demo
 from core.events import cli as events_cli
@@ -21,8 +21,8 @@ from tenants import cli as tenants_cli
 __all__ = ["CLI_MODULES", "main"]
 
 # Modules that define ``register(group: click.Group) -> None``, in the order of ``--help``.
-CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, demo, schema_export,
-               events_cli, jobs_cli, audit_cli, privacy_cli)
+CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, bootstrap_cli, demo,
+               schema_export, events_cli, jobs_cli, audit_cli, privacy_cli)
 
 
 class _Main(click.Group):

@@ -97,6 +97,11 @@ def configure_logging(level: str | int = "INFO", stream: TextIO | None = None) -
         lg = logging.getLogger(name)
         lg.handlers.clear()
         lg.propagate = True
+    # arq logs every job start and finish and every cron enqueue at INFO (a line per poll that
+    # finds work): quiet above DEBUG, warnings and errors still show (`linli worker --verbose`
+    # turns them back on; linli.jobs logs failures itself)
+    logging.getLogger("arq").setLevel(logging.NOTSET if root.level <= logging.DEBUG
+                                      else logging.WARNING)
     return handler
 
 

@@ -10,14 +10,18 @@ event from ``state.services.events.stats()``. Services that are not installed ar
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import inspect
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
-from litestar import Request, get
+from litestar import Litestar, Request, get
+from litestar.datastructures import State
 from litestar.response import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily
@@ -26,7 +30,7 @@ from strawberry.extensions import SchemaExtension
 
 from core.host import Host
 
-__all__ = ["Metrics", "OperationMetrics", "install"]
+__all__ = ["Metrics", "OperationMetrics", "install", "metrics_app", "metrics_server"]
 
 log = logging.getLogger("linli.metrics")
 
@@ -184,11 +188,80 @@ class OperationMetrics(SchemaExtension):
         metrics.operation(ctx.operation_name, kind, ok)
 
 
-@get("/metrics", include_in_schema=False)
-async def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+def _refusal(request: Request[Any, Any, Any], *, own_port: bool) -> Response[bytes] | None:
+    """Why this scrape is refused, or ``None``. ``/metrics`` is not open to the internet by
+    default: with ``LINLI_METRICS_TOKEN`` every scrape needs ``Authorization: Bearer <token>``;
+    without one, the API's port answers only loopback clients outside production and nobody
+    in production or when ``LINLI_METRICS_PORT`` moved it (the metrics port itself listens on
+    ``LINLI_METRICS_HOST``, loopback by default)."""
+    settings = request.app.state.linli.settings
+    token = getattr(settings, "metrics_token", "")
+    if token:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
+                                                              token.encode()):
+            return None
+        return Response(b"metrics: bearer token required\n", status_code=401,
+                        media_type="text/plain", headers={"WWW-Authenticate": "Bearer"})
+    if own_port:
+        return None
+    client = request.client.host if request.client else ""
+    if getattr(settings, "metrics_port", 0) or settings.is_production \
+            or not client.startswith(_LOOPBACK):
+        return Response(b"Not Found\n", status_code=404, media_type="text/plain")
+    return None
+
+
+async def _scrape(request: Request[Any, Any, Any], *, own_port: bool) -> Response[bytes]:
+    refused = _refusal(request, own_port=own_port)
+    if refused is not None:
+        return refused
     metrics: Metrics = request.app.state.linli.services.metrics
     await metrics.refresh()
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+@get("/metrics", include_in_schema=False)
+async def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return await _scrape(request, own_port=False)
+
+
+@get("/metrics", include_in_schema=False)
+async def metrics_port_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return await _scrape(request, own_port=True)
+
+
+def metrics_app(state: Any) -> Litestar:
+    """An app serving only ``/metrics`` of ``state`` (the metrics port of ``linli serve`` and
+    ``linli worker --metrics-port``)."""
+    return Litestar(route_handlers=[metrics_port_endpoint], state=State({"linli": state}),
+                    debug=False)
+
+
+@asynccontextmanager
+async def metrics_server(state: Any, host: str, port: int) -> AsyncIterator[None]:
+    """Serve :func:`metrics_app` on ``host:port`` on this event loop while the block runs
+    (no signal handlers of its own: the API server or the arq worker owns those)."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(metrics_app(state), host=host, port=port,
+                                           log_config=None, access_log=False, lifespan="off"))
+    # serve() would install signal handlers; _serve() is the same server loop without them
+    task = asyncio.create_task(server._serve())
+    while not server.started:
+        if task.done():
+            task.result()  # the port could not be bound: raise why
+            raise RuntimeError(f"metrics server on {host}:{port} did not start")
+        await asyncio.sleep(0.02)
+    log.info("metrics on http://%s:%d/metrics", host, port)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
 
 
 class _Slot(Protocol):

@@ -28,15 +28,18 @@ class has changed without one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 import click
 
-__all__ = ["MigrateError", "grant_app_role", "make_migration", "migrate", "pending_changes",
+__all__ = ["MigrateError", "MigrateSummary", "grant_app_role", "make_migration", "migrate", "pending_changes",
            "register"]
 
 PICCOLO_CONF = "core.piccolo_conf"
@@ -79,7 +82,16 @@ def _migration_files(app: Any) -> list[str]:
     return [f for f in os.listdir(folder) if f.endswith(".py") and f != "__init__.py"]
 
 
-async def _forwards(app: Any) -> None:
+async def _applied_names(app_name: str) -> set[str]:
+    from piccolo.apps.migrations.tables import Migration
+
+    rows = await Migration.select(Migration.name).where(Migration.app_name == app_name)
+    return {str(r["name"]) for r in rows}
+
+
+async def _forwards(app: Any) -> list[str]:
+    """Run ``app``'s pending migrations; the names of those that ran (piccolo's own progress
+    lines are swallowed: the summary says what happened)."""
     from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 
     if not _migration_files(app):
@@ -89,10 +101,54 @@ async def _forwards(app: Any) -> None:
                 f"{app.app_name}` / app {app.app_name!r} has tables but no migrations: run "
                 f"`linli make-migration {app.app_name}` and commit the file")
         _say(f"  {app.app_name}: 无数据表 / no tables")
-        return
-    result = await ForwardsMigrationManager(app_name=app.app_name).run()
+        return []
+    before = await _applied_names(app.app_name)
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        result = await ForwardsMigrationManager(app_name=app.app_name).run()
     if not result.success:
-        raise MigrateError(f"{app.app_name}: {result.message}")
+        raise MigrateError(f"{app.app_name}: {result.message}\n{chatter.getvalue()}")
+    ran = sorted((await _applied_names(app.app_name)) - before)
+    if ran:
+        _say(f"  {app.app_name}: 已应用 {len(ran)} 个迁移 / applied {len(ran)}: "
+             f"{', '.join(ran)}")
+    else:
+        _say(f"  {app.app_name}: 已是最新（{len(before)} 个早已应用）/ up to date "
+             f"({len(before)} applied before)")
+    return ran
+
+
+@dataclass(frozen=True)
+class MigrateSummary:
+    """What one ``linli migrate`` did on PostgreSQL."""
+
+    applied: dict[str, list[str]]
+    """App → migrations applied by this run."""
+    applied_before: int
+    """Migrations recorded before this run (0: a fresh database)."""
+    secured_tables: int
+    app_role: str | None
+
+    @property
+    def applied_count(self) -> int:
+        return sum(len(v) for v in self.applied.values())
+
+    def line(self) -> str:
+        apps = sum(1 for v in self.applied.values() if v)
+        if self.applied_before == 0:
+            state = (f"全新数据库：已应用 {self.applied_count} 个迁移（{apps} 个应用）/ fresh "
+                     f"database: applied {self.applied_count} migrations in {apps} apps")
+        elif self.applied_count:
+            state = (f"已升级：新应用 {self.applied_count} 个迁移 / upgraded: applied "
+                     f"{self.applied_count} new migrations in {apps} apps "
+                     f"({self.applied_before} applied before)")
+        else:
+            state = (f"已是最新，未应用任何迁移 / already up to date: nothing applied "
+                     f"({self.applied_before} migrations applied before)")
+        grants = (f"privileges granted to {self.app_role}" if self.app_role
+                  else "no application role given")
+        return (f"摘要 / summary: {state}; row-level security on {self.secured_tables} scoped "
+                f"tables; {grants}")
 
 
 async def grant_app_role(conn: Any, app_role: str, tables: Sequence[Any]) -> None:
@@ -120,19 +176,23 @@ async def finish_tables(conn: Any, tables: Sequence[Any], app_role: str | None) 
     return secured
 
 
-async def migrate(owner_url: str, app_role: str | None, registry: Any) -> None:
-    """Run every pending migration, then indexes, row-level security and grants."""
+async def migrate(owner_url: str, app_role: str | None, registry: Any) -> MigrateSummary:
+    """Run every pending migration, then indexes, row-level security and grants; print and
+    return a summary (fresh database, upgraded, or already up to date)."""
     import asyncpg
+    from piccolo.apps.migrations.tables import Migration
 
     from core.piccolo_conf import owner_engine
 
     engine = owner_engine(owner_url)
     _use_conf(engine, registry)
     apps = _app_configs()
+    await Migration.create_table(if_not_exists=True)
+    applied_before = await Migration.count()
     _say(f"迁移 / migrating {len(apps)} apps: {', '.join(a.app_name for a in apps)}")
+    applied: dict[str, list[str]] = {}
     for app in apps:
-        _say(f"— {app.app_name}")
-        await _forwards(app)
+        applied[app.app_name] = await _forwards(app)
     tables = [t for app in apps for t in app.table_classes]
     conn = await asyncpg.connect(owner_url)
     try:
@@ -140,8 +200,10 @@ async def migrate(owner_url: str, app_role: str | None, registry: Any) -> None:
             secured = await finish_tables(conn, tables, app_role)
     finally:
         await conn.close()
-    _say(f"行级安全 / row-level security on {secured} scoped tables; "
-         + (f"privileges granted to {app_role}" if app_role else "no application role given"))
+    summary = MigrateSummary(applied=applied, applied_before=applied_before,
+                             secured_tables=secured, app_role=app_role)
+    _say(summary.line())
+    return summary
 
 
 async def pending_changes(app_name: str, registry: Any = None) -> list[str]:

@@ -23,6 +23,7 @@ SETTING_NAMES: tuple[str, ...] = (
     "EVENT_SWEEP_AFTER_SECONDS", "JOB_QUEUE", "JOB_TIMEOUT_SECONDS", "JOBS_IN_PROCESS",
     "QUERY_COST_ANONYMOUS", "QUERY_COST_ACCOUNT", "QUERY_COST_API_KEY", "QUERY_COST_OPERATOR",
     "REQUEST_TIMEOUT_SECONDS", "STATEMENT_TIMEOUT_MS",
+    "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST",
 )
 """Every setting :func:`load_settings` reads, without the ``LINLI_`` prefix (the deploy files
 may set only these; ``tests/deploy`` checks both this list and the files)."""
@@ -54,6 +55,13 @@ def sqlite_path(database_url: str) -> Path | None:
     """The file of a ``sqlite:///`` URL (``None`` for other engines)."""
     return Path(database_url.removeprefix("sqlite:///")) if database_url.startswith(
         "sqlite:///") else None
+
+
+def _int(raw: str, name: str) -> int:
+    try:
+        return int(raw or "0")
+    except ValueError as exc:
+        raise SettingsError(f"LINLI_{name} 必须是整数 / must be an integer") from exc
 
 
 def _secret_from_var(var_dir: Path, name: str, env: str, database: Path | None) -> str:
@@ -144,6 +152,13 @@ class Settings:
     """Overall deadline of one GraphQL request; past it the request is stopped."""
     statement_timeout_ms: int = 5_000
     """PostgreSQL ``statement_timeout`` set in every transaction (0 turns it off)."""
+    metrics_token: str = field(default="", repr=False)
+    """When set, ``/metrics`` answers only ``Authorization: Bearer <token>`` (any port)."""
+    metrics_port: int = 0
+    """When set, ``/metrics`` is served on this port (``linli serve``; ``linli worker`` with
+    ``--metrics-port``) and no longer on the API's port."""
+    metrics_host: str = "127.0.0.1"
+    """Where the metrics port listens (``0.0.0.0`` in a container scraped from outside)."""
 
     @property
     def is_production(self) -> bool:
@@ -196,6 +211,9 @@ def load_settings() -> Settings:
         query_cost_operator=int(_env("QUERY_COST_OPERATOR", "50000")),
         request_timeout_seconds=float(_env("REQUEST_TIMEOUT_SECONDS", "15")),
         statement_timeout_ms=int(_env("STATEMENT_TIMEOUT_MS", "5000")),
+        metrics_token=_env("METRICS_TOKEN"),
+        metrics_port=_int(_env("METRICS_PORT", "0"), "METRICS_PORT"),
+        metrics_host=_env("METRICS_HOST", "127.0.0.1"),
     )
 
 

@@ -15,6 +15,7 @@ import importlib
 import json
 import logging
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from typing import Any
 
 import click
@@ -34,7 +35,8 @@ def _load_object(ref: str) -> Any:
 
 
 async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
-                 job_timeout: float | None, burst: bool, plugins: Sequence[str]) -> int:
+                 job_timeout: float | None, burst: bool, plugins: Sequence[str],
+                 metrics_port: int = 0) -> int:
     from core.app import build_state
     from core.registry import Registry, set_registry
     from core.settings import get_settings
@@ -57,7 +59,13 @@ async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
         jobs.queue_name = queue
     await start_state(state)
     state.db.add_tables(extra_tables)
+    metrics = AsyncExitStack()
     try:
+        if metrics_port:  # this worker's job counters at http://LINLI_METRICS_HOST:PORT/metrics
+            from core.metrics import metrics_server
+
+            await metrics.enter_async_context(metrics_server(state, settings.metrics_host,
+                                                             metrics_port))
         worker = await jobs.make_worker(max_jobs=max_jobs, poll_delay=poll_delay,
                                         job_timeout=job_timeout, handle_signals=True,
                                         burst=burst)
@@ -74,15 +82,18 @@ async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
                 pass
         return int(worker.jobs_complete)
     finally:
+        await metrics.aclose()
         await stop_state(state)
 
 
 def run_worker(*, queue: str | None = None, max_jobs: int = WORKER_MAX_JOBS,
                poll_delay: float = WORKER_POLL_DELAY, job_timeout: float | None = None,
-               burst: bool = False, plugins: Sequence[str] = ()) -> int:
-    """Run a worker until signalled (or, with ``burst``, until the queue is empty)."""
+               burst: bool = False, plugins: Sequence[str] = (), metrics_port: int = 0) -> int:
+    """Run a worker until signalled (or, with ``burst``, until the queue is empty); with
+    ``metrics_port``, serve its ``/metrics`` (job counts by name and outcome) meanwhile."""
     coro = _serve(queue=queue, max_jobs=max_jobs, poll_delay=poll_delay,
-                  job_timeout=job_timeout, burst=burst, plugins=plugins)
+                  job_timeout=job_timeout, burst=burst, plugins=plugins,
+                  metrics_port=metrics_port)
     try:
         import uvloop
     except ImportError:  # pragma: no cover - Windows
@@ -184,9 +195,13 @@ def register(group: click.Group) -> None:
     @click.option("--plugin", "plugins", multiple=True, metavar="MODULE:ATTR",
                   help="额外加载的插件（开发用）/ extra plugin object to load (development aid)")
     @click.option("--verbose", is_flag=True, help="逐条记录任务 / log every job (arq)")
+    @click.option("--metrics-port", type=int, default=0, metavar="PORT",
+                  help="在此端口提供本进程的 /metrics（监听 LINLI_METRICS_HOST，默认 127.0.0.1）"
+                       " / serve this worker's /metrics on PORT (on LINLI_METRICS_HOST; "
+                       "LINLI_METRICS_TOKEN applies)")
     def worker_cmd(queue: str | None, max_jobs: int, poll_delay: float,
                    job_timeout: float | None, burst: bool, plugins: tuple[str, ...],
-                   verbose: bool) -> None:
+                   verbose: bool, metrics_port: int) -> None:
         from core.settings import get_settings
 
         if not get_settings().redis_url:
@@ -201,4 +216,5 @@ def register(group: click.Group) -> None:
             logging.basicConfig(level=logging.INFO)
         logging.getLogger("arq.worker").setLevel(logging.INFO if verbose else logging.WARNING)
         run_worker(queue=queue, max_jobs=max_jobs, poll_delay=poll_delay,
-                   job_timeout=job_timeout, burst=burst, plugins=plugins)
+                   job_timeout=job_timeout, burst=burst, plugins=plugins,
+                   metrics_port=metrics_port)

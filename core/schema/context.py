@@ -21,7 +21,7 @@ from core.schema.errors import ApiError, ErrorCode
 from core.state import AppState
 from tenants.service import NodeInfo, get_node, get_node_by_code
 
-__all__ = ["Context", "Info", "build_context"]
+__all__ = ["Context", "Info", "accept_connection_params", "build_context"]
 
 
 class Context(BaseContext, kw_only=True):
@@ -33,6 +33,8 @@ class Context(BaseContext, kw_only=True):
     node_code: str | None = None
     client_ip: str = ""
     auth_error: ApiError | None = None
+    connection_params: dict[str, Any] | None = None
+    """A WebSocket's ``connection_init`` payload (strawberry sets it before ``on_ws_connect``)."""
     _access: Access | None = None
     _node_error: ApiError | None = None
     _resolved: bool = False
@@ -122,35 +124,77 @@ class Context(BaseContext, kw_only=True):
         return self._enabled
 
 
-async def build_context(request: Request[Any, Any, Any]) -> Context:
-    """Litestar dependency: runs on every request, anonymous ones included."""
-    state: AppState = request.app.state.linli
-    # core.logging's middleware has set the request's id for everything under it
-    request_id = request_id_var.get() or request.headers.get("x-request-id") or uuid.uuid4().hex
-    request_id_var.set(request_id)
-    client = request.client.host if request.client else ""
+async def _authenticate(state: AppState, authorization: str, api_key: str
+                       ) -> tuple[Principal | None, ApiError | None]:
+    """The caller named by an ``Authorization: Bearer …`` value or an API key (either may be
+    empty): a principal, or the error a resolver raises when it needs one."""
     principal = None
-    auth = request.headers.get("authorization", "")
-    if auth:
-        scheme, _, token = auth.partition(" ")
-        try:
+    try:
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 raise ApiError(ErrorCode.UNAUTHENTICATED, "认证头格式错误",
                                "malformed Authorization header")
             async with state.db.transaction(write=False):
                 principal = await authenticate_bearer(token.strip(), state.settings.secret_key,
                                                       state.rolebook)
-        except ApiError as exc:
-            return Context(state=state, request_id=request_id, auth_error=exc, client_ip=client)
-    api_key = request.headers.get("x-api-key")
-    if api_key and principal is None:
-        try:
+        if api_key and principal is None:
             async with state.db.transaction(write=False):
                 principal = await apikeys.authenticate(api_key, state.rolebook)
-        except ApiError as exc:
-            return Context(state=state, request_id=request_id, auth_error=exc, client_ip=client)
-    return Context(state=state, request_id=request_id, principal=principal,
+    except ApiError as exc:
+        return None, exc
+    return principal, None
+
+
+async def build_context(request: Request[Any, Any, Any]) -> Context:
+    """Litestar dependency: runs on every request, anonymous ones included (for a WebSocket,
+    once per connection; :func:`accept_connection_params` then reads ``connection_init``)."""
+    state: AppState = request.app.state.linli
+    # core.logging's middleware has set the request's id for everything under it
+    request_id = request_id_var.get() or request.headers.get("x-request-id") or uuid.uuid4().hex
+    request_id_var.set(request_id)
+    client = request.client.host if request.client else ""
+    principal, error = await _authenticate(state, request.headers.get("authorization", ""),
+                                           request.headers.get("x-api-key", ""))
+    return Context(state=state, request_id=request_id, principal=principal, auth_error=error,
                    node_code=request.headers.get("x-linli-node"), client_ip=client)
+
+
+def _param(params: dict[str, Any], *names: str) -> str | None:
+    """The first of ``names`` present in ``params`` (keys compared case-insensitively)."""
+    lowered = {str(k).lower(): v for k, v in params.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value is not None:
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+async def accept_connection_params(context: Context) -> None:
+    """Authenticate a WebSocket from its ``graphql-transport-ws`` ``connection_init`` payload
+    (browsers cannot set headers on a WebSocket; graphql-ws sends ``connectionParams`` here).
+
+    Accepted keys (case-insensitive): ``Authorization`` (``"Bearer <access token>"``) or
+    ``token`` (the bare access token), ``X-Api-Key`` or ``apiKey``, and ``X-Linli-Node`` or
+    ``node`` (the acting node's code). A value given in the payload replaces the same
+    handshake header; headers alone keep working."""
+    params = context.connection_params
+    if not isinstance(params, dict) or not params:
+        return
+    authorization = _param(params, "authorization")
+    token = _param(params, "token", "accessToken")
+    if authorization is None and token is not None:
+        authorization = f"Bearer {token}"
+    api_key = _param(params, "x-api-key", "apiKey")
+    if authorization is not None or api_key is not None:
+        context.principal, context.auth_error = await _authenticate(
+            context.state, authorization or "", api_key or "")
+    node = _param(params, "x-linli-node", "node")
+    if node is not None:
+        context.node_code = node
+    # nothing was resolved from the handshake yet (resolution is lazy), but be sure
+    context._access, context._node_error, context._resolved = None, None, False
+    context._pending, context._enabled = None, None
 
 
 Info = strawberry.Info[Context, None]

@@ -7,6 +7,7 @@ on the tuple of rule classes, so per-request factories (new classes each time) w
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from strawberry.extensions import (
@@ -15,6 +16,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -22,6 +24,9 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from core.logging import redact
 from core.schema.errors import ApiError, to_graphql
+from graphql import (
+    ExecutionResult as GraphQLExecutionResult,
+)
 from graphql import (
     GraphQLError,
     GraphQLSyntaxError,
@@ -37,17 +42,6 @@ log = logging.getLogger("linli.graphql")
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-
-
-class SingleOperationRule(ValidationRule):
-    """One operation per document: no multi-operation documents."""
-
-    def enter_document(self, node: Any, *_: Any) -> None:
-        ops = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
-        if len(ops) > 1:
-            self.report_error(GraphQLError(
-                "每个请求只能包含一个操作 / one operation per request",
-                extensions={"code": "INVALID_ARGUMENT"}))
 
 
 NUL_ZH = "输入不能包含空字符（U+0000）"
@@ -88,7 +82,10 @@ def variable_with_nul(variables: dict[str, Any] | None) -> str | None:
 
 DepthRule = depth_validator(MAX_DEPTH, None, None)
 AliasRule = alias_validator(MAX_ALIASES)
-_RULES = [DepthRule, AliasRule, SingleOperationRule, NoNulRule]
+# A document may hold several operations (standard GraphQL over HTTP: ``operationName`` picks
+# the one to run, so the files in graphql/operations/ can be sent as they are); a JSON-array
+# batch body stays refused (strawberry's ``batching`` is off).
+_RULES = [DepthRule, AliasRule, NoNulRule]
 
 
 class LinliRules(AddValidationRules):
@@ -96,6 +93,24 @@ class LinliRules(AddValidationRules):
 
     def __init__(self) -> None:
         super().__init__(_RULES)
+
+
+class NamedOperation(SchemaExtension):
+    """A document with several operations must name the one to run (GraphQL over HTTP):
+    strawberry would otherwise quietly run the first one when ``operationName`` is missing."""
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        # strawberry keeps the client's operationName here; ``operation_name`` falls back to the
+        # first operation's name, which is exactly what must not happen silently
+        provided = getattr(ctx, "_provided_operation_name", None)
+        if provided is None and document is not None and ctx.result is None and sum(
+                isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1:
+            ctx.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
+                "Must provide operation name if query contains multiple operations.",
+                extensions={"code": "GRAPHQL_VALIDATION_FAILED"})])
+        yield
 
 
 class LinliTokens(MaxTokensLimiter):
@@ -179,7 +194,7 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
     their cost (``tests/benchmarks/bench_graphql.py``)."""
     from core.metrics import OperationMetrics
 
-    exts: list[Any] = [OperationMetrics, ShapeErrors]
+    exts: list[Any] = [OperationMetrics, ShapeErrors, NamedOperation]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:

@@ -104,7 +104,9 @@ def test_kubernetes_manifests():
     commands = {name: _containers(docs[(kind, name)])[0]["command"]
                 for kind, name in (("Deployment", "linli-api"), ("Deployment", "linli-worker"),
                                    ("Job", "linli-migrate"))}
-    assert commands == {"linli-api": ["linli", "serve"], "linli-worker": ["linli", "worker"],
+    # workers serve their job metrics on a port of their own (``--metrics-port``)
+    assert commands == {"linli-api": ["linli", "serve"],
+                        "linli-worker": ["linli", "worker", "--metrics-port", "9100"],
                         "linli-migrate": ["linli", "migrate"]}
     api = _containers(docs[("Deployment", "linli-api")])[0]
     assert api["readinessProbe"]["httpGet"]["path"] == "/health/ready"

@@ -32,6 +32,30 @@ async def test_migrate_twice_is_harmless(linli_env):
     await migrate(linli_env.owner_url, linli_env.pg.app_role, linli_env.state.registry)
 
 
+@pytest.mark.postgres_only
+async def test_migrate_prints_an_unambiguous_summary(linli_env, capsys):
+    """A fresh database says so and counts what ran; a second run says nothing was applied
+    (piccolo's own progress lines, "already complete" next to "running", are not shown)."""
+    from core.migrate import migrate
+    from core.testing.pg import PostgresTestDatabase
+
+    registry = linli_env.state.registry
+    capsys.readouterr()
+    pg = await PostgresTestDatabase.create(registry)
+    try:
+        fresh = capsys.readouterr().out
+        again = await migrate(pg.owner_url, pg.app_role, registry)
+        second = capsys.readouterr().out
+    finally:
+        await pg.drop()
+        await migrate(linli_env.owner_url, linli_env.pg.app_role, registry)  # piccolo's conf back
+    summary = [line for line in fresh.splitlines() if line.startswith("摘要 / summary:")]
+    assert len(summary) == 1 and "fresh database: applied" in summary[0], fresh
+    assert "migration already complete" not in fresh.lower() and "🚀" not in fresh
+    assert again.applied_before > 0 and again.applied_count == 0
+    assert "already up to date: nothing applied" in second
+
+
 def test_linli_migrate_on_sqlite_creates_then_refuses_a_stale_file(tmp_path, monkeypatch,
                                                                     linli_env):
     import sqlite3

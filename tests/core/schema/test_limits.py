@@ -1,4 +1,4 @@
-"""GraphQL limits: depth, aliases, tokens, one operation, no batching; production switches;
+"""GraphQL limits: depth, aliases, tokens, named operations, no batching; production switches;
 masked errors; ``first`` bounds; and the validation cache still hitting."""
 
 from dataclasses import replace
@@ -49,11 +49,25 @@ async def test_syntax_error_has_a_code(gql):
     assert out["data"] is None and codes(out) == ["GRAPHQL_PARSE_FAILED"]
 
 
-async def test_two_operations_refused(http):
-    resp = await http.post("/graphql", json={
-        "query": "query A { __typename } query B { __typename }", "operationName": "A"})
+async def test_several_operations_run_the_named_one(http):
+    """Standard GraphQL over HTTP: a document with several operations runs the one
+    ``operationName`` names (and only that one)."""
+    doc = "query A { a: __typename } query B { b: __typename }"
+    out = (await http.post("/graphql", json={"query": doc, "operationName": "B"})).json()
+    assert out == {"data": {"b": "Query"}}
+    out = (await http.post("/graphql", json={"query": doc, "operationName": "A"})).json()
+    assert out == {"data": {"a": "Query"}}
+
+
+async def test_several_operations_without_a_name_are_refused(http):
+    resp = await http.post("/graphql", json={"query": "query A { __typename } query B { "
+                                             "__typename }"})
     out = resp.json()
-    assert out["data"] is None and "INVALID_ARGUMENT" in codes(out)
+    assert out.get("data") is None and out["errors"]
+    assert "operation name" in out["errors"][0]["message"].lower()
+    unknown = await http.post("/graphql", json={
+        "query": "query A { __typename }", "operationName": "Nope"})
+    assert unknown.status_code == 400 and "Nope" in unknown.text
 
 
 async def test_batch_refused_and_not_executed(http, factory):
