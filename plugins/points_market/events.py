@@ -14,8 +14,9 @@ class ClaimPosted:
     """积分入账 A claim passed review and notice and was posted to the ledger (v1)."""
 
     claim_id: int
-    resident_id: int
-    household_id: int
+    subject_kind: str
+    """resident | household."""
+    subject_id: int
     item_code: str
     points: int
 

@@ -315,9 +315,8 @@ async def post_due(today: date | None = None, *, limit: int = 50_000) -> int:
         await Claim.update({Claim.status: "posted", Claim.transfer_id: tx["id"]}).where(
             (Claim.id == claim["id"]) & (Claim.status == "noticed"))
         await emit("points_market.claim_posted", ClaimPosted(
-            claim_id=int(claim["id"]), resident_id=int(claim["resident_id"] or 0),
-            household_id=int(claim["household_id"] or 0), item_code=str(claim["item_code"]),
-            points=points))
+            claim_id=int(claim["id"]), subject_kind=str(claim["subject_kind"]),
+            subject_id=int(owner), item_code=str(claim["item_code"]), points=points))
         posted += 1
     return posted
 
