@@ -213,7 +213,7 @@ class CardBatch(ScopedTable, tablename="points_market_card_batch"):
     """信义积分卡批次 A printed batch of serial-numbered cards of one denomination."""
 
     points = Integer(default=1)
-    count = Integer(default=0)
+    card_count = Integer(default=0)
     prefix = Varchar(length=24, default="")
     created_by = BigInt(null=True, default=None)
     created_at = Timestamptz()

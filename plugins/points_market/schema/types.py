@@ -279,7 +279,7 @@ class PointsMarketCardBatch(Node):
     def from_row(cls, row: dict[str, Any], serials: list[str] | None = None
                  ) -> PointsMarketCardBatch:
         return cls(id=encode_global_id("PointsMarketCardBatch", int(row["id"])),
-                   points=int(row["points"]), count=int(row["count"]), prefix=row["prefix"],
+                   points=int(row["points"]), count=int(row["card_count"]), prefix=row["prefix"],
                    serials=serials or [])
 
 

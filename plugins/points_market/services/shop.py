@@ -207,7 +207,7 @@ async def issue_cards(*, points: int, count: int, prefix: str = "XY",
     prefix = prefix.strip().upper()[:8] or "XY"
     node = current_scope().write_node
     made = await CardBatch.insert(CardBatch(
-        tenant_id=node, points=points, count=count, prefix=prefix, created_by=account_id,
+        tenant_id=node, points=points, card_count=count, prefix=prefix, created_by=account_id,
         created_at=_now())).returning(CardBatch.id)
     batch_id = int(made[0]["id"])
     serials = [f"{prefix}{batch_id:04d}-{n:05d}-{secrets.token_hex(2).upper()}"

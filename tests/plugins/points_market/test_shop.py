@@ -148,7 +148,7 @@ async def _use(market: Any, serial: str, resident: int) -> Any:
 async def test_card_used_concurrently_twice_is_credited_once_and_refusal_audited(market):
     async with market.write():
         batch, serials = await shop.issue_cards(points=5, count=3, account_id=market.admin.id)
-    assert batch["count"] == 3 and len(set(serials)) == 3
+    assert batch["card_count"] == 3 and len(set(serials)) == 3
     uses = await asyncio.gather(_use(market, serials[0], market.resident.id),
                                 _use(market, serials[0], market.neighbour.id))
     assert sorted(u.refused is None for u in uses) == [False, True]
