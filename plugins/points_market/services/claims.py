@@ -116,7 +116,7 @@ async def report_claim(*, item_code: str, occurred_on: date, resident_id: int | 
     node = current_scope().write_node
     made = await Claim.insert(Claim(
         tenant_id=node, subject_kind=kind, resident_id=rid,
-        household_id=hid if kind == "household" else hid, community_id=community,
+        household_id=hid, community_id=community,
         item_id=item["id"], item_code=item["code"],
         points=int(item["points"]) * int(item["sign"]), occurred_on=occurred_on,
         minutes=minutes, evidence=evidence, reporter_kind=reporter_kind,

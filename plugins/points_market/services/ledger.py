@@ -91,7 +91,7 @@ async def _move(account: int, amount: int, earned: int, *, guard: bool) -> bool:
     values: dict[Any, Any] = {Account.balance: Account.balance + amount}
     if earned:
         values[Account.earned] = Account.earned + earned
-    where = Account.id == account
+    where: Any = Account.id == account
     if guard:
         where = where & (Account.balance >= -amount)
     moved = await Account.update(values).where(where).returning(Account.id)

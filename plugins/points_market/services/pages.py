@@ -18,7 +18,7 @@ async def claim_page(first: int, after: int | None, *, status: str | None = None
                      community_id: int | None = None, resident_id: int | None = None
                      ) -> list[dict[str, Any]]:
     """Claims, newest first (id descending)."""
-    where = Claim.id > 0
+    where: Any = Claim.id > 0
     if after is not None:
         where &= Claim.id < after
     if status is not None:
@@ -53,7 +53,7 @@ async def good_page(first: int, after: int | None) -> list[dict[str, Any]]:
 
 async def redemption_page(first: int, after: int | None, resident_id: int | None = None
                           ) -> list[dict[str, Any]]:
-    where = Redemption.id > (after or 0)
+    where: Any = Redemption.id > (after or 0)
     if resident_id is not None:
         where &= Redemption.resident_id == resident_id
     rows: list[dict[str, Any]] = await Redemption.select().where(where).order_by(

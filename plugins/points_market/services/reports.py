@@ -48,7 +48,7 @@ async def figures_of(kind: str, owner_id: int, tenant_id: int) -> Figures:
 async def statement(account_id: int, *, first: int, after: int | None = None
                     ) -> list[dict[str, Any]]:
     """The account's entries, newest first, keyset-paged by entry id (``first + 1`` rows)."""
-    where = Entry.account_id == account_id
+    where: Any = Entry.account_id == account_id
     if after is not None:
         where &= Entry.id < after
     rows: list[dict[str, Any]] = await Entry.select().where(where).order_by(

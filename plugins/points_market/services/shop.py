@@ -90,7 +90,7 @@ async def save_good(*, name: str, value_fen: int, price_points: int, stock: int,
                                   Good.per_person_limit: per_person_limit, Good.active: active,
                                   Good.stock: Good.stock + stock}
         done = await Good.update(values).where(
-            (Good.id == good_id) & (Good.stock + stock >= 0)).returning(Good.id)
+            (Good.id == good_id) & (Good.stock >= -stock)).returning(Good.id)
         if not done:
             if not await Good.exists().where(Good.id == good_id):
                 raise ApiError.not_found("商品", "good", "goodId")
@@ -107,7 +107,7 @@ async def get_good(good_id: int) -> dict[str, Any]:
 
 async def _take_stock(good_id: int, quantity: int) -> None:
     taken = await Good.update({Good.stock: Good.stock - quantity}).where(
-        (Good.id == good_id) & (Good.stock >= quantity) & (Good.active == True)  # noqa: E712
+        (Good.id == good_id) & (Good.stock >= quantity) & Good.active.eq(True)
     ).returning(Good.id)
     if not taken:
         raise ApiError.conflict("库存不足", "not enough stock", "quantity")
