@@ -295,11 +295,18 @@ async def post_due(today: date | None = None, *, limit: int = 50_000) -> int:
         return 0
     issuance = await ledger.account_id(ledger.ISSUANCE)
     penalty = await ledger.account_id(ledger.PENALTY)
+
+    def owner_of(claim: dict[str, Any]) -> int:
+        return int(claim["resident_id"] if claim["subject_kind"] == "resident"
+                   else claim["household_id"])
+
+    accounts = {kind: await ledger.account_ids(kind, [owner_of(c) for c in due
+                                                      if c["subject_kind"] == kind])
+                for kind in ("resident", "household")}
     posted = 0
     for claim in due:
-        owner = claim["resident_id"] if claim["subject_kind"] == "resident" \
-            else claim["household_id"]
-        subject = await ledger.account_id(str(claim["subject_kind"]), int(owner))
+        owner = owner_of(claim)
+        subject = accounts[str(claim["subject_kind"])][owner]
         points = int(claim["points"])
         key = f"claim:{claim['id']}"
         memo = f"{claim['item_code']} #{claim['id']}"

@@ -27,6 +27,7 @@ __all__ = [
     "SHOP",
     "Books",
     "account_id",
+    "account_ids",
     "accounts_of",
     "check_books",
     "get_transfer",
@@ -68,6 +69,23 @@ async def account_id(kind: str, owner_id: int = 0) -> int:
         (Account.kind == kind) & (Account.owner_id == owner)).first()
     assert row is not None
     return int(row["id"])
+
+
+async def account_ids(kind: str, owner_ids: list[int]) -> dict[int, int]:
+    """``{owner id: account id}`` for many residents or households, creating the missing
+    accounts (three statements however many)."""
+    if kind not in OWNER_KINDS:
+        raise ApiError.invalid("kind", "未知的账户类型", "unknown account kind")
+    wanted = sorted(set(owner_ids))
+    found = {o: int(r["id"]) for o, r in (await accounts_of(kind, wanted)).items()}
+    missing = [o for o in wanted if o not in found]
+    if missing:
+        node = current_scope().write_node
+        await Account.insert(*[Account(tenant_id=node, kind=kind, owner_id=o, balance=0,
+                                       earned=0) for o in missing]).on_conflict(
+            action="DO NOTHING")
+        found.update({o: int(r["id"]) for o, r in (await accounts_of(kind, missing)).items()})
+    return found
 
 
 async def accounts_of(kind: str, owner_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -148,9 +166,11 @@ async def transfer(key: str, kind: str, from_account: int, to_account: int, amou
         Entry(tenant_id=node, transfer_id=tid, account_id=to_account, amount=amount,
               earned=to_earned, booked_on=today, created_at=now),
     )
-    row = await get_transfer(tid)
-    assert row is not None
-    return row, True
+    return {"id": tid, "tenant_id": node, "idempotency_key": key, "kind": kind,
+            "from_account_id": from_account, "to_account_id": to_account, "amount": amount,
+            "from_earned": from_earned, "to_earned": to_earned, "claim_id": claim_id,
+            "card_id": card_id, "reverses_id": reverses_id, "memo": memo,
+            "created_by": created_by, "created_at": now}, True
 
 
 async def reverse(transfer_id: int, key: str, *, memo: str = "",
