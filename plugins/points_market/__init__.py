@@ -39,7 +39,7 @@ META = PluginMeta(
         RoleDecl("points_market.keeper", "信义超市店员", "Shop keeper",
                  ("tenant.read", "points_market.read", "points_market.redeem")),
     ),
-    emits=("points_market.claim_posted",),
+    emits=("points_market.claims_posted",),
     consumes=("volunteer.service_recorded", "blood_drive.donation_completed",
               "building_heads.evaluation_completed"),
     rule_keys=(

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from core.plugin import EventType
 
-__all__ = ["EVENT_TYPES", "ClaimPosted"]
+__all__ = ["EVENT_TYPES", "ClaimsPosted"]
 
 
 @dataclass(frozen=True)
-class ClaimPosted:
-    """积分入账 A claim passed review and notice and was posted to the ledger (v1)."""
+class ClaimsPosted:
+    """积分入账 A run of the posting job posted claims whose notice ended (v1): how many, and
+    the range of their ids (read the claims for the detail)."""
 
-    claim_id: int
-    subject_kind: str
-    """resident | household."""
-    subject_id: int
-    item_code: str
-    points: int
+    posted_on: date
+    claims: int
+    first_claim_id: int
+    last_claim_id: int
 
 
 EVENT_TYPES = (
-    EventType("points_market.claim_posted", 1, ClaimPosted,
-              "积分事项经评议和公示后入账（居民或家庭、事项代码、分值）",
-              "a claim passed review and notice and was posted (resident or household, item "
-              "code, points)"),
+    EventType("points_market.claims_posted", 1, ClaimsPosted,
+              "公示期满的积分事项已入账（数量、申报编号范围）",
+              "claims whose notice ended were posted to the ledger (count, claim id range)"),
 )
