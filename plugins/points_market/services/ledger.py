@@ -26,16 +26,16 @@ __all__ = [
     "PENALTY",
     "SHOP",
     "Books",
+    "Move",
     "account_id",
     "account_ids",
     "accounts_of",
-    "Move",
-    "transfer_many",
     "check_books",
     "get_transfer",
     "insufficient",
     "reverse",
     "transfer",
+    "transfer_many",
 ]
 
 ISSUANCE, SHOP, PENALTY = "issuance", "shop", "penalty"
