@@ -70,13 +70,12 @@ async def points_market_claims(info: Info, first: int, after: str | None = None,
 async def points_market_account(info: Info, resident_id: strawberry.ID | None = None,
                                 household_id: strawberry.ID | None = None
                                 ) -> PointsMarketAccount:
-    resident = pk_of(resident_id, "Resident", "residentId")
-    household = pk_of(household_id, "Household", "householdId")
-    if (resident is None) == (household is None):
-        raise ApiError.invalid("residentId", "请指定居民或家庭（二选一）",
-                               "name either a resident or a household")
-
     async def work(access: Access) -> PointsMarketAccount:
+        resident = pk_of(resident_id, "Resident", "residentId")
+        household = pk_of(household_id, "Household", "householdId")
+        if (resident is None) == (household is None):
+            raise ApiError.invalid("residentId", "请指定居民或家庭（二选一）",
+                                   "name either a resident or a household")
         if resident is not None:
             acl.may_read_resident(access, resident)
             kind, owner = "resident", resident
