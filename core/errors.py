@@ -26,6 +26,8 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     THROTTLED = "THROTTLED"
     RULE_LOCKED = "RULE_LOCKED"
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
+    """A spending (redemption) would take a points balance below zero."""
     UNAVAILABLE = "UNAVAILABLE"
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"

@@ -1,0 +1,1 @@
+"""GraphQL of the points supermarket (names prefixed ``PointsMarket``)."""

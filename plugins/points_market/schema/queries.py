@@ -1,0 +1,126 @@
+"""Query fields of the plugin: the catalogue, claims (the review queue and the notice list),
+an account with its statement, the shop and rankings. Each decodes its arguments, asks a service
+inside the request's scope and builds the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from core.plugin import (
+    Access,
+    ApiError,
+    Connection,
+    Info,
+    check_first,
+    decode_cursor,
+    encode_global_id,
+    make_connection,
+    pk_of,
+)
+from plugins.points_market.schema.types import (
+    PointsMarketAccount,
+    PointsMarketClaim,
+    PointsMarketGood,
+    PointsMarketItem,
+    PointsMarketRankRow,
+    read,
+)
+from plugins.points_market.services import access as acl
+from plugins.points_market.services import pages, reports
+
+__all__ = ["QUERIES"]
+
+
+def _after(after: str | None) -> int | None:
+    return decode_cursor(after) if after else None
+
+
+@strawberry.field(description="积分事项目录（各版本）/ the catalogue, every version")
+async def points_market_items(info: Info, first: int, after: str | None = None
+                              ) -> Connection[PointsMarketItem]:
+    check_first(first)
+    start = _after(after)
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        acl.require(access, "points_market.read")
+        return await pages.item_page(first, start)
+
+    return make_connection(await read(info, work), first, PointsMarketItem.from_row)
+
+
+@strawberry.field(description="积分申报（新→旧；可按状态、社区/村筛选）/ claims, newest first")
+async def points_market_claims(info: Info, first: int, after: str | None = None,
+                               status: str | None = None,
+                               community_id: strawberry.ID | None = None
+                               ) -> Connection[PointsMarketClaim]:
+    check_first(first)
+    start = _after(after)
+    community = pk_of(community_id, "Community", "communityId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        acl.require(access, "points_market.read")
+        return await pages.claim_page(first, start, status=status, community_id=community)
+
+    return make_connection(await read(info, work), first, PointsMarketClaim.from_row)
+
+
+@strawberry.field(description="居民或家庭的积分账户 / a resident's or household's account")
+async def points_market_account(info: Info, resident_id: strawberry.ID | None = None,
+                                household_id: strawberry.ID | None = None
+                                ) -> PointsMarketAccount:
+    async def work(access: Access) -> PointsMarketAccount:
+        resident = pk_of(resident_id, "Resident", "residentId")
+        household = pk_of(household_id, "Household", "householdId")
+        if (resident is None) == (household is None):
+            raise ApiError.invalid("residentId", "请指定居民或家庭（二选一）",
+                                   "name either a resident or a household")
+        if resident is not None:
+            acl.may_read_resident(access, resident)
+            kind, owner = "resident", resident
+        else:
+            acl.require(access, "points_market.read")
+            kind, owner = "household", household or 0
+        figures = await reports.figures_of(kind, owner, access.node_id)
+        return PointsMarketAccount(
+            kind=kind, owner_id=strawberry.ID(str(resident_id or household_id)),
+            balance=figures.balance, earned=figures.earned, stars=figures.stars,
+            star_rule_version=figures.rule_version, account_pk=figures.account_id)
+
+    account: PointsMarketAccount = await read(info, work)
+    return account
+
+
+@strawberry.field(description="信义超市货架 / goods on the shelf")
+async def points_market_goods(info: Info, first: int, after: str | None = None
+                              ) -> Connection[PointsMarketGood]:
+    check_first(first)
+    start = _after(after)
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await pages.good_page(first, start)
+
+    return make_connection(await read(info, work), first, PointsMarketGood.from_row)
+
+
+@strawberry.field(description="积分排行（季度或年度）/ quarterly or yearly ranking")
+async def points_market_ranking(info: Info, year: int, quarter: int | None = None,
+                                household: bool = False, first: int = 20
+                                ) -> list[PointsMarketRankRow]:
+    check_first(first)
+
+    async def work(access: Access) -> list[reports.RankRow]:
+        acl.require(access, "points_market.read")
+        return await reports.ranking("household" if household else "resident", year, quarter,
+                                     first=first, consenting=set())
+
+    rows: list[reports.RankRow] = await read(info, work)
+    prefix = "Household" if household else "Resident"
+    return [PointsMarketRankRow(rank=r.rank, kind=r.kind,
+                                owner_id=encode_global_id(prefix, r.owner_id),
+                                points=r.points, name=r.name) for r in rows]
+
+
+QUERIES = [points_market_items, points_market_claims, points_market_account,
+           points_market_goods, points_market_ranking]

@@ -1,0 +1,297 @@
+"""Every strawberry type of the plugin (names prefixed ``PointsMarket``): catalogue items,
+claims with their objections, accounts with the statement, goods, redemptions, card batches and
+rankings. Relations resolve through per-request DataLoaders, so statement counts do not grow
+with page size."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from core.plugin import (
+    Access,
+    Connection,
+    Info,
+    Node,
+    check_first,
+    decode_cursor,
+    encode_global_id,
+    make_connection,
+    place_names,
+)
+from plugins.points_market.services import catalogue, pages, reports
+
+__all__ = [
+    "TYPES",
+    "PointsMarketAccount",
+    "PointsMarketCardBatch",
+    "PointsMarketClaim",
+    "PointsMarketGood",
+    "PointsMarketItem",
+    "PointsMarketMeeting",
+    "PointsMarketObjection",
+    "PointsMarketRankRow",
+    "PointsMarketRedemption",
+    "PointsMarketStatementEntry",
+]
+
+
+def gid(type_name: str, ident: Any) -> strawberry.ID | None:
+    return None if ident is None else encode_global_id(type_name, int(ident))
+
+
+async def read(info: Info, work: Any) -> Any:
+    async with info.context.read() as access:
+        return await work(access)
+
+
+@strawberry.type(description="积分事项（某一版本）/ a catalogue item at one version")
+class PointsMarketItem(Node):
+    code: str
+    version: int
+    name_zh: str
+    name_en: str
+    category: str
+    sign: int = strawberry.field(description="1 加分 / credit, -1 扣分 / discredit")
+    points: int
+    effective_from: date
+    effective_until: date | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PointsMarketItem:
+        return cls(id=encode_global_id("PointsMarketItem", int(row["id"])), code=row["code"],
+                   version=int(row["version"]), name_zh=row["name_zh"], name_en=row["name_en"],
+                   category=row["category"], sign=int(row["sign"]), points=int(row["points"]),
+                   effective_from=row["effective_from"], effective_until=row["effective_until"])
+
+
+async def item_of(info: Info, ident: int) -> PointsMarketItem | None:
+    ctx = info.context
+
+    async def load(keys: list[int]) -> list[PointsMarketItem | None]:
+        async with ctx.read():
+            found = await catalogue.items_by_ids(keys)
+        return [PointsMarketItem.from_row(found[k]) if k in found else None for k in keys]
+
+    item: PointsMarketItem | None = await ctx.loader("points_market.item", load).load(ident)
+    return item
+
+
+async def name_of(info: Info, kind: str, ident: int | None) -> str | None:
+    if ident is None:
+        return None
+    ctx = info.context
+
+    async def load(keys: list[int]) -> list[str | None]:
+        async with ctx.read():
+            found = await place_names(kind, keys)
+        return [found.get(k) for k in keys]
+
+    name: str | None = await ctx.loader(f"points_market.name.{kind}", load).load(int(ident))
+    return name
+
+
+@strawberry.type(description="公示异议 / an objection to a noticed claim")
+class PointsMarketObjection(Node):
+    claim_id: strawberry.ID
+    text: str
+    anonymous: bool
+    status: str = strawberry.field(description="open | upheld | dismissed")
+    decision_note: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PointsMarketObjection:
+        return cls(id=encode_global_id("PointsMarketObjection", int(row["id"])),
+                   claim_id=encode_global_id("PointsMarketClaim", int(row["claim_id"])),
+                   text=row["text"], anonymous=bool(row["anonymous"]), status=row["status"],
+                   decision_note=row["decision_note"])
+
+
+@strawberry.type(description="积分申报 / a claim for points (review → notice → ledger)")
+class PointsMarketClaim(Node):
+    subject_kind: str = strawberry.field(description="resident | household")
+    resident_id: strawberry.ID | None
+    household_id: strawberry.ID | None
+    item_code: str
+    points: int
+    occurred_on: date
+    minutes: int | None
+    reporter_kind: str
+    status: str = strawberry.field(description="pending | rejected | noticed | cancelled | posted")
+    duplicate: bool = strawberry.field(description="同人同事项同日已有申报 / same person, item "
+                                                   "and day claimed before")
+    review_note: str
+    notice_from: date | None
+    notice_until: date | None
+    meeting_id: strawberry.ID | None
+    row: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PointsMarketClaim:
+        return cls(id=encode_global_id("PointsMarketClaim", int(row["id"])),
+                   subject_kind=row["subject_kind"], resident_id=gid("Resident", row["resident_id"]),
+                   household_id=gid("Household", row["household_id"]),
+                   item_code=row["item_code"], points=int(row["points"]),
+                   occurred_on=row["occurred_on"], minutes=row["minutes"],
+                   reporter_kind=row["reporter_kind"], status=row["status"],
+                   duplicate=bool(row["duplicate"]), review_note=row["review_note"],
+                   notice_from=row["notice_from"], notice_until=row["notice_until"],
+                   meeting_id=gid("PointsMarketMeeting", row["meeting_id"]), row=row)
+
+    @strawberry.field(description="事项（授予时的版本）/ the item at the version granted")
+    async def item(self, info: Info) -> PointsMarketItem | None:
+        return await item_of(info, int(self.row["item_id"]))
+
+    @strawberry.field(description="居民姓名或户号 / the resident's name or the household's room")
+    async def subject_name(self, info: Info) -> str | None:
+        if self.row["resident_id"] is not None:
+            return await name_of(info, "resident", self.row["resident_id"])
+        return await name_of(info, "household", self.row["household_id"])
+
+    @strawberry.field(description="异议 / objections")
+    async def objections(self, info: Info) -> list[PointsMarketObjection]:
+        ctx = info.context
+
+        async def load(keys: list[int]) -> list[list[PointsMarketObjection]]:
+            async with ctx.read():
+                found = await pages.objections_of(keys)
+            return [[PointsMarketObjection.from_row(r) for r in found[k]] for k in keys]
+
+        rows: list[PointsMarketObjection] = await ctx.loader(
+            "points_market.objections", load).load(int(self.row["id"]))
+        return rows
+
+
+@strawberry.type(description="评议会 / a review meeting")
+class PointsMarketMeeting(Node):
+    held_on: date
+    members: list[str]
+    note: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PointsMarketMeeting:
+        return cls(id=encode_global_id("PointsMarketMeeting", int(row["id"])),
+                   held_on=row["held_on"], members=json.loads(row["members"]), note=row["note"])
+
+
+@strawberry.type(description="爱心储蓄本的一行 / one line of the statement (love savings book)")
+class PointsMarketStatementEntry:
+    id: strawberry.ID
+    amount: int = strawberry.field(description="余额变动 / change of the balance")
+    earned: int = strawberry.field(description="累计积分变动 / change of points earned")
+    booked_on: date
+    kind: str
+    content_zh: str
+    content_en: str
+    minutes: int | None
+    reviewer_account_id: strawberry.ID | None
+
+
+@strawberry.type(description="积分账户：累计积分、可用余额、星级 / an account's two figures and "
+                             "star grade")
+class PointsMarketAccount:
+    kind: str
+    owner_id: strawberry.ID
+    balance: int = strawberry.field(description="可用积分 / spendable balance")
+    earned: int = strawberry.field(description="累计净积分（消费不减少）/ cumulative net points "
+                                               "earned (never lowered by spending)")
+    stars: int = strawberry.field(description="星级（0–5）/ star grade")
+    star_rule_version: int
+    account_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="明细（新→旧）/ the statement, newest first")
+    async def statement(self, info: Info, first: int, after: str | None = None
+                        ) -> Connection[PointsMarketStatementEntry]:
+        check_first(first)
+        if self.account_pk is None:
+            return make_connection([], first, lambda r: r)
+        start = decode_cursor(after) if after else None
+        account = self.account_pk
+
+        async def work(access: Access) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+            rows = await reports.statement(account, first=first, after=start)
+            details = await reports.statement_details(
+                sorted({int(r["transfer_id"]) for r in rows[:first]}))
+            return rows, details
+
+        rows, details = await read(info, work)
+
+        def build(r: dict[str, Any]) -> PointsMarketStatementEntry:
+            d = details.get(int(r["transfer_id"]), {})
+            return PointsMarketStatementEntry(
+                id=strawberry.ID(str(r["id"])), amount=int(r["amount"]), earned=int(r["earned"]),
+                booked_on=r["booked_on"], kind=d.get("kind", ""),
+                content_zh=d.get("content_zh", ""), content_en=d.get("content_en", ""),
+                minutes=d.get("minutes"),
+                reviewer_account_id=gid("Account", d.get("reviewer_account_id")))
+
+        return make_connection(rows, first, build)
+
+
+@strawberry.type(description="货架商品 / a good on the shelf")
+class PointsMarketGood(Node):
+    name: str
+    value_fen: int = strawberry.field(description="价值（分）/ value in fen")
+    price_points: int
+    stock: int
+    per_person_limit: int | None = strawberry.field(description="每人每季度限兑 / per person "
+                                                                "per quarter")
+    active: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PointsMarketGood:
+        return cls(id=encode_global_id("PointsMarketGood", int(row["id"])), name=row["name"],
+                   value_fen=int(row["value_fen"]), price_points=int(row["price_points"]),
+                   stock=int(row["stock"]), per_person_limit=row["per_person_limit"],
+                   active=bool(row["active"]))
+
+
+@strawberry.type(description="兑换记录 / a redemption at the counter")
+class PointsMarketRedemption(Node):
+    good_id: strawberry.ID
+    resident_id: strawberry.ID | None
+    quantity: int
+    points: int
+    redeemed_on: date
+    status: str = strawberry.field(description="done | voided")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PointsMarketRedemption:
+        return cls(id=encode_global_id("PointsMarketRedemption", int(row["id"])),
+                   good_id=encode_global_id("PointsMarketGood", int(row["good_id"])),
+                   resident_id=gid("Resident", row["resident_id"]),
+                   quantity=int(row["quantity"]), points=int(row["points"]),
+                   redeemed_on=row["redeemed_on"], status=row["status"])
+
+
+@strawberry.type(description="信义积分卡批次 / a batch of point cards")
+class PointsMarketCardBatch(Node):
+    points: int
+    count: int
+    prefix: str
+    serials: list[str] = strawberry.field(description="编号（仅在生成时返回，供印制）/ serials, "
+                                                      "returned when generated, for printing")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], serials: list[str] | None = None
+                 ) -> PointsMarketCardBatch:
+        return cls(id=encode_global_id("PointsMarketCardBatch", int(row["id"])),
+                   points=int(row["points"]), count=int(row["card_count"]), prefix=row["prefix"],
+                   serials=serials or [])
+
+
+@strawberry.type(description="积分排行的一行 / a line of a ranking")
+class PointsMarketRankRow:
+    rank: int
+    kind: str
+    owner_id: strawberry.ID
+    points: int
+    name: str | None = strawberry.field(description="仅显示同意公开者 / only where agreed")
+
+
+TYPES: list[type] = [PointsMarketItem, PointsMarketClaim, PointsMarketObjection,
+                     PointsMarketMeeting, PointsMarketGood, PointsMarketRedemption,
+                     PointsMarketCardBatch]

@@ -1,0 +1,280 @@
+"""The points ledger: append-only, double-entry.
+
+Every movement is a :class:`Transfer` between two accounts with two :class:`Entry` rows that
+sum to zero, named by a client-supplied idempotency key (unique per tenant: a replay returns the
+first transfer and changes nothing). Each account caches two figures — ``balance`` (the sum of
+its entries, what can be spent) and ``earned`` (cumulative net points earned; spending never
+lowers it) — moved in the same transaction by updates; a guarded spending moves the balance by a
+conditional update (``balance = balance - n WHERE balance >= n``), so no number of concurrent
+counters can take it below zero. :func:`check_books` compares the caches with the entries.
+Corrections are reversals (one per transfer, a unique key), never edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from piccolo.query.functions.aggregate import Sum
+
+from core.plugin import ApiError, ErrorCode, current_scope, today_shanghai
+from plugins.points_market.tables import Account, Entry, Transfer
+
+__all__ = [
+    "ISSUANCE",
+    "PENALTY",
+    "SHOP",
+    "Books",
+    "Move",
+    "account_id",
+    "account_ids",
+    "accounts_of",
+    "check_books",
+    "get_transfer",
+    "insufficient",
+    "reverse",
+    "transfer",
+    "transfer_many",
+]
+
+ISSUANCE, SHOP, PENALTY = "issuance", "shop", "penalty"
+TENANT_KINDS = (ISSUANCE, SHOP, PENALTY)
+OWNER_KINDS = ("resident", "household")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def insufficient(balance: int | None = None) -> ApiError:
+    """The typed refusal of a spending beyond the balance."""
+    have = "" if balance is None else f"（余额 {balance} 分）"
+    have_en = "" if balance is None else f" (balance {balance})"
+    return ApiError(ErrorCode.INSUFFICIENT_POINTS, f"积分不足{have}",
+                    f"not enough points{have_en}", "points")
+
+
+async def account_id(kind: str, owner_id: int = 0) -> int:
+    """The id of the account (created on first use; concurrent creators get the same row)."""
+    if kind not in TENANT_KINDS + OWNER_KINDS:
+        raise ApiError.invalid("kind", "未知的账户类型", "unknown account kind")
+    owner = owner_id if kind in OWNER_KINDS else 0
+    row = await Account.select(Account.id).where(
+        (Account.kind == kind) & (Account.owner_id == owner)).first()
+    if row is not None:
+        return int(row["id"])
+    node = current_scope().write_node
+    await Account.insert(Account(tenant_id=node, kind=kind, owner_id=owner, balance=0,
+                                 earned=0)).on_conflict(action="DO NOTHING")
+    row = await Account.select(Account.id).where(
+        (Account.kind == kind) & (Account.owner_id == owner)).first()
+    assert row is not None
+    return int(row["id"])
+
+
+async def account_ids(kind: str, owner_ids: list[int]) -> dict[int, int]:
+    """``{owner id: account id}`` for many residents or households, creating the missing
+    accounts (three statements however many)."""
+    if kind not in OWNER_KINDS:
+        raise ApiError.invalid("kind", "未知的账户类型", "unknown account kind")
+    wanted = sorted(set(owner_ids))
+    found = {o: int(r["id"]) for o, r in (await accounts_of(kind, wanted)).items()}
+    missing = [o for o in wanted if o not in found]
+    if missing:
+        node = current_scope().write_node
+        await Account.insert(*[Account(tenant_id=node, kind=kind, owner_id=o, balance=0,
+                                       earned=0) for o in missing]).on_conflict(
+            action="DO NOTHING")
+        found.update({o: int(r["id"]) for o, r in (await accounts_of(kind, missing)).items()})
+    return found
+
+
+async def accounts_of(kind: str, owner_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``{owner id: account row}`` for existing accounts (one statement)."""
+    if not owner_ids:
+        return {}
+    rows = await Account.select().where(
+        (Account.kind == kind) & Account.owner_id.is_in(owner_ids))
+    return {int(r["owner_id"]): r for r in rows}
+
+
+async def get_transfer(transfer_id: int) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await Transfer.select().where(
+        Transfer.id == transfer_id).first()
+    return row
+
+
+async def _move(account: int, amount: int, earned: int, *, guard: bool) -> bool:
+    """Add ``amount`` (signed) to an account's balance and ``earned`` to its earned figure;
+    guarded: only while the balance stays at or above zero (False when it would not)."""
+    values: dict[Any, Any] = {Account.balance: Account.balance + amount}
+    if earned:
+        values[Account.earned] = Account.earned + earned
+    where: Any = Account.id == account
+    if guard:
+        where = where & (Account.balance >= -amount)
+    moved = await Account.update(values).where(where).returning(Account.id)
+    return bool(moved)
+
+
+async def transfer(key: str, kind: str, from_account: int, to_account: int, amount: int, *,
+                   from_earned: int = 0, to_earned: int = 0, guard: bool = False,
+                   claim_id: int | None = None, card_id: int | None = None,
+                   reverses_id: int | None = None, memo: str = "",
+                   created_by: int | None = None) -> tuple[dict[str, Any], bool]:
+    """Move ``amount`` points from one account to another, once per ``key``.
+
+    Returns the transfer and whether this call made it (False: a replay of ``key``, nothing
+    moved). ``guard`` refuses with ``INSUFFICIENT_POINTS`` when the source balance would go
+    below zero (redemptions); the caller's transaction then rolls back. Runs in a write scope."""
+    if amount <= 0:
+        raise ApiError.invalid("points", "积分必须大于0", "points must be greater than 0")
+    if not key or len(key) > 120:
+        raise ApiError.invalid("idempotencyKey", "幂等键必须为1–120个字符",
+                               "the idempotency key must have 1–120 characters")
+    if from_account == to_account:
+        raise ApiError.invalid("account", "转出与转入账户相同", "the two accounts are the same")
+    node = current_scope().write_node
+    made = await Transfer.insert(Transfer(
+        tenant_id=node, idempotency_key=key, kind=kind, from_account_id=from_account,
+        to_account_id=to_account, amount=amount, from_earned=from_earned, to_earned=to_earned,
+        claim_id=claim_id, card_id=card_id, reverses_id=reverses_id, memo=memo,
+        created_by=created_by, created_at=_now(),
+    )).on_conflict(action="DO NOTHING").returning(Transfer.id)
+    if not made:
+        first = await Transfer.select().where(Transfer.idempotency_key == key).first()
+        if first is None:   # a reversal of an already reversed transfer (reverses_id taken)
+            raise ApiError.conflict("该记录已冲正", "that transfer has already been reversed",
+                                    "transferId")
+        if (first["kind"], first["from_account_id"], first["to_account_id"],
+                first["amount"]) != (kind, from_account, to_account, amount):
+            raise ApiError.conflict("幂等键已用于另一笔不同的转账",
+                                    "the idempotency key was used for a different transfer",
+                                    "idempotencyKey")
+        return first, False
+    tid = int(made[0]["id"])
+    # Lock order: ascending account id, so opposite transfers never deadlock.
+    moves = sorted([(from_account, -amount, from_earned, guard),
+                    (to_account, amount, to_earned, False)])
+    for account, delta, earned, guarded in moves:
+        if not await _move(account, delta, earned, guard=guarded):
+            row = await Account.select(Account.balance).where(Account.id == account).first()
+            raise insufficient(None if row is None else int(row["balance"]))
+    today, now = today_shanghai(), _now()
+    await Entry.insert(
+        Entry(tenant_id=node, transfer_id=tid, account_id=from_account, amount=-amount,
+              earned=from_earned, booked_on=today, created_at=now),
+        Entry(tenant_id=node, transfer_id=tid, account_id=to_account, amount=amount,
+              earned=to_earned, booked_on=today, created_at=now),
+    )
+    return {"id": tid, "tenant_id": node, "idempotency_key": key, "kind": kind,
+            "from_account_id": from_account, "to_account_id": to_account, "amount": amount,
+            "from_earned": from_earned, "to_earned": to_earned, "claim_id": claim_id,
+            "card_id": card_id, "reverses_id": reverses_id, "memo": memo,
+            "created_by": created_by, "created_at": now}, True
+
+
+async def reverse(transfer_id: int, key: str, *, memo: str = "",
+                  created_by: int | None = None) -> tuple[dict[str, Any], bool]:
+    """The reversal of a transfer (the opposite movement, earned figures undone); a transfer is
+    reversed at most once (a unique key on ``reverses_id``)."""
+    original = await get_transfer(transfer_id)
+    if original is None:
+        raise ApiError.not_found("转账记录", "transfer", "transferId")
+    if original["kind"] == "reversal":
+        raise ApiError.invalid("transferId", "冲正记录不能再冲正",
+                               "a reversal cannot be reversed")
+    return await transfer(
+        key, "reversal", int(original["to_account_id"]), int(original["from_account_id"]),
+        int(original["amount"]), from_earned=-int(original["to_earned"]),
+        to_earned=-int(original["from_earned"]), reverses_id=transfer_id,
+        memo=memo or f"冲正 #{transfer_id} / reversal of #{transfer_id}", created_by=created_by)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One transfer of a batch (:func:`transfer_many`); unguarded."""
+
+    key: str
+    kind: str
+    from_account: int
+    to_account: int
+    amount: int
+    from_earned: int = 0
+    to_earned: int = 0
+    claim_id: int | None = None
+    memo: str = ""
+
+
+async def transfer_many(moves: list[Move]) -> dict[str, int]:
+    """Make many unguarded transfers at once (awards and discredits of the posting job);
+    ``{key: transfer id}`` of those this call made — a key already used is skipped (its first
+    transfer stands). The accounts' cached figures move by one update per distinct change."""
+    if not moves:
+        return {}
+    if any(m.amount <= 0 or m.from_account == m.to_account for m in moves):
+        raise ApiError.invalid("points", "转账金额必须大于0且账户不同",
+                               "amounts must be positive between two accounts")
+    node = current_scope().write_node
+    now, today = _now(), today_shanghai()
+    made: dict[str, int] = {}
+    for chunk in range(0, len(moves), 1000):
+        part = moves[chunk:chunk + 1000]
+        rows = await Transfer.insert(*[Transfer(
+            tenant_id=node, idempotency_key=m.key, kind=m.kind, from_account_id=m.from_account,
+            to_account_id=m.to_account, amount=m.amount, from_earned=m.from_earned,
+            to_earned=m.to_earned, claim_id=m.claim_id, memo=m.memo, created_at=now)
+            for m in part]).on_conflict(action="DO NOTHING").returning(
+            Transfer.id, Transfer.idempotency_key)
+        made.update({str(r["idempotency_key"]): int(r["id"]) for r in rows})
+    done = [m for m in moves if m.key in made]
+    for chunk in range(0, len(done), 500):
+        await Entry.insert(*[entry for m in done[chunk:chunk + 500] for entry in (
+            Entry(tenant_id=node, transfer_id=made[m.key], account_id=m.from_account,
+                  amount=-m.amount, earned=m.from_earned, booked_on=today, created_at=now),
+            Entry(tenant_id=node, transfer_id=made[m.key], account_id=m.to_account,
+                  amount=m.amount, earned=m.to_earned, booked_on=today, created_at=now))])
+    change: dict[int, list[int]] = {}
+    for m in done:
+        change.setdefault(m.from_account, [0, 0])
+        change.setdefault(m.to_account, [0, 0])
+        change[m.from_account][0] -= m.amount
+        change[m.from_account][1] += m.from_earned
+        change[m.to_account][0] += m.amount
+        change[m.to_account][1] += m.to_earned
+    groups: dict[tuple[int, int], list[int]] = {}
+    for account, (amount, earned) in sorted(change.items()):
+        groups.setdefault((amount, earned), []).append(account)
+    for (amount, earned), ids in groups.items():
+        for chunk in range(0, len(ids), 5000):
+            await Account.update({Account.balance: Account.balance + amount,
+                                  Account.earned: Account.earned + earned}).where(
+                Account.id.is_in(ids[chunk:chunk + 5000]))
+    return made
+
+
+@dataclass(frozen=True)
+class Books:
+    """What :func:`check_books` found: the sum of every entry (0 when balanced), and the
+    accounts whose cached figures differ from their entries."""
+
+    total: int
+    mismatched: list[int]
+
+    @property
+    def ok(self) -> bool:
+        return self.total == 0 and not self.mismatched
+
+
+async def check_books() -> Books:
+    """Compare every account's cached balance and earned figure with its entries."""
+    sums = await Entry.select(Entry.account_id, Sum(Entry.amount).as_alias("amount"),
+                              Sum(Entry.earned).as_alias("earned")).group_by(Entry.account_id)
+    by_account = {int(r["account_id"]): (int(r["amount"] or 0), int(r["earned"] or 0))
+                  for r in sums}
+    accounts = await Account.select(Account.id, Account.balance, Account.earned)
+    mismatched = [int(a["id"]) for a in accounts
+                  if by_account.get(int(a["id"]), (0, 0)) != (int(a["balance"]),
+                                                               int(a["earned"]))]
+    return Books(total=sum(v[0] for v in by_account.values()), mismatched=mismatched)

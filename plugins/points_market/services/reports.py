@@ -1,0 +1,164 @@
+"""Publication: a resident's statement (爱心储蓄本), balances with the star grade, quarterly
+and yearly rankings (names only for residents who agreed), the notice sheet and the export for
+the public credit information platform (公共信用信息平台)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from piccolo.query.functions.aggregate import Sum
+
+from core.plugin import ApiError, place_names, rule_value
+from plugins.points_market.services.catalogue import items_by_ids
+from plugins.points_market.tables import Account, Claim, Entry, Transfer
+
+__all__ = ["Figures", "RankRow", "figures_of", "period_bounds", "ranking", "sheet_xlsx",
+           "stars_of", "statement", "statement_details"]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """An account's two figures and the star grade of its earned points."""
+
+    account_id: int | None
+    balance: int
+    earned: int
+    stars: int
+    rule_version: int
+
+
+async def stars_of(earned: int, tenant_id: int) -> tuple[int, int]:
+    """(stars 0–5, rule version) of an earned figure under ``points_market.star_thresholds``."""
+    rule = await rule_value("points_market.star_thresholds", tenant_id)
+    return sum(1 for t in rule.value if earned >= int(t)), rule.version
+
+
+async def figures_of(kind: str, owner_id: int, tenant_id: int) -> Figures:
+    row = await Account.select().where((Account.kind == kind)
+                                       & (Account.owner_id == owner_id)).first()
+    balance, earned = (int(row["balance"]), int(row["earned"])) if row else (0, 0)
+    stars, version = await stars_of(earned, tenant_id)
+    return Figures(account_id=int(row["id"]) if row else None, balance=balance, earned=earned,
+                   stars=stars, rule_version=version)
+
+
+async def statement(account_id: int, *, first: int, after: int | None = None
+                    ) -> list[dict[str, Any]]:
+    """The account's entries, newest first, keyset-paged by entry id (``first + 1`` rows)."""
+    where: Any = Entry.account_id == account_id
+    if after is not None:
+        where &= Entry.id < after
+    rows: list[dict[str, Any]] = await Entry.select().where(where).order_by(
+        Entry.id, ascending=False).limit(first + 1)
+    return rows
+
+
+async def statement_details(transfer_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For a page of entries: ``{transfer id: {kind, memo, item, minutes, reviewer, …}}`` in
+    three statements whatever the page size (the 爱心储蓄本 columns: content, duration,
+    reviewer)."""
+    if not transfer_ids:
+        return {}
+    transfers = await Transfer.select(Transfer.id, Transfer.kind, Transfer.memo,
+                                      Transfer.claim_id).where(Transfer.id.is_in(transfer_ids))
+    claim_ids = [int(t["claim_id"]) for t in transfers if t["claim_id"] is not None]
+    claims = {int(c["id"]): c for c in await Claim.select(
+        Claim.id, Claim.item_id, Claim.minutes, Claim.reviewed_by, Claim.occurred_on).where(
+        Claim.id.is_in(claim_ids or [-1]))}
+    items = await items_by_ids(sorted({int(c["item_id"]) for c in claims.values()}))
+    out: dict[int, dict[str, Any]] = {}
+    for t in transfers:
+        claim = claims.get(int(t["claim_id"])) if t["claim_id"] is not None else None
+        item = items.get(int(claim["item_id"])) if claim else None
+        out[int(t["id"])] = {
+            "kind": t["kind"], "memo": t["memo"],
+            "content_zh": item["name_zh"] if item else t["memo"],
+            "content_en": item["name_en"] if item else t["memo"],
+            "minutes": claim["minutes"] if claim else None,
+            "reviewer_account_id": claim["reviewed_by"] if claim else None,
+            "occurred_on": claim["occurred_on"] if claim else None,
+        }
+    return out
+
+
+def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
+    """First and last day of a year or one of its quarters."""
+    if quarter is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if quarter not in (1, 2, 3, 4):
+        raise ApiError.invalid("quarter", "季度必须是1–4", "quarter must be 1–4")
+    start = date(year, quarter * 3 - 2, 1)
+    end = date(year + (quarter == 4), (quarter * 3) % 12 + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    kind: str
+    owner_id: int
+    points: int
+    name: str | None
+    """Only for households (the room) and residents who agreed to be named."""
+
+
+async def ranking(kind: str, year: int, quarter: int | None = None, *, first: int = 20,
+                  consenting: set[int] | None = None) -> list[RankRow]:
+    """The top ``first`` residents or households by net points earned in the period (one
+    aggregate statement over the entries, plus one for names)."""
+    if kind not in ("resident", "household"):
+        raise ApiError.invalid("kind", "排行对象必须是居民或家庭", "rank residents or households")
+    start, end = period_bounds(year, quarter)
+    owners = Account.select(Account.id).where(Account.kind == kind)
+    total = Sum(Entry.earned).as_alias("points")
+    rows = await Entry.select(Entry.account_id, total).where(
+        (Entry.booked_on >= start) & (Entry.booked_on <= end) & (Entry.earned != 0)
+        & Entry.account_id.is_in(owners)
+    ).group_by(Entry.account_id).order_by(total, ascending=False).limit(first)
+    if not rows:
+        return []
+    accounts = {int(a["id"]): int(a["owner_id"]) for a in await Account.select(
+        Account.id, Account.owner_id).where(Account.id.is_in([r["account_id"] for r in rows]))}
+    owner_ids = [accounts[int(r["account_id"])] for r in rows]
+    names = await place_names(kind, owner_ids)
+    out = []
+    for i, r in enumerate(rows):
+        owner = accounts[int(r["account_id"])]
+        shown = kind == "household" or (consenting is not None and owner in consenting)
+        out.append(RankRow(rank=i + 1, kind=kind, owner_id=owner, points=int(r["points"] or 0),
+                           name=names.get(owner) if shown else None))
+    return out
+
+
+async def sheet_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
+    """A printable sheet of claims (the 公示栏 notice list, or the credit-platform export):
+    resident, item, points, day, status, notice period."""
+    from openpyxl import Workbook
+
+    items = await items_by_ids(sorted({int(r["item_id"]) for r in rows}))
+    names = await place_names("resident", [int(r["resident_id"]) for r in rows
+                                           if r["resident_id"] is not None])
+    rooms = await place_names("household", [int(r["household_id"]) for r in rows
+                                            if r["household_id"] is not None])
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(["序号 No.", "对象 Subject", "事项代码 Code", "事项 Item", "分值 Points",
+                  "发生日期 Day", "状态 Status", "公示起 From", "公示止 Until"])
+    for n, r in enumerate(rows, 1):
+        item = items.get(int(r["item_id"]), {})
+        who = (names.get(int(r["resident_id"]), "") if r["resident_id"] is not None
+               else rooms.get(int(r["household_id"] or 0), ""))
+        sheet.append([n, who, r["item_code"], item.get("name_zh", ""), r["points"],
+                      r["occurred_on"].isoformat(), r["status"],
+                      r["notice_from"].isoformat() if r["notice_from"] else "",
+                      r["notice_until"].isoformat() if r["notice_until"] else ""])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+

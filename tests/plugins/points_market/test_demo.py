@@ -1,0 +1,22 @@
+"""The demo seeds a village with claims at every stage and a stocked shop, once."""
+
+from __future__ import annotations
+
+from plugins.points_market import demo
+from plugins.points_market.services import ledger
+from plugins.points_market.tables import Claim, Good, Redemption
+
+
+async def test_demo_seeds_once(market, factory):
+    for i in range(6):
+        await factory.resident(market.place.household, f"村民{i}")
+    async with market.write():
+        await demo.seed_demo(market.node.id)
+        claims = await Claim.count()
+        await demo.seed_demo(market.node.id)
+        assert await Claim.count() == claims >= 30
+        statuses = {r["status"] for r in await Claim.select(Claim.status)}
+        assert {"pending", "noticed", "posted"} <= statuses
+        assert await Good.count() == len(demo.GOODS)
+        assert await Redemption.count() == 5
+        assert (await ledger.check_books()).ok
