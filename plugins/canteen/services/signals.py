@@ -56,8 +56,7 @@ async def elders_by_bracket(canteen_ids: list[int], start: date, end: date
     """Distinct elders served with a subsidy in [start, end], by bracket."""
     if not canteen_ids:
         return {}
-    rows = await Meal.select(Meal.bracket, Count(Meal.elder_id, distinct=[Meal.elder_id],
-                                                 alias="n")).where(
+    rows = await Meal.select(Meal.bracket, Count(distinct=[Meal.elder_id], alias="n")).where(
         Meal.canteen_id.is_in(canteen_ids) & (Meal.served_on >= start)
         & (Meal.served_on <= end) & (Meal.subsidy_fen > 0)).group_by(Meal.bracket)
     return {str(r["bracket"]): int(r["n"]) for r in rows}

@@ -5,27 +5,24 @@ city's elder registry, and helpers to record meals through the services."""
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
+import sys
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # the test modules' helper, canteen_kit
+from canteen_kit import enable, operating_canteen
 
 from core.people import places
 from core.people.residents import apply_resident, make_resident_data
 from core.people.validation import make_id_number
 from core.plugin import Access, system_access
-from core.schema.relay import encode_global_id
-from tenants.plugins import change_plugin, fire_tenant_enabled
 from tenants.service import scope_for
 
-PLUGIN = "canteen"
 _serials = itertools.count(301)
-
-
-def gid(type_name: str, pk: int) -> str:
-    return str(encode_global_id(type_name, pk))
 
 
 @dataclass
@@ -82,28 +79,6 @@ class City:
         return done.meal
 
 
-async def enable(env: Any, node: Any, enabled: bool = True) -> None:
-    async with env.state.db.transaction():
-        newly = await change_plugin(node, PLUGIN, enabled)
-    await fire_tenant_enabled(env.state.db, env.state.registry, PLUGIN, newly)
-
-
-async def operating_canteen(env: Any, street: Street, name: str,
-                            slots: tuple[str, ...] = ("breakfast", "lunch", "dinner")
-                            ) -> dict[str, Any]:
-    from plugins.canteen.services import canteens
-
-    async with env.state.db.scoped(scope_for(street.node), write=True):
-        access = system_access(street.node)
-        row = await canteens.create_canteen(
-            access, name=name, kind="enterprise_listed", elderly_centre=False,
-            operator_name="运营方", address="地址", slots=list(slots), seats=20)
-        for status in ("signed", "fitting_out", "ready", "operating"):
-            row = await canteens.change_status(access, int(row["id"]), status,
-                                               date(2024, 1, 1))
-    return row
-
-
 async def build_city(env: Any, factory: Any) -> City:
     city = await factory.region("city", name="聊城市")
     streets = []
@@ -124,24 +99,3 @@ async def build_city(env: Any, factory: Any) -> City:
 @pytest.fixture
 async def city(linli_env: Any, factory: Any) -> City:
     return await build_city(linli_env, factory)
-
-
-@contextmanager
-def counting(engine: Any) -> Any:
-    """Count statements sent through the engine."""
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
-
-
