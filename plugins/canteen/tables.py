@@ -145,7 +145,8 @@ class Meal(ScopedTable, tablename="canteen_meal"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [
         ("tenant_id", "elder_id", "served_on", "slot"),
         ("tenant_id", "meal_key"),
-        ("tenant_id", "canteen_id", "settle_month", "id"),
+        # the claim's GROUP BY walks this index in order (no sort) for one canteen and month
+        ("tenant_id", "canteen_id", "settle_month", "bracket", "adjustment", "id"),
         ("tenant_id", "canteen_id", "served_on", "id"),
     ]
 

@@ -59,7 +59,13 @@ async def test_settle_a_million_meals(linli_env, factory):
             " FROM generate_series(1, {}) AS g",
             node.id, int(row["id"]), city.id, N)
     inserted = time.perf_counter() - started
-    await db.execute("ANALYZE canteen_meal")
+    import asyncpg
+
+    owner = await asyncpg.connect(linli_env.owner_url)   # as autovacuum would: statistics
+    try:
+        await owner.execute("ANALYZE canteen_meal")
+    finally:
+        await owner.close()
     async with db.scoped(scope_for(node), write=True):
         started = time.perf_counter()
         written = await settlement.generate_month(node.id, "2024-05")
@@ -69,6 +75,14 @@ async def test_settle_a_million_meals(linli_env, factory):
             "SELECT count(*) AS n, count(*) FILTER (WHERE subsidy_fen > 0) AS s,"
             " coalesce(sum(subsidy_fen), 0) AS fen FROM canteen_meal WHERE canteen_id = {}",
             int(row["id"]))
+    if os.environ.get("LINLI_BENCH_EXPLAIN"):
+        async with db.scoped(scope_for(node)):
+            plan = await db.execute(
+                "EXPLAIN ANALYZE SELECT canteen_id, bracket, adjustment, count(*),"
+                " sum(subsidy_fen) FROM canteen_meal WHERE tenant_id IN ({}) AND canteen_id"
+                " IN ({}) AND settle_month = '2024-05' AND subsidy_fen > 0"
+                " GROUP BY canteen_id, bracket, adjustment", node.id, int(row["id"]))
+        print("\n".join(r["QUERY PLAN"] for r in plan))
     lines = {x["bracket"]: x for x in json.loads(claim["lines"])}
     print(f"\ncanteen settlement: {N:,} meals inserted in {inserted:.1f} s; "
           f"generate_month {elapsed:.2f} s")

@@ -109,7 +109,12 @@ async def upload_meals(access: Access, canteen_id: int, data: bytes, filename: s
     frozen = await frozen_months(canteen_id)
     rules: dict[date, SubsidyRules] = {}
     report = BatchReport()
-    for number, raw in enumerate(rows, start=1):
+    # Claim the city's daily rows in one global order (elder, day), so two batches touching
+    # the same elders in different street offices cannot deadlock each other.
+    ordered = sorted(enumerate(rows, start=1), key=lambda nr: (
+        int(elders[nr[1]["card_token"]]["id"]) if nr[1]["card_token"] in elders else 0,
+        nr[1]["served_on"], nr[0]))
+    for number, raw in ordered:
         try:
             meal = _meal(raw, elders)
             if meal.served_on not in rules:
@@ -126,6 +131,7 @@ async def upload_meals(access: Access, canteen_id: int, data: bytes, filename: s
             report.subsidised += int(done.meal["subsidy_fen"] > 0)
         else:
             report.unchanged += 1
+    report.rejected.sort(key=lambda r: r.row)
     return report
 
 
