@@ -63,7 +63,7 @@ async def seed_demo(tenant_id: int) -> None:
         city = await city_of(tenant_id)
     except ApiError:  # a demo tree without a city: canteens only
         return
-    older = [r for r in await residents_in() if age_on(r.birth_date, today) >= 60][:24]
+    older = [r for r in await residents_in() if age_on(r.birth_date, today) >= 60][:12]
     registered = [await elders.register_elder(access, r.id) for r in older]
     if not registered or not operating:
         return

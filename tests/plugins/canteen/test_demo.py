@@ -45,7 +45,7 @@ async def test_demo(linli_env, factory):
     assert canteens["馨颐颐养中心幸福食堂"]["status"] == "operating"
     assert canteens["东关国际幸福食堂"]["status"] == "fitting_out"
     assert elders > 0 and meals > 100, (elders, meals)
-    assert elapsed < 20, elapsed
+    assert elapsed < 30, elapsed   # the whole demo must stay under 30 s
     async with linli_env.state.db.scoped(scope_for(node), write=True):
         await seed_demo(node.id)
     async with linli_env.state.db.scoped(scope_for(node)):

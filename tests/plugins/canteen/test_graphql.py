@@ -132,6 +132,7 @@ async def test_statement_count_of_nested_lists(city, gql, factory, linli_env):
                 out = await gql(_only(name), {"first": first}, **kw)
             assert "errors" not in out, out
             counts[(name, first)] = len(calls)
+    print(f"\ncanteen statement counts: {counts}")
     assert counts[("CanteenMeals", 10)] == counts[("CanteenMeals", 100)], counts
     assert counts[("CanteenCanteens", 10)] == counts[("CanteenCanteens", 100)], counts
 
