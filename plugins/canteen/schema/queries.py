@@ -107,10 +107,9 @@ async def canteen_settlements(info: Info, first: int, after: str | None = None,
                               month: str | None = None) -> Connection[CanteenSettlement]:
     check_first(first)
     start = decode_cursor(after)
-    month = _month(month)
 
     async def work(access: Access) -> list[dict[str, Any]]:
-        return await settlement.settlement_page(access, first, start, month)
+        return await settlement.settlement_page(access, first, start, _month(month))
 
     return make_connection(await read(info, work), first, CanteenSettlement.from_row)
 
@@ -118,9 +117,8 @@ async def canteen_settlements(info: Info, first: int, after: str | None = None,
 @strawberry.field(description="结算表 Excel（base64）/ the month's claims as an Excel sheet, "
                               "base64")
 async def canteen_settlement_export(info: Info, month: str) -> str:
-    _month(month)
-
     async def work(access: Access) -> bytes:
+        _month(month)
         require(access, "canteen.read")
         rows = await settlement.settlement_page(access, 100, 0, month)
         node = await get_node(access.node_id)
@@ -134,10 +132,10 @@ async def canteen_settlement_export(info: Info, month: str) -> str:
 async def canteen_daily_stats(info: Info, from_: Annotated[date, strawberry.argument(
         name="from")], to: date, canteen_id: strawberry.ID | None = None
                               ) -> list[CanteenDayStat]:
-    _range(from_, to)
     canteen = pk(canteen_id, "CanteenCanteen", "canteenId")
 
     async def work(access: Access) -> list[signals.DayStat]:
+        _range(from_, to)
         rows = await canteens.canteen_page(access, 100, 0)
         ids = [int(r["id"]) for r in rows if canteen in (None, int(r["id"]))]
         return await signals.daily_stats(ids, from_, to)
@@ -148,9 +146,8 @@ async def canteen_daily_stats(info: Info, from_: Annotated[date, strawberry.argu
 @strawberry.field(description="按档位统计受补贴老人数 / elders subsidised by bracket")
 async def canteen_elders_by_bracket(info: Info, from_: Annotated[date, strawberry.argument(
         name="from")], to: date) -> list[CanteenBracketCount]:
-    _range(from_, to)
-
     async def work(access: Access) -> dict[str, int]:
+        _range(from_, to)
         rows = await canteens.canteen_page(access, 100, 0)
         return await signals.elders_by_bracket([int(r["id"]) for r in rows], from_, to)
 
