@@ -268,24 +268,67 @@ class Database:
             else:
                 tx = self.engine.transaction()
             async with tx:
-                if isinstance(self.engine, PostgresEngine):
-                    # one statement sets the scope and the timeout (transaction-local both)
-                    await self.execute(
-                        "SELECT set_config('linli.read_nodes', {}, true),"
-                        " set_config('linli.shared_nodes', {}, true),"
-                        " set_config('linli.write_node', {}, true),"
-                        " set_config('statement_timeout', {}, true)",
-                        ",".join(str(n) for n in sorted(scope.read_nodes)),
-                        ",".join(str(n) for n in sorted(scope.shared_nodes)),
-                        "" if scope.write_node is None else str(scope.write_node),
-                        str(self.statement_timeout_ms),
-                    )
+                await self._apply_scope(scope)
                 yield
         finally:
             reset_scope(token)
             if pending_token is not None:
                 _after_commit.reset(pending_token)
         await _run_after_commit(pending)
+
+    async def _apply_scope(self, scope: Scope) -> None:
+        """Hand ``scope`` to row-level security for the rest of the transaction (PostgreSQL);
+        one statement sets the scope and the statement timeout (transaction-local both)."""
+        if isinstance(self.engine, PostgresEngine):
+            await self.execute(
+                "SELECT set_config('linli.read_nodes', {}, true),"
+                " set_config('linli.shared_nodes', {}, true),"
+                " set_config('linli.write_node', {}, true),"
+                " set_config('statement_timeout', {}, true)",
+                ",".join(str(n) for n in sorted(scope.read_nodes)),
+                ",".join(str(n) for n in sorted(scope.shared_nodes)),
+                "" if scope.write_node is None else str(scope.write_node),
+                str(self.statement_timeout_ms),
+            )
+
+    @asynccontextmanager
+    async def as_region(self, region_id: int,
+                        tables: Iterable[type[ScopedTable]]) -> AsyncIterator[Scope]:
+        """Inside the current scoped write transaction, read and write the rows that the
+        ancestor region ``region_id`` owns in ``tables`` (each declared *shared downward*), then
+        return to the outer scope. For a tenant's work that must record into a region's table
+        (a canteen recording into the city's once-a-day table): the region must be an ancestor
+        of the outer scope's write node, and the inner scope reads and writes that region only
+        (row-level security is switched with it on PostgreSQL, so policies still decide).
+        Refused (``CrossTenantWriteError``) outside a write transaction, for a node that is not
+        an ancestor, or for a table not shared downward. The caller audits what it writes."""
+        outer = current_scope()
+        if self.engine.current_transaction.get() is None or outer.write_node is None:
+            raise CrossTenantWriteError(
+                "须在租户写事务中使用 / as_region needs a tenant's write transaction")
+        if region_id not in outer.shared_nodes:
+            raise CrossTenantWriteError(
+                f"节点 {region_id} 不是上级区域 / node {region_id} is not a region above "
+                f"node {outer.write_node}")
+        for table in tables:
+            if not table.shared_downward:
+                raise CrossTenantWriteError(
+                    f"{table.__name__} 未声明向下共享 / {table.__name__} is not shared downward")
+        inner = Scope(read_nodes=frozenset({region_id}), write_node=region_id,
+                      acting_node=outer.acting_node, account_id=outer.account_id,
+                      label=f"{outer.label}:as-region")
+        token = use_scope(inner)
+        await self._apply_scope(inner)
+        failed = False
+        try:
+            yield inner
+        except BaseException:
+            failed = True  # on PostgreSQL the transaction is aborted: nothing more runs in it
+            raise
+        finally:
+            reset_scope(token)
+            if not failed:
+                await self._apply_scope(outer)
 
     def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the current outermost transaction (opened by :meth:`scoped` or

@@ -7,9 +7,10 @@ the nearest explicit setting on the node's path wins, default off.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
-from core.db import get_db, scoped
+from core.db import CrossTenantWriteError, ScopedTable, get_db, scoped
 from tenants.plugins import enabled_at, tenants_at_or_below
 from tenants.scope import Scope, current_scope
 from tenants.service import NodeInfo, get_node, get_node_by_code, scope_for
@@ -18,6 +19,7 @@ __all__ = [
     "NodeInfo",
     "Scope",
     "after_commit",
+    "as_region",
     "current_scope",
     "get_node",
     "get_node_by_code",
@@ -51,3 +53,16 @@ def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
     """Run ``callback`` once the current transaction commits (never after a rollback): publish
     to pub/sub, enqueue a job."""
     get_db().after_commit(callback)
+
+
+@asynccontextmanager
+async def as_region(region: NodeInfo, *tables: type[ScopedTable]) -> AsyncIterator[Scope]:
+    """Within a tenant's write transaction, read and write the rows of the ancestor ``region``
+    in ``tables`` (each declared shared downward), then return to the tenant's scope: how a
+    canteen records into the city's once-a-day table. Refused for a node that is not a region
+    above the tenant, a table not shared downward, or outside a write transaction; row-level
+    security follows the switch on PostgreSQL. Audit what you write there."""
+    if not region.is_region:
+        raise CrossTenantWriteError(f"节点 {region.id} 不是区域 / node {region.id} is not a region")
+    async with get_db().as_region(region.id, tables) as inner:
+        yield inner

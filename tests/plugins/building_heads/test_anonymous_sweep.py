@@ -16,7 +16,8 @@ from graphql import (
     Undefined,
 )
 
-PUBLIC = {"buildingHeadBoard"}
+PUBLIC = {"buildingHeadBoard", "canteenMenu"}
+"""Public reads of every built-in plugin (anonymous with X-Linli-Node)."""
 
 
 def _value(arg: str, gtype: Any, world: Any) -> str:

@@ -1,0 +1,1 @@
+"""GraphQL of the canteen plugin: types, queries, mutations, node loaders, subscriptions."""

@@ -1,0 +1,349 @@
+"""Mutation fields of the plugin: one ``input`` each, a union of the payload and ``UserError``,
+run through ``run_mutation`` (one write transaction, audited); services decide."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from core.plugin import Access, ApiError, Audit, Info, UserError, run_mutation
+from plugins.canteen.schema.common import pk, required_pk
+from plugins.canteen.schema.types import (
+    CanteenBatchReport,
+    CanteenCanteen,
+    CanteenElder,
+    CanteenKind,
+    CanteenMeal,
+    CanteenSettlement,
+    CanteenSlot,
+    CanteenStatus,
+)
+from plugins.canteen.services import batch, canteens, elders, meals, settlement
+from plugins.canteen.services.batch import BatchReport
+from plugins.canteen.services.common import require
+from plugins.canteen.services.meals import Recorded
+
+__all__ = ["MUTATIONS"]
+
+
+@strawberry.type
+class CanteenCanteenPayload:
+    canteen: CanteenCanteen
+
+
+CanteenCanteenResult = Annotated[CanteenCanteenPayload | UserError,
+                                 strawberry.union("CanteenCanteenResult")]
+
+
+def _canteen(row: dict[str, Any]) -> CanteenCanteenPayload:
+    return CanteenCanteenPayload(canteen=CanteenCanteen.from_row(row))
+
+
+@strawberry.input(description="登记幸福食堂 / register a canteen")
+class CanteenCreateInput:
+    name: str
+    kind: CanteenKind
+    elderly_centre: bool = False
+    operator_name: str = ""
+    address: str = ""
+    slots: list[CanteenSlot] = strawberry.field(default_factory=lambda: [CanteenSlot.LUNCH])
+    seats: int = 0
+    construction_subsidy_fen: int = 0
+    construction_subsidy_on: date | None = None
+
+
+@strawberry.mutation(description="登记幸福食堂（状态：规划中）/ register a canteen (planned)")
+async def canteen_create(info: Info, input: CanteenCreateInput) -> CanteenCanteenResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await canteens.create_canteen(
+            access, name=input.name, kind=input.kind.value, elderly_centre=input.elderly_centre,
+            operator_name=input.operator_name, address=input.address,
+            slots=[s.value for s in input.slots], seats=input.seats,
+            construction_subsidy_fen=input.construction_subsidy_fen,
+            construction_subsidy_on=input.construction_subsidy_on)
+
+    return await run_mutation(info, work, _canteen,
+                              audit=lambda r: Audit("canteen.create", "CanteenCanteen", r["id"]))
+
+
+@strawberry.input(description="变更食堂状态 / move a canteen to its next status")
+class CanteenChangeStatusInput:
+    canteen_id: strawberry.ID
+    status: CanteenStatus
+    on_date: date | None = None
+    expected_ready_on: date | None = None
+    note: str = ""
+
+
+@strawberry.mutation(description="变更食堂状态（签约、装修、达到运营条件、运营、暂停、关闭）/ "
+                                 "change a canteen's status")
+async def canteen_change_status(info: Info, input: CanteenChangeStatusInput
+                                ) -> CanteenCanteenResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await canteens.change_status(
+            access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"),
+            input.status.value, input.on_date, note=input.note,
+            expected_ready_on=input.expected_ready_on)
+
+    return await run_mutation(info, work, _canteen, audit=lambda r: Audit(
+        "canteen.status", "CanteenCanteen", r["id"], {"status": r["status"]}))
+
+
+@strawberry.input(description="把运营方账号关联到食堂 / link an operator account to a canteen")
+class CanteenLinkOperatorInput:
+    canteen_id: strawberry.ID
+    account_id: strawberry.ID
+
+
+@strawberry.mutation(description="关联食堂运营方 / link an operator to a canteen")
+async def canteen_link_operator(info: Info, input: CanteenLinkOperatorInput
+                                ) -> CanteenCanteenResult:
+    async def work(access: Access) -> dict[str, Any]:
+        canteen = required_pk(input.canteen_id, "CanteenCanteen", "canteenId")
+        account = required_pk(input.account_id, "Account", "accountId")
+        await canteens.link_operator(access, canteen, account)
+        found = await canteens.get_canteen(canteen)
+        assert found is not None
+        return found
+
+    return await run_mutation(info, work, _canteen, audit=lambda r: Audit(
+        "canteen.operator.link", "CanteenCanteen", r["id"]))
+
+
+@strawberry.type
+class CanteenElderPayload:
+    elder: CanteenElder
+
+
+CanteenElderResult = Annotated[CanteenElderPayload | UserError,
+                               strawberry.union("CanteenElderResult")]
+
+
+@strawberry.input(description="登记老人（全市通用）/ register a resident in the city registry")
+class CanteenRegisterElderInput:
+    resident_id: strawberry.ID
+    card_token: str | None = None
+
+
+@strawberry.mutation(description="登记老人到全市名册（一次录入、全市通用）/ register an elder "
+                                 "once for every canteen of the city")
+async def canteen_register_elder(info: Info, input: CanteenRegisterElderInput
+                                 ) -> CanteenElderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await elders.register_elder(
+            access, required_pk(input.resident_id, "Resident", "residentId"), input.card_token)
+
+    return await run_mutation(info, work, lambda r: CanteenElderPayload(
+        elder=CanteenElder.from_row(r)), audit=lambda r: Audit(
+        "canteen.elder.register", "CanteenElder", r["id"]))
+
+
+@strawberry.type
+class CanteenMealPayload:
+    meal: CanteenMeal
+    created: bool = strawberry.field(description="false：同一餐已登记过 / already recorded")
+
+
+CanteenMealResult = Annotated[CanteenMealPayload | UserError,
+                              strawberry.union("CanteenMealResult")]
+
+
+@strawberry.input(description="登记就餐 / record a meal at the counter")
+class CanteenRecordMealInput:
+    canteen_id: strawberry.ID
+    slot: CanteenSlot
+    price_fen: int
+    card_token: str | None = None
+    elder_id: strawberry.ID | None = None
+    served_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.mutation(description="登记就餐（按就餐日规则计算补贴，全市每日限补一餐）/ record a "
+                                 "meal (subsidy by the rules of the meal date, once a day city-wide)")
+async def canteen_record_meal(info: Info, input: CanteenRecordMealInput) -> CanteenMealResult:
+    async def work(access: Access) -> Recorded:
+        return await meals.record_meal(
+            access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"),
+            served_on=input.served_on, slot=input.slot.value, price_fen=input.price_fen,
+            card_token=input.card_token,
+            elder_id=pk(input.elder_id, "CanteenElder", "elderId"))
+
+    return await run_mutation(
+        info, work, lambda r: CanteenMealPayload(meal=CanteenMeal.from_row(r.meal),
+                                                 created=r.created),
+        audit=lambda r: Audit("canteen.meal.record", "CanteenMeal", r.meal["id"],
+                              {"subsidy_fen": r.meal["subsidy_fen"]}))
+
+
+@strawberry.type
+class CanteenUploadPayload:
+    report: CanteenBatchReport
+
+
+CanteenUploadResult = Annotated[CanteenUploadPayload | UserError,
+                                strawberry.union("CanteenUploadResult")]
+
+
+@strawberry.enum(description="批量来源 / where a batch comes from")
+class CanteenBatchSource(Enum):
+    BATCH = "batch"
+    IMPORT = "import"
+
+
+@strawberry.input(description="批量上传一天的就餐（CSV/XLSX，base64）/ upload meals in a batch")
+class CanteenUploadMealsInput:
+    canteen_id: strawberry.ID
+    filename: str = strawberry.field(description="以 .csv 或 .xlsx 结尾 / ends in .csv or .xlsx")
+    content_base64: str
+    source: CanteenBatchSource = CanteenBatchSource.BATCH
+
+
+@strawberry.mutation(description="批量上传或从市幸福食堂系统导入就餐（幂等，逐行报告拒绝原因）/ "
+                                 "upload or import meals (idempotent, per-row rejections)")
+async def canteen_upload_meals(info: Info, input: CanteenUploadMealsInput
+                               ) -> CanteenUploadResult:
+    async def work(access: Access) -> BatchReport:
+        try:
+            data = base64.b64decode(input.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ApiError.invalid("contentBase64", "文件内容须为 base64",
+                                   "the content must be base64") from exc
+        return await batch.upload_meals(
+            access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"), data,
+            input.filename, source=input.source.value)
+
+    return await run_mutation(
+        info, work, lambda r: CanteenUploadPayload(report=CanteenBatchReport.of(r)),
+        audit=lambda r: Audit("canteen.meal.batch", "CanteenCanteen", input.canteen_id,
+                              {"recorded": r.recorded, "rejected": len(r.rejected)}))
+
+
+@strawberry.type
+class CanteenSettlementPayload:
+    settlement: CanteenSettlement
+
+
+CanteenSettlementResult = Annotated[CanteenSettlementPayload | UserError,
+                                    strawberry.union("CanteenSettlementResult")]
+
+
+def _claim(row: dict[str, Any]) -> CanteenSettlementPayload:
+    return CanteenSettlementPayload(settlement=CanteenSettlement.from_row(row))
+
+
+@strawberry.type
+class CanteenGeneratePayload:
+    written: int
+
+
+CanteenGenerateResult = Annotated[CanteenGeneratePayload | UserError,
+                                  strawberry.union("CanteenGenerateResult")]
+
+
+@strawberry.input(description="生成月度结算单 / generate the month's claims")
+class CanteenGenerateSettlementsInput:
+    month: str = strawberry.field(description="YYYY-MM")
+
+
+@strawberry.mutation(description="生成（或刷新未审核的）月度结算单 / generate or refresh the "
+                                 "month's claims (approved ones stay as they are)")
+async def canteen_generate_settlements(info: Info, input: CanteenGenerateSettlementsInput
+                                       ) -> CanteenGenerateResult:
+    async def work(access: Access) -> int:
+        require(access, "canteen.settle")
+        if not re.match("^[0-9]{4}-(0[1-9]|1[0-2])$", input.month):
+            raise ApiError.invalid("month", "月份格式须为 YYYY-MM", "the month is YYYY-MM")
+        return await settlement.generate_month(access.node_id, input.month)
+
+    return await run_mutation(info, work, lambda n: CanteenGeneratePayload(written=n),
+                              audit=lambda n: Audit("canteen.settlement.generate", "", "",
+                                                    {"month": input.month, "written": n}))
+
+
+@strawberry.input(description="审核结算单 / review a claim")
+class CanteenReviewSettlementInput:
+    settlement_id: strawberry.ID
+    approve: bool
+    reason: str = ""
+
+
+@strawberry.mutation(description="街道审核结算单（通过后冻结，退回须说明理由）/ approve (freezes "
+                                 "the month) or return a claim with reasons")
+async def canteen_review_settlement(info: Info, input: CanteenReviewSettlementInput
+                                    ) -> CanteenSettlementResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await settlement.review(
+            access, required_pk(input.settlement_id, "CanteenSettlement", "settlementId"),
+            input.approve, input.reason)
+
+    return await run_mutation(info, work, _claim, audit=lambda r: Audit(
+        "canteen.settlement.review", "CanteenSettlement", r["id"], {"status": r["status"]}))
+
+
+@strawberry.input(description="标记结算单已拨付 / mark a claim paid")
+class CanteenMarkPaidInput:
+    settlement_id: strawberry.ID
+    paid_on: date | None = None
+
+
+@strawberry.mutation(description="区县财政标记已拨付 / the district or county marks a claim paid")
+async def canteen_mark_paid(info: Info, input: CanteenMarkPaidInput) -> CanteenSettlementResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await settlement.mark_paid(
+            access, required_pk(input.settlement_id, "CanteenSettlement", "settlementId"),
+            input.paid_on)
+
+    return await run_mutation(info, work, _claim, audit=lambda r: Audit(
+        "canteen.settlement.pay", "CanteenSettlement", r["id"]))
+
+
+@strawberry.input(description="菜单中的一道菜 / a dish")
+class CanteenMenuDishInput:
+    weekday: int
+    slot: CanteenSlot
+    dish: str
+    price_fen: int = 0
+    nutrition_tags: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="设置一周菜单 / set a canteen's weekly menu")
+class CanteenSetMenuInput:
+    canteen_id: strawberry.ID
+    week_start: date = strawberry.field(description="周一 / the Monday")
+    dishes: list[CanteenMenuDishInput]
+
+
+@strawberry.type
+class CanteenSetMenuPayload:
+    dishes: int
+
+
+CanteenSetMenuResult = Annotated[CanteenSetMenuPayload | UserError,
+                                 strawberry.union("CanteenSetMenuResult")]
+
+
+@strawberry.mutation(description="设置食堂一周菜单 / set the weekly menu")
+async def canteen_set_menu(info: Info, input: CanteenSetMenuInput) -> CanteenSetMenuResult:
+    async def work(access: Access) -> int:
+        return await canteens.set_menu(
+            access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"),
+            input.week_start, [(d.weekday, d.slot.value, d.dish, d.price_fen,
+                                ",".join(d.nutrition_tags)) for d in input.dishes])
+
+    return await run_mutation(info, work, lambda n: CanteenSetMenuPayload(dishes=n),
+                              audit=lambda n: Audit("canteen.menu.set", "CanteenCanteen",
+                                                    input.canteen_id, {"dishes": n}))
+
+
+MUTATIONS: list[Any] = [
+    canteen_create, canteen_change_status, canteen_link_operator, canteen_register_elder,
+    canteen_record_meal, canteen_upload_meals, canteen_generate_settlements,
+    canteen_review_settlement, canteen_mark_paid, canteen_set_menu,
+]
+"""Mutation fields in schema order (``linli_mutation_fields``)."""

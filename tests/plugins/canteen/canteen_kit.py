@@ -1,0 +1,62 @@
+"""Helpers of the canteen tests importable by test modules (conftest modules are not):
+global ids, enabling the plugin, an operating canteen, counting statements."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from core.plugin import system_access
+from core.schema.relay import encode_global_id
+from tenants.plugins import change_plugin, fire_tenant_enabled
+from tenants.service import scope_for
+
+PLUGIN = "canteen"
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(encode_global_id(type_name, pk))
+
+
+async def enable(env: Any, node: Any, enabled: bool = True) -> None:
+    async with env.state.db.transaction():
+        newly = await change_plugin(node, PLUGIN, enabled)
+    await fire_tenant_enabled(env.state.db, env.state.registry, PLUGIN, newly)
+
+
+async def operating_canteen(env: Any, street: Any, name: str,
+                            slots: tuple[str, ...] = ("breakfast", "lunch", "dinner")
+                            ) -> dict[str, Any]:
+    from plugins.canteen.services import canteens
+
+    async with env.state.db.scoped(scope_for(street.node), write=True):
+        access = system_access(street.node)
+        row = await canteens.create_canteen(
+            access, name=name, kind="enterprise_listed", elderly_centre=False,
+            operator_name="运营方", address="地址", slots=list(slots), seats=20)
+        for status in ("signed", "fitting_out", "ready", "operating"):
+            row = await canteens.change_status(access, int(row["id"]), status,
+                                               date(2024, 1, 1))
+    return row
+
+
+@contextmanager
+def counting(engine: Any) -> Any:
+    """Count statements sent through the engine."""
+    calls: list[str] = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original
+
+
