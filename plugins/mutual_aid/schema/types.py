@@ -50,6 +50,11 @@ class MutualAidItem(Node):
                    box_id=encode_global_id("MutualAidBox", int(row["box_id"])))
 
 
+ITEM_LINES_BOUND = 20
+"""A box holds a handful of item lines; the query budget costs ``items`` as this many (core's
+``linli_list_bound`` field metadata; nothing is truncated)."""
+
+
 @strawberry.type(description="红邻菜单便民箱 / a mutual-aid box at a building entrance")
 class MutualAidBox(Node):
     name: str
@@ -60,7 +65,8 @@ class MutualAidBox(Node):
     keeper_account_id: strawberry.ID | None
     pk: strawberry.Private[int]
 
-    @strawberry.field(description="物品 / item lines")
+    @strawberry.field(description="物品 / item lines",
+                      metadata={"linli_list_bound": ITEM_LINES_BOUND})
     async def items(self, info: Info) -> list[MutualAidItem]:
         ctx = info.context
 
