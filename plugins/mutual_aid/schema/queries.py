@@ -3,12 +3,13 @@ two public boards (readable without login; name the tenant with X-Linli-Node).""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import strawberry
 
 from core.plugin import Access, ApiError, Connection, ErrorCode, Info, check_first, decode_cursor
-from core.plugin import make_connection
+from core.plugin import make_connection, now_utc
 from plugins.mutual_aid.schema.common import pk, public_read, read
 from plugins.mutual_aid.schema.types import (
     MutualAidBox,
@@ -16,6 +17,7 @@ from plugins.mutual_aid.schema.types import (
     MutualAidNote,
     MutualAidOrder,
     MutualAidTeam,
+    MutualAidTeamResponse,
 )
 from plugins.mutual_aid.services import boxes, menu, notes
 
@@ -119,5 +121,20 @@ async def mutual_aid_notes_board(info: Info, first: int, after: str | None = Non
     return make_connection(rows, first, MutualAidNote.from_row)
 
 
+@strawberry.field(description="各服务队响应时效（公开，无需登录）/ response times per team "
+                              "(public, no login needed)")
+async def mutual_aid_team_response_times(info: Info, community_id: strawberry.ID,
+                                         days: int = 90) -> list[MutualAidTeamResponse]:
+    community = pk(community_id, "Community", "communityId")
+    assert community is not None
+    if not 1 <= days <= 366:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "天数须在1到366之间", "days must be 1–366",
+                       "days")
+    async with public_read(info.context):
+        rows = await menu.response_times(community, now_utc() - timedelta(days=days))
+    return [MutualAidTeamResponse.from_row(r) for r in rows]
+
+
 QUERIES = [mutual_aid_boxes, mutual_aid_loans, mutual_aid_orders, mutual_aid_teams,
-           mutual_aid_notes, mutual_aid_needs_board, mutual_aid_notes_board]
+           mutual_aid_notes, mutual_aid_needs_board, mutual_aid_notes_board,
+           mutual_aid_team_response_times]

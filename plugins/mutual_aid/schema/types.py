@@ -24,6 +24,7 @@ __all__ = [
     "MutualAidOrder",
     "MutualAidSession",
     "MutualAidTeam",
+    "MutualAidTeamResponse",
 ]
 
 
@@ -273,3 +274,33 @@ class MutualAidNote(Node):
 TYPES: list[type] = [MutualAidBox, MutualAidItem, MutualAidLoan, MutualAidDonation,
                      MutualAidCount, MutualAidTeam, MutualAidDish, MutualAidSession,
                      MutualAidOrder, MutualAidNote]
+
+
+@strawberry.type(description="服务队响应时效 / a team's response times (hours)")
+class MutualAidTeamResponse:
+    team: MutualAidTeam
+    orders: int
+    accepted: int
+    done: int
+    escalated: int
+    median_accept_hours: float | None = strawberry.field(
+        description="下单到接单的中位数（小时）/ median hours placed → accepted")
+    p90_accept_hours: float | None = strawberry.field(
+        description="下单到接单的第90百分位（小时）/ 90th percentile placed → accepted")
+    median_done_hours: float | None
+    p90_done_hours: float | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> MutualAidTeamResponse:
+        def hours(value: float | None) -> float | None:
+            return None if value is None else round(value, 1)
+
+        return cls(team=MutualAidTeam.from_row(row["team"]), orders=row["orders"],
+                   accepted=row["accepted"], done=row["done"], escalated=row["escalated"],
+                   median_accept_hours=hours(row["median_accept_hours"]),
+                   p90_accept_hours=hours(row["p90_accept_hours"]),
+                   median_done_hours=hours(row["median_done_hours"]),
+                   p90_done_hours=hours(row["p90_done_hours"]))
+
+
+TYPES.append(MutualAidTeamResponse)

@@ -171,3 +171,28 @@ async def test_concurrent_sign_ups_never_exceed_capacity(make_world):
         row = await Session.select().where(Session.id == session["id"]).first()
         signups = await Signup.count().where(Signup.session_id == session["id"])
     assert row["signed_up"] == 5 and signups == 5
+
+
+async def test_response_times_per_team(world, gql):
+    from core.plugin import encode_global_id
+
+    dish = await _dish(world, title="帮办代办", mode="service")
+    now = datetime.now(UTC)
+    for n, hours in enumerate((1, 2, 3, 4, 10)):
+        order = await _order(world, dish)
+        async with world.write():
+            await menu.accept_order(await world.access(), order_id=order["id"])
+            await Order.update({Order.placed_at: now - timedelta(days=1),
+                                Order.accepted_at: now - timedelta(days=1)
+                                + timedelta(hours=hours)}).where(Order.id == order["id"])
+    await _order(world, dish)  # not accepted yet
+    out = await gql("""query($c: ID!) { mutualAidTeamResponseTimes(communityId: $c) {
+      team { code } orders accepted medianAcceptHours p90AcceptHours medianDoneHours } }""",
+                    {"c": str(encode_global_id("Community", world.community.id))},
+                    node=world.node.code)  # public
+    rows = {r["team"]["code"]: r for r in out["data"]["mutualAidTeamResponseTimes"]}
+    assert len(rows) == 5
+    assert rows["party_care"] == {"team": {"code": "party_care"}, "orders": 6, "accepted": 5,
+                                  "medianAcceptHours": 3.0, "p90AcceptHours": 10.0,
+                                  "medianDoneHours": None}
+    assert rows["school"]["orders"] == 0 and rows["school"]["medianAcceptHours"] is None
