@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from core.plugin import SHANGHAI, Access, record
+from core.plugin import SHANGHAI, Access, ResidentRecipient, notify, record
 from plugins.mutual_aid.services.common import (
     bad,
     check_building,
@@ -36,6 +36,7 @@ __all__ = [
     "loan_page",
     "offer_donation",
     "open_restocks",
+    "remind_overdue",
     "return_loan",
     "take",
 ]
@@ -321,3 +322,26 @@ async def loan_page(access: Access, first: int, after: int, *, overdue: bool = F
 async def open_restocks() -> list[dict[str, Any]]:
     return [dict(r) for r in await Restock.select().where(Restock.status == "open")
             .order_by(Restock.id)]
+
+
+async def remind_overdue(ctx: dict[str, Any], tenant_id: int) -> int:
+    """逾期提醒 Each borrower of an open loan past its due date is reminded once a day
+    (conditional update on ``reminded_on``); returns how many loans were reminded."""
+    today = today_shanghai()
+    due = await Loan.select().where(Loan.returned_at.is_null() & (Loan.due_on < today)
+                                    & (Loan.reminded_on.is_null() | (Loan.reminded_on < today)))
+    names = {int(r["id"]): str(r["name"]) for r in await Item.select(Item.id, Item.name).where(
+        Item.id.is_in([int(r["item_id"]) for r in due] or [-1]))}
+    count = 0
+    for loan in due:
+        won = await Loan.update({Loan.reminded_on: today}).where(
+            (Loan.id == loan["id"]) & (Loan.reminded_on.is_null()
+                                       | (Loan.reminded_on < today))).returning(Loan.id)
+        if not won:
+            continue
+        count += 1
+        name = names.get(int(loan["item_id"]), "物品")
+        await notify(ResidentRecipient(int(loan["resident_id"])), "mutual_aid.loan_overdue",
+                     "便民箱物品请归还", f"您借用的“{name}”应于{loan['due_on']}归还，请放回便民箱，"
+                     f"方便其他邻居使用 / please return the {name} borrowed from the box")
+    return count

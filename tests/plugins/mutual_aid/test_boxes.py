@@ -151,3 +151,23 @@ async def test_only_tools_can_be_lent(world):
     with pytest.raises(ApiError) as bad:
         await _box_with(world, name="针线包", kind="consumable", quantity=1, loanable=True)
     assert bad.value.code == "INVALID_ARGUMENT" and bad.value.field == "loanable"
+
+
+async def test_overdue_borrowers_are_reminded_once_a_day(world, factory, run_cron):
+    _, wrench = await _box_with(world, name="扳手", kind="tool", quantity=2)
+    async with world.write():
+        out = await boxes.take(await world.access(), item_id=wrench["id"],
+                               resident_id=world.residents[0].id)
+        await boxes.take(await world.access(), item_id=wrench["id"],
+                         resident_id=world.residents[1].id)  # not overdue
+        await Loan.update({Loan.due_on: today_shanghai() - timedelta(days=1)}).where(
+            Loan.id == out["loan"]["id"])
+    first = await run_cron("mutual_aid.remind_overdue_loans", world.node)
+    assert first.result == 1
+    async with world.write():
+        from plugins.mutual_aid.services.boxes import remind_overdue
+
+        assert await remind_overdue({}, world.node.id) == 0  # reminded today already
+    async with world.read():
+        row = await Loan.select().where(Loan.id == out["loan"]["id"]).first()
+    assert row["reminded_on"] == today_shanghai()
