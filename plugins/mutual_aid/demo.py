@@ -178,11 +178,10 @@ async def _menu(access: Any, tenant_id: int, community_id: int, residents: list[
                                      comment="服务很贴心")
     open_orders = await Order.select(Order.id).where(Order.status == "placed")
     for row in open_orders[:2]:
+        order = await menu.get_order(int(row["id"]))
         for resident in residents[-3:]:
-            try:
-                await menu.add_plus_one(access, order_id=row["id"], resident_id=resident)
-            except Exception:  # the need's own resident cannot +1 it
-                continue
+            if resident != order["resident_id"]:  # one's own need takes no +1
+                await menu.add_plus_one(access, order_id=order["id"], resident_id=resident)
     await menu.escalate_overdue({}, tenant_id)
 
 

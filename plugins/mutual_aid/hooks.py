@@ -7,8 +7,16 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import COMMUNITIES, CronSpec, EventType, JobSpec, NodeType, PluginMeta, RuleKey
-from core.plugin import hookimpl
+from core.plugin import (
+    COMMUNITIES,
+    CronSpec,
+    EventType,
+    JobSpec,
+    NodeType,
+    PluginMeta,
+    RuleKey,
+    hookimpl,
+)
 from plugins.mutual_aid import META, jobs, services
 from plugins.mutual_aid import demo as demo_data
 from plugins.mutual_aid.events import EVENT_TYPES

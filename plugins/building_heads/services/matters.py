@@ -52,7 +52,6 @@ __all__ = [
     "TOPIC",
     "MatterUpdate",
     "advance_matter",
-    "on_matter_requested",
     "board_matters",
     "board_updates",
     "entries_of",
@@ -60,6 +59,7 @@ __all__ = [
     "follow_up_matter",
     "get_matter",
     "hand_off_matter",
+    "on_matter_requested",
     "raise_matter",
     "resolve_matter",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin import Info, NodeType
+from core.plugin import ApiError, Info, NodeType
 from plugins.mutual_aid.schema.types import MutualAidBox, MutualAidNote, MutualAidOrder
 from plugins.mutual_aid.services import boxes, menu, notes
 
@@ -27,10 +27,9 @@ async def _order(info: Info, ident: int) -> MutualAidOrder | None:
 
 async def _note(info: Info, ident: int) -> MutualAidNote | None:
     async with info.context.read() as access:
-        row: dict[str, Any] | None = None
         try:
-            row = await notes.get_note(ident)
-        except Exception:
+            row: dict[str, Any] = await notes.get_note(ident)
+        except ApiError:
             return None
         if row["status"] != "published" and not access.has("mutual_aid.moderate"):
             return None

@@ -8,8 +8,17 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import Access, ApiError, Connection, ErrorCode, Info, check_first, decode_cursor
-from core.plugin import make_connection, now_utc
+from core.plugin import (
+    Access,
+    ApiError,
+    Connection,
+    ErrorCode,
+    Info,
+    check_first,
+    decode_cursor,
+    make_connection,
+    now_utc,
+)
 from plugins.mutual_aid.schema.common import pk, public_read, read
 from plugins.mutual_aid.schema.types import (
     MutualAidBox,

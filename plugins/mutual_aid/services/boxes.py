@@ -206,7 +206,7 @@ async def offer_donation(access: Access, *, box_id: int, name: str, quantity: in
     if not 1 <= quantity <= 1000:
         raise bad("数量须在1到1000之间", "quantity must be 1–1000", "quantity")
     if item_id is not None:
-        item, item_box = await _item(item_id)
+        _, item_box = await _item(item_id)
         if item_box["id"] != box_id:
             raise bad("物品不在该便民箱", "the item is not in this box", "itemId")
     row = Donation(tenant_id=tenant_of(access), box_id=box_id, item_id=item_id,

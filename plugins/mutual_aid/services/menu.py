@@ -47,18 +47,18 @@ __all__ = [
     "create_dish",
     "create_session",
     "escalate_overdue",
-    "response_times",
     "finish_order",
     "get_order",
+    "open_needs",
     "order_page",
     "place_order",
     "request_matter_for_need",
+    "response_times",
     "schedule_order",
     "seed_teams",
     "sign_up",
     "teams_by_ids",
     "teams_of",
-    "open_needs",
 ]
 
 TEAMS = (
@@ -264,7 +264,7 @@ async def finish_order(access: Access, *, order_id: int, minutes: int) -> dict[s
     done = await _step(access, order, ("accepted", "scheduled"), "done",
                        {Order.done_at: now(), Order.minutes: minutes})
     first = await Order.update({Order.service_recorded: True}).where(
-        (Order.id == order_id) & (Order.service_recorded == False)  # noqa: E712
+        (Order.id == order_id) & (Order.service_recorded == False)
     ).returning(Order.id)
     if first:
         dish = await _dish(int(order["dish_id"])) if order["dish_id"] else None
@@ -376,7 +376,7 @@ async def request_matter_for_need(access: Access, *, order_id: int) -> dict[str,
     if order["status"] not in ("placed", "accepted", "scheduled"):
         raise conflict("该需求已办结", "the need is no longer open", "orderId")
     won = await Order.update({Order.matter_requested: True}).where(
-        (Order.id == order_id) & (Order.matter_requested == False)  # noqa: E712
+        (Order.id == order_id) & (Order.matter_requested == False)
     ).returning(Order.id)
     if not won:
         raise conflict("已转议事", "already handed to deliberation", "orderId")

@@ -24,7 +24,6 @@ from plugins.mutual_aid.services.common import (
     not_found,
     now,
     rule_value,
-    tenant_of,
     text,
 )
 from plugins.mutual_aid.tables import Note, NoteBucket
@@ -141,7 +140,7 @@ async def request_matter_for_note(access: Access, *, note_id: int) -> dict[str, 
     if note["status"] != "published":
         raise conflict("只有已公开的红便签可以转议事", "publish the note first", "noteId")
     won = await Note.update({Note.matter_requested: True}).where(
-        (Note.id == note_id) & (Note.matter_requested == False)  # noqa: E712
+        (Note.id == note_id) & (Note.matter_requested == False)
     ).returning(Note.id)
     if not won:
         raise conflict("已转议事", "already handed to deliberation", "noteId")

@@ -3,7 +3,7 @@ event when building_heads is enabled; either plugin alone still works."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from core.plugin import encode_global_id
 from plugins.building_heads.tables import Matter
@@ -58,7 +58,7 @@ async def test_redelivery_raises_no_second_matter(world, enable_plugin, drain):
     class Again:
         id = 0
         tenant_id = world.node.id
-        payload = {"source_kind": "need", "source_id": order["id"], "title": "加装电梯",
+        payload: ClassVar[dict[str, Any]] = {"source_kind": "need", "source_id": order["id"], "title": "加装电梯",
                    "description": "", "community_id": world.community.id, "building_id": None}
 
     async with world.write():

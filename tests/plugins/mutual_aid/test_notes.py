@@ -4,12 +4,12 @@ rate limit, paper transcription by staff only, moderation, public answers, the p
 from __future__ import annotations
 
 import hashlib
+
 import pytest
 
 from core.plugin import ApiError, encode_global_id
 from plugins.mutual_aid.services import notes
 from plugins.mutual_aid.tables import Note, NoteBucket
-
 
 
 def gid(type_name: str, pk: int) -> str:
