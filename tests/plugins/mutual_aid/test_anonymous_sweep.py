@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLNonNull, Undefined
-
 from core.plugin import encode_global_id
+from graphql import GraphQLNonNull, Undefined
 
 PUBLIC = {"mutualAidNeedsBoard", "mutualAidNotesBoard", "mutualAidTeams",
           "mutualAidTeamResponseTimes"}
