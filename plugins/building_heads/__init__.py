@@ -42,7 +42,7 @@ META = PluginMeta(
                   "building_heads.visit", "building_heads.matter", "building_heads.rota")),
     ),
     emits=("building_heads.evaluation_completed", "volunteer.service_recorded"),
-    consumes=("people.welfare_concern",),
+    consumes=("people.welfare_concern", "mutual_aid.matter_requested"),
     rule_keys=(
         "building_heads.max_age",
         "building_heads.special_tags",

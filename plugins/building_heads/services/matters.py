@@ -32,12 +32,14 @@ from core.plugin import (
     get_building,
     get_community,
     get_compound,
+    get_node,
     get_pubsub,
     get_resident,
     global_id,
     grids_of_community,
     notify,
     record,
+    system_access,
 )
 from core.plugin import today_shanghai as _today
 from plugins.building_heads.services.access import check_building, serving_buildings
@@ -45,6 +47,7 @@ from plugins.building_heads.tables import Matter, MatterStep
 
 __all__ = [
     "LEVELS",
+    "MATTER_REQUESTED",
     "STEPS",
     "TOPIC",
     "MatterUpdate",
@@ -56,6 +59,7 @@ __all__ = [
     "follow_up_matter",
     "get_matter",
     "hand_off_matter",
+    "on_matter_requested",
     "raise_matter",
     "resolve_matter",
 ]
@@ -476,3 +480,45 @@ async def follow_up_matter(access: Access, matter_id: int, note: str, *,
     await _audit(access, "followup", matter, {})
     _announce(matter, entry, "followup", live)
     return matter, entry
+
+
+MATTER_REQUESTED = "mutual_aid.matter_requested"
+"""红邻菜单's request that a note or an open need become a matter (consumed through core's
+event catalogue; nothing is imported from that plugin, which may not be installed)."""
+
+
+def _source_tag(payload: Any) -> str:
+    """The marker line a matter raised from a request carries (its idempotency key)."""
+    def field(name: str) -> Any:
+        return payload.get(name) if isinstance(payload, dict) else getattr(payload, name, None)
+
+    return f"〔红邻菜单 {field('source_kind')}#{field('source_id')}〕"
+
+
+async def on_matter_requested(event: Any) -> dict[str, Any] | None:
+    """``mutual_aid.matter_requested``: raise the note or need as a matter on the board, at its
+    building when it names one, else at its community; the raiser is staff (a note's author is
+    unknown). One matter per request: a redelivery finds the marker and changes nothing. Runs in
+    the tenant's write scope."""
+    payload = event.payload
+
+    def field(name: str) -> Any:
+        return payload.get(name) if isinstance(payload, dict) else getattr(payload, name, None)
+
+    tag = _source_tag(payload)
+    description = f"{str(field('description') or '').strip()}\n{tag}".strip()
+    if await Matter.exists().where(Matter.description.like(f"%{tag}")):
+        return None
+    node = await get_node(event.tenant_id)
+    if node is None:
+        return None
+    building_id = field("building_id")
+    try:
+        matter, _ = await raise_matter(
+            system_access(node), title=str(field("title") or "红邻菜单事项")[:200],
+            description=description[:4000], building_id=building_id,
+            community_id=None if building_id else field("community_id"))
+    except ApiError as exc:
+        log.warning("matter request %s refused: %s", event.id, exc)
+        return None
+    return matter

@@ -46,7 +46,11 @@ from plugins.building_heads.services.coverage import (
     region_coverage_rows,
     special_tags,
 )
-from plugins.building_heads.services.matters import raise_matter
+from plugins.building_heads.services.matters import (
+    MATTER_REQUESTED,
+    on_matter_requested,
+    raise_matter,
+)
 from plugins.building_heads.tables import Appointment, Visit, VisitTask
 
 __all__ = [
@@ -235,7 +239,11 @@ async def _notify_each(accounts: list[int], kind: str, title: str, body: str,
 async def on_event(event: Any) -> None:
     """``people.welfare_concern``: a visit task for the resident's building head, due within
     ``building_heads.welfare_visit_days`` days of ``noticed_since`` (today when absent); one
-    task per event id, so a redelivery changes nothing. Runs in the tenant's write scope."""
+    task per event id, so a redelivery changes nothing. Runs in the tenant's write scope.
+    ``mutual_aid.matter_requested`` (红邻菜单, when installed) goes to the matters area."""
+    if event.type == MATTER_REQUESTED:
+        await on_matter_requested(event)
+        return
     if event.type != WELFARE_EVENT:
         return
     if await VisitTask.exists().where(VisitTask.event_id == event.id):

@@ -16,7 +16,8 @@ from graphql import (
     Undefined,
 )
 
-PUBLIC = {"buildingHeadBoard", "canteenMenu"}
+PUBLIC = {"buildingHeadBoard", "canteenMenu", "mutualAidNeedsBoard", "mutualAidNotesBoard",
+          "mutualAidTeams", "mutualAidTeamResponseTimes"}
 """Public reads of every built-in plugin (anonymous with X-Linli-Node)."""
 
 

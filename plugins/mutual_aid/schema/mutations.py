@@ -1,0 +1,547 @@
+"""Mutation fields of the plugin: one ``input`` each, a union of the payload and ``UserError``,
+run through ``run_mutation`` (one write transaction; services check and refuse)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from core.plugin import Access, Info, UserError, run_mutation
+from plugins.mutual_aid.schema.common import pk
+from plugins.mutual_aid.schema.types import (
+    MutualAidBox,
+    MutualAidCount,
+    MutualAidDish,
+    MutualAidDonation,
+    MutualAidItem,
+    MutualAidLoan,
+    MutualAidNote,
+    MutualAidOrder,
+    MutualAidSession,
+)
+from plugins.mutual_aid.services import boxes, menu, notes
+
+__all__ = ["MUTATIONS"]
+
+
+def _pk(value: strawberry.ID | None, type_name: str, field: str) -> int:
+    ident = pk(value, type_name, field)
+    assert ident is not None
+    return ident
+
+
+# -- payloads ---------------------------------------------------------------------------
+
+@strawberry.type
+class MutualAidBoxPayload:
+    box: MutualAidBox
+
+
+@strawberry.type
+class MutualAidItemPayload:
+    item: MutualAidItem
+
+
+@strawberry.type
+class MutualAidTakePayload:
+    item: MutualAidItem
+    loan: MutualAidLoan | None
+
+
+@strawberry.type
+class MutualAidLoanPayload:
+    loan: MutualAidLoan
+
+
+@strawberry.type
+class MutualAidDonationPayload:
+    donation: MutualAidDonation
+
+
+@strawberry.type
+class MutualAidCountPayload:
+    count: MutualAidCount
+
+
+@strawberry.type
+class MutualAidDishPayload:
+    dish: MutualAidDish
+
+
+@strawberry.type
+class MutualAidSessionPayload:
+    session: MutualAidSession
+
+
+@strawberry.type
+class MutualAidOrderPayload:
+    order: MutualAidOrder
+
+
+@strawberry.type
+class MutualAidNotePayload:
+    note: MutualAidNote
+
+
+MutualAidBoxResult = Annotated[MutualAidBoxPayload | UserError,
+                               strawberry.union("MutualAidBoxResult")]
+MutualAidItemResult = Annotated[MutualAidItemPayload | UserError,
+                                strawberry.union("MutualAidItemResult")]
+MutualAidTakeResult = Annotated[MutualAidTakePayload | UserError,
+                                strawberry.union("MutualAidTakeResult")]
+MutualAidLoanResult = Annotated[MutualAidLoanPayload | UserError,
+                                strawberry.union("MutualAidLoanResult")]
+MutualAidDonationResult = Annotated[MutualAidDonationPayload | UserError,
+                                    strawberry.union("MutualAidDonationResult")]
+MutualAidCountResult = Annotated[MutualAidCountPayload | UserError,
+                                 strawberry.union("MutualAidCountResult")]
+MutualAidDishResult = Annotated[MutualAidDishPayload | UserError,
+                                strawberry.union("MutualAidDishResult")]
+MutualAidSessionResult = Annotated[MutualAidSessionPayload | UserError,
+                                   strawberry.union("MutualAidSessionResult")]
+MutualAidOrderResult = Annotated[MutualAidOrderPayload | UserError,
+                                 strawberry.union("MutualAidOrderResult")]
+MutualAidNoteResult = Annotated[MutualAidNotePayload | UserError,
+                                strawberry.union("MutualAidNoteResult")]
+
+
+def _box(row: dict[str, Any]) -> MutualAidBoxPayload:
+    return MutualAidBoxPayload(box=MutualAidBox.from_row(row))
+
+
+def _item(row: dict[str, Any]) -> MutualAidItemPayload:
+    return MutualAidItemPayload(item=MutualAidItem.from_row(row))
+
+
+def _order(row: dict[str, Any]) -> MutualAidOrderPayload:
+    return MutualAidOrderPayload(order=MutualAidOrder.from_row(row))
+
+
+def _note(row: dict[str, Any]) -> MutualAidNotePayload:
+    return MutualAidNotePayload(note=MutualAidNote.from_row(row))
+
+
+# -- boxes ------------------------------------------------------------------------------
+
+@strawberry.input(description="设立便民箱 / set up a box at a building entrance")
+class MutualAidCreateBoxInput:
+    building_id: strawberry.ID
+    name: str
+    place_note: str = ""
+    keeper_account_id: strawberry.ID | None = None
+    honour_mode: bool = True
+
+
+@strawberry.mutation(description="设立便民箱 / set up a box")
+async def mutual_aid_create_box(info: Info, input: MutualAidCreateBoxInput) -> MutualAidBoxResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.create_box(
+            access, building_id=_pk(input.building_id, "Building", "buildingId"),
+            name=input.name, place_note=input.place_note, honour_mode=input.honour_mode,
+            keeper_account_id=pk(input.keeper_account_id, "Account", "keeperAccountId"))
+
+    return await run_mutation(info, work, _box)
+
+
+@strawberry.input(description="添加物品 / add an item line")
+class MutualAidAddItemInput:
+    box_id: strawberry.ID
+    name: str
+    kind: str = strawberry.field(description="tool | consumable")
+    quantity: int
+    category: str = ""
+    loanable: bool | None = strawberry.field(default=None, description="默认：工具可借 / "
+                                                                       "default: tools lend")
+    restock_threshold: int = 0
+    condition: str = "good"
+
+
+@strawberry.mutation(description="添加物品 / add an item line to a box")
+async def mutual_aid_add_item(info: Info, input: MutualAidAddItemInput) -> MutualAidItemResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.add_item(
+            access, box_id=_pk(input.box_id, "MutualAidBox", "boxId"), name=input.name,
+            kind=input.kind, quantity=input.quantity, category=input.category,
+            loanable=input.loanable, restock_threshold=input.restock_threshold,
+            condition=input.condition)
+
+    return await run_mutation(info, work, _item)
+
+
+@strawberry.input(description="取用 / take from a box (a loan for returnable tools)")
+class MutualAidTakeInput:
+    item_id: strawberry.ID
+    quantity: int = 1
+    resident_id: strawberry.ID | None = strawberry.field(
+        default=None, description="代居民登记时填写 / when staff record for a resident")
+
+
+@strawberry.mutation(description="取用物品 / take an item")
+async def mutual_aid_take(info: Info, input: MutualAidTakeInput) -> MutualAidTakeResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.take(access, item_id=_pk(input.item_id, "MutualAidItem", "itemId"),
+                                quantity=input.quantity,
+                                resident_id=pk(input.resident_id, "Resident", "residentId"))
+
+    return await run_mutation(info, work, lambda r: MutualAidTakePayload(
+        item=MutualAidItem.from_row(r["item"]),
+        loan=MutualAidLoan.from_row(r["loan"]) if r["loan"] else None))
+
+
+@strawberry.input(description="归还 / return a loan")
+class MutualAidReturnInput:
+    loan_id: strawberry.ID
+    condition: str = "good"
+
+
+@strawberry.mutation(description="归还借用物品 / return a loan")
+async def mutual_aid_return(info: Info, input: MutualAidReturnInput) -> MutualAidLoanResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.return_loan(access, loan_id=_pk(input.loan_id, "MutualAidLoan",
+                                                           "loanId"),
+                                       condition=input.condition)
+
+    return await run_mutation(info, work,
+                              lambda r: MutualAidLoanPayload(loan=MutualAidLoan.from_row(r)))
+
+
+@strawberry.input(description="捐赠物品 / offer a donation")
+class MutualAidOfferDonationInput:
+    box_id: strawberry.ID
+    name: str
+    quantity: int
+    kind: str = "consumable"
+    item_id: strawberry.ID | None = None
+    resident_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="捐赠（管理员确认后入库）/ offer a donation (stock after the "
+                                 "keeper confirms)")
+async def mutual_aid_offer_donation(info: Info, input: MutualAidOfferDonationInput
+                                    ) -> MutualAidDonationResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.offer_donation(
+            access, box_id=_pk(input.box_id, "MutualAidBox", "boxId"), name=input.name,
+            quantity=input.quantity, kind=input.kind,
+            item_id=pk(input.item_id, "MutualAidItem", "itemId"),
+            resident_id=pk(input.resident_id, "Resident", "residentId"))
+
+    return await run_mutation(info, work, lambda r: MutualAidDonationPayload(
+        donation=MutualAidDonation.from_row(r)))
+
+
+@strawberry.input(description="确认或谢绝捐赠 / confirm or decline a donation")
+class MutualAidConfirmDonationInput:
+    donation_id: strawberry.ID
+    accept: bool = True
+
+
+@strawberry.mutation(description="确认捐赠 / the keeper decides a donation")
+async def mutual_aid_confirm_donation(info: Info, input: MutualAidConfirmDonationInput
+                                      ) -> MutualAidDonationResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.confirm_donation(
+            access, donation_id=_pk(input.donation_id, "MutualAidDonation", "donationId"),
+            accept=input.accept)
+
+    return await run_mutation(info, work, lambda r: MutualAidDonationPayload(
+        donation=MutualAidDonation.from_row(r)))
+
+
+@strawberry.input(description="盘点 / count an item line")
+class MutualAidCountItemInput:
+    item_id: strawberry.ID
+    counted: int
+    broken: int = 0
+    note: str = ""
+
+
+@strawberry.mutation(description="盘点物品（记录差异）/ count an item (records the discrepancy)")
+async def mutual_aid_count_item(info: Info, input: MutualAidCountItemInput
+                                ) -> MutualAidCountResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await boxes.count_item(access, item_id=_pk(input.item_id, "MutualAidItem",
+                                                          "itemId"),
+                                      counted=input.counted, broken=input.broken,
+                                      note=input.note)
+
+    return await run_mutation(info, work,
+                              lambda r: MutualAidCountPayload(count=MutualAidCount.from_row(r)))
+
+
+# -- the menu ---------------------------------------------------------------------------
+
+@strawberry.input(description="上架菜品 / put a dish on the menu")
+class MutualAidCreateDishInput:
+    team_id: strawberry.ID
+    title: str
+    mode: str = strawberry.field(description="service | session")
+    description: str = ""
+    eligible_tag: str = ""
+    capacity: int = 0
+    recurring: bool = False
+
+
+@strawberry.mutation(description="上架菜品 / add a dish")
+async def mutual_aid_create_dish(info: Info, input: MutualAidCreateDishInput
+                                 ) -> MutualAidDishResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.create_dish(
+            access, team_id=_pk(input.team_id, "MutualAidTeam", "teamId"), title=input.title,
+            mode=input.mode, description=input.description, eligible_tag=input.eligible_tag,
+            capacity=input.capacity, recurring=input.recurring)
+
+    return await run_mutation(info, work,
+                              lambda r: MutualAidDishPayload(dish=MutualAidDish.from_row(r)))
+
+
+@strawberry.input(description="安排活动场次 / schedule a group session")
+class MutualAidCreateSessionInput:
+    dish_id: strawberry.ID
+    starts_at: datetime
+    capacity: int
+    minutes: int = 60
+
+
+@strawberry.mutation(description="安排场次 / schedule a session")
+async def mutual_aid_create_session(info: Info, input: MutualAidCreateSessionInput
+                                    ) -> MutualAidSessionResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.create_session(
+            access, dish_id=_pk(input.dish_id, "MutualAidDish", "dishId"),
+            starts_at=input.starts_at, capacity=input.capacity, minutes=input.minutes)
+
+    return await run_mutation(info, work, lambda r: MutualAidSessionPayload(
+        session=MutualAidSession.from_row(r)))
+
+
+@strawberry.input(description="报名参加活动 / sign up for a session")
+class MutualAidSignUpInput:
+    session_id: strawberry.ID
+    resident_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="报名（不超名额）/ sign up (never above capacity)")
+async def mutual_aid_sign_up(info: Info, input: MutualAidSignUpInput) -> MutualAidSessionResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.sign_up(access, session_id=_pk(input.session_id, "MutualAidSession",
+                                                         "sessionId"),
+                                  resident_id=pk(input.resident_id, "Resident", "residentId"))
+
+    return await run_mutation(info, work, lambda r: MutualAidSessionPayload(
+        session=MutualAidSession.from_row(r)))
+
+
+@strawberry.input(description="点单 / place an order (a dish, or a need for a team)")
+class MutualAidPlaceOrderInput:
+    dish_id: strawberry.ID | None = None
+    team_id: strawberry.ID | None = None
+    title: str = ""
+    description: str = ""
+    resident_id: strawberry.ID | None = None
+    building_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="点单 / place an order")
+async def mutual_aid_place_order(info: Info, input: MutualAidPlaceOrderInput
+                                 ) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.place_order(
+            access, dish_id=pk(input.dish_id, "MutualAidDish", "dishId"),
+            team_id=pk(input.team_id, "MutualAidTeam", "teamId"), title=input.title,
+            description=input.description,
+            resident_id=pk(input.resident_id, "Resident", "residentId"),
+            building_id=pk(input.building_id, "Building", "buildingId"))
+
+    return await run_mutation(info, work, _order)
+
+
+@strawberry.input(description="接单或派单 / accept, or (leader) assign")
+class MutualAidAcceptOrderInput:
+    order_id: strawberry.ID
+    server_account_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="接单 / accept or assign an order")
+async def mutual_aid_accept_order(info: Info, input: MutualAidAcceptOrderInput
+                                  ) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.accept_order(
+            access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
+            server_account_id=pk(input.server_account_id, "Account", "serverAccountId"))
+
+    return await run_mutation(info, work, _order)
+
+
+@strawberry.input(description="约定服务时间 / schedule an order")
+class MutualAidScheduleOrderInput:
+    order_id: strawberry.ID
+    scheduled_for: datetime
+
+
+@strawberry.mutation(description="约定时间 / schedule an order")
+async def mutual_aid_schedule_order(info: Info, input: MutualAidScheduleOrderInput
+                                    ) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.schedule_order(
+            access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
+            scheduled_for=input.scheduled_for)
+
+    return await run_mutation(info, work, _order)
+
+
+@strawberry.input(description="服务完成 / record the service as done")
+class MutualAidFinishOrderInput:
+    order_id: strawberry.ID
+    minutes: int
+
+
+@strawberry.mutation(description="服务完成（记录志愿时长）/ done (records volunteer minutes)")
+async def mutual_aid_finish_order(info: Info, input: MutualAidFinishOrderInput
+                                  ) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.finish_order(
+            access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
+            minutes=input.minutes)
+
+    return await run_mutation(info, work, _order)
+
+
+@strawberry.input(description="确认并评价 / confirm and rate")
+class MutualAidConfirmOrderInput:
+    order_id: strawberry.ID
+    rating: int
+    comment: str = ""
+
+
+@strawberry.mutation(description="确认评价 / confirm and rate an order")
+async def mutual_aid_confirm_order(info: Info, input: MutualAidConfirmOrderInput
+                                   ) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.confirm_order(
+            access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
+            rating=input.rating, comment=input.comment)
+
+    return await run_mutation(info, work, _order)
+
+
+@strawberry.input(description="附议 / +1 an open need")
+class MutualAidPlusOneInput:
+    order_id: strawberry.ID
+    resident_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="附议（+1）/ add your voice to an open need")
+async def mutual_aid_plus_one(info: Info, input: MutualAidPlusOneInput) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.add_plus_one(
+            access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
+            resident_id=pk(input.resident_id, "Resident", "residentId"))
+
+    return await run_mutation(info, work, _order)
+
+
+@strawberry.input(description="需求转议事 / hand an open need to 楼长制 deliberation")
+class MutualAidNeedToMatterInput:
+    order_id: strawberry.ID
+
+
+@strawberry.mutation(description="需求转议事（楼长制启用时生效）/ need to matter")
+async def mutual_aid_need_to_matter(info: Info, input: MutualAidNeedToMatterInput
+                                    ) -> MutualAidOrderResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await menu.request_matter_for_need(
+            access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"))
+
+    return await run_mutation(info, work, _order)
+
+
+# -- 红便签 --------------------------------------------------------------------------------
+
+@strawberry.input(description="发红便签（匿名）/ post an anonymous note")
+class MutualAidPostNoteInput:
+    community_id: strawberry.ID
+    text: str
+    building_id: strawberry.ID | None = None
+    topic: str = ""
+    paper: bool = strawberry.field(default=False, description="员工转录纸质便签 / staff "
+                                                              "transcribing a paper note")
+
+
+@strawberry.mutation(description="发红便签（不记录作者）/ post a note (no author kept)")
+async def mutual_aid_post_note(info: Info, input: MutualAidPostNoteInput) -> MutualAidNoteResult:
+    ctx = info.context
+    secret = str(ctx.state.settings.secret_key)
+
+    async def work(access: Access) -> dict[str, Any]:
+        principal = access.principal
+        poster = None if input.paper else f"account:{principal.account_id}"
+        return await notes.post_note(
+            access, tenant_id=int(access.scope.write_node or access.node_id), secret=secret,
+            poster=poster, community_id=_pk(input.community_id, "Community", "communityId"),
+            text_=input.text, building_id=pk(input.building_id, "Building", "buildingId"),
+            topic=input.topic, paper=input.paper)
+
+    return await run_mutation(info, work, _note)
+
+
+@strawberry.input(description="审核红便签 / moderate a note")
+class MutualAidModerateNoteInput:
+    note_id: strawberry.ID
+    publish: bool
+    reason: str = ""
+
+
+@strawberry.mutation(description="公开或隐藏红便签 / publish or hide a note")
+async def mutual_aid_moderate_note(info: Info, input: MutualAidModerateNoteInput
+                                   ) -> MutualAidNoteResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await notes.moderate_note(
+            access, note_id=_pk(input.note_id, "MutualAidNote", "noteId"),
+            publish=input.publish, reason=input.reason)
+
+    return await run_mutation(info, work, _note)
+
+
+@strawberry.input(description="公开答复 / answer a note in public")
+class MutualAidAnswerNoteInput:
+    note_id: strawberry.ID
+    answer: str
+
+
+@strawberry.mutation(description="答复红便签 / answer a note")
+async def mutual_aid_answer_note(info: Info, input: MutualAidAnswerNoteInput
+                                 ) -> MutualAidNoteResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await notes.answer_note(
+            access, note_id=_pk(input.note_id, "MutualAidNote", "noteId"), answer=input.answer)
+
+    return await run_mutation(info, work, _note)
+
+
+@strawberry.input(description="红便签转议事 / hand a note to 楼长制 deliberation")
+class MutualAidNoteToMatterInput:
+    note_id: strawberry.ID
+
+
+@strawberry.mutation(description="红便签转议事（楼长制启用时生效）/ note to matter")
+async def mutual_aid_note_to_matter(info: Info, input: MutualAidNoteToMatterInput
+                                    ) -> MutualAidNoteResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await notes.request_matter_for_note(
+            access, note_id=_pk(input.note_id, "MutualAidNote", "noteId"))
+
+    return await run_mutation(info, work, _note)
+
+
+MUTATIONS = [
+    mutual_aid_create_box, mutual_aid_add_item, mutual_aid_take, mutual_aid_return,
+    mutual_aid_offer_donation, mutual_aid_confirm_donation, mutual_aid_count_item,
+    mutual_aid_create_dish, mutual_aid_create_session, mutual_aid_sign_up,
+    mutual_aid_place_order, mutual_aid_accept_order, mutual_aid_schedule_order,
+    mutual_aid_finish_order, mutual_aid_confirm_order, mutual_aid_plus_one,
+    mutual_aid_need_to_matter, mutual_aid_post_note, mutual_aid_moderate_note,
+    mutual_aid_answer_note, mutual_aid_note_to_matter,
+]

@@ -1,0 +1,128 @@
+"""GraphQL: the workflow through the API, PLUGIN_DISABLED where off, the public needs board
+without login (no resident shown), statement counts that do not grow with page size, and the
+isolation probes of every table."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any
+
+from core.plugin import encode_global_id
+from plugins.mutual_aid import tables
+from plugins.mutual_aid.services import boxes, menu
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(encode_global_id(type_name, pk))
+
+
+@contextmanager
+def counting(engine: Any) -> Any:
+    """Count statements sent through the engine (patched on the class: slots)."""
+    calls: list[str] = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original
+
+
+BOXES = """query($first: Int!) { mutualAidBoxes(first: $first) {
+  edges { node { id name items { name quantity kind loanable low } } }
+  pageInfo { hasNextPage endCursor } } }"""
+
+TAKE = """mutation($input: MutualAidTakeInput!) { mutualAidTake(input: $input) {
+  __typename ... on MutualAidTakePayload { item { quantity } loan { dueOn overdue } }
+  ... on UserError { code field } } }"""
+
+NEEDS = """query { mutualAidNeedsBoard(first: 10) { edges { node { title status plusOnes
+  team { name } } } } }"""
+
+
+async def _seed_boxes(world: Any, n: int) -> int:
+    async with world.write():
+        access = await world.access()
+        for i in range(n):
+            box = await boxes.create_box(access, building_id=world.buildings[i % 2].id,
+                                         name=f"便民箱{i}")
+            for name, kind in (("扳手", "tool"), ("针线包", "consumable")):
+                item = await boxes.add_item(access, box_id=box["id"], name=name, kind=kind,
+                                            quantity=2)
+    return int(item["id"])
+
+
+async def test_plugin_disabled(make_world, factory, gql):
+    world = await make_world(enable=False)
+    staff = await factory.account(world.node, "community_staff")
+    out = await gql(BOXES, {"first": 5}, token=staff.token, node=world.node.code)
+    assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
+
+
+async def test_take_through_the_api_and_list_boxes(world, factory, gql):
+    staff = await factory.account(world.node, "community_staff")
+    item = await _seed_boxes(world, 2)
+    out = await gql(TAKE, {"input": {"itemId": gid("MutualAidItem", item - 1),
+                                     "residentId": gid("Resident", world.residents[0].id)}},
+                    token=staff.token, node=world.node.code)
+    payload = out["data"]["mutualAidTake"]
+    assert payload["item"]["quantity"] == 1 and payload["loan"]["overdue"] is False
+    out = await gql(TAKE, {"input": {"itemId": gid("MutualAidItem", item), "quantity": 3,
+                                     "residentId": gid("Resident", world.residents[0].id)}},
+                    token=staff.token, node=world.node.code)
+    assert out["data"]["mutualAidTake"] == {"__typename": "UserError", "code": "CONFLICT",
+                                            "field": "quantity"}
+    out = await gql(BOXES, {"first": 1}, token=staff.token, node=world.node.code)
+    page = out["data"]["mutualAidBoxes"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert [i["name"] for i in page["edges"][0]["node"]["items"]] == ["扳手", "针线包"]
+
+
+async def test_a_resident_cannot_take_for_someone_else(world, factory, gql):
+    resident = await factory.account(world.node, "resident")
+    item = await _seed_boxes(world, 1)
+    out = await gql(TAKE, {"input": {"itemId": gid("MutualAidItem", item),
+                                     "residentId": gid("Resident", world.residents[0].id)}},
+                    token=resident.token, node=world.node.code)
+    assert out["data"]["mutualAidTake"]["code"] == "FORBIDDEN"
+
+
+async def test_statement_count_is_the_same_for_10_and_100_boxes(world, factory, gql, linli_env):
+    staff = await factory.account(world.node, "community_staff")
+    await _seed_boxes(world, 12)
+    counts = {}
+    for first in (10, 100):
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(BOXES, {"first": first}, token=staff.token, node=world.node.code)
+        assert "errors" not in out
+        counts[first] = len(calls)
+    assert counts[10] == counts[100], counts
+
+
+async def test_the_needs_board_is_public_and_shows_plus_ones(world, gql):
+    async with world.write():
+        access = await world.access()
+        team = (await menu.teams_of(world.community.id))[0]
+        order = await menu.place_order(access, team_id=team["id"], title="楼道灯不亮",
+                                       resident_id=world.residents[0].id)
+        await menu.add_plus_one(access, order_id=order["id"], resident_id=world.residents[1].id)
+    out = await gql(NEEDS, node=world.node.code)  # no login
+    [edge] = out["data"]["mutualAidNeedsBoard"]["edges"]
+    assert edge["node"] == {"title": "楼道灯不亮", "status": "placed", "plusOnes": 1,
+                            "team": {"name": "党员暖心服务队"}}
+    leak = await gql("query { mutualAidNeedsBoard(first: 1) { edges { node { residentId } } } }",
+                     node=world.node.code)
+    assert "errors" in leak  # the type has no resident field
+
+
+async def test_isolation_of_every_table(isolation_probe):
+    scoped = [getattr(tables, name) for name in tables.__all__]
+    assert len(scoped) == 15
+    assert await isolation_probe(scoped)
