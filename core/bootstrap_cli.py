@@ -15,6 +15,18 @@ from dataclasses import dataclass, field
 
 import click
 
+from core.audit.service import record
+from core.cli_db import cli_database
+from core.cli_errors import run_cli
+from core.db import get_db
+from core.identity import service
+from core.identity.roles import RoleBook
+from core.identity.tables import Membership
+from core.registry import get_registry
+from core.settings import get_settings
+from tenants.plugins import fire_tenant_enabled, tenants_at_or_below
+from tenants.service import NodeInfo, create_node, enabled_plugins, get_node_by_code, scope_for
+
 __all__ = ["BootstrapReport", "bootstrap", "register"]
 
 
@@ -33,9 +45,6 @@ class BootstrapReport:
 
 async def _ensure_node(report: BootstrapReport, kind: str, code: str, name: str,
                        parent: object | None) -> object:
-    from core.audit.service import record
-    from core.db import get_db
-    from tenants.service import NodeInfo, create_node, get_node_by_code, scope_for
 
     db = get_db()
     node = await get_node_by_code(code.strip())
@@ -63,21 +72,12 @@ async def bootstrap(*, city: tuple[str, str], district: tuple[str, str] | None,
                     district_kind: str, tenant: tuple[str, str], tenant_kind: str,
                     username: str, display_name: str, password: str | None,
                     role: str = "tenant_admin") -> BootstrapReport:
-    from core.audit.service import record
-    from core.cli_db import cli_database
-    from core.identity import service
-    from core.identity.roles import RoleBook
-    from core.identity.tables import Membership
-    from core.registry import get_registry
-    from core.settings import get_settings
-    from tenants.plugins import fire_tenant_enabled, tenants_at_or_below
-    from tenants.service import NodeInfo, enabled_plugins, scope_for
 
     report = BootstrapReport()
     settings = get_settings()
     registry = get_registry()
     book = RoleBook.from_registry(registry)
-    async with cli_database() as db:
+    async with cli_database(create=True) as db:  # bootstrap may start a new embedded file
         async with db.transaction():
             top = await _ensure_node(report, "city", city[0], city[1], None)
             if district is not None:
@@ -155,7 +155,6 @@ def register(group: click.Group) -> None:
     def bootstrap_cmd(city: str, district: str | None, district_kind: str, tenant: str,
                       tenant_kind: str, username: str, display_name: str,
                       password_stdin: bool) -> None:
-        from core.cli_errors import run_cli
 
         password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
         city_pair = _pair(city, "--city")

@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 import click
 
 from core.db import Database, set_db
-from core.settings import sqlite_path
+from core.dbsetup import StaleDatabase, ensure_sqlite_schema
+from core.registry import get_registry
+from core.settings import get_settings, sqlite_path
+from core.tables import all_tables
 
 __all__ = ["cli_database"]
 
@@ -20,10 +23,6 @@ async def cli_database(*, create: bool = False) -> AsyncIterator[Database]:
     file is an error naming where it was looked for, unless ``create`` (commands that start a
     database: ``migrate``, ``demo``) — a command never works on a new, empty database by
     mistake."""
-    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
-    from core.registry import get_registry
-    from core.settings import get_settings
-    from core.tables import all_tables
 
     settings = get_settings()
     path = sqlite_path(settings.database_url)

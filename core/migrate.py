@@ -39,6 +39,15 @@ from urllib.parse import urlparse
 
 import click
 
+from core import piccolo_conf
+from core.db import Database
+from core.dbsetup import StaleDatabase, ensure_sqlite_schema, unique_index_sql
+from core.piccolo_conf import owner_engine
+from core.registry import get_registry
+from core.settings import get_settings
+from core.tables import all_tables
+from tenants.rls import apply_rls
+
 __all__ = ["MigrateError", "MigrateSummary", "grant_app_role", "make_migration", "migrate", "pending_changes",
            "register"]
 
@@ -62,7 +71,6 @@ def _use_conf(engine: Any, registry: Any) -> Any:
     os.environ["PICCOLO_CONF"] = PICCOLO_CONF
     from piccolo.apps.migrations.tables import Migration
 
-    from core import piccolo_conf
 
     piccolo_conf.configure(engine, registry)
     Migration._meta.db = engine
@@ -164,8 +172,6 @@ async def grant_app_role(conn: Any, app_role: str, tables: Sequence[Any]) -> Non
 
 async def finish_tables(conn: Any, tables: Sequence[Any], app_role: str | None) -> int:
     """Unique indexes, row-level security and grants for ``tables`` (as their owner)."""
-    from core.dbsetup import unique_index_sql
-    from tenants.rls import apply_rls
 
     for table in tables:
         for sql in unique_index_sql(table):
@@ -182,7 +188,6 @@ async def migrate(owner_url: str, app_role: str | None, registry: Any) -> Migrat
     import asyncpg
     from piccolo.apps.migrations.tables import Migration
 
-    from core.piccolo_conf import owner_engine
 
     engine = owner_engine(owner_url)
     _use_conf(engine, registry)
@@ -211,7 +216,6 @@ async def pending_changes(app_name: str, registry: Any = None) -> list[str]:
     from piccolo.apps.migrations.commands.new import AutoMigrationManager
     from piccolo.conf.apps import Finder
 
-    from core import piccolo_conf
 
     os.environ["PICCOLO_CONF"] = PICCOLO_CONF
     if registry is not None:
@@ -243,9 +247,6 @@ def resolve_app_role(explicit: str | None, database_url: str, owner_url: str) ->
 
 
 async def _migrate_sqlite(url: str, registry: Any) -> None:
-    from core.db import Database
-    from core.dbsetup import StaleDatabase, ensure_sqlite_schema
-    from core.tables import all_tables
 
     db = Database(url, all_tables(registry))
     await db.start()
@@ -271,8 +272,6 @@ def register(group: click.Group) -> None:
                   help="应用角色 / the application role to grant (default LINLI_APP_ROLE, else "
                        "the user of LINLI_DATABASE_URL)")
     def migrate_cmd(app_role: str | None) -> None:
-        from core.registry import get_registry
-        from core.settings import get_settings
 
         settings = get_settings()
         url = settings.effective_migrate_url

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
+from core.app import create_app
+from core.logging import configure_logging
+from core.metrics import metrics_server
+from core.settings import get_settings
+
 __all__ = ["register"]
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
-    from core.app import create_app
-    from core.logging import configure_logging
-    from core.settings import get_settings
 
     settings = get_settings()
     app = create_app(settings)
@@ -24,7 +26,6 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     # /metrics on its own port (LINLI_METRICS_PORT, on LINLI_METRICS_HOST), same event loop
     import asyncio
 
-    from core.metrics import metrics_server
 
     server = uvicorn.Server(uvicorn.Config(app, host=host or settings.host,
                                            port=port or settings.port, log_config=None,

@@ -10,9 +10,13 @@ from typing import Any, TypeVar
 
 import click
 
+from core.audit.chain import chain_all, check_exported, heads, tenants_with_entries, verify_tenant
+from core.audit.retention import check_retention, purge_tenant
 from core.cli_db import cli_database
 from core.cli_errors import run_cli
 from core.db import Database
+from tenants.service import get_node_by_code
+from tenants.tables import Node
 
 __all__ = ["register"]
 
@@ -28,8 +32,6 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
 
 
 async def _tenant_ids(db: Database, code: str | None) -> list[int]:
-    from core.audit.chain import tenants_with_entries
-    from tenants.service import get_node_by_code
 
     if code is None:
         return await tenants_with_entries(db)
@@ -41,7 +43,6 @@ async def _tenant_ids(db: Database, code: str | None) -> list[int]:
 
 
 async def _codes(db: Database) -> dict[int, str]:
-    from tenants.tables import Node
 
     async with db.transaction(write=False):
         return {int(r["id"]): str(r["code"]) for r in await Node.select(Node.id, Node.code)}
@@ -54,7 +55,6 @@ def audit() -> None:
 
 @audit.command("chain", help="为新记录编号并链接哈希 / number and hash-chain new entries")
 def chain_cmd() -> None:
-    from core.audit.chain import chain_all
 
     count = _run(chain_all)
     click.echo(f"已链接 / chained: {count}")
@@ -66,7 +66,6 @@ def chain_cmd() -> None:
 @click.option("--against", "exported", type=click.Path(exists=True, dir_okay=False),
               default=None, help="与导出的链头比对 / also compare with an exported head file")
 def verify_cmd(code: str | None, exported: str | None) -> None:
-    from core.audit.chain import check_exported, verify_tenant
 
     async def work(db: Database) -> list[str]:
         codes = await _codes(db)
@@ -104,7 +103,6 @@ def verify_cmd(code: str | None, exported: str | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="写入文件（默认标准输出）/ write to a file (default stdout)")
 def export_head_cmd(output: str | None) -> None:
-    from core.audit.chain import heads
 
     async def work(db: Database) -> list[dict[str, Any]]:
         return [{k: h[k] for k in ("code", "seq", "hash", "at")} for h in await heads(db)]
@@ -122,7 +120,6 @@ def export_head_cmd(output: str | None) -> None:
 @click.option("--older-than-days", type=int, required=True)
 @click.option("--tenant", "code", default=None, help="只处理此区划代码 / only this node's code")
 def purge_cmd(older_than_days: int, code: str | None) -> None:
-    from core.audit.retention import check_retention, purge_tenant
 
     async def work(db: Database) -> int:
         check_retention(older_than_days)  # refused even where there is nothing to purge

@@ -12,8 +12,18 @@ from typing import Any
 
 import click
 
+from core.app import build_state
+from core.dbsetup import StaleDatabase, ensure_sqlite_schema
 from core.demo.people import demo_rows
 from core.demo.places import DEMO_COMPOUNDS, DEMO_TREE, DemoNode
+from core.identity.service import create_account, grant_membership
+from core.identity.tables import Account
+from core.people.excel import import_rows
+from core.people.tables import Grid, Resident
+from core.serve_cli import serve
+from core.settings import get_settings
+from tenants.plugins import change_plugin, fire_tenant_enabled
+from tenants.service import create_node, get_node_by_code, scope_for
 
 __all__ = ["DemoLogin", "register", "seed_demo"]
 
@@ -38,7 +48,6 @@ class DemoSummary:
 
 
 async def _seed_tree(summary: DemoSummary) -> dict[str, Any]:
-    from tenants.service import create_node, get_node_by_code
 
     nodes: dict[str, Any] = {}
 
@@ -68,9 +77,6 @@ def _tenants(items: tuple[DemoNode, ...] = DEMO_TREE) -> list[DemoNode]:
 
 async def _seed_residents(state: Any, node: Any, item: DemoNode, count: int,
                           summary: DemoSummary, progress: bool) -> None:
-    from core.people.excel import import_rows
-    from core.people.tables import Resident
-    from tenants.service import scope_for
 
     async with state.db.scoped(scope_for(node)):
         if await Resident.count() > 0:
@@ -103,8 +109,6 @@ _LOGINS = (
 
 
 async def _first_grid(state: Any, node: Any) -> int:
-    from core.people.tables import Grid
-    from tenants.service import scope_for
 
     async with state.db.scoped(scope_for(node)):
         row = await Grid.select(Grid.id).order_by(Grid.id).first()
@@ -114,8 +118,6 @@ async def _first_grid(state: Any, node: Any) -> int:
 
 
 async def _first_resident(state: Any, node: Any) -> int:
-    from core.people.tables import Resident
-    from tenants.service import scope_for
 
     async with state.db.scoped(scope_for(node)):
         row = await Resident.select(Resident.id).order_by(Resident.id).first()
@@ -123,8 +125,6 @@ async def _first_resident(state: Any, node: Any) -> int:
 
 
 async def _seed_accounts(state: Any, nodes: dict[str, Any], summary: DemoSummary) -> None:
-    from core.identity.service import create_account, grant_membership
-    from core.identity.tables import Account
 
     password = state.settings.demo_password
     for username, role, code, zh, en in _LOGINS:
@@ -153,8 +153,6 @@ async def _seed_accounts(state: Any, nodes: dict[str, Any], summary: DemoSummary
 async def seed_demo(state: Any, *, residents: int = RESIDENTS_PER_TENANT,
                     progress: bool = True) -> DemoSummary:
     """Seed the demo tree, residents, accounts and every loaded plugin's demo data."""
-    from tenants.plugins import change_plugin, fire_tenant_enabled
-    from tenants.service import scope_for
 
     if state.settings.is_production:
         raise click.ClickException("生产环境不能写入演示数据 / no demo data in production")
@@ -189,8 +187,6 @@ def print_logins(summary: DemoSummary, password: str, url: str) -> None:
 
 
 async def _run(residents: int) -> DemoSummary:
-    from core.app import build_state
-    from core.dbsetup import ensure_sqlite_schema
 
     state = build_state()
     await state.db.start()
@@ -208,8 +204,6 @@ def register(group: click.Group) -> None:
     @click.option("--residents", default=RESIDENTS_PER_TENANT, show_default=True,
                   help="每个街镇的居民数 / residents per demo tenant")
     def demo_cmd(serve_after: bool, residents: int) -> None:
-        from core.dbsetup import StaleDatabase
-        from core.settings import get_settings
 
         settings = get_settings()
         try:
@@ -220,6 +214,5 @@ def register(group: click.Group) -> None:
                    f"{summary.nodes_created} nodes and {summary.residents_imported} residents added")
         print_logins(summary, settings.demo_password, f"http://{settings.host}:{settings.port}")
         if serve_after:
-            from core.serve_cli import serve
 
             serve()

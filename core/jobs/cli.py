@@ -20,8 +20,15 @@ from typing import Any
 
 import click
 
+from core.app import build_state, start_state, stop_state
 from core.errors import ApiError
 from core.jobs.service import WORKER_MAX_JOBS, WORKER_POLL_DELAY, RunOutcome
+from core.logging import configure_logging
+from core.metrics import metrics_server
+from core.registry import Registry, get_registry, set_registry
+from core.settings import get_settings
+from tenants.service import enabled_plugins, get_node_by_code
+from tenants.tables import TENANT_KINDS
 
 __all__ = ["register", "run_now", "run_worker"]
 
@@ -37,10 +44,6 @@ def _load_object(ref: str) -> Any:
 async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
                  job_timeout: float | None, burst: bool, plugins: Sequence[str],
                  metrics_port: int = 0) -> int:
-    from core.app import build_state
-    from core.registry import Registry, set_registry
-    from core.settings import get_settings
-    from core.state import start_state, stop_state
 
     settings = get_settings()
     registry = Registry(disabled=settings.disable_plugins)
@@ -62,7 +65,6 @@ async def _serve(*, queue: str | None, max_jobs: int, poll_delay: float,
     metrics = AsyncExitStack()
     try:
         if metrics_port:  # this worker's job counters at http://LINLI_METRICS_HOST:PORT/metrics
-            from core.metrics import metrics_server
 
             await metrics.enter_async_context(metrics_server(state, settings.metrics_host,
                                                              metrics_port))
@@ -118,11 +120,6 @@ async def run_now(name: str, node_code: str, kwargs: dict[str, Any]) -> RunOutco
     keyed). A refusal is a :class:`click.ClickException` saying why."""
     from dataclasses import replace
 
-    from core.app import build_state, start_state, stop_state
-    from core.registry import get_registry
-    from core.settings import get_settings
-    from tenants.service import enabled_plugins, get_node_by_code
-    from tenants.tables import TENANT_KINDS
 
     # this process runs the one job itself; it must not start an in-process worker as well
     settings = replace(get_settings(), jobs_in_process=False)
@@ -202,14 +199,12 @@ def register(group: click.Group) -> None:
     def worker_cmd(queue: str | None, max_jobs: int, poll_delay: float,
                    job_timeout: float | None, burst: bool, plugins: tuple[str, ...],
                    verbose: bool, metrics_port: int) -> None:
-        from core.settings import get_settings
 
         if not get_settings().redis_url:
             raise click.UsageError(
                 "未设置 LINLI_REDIS_URL：没有 Redis 时任务在 `linli serve` 进程内运行。\n"
                 "LINLI_REDIS_URL is not set: without Redis, jobs run inside `linli serve`.")
         try:
-            from core.logging import configure_logging
 
             configure_logging("INFO")
         except ImportError:  # pragma: no cover

@@ -17,6 +17,7 @@ from core.people.excel import (
     import_residents,
     write_template,
 )
+from core.settings import get_settings
 from tenants.service import NodeInfo, get_node_by_code
 
 __all__ = ["register"]
@@ -59,7 +60,6 @@ def import_command(file: str, tenant: str | None, template: bool, errors: str | 
         return
     if not tenant:
         raise click.UsageError("需要 --tenant / --tenant is required")
-    from core.settings import get_settings
 
     key = get_settings().pii_key
 
@@ -80,7 +80,6 @@ def import_command(file: str, tenant: str | None, template: bool, errors: str | 
 
 
 def export_command(tenant: str, output: str) -> None:
-    from core.settings import get_settings
 
     key = get_settings().pii_key
 

@@ -24,6 +24,8 @@ from core.errors import ApiError
 from core.people.residents import id_index
 from core.people.tables import Resident
 from core.privacy import service
+from core.registry import get_registry
+from core.settings import get_settings
 from tenants.scope import Scope
 from tenants.service import NodeInfo, get_node_by_code, list_nodes, scope_for
 
@@ -113,8 +115,6 @@ def _outputs(output: str | None, resident_id: int, fmt: str) -> list[Path]:
 
 def export_command(resident_id: int | None, id_number: str | None, node_code: str | None,
                    output: str | None, fmt: str, reason: str) -> None:
-    from core.registry import get_registry
-    from core.settings import get_settings
 
     _check_who(resident_id, id_number)
     if output and not Path(output).resolve().parent.is_dir():
@@ -150,8 +150,6 @@ def export_command(resident_id: int | None, id_number: str | None, node_code: st
 
 def erase_command(resident_id: int | None, id_number: str | None, node_code: str | None,
                   reason: str, yes: bool) -> None:
-    from core.registry import get_registry
-    from core.settings import get_settings
 
     _check_who(resident_id, id_number)
     if not yes:

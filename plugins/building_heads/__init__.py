@@ -35,8 +35,8 @@ META = PluginMeta(
                  ("tenant.read", "building_heads.read", "building_heads.visit",
                   "building_heads.matter"), place_kind="building",
                  granted_by=("楼长任命（公示期满后批准，可关联账号）",
-                             "a building-head appointment (approved after its notice period, "
-                             "linked to the account)")),
+                             ("a building-head appointment (approved after its notice period, "
+                              "linked to the account)"))),
         RoleDecl("building_heads.coordinator", "楼长制管理员", "Building-head coordinator",
                  ("tenant.read", "people.read", "building_heads.read", "building_heads.manage",
                   "building_heads.visit", "building_heads.matter", "building_heads.rota")),
