@@ -17,6 +17,7 @@ from strawberry.litestar import make_graphql_controller
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
+from core.schema.budget import with_deadline
 from core.schema.compose import build_schema
 from core.schema.context import build_context
 from core.schema.http import decode_json, parse_request_json
@@ -37,6 +38,7 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
     registry = registry or get_registry()
     db = db or Database(settings.database_url)
     db.add_tables(all_tables(registry))
+    db.statement_timeout_ms = settings.statement_timeout_ms
     set_db(db)
     state = AppState(settings=settings, db=db, registry=registry,
                      rolebook=RoleBook.from_registry(registry),
@@ -96,6 +98,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
         def decode_json(self, data: str | bytes) -> object:
             return decode_json(data)
+
+        async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+            # an overall deadline: the statement timeout bounds one statement, this the request
+            return await with_deadline(super().execute_single(*args, **kwargs),
+                                       app_state.settings.request_timeout_seconds)
 
         def encode_json(self, data: object) -> str:
             return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -217,6 +217,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.tables: list[type[Table]] = []
+        self.statement_timeout_ms = 0
+        """PostgreSQL ``statement_timeout`` of every scoped transaction (0: none); a request's
+        reads and writes all run in scoped transactions, so one slow statement is cut off
+        there rather than holding a pooled connection for minutes."""
         self.add_tables(tables)
 
     @property
@@ -269,13 +273,16 @@ class Database:
                 tx = self.engine.transaction()
             async with tx:
                 if isinstance(self.engine, PostgresEngine):
+                    # one statement sets the scope and the timeout (transaction-local both)
                     await self.execute(
                         "SELECT set_config('linli.read_nodes', {}, true),"
                         " set_config('linli.shared_nodes', {}, true),"
-                        " set_config('linli.write_node', {}, true)",
+                        " set_config('linli.write_node', {}, true),"
+                        " set_config('statement_timeout', {}, true)",
                         ",".join(str(n) for n in sorted(scope.read_nodes)),
                         ",".join(str(n) for n in sorted(scope.shared_nodes)),
                         "" if scope.write_node is None else str(scope.write_node),
+                        str(self.statement_timeout_ms),
                     )
                 yield
         finally:

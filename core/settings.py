@@ -20,6 +20,8 @@ SETTING_NAMES: tuple[str, ...] = (
     "SECRET_KEY", "PII_KEY", "DISABLE_PLUGINS", "PASSWORD_MEMORY_KIB", "PASSWORD_TIME_COST",
     "ACCESS_TOKEN_SECONDS", "DEMO_PASSWORD", "EVENT_MAX_ATTEMPTS", "EVENT_RETRY_BASE_SECONDS",
     "EVENT_SWEEP_AFTER_SECONDS", "JOB_QUEUE", "JOB_TIMEOUT_SECONDS", "JOBS_IN_PROCESS",
+    "QUERY_COST_ANONYMOUS", "QUERY_COST_ACCOUNT", "QUERY_COST_API_KEY", "QUERY_COST_OPERATOR",
+    "REQUEST_TIMEOUT_SECONDS", "STATEMENT_TIMEOUT_MS",
 )
 """Every setting :func:`load_settings` reads, without the ``LINLI_`` prefix (the deploy files
 may set only these; ``tests/deploy`` checks both this list and the files)."""
@@ -95,6 +97,22 @@ class Settings:
     """Without Redis, run jobs and cron on the server's event loop (tests turn this off and
     drain the queue themselves)."""
 
+    query_cost_anonymous: int = 15_000
+    """Most a GraphQL operation may cost without a login (the public building-head board's
+    page of 20 matters with their timelines is ~12,300); the
+    cost is each field times the list sizes above it (``core/schema/budget.py``)."""
+    query_cost_account: int = 25_000
+    """Most an operation may cost for a logged-in account (a full page of 100 residents with
+    their household and building is ~2,000)."""
+    query_cost_api_key: int = 10_000
+    """Most an operation may cost for an API key (a counter or kiosk asks small questions)."""
+    query_cost_operator: int = 50_000
+    """Most an operation may cost for a deployment operator."""
+    request_timeout_seconds: float = 15.0
+    """Overall deadline of one GraphQL request; past it the request is stopped."""
+    statement_timeout_ms: int = 5_000
+    """PostgreSQL ``statement_timeout`` set in every transaction (0 turns it off)."""
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -138,6 +156,12 @@ def load_settings() -> Settings:
         job_queue=_env("JOB_QUEUE", "linli:queue"),
         job_timeout_seconds=float(_env("JOB_TIMEOUT_SECONDS", "300")),
         jobs_in_process=_env("JOBS_IN_PROCESS", "1").lower() not in ("0", "false", "no"),
+        query_cost_anonymous=int(_env("QUERY_COST_ANONYMOUS", "15000")),
+        query_cost_account=int(_env("QUERY_COST_ACCOUNT", "25000")),
+        query_cost_api_key=int(_env("QUERY_COST_API_KEY", "10000")),
+        query_cost_operator=int(_env("QUERY_COST_OPERATOR", "50000")),
+        request_timeout_seconds=float(_env("REQUEST_TIMEOUT_SECONDS", "15")),
+        statement_timeout_ms=int(_env("STATEMENT_TIMEOUT_MS", "5000")),
     )
 
 

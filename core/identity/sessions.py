@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from core.db import Database
+from core.errors import ApiError, ErrorCode
 from core.identity.access import Principal
 from core.identity.passwords import PasswordCheck, check_password, hash_password_async
 from core.identity.refresh import (
@@ -27,12 +28,11 @@ from core.identity.throttle import (
     account_key,
     clear_failures,
     client_key,
-    is_throttled,
     login_key,
-    record_failure,
+    release,
+    reserve,
 )
 from core.identity.tokens import issue_access_token
-from core.errors import ApiError, ErrorCode
 from core.settings import Settings
 
 __all__ = ["Session", "login", "logout", "refresh"]
@@ -61,16 +61,18 @@ def _session(account_id: int, issued: IssuedRefresh, settings: Settings) -> Sess
 
 async def login(db: Database, settings: Settings, login_name: str, password: str,
                 client_ip: str) -> Session:
-    """登录 By username or phone. Throttled callers are refused before the password is checked."""
-    async with db.transaction(write=False):
+    """登录 By username or phone. The attempt is reserved (counted) before the password is
+    checked, atomically, so concurrent attempts cannot exceed the limit; throttled callers are
+    refused without a check."""
+    async with db.transaction():
         account = await find_account(login_name or "", settings)
         if account is not None and account["is_active"]:
             acct_key = account_key(account["id"])
         else:
             account, acct_key = None, login_key(login_name or "")
         keys = [acct_key, client_key(client_ip)]
-        throttled = await is_throttled(keys, settings)
-    if throttled:
+        reserved = await reserve(keys, settings)
+    if reserved is None:
         raise ApiError(ErrorCode.THROTTLED, *THROTTLED)
     verdict = await check_password(account["password_hash"] if account else None,
                                    password or "", settings)
@@ -78,11 +80,10 @@ async def login(db: Database, settings: Settings, login_name: str, password: str
         verdict = PasswordCheck(False)  # the shared demo password never works in production
     new_hash = (await hash_password_async(password, settings)
                 if verdict.ok and verdict.needs_rehash else None)
-    async with db.transaction():
-        if not verdict.ok or account is None:
-            await record_failure(keys, settings)
-        else:
+    if verdict.ok and account is not None:  # a failure stays counted by its reservation
+        async with db.transaction():
             await clear_failures(acct_key)
+            await release(reserved)
             if new_hash is not None:
                 await Account.update({Account.password_hash: new_hash}).where(
                     Account.id == account["id"])

@@ -183,7 +183,9 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:
-        exts += [LinliTokens, LinliRules]
+        from core.schema.budget import QueryBudget
+
+        exts += [LinliTokens, LinliRules, QueryBudget]
     if production:
         exts.append(DisableIntrospection)
     return exts

@@ -24,6 +24,7 @@ from core.people.schema import loaders
 from core.people.validation import TAGS
 from core.declarations import NodeType
 from core.schema.base import Tenant
+from core.schema.budget import LIST_BOUND
 from core.schema.relay import Node, encode_global_id
 
 __all__ = [
@@ -53,12 +54,12 @@ class CommunityType(Node):
     kind: str = strawberry.field(description="community（社区）或 village（村）")
     rec: strawberry.Private[CommunityRec]
 
-    @strawberry.field(description="网格 / grids")
+    @strawberry.field(description="网格 / grids", metadata={LIST_BOUND: 50})
     async def grids(self, info: Info) -> list[GridType]:
         rows = await loaders.children(info.context, "grid", "community", self.rec.id)
         return [build(r) for r in rows]
 
-    @strawberry.field(description="小区 / compounds")
+    @strawberry.field(description="小区 / compounds", metadata={LIST_BOUND: 50})
     async def compounds(self, info: Info) -> list[CompoundType]:
         rows = await loaders.children(info.context, "compound", "community", self.rec.id)
         return [build(r) for r in rows]
@@ -85,7 +86,7 @@ class GridType(Node):
     async def community(self, info: Info) -> CommunityType | None:
         return _opt(await loaders.by_id(info.context, "community", self.rec.community_id))
 
-    @strawberry.field(description="网格内的楼栋 / buildings in this grid")
+    @strawberry.field(description="网格内的楼栋 / buildings in this grid", metadata={LIST_BOUND: 50})
     async def buildings(self, info: Info) -> list[BuildingType]:
         rows = await loaders.children(info.context, "building", "grid", self.rec.id)
         return [build(r) for r in rows]
@@ -110,7 +111,7 @@ class BuildingType(Node):
     async def grid(self, info: Info) -> GridType | None:
         return _opt(await loaders.by_id(info.context, "grid", self.rec.grid_id))
 
-    @strawberry.field(description="户 / households")
+    @strawberry.field(description="户 / households", metadata={LIST_BOUND: 200})
     async def households(self, info: Info) -> list[HouseholdType]:
         rows = await loaders.children(info.context, "household", "building", self.rec.id)
         return [build(r) for r in rows]
@@ -149,7 +150,7 @@ class HouseholdType(Node):
     async def grid(self, info: Info) -> GridType | None:
         return _opt(await loaders.by_id(info.context, "grid", self.rec.grid_id))
 
-    @strawberry.field(description="家庭成员 / members")
+    @strawberry.field(description="家庭成员 / members", metadata={LIST_BOUND: 10})
     async def members(self, info: Info) -> list[ResidentType]:
         rows = await loaders.children(info.context, "resident", "household", self.rec.id)
         return [build(r) for r in rows]

@@ -84,3 +84,36 @@ async def test_another_replica_on_the_same_database_agrees(client_at, make_accou
     async with httpx.AsyncClient(transport=transport, base_url="http://replica") as http:
         result = await ops.login(GraphQLClient(http), username)
     assert result["code"] == "THROTTLED"
+
+
+async def test_concurrent_attempts_cannot_exceed_the_limit(client_at, make_account, ops,
+                                                           linli_env, monkeypatch,
+                                                           record_property):
+    """50 wrong passwords at once for one account: at most the limit are checked (before the
+    attempt was reserved atomically, 22 of 30 were checked with a limit of 5), and the right
+    password right after the burst is refused too."""
+    import asyncio
+
+    account_id, username = await make_account()
+    limit = linli_env.settings.login_max_failures
+    checked = []
+    real = sessions.check_password
+
+    async def spy(*args, **kwargs):
+        checked.append(1)
+        await asyncio.sleep(0.02)  # widen the window a check-then-count race would need
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "check_password", spy)
+    results = await asyncio.gather(*(ops.login(client_at(), username, "wrong password!")
+                                     for _ in range(50)))
+    outcome = [r["code"] for r in results]
+    record_property("concurrent_checked", len(checked))
+    record_property("concurrent_throttled", outcome.count("THROTTLED"))
+    assert len(checked) <= limit, (len(checked), outcome)
+    assert outcome.count("UNAUTHENTICATED") == len(checked)
+    assert outcome.count("THROTTLED") == 50 - len(checked)
+    assert (await ops.login(client_at(), username))["code"] == "THROTTLED"
+    async with linli_env.state.db.transaction(write=False):
+        assert await LoginAttempt.count().where(
+            LoginAttempt.key == account_key(account_id)) <= limit
