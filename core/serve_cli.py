@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from core.settings import Settings
+
+__all__ = ["register", "uvicorn_options"]
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:
@@ -17,8 +22,18 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     settings = get_settings()
     app = create_app(settings)
     configure_logging("INFO")  # after the app (Litestar sets up its own); JSON lines
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None,
-                access_log=False)  # linli.access logs each request, with its id
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its
+    # FORWARDED_ALLOW_IPS default), so anyone on the host could pick the address throttling
+    # counts; the app reads that header only from LINLI_TRUSTED_PROXIES (core.identity.throttle).
+    uvicorn.run(app, **uvicorn_options(settings, host, port))
+
+
+def uvicorn_options(settings: Settings, host: str | None = None,
+                    port: int | None = None) -> dict[str, Any]:
+    """What ``linli serve`` passes to ``uvicorn.run`` besides the app."""
+    return {"host": host or settings.host, "port": port or settings.port, "log_config": None,
+            "access_log": False,  # linli.access logs each request, with its id
+            "proxy_headers": False, "forwarded_allow_ips": ""}
 
 
 def register(group: click.Group) -> None:

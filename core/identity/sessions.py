@@ -29,6 +29,7 @@ from core.identity.throttle import (
     clear_failures,
     client_key,
     login_key,
+    pair_key,
     release,
     reserve,
 )
@@ -63,15 +64,16 @@ async def login(db: Database, settings: Settings, login_name: str, password: str
                 client_ip: str) -> Session:
     """登录 By username or phone. The attempt is reserved (counted) before the password is
     checked, atomically, so concurrent attempts cannot exceed the limit; throttled callers are
-    refused without a check."""
+    refused without a check. Throttling is per (account, address) with growing delays and per
+    address with a cap (``core.identity.throttle``); the account alone is never locked."""
     async with db.transaction():
         account = await find_account(login_name or "", settings)
         if account is not None and account["is_active"]:
             acct_key = account_key(account["id"])
         else:
             account, acct_key = None, login_key(login_name or "")
-        keys = [acct_key, client_key(client_ip)]
-        reserved = await reserve(keys, settings)
+        reserved = await reserve(pair_key(acct_key, client_ip), client_key(client_ip),
+                                 settings)
     if reserved is None:
         raise ApiError(ErrorCode.THROTTLED, *THROTTLED)
     verdict = await check_password(account["password_hash"] if account else None,
@@ -82,7 +84,7 @@ async def login(db: Database, settings: Settings, login_name: str, password: str
                 if verdict.ok and verdict.needs_rehash else None)
     if verdict.ok and account is not None:  # a failure stays counted by its reservation
         async with db.transaction():
-            await clear_failures(acct_key)
+            await clear_failures(pair_key(acct_key, client_ip))
             await release(reserved)
             if new_hash is not None:
                 await Account.update({Account.password_hash: new_hash}).where(

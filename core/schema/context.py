@@ -17,6 +17,7 @@ from core.audit.service import request_id_var
 from core.identity import apikeys
 from core.identity.access import Access, Decision, PlaceRef, Principal
 from core.identity.auth import access_at, authenticate_bearer, resolve_node
+from core.identity.throttle import client_address
 from core.schema.errors import ApiError, ErrorCode
 from core.state import AppState
 from tenants.service import NodeInfo, get_node, get_node_by_code
@@ -128,7 +129,9 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     # core.logging's middleware has set the request's id for everything under it
     request_id = request_id_var.get() or request.headers.get("x-request-id") or uuid.uuid4().hex
     request_id_var.set(request_id)
-    client = request.client.host if request.client else ""
+    client = client_address(request.client.host if request.client else "",
+                            request.headers.get("x-forwarded-for"),
+                            state.settings.trusted_proxies)
     principal = None
     auth = request.headers.get("authorization", "")
     if auth:
