@@ -15,6 +15,7 @@ from datetime import date
 
 from core.people.records import from_row
 from core.people.tables import Resident, ResidentTag
+from core.people.validation import mask_id_number, mask_phone
 
 __all__ = [
     "ResidentInfo",
@@ -37,6 +38,8 @@ class ResidentInfo:
     name: str
     gender: str
     birth_date: date
+    """Full, for rules computed on the server (an age); never shown to a caller (the API shows
+    only the year: next to even a masked ID number the full date narrows it)."""
     id_number_masked: str
     phone_masked: str | None
     household_id: int | None
@@ -45,6 +48,11 @@ class ResidentInfo:
     community_id: int | None
     grid_id: int | None
     building_id: int | None
+
+    def __post_init__(self) -> None:  # rows stored in the older, wider mask are masked again
+        object.__setattr__(self, "id_number_masked", mask_id_number(self.id_number_masked))
+        if self.phone_masked:
+            object.__setattr__(self, "phone_masked", mask_phone(self.phone_masked))
 
 
 _COLUMNS = tuple(getattr(Resident, f) for f in ResidentInfo.__dataclass_fields__)
