@@ -56,7 +56,7 @@ class Session:
 
 def _session(account_id: int, issued: IssuedRefresh, settings: Settings) -> Session:
     token, _, expires = issue_access_token(account_id, settings.secret_key,
-                                           settings.access_token_seconds)
+                                           settings.access_token_seconds, family=issued.family)
     return Session(account_id, token, expires, issued.token, issued.expires_at)
 
 
@@ -112,7 +112,8 @@ async def refresh(db: Database, settings: Settings, raw: str) -> Session:
 
 async def logout(db: Database, settings: Settings, principal: Principal,
                  refresh_token: str | None = None, *, everywhere: bool = False) -> None:
-    """退出登录 Revoke the current access token and the refresh family (or every session)."""
+    """退出登录 Revoke the current access token and its session's refresh family — named by the
+    refresh token or, without one, by the access token itself (or every session)."""
     if principal.account_id is None or principal.token_id is None:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "只有登录会话可以退出", "only a login session can log out")
     async with db.transaction():
@@ -122,6 +123,7 @@ async def logout(db: Database, settings: Settings, principal: Principal,
             if row is None or row["account_id"] != principal.account_id:
                 raise ApiError(ErrorCode.INVALID_ARGUMENT, *BAD_REFRESH, field="refreshToken")
             family = row["family"]
+        family = family or principal.session_family
         now = datetime.now(UTC)
         await RevokedToken.delete().where(RevokedToken.expires_at < now)
         if not await RevokedToken.exists().where(RevokedToken.jti == principal.token_id):
