@@ -121,10 +121,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             if manage_db:
                 await stop_state(app_state)
 
+    extra: dict[str, Any] = {}
+    if production:  # no /schema, /schema/swagger, /schema/openapi.json: nothing to tell
+        extra["openapi_config"] = None
     return Litestar(
         route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers],
         middleware=list(app_state.middleware),
         lifespan=[lifespan],
         state=State({"linli": app_state}),
         debug=False,
+        **extra,
     )

@@ -7,6 +7,7 @@ on the tuple of rule classes, so per-request factories (new classes each time) w
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from strawberry.extensions import (
@@ -30,7 +31,8 @@ from graphql import (
 )
 
 __all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_MESSAGE", "MAX_TOKENS", "is_bad_variable",
-           "nul_error", "schema_extensions", "shape_errors", "variable_with_nul"]
+           "nul_error", "schema_extensions", "shape_errors", "variable_with_nul",
+           "without_suggestions"]
 
 log = logging.getLogger("linli.graphql")
 
@@ -173,13 +175,34 @@ class ShapeErrors(MaskErrors):
         return shape_errors(errors)
 
 
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors with graphql-core's "Did you mean 'idNumber'?" hints cut out: in production
+    they would spell out the schema that introspection is off to hide."""
+    out: list[GraphQLError] = []
+    for error in errors:
+        message = _SUGGESTION.sub("", error.message)
+        out.append(error if message == error.message else GraphQLError(
+            message, nodes=error.nodes, path=error.path, extensions=error.extensions))
+    return out
+
+
+class ShapeErrorsQuietly(ShapeErrors):
+    """:class:`ShapeErrors` without field or value suggestions (``LINLI_ENV=production``)."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return without_suggestions(shape_errors(errors))
+
+
 def schema_extensions(*, limits: bool = True, production: bool = False,
                       caches: bool = True) -> list[Any]:
     """The schema's extensions; ``limits=False`` and ``caches=False`` exist only to measure
     their cost (``tests/benchmarks/bench_graphql.py``)."""
     from core.metrics import OperationMetrics
 
-    exts: list[Any] = [OperationMetrics, ShapeErrors]
+    exts: list[Any] = [OperationMetrics, ShapeErrorsQuietly if production else ShapeErrors]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:
