@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from core.audit.service import request_id_var
+from core.audit.service import actor_var, client_request_id_var, request_id_var
 from core.host import Host
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
@@ -73,6 +73,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id_var.get(),
             "node": node_var.get(),
         }
+        if client_request_id_var.get():
+            out["client_request_id"] = client_request_id_var.get()
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in out:
                 out[key] = value
@@ -117,9 +119,12 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        client_id = given if _SAFE_ID.match(given) else ""
+        request_id = uuid.uuid4().hex  # ours, always: a client's value is kept beside it
         node = _header(scope, b"x-linli-node")[:32]
         rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
+        client_token = client_request_id_var.set(client_id)
+        actor_token = actor_var.set((None, None))
 
         started, status = time.perf_counter(), 500
 
@@ -129,6 +134,8 @@ class RequestContextMiddleware:
                 status = int(message["status"])
                 headers = list(message.get("headers") or [])
                 headers.append((b"x-request-id", request_id.encode()))
+                if client_id:
+                    headers.append((b"x-client-request-id", client_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -142,6 +149,8 @@ class RequestContextMiddleware:
                                            (time.perf_counter() - started) * 1000, 2)})
             request_id_var.reset(rid_token)
             node_var.reset(node_token)
+            client_request_id_var.reset(client_token)
+            actor_var.reset(actor_token)
 
 
 def install(state: Host) -> None:
