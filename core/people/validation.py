@@ -11,6 +11,7 @@ from datetime import date
 
 from core.clock import today_shanghai
 from core.errors import ApiError
+from core.text import strict_ascii
 
 __all__ = [
     "GENDERS",
@@ -78,10 +79,14 @@ def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date 
                        field: str = "idNumber", today: date | None = None) -> IdNumber:
     """Check length, digits, the GB 11643 check digit, the birth date (a real day, not in the
     future) and, when given, that ``gender`` and ``birth_date`` agree with the number."""
-    value = (raw or "").strip().upper()
+    value = strict_ascii(raw)  # full-width digits become ASCII; superscripts and the like fail
+    if value is None:
+        raise ApiError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
+                               "the ID number must be 17 digits and a digit or X")
+    value = value.upper()
     if len(value) != 18:
         raise ApiError.invalid(field, "身份证号必须为18位", "the ID number must be 18 characters")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ID_NUMBER.match(value):
         raise ApiError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
                                "the ID number must be 17 digits and a digit or X")
     if id_check_digit(value[:17]) != value[17]:
@@ -104,12 +109,13 @@ def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date 
     return IdNumber(value=value, birth_date=born, gender=sex)
 
 
-_PHONE = re.compile(r"^1\d{10}$")
+_PHONE = re.compile(r"^1[0-9]{10}$")
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def validate_phone(raw: str, field: str = "phone") -> str:
     """11 digits starting with 1 (spaces and dashes are dropped)."""
-    value = re.sub(r"[\s-]", "", raw or "")
+    value = re.sub(r"[ \t-]", "", strict_ascii(raw) or "x")
     if not _PHONE.match(value):
         raise ApiError.invalid(field, "手机号须为以1开头的11位数字",
                                "the phone must be 11 digits starting with 1")
