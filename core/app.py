@@ -134,6 +134,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             if manage_db:
                 await stop_state(app_state)
 
+    extra: dict[str, Any] = {}
+    if production:  # no /schema, /schema/swagger, /schema/openapi.json: nothing to tell
+        extra["openapi_config"] = None
     return Litestar(
         route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers,
                         *([] if production else [graphiql.asset_route()])],
@@ -141,4 +144,5 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         lifespan=[lifespan],
         state=State({"linli": app_state}),
         debug=False,
+        **extra,
     )

@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from core.audit.service import request_id_var
+from core.audit.service import actor_var, client_request_id_var, request_id_var
 from core.host import Host
 from core.language import language_from_header, language_var
 
@@ -74,6 +74,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id_var.get(),
             "node": node_var.get(),
         }
+        if client_request_id_var.get():
+            out["client_request_id"] = client_request_id_var.get()
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in out:
                 out[key] = value
@@ -123,10 +125,13 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        client_id = given if _SAFE_ID.match(given) else ""
+        request_id = uuid.uuid4().hex  # ours, always: a client's value is kept beside it
         node = _header(scope, b"x-linli-node")[:32]
         rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
         lang_token = language_var.set(language_from_header(_header(scope, b"accept-language")))
+        client_token = client_request_id_var.set(client_id)
+        actor_token = actor_var.set((None, None))
 
         started, status = time.perf_counter(), 500
 
@@ -136,6 +141,8 @@ class RequestContextMiddleware:
                 status = int(message["status"])
                 headers = list(message.get("headers") or [])
                 headers.append((b"x-request-id", request_id.encode()))
+                if client_id:
+                    headers.append((b"x-client-request-id", client_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -150,6 +157,8 @@ class RequestContextMiddleware:
             request_id_var.reset(rid_token)
             node_var.reset(node_token)
             language_var.reset(lang_token)
+            client_request_id_var.reset(client_token)
+            actor_var.reset(actor_token)
 
 
 def install(state: Host) -> None:

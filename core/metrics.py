@@ -35,9 +35,11 @@ __all__ = ["Metrics", "OperationMetrics", "install", "metrics_app", "metrics_ser
 log = logging.getLogger("linli.metrics")
 
 _OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-MAX_OPERATION_NAMES = 500
+MAX_OPERATION_NAMES = 200
 """Distinct operation names kept as labels; later ones count as ``other`` (clients choose
-names, so the label set must stay bounded)."""
+names, so the label set must stay bounded). A name becomes a label only when a logged-in caller
+(or API key) ran it without errors; any other unknown name counts as ``other`` — before, 300
+anonymous requests with invented names made 600 series."""
 
 
 class _Peers(Protocol):
@@ -101,13 +103,16 @@ class Metrics:
         self.registry.register(_JobsCollector(state))
         self._names: set[str] = set()
 
-    def operation(self, name: str | None, kind: str, ok: bool) -> None:
+    def operation(self, name: str | None, kind: str, ok: bool, *,
+                  authenticated: bool = True) -> None:
+        """Count one operation. An unknown ``name`` becomes a label only when ``ok`` for an
+        ``authenticated`` caller (at most :data:`MAX_OPERATION_NAMES`), else it is ``other``."""
         label = name if name and _OPERATION_NAME.match(name) else "anonymous"
-        if label not in self._names:
-            if len(self._names) >= MAX_OPERATION_NAMES:
-                label = "other"
-            else:
+        if label not in self._names and label != "anonymous":
+            if ok and authenticated and len(self._names) < MAX_OPERATION_NAMES:
                 self._names.add(label)
+            else:
+                label = "other"
         self.operations.labels(label, kind, "ok" if ok else "error").inc()
 
     async def refresh(self) -> None:
@@ -185,7 +190,10 @@ class OperationMetrics(SchemaExtension):
         except Exception:  # noqa: BLE001 - an unparsable document has no type
             kind = "unknown"
         ok = not (ctx.result is not None and ctx.result.errors) and not ctx.pre_execution_errors
-        metrics.operation(ctx.operation_name, kind, ok)
+        context = ctx.context
+        authenticated = (getattr(context, "principal", None) is not None
+                         and getattr(context, "auth_error", None) is None)
+        metrics.operation(ctx.operation_name, kind, ok, authenticated=authenticated)
 
 
 _LOOPBACK = ("127.", "::1", "localhost")

@@ -24,6 +24,8 @@ SETTING_NAMES: tuple[str, ...] = (
     "QUERY_COST_ANONYMOUS", "QUERY_COST_ACCOUNT", "QUERY_COST_API_KEY", "QUERY_COST_OPERATOR",
     "REQUEST_TIMEOUT_SECONDS", "STATEMENT_TIMEOUT_MS",
     "METRICS_TOKEN", "METRICS_PORT", "METRICS_HOST",
+    "REQUEST_TIMEOUT_SECONDS", "STATEMENT_TIMEOUT_MS", "TRUSTED_PROXIES",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS",
 )
 """Every setting :func:`load_settings` reads, without the ``LINLI_`` prefix (the deploy files
 may set only these; ``tests/deploy`` checks both this list and the files)."""
@@ -115,9 +117,21 @@ class Settings:
     refresh_token_days: int = 30
     """Lifetime of a refresh token family."""
     login_max_failures: int = 5
-    """Failed logins allowed per account or client address inside the window."""
+    """Failed logins of one account from one client address inside the window before each
+    further attempt from there waits (a growing delay, never a lock of the account)."""
+    login_max_failures_per_address: int = 50
+    """Failed logins from one client address inside the window (any accounts) before that
+    address is refused until the window passes."""
+    login_delay_base_seconds: float = 2.0
+    """The first wait after ``login_max_failures``; it doubles with each further failure."""
+    login_delay_max_seconds: float = 15 * 60
+    """The longest wait between attempts of one (account, address)."""
     login_window_seconds: int = 15 * 60
     """Throttling window for failed logins."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks (CIDR) of the reverse proxies whose ``X-Forwarded-For`` names
+    the client; from anywhere else the header is ignored (``LINLI_TRUSTED_PROXIES``,
+    comma-separated). Empty: the header is never trusted."""
     demo_password: str = "linli-demo-2026"
     """The one shared password of the demo logins (refused in production)."""
     var_dir: str = "./var"
@@ -214,6 +228,9 @@ def load_settings() -> Settings:
         metrics_token=_env("METRICS_TOKEN"),
         metrics_port=_int(_env("METRICS_PORT", "0"), "METRICS_PORT"),
         metrics_host=_env("METRICS_HOST", "127.0.0.1"),
+        trusted_proxies=tuple(p.strip() for p in _env("TRUSTED_PROXIES").split(",")
+                              if p.strip()),
+        login_max_failures_per_address=int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
     )
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 
+from core.text import strict_ascii
 from core.errors import ApiError
 
 __all__ = ["validate_code"]
 
-_CODE = re.compile(r"^\d{12}$")
+_CODE = re.compile(r"^[0-9]{12}$")
 
 
 def validate_code(code: str, kind: str) -> str:
     """The stripped code, if it is a valid code for a node of ``kind``; else INVALID_ARGUMENT
     on ``code``."""
-    code = (code or "").strip()
+    code = strict_ascii(code) or "x"  # full-width digits are the same code; others fail
     if not _CODE.match(code):
         raise ApiError.invalid("code", "区划代码必须是12位数字",
                                "the administrative code must be 12 digits")

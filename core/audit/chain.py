@@ -59,7 +59,7 @@ def canonical(row: dict[str, Any], seq: int) -> str:
         summary: Any = json.loads(row["summary"] or "{}")
     except ValueError:
         summary = row["summary"]
-    return json.dumps({
+    body = {
         "id": int(row["id"]),
         "tenant_id": int(row["tenant_id"]),
         "seq": seq,
@@ -70,7 +70,12 @@ def canonical(row: dict[str, Any], seq: int) -> str:
         "summary": summary,
         "request_id": row["request_id"],
         "at": _as_utc(row["at"]),
-    }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    }
+    # added later: hashed only when set, so entries chained before them verify unchanged
+    for extra in ("api_key_id", "actor", "client_request_id"):
+        if row.get(extra):
+            body[extra] = row[extra]
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def entry_hash(prev_hash: str, row: dict[str, Any], seq: int) -> str:

@@ -27,9 +27,16 @@ class AuditEntryType:
     object_type: str
     object_id: str
     summary: JSON = strawberry.field(description="变更摘要（含 before/after）/ what changed")
-    request_id: str
+    request_id: str = strawberry.field(description="服务器生成的请求ID / the server's request id")
+    client_request_id: str = strawberry.field(
+        description="客户端自带的 X-Request-ID（仅供对照）/ the client's own X-Request-ID, kept "
+                    "beside ours")
+    actor: str = strawberry.field(
+        description="操作者：account:<id>、api_key:<id> 或 system / who acted")
     at: datetime
     account_id: strawberry.ID | None = strawberry.field(description="操作账号 / the acting account")
+    api_key_id: strawberry.ID | None = strawberry.field(
+        description="操作的 API 密钥 / the acting API key")
     _account: strawberry.Private[int | None]
 
     @strawberry.field(description="已链接 / whether the entry is in the hash chain yet")
@@ -66,7 +73,10 @@ def _build(row: dict[str, Any]) -> AuditEntryType:
     return AuditEntryType(
         seq=row["seq"], hash=row["hash"], action=row["action"], object_type=row["object_type"],
         object_id=row["object_id"], summary=summary, request_id=row["request_id"], at=row["at"],
+        client_request_id=row.get("client_request_id") or "", actor=row.get("actor") or "",
         account_id=encode_global_id("Account", account) if account is not None else None,
+        api_key_id=(encode_global_id("ApiKey", row["api_key_id"])
+                    if row.get("api_key_id") is not None else None),
         _account=account)
 
 

@@ -30,12 +30,20 @@ __all__ = [
     "AuditItem",
     "check_action",
     "record",
+    "actor_var",
+    "client_request_id_var",
     "record_many",
     "request_id_var",
     "trail_page",
 ]
 
 request_id_var: ContextVar[str] = ContextVar("linli_request_id", default="")
+"""The server-generated id of the request being served (never what a client sent)."""
+client_request_id_var: ContextVar[str] = ContextVar("linli_client_request_id", default="")
+"""The client's ``X-Request-ID``, when it sent a safe one: kept beside the server's id."""
+actor_var: ContextVar[tuple[int | None, int | None]] = ContextVar("linli_audit_actor",
+                                                                  default=(None, None))
+"""(account id, API key id) of the authenticated caller of the request being served."""
 
 CORE_ACTIONS: tuple[str, ...] = (
     "identity.api_key_created",
@@ -80,6 +88,13 @@ class AuditEntry(ScopedTable, tablename="linli_audit_entry"):
     object_id = Varchar(length=64, default="")
     summary = Text(default="{}")
     request_id = Varchar(length=64, default="")
+    """The server-generated id of the request (``X-Request-ID`` of its response)."""
+    api_key_id = BigInt(null=True, default=None)
+    """The API key that acted (``account_id`` is then NULL)."""
+    actor = Varchar(length=64, default="")
+    """Who acted: ``account:<id>``, ``api_key:<id>`` or ``system`` (CLI, jobs)."""
+    client_request_id = Varchar(length=64, default="")
+    """The client's own ``X-Request-ID``, kept beside ours (never trusted as ours)."""
     at = Timestamptz()
     seq = BigInt(null=True, default=None)
     """Position in the tenant's chain (1, 2, …); NULL until chained."""
@@ -152,9 +167,17 @@ def _merge(summary: dict[str, Any] | None, before: Any, after: Any) -> dict[str,
 
 def _row(item: AuditItem, node: int, request_id: str) -> AuditEntry:
     check_action(item.action)
+    caller_account, caller_key = actor_var.get()
+    account_id = item.account_id if item.account_id is not None else caller_account
+    api_key_id = caller_key if account_id is None else None
+    actor = (f"account:{account_id}" if account_id is not None
+             else f"api_key:{api_key_id}" if api_key_id is not None else "system")
     return AuditEntry(
         tenant_id=node,
-        account_id=item.account_id,
+        account_id=account_id,
+        api_key_id=api_key_id,
+        actor=actor,
+        client_request_id=client_request_id_var.get(),
         action=item.action,
         object_type=item.object_type,
         object_id=str(item.object_id),

@@ -38,6 +38,8 @@ class Principal:
     api_key_object: tuple[str, int] | None = None
     resident_id: int | None = None
     token_id: str | None = None
+    session_family: str | None = None
+    """The refresh family of the login session the access token belongs to (logout ends it)."""
 
 
 @dataclass(frozen=True)

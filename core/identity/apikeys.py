@@ -31,6 +31,7 @@ __all__ = [
     "create_api_key",
     "get_api_key",
     "revoke_api_key",
+    "valid_object_kind",
 ]
 
 API_KEY_ROLE = "api_key"
@@ -38,6 +39,11 @@ MAX_PERMISSIONS = 16
 _OBJECT_KIND = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 _RAW = re.compile(r"^lk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})$")
 BAD_KEY = ("API 密钥无效或已被吊销", "the API key is invalid or revoked")
+
+
+def valid_object_kind(kind: str) -> bool:
+    """Whether ``kind`` has the form of an object kind (``canteen.counter``)."""
+    return bool(_OBJECT_KIND.match(kind))
 
 
 def _digest(secret: str) -> str:

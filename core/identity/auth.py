@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from typing import Any
 
 from core.errors import ApiError, ErrorCode
 from core.identity.access import Access, Grant, Principal
 from core.identity.roles import RoleBook
-from core.identity.tables import Account, Membership, RevokedToken
+from core.identity.tables import Account, Membership, RefreshToken, RevokedToken
 from core.identity.tokens import (
     InvalidToken,
     decode_access_token,
@@ -52,6 +53,10 @@ async def authenticate_bearer(token: str, secret: str, book: RoleBook) -> Princi
         raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH) from exc
     if await RevokedToken.exists().where(RevokedToken.jti == claims["jti"]):
         raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH)
+    family = claims.get("fam")
+    if family and await RefreshToken.exists().where(
+            (RefreshToken.family == family) & RefreshToken.revoked_at.is_not_null()):
+        raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH)  # logout or a replay ended it
     account = await Account.select().where(Account.id == int(claims["sub"])).first()
     if account is None:
         raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH)
@@ -64,7 +69,7 @@ async def authenticate_bearer(token: str, secret: str, book: RoleBook) -> Princi
     principal = await load_principal(int(claims["sub"]), book, claims["jti"], account)
     if principal is None:
         raise ApiError(ErrorCode.UNAUTHENTICATED, *UNAUTH)
-    return principal
+    return replace(principal, session_family=family) if family else principal
 
 
 NODE_NOT_FOUND = ("未找到该节点", "node not found")

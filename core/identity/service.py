@@ -15,6 +15,7 @@ from typing import Any
 from core.crypto import blind_index, encrypt
 from core.db import get_db
 from core.errors import ApiError, ErrorCode
+from core.text import strict_ascii
 from core.identity.passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password_async
 from core.identity.places import PLACE_KINDS, place_of, place_type
 from core.identity.refresh import revoke_account
@@ -27,7 +28,7 @@ __all__ = ["MembershipInfo", "create_account", "find_account", "grant_membership
            "normalise_phone", "normalise_username", "revoke_membership", "revoke_sessions"]
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
-_PHONE = re.compile(r"^1\d{10}$")
+_PHONE = re.compile(r"^1[0-9]{10}$")
 
 
 def normalise_username(value: str) -> str | None:
@@ -38,7 +39,7 @@ def normalise_username(value: str) -> str | None:
 
 def normalise_phone(value: str) -> str | None:
     """An 11-digit mainland mobile number (spaces, dashes and a +86 prefix dropped)."""
-    digits = re.sub(r"[\s-]", "", value or "")
+    digits = re.sub(r"[ \t-]", "", strict_ascii(value) or "x")
     if digits.startswith("+86"):
         digits = digits[3:]
     elif len(digits) == 13 and digits.startswith("86"):

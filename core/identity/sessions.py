@@ -29,6 +29,7 @@ from core.identity.throttle import (
     clear_failures,
     client_key,
     login_key,
+    pair_key,
     release,
     reserve,
 )
@@ -55,7 +56,7 @@ class Session:
 
 def _session(account_id: int, issued: IssuedRefresh, settings: Settings) -> Session:
     token, _, expires = issue_access_token(account_id, settings.secret_key,
-                                           settings.access_token_seconds)
+                                           settings.access_token_seconds, family=issued.family)
     return Session(account_id, token, expires, issued.token, issued.expires_at)
 
 
@@ -63,15 +64,16 @@ async def login(db: Database, settings: Settings, login_name: str, password: str
                 client_ip: str) -> Session:
     """登录 By username or phone. The attempt is reserved (counted) before the password is
     checked, atomically, so concurrent attempts cannot exceed the limit; throttled callers are
-    refused without a check."""
+    refused without a check. Throttling is per (account, address) with growing delays and per
+    address with a cap (``core.identity.throttle``); the account alone is never locked."""
     async with db.transaction():
         account = await find_account(login_name or "", settings)
         if account is not None and account["is_active"]:
             acct_key = account_key(account["id"])
         else:
             account, acct_key = None, login_key(login_name or "")
-        keys = [acct_key, client_key(client_ip)]
-        reserved = await reserve(keys, settings)
+        reserved = await reserve(pair_key(acct_key, client_ip), client_key(client_ip),
+                                 settings)
     if reserved is None:
         raise ApiError(ErrorCode.THROTTLED, *THROTTLED)
     verdict = await check_password(account["password_hash"] if account else None,
@@ -82,7 +84,7 @@ async def login(db: Database, settings: Settings, login_name: str, password: str
                 if verdict.ok and verdict.needs_rehash else None)
     if verdict.ok and account is not None:  # a failure stays counted by its reservation
         async with db.transaction():
-            await clear_failures(acct_key)
+            await clear_failures(pair_key(acct_key, client_ip))
             await release(reserved)
             if new_hash is not None:
                 await Account.update({Account.password_hash: new_hash}).where(
@@ -110,7 +112,8 @@ async def refresh(db: Database, settings: Settings, raw: str) -> Session:
 
 async def logout(db: Database, settings: Settings, principal: Principal,
                  refresh_token: str | None = None, *, everywhere: bool = False) -> None:
-    """退出登录 Revoke the current access token and the refresh family (or every session)."""
+    """退出登录 Revoke the current access token and its session's refresh family — named by the
+    refresh token or, without one, by the access token itself (or every session)."""
     if principal.account_id is None or principal.token_id is None:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "只有登录会话可以退出", "only a login session can log out")
     async with db.transaction():
@@ -120,6 +123,7 @@ async def logout(db: Database, settings: Settings, principal: Principal,
             if row is None or row["account_id"] != principal.account_id:
                 raise ApiError(ErrorCode.INVALID_ARGUMENT, *BAD_REFRESH, field="refreshToken")
             family = row["family"]
+        family = family or principal.session_family
         now = datetime.now(UTC)
         await RevokedToken.delete().where(RevokedToken.expires_at < now)
         if not await RevokedToken.exists().where(RevokedToken.jti == principal.token_id):

@@ -79,16 +79,22 @@ def import_command(file: str, tenant: str | None, template: bool, errors: str | 
         raise SystemExit(code)
 
 
-def export_command(tenant: str, output: str) -> None:
+def export_command(tenant: str, output: str, full: bool = False,
+                   reason: str | None = None) -> None:
 
+    if full and not (reason or "").strip():
+        raise click.UsageError("--full 需要 --reason / --full needs --reason")
     key = get_settings().pii_key
 
     async def work(db: Database) -> int:
         node = await _tenant(db, tenant)
-        return await export_residents(db, node, output, None, pii_key=key)
+        return await export_residents(db, node, output, None, pii_key=key, full=full,
+                                      reason=reason)
 
     count = _run(work)
-    click.echo(f"已导出 {count} 名居民 / exported {count} residents: {output}")
+    what = ("含完整个人信息 / with FULL personal data" if full
+            else "个人信息已脱敏 / personal data masked")
+    click.echo(f"已导出 {count} 名居民（{what}）/ exported {count} residents: {output}")
 
 
 def register(group: click.Group) -> None:
@@ -109,5 +115,9 @@ def register(group: click.Group) -> None:
     @exports.command("residents", help="导出居民到 Excel / export residents to .xlsx")
     @click.option("--tenant", required=True, help="街道/乡镇的12位代码 / the tenant's code")
     @click.option("--output", required=True, type=click.Path(dir_okay=False))
-    def export_residents_cmd(tenant: str, output: str) -> None:
-        export_command(tenant, output)
+    @click.option("--full", is_flag=True,
+                  help="写出完整身份证号、手机号、出生日期（可再导入；需 --reason，记入审计）/ write "
+                       "full values (re-importable; needs --reason; audited)")
+    @click.option("--reason", default=None, help="导出完整信息的理由 / why full values are needed")
+    def export_residents_cmd(tenant: str, output: str, full: bool, reason: str | None) -> None:
+        export_command(tenant, output, full, reason)

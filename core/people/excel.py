@@ -32,7 +32,14 @@ from core.people.residents import (
     reveal_values,
 )
 from core.people.tables import Building, Community, Compound, Household, Resident, ResidentTag, Unit
-from core.people.validation import TAGS, TAGS_ZH, validate_id_number
+from core.people.validation import (
+    TAGS,
+    TAGS_ZH,
+    check_reason,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+)
 from tenants.service import NodeInfo, scope_for
 
 __all__ = [
@@ -395,13 +402,24 @@ def write_template(path: str | Path) -> None:
 
 
 # -- export -----------------------------------------------------------------------------
+EXPORT_FULL_TITLE = "含完整个人信息（身份证号、手机号、出生日期），妥善保管 / contains full personal data"
+EXPORT_MASKED_TITLE = ("个人信息已脱敏（身份证号、手机号脱敏，出生日期只含年份），不能再导入 / personal "
+                       "data masked (cannot be imported again)")
+
+
 async def export_residents(db: Database, tenant: NodeInfo, path: str | Path,
-                           account_id: int | None, *, pii_key: str) -> int:
-    """Every resident of ``tenant`` to an .xlsx in the import layout (full 身份证号, so the file
-    can be imported again). Audited as ``people.export``. Returns the number of rows."""
+                           account_id: int | None, *, pii_key: str, full: bool = False,
+                           reason: str | None = None) -> int:
+    """Every resident of ``tenant`` to an .xlsx in the import layout. Masked by default (ID
+    number, phone, birth date as the year); ``full=True`` writes the full values (the file can
+    be imported again) and needs a ``reason``. The file says which it is (a "说明" sheet and the
+    document's title), and the ``people.export`` audit entry records ``full`` and the reason.
+    Returns the number of rows."""
+    text = check_reason(reason) if full else None
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民")
     ws.append(list(HEADERS))
+    wb.properties.title = EXPORT_FULL_TITLE if full else EXPORT_MASKED_TITLE
     count = 0
     async with db.scoped(scope_for(tenant, account_id=account_id), write=True):
         names = {t._meta.tablename: {r["id"]: r for r in await t.select()}
@@ -411,12 +429,18 @@ async def export_residents(db: Database, tenant: NodeInfo, path: str | Path,
             tags.setdefault(r["resident_id"], []).append(TAGS[r["tag"]][0])
         for row in await Resident.select().order_by(Resident.id):
             rec = from_row(ResidentRec, row)
-            idn, phone = reveal_values(rec, pii_key)
-            validate_id_number(idn)
+            if full:
+                idn, phone = reveal_values(rec, pii_key)
+                validate_id_number(idn)
+                birth = rec.birth_date.isoformat()
+            else:
+                idn = mask_id_number(rec.id_number_masked)
+                phone = mask_phone(rec.phone_masked) if rec.phone_masked else None
+                birth = str(rec.birth_date.year)
             h = names["linli_household"].get(rec.household_id or -1)
             b = names["linli_building"].get(h["building_id"]) if h else None
             ws.append([
-                rec.name, "男" if rec.gender == "male" else "女", rec.birth_date.isoformat(), idn,
+                rec.name, "男" if rec.gender == "male" else "女", birth, idn,
                 phone or "",
                 names["linli_community"][b["community_id"]]["name"] if b else "",
                 names["linli_compound"][b["compound_id"]]["name"] if b and b["compound_id"] else "",
@@ -427,7 +451,14 @@ async def export_residents(db: Database, tenant: NodeInfo, path: str | Path,
                 "、".join(tags.get(rec.id, [])),
             ])
             count += 1
+        summary: dict[str, object] = {"rows": count, "full": full}
+        if text:
+            summary["reason"] = text
         await audit.record("people.export", account_id=account_id, object_type="resident",
-                           summary={"rows": count})
+                           summary=summary)
+    notes = wb.create_sheet("说明")
+    notes.append([EXPORT_FULL_TITLE if full else EXPORT_MASKED_TITLE])
+    if text:
+        notes.append(["理由 / reason", text])
     wb.save(path)
     return count

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from core.text import ascii_digits, strict_ascii
 from core.errors import ApiError
 from core.people.records import (
     BuildingRec,
@@ -70,8 +71,8 @@ async def new_community(name: str, kind: str = "community", code: str | None = N
         raise ApiError.conflict(f"社区/村“{name}”已存在", f"community {name} already exists",
                                 "name")
     if code:
-        code = code.strip()
-        if len(code) != 12 or not code.isdigit() or not code.startswith(prefix) \
+        code = strict_ascii(code) or "x"
+        if len(code) != 12 or not ascii_digits(code) or not code.startswith(prefix) \
                 or code.endswith("000"):
             raise ApiError.invalid("code", f"社区代码须为12位且以本街镇代码 {prefix} 开头",
                                    f"the code must be 12 digits starting with {prefix}")
@@ -103,8 +104,8 @@ async def new_grid(community: CommunityRec, name: str, code: str | None = None,
                    is_default: bool = False) -> GridRec:
     name = validate_name(name, "name", 100)
     if code:
-        code = code.strip()
-        if not code.startswith(community.code) or len(code) != 15 or not code.isdigit():
+        code = strict_ascii(code) or "x"
+        if not code.startswith(community.code) or len(code) != 15 or not ascii_digits(code):
             raise ApiError.invalid("code", f"网格代码须为社区代码 {community.code} 加3位序号",
                                    f"the grid code must be {community.code} plus a 3-digit serial")
         if await Grid.exists().where(Grid.code == code):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from core.people.validation import mask_id_number, mask_phone
+
 __all__ = [
     "BuildingRec",
     "CommunityRec",
@@ -100,6 +102,8 @@ class ResidentInfo:
     name: str
     gender: str
     birth_date: date
+    """Full, for rules computed on the server (an age); never shown to a caller (the API shows
+    only the year: next to even a masked ID number the full date narrows it)."""
     id_number_masked: str
     phone_masked: str | None
     household_id: int | None
@@ -108,6 +112,11 @@ class ResidentInfo:
     community_id: int | None
     grid_id: int | None
     building_id: int | None
+
+    def __post_init__(self) -> None:  # rows stored in the older, wider mask are masked again
+        object.__setattr__(self, "id_number_masked", mask_id_number(self.id_number_masked))
+        if self.phone_masked:
+            object.__setattr__(self, "phone_masked", mask_phone(self.phone_masked))
 
 
 @dataclass(frozen=True)

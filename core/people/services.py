@@ -12,7 +12,7 @@ from core.audit import service as audit
 from core.errors import ApiError
 from core.identity.access import Access, PlaceRef
 from core.people import places
-from core.people.queries import by_ids, node_paths
+from core.people.queries import by_ids
 from core.people.records import (
     BuildingRec,
     CommunityRec,
@@ -26,6 +26,7 @@ from core.people.residents import (
     resident_tags,
     reveal_values,
 )
+from core.people.validation import check_reason
 from core.people.view import people_view
 
 __all__ = [
@@ -36,9 +37,10 @@ __all__ = [
     "create_resident",
     "place_of",
     "require",
-    "reveal_pii",
+    "reveal_resident",
     "update_resident",
 ]
+
 
 
 def place_of(access: Access, rec: Any, path: str | None = None) -> PlaceRef:
@@ -188,22 +190,17 @@ async def update_resident(access: Access, pii_key: str, resident_id: int,
     return rec, changed
 
 
-async def reveal_pii(access: Access, pii_key: str, residents: Sequence[ResidentRec]
-                     ) -> list[tuple[str, str | None] | None]:
-    """Full 身份证号 and phone of each resident the caller may reveal (None where not), one
-    ``people.reveal_pii`` audit entry per revealed resident. Needs a scoped write transaction."""
-    others = {r.tenant_id for r in residents if r.tenant_id != access.node_id}
-    paths = await node_paths(sorted(others)) if others else {}
-    out: list[tuple[str, str | None] | None] = []
-    entries: list[audit.AuditItem] = []
-    for rec in residents:
-        place = place_of(access, rec, paths.get(rec.tenant_id))
-        if not access.check("people.reveal_pii", place):
-            out.append(None)
-            continue
-        out.append(reveal_values(rec, pii_key))
-        entries.append(audit.AuditItem("people.reveal_pii", access.principal.account_id,
-                                       "resident", rec.id, {"fields": ["idNumber", "phone"]}))
-    if entries:  # one INSERT for the whole batch
-        await audit.record_many(entries)
-    return out
+async def reveal_resident(access: Access, pii_key: str, resident_id: int, reason: str
+                          ) -> tuple[ResidentRec, str, str | None]:
+    """查看完整信息 The full 身份证号 and phone (and with them the birth date) of one resident in
+    the caller's view, for a caller holding ``people.reveal_pii`` at the resident's place;
+    one ``people.reveal_pii`` audit entry naming the reason. Needs a scoped write transaction."""
+    text = check_reason(reason)
+    rec: ResidentRec = await _visible(access, "resident", resident_id, "residentId")
+    require(access, "people.reveal_pii", place_of(access, rec))
+    id_number, phone = reveal_values(rec, pii_key)
+    fields = ["idNumber", "birthDate"] + (["phone"] if phone else [])
+    await audit.record("people.reveal_pii", account_id=access.principal.account_id,
+                       object_type="resident", object_id=rec.id,
+                       summary={"fields": fields, "reason": text})
+    return rec, id_number, phone

@@ -12,11 +12,14 @@ from datetime import date
 
 from core.clock import today_shanghai
 from core.errors import ApiError
+from core.text import strict_ascii
 
 __all__ = [
     "GENDERS",
+    "REASON_MAX",
     "TAGS",
     "TAGS_ZH",
+    "check_reason",
     "IdNumber",
     "closest_tag",
     "id_check_digit",
@@ -80,10 +83,14 @@ def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date 
                        field: str = "idNumber", today: date | None = None) -> IdNumber:
     """Check length, digits, the GB 11643 check digit, the birth date (a real day, not in the
     future) and, when given, that ``gender`` and ``birth_date`` agree with the number."""
-    value = (raw or "").strip().upper()
+    value = strict_ascii(raw)  # full-width digits become ASCII; superscripts and the like fail
+    if value is None:
+        raise ApiError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
+                               "the ID number must be 17 digits and a digit or X")
+    value = value.upper()
     if len(value) != 18:
         raise ApiError.invalid(field, "身份证号必须为18位", "the ID number must be 18 characters")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ID_NUMBER.match(value):
         raise ApiError.invalid(field, "身份证号前17位须为数字，末位为数字或X",
                                "the ID number must be 17 digits and a digit or X")
     if id_check_digit(value[:17]) != value[17]:
@@ -106,12 +113,13 @@ def validate_id_number(raw: str, *, gender: str | None = None, birth_date: date 
     return IdNumber(value=value, birth_date=born, gender=sex)
 
 
-_PHONE = re.compile(r"^1\d{10}$")
+_PHONE = re.compile(r"^1[0-9]{10}$")
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def validate_phone(raw: str, field: str = "phone") -> str:
     """11 digits starting with 1 (spaces and dashes are dropped)."""
-    value = re.sub(r"[\s-]", "", raw or "")
+    value = re.sub(r"[ \t-]", "", strict_ascii(raw) or "x")
     if not _PHONE.match(value):
         raise ApiError.invalid(field, "手机号须为以1开头的11位数字",
                                "the phone must be 11 digits starting with 1")
@@ -175,10 +183,32 @@ def _unknown_tag(field: str, item: str) -> ApiError:
 
 
 def mask_id_number(value: str) -> str:
-    """``3715**********123X``: the first 4 and the last 4 characters."""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+    """``37***************X``: the province (2 digits) and the check character only.
+
+    Masking must not be undoable from what else a caller without ``people.reveal_pii`` sees
+    (gender, the birth *year* — ``birthDate`` is given only by a reveal — and the tenant's
+    district): with the 6-digit region known, 365 birth days × 500 sequence numbers of the
+    right parity, of which 1 in 11 has this check character, leave ≈16,600 candidates (an
+    earlier ``3715**********0023`` next to the birth date left one). Idempotent: it also
+    re-masks a value stored in the older, wider format."""
+    return value[:2] + "*" * (len(value) - 3) + value[-1:] if len(value) > 3 else "*" * len(value)
 
 
 def mask_phone(value: str) -> str:
-    """``138****5678``."""
-    return value[:3] + "****" + value[-4:] if len(value) == 11 else "*" * len(value)
+    """``138******78``: the carrier prefix and the last 2 digits (10⁶ candidates). Idempotent,
+    like :func:`mask_id_number`."""
+    return value[:3] + "*" * 6 + value[-2:] if len(value) == 11 else "*" * len(value)
+
+
+REASON_MAX = 200
+
+
+def check_reason(reason: str | None, field: str = "reason") -> str:
+    """A reveal's (or full export's) stated reason: required, at most :data:`REASON_MAX`
+    characters."""
+    text = " ".join((reason or "").split())
+    if len(text) < 2:
+        raise ApiError.invalid(field, "请说明查看完整信息的理由", "state why the full values are needed")
+    if len(text) > REASON_MAX:
+        raise ApiError.invalid(field, f"理由最多 {REASON_MAX} 字", f"at most {REASON_MAX} characters")
+    return text

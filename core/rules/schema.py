@@ -17,6 +17,7 @@ from core.identity.access import Access
 from core.rules.service import Resolved, RuleKey, RuleRegistry
 from core.schema.context import Info
 from core.schema.errors import ApiError, ErrorCode, UserError
+from core.schema.limits import bad_value
 from core.schema.mutations import Audit, run_mutation
 from tenants.service import NodeInfo
 from tenants.tables import Node
@@ -124,11 +125,19 @@ async def effective_rules(info: Info, on: date | None = None) -> list[EffectiveR
 
 
 def _parse(raw: str) -> Any:
+    """The rule value: JSON, nested at most ``MAX_VALUE_DEPTH`` levels, with no NUL or lone
+    surrogate (before, a 100,000-deep value was INTERNAL)."""
+    if len(raw) > 100_000:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "值过长", "the value is too long", "value")
     try:
-        return json.loads(raw)
-    except (ValueError, TypeError) as exc:
+        value = json.loads(raw)
+    except (ValueError, TypeError, RecursionError) as exc:
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "值必须是合法的 JSON",
                        "the value must be valid JSON", "value") from exc
+    why = bad_value(value)
+    if why is not None:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, *why, "value")
+    return value
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.limits import (
     is_bad_variable,
+    SURROGATE_EN,
+    SURROGATE_ZH,
+    bad_input_error,
+    bad_variable,
+    has_surrogate,
     nul_error,
     schema_extensions,
     shape_errors,
@@ -126,6 +131,17 @@ class LinliSchema(strawberry.Schema):
         name = variable_with_nul(variables)
         if name is not None:
             return PreExecutionError(data=None, errors=[nul_error(name)])
+        # a lone surrogate (anywhere a client sends a string) or a value nested too deeply is
+        # the client's INVALID_ARGUMENT, refused before anything tries to encode or recurse
+        found = bad_variable(variables if isinstance(variables, dict) else None)
+        query = kwargs.get("query", args[0] if args else None)
+        operation = kwargs.get("operation_name")
+        if found is None and any(isinstance(t, str) and has_surrogate(t)
+                                 for t in (query, operation)):
+            found = ("query" if isinstance(query, str) and has_surrogate(query)
+                     else "operationName", SURROGATE_ZH, SURROGATE_EN)
+        if found is not None:
+            return PreExecutionError(data=None, errors=[bad_input_error(*found)])
         result = await super().execute(*args, **kwargs)
         errors = getattr(result, "errors", None)
         if errors:

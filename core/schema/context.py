@@ -13,10 +13,11 @@ from litestar import Request
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
-from core.audit.service import request_id_var
+from core.audit.service import actor_var, request_id_var
 from core.identity import apikeys
 from core.identity.access import Access, Decision, PlaceRef, Principal
 from core.identity.auth import access_at, authenticate_bearer, resolve_node
+from core.identity.throttle import client_address
 from core.schema.errors import ApiError, ErrorCode
 from core.state import AppState
 from tenants.service import NodeInfo, get_node, get_node_by_code
@@ -96,8 +97,9 @@ class Context(BaseContext, kw_only=True):
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Access]:
-        """The one transaction a mutation runs in."""
+        """The one transaction a mutation runs in (its audit entries name the caller)."""
         access = await self.access()
+        actor_var.set((access.principal.account_id, access.principal.api_key_id))
         async with self.state.db.scoped(access.scope, write=True):
             yield access
 
@@ -150,10 +152,13 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     """Litestar dependency: runs on every request, anonymous ones included (for a WebSocket,
     once per connection; :func:`accept_connection_params` then reads ``connection_init``)."""
     state: AppState = request.app.state.linli
-    # core.logging's middleware has set the request's id for everything under it
-    request_id = request_id_var.get() or request.headers.get("x-request-id") or uuid.uuid4().hex
+    # core.logging's middleware set a server-generated id (a client's X-Request-ID is kept
+    # beside it, never used as ours)
+    request_id = request_id_var.get() or uuid.uuid4().hex
     request_id_var.set(request_id)
-    client = request.client.host if request.client else ""
+    client = client_address(request.client.host if request.client else "",
+                            request.headers.get("x-forwarded-for"),
+                            state.settings.trusted_proxies)
     principal, error = await _authenticate(state, request.headers.get("authorization", ""),
                                            request.headers.get("x-api-key", ""))
     return Context(state=state, request_id=request_id, principal=principal, auth_error=error,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+import re
 from typing import Any
 
 from strawberry.extensions import (
@@ -34,8 +35,10 @@ from graphql import (
     ValidationRule,
 )
 
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_MESSAGE", "MAX_TOKENS", "is_bad_variable",
-           "nul_error", "schema_extensions", "shape_errors", "variable_with_nul"]
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_MESSAGE", "MAX_TOKENS", "MAX_VALUE_DEPTH",
+           "bad_input_error", "bad_value", "bad_variable", "has_surrogate", "is_bad_variable",
+           "nul_error", "schema_extensions", "shape_errors", "variable_with_nul",
+           "without_suggestions"]
 
 log = logging.getLogger("linli.graphql")
 
@@ -62,22 +65,100 @@ class NoNulRule(ValidationRule):
                                            extensions=nul_error().extensions))
 
 
+MAX_VALUE_DEPTH = 32
+"""Deepest nesting of lists and objects in a variable or literal (a rule value is JSON)."""
+
+SURROGATE_ZH = "输入包含无法编码的字符（孤立代理项）"
+SURROGATE_EN = "input contains an unencodable character (a lone surrogate)"
+DEPTH_ZH = f"输入嵌套过深（最多 {MAX_VALUE_DEPTH} 层）"
+DEPTH_EN = f"input is nested too deeply (at most {MAX_VALUE_DEPTH} levels)"
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (``"\\ud800"`` in JSON): not encodable as
+    UTF-8, so no database or response could carry it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def bad_value(value: Any) -> tuple[str, str] | None:
+    """Why a client's value cannot be taken (zh, en), or None: a NUL character or a lone
+    surrogate in any string or key, or lists/objects nested deeper than
+    :data:`MAX_VALUE_DEPTH`. Iterative, so deep nesting cannot exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return NUL_ZH, NUL_EN
+            if has_surrogate(item):
+                return SURROGATE_ZH, SURROGATE_EN
+        elif isinstance(item, dict | list):
+            if depth >= MAX_VALUE_DEPTH:
+                return DEPTH_ZH, DEPTH_EN
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
 def variable_with_nul(variables: dict[str, Any] | None) -> str | None:
     """The name of the first variable holding a NUL character anywhere in it (in a string or
     an object key, however deep: iterative, so deep nesting cannot exhaust the stack)."""
+    found = bad_variable(variables)
+    return found[0] if found is not None and found[1] == NUL_EN else None
+
+
+def bad_variable(variables: dict[str, Any] | None) -> tuple[str, str, str] | None:
+    """(name, zh, en) of the first variable :func:`bad_value` refuses."""
     for name, value in (variables or {}).items():
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, str):
-                if "\x00" in item:
-                    return name
-            elif isinstance(item, dict):
-                stack.extend(item.keys())
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
+        if has_surrogate(name):
+            return "variables", SURROGATE_ZH, SURROGATE_EN
+        why = bad_value(value)
+        if why is not None:
+            return name, *why
     return None
+
+
+def bad_input_error(field: str | None, zh: str, en: str) -> GraphQLError:
+    return to_graphql(ApiError("INVALID_ARGUMENT", zh, en, field))
+
+
+class StrictValuesRule(ValidationRule):
+    """No lone surrogate in a string literal, and list/object literals no deeper than
+    :data:`MAX_VALUE_DEPTH` (the token limit alone allows ~2,000 levels)."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self._depth = 0
+
+    def enter_string_value(self, node: Any, *_: Any) -> None:
+        if has_surrogate(node.value):
+            err = bad_input_error(None, SURROGATE_ZH, SURROGATE_EN)
+            self.report_error(GraphQLError(err.message, node, extensions=err.extensions))
+
+    def _enter(self, node: Any) -> None:
+        self._depth += 1
+        if self._depth == MAX_VALUE_DEPTH + 1:
+            err = bad_input_error(None, DEPTH_ZH, DEPTH_EN)
+            self.report_error(GraphQLError(err.message, node, extensions=err.extensions))
+
+    def _leave(self, *_: Any) -> None:
+        self._depth -= 1
+
+    def enter_list_value(self, node: Any, *_: Any) -> None:
+        self._enter(node)
+
+    def enter_object_value(self, node: Any, *_: Any) -> None:
+        self._enter(node)
+
+    def leave_list_value(self, node: Any, *_: Any) -> None:
+        self._leave()
+
+    def leave_object_value(self, node: Any, *_: Any) -> None:
+        self._leave()
 
 
 DepthRule = depth_validator(MAX_DEPTH, None, None)
@@ -85,7 +166,7 @@ AliasRule = alias_validator(MAX_ALIASES)
 # A document may hold several operations (standard GraphQL over HTTP: ``operationName`` picks
 # the one to run, so the files in graphql/operations/ can be sent as they are); a JSON-array
 # batch body stays refused (strawberry's ``batching`` is off).
-_RULES = [DepthRule, AliasRule, NoNulRule]
+_RULES = [DepthRule, AliasRule, NoNulRule, StrictValuesRule]
 
 
 class LinliRules(AddValidationRules):
@@ -188,13 +269,35 @@ class ShapeErrors(MaskErrors):
         return shape_errors(errors)
 
 
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors with graphql-core's "Did you mean 'idNumber'?" hints cut out: in production
+    they would spell out the schema that introspection is off to hide."""
+    out: list[GraphQLError] = []
+    for error in errors:
+        message = _SUGGESTION.sub("", error.message)
+        out.append(error if message == error.message else GraphQLError(
+            message, nodes=error.nodes, path=error.path, extensions=error.extensions))
+    return out
+
+
+class ShapeErrorsQuietly(ShapeErrors):
+    """:class:`ShapeErrors` without field or value suggestions (``LINLI_ENV=production``)."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return without_suggestions(shape_errors(errors))
+
+
 def schema_extensions(*, limits: bool = True, production: bool = False,
                       caches: bool = True) -> list[Any]:
     """The schema's extensions; ``limits=False`` and ``caches=False`` exist only to measure
     their cost (``tests/benchmarks/bench_graphql.py``)."""
     from core.metrics import OperationMetrics
 
-    exts: list[Any] = [OperationMetrics, ShapeErrors, NamedOperation]
+    exts: list[Any] = [OperationMetrics, ShapeErrorsQuietly if production else ShapeErrors,
+                       NamedOperation]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:

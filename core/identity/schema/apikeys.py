@@ -16,9 +16,9 @@ from core.identity.schema.types import (
     RevokeApiKeyResult,
 )
 from core.schema.context import Info
-from core.schema.errors import ApiError
+from core.schema.errors import ApiError, ErrorCode, user_error
 from core.schema.mutations import Audit, run_mutation
-from core.schema.relay import decode_global_id
+from core.schema.relay import decode_global_id, resolve_node
 from tenants.service import NodeInfo
 
 __all__ = ["create_api_key", "revoke_api_key"]
@@ -39,18 +39,38 @@ class RevokeApiKeyInput:
     id: strawberry.ID
 
 
-def _object_id(value: str | None) -> int | None:
+async def _object_id(info: Info, value: str | None) -> int | None:
+    """The id of the object a key is bound to: a global id of an object the caller can load at
+    the acting node (another tenant's, or one out of view, is NOT_FOUND — before, any integer
+    was taken, another tenant's object's too)."""
     if value is None:
         return None
     value = value.strip()
     if value.isdigit():
-        return int(value)
-    return decode_global_id(value, None, "objectId")[1]
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "对象ID须为全局ID（如 node 查询所用）",
+                       "objectId must be a global id (as node(id:) takes)", "objectId")
+    pk = decode_global_id(value, None, "objectId")[1]
+    try:
+        await resolve_node(info, value)
+    except ApiError as exc:
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到该对象", "object not found", "objectId") \
+            from exc
+    return pk
 
 
 @strawberry.mutation(description="新建 API 密钥，密钥仅返回一次 / create an API key (secret shown once)")
 async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyResult:
     ctx = info.context
+    object_id: int | None = None
+    if input.object_kind is not None and not apikeys.valid_object_kind(input.object_kind):
+        return user_error(ApiError(ErrorCode.INVALID_ARGUMENT, "对象类型格式无效",
+                                   "objectKind is lower-case letters, digits, _ and .",
+                                   "objectKind"))
+    if input.object_kind is not None:
+        try:  # loaded in the caller's own read transactions, before the write one
+            object_id = await _object_id(info, input.object_id)
+        except ApiError as exc:
+            return user_error(exc)
 
     async def work(access: Access) -> tuple[ApiKeyInfo, NodeInfo, str]:
         node = await target_node(access, access.node_id, "X-Linli-Node")
@@ -58,7 +78,7 @@ async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyRe
         require_grantable(access, perms, node, "permissions")
         key, secret = await apikeys.create_api_key(
             node.id, input.permissions, ctx.state.rolebook, name=input.name,
-            object_kind=input.object_kind, object_id=_object_id(input.object_id),
+            object_kind=input.object_kind, object_id=object_id,
             created_by=access.principal.account_id)
         return key, node, secret
 

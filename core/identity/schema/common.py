@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.text import ascii_digits
 from core.identity.access import Access, PlaceRef
 from core.identity.roles import CORE_PERMISSIONS
 from core.schema.errors import ApiError
@@ -21,7 +22,7 @@ def parse_id(value: str, expect: str | None, field: str) -> int:
     """A global id of type ``expect`` (any type if ``None``), or plain decimal digits → the
     primary key; anything else is ``INVALID_ARGUMENT`` on ``field``."""
     value = (value or "").strip()
-    if value.isdigit() and 0 < int(value) <= 2**62:
+    if ascii_digits(value) and 0 < int(value) <= 2**62:
         pk = int(value)
     else:
         pk = decode_global_id(value, expect, field)[1]

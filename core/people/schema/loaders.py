@@ -1,5 +1,6 @@
 """Per-request DataLoaders for places and residents; each batch opens its own short scoped
-transaction (``ctx.read()``, or ``ctx.write()`` for audited reveals)."""
+transaction (``ctx.read()``). Full personal values are never loaded here: only
+``revealResident`` gives them, one resident at a time."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from typing import Any
 
 from core.errors import ApiError
 from core.people import queries
-from core.people.records import ResidentRec
-from core.people.services import reveal_pii
 from core.people.view import PlaceView, people_view
 
-__all__ = ["by_id", "children", "reveal", "tags", "view"]
+__all__ = ["by_id", "children", "tags", "view"]
 
 
 async def view(ctx: Any) -> PlaceView:
@@ -53,17 +52,3 @@ async def tags(ctx: Any, resident_id: int) -> list[str]:
             return await queries.tags_of(ids)
 
     return await ctx.loader("people:tags", load).load(resident_id)  # type: ignore[no-any-return]
-
-
-async def reveal(ctx: Any, rec: ResidentRec) -> tuple[str, str | None] | None:
-    """Full 身份证号 and phone if the caller may reveal them at the resident's place (audited,
-    one entry per resident per request), else None."""
-    access = await ctx.access()
-    if not access.has("people.reveal_pii"):
-        return None
-
-    async def load(recs: list[ResidentRec]) -> list[Any]:
-        async with ctx.write() as acting:
-            return await reveal_pii(acting, ctx.state.settings.pii_key, recs)
-
-    return await ctx.loader("people:reveal", load).load(rec)  # type: ignore[no-any-return]

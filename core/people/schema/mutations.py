@@ -223,11 +223,46 @@ async def update_resident(info: Info, input: UpdateResidentInput) -> ResidentRes
                                                                     changed_fields=r[1]))
 
 
+@strawberry.input(description="查看一名居民的完整身份证号、手机号和出生日期（须说明理由，记入审计）/ "
+                              "reveal one resident's full ID number, phone and birth date (a "
+                              "reason is required and audited)")
+class RevealResidentInput:
+    resident_id: strawberry.ID
+    reason: str = strawberry.field(description="理由（2–200字，记入审计）/ why (audited)")
+
+
+@strawberry.type(description="完整个人信息（仅此一次返回）/ the full values, returned for this "
+                             "reveal only")
+class RevealResidentPayload:
+    resident: ResidentType
+    id_number: str = strawberry.field(description="完整身份证号 / full ID number")
+    phone: str | None = strawberry.field(description="完整手机号 / full phone")
+    birth_date: dt.date = strawberry.field(description="出生日期 / date of birth")
+
+
+RevealResidentResult = Annotated[RevealResidentPayload | UserError,
+                                 strawberry.union("RevealResidentResult")]
+
+
+@strawberry.mutation(description="查看完整个人信息（需 people.reveal_pii，逐人、说明理由并审计）/ "
+                                 "reveal one resident's personal data (people.reveal_pii; one "
+                                 "resident, a reason, audited)")
+async def reveal_resident(info: Info, input: RevealResidentInput) -> RevealResidentResult:
+    key = info.context.state.settings.pii_key
+
+    async def work(access: Access) -> Any:
+        resident = pk_of(input.resident_id, "Resident", "residentId")
+        return await services.reveal_resident(access, key, resident or 0, input.reason)
+
+    return await run_mutation(info, work, lambda r: RevealResidentPayload(
+        resident=build(r[0]), id_number=r[1], phone=r[2], birth_date=r[0].birth_date))
+
+
 def types() -> list[type]:
     return [CreateCommunityPayload, CreateGridPayload, CreateBuildingPayload,
-            CreateHouseholdPayload, ResidentPayload]
+            CreateHouseholdPayload, ResidentPayload, RevealResidentPayload]
 
 
 def mutation_fields() -> list[Any]:
     return [create_community, create_grid, create_building, create_household, create_resident,
-            update_resident]
+            update_resident, reveal_resident]

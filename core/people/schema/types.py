@@ -21,7 +21,7 @@ from core.people.records import (
     UnitRec,
 )
 from core.people.schema import loaders
-from core.people.validation import TAGS
+from core.people.validation import TAGS, mask_id_number, mask_phone
 from core.schema.base import Tenant
 from core.schema.budget import LIST_BOUND
 from core.schema.context import Info
@@ -156,26 +156,36 @@ class HouseholdType(Node):
         return [build(r) for r in rows]
 
 
-@strawberry.type(name="Resident", description="居民 / a resident")
+@strawberry.type(name="Resident", description=(
+    "居民。身份证号、手机号对所有调用者（含管理员）均脱敏，出生日期只给年份；完整信息仅通过 "
+    "revealResident 逐人查看并记入审计 / a resident. ID number and phone are masked for every "
+    "caller, administrators included, and only the birth year is given; full values only "
+    "through revealResident, one resident at a time, audited with a reason"))
 class ResidentType(Node):
     name: str
     gender: Gender
-    birth_date: date
+    birth_year: int = strawberry.field(description="出生年份 / year of birth")
     relation: str = strawberry.field(description="与户主关系 / relation to the head")
     is_head: bool
     rec: strawberry.Private[ResidentRec]
 
-    @strawberry.field(description="身份证号（无查看权限时脱敏）/ ID number, masked unless revealed")
-    async def id_number(self, info: Info) -> str:
-        full = await loaders.reveal(info.context, self.rec)
-        return full[0] if full else self.rec.id_number_masked
+    @strawberry.field(description=(
+        "出生日期：此处恒为 null（与脱敏身份证号合看会还原号码），完整日期仅由 revealResident "
+        "给出；年份见 birthYear / always null here (next to the masked ID number it would "
+        "rebuild it): the full date only through revealResident; see birthYear"))
+    def birth_date(self) -> date | None:
+        return None
 
-    @strawberry.field(description="手机号（无查看权限时脱敏）/ phone, masked unless revealed")
-    async def phone(self, info: Info) -> str | None:
-        if self.rec.phone_cipher is None:
-            return None
-        full = await loaders.reveal(info.context, self.rec)
-        return full[1] if full else self.rec.phone_masked
+    @strawberry.field(description=(
+        "身份证号（脱敏：省份2位+校验位，如 37***************X）/ ID number, masked: the "
+        "province's 2 digits and the check character"))
+    def id_number(self) -> str:
+        return mask_id_number(self.rec.id_number_masked)
+
+    @strawberry.field(description="手机号（脱敏：前3位+后2位，如 138******78）/ phone, masked: "
+                                  "the first 3 and last 2 digits")
+    def phone(self) -> str | None:
+        return mask_phone(self.rec.phone_masked) if self.rec.phone_masked else None
 
     @strawberry.field(description="标签代码 / tag codes")
     async def tags(self, info: Info) -> list[str]:
@@ -226,7 +236,7 @@ def build(rec: Any) -> Any:
         return HouseholdType(id=gid("Household", rec.id), room=rec.room, rec=rec)
     if isinstance(rec, ResidentRec):
         return ResidentType(id=gid("Resident", rec.id), name=rec.name, gender=Gender(rec.gender),
-                            birth_date=rec.birth_date, relation=rec.relation,
+                            birth_year=rec.birth_date.year, relation=rec.relation,
                             is_head=rec.is_head, rec=rec)
     if isinstance(rec, RollupRec):
         return RollupRow(residents=rec.residents, households=rec.households,

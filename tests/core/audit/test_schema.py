@@ -7,7 +7,7 @@ from core.audit.chain import chain_tenant
 QUERY = """query Trail($first: Int!, $after: String, $action: String, $objectType: String) {
   auditTrail(first: $first, after: $after, action: $action, objectType: $objectType) {
     edges { cursor node { seq hash chained action objectType objectId summary requestId at
-                          accountId accountName } }
+                          accountId accountName clientRequestId actor apiKeyId } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
@@ -48,7 +48,10 @@ async def test_mutation_entries_carry_account_and_request_id(gql, http, factory)
     result = await gql(QUERY, {"first": 5, "objectType": "ApiKey"}, token=admin.token,
                        node=node.code)
     entry = result["data"]["auditTrail"]["edges"][0]["node"]
-    assert entry["action"] == "identity.api_key_created" and entry["requestId"] == "req-audit-1"
+    # ours is server-generated (issue 9 item 5); the client's is kept beside it
+    assert entry["action"] == "identity.api_key_created"
+    assert entry["requestId"] == resp.headers["x-request-id"] != "req-audit-1"
+    assert entry["clientRequestId"] == "req-audit-1" and entry["actor"].startswith("account:")
     assert entry["accountName"] == "测试用户" and entry["accountId"] is not None
     assert entry["chained"] is False and entry["seq"] is None
 

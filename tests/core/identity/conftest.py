@@ -97,9 +97,9 @@ class Ops:
     fresh_ip = staticmethod(fresh_ip)
     fresh_phone = staticmethod(fresh_phone)
 
-    async def login(self, gql: GraphQLClient, name: str, password: str = PASSWORD
-                    ) -> dict[str, Any]:
-        result = await gql(LOGIN, {"login": name, "password": password})
+    async def login(self, gql: GraphQLClient, name: str, password: str = PASSWORD, *,
+                    headers: dict[str, str] | None = None) -> dict[str, Any]:
+        result = await gql(LOGIN, {"login": name, "password": password}, headers=headers)
         assert result.get("errors") is None, result
         return result["data"]["login"]  # type: ignore[no-any-return]
 

@@ -2,6 +2,7 @@
 
 from core.identity import apikeys
 from core.identity.tables import ApiKey
+from core.schema.relay import encode_global_id
 
 CREATE = """mutation($input: CreateApiKeyInput!) {
   createApiKey(input: $input) {
@@ -33,8 +34,10 @@ async def _create(gql, admin, tenant, **input):
 async def test_key_is_limited_to_its_permissions_and_revocable(gql, factory, linli_env):
     tenant = await factory.tenant(name="柳园街道")
     admin = await factory.account(tenant)
-    made = await _create(gql, admin, tenant, name="食堂收银台", permissions=["tenant.read"],
-                         objectKind="canteen.counter", objectId="7")
+    building = await factory.building(await factory.community(tenant))
+    made = await _create(gql, admin, tenant, name="楼栋自助机", permissions=["tenant.read"],
+                         objectKind="people.building",
+                         objectId=encode_global_id("Building", building.id))
     assert made["__typename"] == "ApiKeyCreated", made
     key = made["secret"]
     assert key.startswith(f"lk_{made['apiKey']['prefix']}_")
@@ -56,7 +59,7 @@ async def test_key_is_limited_to_its_permissions_and_revocable(gql, factory, lin
     async with linli_env.state.db.transaction(write=False):
         principal = await apikeys.authenticate(key, linli_env.state.rolebook)
     assert principal.account_id is None and principal.api_key_id == row["id"]
-    assert principal.api_key_object == ("canteen.counter", 7)
+    assert principal.api_key_object == ("people.building", building.id)
     assert [(g.node_id, g.permissions) for g in principal.grants] == [
         (tenant.id, frozenset({"tenant.read"}))]
 
@@ -91,6 +94,7 @@ async def test_bad_inputs_create_nothing(gql, factory, linli_env):
         (admin, {"objectKind": "canteen.counter"}, "INVALID_ARGUMENT", "objectId"),
         (admin, {"objectKind": "Bad Kind", "objectId": "3"}, "INVALID_ARGUMENT", "objectKind"),
         (admin, {"objectKind": "x", "objectId": "%%%"}, "INVALID_ARGUMENT", "objectId"),
+        (admin, {"objectKind": "x", "objectId": "7"}, "INVALID_ARGUMENT", "objectId"),
         (volunteer, {}, "FORBIDDEN", None),
     ]
     for who, input, code, field in cases:
@@ -112,3 +116,47 @@ async def test_revoking_another_tenants_key_is_not_found(gql, factory, linli_env
     assert result["data"] == {"tenant": {"code": a.code}}
     malformed = await gql(REVOKE, {"id": "!!"}, token=admin_a.token, node=a.code)
     assert malformed["data"]["revokeApiKey"]["code"] == "INVALID_ARGUMENT"
+
+
+async def test_a_key_cannot_be_bound_to_another_tenants_object(gql, factory, linli_env):
+    """Issue 9 item 5: createApiKey accepted another tenant's object id."""
+    a, b = await factory.tenant(), await factory.tenant()
+    admin_a = await factory.account(a)
+    theirs = await factory.building(await factory.community(b))
+    result = await _create(gql, admin_a, a, objectKind="people.building",
+                           objectId=encode_global_id("Building", theirs.id))
+    assert (result["__typename"], result["code"], result["field"]) == (
+        "UserError", "NOT_FOUND", "objectId"), result
+    async with linli_env.state.db.transaction(write=False):
+        assert not await ApiKey.exists().where(ApiKey.object_id == theirs.id)
+
+
+async def test_audit_entries_name_the_api_key_and_a_server_request_id(gql, factory, linli_env,
+                                                                    http):
+    """Issue 9 item 5: an entry made through an API key named neither key nor account, and
+    its request id was whatever the client sent."""
+    from core.audit.service import AuditEntry
+    from tenants.service import scope_for
+
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant)
+    made = await _create(gql, admin, tenant, permissions=["people.write", "people.read"])
+    async with linli_env.state.db.transaction(write=False):
+        key_id = (await ApiKey.select(ApiKey.id).where(
+            ApiKey.prefix == made["apiKey"]["prefix"]).first())["id"]
+    resp = await http.post("/graphql", json={
+        "query": "mutation($i: CreateCommunityInput!) { createCommunity(input: $i) "
+                 "{ __typename } }", "variables": {"i": {"name": "机器社区"}}},
+        headers={"X-API-Key": made["secret"], "X-Request-ID": "client-chosen-1"})
+    assert resp.json()["data"]["createCommunity"]["__typename"] == "CreateCommunityPayload"
+    server_id = resp.headers["x-request-id"]
+    assert server_id != "client-chosen-1" and len(server_id) == 32
+    async with linli_env.state.db.scoped(scope_for(tenant)):
+        [entry] = await AuditEntry.select().where(
+            AuditEntry.action == "people.create_community")
+        [created] = await AuditEntry.select().where(
+            AuditEntry.action == "identity.api_key_created")
+    assert entry["account_id"] is None and entry["api_key_id"] == key_id
+    assert entry["actor"] == f"api_key:{key_id}"
+    assert entry["request_id"] == server_id and entry["client_request_id"] == "client-chosen-1"
+    assert created["actor"] == f"account:{admin.id}" and created["api_key_id"] is None

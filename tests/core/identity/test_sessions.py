@@ -156,3 +156,50 @@ async def test_logout_needs_a_session(client_at, ops):
     result = await client_at()(
         "mutation { logout(input: {}) { __typename ... on UserError { code } } }")
     assert result["data"]["logout"] == {"__typename": "UserError", "code": "UNAUTHENTICATED"}
+
+
+async def test_logout_without_a_refresh_token_ends_that_session(client_at, make_account, ops):
+    """Issue 9 item 6: before, the session's refresh token stayed usable."""
+    gql = client_at()
+    _, username = await make_account()
+    session = await ops.login(gql, username)
+    other = await ops.login(gql, username)
+    out = await ops.logout(gql, session["accessToken"])
+    assert out["__typename"] == "LogoutPayload"
+    refreshed = await ops.refresh(gql, session["refreshToken"])
+    assert refreshed["__typename"] == "UserError" and refreshed["code"] == "UNAUTHENTICATED"
+    assert (await ops.me(gql, other["accessToken"])).get("errors") is None
+    assert (await ops.refresh(gql, other["refreshToken"]))["__typename"] == "AuthPayload"
+
+
+async def test_a_replay_ends_the_familys_access_tokens_on_the_next_request(client_at,
+                                                                          make_account, ops):
+    """Issue 9 item 6: before, an access token kept working after its family was revoked."""
+    gql = client_at()
+    _, username = await make_account()
+    first = await ops.login(gql, username)
+    second = await ops.refresh(gql, first["refreshToken"])
+    other = await ops.login(gql, username)
+    assert (await ops.me(gql, second["accessToken"])).get("errors") is None
+    replay = await ops.refresh(gql, first["refreshToken"])
+    assert replay["code"] == "UNAUTHENTICATED"
+    for token in (first["accessToken"], second["accessToken"]):
+        me = await ops.me(gql, token)
+        assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await ops.me(gql, other["accessToken"])).get("errors") is None
+
+
+async def test_a_signed_token_whose_claims_do_not_parse_is_unauthenticated(gql, linli_env):
+    """Issue 9 item 4: ``sub: "abc"`` (correctly signed) gave a bare 500."""
+    import time
+
+    import jwt
+
+    now = int(time.time())
+    base = {"jti": "ab12", "iat": now, "exp": now + 600, "aud": "linli-api"}
+    for claims in ({**base, "sub": "abc"}, {**base, "sub": "\u0661\u0662"},
+                   {**base, "sub": "1", "jti": 5}, {**base, "sub": "1", "iat_us": "x"},
+                   {**base, "sub": "1", "fam": ["x"]}):
+        token = jwt.encode(claims, linli_env.settings.secret_key, algorithm="HS256")
+        result = await gql("{ me { name } }", token=token)
+        assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", (claims, result)

@@ -27,10 +27,13 @@ async def test_log_line_of_a_request_has_request_id_and_node(http, factory):
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
-    assert resp.headers["x-request-id"] == "req-log-7"
+    # ours is server-generated (issue 9 item 5); the client's is kept beside it
+    server_id = resp.headers["x-request-id"]
+    assert len(server_id) == 32 and resp.headers["x-client-request-id"] == "req-log-7"
     request_line, outside = (json.loads(x) for x in stream.getvalue().splitlines()[-2:])
     assert set(request_line) >= {"time", "level", "logger", "message", "request_id", "node"}
-    assert (request_line["request_id"], request_line["node"]) == ("req-log-7", node.code)
+    assert (request_line["request_id"], request_line["node"]) == (server_id, node.code)
+    assert request_line["client_request_id"] == "req-log-7"
     assert (request_line["method"], request_line["path"], request_line["status"]) == (
         "POST", "/graphql", 200)
     assert request_line["message"] == "POST /graphql 200"

@@ -103,3 +103,25 @@ async def test_operation_names_are_bounded():
     metrics.operation("bad name; DROP", "query", True)
     assert _value(metrics.render().decode(), "linli_graphql_operations_total",
                   operation="anonymous") == 1
+
+
+async def test_invented_operation_names_from_anonymous_callers_count_as_one(http, gql, factory):
+    """Issue 9 item 7: 300 anonymous requests with invented names made 600 series."""
+    def series(text: str) -> int:
+        return sum(1 for line in text.splitlines()
+                   if line.startswith("linli_graphql_operations_total{"))
+
+    before = series((await http.get("/metrics")).text)
+    for n in range(60):
+        await gql(f"query Invented{n} {{ me {{ name }} }}")
+        await gql(f"query Fine{n} {{ __typename }}")
+    text = (await http.get("/metrics")).text
+    assert series(text) - before <= 2, series(text) - before  # other/error and other/ok
+    others = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                 if line.startswith('linli_graphql_operations_total{operation="other"'))
+    assert others >= 120
+    node = await factory.tenant()
+    admin = await factory.account(node)
+    await gql("query MyScreen { me { name } }", token=admin.token, node=node.code)
+    text = (await http.get("/metrics")).text
+    assert _value(text, "linli_graphql_operations_total", operation="MyScreen") == 1

@@ -83,5 +83,15 @@ def test_cli_import_export(tmp_path, new_id):
     out = tmp_path / "out.xlsx"
     done = run(tmp_path, "export", "residents", "--tenant", "371502001000", "--output", str(out))
     assert done.returncode == 0, done.stderr
+    assert "masked" in done.stdout
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert rows[1][0] == "李建国" and rows[1][5] == "御苑社区"
+    assert rows[1][2] == "1956" and rows[1][3].count("*") == 15 and rows[1][4] == "138******11"
+    refused = run(tmp_path, "export", "residents", "--tenant", "371502001000", "--output",
+                  str(out), "--full")
+    assert refused.returncode != 0 and "--reason" in refused.stderr
+    done = run(tmp_path, "export", "residents", "--tenant", "371502001000", "--output",
+               str(out), "--full", "--reason", "区里换届核对")
+    assert done.returncode == 0 and "FULL" in done.stdout, done.stderr
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[1][2] == "1956-02-03" and "*" not in rows[1][3] and rows[1][4] == "13800001111"

@@ -119,7 +119,9 @@ async def test_template_and_export_round_trip(factory, linli_env, new_id, tmp_pa
     original = rows_for(new_id)
     await import_residents(linli_env.state.db, tenant, sheet(original), None, pii_key=key)
     out = tmp_path / "export.xlsx"
-    assert await export_residents(linli_env.state.db, tenant, out, None, pii_key=key) == 6
+    assert await export_residents(linli_env.state.db, tenant, out, None, pii_key=key,
+                                  full=True, reason="换届核对") == 6
+    assert "完整" in load_workbook(out)["说明"]["A1"].value
     exported = list(load_workbook(out).active.iter_rows(values_only=True))
     assert exported[0] == HEADERS
     by_id = {r[3]: r for r in exported[1:]}
@@ -200,3 +202,37 @@ async def test_summary_counts_changes_per_field(factory, linli_env, new_id):
     assert (report.updated, report.unchanged) == (3, 1)
     assert report.changed == {"手机号": 2, "标签": 1, "住址": 1}
     assert "手机号 2" in report.summary() and "phone 2" in report.summary()
+
+
+async def test_export_is_masked_unless_full_with_a_reason_and_says_which(factory, linli_env,
+                                                                        new_id, tmp_path):
+    """Issue 8 item 6: an export states whether it holds full values and is audited with
+    that and its reason; without ``full`` it holds the masked values only."""
+    import json
+
+    from core.audit.service import AuditEntry
+
+    tenant = await factory.tenant()
+    key = linli_env.settings.pii_key
+    original = rows_for(new_id)
+    await import_residents(linli_env.state.db, tenant, sheet(original), None, pii_key=key)
+    out = tmp_path / "masked.xlsx"
+    assert await export_residents(linli_env.state.db, tenant, out, None, pii_key=key) == 6
+    book = load_workbook(out)
+    assert "脱敏" in book["说明"]["A1"].value and "masked" in book.properties.title
+    rows = list(book["居民"].iter_rows(values_only=True))[1:]
+    numbers = {r[3].upper() for r in original}
+    for row in rows:
+        assert row[3] not in numbers and row[3].count("*") == 15
+        assert len(str(row[2])) == 4  # the birth year only
+        assert not row[4] or row[4].count("*") == 6
+    with pytest.raises(ApiError) as no_reason:
+        await export_residents(linli_env.state.db, tenant, out, None, pii_key=key, full=True)
+    assert no_reason.value.field == "reason"
+    await export_residents(linli_env.state.db, tenant, out, None, pii_key=key, full=True,
+                           reason="换届核对")
+    async with linli_env.state.db.scoped(scope_for(tenant)):
+        entries = await AuditEntry.select().where(AuditEntry.action == "people.export"
+                                                  ).order_by(AuditEntry.id)
+    summaries = [json.loads(e["summary"]) for e in entries]
+    assert summaries == [{"rows": 6, "full": False}, {"rows": 6, "full": True, "reason": "换届核对"}]

@@ -14,8 +14,11 @@ CREATE_HOUSEHOLD = """mutation($input: CreateHouseholdInput!) { createHousehold(
   __typename ... on CreateHouseholdPayload { household { id room unit { name } } }
   ... on UserError { code field } } }"""
 CREATE_RESIDENT = """mutation($input: CreateResidentInput!) { createResident(input: $input) {
-  __typename ... on ResidentPayload { resident { id name gender birthDate idNumber isHead tags
+  __typename ... on ResidentPayload { resident { id name gender birthDate birthYear idNumber isHead
+  tags
   household { members { name } } } } ... on UserError { code field messageZh messageEn } } }"""
+REVEAL = """mutation($input: RevealResidentInput!) { revealResident(input: $input) {
+  __typename ... on RevealResidentPayload { idNumber birthDate } } }"""
 UPDATE_RESIDENT = """mutation($input: UpdateResidentInput!) { updateResident(input: $input) {
   __typename ... on ResidentPayload { changedFields resident { name phone tags } }
   ... on UserError { code field } } }"""
@@ -60,8 +63,12 @@ async def test_create_places_and_residents(gql, factory, global_id, new_id):
                                          "householdId": hid, "relation": "户主",
                                          "tags": ["独居", "party_member"]})
     resident = person["resident"]
-    assert resident["gender"] == "FEMALE" and resident["birthDate"] == "1950-03-01"
-    assert resident["idNumber"] == number and resident["isHead"] is True
+    # masked for every caller, the admin who typed it included (issue 8 item 6)
+    assert resident["gender"] == "FEMALE" and resident["birthYear"] == 1950
+    assert resident["birthDate"] is None
+    assert resident["idNumber"] == number[:2] + "*" * 15 + number[-1] and resident["isHead"] is True
+    revealed = await run(REVEAL, {"residentId": resident["id"], "reason": "核对录入"})
+    assert revealed["idNumber"] == number and revealed["birthDate"] == "1950-03-01"
     assert resident["tags"] == ["lives_alone", "party_member"]
     assert resident["household"]["members"] == [{"name": "王秀英"}]
 
@@ -77,7 +84,7 @@ async def test_create_places_and_residents(gql, factory, global_id, new_id):
 
     updated = await run(UPDATE_RESIDENT, {"id": resident["id"], "phone": "13912345678",
                                           "tags": ["低保"]})
-    assert updated["resident"]["phone"] == "13912345678"
+    assert updated["resident"]["phone"] == "139******78"
     assert updated["resident"]["tags"] == ["minimum_allowance"]
     assert updated["changedFields"] == ["phone_index", "tags"]
     same = await run(UPDATE_RESIDENT, {"id": resident["id"], "name": "王秀英"})

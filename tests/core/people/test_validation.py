@@ -90,5 +90,8 @@ def test_tags_from_labels_and_codes():
 
 
 def test_masking():
-    assert mask_id_number("37150219500301123X") == "3715**********123X"
-    assert mask_phone("13812345678") == "138****5678"
+    assert mask_id_number("37150219500301123X") == "37***************X"
+    assert mask_phone("13812345678") == "138******78"
+    # values stored in the older, wider format are masked the same way when shown
+    assert mask_id_number("3715**********123X") == "37***************X"
+    assert mask_phone("138****5678") == "138******78"

@@ -99,6 +99,28 @@ async def test_production_turns_off_introspection_and_graphiql(plugin_gql, linli
     assert page.status_code != 200 and "graphiql" not in page.text.lower()
 
 
+async def test_production_gives_no_suggestions_and_no_openapi_schema(plugin_gql, linli_env,
+                                                                     http):
+    """Issue 9 item 7: "Did you mean 'idNumber'?" and Litestar's /schema pages told the schema
+    that introspection is off to hide."""
+    typo = "{ residents(first: 1) { edges { node { idNumbr } } } }"
+    enum = "query($g: Gender!) { __typename } "
+    dev = await http.post("/graphql", json={"query": typo})
+    assert "Did you mean" in dev.json()["errors"][0]["message"]
+    assert (await http.get("/schema/openapi.json")).status_code == 200
+
+    gql = plugin_gql(settings=replace(linli_env.settings, env="production"))
+    out = await gql(typo)
+    assert codes(out) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "Did you mean" not in out["errors"][0]["message"]
+    assert "idNumbr" in out["errors"][0]["message"]
+    out = await gql(enum, {"g": "MALEE"})
+    assert out["errors"] and all("Did you mean" not in e["message"] for e in out["errors"])
+    for path in ("/schema", "/schema/swagger", "/schema/openapi.json", "/schema/openapi.yaml"):
+        page = await gql.http.get(path)
+        assert page.status_code == 404, (path, page.status_code)
+
+
 @strawberry.field
 async def boom_explode(info: Info) -> str:
     raise RuntimeError('relation "secret_table" does not exist; password=hunter2')
