@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from core.text import strict_ascii
 from core.errors import ApiError
+from core.text import strict_ascii
 
 __all__ = ["validate_code"]
 

@@ -15,13 +15,13 @@ from typing import Any
 from core.crypto import blind_index, encrypt
 from core.db import get_db
 from core.errors import ApiError, ErrorCode
-from core.text import strict_ascii
 from core.identity.passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password_async
 from core.identity.places import PLACE_KINDS, place_of, place_type
 from core.identity.refresh import revoke_account
 from core.identity.roles import RoleBook
 from core.identity.tables import Account, Membership
 from core.settings import Settings, get_settings
+from core.text import strict_ascii
 from tenants.service import get_node, scope_at
 
 __all__ = ["MembershipInfo", "create_account", "find_account", "grant_membership",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from core.text import ascii_digits, strict_ascii
 from core.errors import ApiError
 from core.people.records import (
     BuildingRec,
@@ -19,6 +18,7 @@ from core.people.records import (
 )
 from core.people.tables import Building, Community, Compound, Grid, Household, Unit
 from core.people.validation import validate_name
+from core.text import ascii_digits, strict_ascii
 from tenants.scope import current_scope
 from tenants.tables import TENANT_KINDS, Node
 

@@ -1,6 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import BigInt, Varchar
 from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-28T03:55:36:103220"

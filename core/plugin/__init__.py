@@ -35,6 +35,7 @@ from core.plugin.accounts import (
     system_access,
 )
 from core.plugin.graphql import (
+    LIST_BOUND,
     Audit,
     Connection,
     Context,
@@ -126,6 +127,7 @@ __all__ = [
     "COMPOUNDS",
     "GRIDS",
     "HOUSEHOLDS",
+    "LIST_BOUND",
     "PROJECT",
     "RESIDENTS",
     "RESIDENT_TAGS",

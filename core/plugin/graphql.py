@@ -3,6 +3,7 @@ the mutation runner and typed mutation errors. Only resolvers import these; serv
 
 from __future__ import annotations
 
+from core.schema.budget import LIST_BOUND
 from core.schema.connection import (
     Connection,
     Edge,
@@ -18,6 +19,7 @@ from core.schema.mutations import Audit, run_mutation
 from core.schema.relay import Node, decode_global_id, encode_global_id, pk_of
 
 __all__ = [
+    "LIST_BOUND",
     "Audit",
     "Connection",
     "Context",

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from core.people.records import ResidentInfo, from_row
 from core.people.tables import Resident, ResidentTag
-from core.people.validation import mask_id_number, mask_phone
 
 __all__ = [
     "ResidentInfo",

@@ -26,12 +26,12 @@ from core.rules import schema as rules_schema
 from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.limits import (
-    is_bad_variable,
     SURROGATE_EN,
     SURROGATE_ZH,
     bad_input_error,
     bad_variable,
     has_surrogate,
+    is_bad_variable,
     nul_error,
     schema_extensions,
     shape_errors,

@@ -7,8 +7,8 @@ on the tuple of rule classes, so per-request factories (new classes each time) w
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from strawberry.extensions import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.text import ascii_digits
 from core.identity.access import Access, PlaceRef
 from core.identity.roles import CORE_PERMISSIONS
 from core.schema.errors import ApiError
 from core.schema.relay import decode_global_id
+from core.text import ascii_digits
 from tenants.service import NodeInfo, get_node
 
 __all__ = ["MANAGE", "MAX_PK", "parse_id", "require_grantable", "target_node"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import Info, Node, encode_global_id
+from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.canteen.services import canteens, elders, settlement
 from plugins.canteen.services.batch import BatchReport
 from plugins.canteen.services.signals import DayStat
@@ -83,7 +83,8 @@ class CanteenCanteen(Node):
     construction_subsidy_on: date | None
     pk: strawberry.Private[int]
 
-    @strawberry.field(description="状态历史 / status history, oldest first")
+    @strawberry.field(description="状态历史 / status history, oldest first",
+                      metadata={LIST_BOUND: 20})  # seven states; a return is rare
     async def history(self, info: Info) -> list[CanteenStatusChange]:
         ctx = info.context
 
@@ -187,7 +188,8 @@ class CanteenSettlement(Node):
     total_fen: int
     adjustment_fen: int = strawberry.field(description="其中以往月份的调整 / of which "
                                                        "adjustments for approved months")
-    lines: list[CanteenSettlementLine]
+    lines: list[CanteenSettlementLine] = strawberry.field(
+        metadata={LIST_BOUND: 10})  # one line per subsidy bracket, and its adjustments
     return_reason: str
     pk: strawberry.Private[int]
     canteen_pk: strawberry.Private[int]

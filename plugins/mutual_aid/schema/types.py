@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import Info, Node, encode_global_id
+from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.mutual_aid.schema.common import gid, public_read
 from plugins.mutual_aid.services import boxes, common, menu
 
@@ -53,7 +53,7 @@ class MutualAidItem(Node):
 
 ITEM_LINES_BOUND = 20
 """A box holds a handful of item lines; the query budget costs ``items`` as this many (core's
-``linli_list_bound`` field metadata; nothing is truncated)."""
+``LIST_BOUND`` field metadata; nothing is truncated)."""
 
 
 @strawberry.type(description="红邻菜单便民箱 / a mutual-aid box at a building entrance")
@@ -67,7 +67,7 @@ class MutualAidBox(Node):
     pk: strawberry.Private[int]
 
     @strawberry.field(description="物品 / item lines",
-                      metadata={"linli_list_bound": ITEM_LINES_BOUND})
+                      metadata={LIST_BOUND: ITEM_LINES_BOUND})
     async def items(self, info: Info) -> list[MutualAidItem]:
         ctx = info.context
 

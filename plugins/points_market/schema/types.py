@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 
 from core.plugin import (
+    LIST_BOUND,
     Access,
     Connection,
     Info,
@@ -151,7 +152,7 @@ class PointsMarketClaim(Node):
             return await name_of(info, "resident", self.row["resident_id"])
         return await name_of(info, "household", self.row["household_id"])
 
-    @strawberry.field(description="异议 / objections")
+    @strawberry.field(description="异议 / objections", metadata={LIST_BOUND: 10})
     async def objections(self, info: Info) -> list[PointsMarketObjection]:
         ctx = info.context
 
