@@ -21,6 +21,7 @@ from core.plugin import (
     NodeInfo,
     accounts_holding,
     buildings_in,
+    get_community,
     get_compound,
     get_node,
     residents_in,
@@ -180,17 +181,22 @@ async def _matters(node: NodeInfo, buildings: list[dict[str, Any]], heads: dict[
 
 
 async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today: date) -> None:
-    """A station in the first compound with headed buildings, its rota for the next month."""
-    compound_ids = [b["compound_id"] for b in buildings
-                    if int(b["id"]) in heads and b["compound_id"] is not None]
-    if not compound_ids:
+    """A station in the first compound with headed buildings (or, where no headed building
+    is in a compound, in the first headed building's community), its rota for the next month."""
+    headed = [b for b in buildings if int(b["id"]) in heads]
+    if not headed:
         return
-    compound = await get_compound(int(compound_ids[0]))
-    if compound is None:
-        return
-    station = await rota.create_station(name=f"{compound.name}红旗驿站",
-                                        community_id=compound.community_id,
-                                        compound_id=compound.id,
+    compound_ids = [b["compound_id"] for b in headed if b["compound_id"] is not None]
+    compound = await get_compound(int(compound_ids[0])) if compound_ids else None
+    if compound is not None:
+        name, community_id, compound_id = compound.name, compound.community_id, compound.id
+    else:
+        community = await get_community(int(headed[0]["community_id"]))
+        if community is None:
+            return
+        name, community_id, compound_id = community.name, community.id, None
+    station = await rota.create_station(name=f"{name}红旗驿站", community_id=community_id,
+                                        compound_id=compound_id,
                                         fixed_head_resident_id=None, account_id=None)
     monday = today - timedelta(days=today.weekday())
     await rota.generate(int(station["id"]), monday, monday + timedelta(days=27), None)
