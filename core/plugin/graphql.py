@@ -16,6 +16,7 @@ from core.schema.connection import (
 from core.schema.context import Context, Info
 from core.schema.errors import UserError, to_graphql, user_error
 from core.schema.mutations import Audit, run_mutation
+from core.schema.public import public_read
 from core.schema.relay import Node, decode_global_id, encode_global_id, pk_of
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "encode_global_id",
     "make_connection",
     "pk_of",
+    "public_read",
     "run_mutation",
     "to_graphql",
     "user_error",

@@ -4,8 +4,7 @@ Resolvers translate; every decision is the services'."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
@@ -17,10 +16,9 @@ from core.plugin import (
     Info,
     NodeInfo,
     encode_global_id,
-    get_node_by_code,
     pk_of,
     place_names,
-    public_scope,
+    public_read,
 )
 from plugins.building_heads import NAME
 from plugins.building_heads.services.common import OWN_RULES
@@ -65,38 +63,6 @@ async def place_name(info: Info, kind: str, ident: int | None) -> str | None:
 
     name: str | None = await ctx.loader(f"building_heads.name.{kind}", load).load(int(ident))
     return name
-
-
-async def _public_node(ctx: Any) -> NodeInfo:
-    """The node an anonymous request names with X-Linli-Node (cached per request)."""
-    async def load(codes: list[str]) -> list[NodeInfo | None]:
-        async with ctx.state.db.transaction(write=False):
-            return [await get_node_by_code(c) for c in codes]
-
-    code = (ctx.node_code or "").strip()
-    if not code:
-        raise ApiError(ErrorCode.INVALID_ARGUMENT,
-                       "缺少 X-Linli-Node 请求头：未登录查看公示栏时须用它指定街镇",
-                       "the X-Linli-Node header is missing: an anonymous board read names the "
-                       "tenant with it", "X-Linli-Node")
-    node = await ctx.loader("building_heads.public_node", load).load(code) if code else None
-    if node is None or node.is_region:
-        raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点（请用 X-Linli-Node 指定街镇）",
-                       "node not found (name the tenant with X-Linli-Node)", "X-Linli-Node")
-    return node  # type: ignore[no-any-return]
-
-
-@asynccontextmanager
-async def public_read(ctx: Any) -> AsyncIterator[int]:
-    """A read-only scoped transaction for a public board; yields the tenant id. Signed-in
-    callers read as themselves; anonymous ones read the node named by X-Linli-Node."""
-    if ctx.principal is None and ctx.auth_error is None:
-        node = await _public_node(ctx)
-        async with ctx.state.db.scoped(public_scope(node)):
-            yield int(node.id)
-    else:
-        async with ctx.read() as access:
-            yield int(access.node_id)
 
 
 async def tenant_node(info: Info) -> NodeInfo:
