@@ -73,6 +73,7 @@ from core.plugin.people import (
     residents_in,
     search_residents,
 )
+from core.plugin.personal import mask_text, open_personal, seal_personal
 from core.plugin.places import (
     BUILDINGS,
     COMMUNITIES,
@@ -207,9 +208,11 @@ __all__ = [
     "hookimpl",
     "households_by_ids",
     "make_connection",
+    "mask_text",
     "memberships_of",
     "notify",
     "now_utc",
+    "open_personal",
     "pk_of",
     "place_names",
     "plugin_enabled",
@@ -226,6 +229,7 @@ __all__ = [
     "run_mutation",
     "scope_for",
     "scoped",
+    "seal_personal",
     "search_residents",
     "system_access",
     "tenants_enabled_below",

@@ -1,0 +1,2 @@
+async def seed_demo(tenant_id: int) -> None:
+    return None

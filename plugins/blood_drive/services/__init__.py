@@ -1,0 +1,18 @@
+"""The blood-drive domain logic (no strawberry, no Litestar), one module per area."""
+
+from plugins.blood_drive.services import (
+    bookings,
+    campaigns,
+    common,
+    health,
+    honours,
+    personal_data,
+    precheck,
+    reminders,
+    results,
+    stats,
+    volunteers,
+)
+
+__all__ = ["bookings", "campaigns", "common", "health", "honours", "personal_data", "precheck",
+           "reminders", "results", "stats", "volunteers"]
