@@ -23,7 +23,7 @@ META = PluginMeta(
     core_versions=">=0.1",
     permissions=(
         Permission("blood_drive.read", "查看献血活动", "Read campaigns, sessions and statistics",
-                   granted_to=("tenant_admin", "community_staff")),
+                   granted_to=("tenant_admin", "community_staff", "region_official")),
         Permission("blood_drive.organise", "组织献血活动", "Create campaigns and set targets",
                    granted_to=("tenant_admin",)),
         Permission("blood_drive.sessions", "安排采血场次", "Schedule collection sessions",
