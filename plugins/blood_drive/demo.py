@@ -70,10 +70,12 @@ async def _campaign(city: NodeInfo, title: str, **cols: Any) -> int:
         row = await Campaign.select(Campaign.id).where(Campaign.title == title).first()
         if row is not None:
             return int(row["id"])
-        created = Campaign(tenant_id=city.id, title=title, organisers=json.dumps(
-            ORGANISERS, ensure_ascii=False), target_groups="cadres,party_members,"
-            "league_members,public", created_at=now_utc(), **{
-                k: (json.dumps(v) if k == "contact_phones" else v) for k, v in cols.items()})
+        values: dict[str, Any] = {
+            "tenant_id": city.id, "title": title, "created_at": now_utc(),
+            "organisers": json.dumps(ORGANISERS, ensure_ascii=False),
+            "target_groups": "cadres,party_members,league_members,public",
+            **{k: (json.dumps(v) if k == "contact_phones" else v) for k, v in cols.items()}}
+        created = Campaign(**values)
         await Campaign.insert(created)
         return int(created.id)
 
