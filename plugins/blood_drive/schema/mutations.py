@@ -4,6 +4,8 @@ audited); services decide."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -31,8 +33,10 @@ from plugins.blood_drive.services import (
     health,
     precheck,
     results,
+    sheets,
     volunteers,
 )
+from plugins.blood_drive.services.common import require
 
 __all__ = ["MUTATIONS"]
 
@@ -428,7 +432,6 @@ async def blood_drive_record_result(info: Info, input: BloodDriveRecordResultInp
 @strawberry.input(description="血站结果一行 / one row of the station's results")
 class BloodDriveResultRowInput:
     external_id: str
-    donor_id: strawberry.ID
     donated_on: date
     outcome: BloodDriveOutcome
     kind: BloodDriveKind = BloodDriveKind.WHOLE_BLOOD
@@ -437,6 +440,11 @@ class BloodDriveResultRowInput:
     deferral_code: str | None = None
     adverse_reaction: bool = False
     campaign_id: strawberry.ID | None = None
+    donor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="献血者（或给出身份证号）/ the donor (or give the ID number)")
+    id_number: str | None = strawberry.field(
+        default=None, description="身份证号（按盲索引匹配，不保存）/ the donor's ID number "
+                                  "(matched by blind index, never stored)")
 
 
 @strawberry.input(description="导入血站结果 / import the station's results")
@@ -462,7 +470,7 @@ async def blood_drive_import_results(info: Info, input: BloodDriveImportResultsI
         bad: list[tuple[int, str, str, str, str | None]] = []
         for n, r in enumerate(input.rows, start=1):
             try:
-                donor = required_pk(r.donor_id, "BloodDriveDonor", "donorId")
+                donor = pk(r.donor_id, "BloodDriveDonor", "donorId")
                 campaign = pk(r.campaign_id, "BloodDriveCampaign", "campaignId")
             except ApiError as exc:  # a malformed id rejects its row, not the import
                 bad.append((n, exc.code, exc.zh, exc.en, exc.field))
@@ -470,7 +478,7 @@ async def blood_drive_import_results(info: Info, input: BloodDriveImportResultsI
             rows.append(results.ImportRow(
                 n, r.external_id, donor, r.donated_on,
                 _result(r.outcome, r.kind, r.volume_ml, r.units, r.deferral_code,
-                        r.adverse_reaction), campaign))
+                        r.adverse_reaction), campaign, r.id_number))
         report = await results.import_results(access, rows) if rows else results.ImportReport()
         report.rejected = sorted([*bad, *report.rejected])
         return report
@@ -483,6 +491,53 @@ async def blood_drive_import_results(info: Info, input: BloodDriveImportResultsI
         audit=lambda r: Audit("blood_drive.result.import", "BloodDriveDonation", "",
                               {"imported": r.imported, "duplicates": r.duplicates,
                                "rejected": len(r.rejected)}))
+
+
+def _report(r: results.ImportReport) -> BloodDriveImportReport:
+    return BloodDriveImportReport(
+        imported=r.imported, duplicates=r.duplicates,
+        rejected=[BloodDriveRejectedRow(row=x[0], code=x[1], message=x[2], field=x[4])
+                  for x in r.rejected])
+
+
+@strawberry.input(description="导入血站结果表（.xlsx，base64）/ import the station's result "
+                              "sheet (.xlsx, base64)")
+class BloodDriveImportResultsSheetInput:
+    file_base64: str
+
+
+@strawberry.type
+class BloodDriveImportResultsSheetPayload:
+    report: BloodDriveImportReport
+
+
+BloodDriveImportResultsSheetResult = Annotated[
+    BloodDriveImportResultsSheetPayload | UserError,
+    strawberry.union("BloodDriveImportResultsSheetResult")]
+
+
+@strawberry.mutation(description="导入血站结果表（表头：血站记录号、身份证号、献血日期、结果、类型、"
+                                 "献血量、治疗单位、暂缓原因；幂等，逐行报告）/ import the "
+                                 "station's .xlsx results (idempotent; a report per row)")
+async def blood_drive_import_results_sheet(info: Info, input: BloodDriveImportResultsSheetInput
+                                           ) -> BloodDriveImportResultsSheetResult:
+    async def work(access: Access) -> results.ImportReport:
+        require(access, "blood_drive.import")
+        try:
+            data = base64.b64decode(input.file_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ApiError.invalid("fileBase64", "文件须为 base64", "the file must be base64"
+                                   ) from exc
+        rows, bad = sheets.parse_sheet(data)
+        report = await results.import_results(access, rows) if rows else results.ImportReport()
+        report.rejected = sorted([*bad, *report.rejected])
+        return report
+
+    return await run_mutation(
+        info, work, lambda r: BloodDriveImportResultsSheetPayload(report=_report(r)),
+        audit=lambda r: Audit("blood_drive.result.import", "BloodDriveDonation", "",
+                              {"imported": r.imported, "duplicates": r.duplicates,
+                               "rejected": len(r.rejected), "sheet": True}))
 
 
 @strawberry.input(description="记录志愿服务 / record a volunteer's service at a session")
@@ -528,4 +583,4 @@ MUTATIONS = [blood_drive_create_campaign, blood_drive_set_target, blood_drive_cr
              blood_drive_set_unit, blood_drive_register_donor, blood_drive_submit_precheck,
              blood_drive_reveal_precheck, blood_drive_book, blood_drive_cancel_booking,
              blood_drive_check_in, blood_drive_record_result, blood_drive_import_results,
-             blood_drive_record_volunteer]
+             blood_drive_import_results_sheet, blood_drive_record_volunteer]

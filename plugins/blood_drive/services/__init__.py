@@ -10,9 +10,10 @@ from plugins.blood_drive.services import (
     precheck,
     reminders,
     results,
+    sheets,
     stats,
     volunteers,
 )
 
 __all__ = ["bookings", "campaigns", "common", "health", "honours", "personal_data", "precheck",
-           "reminders", "results", "stats", "volunteers"]
+           "reminders", "results", "sheets", "stats", "volunteers"]

@@ -254,3 +254,47 @@ async def test_isolation_probe(world, isolation_probe):
     await isolation_probe([tables.Campaign, tables.Target, tables.Unit, tables.Donor,
                            tables.Precheck, tables.Session, tables.Slot, tables.Booking,
                            tables.Donation, tables.VolunteerShift, tables.Reminder])
+
+
+async def test_station_sheet_by_id_number(world, gql):
+    import base64
+    import io
+
+    from openpyxl import Workbook
+
+    from core.people.residents import apply_resident, make_resident_data
+    from core.testing import id_number
+
+    number = id_number(date(1988, 4, 2), male=False)
+    async with world.write(world.a.node):
+        rec, _ = await apply_resident(make_resident_data(
+            name="刘献血", id_number=number, household=world.a.household, relation="其他",
+            tags=[]), world.env.settings.pii_key)
+    station = await world.factory.account(world.a.node, "blood_drive.station_staff")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["血站记录号", "身份证号", "献血日期", "结果", "类型", "献血量", "治疗单位",
+                  "暂缓原因"])
+    sheet.append(["LC-S1", number, date(2024, 3, 1), "已献血", "全血", 400, None, None])
+    sheet.append(["LC-S2", number, date(2024, 9, 5), "已献血", "血小板", None, 2, None])
+    sheet.append(["LC-S3", "110101199001011234", date(2024, 9, 5), "已献血", "全血", 200, None,
+                  None])
+    sheet.append(["LC-S4", number, "not a date", "已献血", "全血", 200, None, None])
+    buf = io.BytesIO()
+    book.save(buf)
+    payload = {"input": {"fileBase64": base64.b64encode(buf.getvalue()).decode()}}
+    first = await call(gql, "BloodDriveImportResultsSheet", payload, station, world.a.node)
+    assert first["report"]["imported"] == 2, first
+    assert [(r["row"], r["field"]) for r in first["report"]["rejected"]] == [
+        (4, "idNumber"), (5, "donatedOn")]
+    again = await call(gql, "BloodDriveImportResultsSheet", payload, station, world.a.node)
+    assert (again["report"]["imported"], again["report"]["duplicates"]) == (0, 2)
+    from plugins.blood_drive.tables import Donation, Donor
+
+    async with world.read(world.a.node):
+        donor = await Donor.select().where(Donor.resident_id == rec.id).first()
+        assert donor is not None      # the station's record made the resident a donor
+        assert await Donation.count().where(Donation.donor_id == donor["id"]) == 2
+    bad = await gql(op("BloodDriveImportResultsSheet"), {"input": {"fileBase64": "bm90IHhsc3g="}},
+                    token=station.token, node=world.a.node.code)
+    assert bad["data"]["bloodDriveImportResultsSheet"]["code"] == "INVALID_ARGUMENT"
