@@ -298,3 +298,18 @@ async def test_station_sheet_by_id_number(world, gql):
     bad = await gql(op("BloodDriveImportResultsSheet"), {"input": {"fileBase64": "bm90IHhsc3g="}},
                     token=station.token, node=world.a.node.code)
     assert bad["data"]["bloodDriveImportResultsSheet"]["code"] == "INVALID_ARGUMENT"
+
+
+async def test_points_market_turns_a_donation_into_a_claim(world, gql, enable_plugin, drain):
+    """The contract with points_market: its handler finds the donor in ``resident_id`` and the
+    date in ``donated_on`` and files one claim under item C02 (无偿献血)."""
+    from plugins.points_market.tables import Claim
+
+    await enable_plugin(world.a.node, "points_market")
+    ids = await workflow(world, gql)
+    await drain()
+    await drain()
+    async with world.read(world.a.node):
+        claims = await Claim.select().where(
+            Claim.source_type == "blood_drive.donation_completed")
+    assert len(claims) == 1 and claims[0]["resident_id"] == ids["resident"].id
