@@ -13,6 +13,7 @@ from core.plugin import (
     SHANGHAI,
     Access,
     ApiError,
+    get_node,
     get_resident,
     now_utc,
 )
@@ -124,6 +125,11 @@ async def set_target(access: Access, campaign_id: int, target_tenant_id: int, wo
                                  "only the campaign's owner sets its targets")
     if donors < 0 or units < 0:
         raise ApiError.invalid("donors", "目标不能为负", "targets cannot be negative")
+    target = await get_node(target_tenant_id)
+    if target is None or not (target.id == access.node_id
+                              or access.node_id in target.ancestor_ids):
+        raise ApiError.not_found("下属街镇", "street office below the campaign's owner",
+                                 "tenantId")
     unit = _text(work_unit, "workUnit", 100)
     where = ((Target.campaign_id == campaign_id) & (Target.target_tenant_id == target_tenant_id)
              & (Target.work_unit == unit))

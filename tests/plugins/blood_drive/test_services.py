@@ -117,3 +117,18 @@ async def test_personal_data_export_and_erase(world):
         assert again == {"prechecks_deleted": 0, "bookings_cancelled": 0,
                          "deferral_reasons_blanked": 0, "donor_cleared": 0}
         assert await Donor.count() == 1
+
+
+async def test_targets_only_below_the_owner(world, factory):
+    campaign = await world.campaign()
+    elsewhere = await factory.tenant()
+    with pytest.raises(ApiError) as refused:
+        await world.do(world.city, lambda s: campaigns.set_target(
+            s, int(campaign["id"]), elsewhere.id, "", 10, 10))
+    assert refused.value.field == "tenantId"
+    await world.do(world.city, lambda s: campaigns.set_target(
+        s, int(campaign["id"]), world.b.node.id, "辖区学校", 10, 12))
+    with pytest.raises(ApiError) as not_owner:
+        await world.do(world.a.node, lambda s: campaigns.set_target(
+            s, int(campaign["id"]), world.a.node.id, "", 1, 1))
+    assert not_owner.value.code == "FORBIDDEN"
