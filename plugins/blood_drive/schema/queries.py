@@ -18,6 +18,8 @@ from core.plugin import (
     check_first,
     decode_cursor,
     make_connection,
+    mask_text,
+    residents_by_ids,
 )
 from plugins.blood_drive.schema.common import pk, read, required_pk
 from plugins.blood_drive.schema.types import (
@@ -169,6 +171,29 @@ async def blood_drive_unit_leaderboard(info: Info, campaign_id: strawberry.ID
     return [BloodDriveStatLine.of(x, {}) for x in await read(info, work)]
 
 
+@strawberry.type(description="个人排行（仅本人同意者，姓名遮蔽）/ a donor who agreed to be "
+                             "ranked (name masked)")
+class BloodDriveDonorRank:
+    name_masked: str
+    count: float
+    volume_ml: int
+
+
+@strawberry.field(description="个人排行（仅同意者）/ donors who agreed to be ranked",
+                  metadata={LIST_BOUND: 20})
+async def blood_drive_donor_leaderboard(info: Info, campaign_id: strawberry.ID
+                                        ) -> list[BloodDriveDonorRank]:
+    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
+
+    async def work(access: Access) -> list[BloodDriveDonorRank]:
+        ranked = await stats.donor_leaderboard(access, campaign)
+        names = await residents_by_ids([r for r, _, _ in ranked])
+        return [BloodDriveDonorRank(name_masked=mask_text(names[r].name) if r in names else "",
+                                    count=c / 100, volume_ml=v) for r, c, v in ranked]
+
+    return await read(info, work)
+
+
 @strawberry.field(description="单位促进奖核查 / unit promotion award check")
 async def blood_drive_unit_award(info: Info, unit: str, on: date | None = None
                                  ) -> BloodDriveUnitAward:
@@ -183,4 +208,4 @@ async def blood_drive_unit_award(info: Info, unit: str, on: date | None = None
 QUERIES = [blood_drive_campaigns, blood_drive_sessions, blood_drive_bookings, blood_drive_donors,
            blood_drive_prechecks, blood_drive_donations, blood_drive_honours,
            blood_drive_benefits, blood_drive_campaign_stats, blood_drive_unit_leaderboard,
-           blood_drive_unit_award]
+           blood_drive_donor_leaderboard, blood_drive_unit_award]

@@ -136,6 +136,9 @@ async def test_workflow_and_event(world, gql, emitted_events):
     board = await call(gql, "BloodDriveUnitLeaderboard", {"campaignId": ids["campaign"]},
                        world.organiser, world.city)
     assert board[0]["workUnit"] == "市直机关"
+    people = await call(gql, "BloodDriveDonorLeaderboard", {"campaignId": ids["campaign"]},
+                        world.organiser, world.city)
+    assert people == []                 # the donor did not agree to be ranked
     shift = await call(gql, "BloodDriveRecordVolunteer", {"input": {
         "sessionId": ids["session"], "residentId": encode_global_id("Resident",
                                                                      ids["resident"].id),

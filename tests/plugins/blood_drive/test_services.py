@@ -132,3 +132,22 @@ async def test_targets_only_below_the_owner(world, factory):
         await world.do(world.a.node, lambda s: campaigns.set_target(
             s, int(campaign["id"]), world.a.node.id, "", 1, 1))
     assert not_owner.value.code == "FORBIDDEN"
+
+
+async def test_donor_leaderboard_only_with_consent(world):
+    from plugins.blood_drive.services import stats
+
+    shy = await world.donor(world.a, "甲")
+    proud = await world.donor(world.a, "乙")
+    await world.do(world.a.node, lambda s: campaigns.register_donor(
+        s, int(proud["resident_id"]), leaderboard_opt_in=True))
+    for donor in (shy, proud):
+        await _donated(world, donor, volume=400)
+    campaign_ids = set()
+    async with world.read(world.a.node):
+        for row in await Donation.select(Donation.campaign_id):
+            campaign_ids.add(int(row["campaign_id"]))
+    ranked = []
+    for cid in campaign_ids:
+        ranked += await world.do(world.a.node, lambda s, c=cid: stats.donor_leaderboard(s, c))
+    assert ranked == [(int(proud["resident_id"]), 200, 400)]
