@@ -98,6 +98,7 @@ from core.plugin.places import (
     households_by_ids,
     place_names,
 )
+from core.plugin.routes import XLSX, Download, download
 from core.plugin.rules import (
     Resolved,
     RuleKey,
@@ -133,6 +134,7 @@ __all__ = [
     "RESIDENTS",
     "RESIDENT_TAGS",
     "SHANGHAI",
+    "XLSX",
     "Access",
     "ApiError",
     "Audit",
@@ -143,6 +145,7 @@ __all__ = [
     "Context",
     "CronSpec",
     "Decision",
+    "Download",
     "Edge",
     "ErrorCode",
     "Event",
@@ -188,6 +191,7 @@ __all__ = [
     "current_scope",
     "decode_cursor",
     "decode_global_id",
+    "download",
     "emit",
     "encode_cursor",
     "encode_global_id",

@@ -57,6 +57,7 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
     await enable_plugin(node, "points_market")
     admin = await factory.account(node, "tenant_admin")
     t0 = time.perf_counter()
+    timeout, db.statement_timeout_ms = db.statement_timeout_ms, 0   # seeding takes a while
     async with db.scoped(scope_for(node), write=True):
         issuance = await ledger.account_id(ledger.ISSUANCE)
         await db.execute(
@@ -82,6 +83,7 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
             "UPDATE points_market_account a SET balance = s.amount, earned = s.earned FROM "
             "(SELECT account_id, sum(amount) AS amount, sum(earned) AS earned "
             "FROM points_market_entry GROUP BY account_id) s WHERE a.id = s.account_id")
+    db.statement_timeout_ms = timeout
     await analyze(linli_env, "points_market_account", "points_market_transfer",
                   "points_market_entry")
     async with db.scoped(scope_for(node)):

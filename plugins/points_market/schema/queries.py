@@ -18,6 +18,7 @@ from core.plugin import (
     encode_global_id,
     make_connection,
     pk_of,
+    public_read,
 )
 from plugins.points_market.schema.types import (
     PointsMarketAccount,
@@ -113,14 +114,30 @@ async def points_market_ranking(info: Info, year: int, quarter: int | None = Non
     async def work(access: Access) -> list[reports.RankRow]:
         acl.require(access, "points_market.read")
         return await reports.ranking("household" if household else "resident", year, quarter,
-                                     first=first, consenting=set())
+                                     first=first)
 
-    rows: list[reports.RankRow] = await read(info, work)
+    return _rank_rows(await read(info, work), household)
+
+
+def _rank_rows(rows: list[reports.RankRow], household: bool) -> list[PointsMarketRankRow]:
     prefix = "Household" if household else "Resident"
     return [PointsMarketRankRow(rank=r.rank, kind=r.kind,
                                 owner_id=encode_global_id(prefix, r.owner_id),
                                 points=r.points, name=r.name) for r in rows]
 
 
+@strawberry.field(description="公开积分排行榜（只列出同意公开的居民；匿名访问用 X-Linli-Node 指定"
+                              "街镇）/ the public ranking: only residents who agreed appear "
+                              "(anonymous reads name the node with X-Linli-Node)")
+async def points_market_public_ranking(info: Info, year: int, quarter: int | None = None,
+                                       household: bool = False, first: int = 20
+                                       ) -> list[PointsMarketRankRow]:
+    check_first(first)
+    async with public_read(info.context):
+        rows = await reports.ranking("household" if household else "resident", year, quarter,
+                                     first=first, public=True)
+    return _rank_rows(rows, household)
+
+
 QUERIES = [points_market_items, points_market_claims, points_market_account,
-           points_market_goods, points_market_ranking]
+           points_market_goods, points_market_ranking, points_market_public_ranking]

@@ -58,15 +58,16 @@ class PointsMarketItem(Node):
     category: str
     sign: int = strawberry.field(description="1 加分 / credit, -1 扣分 / discredit")
     points: int
-    effective_from: date
-    effective_until: date | None
+    starts_on: date = strawberry.field(description="本版本生效日 / first day of this version")
+    ends_on: date | None = strawberry.field(description="本版本最后一天（现行版本为空）/ last day "
+                                                        "of this version (null while current)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PointsMarketItem:
         return cls(id=encode_global_id("PointsMarketItem", int(row["id"])), code=row["code"],
                    version=int(row["version"]), name_zh=row["name_zh"], name_en=row["name_en"],
                    category=row["category"], sign=int(row["sign"]), points=int(row["points"]),
-                   effective_from=row["effective_from"], effective_until=row["effective_until"])
+                   starts_on=row["effective_from"], ends_on=row["effective_until"])
 
 
 async def item_of(info: Info, ident: int) -> PointsMarketItem | None:
@@ -125,8 +126,9 @@ class PointsMarketClaim(Node):
     duplicate: bool = strawberry.field(description="同人同事项同日已有申报 / same person, item "
                                                    "and day claimed before")
     review_note: str
-    notice_from: date | None
-    notice_until: date | None
+    notice_starts_on: date | None = strawberry.field(description="公示首日 / first day on notice")
+    notice_ends_on: date | None = strawberry.field(description="公示末日（次日入账）/ last day "
+                                                               "on notice (posted the day after)")
     meeting_id: strawberry.ID | None
     row: strawberry.Private[dict[str, Any]]
 
@@ -139,7 +141,7 @@ class PointsMarketClaim(Node):
                    occurred_on=row["occurred_on"], minutes=row["minutes"],
                    reporter_kind=row["reporter_kind"], status=row["status"],
                    duplicate=bool(row["duplicate"]), review_note=row["review_note"],
-                   notice_from=row["notice_from"], notice_until=row["notice_until"],
+                   notice_starts_on=row["notice_from"], notice_ends_on=row["notice_until"],
                    meeting_id=gid("PointsMarketMeeting", row["meeting_id"]), row=row)
 
     @strawberry.field(description="事项（授予时的版本）/ the item at the version granted")
@@ -223,7 +225,7 @@ class PointsMarketAccount:
         def build(r: dict[str, Any]) -> PointsMarketStatementEntry:
             d = details.get(int(r["transfer_id"]), {})
             return PointsMarketStatementEntry(
-                id=strawberry.ID(str(r["id"])), amount=int(r["amount"]), earned=int(r["earned"]),
+                id=encode_global_id("PointsMarketStatementEntry", int(r["id"])), amount=int(r["amount"]), earned=int(r["earned"]),
                 booked_on=r["booked_on"], kind=d.get("kind", ""),
                 content_zh=d.get("content_zh", ""), content_en=d.get("content_en", ""),
                 minutes=d.get("minutes"),

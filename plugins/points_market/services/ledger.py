@@ -207,10 +207,12 @@ class Move:
     memo: str = ""
 
 
-async def transfer_many(moves: list[Move]) -> dict[str, int]:
-    """Make many unguarded transfers at once (awards and discredits of the posting job);
-    ``{key: transfer id}`` of those this call made — a key already used is skipped (its first
-    transfer stands). The accounts' cached figures move by one update per distinct change."""
+async def transfer_many(moves: list[Move], *, guard: bool = False) -> dict[str, int]:
+    """Make many transfers at once (awards and discredits of the posting job, the year-end
+    expiry); ``{key: transfer id}`` of those this call made — a key already used is skipped
+    (its first transfer stands). The accounts' cached figures move by one update per distinct
+    change; ``guard``: a balance that would go below zero refuses the whole batch
+    (``INSUFFICIENT_POINTS``; the caller's transaction rolls back)."""
     if not moves:
         return {}
     if any(m.amount <= 0 or m.from_account == m.to_account for m in moves):
@@ -248,9 +250,16 @@ async def transfer_many(moves: list[Move]) -> dict[str, int]:
         groups.setdefault((amount, earned), []).append(account)
     for (amount, earned), ids in groups.items():
         for chunk in range(0, len(ids), 5000):
-            await Account.update({Account.balance: Account.balance + amount,
-                                  Account.earned: Account.earned + earned}).where(
-                Account.id.is_in(ids[chunk:chunk + 5000]))
+            ids_part = ids[chunk:chunk + 5000]
+            values = {Account.balance: Account.balance + amount,
+                      Account.earned: Account.earned + earned}
+            if not (guard and amount < 0):
+                await Account.update(values).where(Account.id.is_in(ids_part))
+                continue
+            moved = await Account.update(values).where(
+                Account.id.is_in(ids_part) & (Account.balance >= -amount)).returning(Account.id)
+            if len(moved) != len(ids_part):
+                raise insufficient()
     return made
 
 

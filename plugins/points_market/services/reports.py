@@ -11,12 +11,13 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import ApiError, place_names, rule_value
+from core.plugin import ApiError, place_names, residents_in, rule_value
 from plugins.points_market.services.catalogue import items_by_ids
+from plugins.points_market.services.consent import consenting, consenting_query
 from plugins.points_market.tables import Account, Claim, Entry, Transfer
 
-__all__ = ["Figures", "RankRow", "figures_of", "period_bounds", "ranking", "sheet_xlsx",
-           "stars_of", "statement", "statement_details"]
+__all__ = ["Figures", "RankRow", "credit_rows", "figures_of", "period_bounds", "ranking",
+           "sheet_xlsx", "stars_of", "statement", "statement_details"]
 
 
 @dataclass(frozen=True)
@@ -106,31 +107,61 @@ class RankRow:
 
 
 async def ranking(kind: str, year: int, quarter: int | None = None, *, first: int = 20,
-                  consenting: set[int] | None = None) -> list[RankRow]:
+                  public: bool = False) -> list[RankRow]:
     """The top ``first`` residents or households by net points earned in the period (one
-    aggregate statement over the entries, plus one for names)."""
+    aggregate statement over the entries, plus one for consent and one for names).
+
+    Residents are named only when they agreed (``RankingConsent``); on the ``public`` ranking
+    only residents who agreed appear at all (filtered in SQL before ranking), and households
+    only when a member of theirs agreed."""
     if kind not in ("resident", "household"):
         raise ApiError.invalid("kind", "排行对象必须是居民或家庭", "rank residents or households")
     start, end = period_bounds(year, quarter)
     owners = Account.select(Account.id).where(Account.kind == kind)
+    if public and kind == "resident":
+        owners = Account.select(Account.id).where(
+            (Account.kind == kind) & Account.owner_id.is_in(consenting_query()))
     total = Sum(Entry.earned).as_alias("points")
     rows = await Entry.select(Entry.account_id, total).where(
         (Entry.booked_on >= start) & (Entry.booked_on <= end) & (Entry.earned != 0)
         & Entry.account_id.is_in(owners)
-    ).group_by(Entry.account_id).order_by(total, ascending=False).limit(first)
+    ).group_by(Entry.account_id).order_by(total, ascending=False).limit(
+        first * 5 if public and kind == "household" else first)
     if not rows:
         return []
     accounts = {int(a["id"]): int(a["owner_id"]) for a in await Account.select(
         Account.id, Account.owner_id).where(Account.id.is_in([r["account_id"] for r in rows]))}
     owner_ids = [accounts[int(r["account_id"])] for r in rows]
-    names = await place_names(kind, owner_ids)
-    out = []
-    for i, r in enumerate(rows):
+    if kind == "resident":
+        agreed = await consenting(owner_ids)
+    else:
+        agreed = set(owner_ids)
+        if public:   # a household shows on the public ranking when a member agreed
+            members = await residents_in(household_ids=owner_ids)
+            yes = await consenting([m.id for m in members])
+            agreed = {int(m.household_id) for m in members
+                      if m.id in yes and m.household_id is not None}
+    names = await place_names(kind, [o for o in owner_ids if o in agreed])
+    out: list[RankRow] = []
+    for r in rows:
         owner = accounts[int(r["account_id"])]
-        shown = kind == "household" or (consenting is not None and owner in consenting)
-        out.append(RankRow(rank=i + 1, kind=kind, owner_id=owner, points=int(r["points"] or 0),
-                           name=names.get(owner) if shown else None))
-    return out
+        if public and owner not in agreed:
+            continue
+        out.append(RankRow(rank=len(out) + 1, kind=kind, owner_id=owner,
+                           points=int(r["points"] or 0),
+                           name=names.get(owner) if owner in agreed else None))
+    return out[:first]
+
+
+async def credit_rows(start: date, end: date) -> list[dict[str, Any]]:
+    """The approved items for the public credit information platform: claims posted to the
+    ledger (approved, noticed and unchallenged) whose conduct fell from ``start`` to ``end``."""
+    if end < start:
+        raise ApiError.invalid("end", "结束日期早于开始日期", "the end is before the start")
+    rows: list[dict[str, Any]] = await Claim.select().where(
+        (Claim.status == "posted") & (Claim.occurred_on >= start) & (Claim.occurred_on <= end)
+    ).order_by(Claim.occurred_on).order_by(Claim.id)
+    return rows
 
 
 async def sheet_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:

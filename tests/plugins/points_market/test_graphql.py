@@ -20,11 +20,11 @@ ACCOUNT = """query($r: ID!) { pointsMarketAccount(residentId: $r) { balance earn
 
 REDEEM = """mutation($g: ID!, $r: ID!, $k: String!) {
   pointsMarketRedeem(input: {goodId: $g, residentId: $r, idempotencyKey: $k}) {
-    __typename ... on PointsMarketRedemptionPayload { redemption { id points } }
+    __typename ... on PointsMarketRedeemPayload { redemption { id points } }
     ... on UserError { code field messageZh } } }"""
 
 REVIEW = """mutation($c: ID!) { pointsMarketReviewClaim(input: {claimId: $c, approve: true}) {
-  __typename ... on PointsMarketClaimPayload { claim { status } }
+  __typename ... on PointsMarketReviewClaimPayload { claim { status } }
   ... on UserError { code } } }"""
 
 
@@ -79,7 +79,7 @@ async def test_redeem_over_balance_is_a_typed_error_and_statement_reads(market, 
         good = await shop.save_good(name="钢盆", value_fen=400, price_points=10, stock=5)
     args = {"g": gid("PointsMarketGood", good["id"]), "r": gid("Resident", market.resident.id)}
     ok = await gql(REDEEM, {**args, "k": "a"}, token=market.keeper.token, node=market.node.code)
-    assert ok["data"]["pointsMarketRedeem"]["__typename"] == "PointsMarketRedemptionPayload"
+    assert ok["data"]["pointsMarketRedeem"]["__typename"] == "PointsMarketRedeemPayload"
     no = await gql(REDEEM, {**args, "k": "b"}, token=market.keeper.token, node=market.node.code)
     assert no["data"]["pointsMarketRedeem"]["code"] == "INSUFFICIENT_POINTS"
     out = await gql(ACCOUNT, {"r": args["r"]}, token=market.keeper.token, node=market.node.code)
