@@ -1,7 +1,8 @@
 """Demo data (``linli_demo_data``): in a village — 苏庄村 of 侯营镇 when the tenant has it, else
-the tenant's first community — a month of claims at every stage (pending, rejected, on notice
-with an objection, cancelled, posted), point cards, and a stocked 信义超市 shelf with a few
-redemptions.
+the tenant's first community — a month of claims at every stage (pending, rejected, on notice,
+on notice with an open objection, cancelled, posted), a stocked 信义超市 shelf with redemptions
+of today (by points and by a point card), point card batches (one card credited), and three
+villagers who agreed to be named on rankings.
 
 Runs inside a write scope for the tenant; does nothing when the plugin already has claims or
 goods there, so ``make run`` can be repeated. Deterministic per tenant."""
@@ -12,9 +13,9 @@ import random
 from datetime import timedelta
 
 from core.plugin import COMMUNITIES, residents_in, today_shanghai
-from plugins.points_market.services import claims, ledger, shop
+from plugins.points_market.services import claims, consent, ledger, shop
 from plugins.points_market.services.jobs_work import seed_tenant
-from plugins.points_market.tables import Claim, Good
+from plugins.points_market.tables import Card, Claim, Good
 
 __all__ = ["GOODS", "VILLAGE", "seed_demo"]
 
@@ -47,8 +48,11 @@ async def seed_demo(tenant_id: int) -> None:
         resident = rng.choice(people)
         day = today - timedelta(days=rng.randint(0, 30))
         code = CODES[n % len(CODES)]
+        household = n % 6 == 5 and resident.household_id is not None   # 星级文明户 conduct
         row = await claims.report_claim(
-            item_code=code, occurred_on=day, resident_id=resident.id,
+            item_code=code, occurred_on=day,
+            resident_id=None if household else resident.id,
+            household_id=resident.household_id if household else None,
             reporter_kind=rng.choice(("grid_worker", "building_head", "resident")),
             minutes=rng.choice((20, 45, 90)) if code == "C01" else None,
             evidence="网格员现场核实 / checked on the spot by the grid worker")
@@ -64,10 +68,28 @@ async def seed_demo(tenant_id: int) -> None:
                                                account_id=None, today=reviewed)
             await claims.decide_objection(int(objection["id"]), n % 2 == 0, account_id=None)
     await claims.post_due(today)
+    # one claim still on notice with an objection waiting for staff
+    open_notice = await Claim.select(Claim.id).where(
+        (Claim.status == "noticed") & (Claim.notice_until >= today)).order_by(Claim.id).first()
+    if open_notice is not None:
+        await claims.object_to(int(open_notice["id"]), text="该户当天不在村里 / they were away",
+                               account_id=None, today=today)
     for resident in people[:5]:
         await _fund_and_redeem(resident.id, rng)
+    for resident in people[:5:2]:          # they agreed to be named on rankings
+        await consent.set_consent(resident.id, True, account_id=None)
     await shop.issue_cards(points=1, count=20, prefix="SZ", account_id=None)
     await shop.issue_cards(points=5, count=10, prefix="SZ", account_id=None)
+    # a card spent at the counter (香皂, 5 points) and one credited to a villager
+    _, twos = await shop.issue_cards(points=2, count=10, prefix="SZ", account_id=None)
+    soap = await Good.select(Good.id).where(Good.name == "香皂").first()
+    fives = await Card.select(Card.serial).where(
+        (Card.points == 5) & (Card.status == "issued")).order_by(Card.id).first()
+    if soap is not None and fives is not None:
+        await shop.redeem_with_cards(good_id=int(soap["id"]), serials=[str(fives["serial"])],
+                                     quantity=1, idempotency_key="demo:cards",
+                                     counter_account_id=None)
+    await shop.use_card(twos[0], resident_id=people[0].id, account_id=None)
 
 
 async def _fund_and_redeem(resident_id: int, rng: random.Random) -> None:
