@@ -34,6 +34,7 @@ from core.plugin.accounts import (
     revoke_place_role,
     system_access,
 )
+from core.plugin.bulk import bulk_insert
 from core.plugin.graphql import (
     LIST_BOUND,
     Audit,
@@ -187,6 +188,7 @@ __all__ = [
     "as_region",
     "buildings_by_ids",
     "buildings_in",
+    "bulk_insert",
     "check_first",
     "current_scope",
     "decode_cursor",

@@ -18,7 +18,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import ApiError, ErrorCode, current_scope, today_shanghai
+from core.plugin import ApiError, ErrorCode, bulk_insert, current_scope, today_shanghai
 from plugins.points_market.tables import Account, Entry, Transfer
 
 __all__ = [
@@ -218,25 +218,24 @@ async def transfer_many(moves: list[Move], *, guard: bool = False) -> dict[str, 
     if any(m.amount <= 0 or m.from_account == m.to_account for m in moves):
         raise ApiError.invalid("points", "转账金额必须大于0且账户不同",
                                "amounts must be positive between two accounts")
-    node = current_scope().write_node
     now, today = _now(), today_shanghai()
-    made: dict[str, int] = {}
-    for chunk in range(0, len(moves), 1000):
-        part = moves[chunk:chunk + 1000]
-        rows = await Transfer.insert(*[Transfer(
-            tenant_id=node, idempotency_key=m.key, kind=m.kind, from_account_id=m.from_account,
-            to_account_id=m.to_account, amount=m.amount, from_earned=m.from_earned,
-            to_earned=m.to_earned, claim_id=m.claim_id, memo=m.memo, created_at=now)
-            for m in part]).on_conflict(action="DO NOTHING").returning(
-            Transfer.id, Transfer.idempotency_key)
-        made.update({str(r["idempotency_key"]): int(r["id"]) for r in rows})
+    # one statement for the transfers, one for their entries (PostgreSQL: arrays through
+    # unnest, no per-row objects), whatever the number
+    rows = await bulk_insert(
+        Transfer, [Transfer.idempotency_key, Transfer.kind, Transfer.from_account_id,
+                   Transfer.to_account_id, Transfer.amount, Transfer.from_earned,
+                   Transfer.to_earned, Transfer.claim_id, Transfer.memo, Transfer.created_at],
+        [(m.key, m.kind, m.from_account, m.to_account, m.amount, m.from_earned, m.to_earned,
+          m.claim_id, m.memo, now) for m in moves],
+        returning=[Transfer.id, Transfer.idempotency_key], on_conflict_do_nothing=True)
+    made = {str(r["idempotency_key"]): int(r["id"]) for r in rows}
     done = [m for m in moves if m.key in made]
-    for chunk in range(0, len(done), 500):
-        await Entry.insert(*[entry for m in done[chunk:chunk + 500] for entry in (
-            Entry(tenant_id=node, transfer_id=made[m.key], account_id=m.from_account,
-                  amount=-m.amount, earned=m.from_earned, booked_on=today, created_at=now),
-            Entry(tenant_id=node, transfer_id=made[m.key], account_id=m.to_account,
-                  amount=m.amount, earned=m.to_earned, booked_on=today, created_at=now))])
+    await bulk_insert(
+        Entry, [Entry.transfer_id, Entry.account_id, Entry.amount, Entry.earned, Entry.booked_on,
+                Entry.created_at],
+        [entry for m in done for entry in (
+            (made[m.key], m.from_account, -m.amount, m.from_earned, today, now),
+            (made[m.key], m.to_account, m.amount, m.to_earned, today, now))])
     change: dict[int, list[int]] = {}
     for m in done:
         change.setdefault(m.from_account, [0, 0])

@@ -59,7 +59,7 @@ async def statement(account_id: int, *, first: int, after: int | None = None
 
 async def statement_details(transfer_ids: list[int]) -> dict[int, dict[str, Any]]:
     """For a page of entries: ``{transfer id: {kind, memo, item, minutes, reviewer, …}}`` in
-    three statements whatever the page size (the 爱心储蓄本 columns: content, duration,
+    at most three statements whatever the page size (the 爱心储蓄本 columns: content, duration,
     reviewer)."""
     if not transfer_ids:
         return {}
@@ -68,7 +68,7 @@ async def statement_details(transfer_ids: list[int]) -> dict[int, dict[str, Any]
     claim_ids = [int(t["claim_id"]) for t in transfers if t["claim_id"] is not None]
     claims = {int(c["id"]): c for c in await Claim.select(
         Claim.id, Claim.item_id, Claim.minutes, Claim.reviewed_by, Claim.occurred_on).where(
-        Claim.id.is_in(claim_ids or [-1]))}
+        Claim.id.is_in(claim_ids))} if claim_ids else {}
     items = await items_by_ids(sorted({int(c["item_id"]) for c in claims.values()}))
     out: dict[int, dict[str, Any]] = {}
     for t in transfers:
