@@ -26,7 +26,9 @@ from plugins.points_market.schema.types import (
     PointsMarketGood,
     PointsMarketItem,
     PointsMarketRankRow,
+    load_statement,
     read,
+    statement_wanted,
 )
 from plugins.points_market.services import access as acl
 from plugins.points_market.services import pages, reports
@@ -71,6 +73,8 @@ async def points_market_claims(info: Info, first: int, after: str | None = None,
 async def points_market_account(info: Info, resident_id: strawberry.ID | None = None,
                                 household_id: strawberry.ID | None = None
                                 ) -> PointsMarketAccount:
+    wanted = statement_wanted(info)
+
     async def work(access: Access) -> PointsMarketAccount:
         resident = pk_of(resident_id, "Resident", "residentId")
         household = pk_of(household_id, "Household", "householdId")
@@ -84,10 +88,14 @@ async def points_market_account(info: Info, resident_id: strawberry.ID | None = 
             acl.require(access, "points_market.read")
             kind, owner = "household", household or 0
         figures = await reports.figures_of(kind, owner, access.node_id)
+        page = None
+        if figures.account_id is not None and wanted is not None:
+            page = await load_statement(figures.account_id, *wanted)
         return PointsMarketAccount(
             kind=kind, owner_id=strawberry.ID(str(resident_id or household_id)),
             balance=figures.balance, earned=figures.earned, stars=figures.stars,
-            star_rule_version=figures.rule_version, account_pk=figures.account_id)
+            star_rule_version=figures.rule_version, account_pk=figures.account_id,
+            prefetched=page)
 
     account: PointsMarketAccount = await read(info, work)
     return account

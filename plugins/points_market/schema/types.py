@@ -6,14 +6,17 @@ with page size."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from core.plugin import (
     LIST_BOUND,
     Access,
+    ApiError,
     Connection,
     Info,
     Node,
@@ -204,6 +207,9 @@ class PointsMarketAccount:
     stars: int = strawberry.field(description="星级（0–5）/ star grade")
     star_rule_version: int
     account_pk: strawberry.Private[int | None]
+    prefetched: strawberry.Private[StatementPage | None] = None
+    """The statement page the query asked for, read in the account's own transaction (one
+    transaction for balance and statement, not two)."""
 
     @strawberry.field(description="明细（新→旧）/ the statement, newest first")
     async def statement(self, info: Info, first: int, after: str | None = None
@@ -212,26 +218,59 @@ class PointsMarketAccount:
         if self.account_pk is None:
             return make_connection([], first, lambda r: r)
         start = decode_cursor(after) if after else None
-        account = self.account_pk
+        page = self.prefetched
+        if page is None or (page.first, page.after) != (first, start):
+            account = self.account_pk
 
-        async def work(access: Access) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
-            rows = await reports.statement(account, first=first, after=start)
-            details = await reports.statement_details(
-                sorted({int(r["transfer_id"]) for r in rows[:first]}))
-            return rows, details
+            async def work(access: Access) -> StatementPage:
+                return await load_statement(account, first, start)
 
-        rows, details = await read(info, work)
+            page = await read(info, work)
+        details = page.details
 
         def build(r: dict[str, Any]) -> PointsMarketStatementEntry:
             d = details.get(int(r["transfer_id"]), {})
             return PointsMarketStatementEntry(
-                id=encode_global_id("PointsMarketStatementEntry", int(r["id"])), amount=int(r["amount"]), earned=int(r["earned"]),
+                id=encode_global_id("PointsMarketStatementEntry", int(r["id"])),
+                amount=int(r["amount"]), earned=int(r["earned"]),
                 booked_on=r["booked_on"], kind=d.get("kind", ""),
                 content_zh=d.get("content_zh", ""), content_en=d.get("content_en", ""),
                 minutes=d.get("minutes"),
                 reviewer_account_id=gid("Account", d.get("reviewer_account_id")))
 
-        return make_connection(rows, first, build)
+        return make_connection(page.rows, first, build)
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """A statement page (``first + 1`` entries) and the details of its transfers."""
+
+    first: int
+    after: int | None
+    rows: list[dict[str, Any]]
+    details: dict[int, dict[str, Any]]
+
+
+async def load_statement(account: int, first: int, after: int | None) -> StatementPage:
+    rows = await reports.statement(account, first=first, after=after)
+    details = await reports.statement_details(
+        sorted({int(r["transfer_id"]) for r in rows[:first]}))
+    return StatementPage(first, after, rows, details)
+
+
+def statement_wanted(info: Info) -> tuple[int, int | None] | None:
+    """``(first, after)`` of the one ``statement`` selected under this field, if valid."""
+    wanted = [f for field in info.selected_fields for f in field.selections
+              if isinstance(f, SelectedField) and f.name == "statement"]
+    if len(wanted) != 1:
+        return None
+    first, after = wanted[0].arguments.get("first"), wanted[0].arguments.get("after")
+    if not isinstance(first, int) or not 1 <= first <= 100:
+        return None
+    try:
+        return first, decode_cursor(after) if after else None
+    except ApiError:
+        return None
 
 
 @strawberry.type(description="货架商品 / a good on the shelf")

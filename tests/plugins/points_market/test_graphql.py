@@ -119,3 +119,28 @@ async def test_isolation_probe(isolation_probe):
     from plugins.points_market.piccolo_app import APP_CONFIG
 
     assert await isolation_probe(APP_CONFIG.table_classes) >= 0
+
+
+async def test_account_statement_statement_count_is_flat(market, gql, linli_env):
+    """Balance and a statement page: the same statements for 10 or 100 entries (claims and
+    items of the page are loaded in one statement each)."""
+    await market.fund(market.resident.id, 5, key="f")
+    for i in range(12):
+        await market.claim_through(market.resident.id, ("C04", "C05", "C07")[i % 3])
+    async with market.write():
+        assert await claims.post_due() == 12
+    query = """query($r: ID!, $first: Int!) { pointsMarketAccount(residentId: $r) {
+      balance earned stars statement(first: $first) { edges { node { id bookedOn amount
+      kind contentZh minutes reviewerAccountId } } } } }"""
+    counts = {}
+    for first in (10, 100):
+        await gql("{ __typename }", token=market.admin.token, node=market.node.code)
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(query, {"r": gid("Resident", market.resident.id), "first": first},
+                            token=market.admin.token, node=market.node.code)
+        assert "errors" not in out, out
+        counts[first] = len(calls)
+    edges = out["data"]["pointsMarketAccount"]["statement"]["edges"]
+    assert len(edges) == 13 and edges[0]["node"]["contentZh"]
+    assert counts[10] == counts[100], counts
+    print(f"statements for balance + statement page: {counts}")
