@@ -298,6 +298,7 @@ class PointsMarketRedemption(Node):
     quantity: int
     points: int
     redeemed_on: date
+    paid_by: str = strawberry.field(description="account 积分 | card 积分卡")
     status: str = strawberry.field(description="done | voided")
 
     @classmethod
@@ -306,7 +307,8 @@ class PointsMarketRedemption(Node):
                    good_id=encode_global_id("PointsMarketGood", int(row["good_id"])),
                    resident_id=gid("Resident", row["resident_id"]),
                    quantity=int(row["quantity"]), points=int(row["points"]),
-                   redeemed_on=row["redeemed_on"], status=row["status"])
+                   redeemed_on=row["redeemed_on"], paid_by=row["paid_by"],
+                   status=row["status"])
 
 
 @strawberry.type(description="信义积分卡批次 / a batch of point cards")
