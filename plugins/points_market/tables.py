@@ -170,6 +170,11 @@ class Entry(ScopedTable, tablename="points_market_entry"):
     earned = BigInt(default=0)
     booked_on = Date(null=False, default=None)
     """Asia/Shanghai day of the transfer (rankings and statements by period)."""
+    kind = Varchar(length=16, default="")
+    """The transfer's kind, memo and claim, copied here so a statement page is one read (rows
+    written before the copy have ``kind`` empty: read from the transfer)."""
+    memo = Text(default="")
+    claim_id = BigInt(null=True, default=None)
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [

@@ -73,9 +73,10 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
             f"1 + g % 5, 0, 1 + g % 5, 'seed', NULL, now() FROM generate_series(1, {TRANSFERS}) g")
         await db.execute(
             "INSERT INTO points_market_entry (tenant_id, transfer_id, account_id, amount, earned, "
-            "booked_on, created_at) "
+            "booked_on, kind, memo, claim_id, created_at) "
             "SELECT t.tenant_id, t.id, s.account_id, s.amount, s.earned, "
-            "DATE '2026-01-01' + (t.id % 330)::int, now() FROM points_market_transfer t "
+            "DATE '2026-01-01' + (t.id % 330)::int, t.kind, t.memo, t.claim_id, now() "
+            "FROM points_market_transfer t "
             "CROSS JOIN LATERAL (VALUES (t.from_account_id, -t.amount, t.from_earned), "
             "(t.to_account_id, t.amount, t.to_earned)) AS s(account_id, amount, earned) "
             "WHERE t.idempotency_key LIKE 'seed:%'")

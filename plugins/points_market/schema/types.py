@@ -253,8 +253,7 @@ class StatementPage:
 
 async def load_statement(account: int, first: int, after: int | None) -> StatementPage:
     rows = await reports.statement(account, first=first, after=after)
-    details = await reports.statement_details(
-        sorted({int(r["transfer_id"]) for r in rows[:first]}))
+    details = await reports.statement_details(rows[:first])
     return StatementPage(first, after, rows, details)
 
 

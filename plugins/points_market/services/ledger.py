@@ -164,9 +164,11 @@ async def transfer(key: str, kind: str, from_account: int, to_account: int, amou
     today, now = today_shanghai(), _now()
     await Entry.insert(
         Entry(tenant_id=node, transfer_id=tid, account_id=from_account, amount=-amount,
-              earned=from_earned, booked_on=today, created_at=now),
+              earned=from_earned, booked_on=today, kind=kind, memo=memo, claim_id=claim_id,
+              created_at=now),
         Entry(tenant_id=node, transfer_id=tid, account_id=to_account, amount=amount,
-              earned=to_earned, booked_on=today, created_at=now),
+              earned=to_earned, booked_on=today, kind=kind, memo=memo, claim_id=claim_id,
+              created_at=now),
     )
     return {"id": tid, "tenant_id": node, "idempotency_key": key, "kind": kind,
             "from_account_id": from_account, "to_account_id": to_account, "amount": amount,
@@ -232,10 +234,12 @@ async def transfer_many(moves: list[Move], *, guard: bool = False) -> dict[str, 
     done = [m for m in moves if m.key in made]
     await bulk_insert(
         Entry, [Entry.transfer_id, Entry.account_id, Entry.amount, Entry.earned, Entry.booked_on,
-                Entry.created_at],
+                Entry.kind, Entry.memo, Entry.claim_id, Entry.created_at],
         [entry for m in done for entry in (
-            (made[m.key], m.from_account, -m.amount, m.from_earned, today, now),
-            (made[m.key], m.to_account, m.amount, m.to_earned, today, now))])
+            (made[m.key], m.from_account, -m.amount, m.from_earned, today, m.kind, m.memo,
+             m.claim_id, now),
+            (made[m.key], m.to_account, m.amount, m.to_earned, today, m.kind, m.memo,
+             m.claim_id, now))])
     change: dict[int, list[int]] = {}
     for m in done:
         change.setdefault(m.from_account, [0, 0])

@@ -57,27 +57,35 @@ async def statement(account_id: int, *, first: int, after: int | None = None
     return rows
 
 
-async def statement_details(transfer_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """For a page of entries: ``{transfer id: {kind, memo, item, minutes, reviewer, …}}`` in
-    at most three statements whatever the page size (the 爱心储蓄本 columns: content, duration,
-    reviewer)."""
-    if not transfer_ids:
+async def statement_details(entries: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """For a page of entries: ``{transfer id: {kind, memo, content, minutes, reviewer, …}}``
+    (the 爱心储蓄本 columns: content, duration, reviewer). The kind, memo and claim are on the
+    entries themselves; only claims (and their items) are read, one statement each whatever the
+    page size — none for a page without claims. Older entries without the copy fall back to
+    their transfers (one more statement)."""
+    if not entries:
         return {}
-    transfers = await Transfer.select(Transfer.id, Transfer.kind, Transfer.memo,
-                                      Transfer.claim_id).where(Transfer.id.is_in(transfer_ids))
-    claim_ids = [int(t["claim_id"]) for t in transfers if t["claim_id"] is not None]
+    facts = {int(e["transfer_id"]): {"kind": e["kind"], "memo": e["memo"],
+                                     "claim_id": e["claim_id"]} for e in entries if e["kind"]}
+    missing = sorted({int(e["transfer_id"]) for e in entries} - set(facts))
+    if missing:
+        for t in await Transfer.select(Transfer.id, Transfer.kind, Transfer.memo,
+                                       Transfer.claim_id).where(Transfer.id.is_in(missing)):
+            facts[int(t["id"])] = {"kind": t["kind"], "memo": t["memo"],
+                                   "claim_id": t["claim_id"]}
+    claim_ids = sorted({int(f["claim_id"]) for f in facts.values() if f["claim_id"] is not None})
     claims = {int(c["id"]): c for c in await Claim.select(
         Claim.id, Claim.item_id, Claim.minutes, Claim.reviewed_by, Claim.occurred_on).where(
         Claim.id.is_in(claim_ids))} if claim_ids else {}
     items = await items_by_ids(sorted({int(c["item_id"]) for c in claims.values()}))
     out: dict[int, dict[str, Any]] = {}
-    for t in transfers:
-        claim = claims.get(int(t["claim_id"])) if t["claim_id"] is not None else None
+    for tid, f in facts.items():
+        claim = claims.get(int(f["claim_id"])) if f["claim_id"] is not None else None
         item = items.get(int(claim["item_id"])) if claim else None
-        out[int(t["id"])] = {
-            "kind": t["kind"], "memo": t["memo"],
-            "content_zh": item["name_zh"] if item else t["memo"],
-            "content_en": item["name_en"] if item else t["memo"],
+        out[tid] = {
+            "kind": f["kind"], "memo": f["memo"],
+            "content_zh": item["name_zh"] if item else f["memo"],
+            "content_en": item["name_en"] if item else f["memo"],
             "minutes": claim["minutes"] if claim else None,
             "reviewer_account_id": claim["reviewed_by"] if claim else None,
             "occurred_on": claim["occurred_on"] if claim else None,
