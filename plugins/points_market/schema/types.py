@@ -264,7 +264,11 @@ def statement_wanted(info: Info) -> tuple[int, int | None] | None:
     if len(wanted) != 1:
         return None
     first, after = wanted[0].arguments.get("first"), wanted[0].arguments.get("after")
+    if isinstance(first, str) and first.isdigit():   # a literal in the query arrives as text
+        first = int(first)
     if not isinstance(first, int) or not 1 <= first <= 100:
+        return None
+    if after is not None and not isinstance(after, str):
         return None
     try:
         return first, decode_cursor(after) if after else None

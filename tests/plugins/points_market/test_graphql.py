@@ -143,4 +143,11 @@ async def test_account_statement_statement_count_is_flat(market, gql, linli_env)
     edges = out["data"]["pointsMarketAccount"]["statement"]["edges"]
     assert len(edges) == 13 and edges[0]["node"]["contentZh"]
     assert counts[10] == counts[100], counts
-    print(f"statements for balance + statement page: {counts}")
+    # a literal page size too: the page is read in the account's own transaction
+    literal = query.replace("$first: Int!", "").replace("$r: ID!, ", "$r: ID!").replace(
+        "statement(first: $first)", "statement(first: 20)")
+    with counting(linli_env.state.db.engine) as calls:
+        out = await gql(literal, {"r": gid("Resident", market.resident.id)},
+                        token=market.admin.token, node=market.node.code)
+    assert "errors" not in out, out
+    assert len(calls) == counts[10], (len(calls), counts)
