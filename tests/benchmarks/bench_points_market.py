@@ -101,6 +101,14 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
         await gql("{ __typename }", token=admin.token, node=node.code)
         floor.append((time.perf_counter() - start) * 1000)
     print(f"empty request: median {statistics.median(floor):.1f} ms")
+    # 0b. the floor of a plugin field: authentication, acting node, enablement, one read
+    signed = []
+    for _ in range(30):
+        start = time.perf_counter()
+        await gql("{ pointsMarketGoods(first: 1) { edges { node { id } } } }", token=admin.token,
+                  node=node.code)
+        signed.append((time.perf_counter() - start) * 1000)
+    print(f"authenticated one-row plugin read: median {statistics.median(signed):.1f} ms")
 
     # 1. balance + first statement page through GraphQL (in process)
     resident = str(encode_global_id("Resident", 1234))
