@@ -34,6 +34,7 @@ from core.plugin.accounts import (
     revoke_place_role,
     system_access,
 )
+from core.plugin.bulk import bulk_insert
 from core.plugin.graphql import (
     LIST_BOUND,
     Audit,
@@ -100,6 +101,7 @@ from core.plugin.places import (
     households_by_ids,
     place_names,
 )
+from core.plugin.routes import XLSX, Download, download
 from core.plugin.rules import (
     Resolved,
     RuleKey,
@@ -135,6 +137,7 @@ __all__ = [
     "RESIDENTS",
     "RESIDENT_TAGS",
     "SHANGHAI",
+    "XLSX",
     "Access",
     "ApiError",
     "Audit",
@@ -145,6 +148,7 @@ __all__ = [
     "Context",
     "CronSpec",
     "Decision",
+    "Download",
     "Edge",
     "ErrorCode",
     "Event",
@@ -186,10 +190,12 @@ __all__ = [
     "as_region",
     "buildings_by_ids",
     "buildings_in",
+    "bulk_insert",
     "check_first",
     "current_scope",
     "decode_cursor",
     "decode_global_id",
+    "download",
     "emit",
     "encode_cursor",
     "encode_global_id",
