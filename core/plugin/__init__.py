@@ -73,6 +73,14 @@ from core.plugin.people import (
     residents_in,
     search_residents,
 )
+from core.plugin.personal import (
+    PersonalCipher,
+    mask_id_number,
+    mask_phone,
+    personal_cipher,
+    validate_id_number,
+    validate_phone,
+)
 from core.plugin.places import (
     BUILDINGS,
     COMMUNITIES,
@@ -160,6 +168,7 @@ __all__ = [
     "NotificationMessage",
     "PageInfo",
     "Permission",
+    "PersonalCipher",
     "PlaceLimit",
     "PlaceRef",
     "PluginMeta",
@@ -207,9 +216,12 @@ __all__ = [
     "hookimpl",
     "households_by_ids",
     "make_connection",
+    "mask_id_number",
+    "mask_phone",
     "memberships_of",
     "notify",
     "now_utc",
+    "personal_cipher",
     "pk_of",
     "place_names",
     "plugin_enabled",
@@ -232,4 +244,6 @@ __all__ = [
     "to_graphql",
     "today_shanghai",
     "user_error",
+    "validate_id_number",
+    "validate_phone",
 ]
