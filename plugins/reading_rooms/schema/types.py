@@ -28,6 +28,7 @@ __all__ = [
     "ReadingRoomNetwork",
     "ReadingRoomReport",
     "ReadingRoomRoom",
+    "ReadingRoomSeat",
     "ReadingRoomSeatBooking",
     "ReadingRoomTitle",
     "ReadingRoomTransfer",
@@ -95,6 +96,25 @@ async def _title(info: Info, ident: int) -> ReadingRoomTitle | None:
     return title
 
 
+@strawberry.type(description="自习座位 / a quiet-study seat")
+class ReadingRoomSeat(Node):
+    id: strawberry.ID
+    label: str
+
+
+async def _by_room(info: Info, key: str, table: Any, room_id: int) -> list[dict[str, Any]]:
+    async def load(keys: list[int]) -> list[list[dict[str, Any]]]:
+        async with public_read(info.context):
+            rows = await table.select().where(table.room_id.is_in(keys)).order_by(table.id)
+        found: dict[int, list[dict[str, Any]]] = {}
+        for r in rows:
+            found.setdefault(int(r["room_id"]), []).append(dict(r))
+        return [found.get(k, [])[:100] for k in keys]
+
+    rows: list[dict[str, Any]] = await info.context.loader(key, load).load(room_id)
+    return rows
+
+
 @strawberry.type(description="书房 / a reading room")
 class ReadingRoomRoom(Node):
     id: strawberry.ID
@@ -105,6 +125,21 @@ class ReadingRoomRoom(Node):
     person_in_charge: str = strawberry.field(description="负责人 / person in charge")
     areas: list[str] = strawberry.field(metadata={LIST_BOUND: 4})
     closed_weekdays: list[int] = strawberry.field(metadata={LIST_BOUND: 7})
+
+    @strawberry.field(description="自习座位 / quiet-study seats", metadata={LIST_BOUND: 100})
+    async def seats(self, info: Info) -> list[ReadingRoomSeat]:
+        from plugins.reading_rooms.tables import Seat
+
+        rows = await _by_room(info, "reading_rooms.seats", Seat, self.pk)
+        return [ReadingRoomSeat(id=encode_global_id("ReadingRoomSeat", int(r["id"])),
+                                label=str(r["label"])) for r in rows]
+
+    @strawberry.field(description="活动 / activities", metadata={LIST_BOUND: 100})
+    async def activities(self, info: Info) -> list[ReadingRoomActivity]:
+        from plugins.reading_rooms.tables import Activity
+
+        rows = await _by_room(info, "reading_rooms.activities", Activity, self.pk)
+        return [ReadingRoomActivity.from_row(r) for r in rows]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ReadingRoomRoom:
@@ -162,7 +197,7 @@ class ReadingRoomTitle(Node):
     call_number: str
 
     @strawberry.field(description="各书房在架册数 / copies on the shelf per room",
-                      metadata={LIST_BOUND: 50})
+                      metadata={LIST_BOUND: 25})
     async def availability(self, info: Info) -> list[ReadingRoomAvailability]:
         async def load(keys: list[int]) -> list[dict[int, int]]:
             async with public_read(info.context):
@@ -171,7 +206,8 @@ class ReadingRoomTitle(Node):
 
         rooms: dict[int, int] = await info.context.loader(
             "reading_rooms.availability", load).load(self.pk)
-        return [ReadingRoomAvailability(room_pk=r, available=n) for r, n in sorted(rooms.items())]
+        return [ReadingRoomAvailability(room_pk=r, available=n)
+                for r, n in sorted(rooms.items())][:25]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ReadingRoomTitle:
@@ -487,6 +523,6 @@ class ReadingRoomReport:
     overdue: list[ReadingRoomOverdueCount] = strawberry.field(metadata={LIST_BOUND: 50})
 
 
-TYPES: list[type] = [ReadingRoomNetwork, ReadingRoomRoom, ReadingRoomTitle, ReadingRoomCopy,
+TYPES: list[type] = [ReadingRoomSeat, ReadingRoomNetwork, ReadingRoomRoom, ReadingRoomTitle, ReadingRoomCopy,
                      ReadingRoomLoan, ReadingRoomHold, ReadingRoomCard, ReadingRoomTransfer,
                      ReadingRoomSeatBooking, ReadingRoomActivity]

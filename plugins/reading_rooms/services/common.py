@@ -151,7 +151,7 @@ async def require_room(access: Access, room_id: int, permission: str = "reading_
         return network, room
     if principal.api_key_object is not None:
         kind, ident = principal.api_key_object
-        if kind in ("ReadingRoomRoom", "reading_room") and ident == room_id:
+        if kind == "reading_rooms.room" and ident == room_id:
             return network, room
         raise ApiError.forbidden("该终端不属于此书房", "this machine belongs to another room")
     if principal.account_id is not None and await Staff.exists().where(
