@@ -148,3 +148,26 @@ async def make_world(linli_env: Any, gql: Any, factory: Any, enable_plugin: Any)
 async def world(make_world: Any) -> World:
     built: World = await make_world()
     return built
+
+
+@pytest.fixture(scope="session")
+def ops() -> Any:
+    """The committed example operations: ``await ops.call(gql, "Name", variables, **kw)``
+    runs one (asserting no errors) and returns its data; ``ops.only(name)`` is its text."""
+    import re
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    folder = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "reading_rooms"
+    doc = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.graphql")))
+
+    def only(name: str) -> str:
+        return next(b for b in doc.split("\n\n") if re.search(rf"(query|mutation) {name}\b", b))
+
+    async def call(gql: Any, name: str, variables: dict[str, Any] | None = None,
+                   **kw: Any) -> Any:
+        out = await gql(only(name), variables or {}, **kw)
+        assert "errors" not in out, out
+        return out["data"]
+
+    return SimpleNamespace(only=only, call=call)
