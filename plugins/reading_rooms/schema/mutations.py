@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from core.plugin import Access, ApiError, Audit, Info, UserError, run_mutation
+from core.plugin import LIST_BOUND, Access, ApiError, Audit, Info, UserError, run_mutation
 from plugins.reading_rooms.schema.common import cipher, required_pk
 from plugins.reading_rooms.schema.types import (
     ReadingRoomActivity,
@@ -240,6 +240,65 @@ async def reading_room_add_copies(info: Info, input: ReadingRoomAddCopiesInput
                                                          for r in rows]),
         audit=lambda rows: Audit("reading_rooms.copy.add", "ReadingRoomTitle", title_id,
                                  {"copies": len(rows)}))
+
+
+@strawberry.type(description="导入有误的行 / a refused row")
+class ReadingRoomImportRowError:
+    row: int
+    field: str
+    message_zh: str
+    message_en: str
+
+
+@strawberry.type
+class ReadingRoomImportCataloguePayload:
+    titles: int
+    copies: int
+    error_count: int
+    errors: list[ReadingRoomImportRowError] = strawberry.field(
+        description="前1000个有误的行 / the first 1,000 refused rows", metadata={LIST_BOUND: 1000})
+
+
+ReadingRoomImportCatalogueResult = Annotated[
+    ReadingRoomImportCataloguePayload | UserError,
+    strawberry.union("ReadingRoomImportCatalogueResult")]
+
+
+@strawberry.input(description="导入编目表（.xlsx，base64）/ import a catalogue sheet")
+class ReadingRoomImportCatalogueInput:
+    content_base64: str
+    network_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="导入编目表：ISBN、题名、责任者、出版社、出版年、中图法大类、索书号、"
+                                 "书房、条码（逗号分隔）/ import a catalogue sheet")
+async def reading_room_import_catalogue(info: Info, input: ReadingRoomImportCatalogueInput
+                                        ) -> ReadingRoomImportCatalogueResult:
+    import base64
+    import binascii
+
+    try:
+        content = base64.b64decode(input.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        content = b""
+    async def work(access: Access) -> catalogue.ImportReport:
+        if not content or len(content) > 10 * 1024 * 1024:
+            raise ApiError.invalid("contentBase64", "文件为空、过大或不是base64",
+                                   "the file is empty, too large or not base64")
+        return await catalogue.import_sheet(access, await _network(access, input.network_id),
+                                            content)
+
+    def wrap(report: catalogue.ImportReport) -> ReadingRoomImportCataloguePayload:
+        return ReadingRoomImportCataloguePayload(
+            titles=report.titles, copies=report.copies, error_count=len(report.errors),
+            errors=[ReadingRoomImportRowError(row=n, field=f, message_zh=zh, message_en=en)
+                    for n, f, zh, en in report.errors[:1000]])
+
+    return await run_mutation(
+        info, work, wrap,
+        audit=lambda r: Audit("reading_rooms.title.add", "ReadingRoomNetwork", "",
+                              {"titles": r.titles, "copies": r.copies,
+                               "errors": len(r.errors)}))
 
 
 # -- cards ----------------------------------------------------------------------------------
@@ -620,7 +679,8 @@ async def reading_room_sign_up(info: Info, input: ReadingRoomSignUpInput
 
 MUTATIONS = [
     reading_room_create_network, reading_room_add_room, reading_room_link_librarian,
-    reading_room_add_title, reading_room_add_copies, reading_room_register_card,
+    reading_room_add_title, reading_room_add_copies, reading_room_import_catalogue,
+    reading_room_register_card,
     reading_room_checkout, reading_room_checkin, reading_room_renew, reading_room_place_hold,
     reading_room_cancel_hold, reading_room_create_transfer, reading_room_book_seat,
     reading_room_create_activity, reading_room_sign_up,

@@ -281,3 +281,32 @@ async def test_plugin_disabled_where_off(gql, factory):
 def test_ids_are_global(world):
     kind, _ = decode_global_id(room_gid(world, "qr"), "ReadingRoomRoom", "id")
     assert kind == "ReadingRoomRoom"
+
+
+async def test_catalogue_sheet_import_with_row_errors(world, factory, gql):
+    import base64
+    import io
+
+    from openpyxl import Workbook
+
+    central = await factory.account(world.county, "reading_rooms.central")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ISBN", "题名", "责任者", "出版社", "出版年", "中图法大类", "索书号", "书房", "条码"])
+    sheet.append(["978-7-02-000220-7", "红楼梦", "曹雪芹", "人民文学出版社", 1996, "I", "I242/1",
+                  "不二城市书房", "S-1,S-2"])
+    sheet.append(["9787020002208", "坏校验", "", "", "", "I", "", "不二城市书房", "S-3"])
+    sheet.append(["7-02-000221-8", "无此类", "", "", "", "W", "", "不二城市书房", ""])
+    sheet.append(["9787020002207", "红楼梦", "", "", "", "I", "", "没有的书房", "S-4"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = await call(gql, "ReadingRoomImportCatalogue", {"input": {
+        "contentBase64": base64.b64encode(buffer.getvalue()).decode()}},
+        token=central.token, node=world.county.code)
+    report = out["readingRoomImportCatalogue"]
+    assert (report["titles"], report["copies"]) == (1, 2)
+    assert [(e["row"], e["field"]) for e in report["errors"]] == [
+        (3, "isbn"), (4, "classLetter"), (5, "room")]
+    junk = await call(gql, "ReadingRoomImportCatalogue", {"input": {"contentBase64": "bm90"}},
+                      token=central.token, node=world.county.code)
+    assert junk["readingRoomImportCatalogue"]["code"] == "INVALID_ARGUMENT"
