@@ -20,7 +20,7 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.reading_rooms.services import circulation, holds
-from plugins.reading_rooms.services.catalogue import search_text_of
+from plugins.reading_rooms.services.catalogue import gram_rows, search_text_of
 from plugins.reading_rooms.services.common import (
     ALL_TABLES,
     CLASSES,
@@ -41,6 +41,7 @@ from plugins.reading_rooms.tables import (
     SeatBooking,
     Signup,
     Title,
+    TitleGram,
     Transfer,
     TransferItem,
 )
@@ -144,6 +145,9 @@ async def _catalogue(network: NetworkRef, rooms: list[int], now: datetime) -> No
                             created_at=now))
     for chunk in range(0, len(titles), 500):
         await Title.insert(*titles[chunk:chunk + 500])
+    grams = gram_rows(titles)
+    for chunk in range(0, len(grams), 2000):
+        await TitleGram.insert(*grams[chunk:chunk + 2000])
     copies = [Copy(tenant_id=network.county.id, network_id=network.id, title_id=t.id,
                    barcode=f"YG{r}{t.id:07d}{c}", owning_room_id=room, current_room_id=room,
                    status="available", updated_at=now)

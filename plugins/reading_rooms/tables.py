@@ -33,6 +33,7 @@ __all__ = [
     "Signup",
     "Staff",
     "Title",
+    "TitleGram",
     "Transfer",
     "TransferItem",
 ]
@@ -109,9 +110,25 @@ class Title(ScopedTable, tablename="reading_rooms_title"):
     call_number = Varchar(length=40, default="")
     search_text = Text(default="")
     """Lower-cased title, authors and both ISBN forms, for substring search on both engines."""
+
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "network_id", "isbn13")]
+
+
+class TitleGram(ScopedTable, tablename="reading_rooms_title_gram"):
+    """检索词元 One two-character gram of a title's title or authors (a one-character word is its
+    own gram). A search finds the titles holding every gram of a fragment (红楼 → 红楼梦) by
+    equality on this table's (tenant, gram) index before the substring check, so it never scans
+    the catalogue. Equality, not a GIN operator: under row-level security PostgreSQL uses an
+    index only for leakproof operators, and ``text = text`` is one (``@>`` and ``LIKE`` are
+    not)."""
+
+    shared_downward = True
+    title_id = BigInt(null=False, default=None)
+    gram = Varchar(length=8, null=False)
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "gram", "title_id")]
 
 
 class Copy(ScopedTable, tablename="reading_rooms_copy"):

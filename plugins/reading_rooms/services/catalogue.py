@@ -17,7 +17,7 @@ from plugins.reading_rooms.services.common import (
     get_room,
     require,
 )
-from plugins.reading_rooms.tables import Copy, Title
+from plugins.reading_rooms.tables import Copy, Title, TitleGram
 
 __all__ = [
     "SHEET_HEADERS",
@@ -25,12 +25,31 @@ __all__ = [
     "add_copies",
     "add_title",
     "availability",
+    "gram_rows",
+    "grams_of",
     "import_rows",
     "import_sheet",
     "search_text_of",
     "search_titles",
     "titles_by_ids",
 ]
+
+
+def grams_of(text: str) -> list[str]:
+    """Distinct two-character grams of every word (a one-character word is its own gram),
+    sorted: the rows of ``reading_rooms_title_gram`` and what a search word must all match."""
+    out: set[str] = set()
+    for word in text.lower().split():
+        if len(word) == 1:
+            out.add(word)
+        out.update(word[i:i + 2] for i in range(len(word) - 1))
+    return sorted(out)
+
+
+def gram_rows(titles: list[Title]) -> list[TitleGram]:
+    """The gram rows of freshly inserted titles (insert them in the same transaction)."""
+    return [TitleGram(tenant_id=t.tenant_id, title_id=t.id, gram=g[:8])
+            for t in titles for g in grams_of(f"{t.title} {t.authors}")]
 
 
 def search_text_of(title: str, authors: str, isbn13: str, isbn10: str | None) -> str:
@@ -80,6 +99,7 @@ async def add_title(access: Access, network: NetworkRef, **fields: Any) -> dict[
                                   & (Title.isbn13 == row.isbn13)):
         raise ApiError.conflict("该ISBN已在目录中", "this ISBN is already catalogued", "isbn")
     await Title.insert(row)
+    await TitleGram.insert(*gram_rows([row]))
     return dict(await Title.select().where(Title.id == row.id).first() or {})
 
 
@@ -118,15 +138,22 @@ async def search_titles(network_id: int, *, words: str | None = None,
     query = Title.select().where((Title.network_id == network_id) & (Title.id > after))
     for word in (words or "").lower().split()[:5]:
         term = word.replace("-", "")
-        if term.isdigit() or (term[:-1].isdigit() and term[-1:] in "xX" and len(term) == 10):
+        if len(term) in (10, 13) and term[:-1].isdigit() and (term[-1].isdigit()
+                                                              or term[-1] == "x"):
             try:
                 isbn13, _ = check_isbn(term)
-                term = isbn13
             except ApiError:
                 pass
+            else:
+                query = query.where(Title.isbn13 == isbn13)   # the network's unique key
+                continue
         escaped = term.replace("\\", "").replace("%", "").replace("_", "")
-        if escaped:
-            query = query.where(Title.search_text.like(f"%{escaped}%"))
+        if not escaped:
+            continue
+        candidates = await _candidates(escaped)
+        if candidates is not None:
+            query = query.where(Title.id.is_in(sorted(candidates) or [-1]))
+        query = query.where(Title.search_text.like(f"%{escaped}%"))
     if class_letter:
         query = query.where(Title.class_letter == class_letter.upper())
     if room_id is not None:
@@ -134,6 +161,29 @@ async def search_titles(network_id: int, *, words: str | None = None,
             Copy.select(Copy.title_id).where((Copy.current_room_id == room_id)
                                              & (Copy.status == "available"))))
     return [dict(r) for r in await query.order_by(Title.id).limit(first + 1)]
+
+
+RARE = 2000
+"""A gram held by fewer titles than this narrows a search by its postings; commoner grams are
+left to the substring check, which stops early because they match many titles."""
+
+
+async def _candidates(word: str) -> set[int] | None:
+    """Titles holding every *rare* gram of ``word`` (one bounded index read per gram, at most
+    six), or ``None`` when every gram is common (or the word is one character)."""
+    if len(word) < 2:
+        return None
+    found: set[int] | None = None
+    for gram in grams_of(word)[:6]:
+        rows = await TitleGram.select(TitleGram.title_id).where(
+            TitleGram.gram == gram[:8]).limit(RARE)
+        if len(rows) >= RARE:
+            continue
+        ids = {int(r["title_id"]) for r in rows}
+        found = ids if found is None else found & ids
+        if not found:
+            return found
+    return found
 
 
 async def titles_by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -193,6 +243,7 @@ async def import_rows(access: Access, network: NetworkRef,
             codes = [c.strip() for c in str(barcodes).replace("，", ",").split(",") if c.strip()]
             if existing is None:
                 await Title.insert(row)
+                await TitleGram.insert(*gram_rows([row]))
                 title_id = int(row.id)
                 report.titles += 1
             else:

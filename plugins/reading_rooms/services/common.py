@@ -36,6 +36,7 @@ from plugins.reading_rooms.tables import (
     Signup,
     Staff,
     Title,
+    TitleGram,
     Transfer,
     TransferItem,
 )
@@ -73,8 +74,8 @@ CLASSES: dict[str, str] = {
 READER_TABLES = (Card, Loan, Hold, SeatBooking, Signup, Notice, Activity)
 """What a reader's own work enters in the county's rows (their card, loans, holds, bookings)."""
 
-ALL_TABLES = (*READER_TABLES, Network, Room, Closure, ClassLimit, Title, Copy, Seat, Staff,
-              Transfer, TransferItem)
+ALL_TABLES = (*READER_TABLES, Network, Room, Closure, ClassLimit, Title, TitleGram, Copy, Seat,
+              Staff, Transfer, TransferItem)
 """Every table, for the per-tenant daily job and the demo entering the county's rows."""
 
 
