@@ -183,8 +183,9 @@ class LoanRules:
 async def loan_rules(county: NodeInfo, on: date | None = None) -> LoanRules:
     values: dict[str, Any] = {}
     versions = []
+    found = await OWN_RULES.get_many([key.key for key in RULES], county, on)  # one statement
     for key in RULES:
-        resolved = await OWN_RULES.get(key.key, county, on)
+        resolved = found[key.key]
         short = key.key.split(".", 1)[1]
         values[short] = resolved.value
         versions.append(f"{short}={resolved.version}")

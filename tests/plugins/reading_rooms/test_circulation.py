@@ -111,3 +111,31 @@ async def test_checkin_of_a_copy_not_on_loan_is_refused(world):
     with pytest.raises(ApiError) as err:
         await world.checkin("qr", codes[0])
     assert err.value.code == "INVALID_ARGUMENT"
+
+
+async def test_checkout_and_checkin_statement_counts(world, linli_env):
+    """The work of one scan is a fixed, small number of statements (rules in one read)."""
+    calls: list[str] = []
+    engine = linli_env.state.db.engine
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self, querystring, *args, **kwargs):
+        if self is engine:
+            calls.append(str(querystring)[:60])
+        return await original(self, querystring, *args, **kwargs)
+
+    card = await world.card()
+    _, codes = await world.title(copies={"qr": 2})
+    await world.checkout("qr", card, codes[1])       # caches warm
+    cls.run_querystring = counted
+    try:
+        await world.checkout("qr", card, codes[0])
+        out = len(calls)
+        calls.clear()
+        await world.checkin("sz", codes[0])
+        back = len(calls)
+    finally:
+        cls.run_querystring = original
+    print(f"checkout {out} statements, check-in {back} statements")
+    assert out <= 16 and back <= 16, (out, back)
