@@ -10,7 +10,7 @@ It builds a county with three tenants and the plugin on, a network with a room i
 inserts ``LINLI_BENCH_TITLES`` titles (default 100,000) and three copies of each (one per room)
 with ``INSERT … SELECT generate_series`` inside the county's scope (row-level security applies),
 ANALYZEs, and times, each in its own scoped transaction as a request would run it: the search
-service (a two-character fragment of a title that matches one title — the full scan case —, an
+service (a two-character fragment of a title that matches one title, an
 author, an ISBN-13, a class with availability in a room), checkout and check-in (the services,
 including the rule reads and the conditional updates).
 """
@@ -110,7 +110,7 @@ async def _run(linli_env, factory, db) -> None:
         await owner.execute("ANALYZE reading_rooms_title_gram")
     finally:
         await owner.close()
-    cases = {"红楼 (one match: full scan)": {"words": "红楼"},
+    cases = {"红楼 (one title)": {"words": "红楼"},
              "author 王建华 (10 titles)": {"words": "王建华"},
              "two words 春天 乡村": {"words": "春天 乡村"},
              "ISBN-13 9787020002207": {"words": "9787020002207"},

@@ -20,7 +20,7 @@ from plugins.reading_rooms.services.common import (
     next_open_day,
     require_room,
 )
-from plugins.reading_rooms.tables import ClassLimit, Copy, Hold, Loan, Title, TransferItem
+from plugins.reading_rooms.tables import Card, ClassLimit, Copy, Hold, Loan, Title, TransferItem
 
 __all__ = ["Checkin", "checkin", "checkout", "copy_by_barcode", "renew"]
 
@@ -51,6 +51,10 @@ async def checkout(access: Access, room_id: int, card_number: str, barcode: str
     if int(copy["current_room_id"]) != room_id and copy["status"] != "on_loan":
         raise ApiError.invalid("barcode", "该书不在本书房", "this copy is not at this room")
     rules = await loan_rules(network.county, today)
+    if Card._meta.db.engine_type == "postgres":
+        # one checkout per card at a time, so two machines cannot both pass the limit check
+        # (SQLite's write transactions are serial already)
+        await Card.select(Card.id).where(Card.id == card["id"]).lock_rows("UPDATE")
     open_loans = await Loan.select(Loan.id, Loan.due_on).where(
         (Loan.card_id == card["id"]) & (Loan.status == "open"))
     if any(r["due_on"] < today for r in open_loans):

@@ -65,3 +65,23 @@ async def test_20_concurrent_bookings_of_one_seat_and_slot(world):
     assert outcomes.count("ok") == 1 and booked == 1
     assert outcomes.count("CONFLICT") == 19
     print(f"20 concurrent seat bookings: {booked} booking, {outcomes.count('CONFLICT')} CONFLICT")
+
+
+async def test_the_loan_limit_holds_under_concurrent_checkouts(world):
+    from plugins.reading_rooms.tables import Loan
+
+    card = await world.card("限额")
+    _, codes = await world.title(copies={"qr": 10})
+
+    async def attempt(code: str) -> str:
+        try:
+            await world.checkout("qr", card, code)
+            return "ok"
+        except ApiError as exc:
+            return exc.code
+
+    outcomes = await asyncio.gather(*(attempt(c) for c in codes))
+    async with world.county_write():
+        loans = await Loan.count().where((Loan.card_id == card["id"]) & (Loan.status == "open"))
+    assert outcomes.count("ok") == 5 and loans == 5, outcomes
+    print(f"10 concurrent checkouts by one adult card: {loans} loans (limit 5)")
