@@ -223,8 +223,7 @@ async def test_who_sees_the_network(world, factory, gql, enable_plugin):
     outsider_reader = await factory.account(outsider, "resident")
     official = await factory.account(world.county, "region_official")
     reader = await factory.account(world.qr, "resident")
-    await world.card("张三", account=reader, home=world.qr)
-    from core.plugin import ApiError  # noqa: F401
+    card = await world.card("张三", account=reader, home=world.qr)
 
     seen = await call(gql, "ReadingRoomNetworks", token=official.token, node=world.county.code)
     assert [n["name"] for n in seen["readingRoomNetworks"]] == ["阳谷县城市书房"]
@@ -262,6 +261,10 @@ async def test_who_sees_the_network(world, factory, gql, enable_plugin):
                       {"n": encode_global_id("ReadingRoomNetwork", world.network.id)},
                       token=other_staff.token, node=other_county.code)
     assert loans["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    patron = await gql(only("ReadingRoomPatronStatus"), {"roomId": room_gid(world, "qr"),
+                       "cardNumber": card["card_number"]}, token=other_staff.token,
+                       node=other_county.code)
+    assert patron["errors"][0]["extensions"]["code"] == "NOT_FOUND"       # another county's card
     own = await call(gql, "ReadingRoomLoans", {"first": 5}, token=central.token,
                      node=world.county.code)
     assert own["readingRoomLoans"]["edges"] == []
