@@ -31,6 +31,8 @@ META = PluginMeta(
                    granted_to=("tenant_admin",)),
         Permission("reading_rooms.report", "书房统计", "Reports of the network",
                    granted_to=("tenant_admin", "region_official")),
+        Permission("reading_rooms.reveal", "查看读者完整信息", "Reveal a reader's full name, phone "
+                   "and ID number (audited with the reason)", granted_to=("tenant_admin",)),
     ),
     roles=(
         RoleDecl("reading_rooms.librarian", "书房馆员", "Reading-room librarian",

@@ -343,6 +343,96 @@ async def reading_room_register_card(info: Info, input: ReadingRoomRegisterCardI
         audit=lambda r: Audit("reading_rooms.card.register", "ReadingRoomCard", r["id"]))
 
 
+@strawberry.type
+class ReadingRoomSetCardStatusPayload:
+    card: ReadingRoomCard
+
+
+ReadingRoomSetCardStatusResult = Annotated[ReadingRoomSetCardStatusPayload | UserError,
+                                           strawberry.union("ReadingRoomSetCardStatusResult")]
+
+
+@strawberry.input(description="停用、恢复或注销读者证 / block, reactivate or expire a card")
+class ReadingRoomSetCardStatusInput:
+    card_number: str
+    status: str
+    network_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="变更读者证状态 / change a card's status")
+async def reading_room_set_card_status(info: Info, input: ReadingRoomSetCardStatusInput
+                                       ) -> ReadingRoomSetCardStatusResult:
+    seal = cipher(info)
+
+    async def work(access: Access) -> dict[str, Any]:
+        net = await _network(access, input.network_id)
+        if access.node_id != net.county.id:
+            raise ApiError.not_found("书房网络", "reading-room network", "networkId")
+        return await cards.set_card_status(access, net, input.card_number, input.status)
+
+    return await run_mutation(
+        info, work,
+        lambda r: ReadingRoomSetCardStatusPayload(
+            card=ReadingRoomCard.from_row(r, cards.masked(r, seal))),
+        audit=lambda r: Audit("reading_rooms.card.status", "ReadingRoomCard", r["id"],
+                              {"status": r["status"]}))
+
+
+@strawberry.type(description="读者证完整信息（已审计）/ a card's full registration data (audited)")
+class ReadingRoomCardIdentity:
+    card_number: str
+    name: str
+    phone: str | None
+    id_number: str
+
+
+@strawberry.type
+class ReadingRoomRevealCardPayload:
+    identity: ReadingRoomCardIdentity
+
+
+ReadingRoomRevealCardResult = Annotated[ReadingRoomRevealCardPayload | UserError,
+                                        strawberry.union("ReadingRoomRevealCardResult")]
+
+
+@strawberry.input(description="查看读者完整信息（须说明理由）/ reveal a card's data (with a reason)")
+class ReadingRoomRevealCardInput:
+    card_number: str
+    reason: str
+    network_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="查看读者完整信息（审计）/ reveal a reader's data (audited)")
+async def reading_room_reveal_card(info: Info, input: ReadingRoomRevealCardInput
+                                   ) -> ReadingRoomRevealCardResult:
+    seal = cipher(info)
+    reason = " ".join((input.reason or "").split())
+
+    async def work(access: Access) -> dict[str, Any]:
+        if not reason or len(reason) > 200:
+            raise ApiError.invalid("reason", "须说明理由（200字以内）",
+                                   "give a reason (at most 200 characters)")
+        net = await _network(access, input.network_id)
+        if access.node_id != net.county.id:
+            raise ApiError.not_found("书房网络", "reading-room network", "networkId")
+        decision = access.check("reading_rooms.reveal")
+        if not decision:
+            raise ApiError.forbidden(decision.reason_zh or "没有权限",
+                                     decision.reason_en or "permission denied")
+        return await cards.card_by_number(net, input.card_number)
+
+    def wrap(r: dict[str, Any]) -> ReadingRoomRevealCardPayload:
+        return ReadingRoomRevealCardPayload(identity=ReadingRoomCardIdentity(
+            card_number=str(r["card_number"]), name=seal.open(r["name_cipher"]),
+            phone=seal.open(r["phone_cipher"]) if r["phone_cipher"] else None,
+            id_number=seal.open(r["id_number_cipher"])))
+
+    return await run_mutation(
+        info, work, wrap,
+        audit=lambda r: Audit("reading_rooms.card.reveal", "ReadingRoomCard", r["id"],
+                              {"reason": reason}))
+
+
 # -- circulation ----------------------------------------------------------------------------
 
 
@@ -680,7 +770,7 @@ async def reading_room_sign_up(info: Info, input: ReadingRoomSignUpInput
 MUTATIONS = [
     reading_room_create_network, reading_room_add_room, reading_room_link_librarian,
     reading_room_add_title, reading_room_add_copies, reading_room_import_catalogue,
-    reading_room_register_card,
+    reading_room_register_card, reading_room_set_card_status, reading_room_reveal_card,
     reading_room_checkout, reading_room_checkin, reading_room_renew, reading_room_place_hold,
     reading_room_cancel_hold, reading_room_create_transfer, reading_room_book_seat,
     reading_room_create_activity, reading_room_sign_up,

@@ -135,5 +135,12 @@ async def test_demo_and_every_example_operation(linli_env, factory, enable_plugi
     linked = await call(gql, "ReadingRoomLinkLibrarian", {"input": {
         "roomId": room_id, "accountId": encode_global_id("Account", librarian.id)}}, **kw)
     assert linked["readingRoomLinkLibrarian"]["__typename"] == "ReadingRoomLinkLibrarianPayload"
+    shown = await call(gql, "ReadingRoomRevealCard", {"input": {
+        "cardNumber": card["card_number"], "reason": "演示：核对身份"}}, **kw)
+    assert shown["readingRoomRevealCard"]["identity"]["name"]
+    status = await call(gql, "ReadingRoomSetCardStatus", {"input": {
+        "cardNumber": registered["readingRoomRegisterCard"]["card"]["cardNumber"],
+        "status": "blocked"}}, **kw)
+    assert status["readingRoomSetCardStatus"]["card"]["status"] == "blocked"
     again = await call(gql, "ReadingRoomCreateNetwork", {"input": {"name": "阳谷县城市书房"}}, **kw)
     assert again["readingRoomCreateNetwork"]["code"] == "CONFLICT"

@@ -313,3 +313,36 @@ async def test_catalogue_sheet_import_with_row_errors(world, factory, gql):
     junk = await call(gql, "ReadingRoomImportCatalogue", {"input": {"contentBase64": "bm90"}},
                       token=central.token, node=world.county.code)
     assert junk["readingRoomImportCatalogue"]["code"] == "INVALID_ARGUMENT"
+
+
+async def test_card_status_and_audited_reveal(world, factory, gql, linli_env):
+    central = await factory.account(world.county, "reading_rooms.central")
+    admin = await factory.account(world.county)                   # tenant_admin of the county
+    card = await world.card("赵六")
+    _, codes = await world.title()
+    kw = {"token": central.token, "node": world.county.code}
+    refused = await call(gql, "ReadingRoomRevealCard", {"input": {
+        "cardNumber": card["card_number"], "reason": "核对身份"}}, **kw)
+    assert refused["readingRoomRevealCard"]["code"] == "FORBIDDEN"
+    no_reason = await call(gql, "ReadingRoomRevealCard", {"input": {
+        "cardNumber": card["card_number"], "reason": " "}}, token=admin.token,
+        node=world.county.code)
+    assert no_reason["readingRoomRevealCard"]["field"] == "reason"
+    shown = await call(gql, "ReadingRoomRevealCard", {"input": {
+        "cardNumber": card["card_number"], "reason": "核对身份"}}, token=admin.token,
+        node=world.county.code)
+    identity = shown["readingRoomRevealCard"]["identity"]
+    assert identity["name"] == "赵六" and len(identity["idNumber"]) == 18
+    from core.audit.service import AuditEntry
+    from tenants.service import scope_for
+
+    async with linli_env.state.db.scoped(scope_for(world.county)):
+        entries = await AuditEntry.select().where(AuditEntry.action == "reading_rooms.card.reveal")
+    assert entries and entries[-1]["account_id"] == admin.id
+    blocked = await call(gql, "ReadingRoomSetCardStatus", {"input": {
+        "cardNumber": card["card_number"], "status": "blocked"}}, **kw)
+    assert blocked["readingRoomSetCardStatus"]["card"]["status"] == "blocked"
+    out = await call(gql, "ReadingRoomCheckout", {"input": {
+        "roomId": room_gid(world, "qr"), "cardNumber": card["card_number"],
+        "barcode": codes[0]}}, **kw)
+    assert out["readingRoomCheckout"]["field"] == "cardNumber"
