@@ -124,11 +124,15 @@ class ScopedTable(BaseTable):
     """Base of every tenant-owned table: ``tenant_id`` is never defaulted and always scoped.
 
     Subclasses set ``shared_downward = True`` when rows owned by a region are readable by the
-    tenants below it (writable only by the region's own staff).
+    tenants below it (writable only by the region's own staff), or ``reached_from_below = True``
+    when a region's rows stay private to the region yet work of a tenant below may enter them
+    explicitly through :meth:`Database.as_region` (a county's library cards: a reader of a street
+    office registers and reads *their own* card; the plugin filters to it).
     """
 
     tenant_id = BigInt(null=False, default=None, index=True)
     shared_downward: ClassVar[bool] = False
+    reached_from_below: ClassVar[bool] = False
 
     # -- reads ------------------------------------------------------------
     @classmethod
@@ -295,13 +299,16 @@ class Database:
     async def as_region(self, region_id: int,
                         tables: Iterable[type[ScopedTable]]) -> AsyncIterator[Scope]:
         """Inside the current scoped write transaction, read and write the rows that the
-        ancestor region ``region_id`` owns in ``tables`` (each declared *shared downward*), then
+        ancestor region ``region_id`` owns in ``tables`` (each declared *shared downward* or
+        *reached from below*), then
         return to the outer scope. For a tenant's work that must record into a region's table
         (a canteen recording into the city's once-a-day table): the region must be an ancestor
         of the outer scope's write node, and the inner scope reads and writes that region only
         (row-level security is switched with it on PostgreSQL, so policies still decide).
         Refused (``CrossTenantWriteError``) outside a write transaction, for a node that is not
-        an ancestor, or for a table not shared downward. The caller audits what it writes."""
+        an ancestor, or for a table neither shared downward nor reached from below. The caller
+        audits what it writes (and, for a table reached from below, reads only the rows that
+        belong to the caller: nothing else limits it inside)."""
         outer = current_scope()
         if self.engine.current_transaction.get() is None or outer.write_node is None:
             raise CrossTenantWriteError(
@@ -311,9 +318,10 @@ class Database:
                 f"节点 {region_id} 不是上级区域 / node {region_id} is not a region above "
                 f"node {outer.write_node}")
         for table in tables:
-            if not table.shared_downward:
+            if not (table.shared_downward or table.reached_from_below):
                 raise CrossTenantWriteError(
-                    f"{table.__name__} 未声明向下共享 / {table.__name__} is not shared downward")
+                    f"{table.__name__} 未声明向下共享 / {table.__name__} is neither shared "
+                    "downward nor reached from below")
         inner = Scope(read_nodes=frozenset({region_id}), write_node=region_id,
                       acting_node=outer.acting_node, account_id=outer.account_id,
                       label=f"{outer.label}:as-region")

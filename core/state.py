@@ -12,6 +12,7 @@ from typing import Any
 
 from core import logging as logging_service
 from core import metrics as metrics_service
+from core import personal as personal_data
 from core import pubsub as pubsub_service
 from core.audit import chain
 from core.db import Database
@@ -80,7 +81,7 @@ def install_services(state: AppState) -> None:
     needs pubsub (and uses jobs and rules), metrics reads jobs and events."""
     for install in (rules_service.install, events_service.install, jobs_service.install,
                     pubsub_service.install, notify_service.install, metrics_service.install,
-                    logging_service.install, chain.install):
+                    logging_service.install, chain.install, personal_data.install):
         install(state)
 
 

@@ -75,7 +75,17 @@ from core.plugin.people import (
     residents_in,
     search_residents,
 )
-from core.plugin.personal import mask_text, open_personal, seal_personal
+from core.plugin.personal import (
+    PersonalCipher,
+    mask_id_number,
+    mask_phone,
+    mask_text,
+    open_personal,
+    personal_cipher,
+    seal_personal,
+    validate_id_number,
+    validate_phone,
+)
 from core.plugin.places import (
     BUILDINGS,
     COMMUNITIES,
@@ -166,6 +176,7 @@ __all__ = [
     "NotificationMessage",
     "PageInfo",
     "Permission",
+    "PersonalCipher",
     "PlaceLimit",
     "PlaceRef",
     "PluginMeta",
@@ -215,11 +226,14 @@ __all__ = [
     "hookimpl",
     "households_by_ids",
     "make_connection",
+    "mask_id_number",
+    "mask_phone",
     "mask_text",
     "memberships_of",
     "notify",
     "now_utc",
     "open_personal",
+    "personal_cipher",
     "pk_of",
     "place_names",
     "plugin_enabled",
@@ -244,4 +258,6 @@ __all__ = [
     "to_graphql",
     "today_shanghai",
     "user_error",
+    "validate_id_number",
+    "validate_phone",
 ]

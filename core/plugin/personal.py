@@ -1,12 +1,25 @@
-"""Personal data a plugin holds itself (health answers, notes): sealed at rest with core's
-personal-data key (AES-256-GCM, the cipher of ID numbers and phones), opened only by the code
-that decides who may see it, and masked for everyone else."""
+"""Personal data a plugin holds itself (health answers, notes, a library card's own registration
+data): encrypted at rest with core's personal-data key (AES-256-GCM, the cipher of ID numbers and
+phones), found by a keyed blind index, opened only by the code that decides who may see it,
+validated and masked exactly as core does for residents."""
 
 from __future__ import annotations
 
 from core.crypto import decrypt, encrypt, pii_key
+from core.people.validation import mask_id_number, mask_phone, validate_id_number, validate_phone
+from core.personal import PersonalCipher, personal_cipher
 
-__all__ = ["mask_text", "open_personal", "seal_personal"]
+__all__ = [
+    "PersonalCipher",
+    "mask_id_number",
+    "mask_phone",
+    "mask_text",
+    "open_personal",
+    "personal_cipher",
+    "seal_personal",
+    "validate_id_number",
+    "validate_phone",
+]
 
 
 def seal_personal(plaintext: str) -> str:

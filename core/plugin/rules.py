@@ -23,6 +23,9 @@ class RuleReader(Protocol):
 
     async def get(self, key: str, node: Any, on: date | None = None) -> Resolved: ...
 
+    async def get_many(self, keys: Iterable[str], node: Any,
+                       on: date | None = None) -> dict[str, Resolved]: ...
+
 
 def rule_reader() -> RuleReader:
     """Every declared key of the loaded plugins and core (built once per registry)."""

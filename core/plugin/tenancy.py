@@ -58,10 +58,12 @@ def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
 @asynccontextmanager
 async def as_region(region: NodeInfo, *tables: type[ScopedTable]) -> AsyncIterator[Scope]:
     """Within a tenant's write transaction, read and write the rows of the ancestor ``region``
-    in ``tables`` (each declared shared downward), then return to the tenant's scope: how a
-    canteen records into the city's once-a-day table. Refused for a node that is not a region
-    above the tenant, a table not shared downward, or outside a write transaction; row-level
-    security follows the switch on PostgreSQL. Audit what you write there."""
+    in ``tables`` (each declared ``shared_downward`` or ``reached_from_below``), then return to
+    the tenant's scope: how a canteen records into the city's once-a-day table, and how a
+    reader of a street office reaches their own card in a county's private card table. Refused
+    for a node that is not a region above the tenant, a table declaring neither, or outside a
+    write transaction; row-level security follows the switch on PostgreSQL. Audit what you
+    write there; in a table reached from below, touch only the caller's own rows."""
     if not region.is_region:
         raise CrossTenantWriteError(f"节点 {region.id} 不是区域 / node {region.id} is not a region")
     async with get_db().as_region(region.id, tables) as inner:

@@ -1,5 +1,5 @@
 """Helpers of the isolation suite: the kit's row builder (``core.testing.isolation``), a throwaway plugin with two scoped
-tables (one shared downward), and a tally of the probes printed at the end of the run."""
+tables (one shared downward, one reached from below), and a tally of the probes printed at the end of the run."""
 
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ class ProbeCatalogue(ScopedTable, tablename="isoprobe_catalogue"):
     """A required foreign key: the row builder inserts the parent in the same tenant."""
 
 
+class ProbeLedger(ScopedTable, tablename="isoprobe_ledger"):
+    """Throwaway plugin table a region keeps private but lets work below enter explicitly
+    (``reached_from_below``: a county's library cards)."""
+
+    reached_from_below = True
+    title = Varchar(length=40, null=False)
+
+
 class IsoProbePlugin:
     """A throwaway plugin contributing the two tables through ``linli_tables``."""
 
@@ -64,7 +72,7 @@ class IsoProbePlugin:
     @hookimpl
     def linli_tables(self) -> AppConfig:
         return AppConfig(app_name="isoprobe", migrations_folder_path=tempfile.gettempdir(),
-                         table_classes=[ProbeNote, ProbeCatalogue],
+                         table_classes=[ProbeNote, ProbeCatalogue, ProbeLedger],
                          migration_dependencies=["core.piccolo_app"])
 
 
@@ -87,5 +95,6 @@ def iso() -> Any:
     from types import SimpleNamespace
 
     return SimpleNamespace(ProbeNote=ProbeNote, ProbeCatalogue=ProbeCatalogue,
+                           ProbeLedger=ProbeLedger,
                            build_row=build_row, changeable=changeable, sample=sample,
                            tally=tally)

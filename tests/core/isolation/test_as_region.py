@@ -44,6 +44,33 @@ async def test_tenant_writes_a_region_row_and_returns(linli_env, factory, iso, p
         assert [r["tenant_id"] for r in found] == [city.id]
 
 
+async def test_a_table_reached_from_below(linli_env, factory, iso, probe_tables):
+    """A region's private rows (not shared downward) are invisible to the tenants below, yet a
+    tenant's work may enter them through ``as_region``; other regions' tenants may not."""
+    db: Database = linli_env.state.db
+    county = await factory.region("county", name="阳谷县")
+    below = await factory.tenant(county)
+    elsewhere = await factory.tenant()
+    async with db.scoped(factory.scope(county), write=True):
+        await iso.ProbeLedger.insert(iso.ProbeLedger(tenant_id=county.id, title="县里的"))
+    async with db.scoped(factory.scope(below), write=True):
+        assert await iso.ProbeLedger.select() == []          # not shared downward
+        async with as_region(county, iso.ProbeLedger):
+            await iso.ProbeLedger.insert(iso.ProbeLedger(tenant_id=county.id, title="读者的"))
+            titles = {r["title"] for r in await iso.ProbeLedger.select()}
+            assert titles == {"县里的", "读者的"}
+            if db.is_postgres:
+                rows = await db.execute("SELECT title FROM isoprobe_ledger")
+                assert {r["title"] for r in rows} == titles
+        assert await iso.ProbeLedger.select() == []
+        if db.is_postgres:
+            assert await db.execute("SELECT title FROM isoprobe_ledger") == []
+    with pytest.raises(CrossTenantWriteError):
+        async with db.scoped(factory.scope(elsewhere), write=True), \
+                as_region(county, iso.ProbeLedger):
+            pass
+
+
 async def test_refusals(linli_env, factory, iso, probe_tables):
     db: Database = linli_env.state.db
     city = await factory.region("city", name="聊城市")

@@ -1,0 +1,16 @@
+"""Event types the plugin emits."""
+
+from __future__ import annotations
+
+from core.plugin import EventType
+from plugins.reading_rooms.services.holds import HoldReady
+from plugins.reading_rooms.services.notices import LoanOverdue
+
+__all__ = ["EVENT_TYPES"]
+
+EVENT_TYPES = [
+    EventType("reading_rooms.hold_ready", 1, HoldReady, "预约图书已上预约架",
+              "A held copy is on the pickup room's hold shelf"),
+    EventType("reading_rooms.loan_overdue", 1, LoanOverdue, "借阅已逾期",
+              "A loan became overdue"),
+]

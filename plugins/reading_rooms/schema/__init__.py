@@ -1,0 +1,1 @@
+"""GraphQL schema of the reading-rooms plugin."""
