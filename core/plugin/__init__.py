@@ -58,6 +58,7 @@ from core.plugin.graphql import (
 )
 from core.plugin.meta import (
     PROJECT,
+    ConsolePage,
     NodeLoader,
     NodeType,
     Permission,
@@ -140,6 +141,7 @@ __all__ = [
     "CommunityRec",
     "CompoundRec",
     "Connection",
+    "ConsolePage",
     "Context",
     "CronSpec",
     "Decision",
