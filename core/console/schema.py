@@ -81,9 +81,58 @@ async def console_pages(info: Info, public: bool = False) -> list[ConsolePageTyp
     return [_build(e, english) for e in chosen]
 
 
+@strawberry.type(name="InstalledPlugin", description="已安装的插件 / a plugin installed here")
+class InstalledPluginType:
+    name: str
+    title: str
+    title_zh: str
+    title_en: str
+    version: str
+    requires: list[str]
+
+
+@strawberry.field(description="本部署安装的插件（不论是否启用；启用情况见 Tenant.enabledPlugins）/ "
+                              "the plugins installed in this deployment (enabled or not)",
+                  metadata={LIST_BOUND: 60})
+async def installed_plugins(info: Info) -> list[InstalledPluginType]:
+    ctx = info.context
+    await ctx.access()  # signed in and acting somewhere
+    english = choose("zh", "en") == "en"
+    registry = ctx.state.registry
+    return [InstalledPluginType(name=m.name, title=m.title_en if english else m.title_zh,
+                                title_zh=m.title_zh, title_en=m.title_en, version=m.version,
+                                requires=list(m.requires))
+            for m in (registry.meta(n) for n in registry.names)]
+
+
+@strawberry.type(name="PublicCommunity", description="公开页面上的社区 / a community as public "
+                                                  "pages name it")
+class PublicCommunityType:
+    id: strawberry.ID
+    code: str = strawberry.field(description="12位村级区划代码，公开页面地址中使用 / the 12-digit "
+                                             "code public pages' addresses use")
+    name: str
+
+
+@strawberry.field(description="X-Linli-Node 所指街镇的社区（可匿名；公开页面按区划代码找社区）/ the "
+                              "communities of the node named by X-Linli-Node, for anyone (public "
+                              "pages find a community by its code)",
+                  metadata={LIST_BOUND: 100})
+async def public_communities(info: Info) -> list[PublicCommunityType]:
+    from core.people.tables import Community
+    from core.schema.public import public_read
+    from core.schema.relay import encode_global_id
+
+    async with public_read(info.context):
+        rows = await Community.select(Community.id, Community.code, Community.name).order_by(
+            Community.code).limit(100)
+    return [PublicCommunityType(id=strawberry.ID(encode_global_id("Community", int(r["id"]))),
+                                code=str(r["code"]), name=str(r["name"])) for r in rows]
+
+
 def types() -> list[Any]:
-    return [ConsolePageType]
+    return [ConsolePageType, InstalledPluginType, PublicCommunityType]
 
 
 def query_fields() -> list[Any]:
-    return [console_pages]
+    return [console_pages, installed_plugins, public_communities]

@@ -77,7 +77,7 @@ class ConsoleBrowser:
         page.fill("#login-name", username)
         page.fill("#login-password", password)
         page.click("button[type=submit]")
-        page.wait_for_selector(".frame .nav")
+        page.wait_for_selector(".frame[data-pages-of]:not([data-pages-of=''])")
         return page
 
     def open(self, route: str, page: Any = None) -> Any:
@@ -92,7 +92,7 @@ class ConsoleBrowser:
         page = page or self.page
         page.click(".node-switch")
         page.click(f".el-select-dropdown__item:has-text('{name}')")
-        page.wait_for_selector(f".node-switch:has-text('{name}')")
+        page.wait_for_selector(f".frame[data-pages-of='{name}']")  # its navigation loaded
 
     def nav_routes(self, page: Any = None) -> list[str]:
         page = page or self.page

@@ -189,6 +189,8 @@ export async function mutate(document, operationName, variables) {
 // -- subscriptions ------------------------------------------------------------------------------
 let socket = null;
 let socketKey = "";
+let connected = false;
+const whenConnected = new Set();
 
 function closeSocket() {
   if (socket) socket.dispose();
@@ -202,7 +204,15 @@ function client() {
   closeSocket();
   socketKey = key;
   const proto = window.location.protocol === "https:" ? "wss" : "ws";
+  connected = false;
   socket = createClient({
+    on: {
+      connected: () => {
+        connected = true;
+        for (const f of whenConnected) f();
+      },
+      closed: () => { connected = false; },
+    },
     url: `${proto}://${window.location.host}/graphql`,
     lazy: true,
     retryAttempts: 20,
@@ -218,13 +228,16 @@ function client() {
   return socket;
 }
 
-/** Subscribe to a subscription of a document; `onData(data)` per event. Returns `stop()`. */
-export function subscribe(document, operationName, variables, onData, onError) {
+/** Subscribe to a subscription of a document; `onData(data)` per event, `onLive()` once the
+ * socket is connected (and again after a reconnect). Returns `stop()`. */
+export function subscribe(document, operationName, variables, onData, onError, onLive) {
   let stop = () => {};
   let stopped = false;
+  const live = () => { if (!stopped && onLive) onLive(); };
   textOf(document).then((query) => {
     if (stopped) return;
-    stop = client().subscribe({ query, operationName, variables: variables || {} }, {
+    whenConnected.add(live);
+    const unsubscribe = client().subscribe({ query, operationName, variables: variables || {} }, {
       next: (msg) => {
         if (msg.data) onData(msg.data);
         else if (msg.errors && onError) onError(msg.errors[0]);
@@ -232,6 +245,8 @@ export function subscribe(document, operationName, variables, onData, onError) {
       error: (e) => onError && onError(e),
       complete: () => {},
     });
+    if (connected) live();
+    stop = () => { whenConnected.delete(live); unsubscribe(); };
   });
   return () => {
     stopped = true;

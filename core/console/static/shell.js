@@ -15,7 +15,7 @@ import {
 } from "@linli/console";
 
 const SESSION = doc("console/session.graphql");
-const ui = reactive({ ready: false, drawer: false, loading: false, error: null, wide: true });
+const ui = reactive({ ready: false, drawer: false, error: null, pagesOf: "" });
 
 function readLocation() {
   const path = window.location.pathname.replace(/^\/console\/?/, "");
@@ -34,6 +34,7 @@ async function loadPages() {
   const data = await query(SESSION, "ConsolePages");
   session.pages = data.consolePages;
   session.unread = data.unreadNotificationCount;
+  ui.pagesOf = session.node ? session.node.name : "";
 }
 
 let stopInbox = () => {};
@@ -196,7 +197,7 @@ const Frame = {
           </${ElSelect}>`
         : html`<span class="node-name">${session.node.name}</span>`;
       return html`
-        <${ElContainer} class="frame">
+        <${ElContainer} class="frame" data-pages-of=${ui.pagesOf}>
           <${ElHeader} class="top">
             <${ElButton} class="menu-button" text aria-label=${t("打开导航", "Open navigation")}
               onClick=${() => { ui.drawer = true; }}>${icon("Menu")}</${ElButton}>

@@ -2,7 +2,7 @@
 // raise a matter and record its next step; the public board (no login) only reads.
 import { reactive, onMounted, onUnmounted } from "vue";
 import { ElButton, ElForm, ElFormItem, ElInput, ElSelect, ElOption, ElTag, ElEmpty } from "element-plus";
-import { html, t, doc, query, mutate, subscribe, toast, model, nodes, when, session } from "@linli/console";
+import { html, t, doc, query, mutate, subscribe, toast, model, nodes, when, session, navigate } from "@linli/console";
 
 const OPS = doc(new URL("./board.graphql", import.meta.url));
 
@@ -17,9 +17,9 @@ export default {
   props: ["route", "query", "page", "public"],
   setup(props) {
     const state = reactive({ matters: [], buildings: [], form: { buildingId: null, title: "", description: "" },
-                             busy: false, live: false });
-    const communityId = (props.query && props.query.community) || null;
+                             busy: false, live: false, communities: [], community: null });
     let stop = () => {};
+    const base = props.page.route;
 
     function upsert(m) {
       const i = state.matters.findIndex((x) => x.id === m.id);
@@ -27,13 +27,26 @@ export default {
       else state.matters.unshift(m);
     }
 
+    async function show(community) {
+      stop();
+      state.community = community;
+      state.live = false;
+      state.matters = [];
+      if (!community) return;
+      const communityId = community.id;
+      const data = await query(OPS, "BuildingHeadConsoleBoard", { communityId });
+      state.matters = nodes(data.buildingHeadBoard);
+      stop = subscribe(OPS, "BuildingHeadConsoleBoardUpdates", { communityId },
+        (d) => upsert(d.buildingHeadMatterUpdates.matter), (e) => toast(e.message || String(e), "error"),
+        () => { state.live = true; });
+    }
+
     onMounted(async () => {
       try {
-        const data = await query(OPS, "BuildingHeadConsoleBoard", { communityId });
-        state.matters = nodes(data.buildingHeadBoard);
-        stop = subscribe(OPS, "BuildingHeadConsoleBoardUpdates", { communityId },
-          (d) => upsert(d.buildingHeadMatterUpdates.matter));
-        state.live = true;
+        // the address names the community by its code: …/<route>/<community code>
+        state.communities = (await query(OPS, "BuildingHeadConsoleCommunities")).publicCommunities;
+        const code = props.route.slice(base.length + 1).split("/")[0];
+        await show(state.communities.find((c) => c.code === code) || state.communities[0]);
         if (!props.public) {
           const b = await query(OPS, "BuildingHeadConsoleBuildings");
           state.buildings = nodes(b.buildings);
@@ -74,7 +87,11 @@ export default {
     const text = (pair) => (pair ? t(pair[0], pair[1]) : "");
     return () => html`
       <section aria-labelledby="board-title">
-        <h1 class="page-title" id="board-title">${props.public ? t("红邻议事厅 · 公开栏", "Neighbourhood matters board") : t("议事栏", "Matters board")}</h1>
+        <h1 class="page-title" id="board-title">${props.public ? t("红邻议事厅 · 公开栏", "Neighbourhood matters board") : t("议事栏", "Matters board")}${state.community ? ` · ${state.community.name}` : ""}</h1>
+        ${state.communities.length > 1 ? html`<nav class="toolbar" aria-label=${t("社区", "Communities")}>
+          ${state.communities.map((c) => html`<${ElButton} key=${c.code} type=${state.community && state.community.code === c.code ? "primary" : "default"}
+            onClick=${() => { navigate(`${base}/${c.code}`); show(c); }}>${c.name}</${ElButton}>`)}
+        </nav>` : null}
         <p class="muted live-state">${state.live ? t("实时更新中", "Live: updates arrive by themselves") : t("正在连接…", "Connecting…")}</p>
         ${!props.public ? html`
           <${ElForm} class="raise-form" labelPosition="top" onSubmit=${(e) => e.preventDefault()}>
