@@ -1,7 +1,7 @@
 // 单位树 The tenant tree below the acting node (regions, street offices and towns), as a tree.
 import { reactive, onMounted } from "vue";
 import { ElTree, ElTag } from "element-plus";
-import { html, t, doc, query, toast, nodes } from "@linli/console";
+import { html, t, doc, query, toast, nodes, session } from "@linli/console";
 
 const OPS = doc("console/admin.graphql");
 const KIND = { province: ["省", "Province"], city: ["市", "City"], district: ["区县", "District"],
@@ -20,10 +20,11 @@ export default {
           all.push(...nodes(data.tenantTree));
           after = data.tenantTree.pageInfo.hasNextPage ? data.tenantTree.pageInfo.endCursor : null;
         } while (after && all.length < 2000);
-        const byId = new Map(all.map((n) => [n.id, { ...n, children: [] }]));
+        const self = { ...session.node, enabledPlugins: [], parent: null };
+        const byId = new Map([self, ...all].map((n) => [n.id, { ...n, children: [] }]));
         const roots = [];
         for (const n of byId.values()) {
-          const parent = n.parent && byId.get(n.parent.id);
+          const parent = n.id !== self.id && n.parent && byId.get(n.parent.id);
           (parent ? parent.children : roots).push(n);
         }
         state.tree = roots;
