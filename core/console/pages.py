@@ -21,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 """The shell and core's own pages, served at ``/console/static/``."""
 
+RESERVED = frozenset({"static", "vendor", "plugins", "ops", "public"})
+"""First segments of ``/console/…`` that serve files or public pages, never a page route."""
 ROUTE = re.compile(r"^[a-z0-9]+(?:[-/][a-z0-9]+)*$")
 MODULE = re.compile(r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*\.m?js$")
 
@@ -36,7 +38,7 @@ CORE_PAGES: tuple[ConsolePage, ...] = (
                 permission="people.import", icon="Upload", order=40),
     ConsolePage("accounts", "账号与成员", "Accounts", "pages/accounts.js",
                 permission="identity.manage", icon="Avatar", order=50),
-    ConsolePage("plugins", "插件启用", "Plugins", "pages/plugins.js",
+    ConsolePage("plugin-enablement", "插件启用", "Plugins", "pages/plugins.js",
                 permission="plugins.manage", icon="Grid", order=60),
     ConsolePage("rules", "规则", "Rules", "pages/rules.js",
                 permission="tenant.read", icon="Setting", order=70),
@@ -85,6 +87,9 @@ def all_pages(registry: Registry | None) -> list[PageEntry]:
                                                or page.route.startswith(prefix + "/")):
             fail(f"路径须以 {prefix} 开头，仅含小写字母、数字、-、/",
                  f"the route must start with {prefix!r} and use a-z, 0-9, '-', '/'")
+        if page.route.split("/")[0] in RESERVED:
+            fail(f"路径不能以 {page.route.split('/')[0]} 开头（保留）", "the route starts with a "
+                 "reserved word (static, vendor, plugins, ops, public)")
         if page.route in routes:
             fail(f"路径已被 {routes[page.route]} 使用", f"route already claimed by "
                  f"{routes[page.route]}")

@@ -28,7 +28,7 @@ from core.people.excel import HEADERS, import_rows
 from core.testing.console import PASSWORD, console_browser, screenshot_dir
 from core.testing.places import id_number
 
-CORE_ROUTES = ("home", "tenants", "places", "residents", "import", "accounts", "plugins", "rules",
+CORE_ROUTES = ("home", "tenants", "places", "residents", "import", "accounts", "plugin-enablement", "rules",
                "audit", "notifications")
 BH_ROUTES = ("building-heads/coverage", "building-heads/visits", "building-heads/board",
              "building-heads/appointments", "building-heads/rota")
@@ -61,10 +61,13 @@ async def world(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleNames
 
 
 def _gql(base: str, token: str, node: str, query: str, variables: dict[str, Any]) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if node:
+        headers["X-Linli-Node"] = node
     req = urllib.request.Request(f"{base}/graphql", method="POST", data=json.dumps(
-        {"query": query, "variables": variables}).encode(), headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {token}",
-        "X-Linli-Node": node})
+        {"query": query, "variables": variables}).encode(), headers=headers)
     with urllib.request.urlopen(req, timeout=20) as resp:
         return json.loads(resp.read())
 
@@ -182,7 +185,7 @@ def test_first_time_user_in_headless_chromium(world: SimpleNamespace) -> None:
         # -- switch node: 乙 has no 楼长制; enable it and its pages appear -------------------------
         b.switch_node("乙街道")
         assert not [r for r in b.nav_routes() if r.startswith("building-heads")]
-        b.open("plugins")
+        b.open("plugin-enablement")
         page.wait_for_selector("[data-plugin=building_heads]")
         check("plugins")
         page.click(".plugin-switch[data-plugin=building_heads]")
@@ -229,6 +232,30 @@ def test_first_time_user_in_headless_chromium(world: SimpleNamespace) -> None:
             "BuildingHeadMatterPayload", raised
         b.wait_text("楼道灯坏了", page=board)                       # no reload
         shots.append(str(b.shot("public-board-live", board)))
+
+        # -- refresh rotation: a dead access token is replaced through the refresh token --------
+        before = page.evaluate("() => localStorage.getItem('linli.refresh')")
+        page.evaluate("() => { sessionStorage.setItem('linli.access', 'broken'); "
+                      "sessionStorage.setItem('linli.accessExpires', String(Date.now() + 6e5)); }")
+        page.reload()
+        try:
+            page.wait_for_selector(".frame[data-pages-of='乙街道']")
+        except Exception:
+            b.shot("failure-refresh")
+            raise AssertionError(f"after reload: {page.inner_text('#app')[:300]!r}; "
+                                 f"{b.problems[-5:]}") from None
+        rotated = page.evaluate("() => localStorage.getItem('linli.refresh')")
+        assert rotated and rotated != before, "the refresh token was rotated"
+        # -- sign out: the session ends on the server too; then the login page in English ------
+        page.click("button.logout")
+        page.wait_for_selector("#login-name")
+        assert page.evaluate("() => localStorage.getItem('linli.refresh')") is None
+        again = _gql(b.base, "", "", "mutation($t: String!) { refreshToken(input: "
+                     "{refreshToken: $t}) { __typename } }", {"t": rotated})
+        assert again["data"]["refreshToken"]["__typename"] == "UserError", again
+        page.click(".toggles .lang")
+        b.wait_text("Sign in", selector="#app")
+        shots.append(str(b.shot("login-english")))
 
         assert not b.csp_problems(), b.csp_problems()
     outside = [u for u in b.requests if not u.startswith(

@@ -91,7 +91,7 @@ async def test_pages_follow_enablement_and_permissions(gql, factory, enable_plug
     assert "building-heads/public-board" not in pages  # public pages are listed apart
     seen = {p["route"] for p in (await gql(PAGES, token=worker.token, node=tenant.code))
             ["data"]["consolePages"]}
-    assert "plugins" not in seen and "audit" not in seen  # no plugins.manage, no audit.read
+    assert "plugin-enablement" not in seen and "audit" not in seen  # no plugins.manage, no audit.read
     assert "building-heads/board" in seen and "building-heads/rota" not in seen
     public = await gql("query { consolePages(public: true) { route } }", node=tenant.code)
     assert [p["route"] for p in public["data"]["consolePages"]] == ["building-heads/public-board"]
@@ -138,6 +138,12 @@ def test_bad_declarations_fail_naming_the_plugin(tmp_path, page, problem):
     with pytest.raises(PluginError, match="parcel_lockers") as err:
         all_pages(registry)
     assert problem in str(err.value)
+
+
+def test_core_routes_never_shadow_served_folders():
+    from core.console.pages import CORE_PAGES, RESERVED
+
+    assert not {p.route.split("/")[0] for p in CORE_PAGES} & RESERVED
 
 
 def test_a_route_claimed_twice_fails(tmp_path):
