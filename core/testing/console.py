@@ -91,7 +91,7 @@ class ConsoleBrowser:
     def switch_node(self, name: str, page: Any = None) -> None:
         page = page or self.page
         page.click(".node-switch")
-        page.click(f".el-select-dropdown__item:has-text('{name}')")
+        page.click(f".el-select-dropdown__item:has-text('{name}'):visible")
         page.wait_for_selector(f".frame[data-pages-of='{name}']")  # its navigation loaded
 
     def nav_routes(self, page: Any = None) -> list[str]:
