@@ -49,7 +49,7 @@ async function start() {
       session.account = { id: me.id, name: me.name, isOperator: me.isOperator };
       const seen = new Map();
       for (const m of me.memberships) if (!seen.has(m.node.code)) seen.set(m.node.code, m.node);
-      session.memberships = [...seen.values()];
+      session.memberships = [...seen.values()].sort((a, b) => a.code.localeCompare(b.code));
       const stored = window.localStorage.getItem("linli.node");
       session.node = seen.get(stored) || session.memberships[0] || null;
       if (session.node) {

@@ -83,3 +83,16 @@ async def test_chain_status_plugins_and_public_communities(gql, factory, linli_e
     assert public["data"]["publicCommunities"] == [{"code": community.code, "name": "东风社区"}]
     unknown = await gql("{ publicCommunities { code } }", node="999999999999")
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_node_members_need_identity_manage(gql, factory):
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant, name="王主任")
+    worker = await factory.account(tenant, "grid_worker")
+    out = await gql("{ nodeMembers { username displayName membership { role accountId } } }",
+                    token=admin.token, node=tenant.code)
+    roles = {m["membership"]["role"] for m in out["data"]["nodeMembers"]}
+    assert roles == {"tenant_admin", "grid_worker"}
+    assert "王主任" in {m["displayName"] for m in out["data"]["nodeMembers"]}
+    denied = await gql("{ nodeMembers { username } }", token=worker.token, node=tenant.code)
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
