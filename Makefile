@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test typecheck lint schema clean vendor-graphiql
+.PHONY: run test typecheck lint schema clean vendor vendor-graphiql vendor-console
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ typecheck: $(STAMP)
 # sha256 recorded in core/graphiql/assets/manifest.json; a test checks the files against it).
 vendor-graphiql: $(STAMP)
 	$(BIN)/python -m core.graphiql.vendor
+
+# The console's libraries (Vue, Element Plus, ECharts, graphql-ws, htm, axe-core), pinned in
+# core/console/vendor.py, fetched with `npm pack` (manifest with licences and sha256; a test checks
+# the files). Node is needed only here: `make run` serves the committed files.
+vendor-console: $(STAMP)
+	$(BIN)/linli console vendor
+
+vendor: vendor-graphiql vendor-console
 
 schema: $(STAMP)
 	$(BIN)/linli schema export

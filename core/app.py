@@ -16,6 +16,7 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.types.unset import UNSET
 
 from core import graphiql
+from core.console import web as console_web
 from core.crypto import install_pii_key
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         extra["openapi_config"] = None
     return Litestar(
         route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers,
+                        *console_web.route_handlers(app_state.registry),
                         *([] if production else [graphiql.asset_route()])],
         middleware=list(app_state.middleware),
         lifespan=[lifespan],

@@ -9,6 +9,7 @@ import click
 
 from core import bootstrap_cli, migrate, serve_cli
 from core.audit import cli as audit_cli
+from core.console import cli as console_cli
 from core.demo import service as demo
 from core.events import cli as events_cli
 from core.identity import cli as identity_cli
@@ -22,7 +23,7 @@ __all__ = ["CLI_MODULES", "main"]
 
 # Modules that define ``register(group: click.Group) -> None``, in the order of ``--help``.
 CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, bootstrap_cli, demo,
-               schema_export, events_cli, jobs_cli, audit_cli, privacy_cli)
+               schema_export, events_cli, jobs_cli, audit_cli, privacy_cli, console_cli)
 
 
 class _Main(click.Group):

@@ -17,7 +17,7 @@ from typing import Any
 
 import pluggy
 
-__all__ = ["PROJECT", "NodeLoader", "NodeType", "Permission", "PluginMeta", "RoleDecl",
+__all__ = ["PROJECT", "ConsolePage", "NodeLoader", "NodeType", "Permission", "PluginMeta", "RoleDecl",
            "hookimpl"]
 
 PROJECT = "linli"
@@ -90,3 +90,32 @@ class PluginMeta:
     """``table.column`` names holding personal data."""
     audit_actions: tuple[str, ...] = ()
     """Audit actions this plugin records, each prefixed with its name (``name.action``)."""
+
+
+@dataclass(frozen=True)
+class ConsolePage:
+    """控制台页面 A page of the web console (``/console/``), returned by ``linli_console_pages``.
+
+    The page is an ES module shipped inside the plugin package, under its ``console/`` folder,
+    served by core at ``/console/plugins/<plugin>/<module>`` (with every other file of that
+    folder: the page's ``.graphql`` documents, images, styles). The shell lists it only where
+    the plugin is enabled for the acting node and the caller holds ``permission`` there."""
+
+    route: str
+    """Where the page lives under ``/console/``: lowercase words joined by ``-`` and ``/``,
+    starting with the plugin's name written with dashes (``building-heads/visits``)."""
+    title_zh: str
+    title_en: str
+    module: str
+    """The page's ES module, relative to the plugin package's ``console/`` folder
+    (``visits.js``); its default export is a Vue component (see plugins/README.md)."""
+    permission: str | None = None
+    """The permission the caller needs at the acting node (any grant carrying it); ``None``:
+    any member of the node. Ignored for a public page."""
+    icon: str = "Document"
+    """An Element Plus icon name (``@element-plus/icons-vue``: ``House``, ``Calendar`` …)."""
+    order: int = 100
+    """Position in the navigation (smaller first; ties by title)."""
+    public: bool = False
+    """A page for residents without login, at ``/console/public/<node code>/<route>``; it may
+    send only queries and subscriptions that answer anonymous callers (public boards)."""

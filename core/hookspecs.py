@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from piccolo.conf.apps import AppConfig
     from strawberry.types.field import StrawberryField
 
-    from core.declarations import NodeType, Permission, PluginMeta, RoleDecl
+    from core.declarations import ConsolePage, NodeType, Permission, PluginMeta, RoleDecl
     from core.jobs.specs import CronSpec, JobSpec
 
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -80,6 +80,15 @@ def linli_node_types() -> Sequence[NodeType]:
 @hookspec
 def linli_routes() -> Sequence[ControllerRouterHandler]:
     """Return extra Litestar route handlers (exports, webhooks). Mounted under ``/p/<plugin>``."""
+
+
+@hookspec
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """Return the plugin's pages of the web console (``core.plugin.ConsolePage``: route, zh/en
+    title, ES module under the package's ``console/`` folder, permission, icon). The shell shows
+    them only where the plugin is enabled for the acting node and the caller holds the
+    permission; a public page needs no login. Checked when the app starts (a missing module, a
+    route outside the plugin's prefix or claimed twice fails naming the plugin)."""
 
 
 @hookspec

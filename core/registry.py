@@ -13,6 +13,7 @@ import logging
 from collections.abc import Collection, Iterable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, entry_points, version
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -211,6 +212,16 @@ class Registry:
 
     def routes(self) -> list[tuple[str, Any]]:
         return self._flat("linli_routes")
+
+    def console_pages(self) -> list[tuple[str, Any]]:
+        """``[(plugin, ConsolePage)]``; checked by ``core.console.pages.plugin_pages``."""
+        return self._flat("linli_console_pages")
+
+    def plugin_dir(self, name: str) -> Path | None:
+        """The package folder of plugin ``name`` (where its hooks module lives), or None."""
+        plugin = self.pm.get_plugin(name)
+        file = getattr(plugin, "__file__", None)
+        return Path(file).resolve().parent if file else None
 
     def jobs(self) -> list[tuple[str, Any]]:
         return self._flat("linli_jobs")

@@ -95,9 +95,31 @@ async def audit_trail(info: Info, first: int, after: str | None = None,
     return make_connection(rows, first, _build)
 
 
+@strawberry.type(name="AuditChainStatus", description="审计哈希链的校验结果 / the audit hash chain, "
+                                                   "recomputed")
+class AuditChainStatus:
+    ok: bool = strawberry.field(description="链完整 / the chain is intact")
+    checked: int = strawberry.field(description="已校验的记录数 / entries recomputed")
+    last_seq: int = strawberry.field(description="校验到的最后序号 / the last good seq")
+    broken_seq: int | None = strawberry.field(description="首个不符的序号 / the first bad seq")
+    problem: str
+
+
+@strawberry.field(description="重新计算本单位的审计哈希链（需 audit.read）/ recompute the acting "
+                              "node's audit hash chain (audit.read)")
+async def audit_chain_status(info: Info) -> AuditChainStatus:
+    from core.audit.chain import verify_tenant
+
+    ctx = info.context
+    access = await ctx.require("audit.read")
+    report = await verify_tenant(ctx.state.db, access.node_id)
+    return AuditChainStatus(ok=report.ok, checked=report.checked, last_seq=report.last_seq,
+                            broken_seq=report.broken_seq, problem=report.problem)
+
+
 def types() -> list[Any]:
-    return [AuditEntryType]
+    return [AuditEntryType, AuditChainStatus]
 
 
 def query_fields() -> list[Any]:
-    return [audit_trail]
+    return [audit_trail, audit_chain_status]

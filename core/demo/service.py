@@ -184,6 +184,7 @@ def print_logins(summary: DemoSummary, password: str, url: str) -> None:
         click.echo(f"  {login.username:<20} {login.role_zh} / {login.role_en}  "
                    f"X-Linli-Node: {login.node_code}")
     click.echo(f"\nGraphQL: {url}/graphql  (GraphiQL 在浏览器中打开 / open in a browser)")
+    click.echo(f"控制台 / console: {url}/console/  (用上面的账号登录 / sign in with a login above)")
 
 
 async def _run(residents: int) -> DemoSummary:

@@ -112,9 +112,12 @@ async def list_households(view: PlaceView, first: int, after: int = 0, *,
 
 async def list_residents(view: PlaceView, first: int, after: int = 0, *,
                          community_id: int | None = None, grid_id: int | None = None,
-                         building_id: int | None = None, tag: str | None = None
-                         ) -> list[ResidentRec]:
+                         building_id: int | None = None, tag: str | None = None,
+                         name: str | None = None) -> list[ResidentRec]:
     conditions = _place_filters(Resident, community_id, grid_id, building_id)
+    if name and name.strip():  # a name prefix (LIKE with its wildcards escaped)
+        escaped = name.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Resident.name.like(escaped + "%"))
     for code in normalise_tags([tag] if tag else None, field="tag"):  # a blank tag: no filter
         conditions.append(Resident.id.is_in(
             ResidentTag.select(ResidentTag.resident_id).where(ResidentTag.tag == code)))

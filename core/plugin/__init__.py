@@ -59,6 +59,7 @@ from core.plugin.graphql import (
 )
 from core.plugin.meta import (
     PROJECT,
+    ConsolePage,
     NodeLoader,
     NodeType,
     Permission,
@@ -155,6 +156,7 @@ __all__ = [
     "CommunityRec",
     "CompoundRec",
     "Connection",
+    "ConsolePage",
     "Context",
     "CronSpec",
     "Decision",

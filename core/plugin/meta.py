@@ -4,6 +4,7 @@ modules (registry, hookspecs, roles) can use them without importing the whole pl
 
 from core.declarations import (
     PROJECT,
+    ConsolePage,
     NodeLoader,
     NodeType,
     Permission,
@@ -12,5 +13,5 @@ from core.declarations import (
     hookimpl,
 )
 
-__all__ = ["PROJECT", "NodeLoader", "NodeType", "Permission", "PluginMeta", "RoleDecl",
+__all__ = ["PROJECT", "ConsolePage", "NodeLoader", "NodeType", "Permission", "PluginMeta", "RoleDecl",
            "hookimpl"]

@@ -18,6 +18,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from core.audit import schema as audit_schema
+from core.console import schema as console_schema
 from core.identity import schema as identity_schema
 from core.notify import schema as notify_schema
 from core.people import schema as people_schema
@@ -49,7 +50,7 @@ log = logging.getLogger("linli.graphql")
 # mutation_fields(), subscription_fields() and node_types() (``core.plugin.NodeType``s).
 CORE_CONTRIBUTORS: tuple[ModuleType, ...] = (
     base, identity_schema, people_schema, tenants_schema, rules_schema, audit_schema,
-    notify_schema, privacy_schema,
+    notify_schema, privacy_schema, console_schema,
 )
 
 

@@ -248,23 +248,29 @@ class Factory(PlacesFactory):
 
     async def account(self, node: Any = None, role: str | None = "tenant_admin", *,
                       place_kind: str | None = None, place_id: int | None = None,
-                      operator: bool = False, username: str | None = None) -> TestAccount:
+                      operator: bool = False, username: str | None = None,
+                      password: str | None = None, name: str = "测试用户") -> TestAccount:
+        """An account with a membership (``role`` at ``node``) and a 15-minute token;
+        ``password`` lets it sign in through ``login`` (a browser test's console sign-in)."""
         from datetime import UTC, datetime
 
+        from core.identity.passwords import hash_password
         from core.identity.tables import Account, Membership
         from core.identity.tokens import issue_access_token
 
         async with self.env.state.db.transaction():
             account = Account(username=username or f"u{secrets.token_hex(6)}",
-                              display_name="测试用户", is_operator=operator,
-                              created_at=datetime.now(UTC))
+                              display_name=name, is_operator=operator,
+                              password_hash=hash_password(password, self.env.settings)
+                              if password else "", created_at=datetime.now(UTC))
             await account.save()
             if node is not None and role is not None:
                 await Membership.insert(Membership(account_id=account.id, node_id=node.id,
                                                    role=role, place_kind=place_kind,
                                                    place_id=place_id))
         token, _, _ = issue_access_token(account.id, self.env.settings.secret_key, 900)
-        return TestAccount(id=account.id, token=token, node_code=node.code if node else None)
+        return TestAccount(id=account.id, token=token, node_code=node.code if node else None,
+                           username=str(account.username))
 
     async def grant(self, account: TestAccount, node: Any, role: str, *,
                     place_kind: str | None = None, place_id: int | None = None) -> None:
@@ -285,6 +291,7 @@ class TestAccount:
     id: int
     token: str
     node_code: str | None
+    username: str = ""
 
 
 @pytest.fixture

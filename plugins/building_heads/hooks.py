@@ -9,6 +9,7 @@ from typing import Any
 from piccolo.conf.apps import AppConfig
 
 from core.plugin import (
+    ConsolePage,
     CronSpec,
     Event,
     EventType,
@@ -26,6 +27,7 @@ from plugins.building_heads.rules import RULES
 from plugins.building_heads.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
     "linli_event_types",
@@ -47,6 +49,26 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """The console's 楼长制 pages (modules in ``console/``, documents next to them)."""
+    return [
+        ConsolePage("building-heads/coverage", "楼长走访覆盖", "Visit coverage", "coverage.js",
+                    permission="building_heads.read", icon="DataAnalysis", order=10),
+        ConsolePage("building-heads/visits", "登记走访", "Log a visit", "visits.js",
+                    permission="building_heads.visit", icon="Checked", order=20),
+        ConsolePage("building-heads/board", "议事栏", "Matters board", "board.js",
+                    permission="building_heads.matter", icon="ChatDotRound", order=30),
+        ConsolePage("building-heads/appointments", "楼长任命", "Appointments",
+                    "appointments.js", permission="building_heads.manage", icon="Medal",
+                    order=40),
+        ConsolePage("building-heads/rota", "红旗驿站排班", "Station rota", "rota.js",
+                    permission="building_heads.rota", icon="Calendar", order=50),
+        ConsolePage("building-heads/public-board", "红邻议事厅", "Matters board", "board.js",
+                    icon="ChatDotRound", public=True),
+    ]
 
 
 @hookimpl

@@ -9,18 +9,23 @@ from typing import Any
 
 from core.identity.schema.apikeys import create_api_key, revoke_api_key
 from core.identity.schema.checks import check_permission
-from core.identity.schema.memberships import grant_membership, revoke_membership
+from core.identity.schema.memberships import (
+    NodeMember,
+    grant_membership,
+    node_members,
+    revoke_membership,
+)
 from core.identity.schema.sessions import login, logout, refresh_token
 
 __all__ = ["mutation_fields", "query_fields", "types"]
 
 
 def types() -> list[type]:
-    return []
+    return [NodeMember]
 
 
 def query_fields() -> list[Any]:
-    return [check_permission]
+    return [check_permission, node_members]
 
 
 def mutation_fields() -> list[Any]:

@@ -17,9 +17,11 @@ from core.identity.schema.types import (
     RevokeMembershipResult,
 )
 from core.identity.service import MembershipInfo
+from core.schema.budget import LIST_BOUND
 from core.schema.context import Info
 from core.schema.errors import ApiError
 from core.schema.mutations import Audit, run_mutation
+from core.schema.relay import encode_global_id
 from tenants.service import NodeInfo
 
 __all__ = ["grant_membership", "revoke_membership"]
@@ -94,3 +96,43 @@ def _audit(action: str, membership: MembershipInfo) -> Audit:
                  {"account": membership.account_id, "node": membership.node_id,
                   "role": membership.role, "place_kind": membership.place_kind,
                   "place_id": membership.place_id})
+
+
+@strawberry.type(description="本单位的一位成员（账号与角色）/ a member of the acting node")
+class NodeMember:
+    membership: Membership
+    username: str
+    display_name: str
+    resident_id: strawberry.ID | None = strawberry.field(
+        description="账号关联的居民 / the resident the account is linked to")
+
+
+@strawberry.field(description="本单位的成员（需 identity.manage），按账号排列，最多200条 / the "
+                              "memberships held at the acting node (identity.manage), at most 200",
+                  metadata={LIST_BOUND: 200})
+async def node_members(info: Info) -> list[NodeMember]:
+    from core.identity.tables import Account
+    from core.identity.tables import Membership as MembershipRow
+
+    ctx = info.context
+    access = await ctx.require("identity.manage")
+    node = await ctx.node()
+    async with ctx.state.db.transaction(write=False):
+        rows = await MembershipRow.select().where(MembershipRow.node_id == access.node_id
+                                                  ).order_by(MembershipRow.account_id
+                                                  ).limit(200)
+        ids = sorted({int(r["account_id"]) for r in rows}) or [-1]
+        accounts = {int(a["id"]): a for a in await Account.select(
+            Account.id, Account.username, Account.display_name, Account.resident_id
+        ).where(Account.id.is_in(ids))}
+    out = []
+    for r in rows:
+        account = accounts.get(int(r["account_id"]))
+        if account is None:
+            continue
+        resident = account["resident_id"]
+        out.append(NodeMember(
+            membership=Membership.from_info(service._info(r), node), username=str(account["username"]),
+            display_name=str(account["display_name"] or ""),
+            resident_id=encode_global_id("Resident", int(resident)) if resident else None))
+    return out

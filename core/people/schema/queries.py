@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
+from core.errors import ApiError
 from core.people import queries
 from core.people.schema import loaders
 from core.people.schema.types import (
@@ -74,12 +75,18 @@ async def residents(info: Info, first: int, after: str | None = None,
                     community_id: strawberry.ID | None = None,
                     grid_id: strawberry.ID | None = None,
                     building_id: strawberry.ID | None = None,
-                    tag: str | None = None) -> Connection[ResidentType]:
+                    tag: str | None = None,
+                    name: Annotated[str | None, strawberry.argument(
+                        description="姓名开头 / a prefix of the name")] = None,
+                    ) -> Connection[ResidentType]:
+    if name is not None and len(name) > 50:
+        raise ApiError.invalid("name", "姓名过长", "the name is too long")
     community = pk_of(community_id, "Community", "communityId")
     grid = pk_of(grid_id, "Grid", "gridId")
     building = pk_of(building_id, "Building", "buildingId")
     return await _connection(info, first, after, lambda v, f, a: queries.list_residents(
-        v, f, a, community_id=community, grid_id=grid, building_id=building, tag=tag))
+        v, f, a, community_id=community, grid_id=grid, building_id=building, tag=tag,
+        name=name))
 
 
 @strawberry.field(description="下辖街镇的居民、户、楼栋数（不含个人信息）/ per-tenant counts, no "

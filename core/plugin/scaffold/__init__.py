@@ -68,6 +68,7 @@ def template_values(name: str, now: datetime | None = None) -> dict[str, str]:
         "name": name,
         "Camel": camel,
         "camel": camel[0].lower() + camel[1:],
+        "dashed": name.replace("_", "-"),
         "dist": "linli-" + name.replace("_", "-"),
         "core_versions": ">=0.1",
         "migration_id": now.strftime("%Y-%m-%dT%H:%M:%S:%f"),

@@ -1,0 +1,185 @@
+"""Serving the console: the shell page for every ``/console/…`` route, and its files.
+
+- ``/console/static/…``: the shell and core's pages (``core/console/static``);
+- ``/console/vendor/<file>``: the vendored libraries (``vendor/manifest.json``);
+- ``/console/plugins/<plugin>/…``: a plugin package's ``console/`` folder (page modules and
+  their ``.graphql`` documents), for every loaded plugin;
+- ``/console/ops/<folder>/<file>.graphql``: the operation documents of ``graphql/operations/``
+  (core's pages send those of ``graphql/operations/console/``);
+- anything else under ``/console/``: the shell page (routing happens in the browser).
+
+Every file is answered gzip-compressed to a client that accepts it (compressed once, kept in
+memory), with an ETag; the vendored files are named with their sha256 in the import map, so
+they are cached for a year. The page carries :func:`csp`: this origin only, no inline script but
+the import map (allowed by its sha256), no inline style, no ``'unsafe-eval'``.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.exceptions import NotFoundException
+
+from core.console.pages import STATIC
+from core.console.vendor import IMPORTS, MANIFEST, VENDOR_DIR
+from core.registry import Registry
+
+__all__ = ["OPERATIONS", "csp", "import_map", "route_handlers", "shell_page"]
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
+"""The committed operation documents (a checkout's ``graphql/operations``)."""
+
+TYPES = {".js": "text/javascript", ".mjs": "text/javascript",
+         ".css": "text/css", ".graphql": "application/graphql",
+         ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png",
+         ".txt": "text/plain"}
+"""Served suffixes (``.mjs`` as JavaScript explicitly: the host's mime table may not know it)."""
+
+
+@dataclass(frozen=True)
+class _Blob:
+    raw: bytes
+    gz: bytes
+    etag: str
+    media_type: str
+
+
+_BLOBS: dict[tuple[Path, float], _Blob] = {}
+
+
+def _blob(path: Path) -> _Blob:
+    key = (path, path.stat().st_mtime)
+    blob = _BLOBS.get(key)
+    if blob is None:
+        raw = path.read_bytes()
+        blob = _Blob(raw, gzip.compress(raw, 9, mtime=0),
+                     '"' + hashlib.sha256(raw).hexdigest()[:32] + '"',
+                     TYPES.get(path.suffix, "application/octet-stream"))
+        _BLOBS[key] = blob
+    return blob
+
+
+def _send(request: Request[Any, Any, Any], blob: _Blob, cache: str) -> Response[bytes]:
+    headers = {"Cache-Control": cache, "ETag": blob.etag, "Vary": "Accept-Encoding",
+               "X-Content-Type-Options": "nosniff"}
+    if request.headers.get("if-none-match") == blob.etag:
+        return Response(b"", status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", "") and len(blob.raw) > 512:
+        headers["Content-Encoding"] = "gzip"
+        return Response(blob.gz, media_type=blob.media_type, headers=headers)
+    return Response(blob.raw, media_type=blob.media_type, headers=headers)
+
+
+def _inside(root: Path, rel: str) -> Path:
+    """``root/rel`` if it is a served file inside ``root``; else 404."""
+    if not rel or rel.startswith("/") or "\\" in rel or any(
+            part in ("", ".", "..") or part.startswith(".") for part in rel.split("/")):
+        raise NotFoundException()
+    path = (root / rel).resolve()
+    if root.resolve() not in path.parents or path.suffix not in TYPES or not path.is_file():
+        raise NotFoundException()
+    return path
+
+
+def _vendor_versions() -> dict[str, str]:
+    manifest: dict[str, dict[str, str]] = json.loads(MANIFEST.read_text())
+    return {name: entry["sha256"][:12] for name, entry in manifest.items()}
+
+
+def import_map() -> str:
+    """The page's import map (bare specifiers → vendored files, ``@linli/console`` → the kit)."""
+    versions = _vendor_versions()
+    imports = {spec: f"/console/vendor/{name}?v={versions[name]}"
+               for spec, name in IMPORTS.items()}
+    kit = hashlib.sha256((STATIC / "kit.js").read_bytes()).hexdigest()[:12]
+    imports["@linli/console"] = f"/console/static/kit.js?v={kit}"
+    return json.dumps({"imports": imports}, separators=(",", ":"), sort_keys=True)
+
+
+def csp(importmap: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(importmap.encode()).digest()).decode()
+    return ("default-src 'none'; "
+            f"script-src 'self' 'sha256-{digest}'; style-src 'self'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+            "manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def shell_page(importmap: str) -> str:
+    versions = _vendor_versions()
+    shell = hashlib.sha256((STATIC / "shell.js").read_bytes()).hexdigest()[:12]
+    css = hashlib.sha256((STATIC / "shell.css").read_bytes()).hexdigest()[:12]
+    return f"""<!doctype html>
+<html lang="zh-CN">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>邻里 Linli</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="/console/vendor/element-plus.css?v={versions['element-plus.css']}" />
+    <link rel="stylesheet" href="/console/static/shell.css?v={css}" />
+    <script type="importmap">{importmap}</script>
+    <link rel="modulepreload" href="/console/vendor/vue.runtime.esm-browser.prod.js?v={versions['vue.runtime.esm-browser.prod.js']}" />
+    <link rel="modulepreload" href="/console/vendor/element-plus.mjs?v={versions['element-plus.mjs']}" />
+  </head>
+  <body>
+    <div id="app"><p class="boot">邻里 · 正在加载… / Loading…</p></div>
+    <noscript>请启用 JavaScript / Please enable JavaScript.</noscript>
+    <script type="module" src="/console/static/shell.js?v={shell}"></script>
+  </body>
+</html>
+"""
+
+
+def route_handlers(registry: Registry) -> list[Any]:
+    """The console's Litestar handlers for the plugins of ``registry``."""
+    importmap = import_map()
+    page = shell_page(importmap).encode()
+    page_blob = _Blob(page, gzip.compress(page, 9, mtime=0),
+                      '"' + hashlib.sha256(page).hexdigest()[:32] + '"',
+                      "text/html")
+    policy = csp(importmap)
+    vendored = set(json.loads(MANIFEST.read_text())) | {"manifest.json"}
+    for name in vendored - {"axe.min.js"}:  # compress once at start-up, not on a first visit
+        _blob(VENDOR_DIR / name)
+    for path in STATIC.rglob("*"):
+        if path.suffix in TYPES and path.is_file():
+            _blob(path)
+    plugin_dirs = {name: d / "console" for name in registry.names
+                   if (d := registry.plugin_dir(name)) is not None and (d / "console").is_dir()}
+
+    @get(["/console/", "/console/{path:path}"], include_in_schema=False, sync_to_thread=False)
+    def console(request: Request[Any, Any, Any], path: str = "") -> Response[bytes]:
+        rel = path.lstrip("/")
+        head, _, rest = rel.partition("/")
+        if head == "static":
+            return _send(request, _blob(_inside(STATIC, rest)), "no-cache")
+        if head == "vendor":
+            if rest not in vendored:
+                raise NotFoundException()
+            cache = "public, max-age=31536000, immutable" if request.query_params.get("v") \
+                else "no-cache"
+            return _send(request, _blob(VENDOR_DIR / rest), cache)
+        if head == "plugins":
+            plugin, _, file = rest.partition("/")
+            if plugin not in plugin_dirs:
+                raise NotFoundException()
+            return _send(request, _blob(_inside(plugin_dirs[plugin], file)), "no-cache")
+        if head == "ops":
+            if not rest.endswith(".graphql"):
+                raise NotFoundException()
+            return _send(request, _blob(_inside(OPERATIONS, rest)), "no-cache")
+        if "." in rel.rsplit("/", 1)[-1]:
+            raise NotFoundException()  # a missing file, not a route of the shell
+        response = _send(request, page_blob, "no-cache")
+        response.headers["Content-Security-Policy"] = policy
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    return [console]
