@@ -51,12 +51,12 @@ class Notification(Node):
 
 
 @strawberry.type(description="已标记为已读 / notifications marked read")
-class NotificationsMarkedRead:
+class MarkNotificationsReadPayload:
     marked: int = strawberry.field(description="本次标记的条数 / how many changed")
     unread_count: int
 
 
-MarkNotificationsReadResult = Annotated[NotificationsMarkedRead | UserError,
+MarkNotificationsReadResult = Annotated[MarkNotificationsReadPayload | UserError,
                                         strawberry.union("MarkNotificationsReadResult")]
 
 
@@ -96,14 +96,14 @@ async def unread_notification_count(info: Info) -> int:
 @strawberry.mutation(description="标记通知为已读 / mark notifications read")
 async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
                                   ) -> MarkNotificationsReadResult:
-    async def work(access: Access) -> tuple[list[int], NotificationsMarkedRead]:
+    async def work(access: Access) -> tuple[list[int], MarkNotificationsReadPayload]:
         ids = [decode_global_id(gid, "Notification", "ids")[1] for gid in input.ids or []]
         account_id, node_id = await _me(info.context)
         marked = await notify.mark_read(account_id, node_id, ids, input.all)
         unread = await notify.unread_count(account_id, node_id)
-        return ids, NotificationsMarkedRead(marked=marked, unread_count=unread)
+        return ids, MarkNotificationsReadPayload(marked=marked, unread_count=unread)
 
-    def audit(done: tuple[list[int], NotificationsMarkedRead]) -> Audit:
+    def audit(done: tuple[list[int], MarkNotificationsReadPayload]) -> Audit:
         ids, payload = done
         return Audit("notify.read", "Notification",
                      summary={"ids": ids, "all": input.all, "marked": payload.marked})

@@ -31,6 +31,7 @@ from core.plugin.accounts import (
     grant_place_role,
     holds_role,
     memberships_of,
+    resident_of_account,
     revoke_place_role,
     system_access,
 )
@@ -217,6 +218,7 @@ __all__ = [
     "public_read",
     "public_scope",
     "record",
+    "resident_of_account",
     "resident_tags",
     "residents_by_ids",
     "residents_in",
