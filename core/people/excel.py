@@ -32,6 +32,7 @@ from core.people.residents import (
     ResidentData,
     apply_resident,
     id_index,
+    insert_residents,
     make_resident_data,
     reveal_values,
 )
@@ -298,6 +299,27 @@ class _Places:
             self.cache[key] = (await places.ensure_household(building, row.room, unit))[0]
         return self.cache[key]
 
+    async def households(self, rows: Sequence[_Row]) -> list[Any]:
+        """Every row's household, the households themselves found or made in bulk."""
+        spots = []
+        for row in rows:
+            community = await self._get(("c", row.community),
+                                        lambda row=row: places.ensure_community(row.community))
+            compound = await self._get(("p", row.community, row.compound),
+                                       lambda row=row, community=community:
+                                       places.ensure_compound(community, row.compound)
+                                       ) if row.compound else None
+            building = await self._get(
+                ("b", row.community, row.compound, row.building),
+                lambda row=row, community=community, compound=compound: self._first(
+                    places.ensure_building(community, row.building, compound=compound)))
+            unit = await self._get(("u", building.id, row.unit),
+                                   lambda row=row, building=building:
+                                   places.ensure_unit(building, row.unit)) if row.unit else None
+            spots.append((building, unit, row.room))
+        made = await places.ensure_households(spots)
+        return [made[(b.id, u.id if u else None, (r or "").strip())] for b, u, r in spots]
+
     async def _get(self, key: tuple[Any, ...], make: Any) -> Any:
         if key not in self.cache:
             self.cache[key] = await make()
@@ -394,6 +416,18 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
                 return report
             cache = _Places()
             current = 0
+            if not existing:  # a first import (and the demo): multi-row statements
+                homes = await cache.households(good)
+                datas = [ResidentData(**{**row.data.__dict__, "household": home})
+                         for row, home in zip(good, homes, strict=True)]
+                recs = await insert_residents(datas, pii_key)
+                for row, rec in zip(good, recs, strict=True):
+                    if row.number in logins:
+                        current = row.number
+                        _, before = await link_resident(logins[row.number], rec.id, tenant.id)
+                        report.linked += before != rec.id
+                created = len(recs)
+                good = []
             for row in tqdm(good, desc="导入 importing", unit="行", disable=not progress):
                 current = row.number
                 household = await cache.household(row)
