@@ -17,7 +17,8 @@ from core.events.service import emit
 from core.events.types import Event, EventType, ServiceRecorded, WelfareConcern
 from core.ids import global_id
 from core.jobs.specs import CronSpec, JobSpec
-from core.notify.service import NotificationMessage, ResidentRecipient, notify
+from core.language import choose
+from core.notify.service import LocalText, NotificationMessage, ResidentRecipient, notify
 from core.plugin.accounts import (
     Access,
     Decision,
@@ -153,6 +154,7 @@ __all__ = [
     "HouseholdRec",
     "Info",
     "JobSpec",
+    "LocalText",
     "MembershipInfo",
     "Node",
     "NodeInfo",
@@ -186,6 +188,7 @@ __all__ = [
     "buildings_by_ids",
     "buildings_in",
     "check_first",
+    "choose",
     "current_scope",
     "decode_cursor",
     "decode_global_id",
