@@ -73,9 +73,6 @@ class IdParam(click.ParamType):  # type: ignore[type-arg]
         except click.BadParameter as exc:
             self.fail(exc.message, param, ctx)
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
-        return "ID"
-
 
 def pk_only(ctx: click.Context, param: click.Parameter, value: CliId | None) -> int | None:
     """A click callback for options that want the bare primary key."""

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from core.audit import service as audit
+from core.identity.tables import Account
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.context import Info
 from core.schema.relay import encode_global_id
@@ -56,7 +57,6 @@ class AuditEntryType:
 
 def _account_names(info: Info) -> Any:
     async def load(ids: list[int]) -> list[str | None]:
-        from core.identity.tables import Account
 
         async with info.context.state.db.transaction(write=False):
             rows = await Account.select(Account.id, Account.display_name).where(

@@ -20,6 +20,7 @@ from core.identity.places import PLACE_KINDS, place_of, place_type
 from core.identity.refresh import revoke_account
 from core.identity.roles import RoleBook
 from core.identity.tables import Account, Membership
+from core.registry import get_registry
 from core.settings import Settings, get_settings
 from core.text import strict_ascii
 from tenants.service import get_node, scope_at
@@ -215,7 +216,6 @@ async def revoke_membership(membership_id: int) -> MembershipInfo:
 
 
 def _default_rolebook() -> RoleBook:
-    from core.registry import get_registry
 
     return RoleBook.from_registry(get_registry())
 

@@ -33,6 +33,8 @@ from core.errors import ApiError, ErrorCode
 from core.host import Host
 from core.identity.tables import Account, Membership
 from core.jobs.service import JobService
+from core.jobs.specs import CronSpec, JobSpec
+from core.people.tables import Resident
 from core.pubsub import PubSub, Subscription
 from core.rules.service import RuleRegistry
 from tenants.scope import current_scope
@@ -326,7 +328,6 @@ class NotifyService:
 
     async def accounts_for_resident(self, resident_id: int, tenant_id: int) -> list[int]:
         """The resident's own account, else those responsible for them (see the module doc)."""
-        from core.people.tables import Resident
 
         resident = await Resident.select(Resident.id, Resident.grid_id,
                                          Resident.community_id).where(
@@ -577,7 +578,6 @@ SWEEP_JOB = "notify.sweep"
 def _register_jobs(jobs: Any) -> None:
     """``notify.deliver`` (queued after each commit) and the ``notify.sweep`` cron (every
     minute: retries and anything a lost job left behind)."""
-    from core.jobs.specs import CronSpec, JobSpec
 
     jobs.register(JobSpec(DELIVER_JOB, deliver_job, tenant_scoped=False, keep_result=0))
     jobs.register(CronSpec(SWEEP_JOB, sweep_job, second=0, per_tenant=False))

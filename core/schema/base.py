@@ -10,7 +10,8 @@ from core.declarations import NodeType
 from core.identity.places import PLACE_KINDS
 from core.schema.context import Info
 from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node
-from tenants.service import NodeInfo
+from tenants.service import NodeInfo, _info
+from tenants.tables import Node as NodeTable
 
 __all__ = ["Me", "MembershipView", "Tenant", "node_types", "query_fields", "types"]
 
@@ -49,11 +50,9 @@ class Tenant(Node):
 
 async def _load_node(ctx: Any, pk: int) -> NodeInfo | None:
     async def load(ids: list[int]) -> list[NodeInfo | None]:
-        from tenants.tables import Node as NodeTable
 
         async with ctx.state.db.transaction(write=False):
             rows = await NodeTable.select().where(NodeTable.id.is_in(ids))
-        from tenants.service import _info
 
         found = {r["id"]: _info(r) for r in rows}
         return [found.get(i) for i in ids]
