@@ -17,6 +17,7 @@ from core.jobs import cli as jobs_cli
 from core.people import cli as people_cli
 from core.privacy import cli as privacy_cli
 from core.schema import export as schema_export
+from core.settings import SettingsError, default_var_dir, var_dir_from_env
 from tenants import cli as tenants_cli
 
 __all__ = ["CLI_MODULES", "main"]
@@ -30,7 +31,6 @@ class _Main(click.Group):
     """The root group: a setting that is missing or invalid is one clear line, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from core.settings import SettingsError
 
         try:
             return super().invoke(ctx)
@@ -40,7 +40,6 @@ class _Main(click.Group):
 
 def _where() -> str:
     """The ``--help`` lines that say where configuration and data are looked for."""
-    from core.settings import default_var_dir, var_dir_from_env
 
     var_dir = var_dir_from_env()
     source = "LINLI_VAR_DIR" if os.environ.get("LINLI_VAR_DIR") else "默认 / default"

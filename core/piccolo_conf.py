@@ -16,6 +16,8 @@ from piccolo.conf.apps import AppConfig, AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
+from core.registry import Registry
+
 __all__ = ["APP_REGISTRY", "CORE_APPS", "DB", "build_app_registry", "configure", "owner_engine"]
 
 CORE_APPS = [
@@ -46,7 +48,6 @@ def build_app_registry(registry: Any = None) -> AppRegistry:
     """Core's apps plus every loaded plugin's app (``registry.tables()``)."""
     apps = list(CORE_APPS)
     if registry is None:
-        from core.registry import Registry
 
         disabled = os.environ.get("LINLI_DISABLE_PLUGINS", "")
         registry = Registry(disabled=frozenset(p.strip() for p in disabled.split(",") if p.strip()))

@@ -22,6 +22,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core import hookspecs
 from core.declarations import PROJECT, NodeType, Permission, PluginMeta, RoleDecl
+from core.settings import get_settings
 from tenants.service import NodeInfo, enabled_plugins, get_node
 
 __all__ = ["PluginError", "Registry", "TenantHooks", "core_version", "get_registry",
@@ -323,7 +324,6 @@ def set_registry(registry: Registry | None) -> None:
 def get_registry() -> Registry:
     global _registry
     if _registry is None:
-        from core.settings import get_settings
 
         _registry = Registry(disabled=get_settings().disable_plugins)
         _registry.load_entrypoints()

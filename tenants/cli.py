@@ -14,6 +14,7 @@ from core.audit.service import record
 from core.cli_db import cli_database
 from core.cli_errors import run_cli
 from core.db import Database
+from core.identity.tables import ApiKey, Membership
 from core.plugin.scaffold import ScaffoldError, new_plugin
 from core.registry import Registry, get_registry
 from tenants.plugins import (
@@ -184,7 +185,6 @@ def tenant_rename(code: str, name: str) -> None:
 def _owned_queries(db: Database, node: NodeInfo) -> list[tuple[str, Any]]:
     """What counts as a node's data: its memberships and API keys, and its rows in every
     tenant-owned table except the audit log (which outlives the node)."""
-    from core.identity.tables import ApiKey, Membership
 
     queries: list[tuple[str, Any]] = [
         ("memberships", Membership.exists().where(Membership.node_id == node.id)),

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from core.db import ScopedTable
+
 __all__ = ["POLICY_NAMES", "apply_rls", "rls_statements"]
 
 POLICY_NAMES = ("linli_read", "linli_insert", "linli_update", "linli_delete")
@@ -53,7 +55,6 @@ async def apply_rls(execute: Callable[[str], Awaitable[Any]], tables: Iterable[A
 
     ``execute`` runs one SQL statement as the tables' owner (e.g. ``asyncpg.Connection.execute``).
     """
-    from core.db import ScopedTable
 
     count = 0
     for table in tables:

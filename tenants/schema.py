@@ -113,7 +113,17 @@ class TenantNodePayload:
     node: Tenant
 
 
-CreateTenantNodeResult = Annotated[TenantNodePayload | UserError,
+@strawberry.type(description="新建的节点 / the node created")
+class CreateTenantNodePayload(TenantNodePayload):
+    pass
+
+
+@strawberry.type(description="移动后的节点 / the node moved")
+class MoveTenantNodePayload(TenantNodePayload):
+    pass
+
+
+CreateTenantNodeResult = Annotated[CreateTenantNodePayload | UserError,
                                    strawberry.union("CreateTenantNodeResult")]
 
 
@@ -146,7 +156,7 @@ async def create_tenant_node(info: Info, input: CreateTenantNodeInput
             await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin,
                                       await tenants_at_or_below(node))
 
-    return await run_mutation(info, work, lambda done: TenantNodePayload(
+    return await run_mutation(info, work, lambda done: CreateTenantNodePayload(
         node=Tenant.from_info(done[0])), audit=audit, after=after)
 
 
@@ -156,7 +166,7 @@ class MoveTenantNodeInput:
     parent_id: strawberry.ID = strawberry.field(description="新的上级 / the new parent")
 
 
-MoveTenantNodeResult = Annotated[TenantNodePayload | UserError,
+MoveTenantNodeResult = Annotated[MoveTenantNodePayload | UserError,
                                  strawberry.union("MoveTenantNodeResult")]
 
 
@@ -193,7 +203,7 @@ async def move_tenant_node(info: Info, input: MoveTenantNodeInput
     async def fire(m: _Moved) -> None:
         await _fire_changes(ctx, m.before, m.after, m.subtree)
 
-    return await run_mutation(info, work, lambda m: TenantNodePayload(
+    return await run_mutation(info, work, lambda m: MoveTenantNodePayload(
         node=Tenant.from_info(m.moved)), audit=audit, after=fire)
 
 
@@ -214,14 +224,23 @@ class PluginEnablementPayload:
         description="因此新启用的街镇 / tenants that became enabled by this change")
 
 
-EnablePluginResult = Annotated[PluginEnablementPayload | UserError,
+@strawberry.type(description="启用插件的结果 / a plugin enabled")
+class EnablePluginPayload(PluginEnablementPayload):
+    pass
+
+
+@strawberry.type(description="停用插件的结果 / a plugin disabled")
+class DisablePluginPayload(PluginEnablementPayload):
+    pass
+
+
+EnablePluginResult = Annotated[EnablePluginPayload | UserError,
                                strawberry.union("EnablePluginResult")]
-DisablePluginResult = Annotated[PluginEnablementPayload | UserError,
+DisablePluginResult = Annotated[DisablePluginPayload | UserError,
                                 strawberry.union("DisablePluginResult")]
 
 
-async def _set_plugin(info: Info, data: PluginEnablementInput,
-                      enabled: bool) -> PluginEnablementPayload | UserError:
+async def _set_plugin(info: Info, data: PluginEnablementInput, enabled: bool) -> Any:
     ctx = info.context
     plugin = (data.plugin or "").strip()
 
@@ -241,7 +260,8 @@ async def _set_plugin(info: Info, data: PluginEnablementInput,
     async def after(done: tuple[NodeInfo, list[NodeInfo]]) -> None:
         await fire_tenant_enabled(ctx.state.db, ctx.state.registry, plugin, done[1])
 
-    return await run_mutation(info, work, lambda done: PluginEnablementPayload(
+    payload = EnablePluginPayload if enabled else DisablePluginPayload
+    return await run_mutation(info, work, lambda done: payload(
         node=Tenant.from_info(done[0]), plugin=plugin, enabled=enabled,
         newly_enabled=[Tenant.from_info(t) for t in done[1]]), audit=audit, after=after)
 
@@ -249,17 +269,20 @@ async def _set_plugin(info: Info, data: PluginEnablementInput,
 @strawberry.mutation(description="在节点及其下级启用插件 / enable a plugin at a node and below")
 async def enable_plugin(info: Info, input: PluginEnablementInput
                         ) -> EnablePluginResult:
-    return await _set_plugin(info, input, True)
+    result: EnablePluginPayload | UserError = await _set_plugin(info, input, True)
+    return result
 
 
 @strawberry.mutation(description="在节点及其下级停用插件 / disable a plugin at a node and below")
 async def disable_plugin(info: Info, input: PluginEnablementInput
                          ) -> DisablePluginResult:
-    return await _set_plugin(info, input, False)
+    result: DisablePluginPayload | UserError = await _set_plugin(info, input, False)
+    return result
 
 
 def types() -> list[type]:
-    return [TenantNodePayload, PluginEnablementPayload]
+    return [CreateTenantNodePayload, MoveTenantNodePayload, EnablePluginPayload,
+            DisablePluginPayload]
 
 
 def query_fields() -> list[Any]:

@@ -24,6 +24,7 @@ from core.host import Host
 from core.jobs.service import JobService
 from core.jobs.specs import CORE, CronSpec
 from tenants.scope import Scope
+from tenants.tables import Node
 
 __all__ = [
     "GENESIS",
@@ -93,7 +94,6 @@ def _tenant_scope(tenant_id: int) -> Scope:
 
 
 async def _all_node_ids(db: Database) -> list[int]:
-    from tenants.tables import Node
 
     async with db.transaction(write=False):
         return [int(r["id"]) for r in await Node.select(Node.id)]
@@ -228,7 +228,6 @@ async def verify_tenant(db: Database, tenant_id: int) -> VerifyReport:
 
 async def heads(db: Database) -> list[dict[str, Any]]:
     """Every tenant's chain head: ``{tenant_id, code, seq, hash, at}`` ordered by code."""
-    from tenants.tables import Node
 
     async with db.transaction(write=False):
         codes = {int(r["id"]): r["code"] for r in await Node.select(Node.id, Node.code)}

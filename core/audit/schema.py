@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from core.audit import service as audit
+from core.identity.tables import Account
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.context import Info
 from core.schema.relay import encode_global_id
@@ -25,7 +26,8 @@ class AuditEntryType:
     hash: str | None = strawberry.field(description="链哈希 / the chain hash (SHA-256)")
     action: str
     object_type: str
-    object_id: str
+    object_id: strawberry.ID | None = strawberry.field(
+        description="对象的全局ID（对象类型 + 编号）/ the object's global id")
     summary: JSON = strawberry.field(description="变更摘要（含 before/after）/ what changed")
     request_id: str = strawberry.field(description="服务器生成的请求ID / the server's request id")
     client_request_id: str = strawberry.field(
@@ -33,7 +35,8 @@ class AuditEntryType:
                     "beside ours")
     actor: str = strawberry.field(
         description="操作者：account:<id>、api_key:<id> 或 system / who acted")
-    at: datetime
+    at: datetime = strawberry.field(name="createdAt",
+                                    description="记录时间 / when it was recorded")
     account_id: strawberry.ID | None = strawberry.field(description="操作账号 / the acting account")
     api_key_id: strawberry.ID | None = strawberry.field(
         description="操作的 API 密钥 / the acting API key")
@@ -54,7 +57,6 @@ class AuditEntryType:
 
 def _account_names(info: Info) -> Any:
     async def load(ids: list[int]) -> list[str | None]:
-        from core.identity.tables import Account
 
         async with info.context.state.db.transaction(write=False):
             rows = await Account.select(Account.id, Account.display_name).where(
@@ -62,6 +64,14 @@ def _account_names(info: Info) -> Any:
         names = {int(r["id"]): r["display_name"] for r in rows}
         return [names.get(i) for i in ids]
     return load
+
+
+def _object_gid(object_type: str, object_id: Any) -> strawberry.ID | None:
+    """Audit rows keep the type name and primary key; the API speaks global ids."""
+    raw = str(object_id or "")
+    if not raw.isdigit() or not object_type:
+        return None
+    return encode_global_id(object_type, int(raw))
 
 
 def _build(row: dict[str, Any]) -> AuditEntryType:
@@ -72,7 +82,7 @@ def _build(row: dict[str, Any]) -> AuditEntryType:
     account = row["account_id"]
     return AuditEntryType(
         seq=row["seq"], hash=row["hash"], action=row["action"], object_type=row["object_type"],
-        object_id=row["object_id"], summary=summary, request_id=row["request_id"], at=row["at"],
+        object_id=_object_gid(row["object_type"], row["object_id"]), summary=summary, request_id=row["request_id"], at=row["at"],
         client_request_id=row.get("client_request_id") or "", actor=row.get("actor") or "",
         account_id=encode_global_id("Account", account) if account is not None else None,
         api_key_id=(encode_global_id("ApiKey", row["api_key_id"])

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from piccolo.columns import BigInt, Text, Timestamptz, Varchar
 
+from core import registry as registry_module
 from core.db import ScopedTable
 
 __all__ = [
@@ -133,7 +134,6 @@ class AuditItem:
 
 def _declared_plugin_actions() -> dict[str, frozenset[str]]:
     """Loaded plugins' names → their declared ``audit_actions``."""
-    from core import registry as registry_module
 
     registry = registry_module._registry
     if registry is None:

@@ -11,6 +11,7 @@ from typing import TypeVar
 import click
 
 from core.cli_db import cli_database
+from core.cli_ids import IdParam, pk_only
 from core.events.dispatch import DeliveryInfo, EventInfo, EventService
 from core.registry import get_registry
 from core.settings import get_settings
@@ -104,7 +105,7 @@ def failed() -> None:
 
 
 @events.command("retry", help="重新投递已搁置的投递 / re-queue parked deliveries")
-@click.argument("event_id", type=int, required=False)
+@click.argument("event_id", type=IdParam("Event"), callback=pk_only, required=False)
 @click.option("--all", "all_", is_flag=True, help="全部搁置的投递 / every parked delivery")
 @click.option("--no-deliver", is_flag=True,
               help="只重新排队，交给后台投递 / only re-queue; the workers deliver")

@@ -61,13 +61,15 @@ class ApiKeyInfo:
     object_id: int | None
     created_at: datetime
     revoked_at: datetime | None
+    object_type: str | None = None
 
 
 def _info(row: dict[str, Any]) -> ApiKeyInfo:
     return ApiKeyInfo(id=row["id"], prefix=row["prefix"], name=row["name"], node_id=row["node_id"],
                       permissions=tuple(p for p in row["permissions"].split(",") if p),
                       object_kind=row["object_kind"], object_id=row["object_id"],
-                      created_at=row["created_at"], revoked_at=row["revoked_at"])
+                      created_at=row["created_at"], revoked_at=row["revoked_at"],
+                      object_type=row.get("object_type"))
 
 
 def check_permissions(permissions: list[str], rolebook: RoleBook) -> tuple[str, ...]:
@@ -85,7 +87,7 @@ def check_permissions(permissions: list[str], rolebook: RoleBook) -> tuple[str, 
 
 async def create_api_key(node_id: int, permissions: list[str], rolebook: RoleBook, *,
                          name: str = "", object_kind: str | None = None,
-                         object_id: int | None = None,
+                         object_id: int | None = None, object_type: str | None = None,
                          created_by: int | None = None) -> tuple[ApiKeyInfo, str]:
     """创建 API 密钥 Returns the key's info and the raw key (shown once, never stored)."""
     perms = check_permissions(permissions, rolebook)
@@ -107,7 +109,7 @@ async def create_api_key(node_id: int, permissions: list[str], rolebook: RoleBoo
     secret = secrets.token_urlsafe(32)
     row = ApiKey(prefix=prefix, key_hash=_digest(secret), node_id=node_id, name=name,
                  permissions=",".join(perms), object_kind=object_kind, object_id=object_id,
-                 created_by=created_by, created_at=datetime.now(UTC))
+                 object_type=object_type, created_by=created_by, created_at=datetime.now(UTC))
     await row.save()
     saved = await get_api_key(int(row.id))
     assert saved is not None

@@ -12,6 +12,7 @@ import importlib.util
 from collections.abc import Awaitable, Callable
 
 from core.identity.access import PlaceRef
+from core.people import tables as people
 from tenants.scope import current_scope
 from tenants.tables import Node
 
@@ -64,7 +65,6 @@ _PEOPLE_TYPES: dict[str, str | None] = {
 
 def _people_place(type_name: str, own: str | None) -> PlaceResolver:
     async def resolve(pk: int) -> PlaceRef | None:
-        from core.people import tables as people
 
         table = getattr(people, type_name)
         cols = [c for c in ("community_id", "grid_id", "building_id") if hasattr(table, c)]

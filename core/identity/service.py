@@ -20,6 +20,7 @@ from core.identity.places import PLACE_KINDS, place_of, place_type
 from core.identity.refresh import revoke_account
 from core.identity.roles import RoleBook
 from core.identity.tables import Account, Membership
+from core.registry import get_registry
 from core.settings import Settings, get_settings
 from core.text import strict_ascii
 from tenants.service import get_node, scope_at
@@ -74,8 +75,11 @@ def _check_password(password: str) -> None:
 
 async def create_account(username: str | None = None, phone: str | None = None, *,
                          password: str, display_name: str = "", operator: bool = False,
-                         settings: Settings | None = None) -> int:
-    """创建账号 Create an account that logs in by username and/or phone; returns its id."""
+                         settings: Settings | None = None,
+                         password_hash: str | None = None) -> int:
+    """创建账号 Create an account that logs in by username and/or phone; returns its id.
+    ``password_hash``: the hash of ``password`` made beforehand (the demo hashes its shared
+    password once for every login instead of once per account)."""
     settings = settings or get_settings()
     name = normalise_username(username) if username else None
     if username and name is None:
@@ -103,7 +107,8 @@ async def create_account(username: str | None = None, phone: str | None = None, 
                        "phone")
     row = Account(username=name, phone_index=index,
                   phone_cipher=encrypt(number, settings.pii_key) if number else None,
-                  display_name=display, password_hash=await hash_password_async(password, settings),
+                  display_name=display,
+                  password_hash=password_hash or await hash_password_async(password, settings),
                   is_operator=operator, created_at=datetime.now(UTC))
     await row.save()
     return int(row.id)
@@ -211,7 +216,6 @@ async def revoke_membership(membership_id: int) -> MembershipInfo:
 
 
 def _default_rolebook() -> RoleBook:
-    from core.registry import get_registry
 
     return RoleBook.from_registry(get_registry())
 

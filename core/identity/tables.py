@@ -92,6 +92,8 @@ class ApiKey(BaseTable, tablename="linli_api_key"):
     """Comma-separated permission codes."""
     object_kind = Varchar(length=64, null=True, default=None)
     object_id = BigInt(null=True, default=None)
+    object_type = Varchar(length=64, null=True, default=None)
+    """GraphQL type of the bound object, so the API answers its global id."""
     created_by = BigInt(null=True, default=None)
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)

@@ -45,6 +45,7 @@ from fakeredis import FakeServer
 from fakeredis.aioredis import FakeAsyncRedisMixin
 from piccolo.columns import BigInt, Timestamptz, Varchar
 
+from core.audit.service import request_id_var
 from core.db import BaseTable
 from core.errors import ApiError, ErrorCode
 from core.host import Host
@@ -58,7 +59,10 @@ from core.jobs.specs import (
     collect_jobs,
     period_of,
 )
+from core.logging import node_var
 from tenants.scope import use_scope
+from tenants.service import enabled_plugins, get_node, list_nodes, scope_for
+from tenants.tables import TENANT_KINDS, PluginEnablement
 
 __all__ = [
     "CronSpec",
@@ -501,7 +505,6 @@ class JobService:
     async def _run_scoped(self, name: str, plugin: str, tenant_id: int | None,
                           ctx: dict[str, Any], work: Callable[[dict[str, Any]], Awaitable[Any]],
                           period: str | None) -> tuple[str, Any]:
-        from tenants.service import enabled_plugins, get_node, scope_for
 
         async with self.db.transaction():  # one transaction: the check, the key, the work
             # node ids are 32-bit serials; anything else names no tenant
@@ -530,8 +533,6 @@ class JobService:
 
     async def tenants_enabled(self, plugin: str) -> list[int]:
         """Ids of every tenant where ``plugin`` is on (every tenant for core), by id."""
-        from tenants.service import list_nodes
-        from tenants.tables import TENANT_KINDS, PluginEnablement
 
         async with self.db.transaction(write=False):
             nodes = await list_nodes()
@@ -557,11 +558,6 @@ class JobService:
 
 def _log_context(job_id: str | None, node_code: str | None = None) -> None:
     """Tag log lines and audit entries of this job (its task's own context)."""
-    try:
-        from core.audit.service import request_id_var
-        from core.logging import node_var
-    except ImportError:  # pragma: no cover - logging is optional
-        return
     if job_id is not None:
         request_id_var.set(f"job:{job_id}")
     if node_code is not None:

@@ -15,6 +15,7 @@ import strawberry
 
 from core.declarations import NodeType
 from core.identity.access import Access
+from core.language import language_var
 from core.notify import service as notify
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.context import Info
@@ -25,7 +26,8 @@ from core.schema.relay import Node, decode_global_id, encode_global_id
 __all__ = ["mutation_fields", "node_types", "query_fields", "subscription_fields", "types"]
 
 
-@strawberry.type(description="站内通知 / an in-app notification")
+@strawberry.type(description="站内通知（标题与正文按 Accept-Language 选择语言）/ an in-app "
+                              "notification (title and body in the reader's Accept-Language)")
 class Notification(Node):
     kind: str
     title: str
@@ -43,20 +45,23 @@ class Notification(Node):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Notification:
         resident = row["resident_id"]
+        language = language_var.get()
         return cls(id=encode_global_id("Notification", int(row["id"])), kind=row["kind"],
-                   title=row["title"], body=row["body"], link=row["link"],
+                   title=notify.pick(row["title"], row.get("title_en") or "", language),
+                   body=notify.pick(row["body"], row.get("body_en") or "", language),
+                   link=row["link"],
                    created_at=row["created_at"], read_at=row["read_at"],
                    resident_id=None if resident is None else encode_global_id("Resident",
                                                                               int(resident)))
 
 
 @strawberry.type(description="已标记为已读 / notifications marked read")
-class NotificationsMarkedRead:
+class MarkNotificationsReadPayload:
     marked: int = strawberry.field(description="本次标记的条数 / how many changed")
     unread_count: int
 
 
-MarkNotificationsReadResult = Annotated[NotificationsMarkedRead | UserError,
+MarkNotificationsReadResult = Annotated[MarkNotificationsReadPayload | UserError,
                                         strawberry.union("MarkNotificationsReadResult")]
 
 
@@ -96,14 +101,14 @@ async def unread_notification_count(info: Info) -> int:
 @strawberry.mutation(description="标记通知为已读 / mark notifications read")
 async def mark_notifications_read(info: Info, input: MarkNotificationsReadInput
                                   ) -> MarkNotificationsReadResult:
-    async def work(access: Access) -> tuple[list[int], NotificationsMarkedRead]:
+    async def work(access: Access) -> tuple[list[int], MarkNotificationsReadPayload]:
         ids = [decode_global_id(gid, "Notification", "ids")[1] for gid in input.ids or []]
         account_id, node_id = await _me(info.context)
         marked = await notify.mark_read(account_id, node_id, ids, input.all)
         unread = await notify.unread_count(account_id, node_id)
-        return ids, NotificationsMarkedRead(marked=marked, unread_count=unread)
+        return ids, MarkNotificationsReadPayload(marked=marked, unread_count=unread)
 
-    def audit(done: tuple[list[int], NotificationsMarkedRead]) -> Audit:
+    def audit(done: tuple[list[int], MarkNotificationsReadPayload]) -> Audit:
         ids, payload = done
         return Audit("notify.read", "Notification",
                      summary={"ids": ids, "all": input.all, "marked": payload.marked})

@@ -33,6 +33,8 @@ from core.errors import ApiError, ErrorCode
 from core.host import Host
 from core.identity.tables import Account, Membership
 from core.jobs.service import JobService
+from core.jobs.specs import CronSpec, JobSpec
+from core.people.tables import Resident
 from core.pubsub import PubSub, Subscription
 from core.rules.service import RuleRegistry
 from tenants.scope import current_scope
@@ -42,6 +44,7 @@ __all__ = [
     "TOPIC",
     "Added",
     "Channel",
+    "LocalText",
     "Notification",
     "NotificationDelivery",
     "NotificationMessage",
@@ -54,7 +57,9 @@ __all__ = [
     "install",
     "mark_read",
     "notify",
+    "pick",
     "set_service",
+    "split_text",
     "sweep_job",
     "unread_count",
 ]
@@ -89,7 +94,11 @@ class Notification(ScopedTable, tablename="linli_notification"):
     kind = Varchar(length=64, null=False)
     """What it is about, e.g. ``blood_drive.appointment_reminder``."""
     title = Varchar(length=200, null=False)
+    """The title in Chinese (the default language)."""
     body = Text(default="")
+    title_en = Varchar(length=200, default="")
+    """The title in English; empty when the sender gave one language only."""
+    body_en = Text(default="")
     link = Varchar(length=500, null=True, default=None)
     resident_id = BigInt(null=True, default=None)
     """The resident this was sent on behalf of, when the account is responsible for them."""
@@ -137,6 +146,42 @@ class NotificationMessage:
     link: str | None
     resident_id: int | None
     created_at: datetime
+    title_en: str = ""
+    """English title and body (empty when the sender gave Chinese only)."""
+    body_en: str = ""
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """面向用户的双语文字 Words for a person, in Chinese and English: stored both, shown in the
+    reader's language (``Accept-Language``), never glued into one string."""
+
+    zh: str
+    en: str
+
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def split_text(text: str | LocalText) -> LocalText:
+    """Both languages of a notification's text. A plain string written the old way,
+    ``"中文 / English"``, is split at the first " / " with Chinese before it and a Latin letter
+    right after it (names inside the English part may be Chinese); any other plain string is
+    Chinese only (English falls back to it when read)."""
+    if isinstance(text, LocalText):
+        return text
+    start = 0
+    while (at := text.find(" / ", start)) >= 0:
+        zh, en = text[:at].strip(), text[at + 3:].strip()
+        if zh and _CJK.search(zh) and en[:1].isascii() and en[:1].isalpha():
+            return LocalText(zh, en)
+        start = at + 3
+    return LocalText(text, "")
+
+
+def pick(zh: str, en: str, language: str) -> str:
+    """The text in ``language`` (``"zh"``/``"en"``); English falls back to Chinese."""
+    return en if language == "en" and en else zh
 
 
 class Channel(Protocol):
@@ -165,16 +210,17 @@ def _message(row: dict[str, Any]) -> NotificationMessage:
     return NotificationMessage(
         id=int(row["id"]), tenant_id=int(row["tenant_id"]), account_id=int(row["account_id"]),
         kind=row["kind"], title=row["title"], body=row["body"], link=row["link"],
-        resident_id=row["resident_id"], created_at=row["created_at"])
+        resident_id=row["resident_id"], created_at=row["created_at"],
+        title_en=row.get("title_en") or "", body_en=row.get("body_en") or "")
 
 
-def _check_text(kind: str, title: str, body: str, link: str | None) -> None:
+def _check_text(kind: str, title: LocalText, body: LocalText, link: str | None) -> None:
     if not _KIND.match(kind) or len(kind) > 64:
         raise ApiError.invalid("kind", "通知类型格式错误",
                                "kind must look like 'plugin.what' (a-z, 0-9, _)")
-    if not title.strip() or len(title) > 200:
+    if not title.zh.strip() or max(len(title.zh), len(title.en)) > 200:
         raise ApiError.invalid("title", "标题须为1到200字", "the title must be 1–200 characters")
-    if len(body) > 4000:
+    if max(len(body.zh), len(body.en)) > 4000:
         raise ApiError.invalid("body", "正文不能超过4000字",
                                "the body must be at most 4000 characters")
     if link is not None and len(link) > 500:
@@ -224,11 +270,13 @@ class NotifyService:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- writing ----------------------------------------------------------
-    async def notify(self, recipient: Recipient, kind: str, title: str, body: str,
-                     link: str | None = None) -> list[int]:
+    async def notify(self, recipient: Recipient, kind: str, title: str | LocalText,
+                     body: str | LocalText, link: str | None = None) -> list[int]:
         """Write the inbox rows (inside the caller's scoped write transaction); returns their
-        ids, one per account reached (none when a resident has no one responsible)."""
-        _check_text(kind, title, body, link)
+        ids, one per account reached (none when a resident has no one responsible). Both
+        languages are stored; the reader's ``Accept-Language`` picks one when it is read."""
+        words, text = split_text(title), split_text(body)
+        _check_text(kind, words, text, link)
         tenant_id = current_scope().write_node
         if tenant_id is None:
             raise ApiError.invalid(None, "只读范围内不能发送通知",
@@ -250,8 +298,10 @@ class NotifyService:
             log.warning("resident %s of node %s has no one to notify", resident_id, tenant_id)
             return []
         now = _now()
-        rows = [Notification(tenant_id=tenant_id, account_id=a, kind=kind, title=title.strip(),
-                             body=body, link=link, resident_id=resident_id, created_at=now)
+        rows = [Notification(tenant_id=tenant_id, account_id=a, kind=kind,
+                             title=words.zh.strip(), title_en=words.en.strip(), body=text.zh,
+                             body_en=text.en, link=link, resident_id=resident_id,
+                             created_at=now)
                 for a in accounts]
         await Notification.insert(*rows)
         ids = [int(r.id) for r in rows]
@@ -278,7 +328,6 @@ class NotifyService:
 
     async def accounts_for_resident(self, resident_id: int, tenant_id: int) -> list[int]:
         """The resident's own account, else those responsible for them (see the module doc)."""
-        from core.people.tables import Resident
 
         resident = await Resident.select(Resident.id, Resident.grid_id,
                                          Resident.community_id).where(
@@ -501,10 +550,12 @@ def get_service() -> NotifyService:
     return _service
 
 
-async def notify(recipient: Recipient, kind: str, title: str, body: str,
-                 link: str | None = None) -> list[int]:
+async def notify(recipient: Recipient, kind: str, title: str | LocalText,
+                 body: str | LocalText, link: str | None = None) -> list[int]:
     """通知 Notify an account (by id) or a resident (:class:`ResidentRecipient`), inside a
-    scoped write transaction; returns the ids of the inbox rows written."""
+    scoped write transaction; returns the ids of the inbox rows written. Give ``title`` and
+    ``body`` as :class:`LocalText` (both languages, each shown to the reader who asked for
+    it); a plain string is Chinese only."""
     return await get_service().notify(recipient, kind, title, body, link)
 
 
@@ -527,7 +578,6 @@ SWEEP_JOB = "notify.sweep"
 def _register_jobs(jobs: Any) -> None:
     """``notify.deliver`` (queued after each commit) and the ``notify.sweep`` cron (every
     minute: retries and anything a lost job left behind)."""
-    from core.jobs.specs import CronSpec, JobSpec
 
     jobs.register(JobSpec(DELIVER_JOB, deliver_job, tenant_scoped=False, keep_result=0))
     jobs.register(CronSpec(SWEEP_JOB, sweep_job, second=0, per_tenant=False))

@@ -20,14 +20,19 @@ from openpyxl import Workbook, load_workbook
 from tqdm import tqdm
 
 from core.audit import service as audit
+from core.crypto import blind_index
 from core.db import Database
 from core.errors import ApiError
+from core.identity.service import normalise_phone, normalise_username
+from core.identity.tables import Account, Membership
 from core.people import places
+from core.people.accounts import link_resident
 from core.people.records import ResidentRec, from_row
 from core.people.residents import (
     ResidentData,
     apply_resident,
     id_index,
+    insert_residents,
     make_resident_data,
     reveal_values,
 )
@@ -43,8 +48,10 @@ from core.people.validation import (
 from tenants.service import NodeInfo, scope_for
 
 __all__ = [
+    "ACCOUNT_HEADER",
     "EXAMPLE_MARK",
     "HEADERS",
+    "TEMPLATE_HEADERS",
     "ImportReport",
     "RowError",
     "export_residents",
@@ -56,9 +63,14 @@ __all__ = [
 
 HEADERS = ("姓名", "性别", "出生日期", "身份证号", "手机号", "社区/村", "小区", "楼栋", "单元",
            "房号", "与户主关系", "标签")
+ACCOUNT_HEADER = "账号"
+"""Optional column: the login (username or phone) of the resident's own account, linked to the
+resident on import (sheets without it import as before)."""
+TEMPLATE_HEADERS = (*HEADERS, ACCOUNT_HEADER)
 _FIELD_COLUMN = {"name": "姓名", "gender": "性别", "birthDate": "出生日期", "idNumber": "身份证号",
                  "phone": "手机号", "community": "社区/村", "compound": "小区", "building": "楼栋",
-                 "unit": "单元", "room": "房号", "relation": "与户主关系", "tags": "标签"}
+                 "unit": "单元", "room": "房号", "relation": "与户主关系", "tags": "标签",
+                 "account": ACCOUNT_HEADER}
 
 
 # What apply_resident reports as changed, named as the sheet's columns (places collapse into
@@ -96,6 +108,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    linked: int = 0
+    """Residents newly linked to the account named in the 账号 column."""
     errors: list[RowError] = field(default_factory=list)
     changed: dict[str, int] = field(default_factory=dict)
     """Updated residents per changed column (``{"手机号": 2, "住址": 1}``)."""
@@ -115,6 +129,8 @@ class ImportReport:
         text = (f"共 {self.rows} 行：新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}"
                 f" / {self.rows} rows: {self.created} created, {self.updated} updated, "
                 f"{self.unchanged} unchanged")
+        if self.linked:
+            text += f"\n关联账号 {self.linked} / {self.linked} account(s) linked"
         if self.changed:
             zh = "、".join(f"{c} {n}" for c, n in self.changed.items())
             en = ", ".join(f"{_CHANGE_EN.get(c, c)} {n}" for c, n in self.changed.items())
@@ -145,7 +161,8 @@ def _text(value: Any) -> str:
 
 
 def read_sheet(source: str | Path | bytes) -> list[tuple[int, tuple[str, ...]]]:
-    """``(row number, 12 cells as text)`` of every non-blank data row, in HEADERS order."""
+    """``(row number, cells as text)`` of every non-blank data row, in HEADERS order, plus the
+    账号 cell when the sheet has that column."""
     try:
         handle: Any = io.BytesIO(source) if isinstance(source, bytes) else source
         wb = load_workbook(handle, read_only=True, data_only=True)
@@ -163,11 +180,12 @@ def read_sheet(source: str | Path | bytes) -> list[tuple[int, tuple[str, ...]]]:
         missing = [h for h in HEADERS if h not in header]
         if missing:
             raise _sheet_error(f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}")
-        where = [header.index(h) for h in HEADERS]
+        wanted = TEMPLATE_HEADERS if ACCOUNT_HEADER in header else HEADERS
+        where = [header.index(h) for h in wanted]
         out = []
         for number, raw in enumerate(rows, start=2):
             cells = list(raw) + [None] * (len(header) - len(raw))
-            values = tuple(_cell(cells[i], HEADERS[k]) for k, i in enumerate(where))
+            values = tuple(_cell(cells[i], wanted[k]) for k, i in enumerate(where))
             if any(values) and not values[0].startswith(EXAMPLE_MARK):
                 out.append((number, values))
         return out
@@ -198,6 +216,7 @@ class _Row:
     building: str
     unit: str
     room: str
+    account: str = ""
 
 
 def _parse_date(text: str) -> date:
@@ -212,7 +231,7 @@ def _parse_date(text: str) -> date:
 
 def _validate(number: int, cells: Sequence[str]) -> _Row:
     (name, gender, birth, idn, phone, community, compound, building, unit, room, relation,
-     tags) = (list(cells) + [""] * 12)[:12]
+     tags, account) = (list(cells) + [""] * 13)[:13]
     if not community:
         raise ApiError.invalid("community", "社区/村不能为空", "the community is required")
     if not building:
@@ -226,7 +245,13 @@ def _validate(number: int, cells: Sequence[str]) -> _Row:
                               (building, "building", 100), (unit, "unit", 50), (room, "room", 50)):
         if len(value) > limit:
             raise ApiError.invalid(col, f"不超过{limit}字", f"at most {limit} characters")
-    return _Row(number, data, community, compound, building, unit, room)
+    login = ""
+    if account:
+        login = normalise_phone(account) or normalise_username(account) or ""
+        if not login:
+            raise ApiError.invalid("account", "账号须为用户名或手机号",
+                                   "the account is a username or a phone number")
+    return _Row(number, data, community, compound, building, unit, room, login)
 
 
 def validate_rows(rows: Iterable[tuple[int, Sequence[str]]], report: ImportReport,
@@ -274,6 +299,27 @@ class _Places:
             self.cache[key] = (await places.ensure_household(building, row.room, unit))[0]
         return self.cache[key]
 
+    async def households(self, rows: Sequence[_Row]) -> list[Any]:
+        """Every row's household, the households themselves found or made in bulk."""
+        spots = []
+        for row in rows:
+            community = await self._get(("c", row.community),
+                                        lambda row=row: places.ensure_community(row.community))
+            compound = await self._get(("p", row.community, row.compound),
+                                       lambda row=row, community=community:
+                                       places.ensure_compound(community, row.compound)
+                                       ) if row.compound else None
+            building = await self._get(
+                ("b", row.community, row.compound, row.building),
+                lambda row=row, community=community, compound=compound: self._first(
+                    places.ensure_building(community, row.building, compound=compound)))
+            unit = await self._get(("u", building.id, row.unit),
+                                   lambda row=row, building=building:
+                                   places.ensure_unit(building, row.unit)) if row.unit else None
+            spots.append((building, unit, row.room))
+        made = await places.ensure_households(spots)
+        return [made[(b.id, u.id if u else None, (r or "").strip())] for b, u, r in spots]
+
     async def _get(self, key: tuple[Any, ...], make: Any) -> Any:
         if key not in self.cache:
             self.cache[key] = await make()
@@ -313,6 +359,39 @@ async def _blank_rooms(rows: Sequence[_Row], existing: dict[str, ResidentRec], p
             for number, rec in sorted(blank.items()) if rooms.get(rec.household_id)]
 
 
+async def _accounts(rows: Sequence[_Row], tenant: NodeInfo, pii_key: str
+                    ) -> tuple[dict[int, int], list[RowError]]:
+    """The account each row's 账号 names (row number → account id). Only an account holding a
+    role at this tenant can be named (a link lets that login read the resident's record), and
+    one account serves one resident."""
+    found: dict[int, int] = {}
+    errors: list[RowError] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        if not row.account:
+            continue
+        phone = normalise_phone(row.account)
+        where = (Account.phone_index == blind_index(phone, pii_key, "phone") if phone
+                 else Account.username == row.account)
+        hit = await Account.select(Account.id).where(
+            where & Account.id.is_in(Membership.select(Membership.account_id).where(
+                Membership.node_id == tenant.id))).first()
+        if hit is None:
+            errors.append(RowError(row.number, ACCOUNT_HEADER,
+                                   f"本街镇没有账号 {row.account}（须先创建并授予角色）",
+                                   f"no account {row.account} holds a role here (create and "
+                                   "grant it first)"))
+            continue
+        account_id = int(hit["id"])
+        if account_id in seen:
+            errors.append(RowError(row.number, ACCOUNT_HEADER, f"与第{seen[account_id]}行的账号相同",
+                                   f"the same account as row {seen[account_id]}"))
+            continue
+        seen[account_id] = row.number
+        found[row.number] = account_id
+    return found, errors
+
+
 async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, Sequence[str]]],
                       account_id: int | None, *, pii_key: str, progress: bool = False
                       ) -> ImportReport:
@@ -330,16 +409,34 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
         async with db.scoped(scope_for(tenant, account_id=account_id), write=True):
             existing = await _existing(good, pii_key)
             report.errors.extend(await _blank_rooms(good, existing, pii_key))
+            logins, wrong = await _accounts(good, tenant, pii_key)
+            report.errors.extend(wrong)
             if report.errors:
+                report.errors.sort(key=lambda e: e.row)
                 return report
             cache = _Places()
             current = 0
+            if not existing:  # a first import (and the demo): multi-row statements
+                homes = await cache.households(good)
+                datas = [ResidentData(**{**row.data.__dict__, "household": home})
+                         for row, home in zip(good, homes, strict=True)]
+                recs = await insert_residents(datas, pii_key)
+                for row, rec in zip(good, recs, strict=True):
+                    if row.number in logins:
+                        current = row.number
+                        _, before = await link_resident(logins[row.number], rec.id, tenant.id)
+                        report.linked += before != rec.id
+                created = len(recs)
+                good = []
             for row in tqdm(good, desc="导入 importing", unit="行", disable=not progress):
                 current = row.number
                 household = await cache.household(row)
                 data = ResidentData(**{**row.data.__dict__, "household": household})
                 old = existing.get(id_index(data.id_number, pii_key))
-                _, changed = await apply_resident(data, pii_key, old)
+                rec, changed = await apply_resident(data, pii_key, old)
+                if row.number in logins:
+                    _, before = await link_resident(logins[row.number], rec.id, tenant.id)
+                    report.linked += before != rec.id
                 if old is None:
                     created += 1
                 elif changed:
@@ -349,10 +446,11 @@ async def import_rows(db: Database, tenant: NodeInfo, rows: Iterable[tuple[int, 
                     unchanged += 1
             await audit.record("people.import", account_id=account_id, object_type="resident",
                                summary={"rows": report.rows, "created": created,
-                                        "updated": updated, "changed": report.changed})
+                                        "updated": updated, "changed": report.changed,
+                                        "linked": report.linked})
             report.created, report.updated, report.unchanged = created, updated, unchanged
     except ApiError as exc:
-        report.created = report.updated = report.unchanged = 0
+        report.created = report.updated = report.unchanged = report.linked = 0
         report.changed.clear()
         report.errors.append(RowError(current, _FIELD_COLUMN.get(exc.field or "", "-"),
                                       exc.zh, exc.en))
@@ -368,7 +466,7 @@ async def import_residents(db: Database, tenant: NodeInfo, source: str | Path | 
 
 
 EXAMPLE_ROW = (f"{EXAMPLE_MARK}张三", "男", "1950-03-01", "371502195003010018", "13900000000",
-               "御苑社区", "新纺苑小区", "3号楼", "1单元", "301", "户主", "党员、独居")
+               "御苑社区", "新纺苑小区", "3号楼", "1单元", "301", "户主", "党员、独居", "")
 
 _NOTES = (
     ("列 column", "格式 format", "说明 notes"),
@@ -384,6 +482,8 @@ _NOTES = (
     ("房号", "如 301", "已登记居民不可留空（留空会使其离开原住户）；搬迁请填写新房号"),
     ("与户主关系", "如 户主、配偶、子女", "填“户主”或“本人”即为户主"),
     ("标签", "用顿号或逗号分隔", "可用标签：" + "、".join(TAGS_ZH)),
+    (ACCOUNT_HEADER, "用户名或手机号",
+     "可空；居民本人的登录账号（须已在本街镇持有角色），导入时与该居民关联；此列可整列删除"),
 )
 
 
@@ -393,7 +493,7 @@ def write_template(path: str | Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "居民"
-    ws.append(list(HEADERS))
+    ws.append(list(TEMPLATE_HEADERS))
     ws.append(list(EXAMPLE_ROW))
     notes = wb.create_sheet("说明")
     for line in _NOTES:

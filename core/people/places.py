@@ -3,6 +3,7 @@ callers — the services and the Excel import — decide who may)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ __all__ = [
     "ensure_community",
     "ensure_compound",
     "ensure_household",
+    "ensure_households",
     "ensure_unit",
     "new_community",
     "new_grid",
@@ -199,3 +201,40 @@ async def ensure_household(building: BuildingRec, room: str, unit: UnitRec | Non
     return HouseholdRec(id=new.id, tenant_id=new.tenant_id, building_id=building.id,
                         unit_id=new.unit_id, room=room, community_id=building.community_id,
                         grid_id=building.grid_id), True
+
+
+HouseholdKey = tuple[int, int | None, str]
+"""(building id, unit id or None, room) — what makes a household unique in a building."""
+
+
+async def ensure_households(wanted: Sequence[tuple[BuildingRec, UnitRec | None, str]]
+                            ) -> dict[HouseholdKey, HouseholdRec]:
+    """Many households at once (an import): the existing ones in one statement per few hundred
+    buildings, the missing ones in multi-row inserts; keyed by (building, unit, room)."""
+    buildings: dict[int, BuildingRec] = {}
+    keys: dict[HouseholdKey, None] = {}
+    for building, unit, room in wanted:
+        room = (room or "").strip()
+        if len(room) > 50:
+            raise ApiError.invalid("room", "房号不超过50字", "the room is at most 50 characters")
+        buildings[building.id] = building
+        keys[(building.id, unit.id if unit else None, room)] = None
+    found: dict[HouseholdKey, HouseholdRec] = {}
+
+    async def load(ids: list[int]) -> None:
+        for start in range(0, len(ids), 400):
+            for row in await Household.select().where(
+                    Household.building_id.is_in(ids[start:start + 400])).order_by(Household.id):
+                rec = from_row(HouseholdRec, row)
+                found.setdefault((rec.building_id, rec.unit_id, rec.room), rec)
+
+    await load(sorted(buildings))
+    missing = [k for k in keys if k not in found]
+    new = [owned(Household, building_id=b, unit_id=u, room=r,
+                 community_id=buildings[b].community_id, grid_id=buildings[b].grid_id,
+                 created_at=_now()) for b, u, r in missing]
+    for start in range(0, len(new), 400):
+        await Household.insert(*new[start:start + 400])
+    if new:
+        await load(sorted({b for b, _, _ in missing}))
+    return {k: found[k] for k in keys}

@@ -5,6 +5,7 @@ services and the Excel import decide who may)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -165,10 +166,56 @@ async def apply_resident(data: ResidentData, pii_key: str, existing: ResidentRec
     return from_row(ResidentRec, stored), changed
 
 
+_CHUNK = 400
+"""Rows per multi-row statement (Resident has ~20 columns; SQLite allows 32,766 parameters)."""
+
+
+async def insert_residents(datas: Sequence[ResidentData], pii_key: str) -> list[ResidentRec]:
+    """Insert many new residents in a few multi-row statements (an import into an empty
+    register, the demo): the rows, then their tags, then one step-down of earlier heads per
+    chunk of households. Within ``datas`` the last head of a household wins, as row-by-row
+    :func:`apply_resident` would have it. The caller has checked that none is registered (the
+    unique index on the 身份证号 refuses a duplicate all the same)."""
+    now = datetime.now(UTC)
+    last_head: dict[int, int] = {}
+    for i, data in enumerate(datas):
+        if data.is_head and data.household is not None:
+            last_head[data.household.id] = i
+    rows = []
+    for i, data in enumerate(datas):
+        cols = _columns(data, pii_key)
+        if data.is_head and data.household is not None and last_head[data.household.id] != i:
+            cols["is_head"] = False
+        rows.append(owned(Resident, **cols, id_number_cipher=encrypt(data.id_number, pii_key),
+                          phone_cipher=encrypt(data.phone, pii_key) if data.phone else None,
+                          created_at=now, updated_at=now))
+    for start in range(0, len(rows), _CHUNK):
+        await Resident.insert(*rows[start:start + _CHUNK])
+    indexes = [r.id_number_index for r in rows]
+    stored: dict[str, ResidentRec] = {}
+    for start in range(0, len(indexes), _CHUNK):
+        for row in await Resident.select().where(
+                Resident.id_number_index.is_in(indexes[start:start + _CHUNK])):
+            stored[row["id_number_index"]] = from_row(ResidentRec, row)
+    recs = [stored[i] for i in indexes]
+    tags = [owned(ResidentTag, resident_id=rec.id, tag=t)
+            for rec, data in zip(recs, datas, strict=True) for t in data.tags]
+    for start in range(0, len(tags), 4 * _CHUNK):
+        await ResidentTag.insert(*tags[start:start + 4 * _CHUNK])
+    heads = {hh: recs[i].id for hh, i in last_head.items()}
+    households = sorted(heads)
+    for start in range(0, len(households), _CHUNK):
+        chunk = households[start:start + _CHUNK]
+        await Resident.update({Resident.is_head: False}).where(
+            Resident.household_id.is_in(chunk) & (Resident.is_head == True)
+            & Resident.id.not_in([heads[h] for h in chunk]))
+    return recs
+
+
 def reveal_values(rec: ResidentRec, pii_key: str) -> tuple[str, str | None]:
     """The full 身份证号 and phone (the caller has checked and audits)."""
     return (decrypt(rec.id_number_cipher, pii_key),
             decrypt(rec.phone_cipher, pii_key) if rec.phone_cipher else None)
 
 
-__all__ += ["HEAD_RELATIONS", "reveal_values"]
+__all__ += ["HEAD_RELATIONS", "insert_residents", "reveal_values"]

@@ -17,7 +17,8 @@ from core.events.service import emit
 from core.events.types import Event, EventType, ServiceRecorded, WelfareConcern
 from core.ids import global_id
 from core.jobs.specs import CronSpec, JobSpec
-from core.notify.service import NotificationMessage, ResidentRecipient, notify
+from core.language import choose
+from core.notify.service import LocalText, NotificationMessage, ResidentRecipient, notify
 from core.plugin.accounts import (
     Access,
     Decision,
@@ -31,6 +32,7 @@ from core.plugin.accounts import (
     grant_place_role,
     holds_role,
     memberships_of,
+    resident_of_account,
     revoke_place_role,
     system_access,
 )
@@ -170,6 +172,7 @@ __all__ = [
     "HouseholdRec",
     "Info",
     "JobSpec",
+    "LocalText",
     "MembershipInfo",
     "Node",
     "NodeInfo",
@@ -205,6 +208,7 @@ __all__ = [
     "buildings_in",
     "bulk_insert",
     "check_first",
+    "choose",
     "current_scope",
     "decode_cursor",
     "decode_global_id",
@@ -243,6 +247,7 @@ __all__ = [
     "public_read",
     "public_scope",
     "record",
+    "resident_of_account",
     "resident_tags",
     "residents_by_id_numbers",
     "residents_by_ids",

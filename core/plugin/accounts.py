@@ -32,6 +32,7 @@ __all__ = [
     "grant_place_role",
     "holds_role",
     "memberships_of",
+    "resident_of_account",
     "revoke_place_role",
     "system_access",
 ]
@@ -58,6 +59,15 @@ async def account_of_resident(resident_id: int, tenant_id: int) -> int | None:
         & ((Account.resident_tenant_id == tenant_id) | Account.resident_tenant_id.is_null())
     ).order_by(Account.id).first()
     return int(row["id"]) if row else None
+
+
+async def resident_of_account(account_id: int, tenant_id: int) -> int | None:
+    """The resident of ``tenant_id`` an account is linked to (``None`` when none): the other
+    direction of :func:`account_of_resident`. Links are made by ``linkAccountResident``,
+    ``linli account link-resident`` or the residents import's account column."""
+    row = await Account.select(Account.resident_id).where(
+        (Account.id == account_id) & (Account.resident_tenant_id == tenant_id)).first()
+    return None if row is None or row["resident_id"] is None else int(row["resident_id"])
 
 
 async def memberships_of(account_id: int) -> list[MembershipInfo]:

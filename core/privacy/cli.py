@@ -19,6 +19,7 @@ import click
 from tqdm import tqdm
 
 from core.cli_db import cli_database
+from core.cli_ids import IdParam, pk_only
 from core.db import Database
 from core.errors import ApiError
 from core.people.residents import id_index
@@ -187,7 +188,8 @@ def _who_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                       help="街道/乡镇的12位代码（在多个街镇登记时必填）/ the tenant's code "
                            "(needed when the person is found at several)")(fn)
     fn = click.option("--id-number", help="身份证号 / the person's ID number")(fn)
-    fn = click.option("--resident", "resident_id", type=int, help="居民编号 / resident id")(fn)
+    fn = click.option("--resident", "resident_id", type=IdParam("Resident"), callback=pk_only,
+                      help="居民的全局ID或编号 / the resident's global id or integer id")(fn)
     return fn
 
 

@@ -45,7 +45,8 @@ class EffectiveRule:
         description="版本（值行ID，0 表示默认值），计算结果应保存它 / the version (row id; 0 = "
                     "the default); computations store it")
     source: RuleSource
-    effective_from: date | None
+    effective_from: date | None = strawberry.field(
+        name="effectiveOn", description="生效日期 / the day it takes effect")
     locked: bool = strawberry.field(description="该值被区域锁定 / the value is a region's lock")
     overridable: bool = strawberry.field(
         description="当前节点能否设置自己的值 / whether the acting node may set its own value")
@@ -56,13 +57,13 @@ class EffectiveRule:
 
 
 @strawberry.type(description="已设置规则值 / a rule value was set")
-class RuleValueSet:
+class SetRuleValuePayload:
     version: int = strawberry.field(description="新值的版本 / the new value's version")
     rule: EffectiveRule = strawberry.field(
         description="该规则在新值生效之日的状态 / the rule as in force on the new value's date")
 
 
-SetRuleValueResult = Annotated[RuleValueSet | UserError, strawberry.union("SetRuleValueResult")]
+SetRuleValueResult = Annotated[SetRuleValuePayload | UserError, strawberry.union("SetRuleValueResult")]
 
 
 @strawberry.input(description="设置规则值 / set a rule's value at the acting node")
@@ -70,7 +71,7 @@ class SetRuleValueInput:
     key: str
     value: str = strawberry.field(description="JSON 值，如 65、\"文字\"、true / the value as JSON")
     effective_from: date | None = strawberry.field(
-        default=None, description="生效日期，默认今天，不能早于今天 / default today; not in the past")
+        name="effectiveOn", default=None, description="生效日期，默认今天，不能早于今天 / default today; not in the past")
     locked: bool = strawberry.field(
         default=False, description="区域锁定，下级不能覆盖 / a region's lock: no override below")
 
@@ -171,7 +172,7 @@ async def set_rule_value(info: Info, input: SetRuleValueInput) -> SetRuleValueRe
                       "effective_from": r.done.effective_from,
                       "before": {"value": r.before.value, "version": r.before.version}})
 
-    return await run_mutation(info, work, lambda r: RuleValueSet(version=r.done.version,
+    return await run_mutation(info, work, lambda r: SetRuleValuePayload(version=r.done.version,
                                                                  rule=r.view), audit=audit)
 
 

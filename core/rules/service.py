@@ -272,7 +272,7 @@ class RuleRegistry:
         decl.check(value)
         effective_from = effective_from or today_shanghai()
         if effective_from < today_shanghai():
-            raise ApiError.invalid("effectiveFrom", "生效日期不能早于今天",
+            raise ApiError.invalid("effectiveOn", "生效日期不能早于今天",
                                    "the effective date cannot be in the past")
         if locked and not node.is_region:
             raise ApiError.invalid("locked", "只有区域可以锁定规则", "only a region can lock a rule")

@@ -7,9 +7,11 @@ from typing import Any
 import strawberry
 
 from core.declarations import NodeType
+from core.identity.places import PLACE_KINDS
 from core.schema.context import Info
 from core.schema.relay import Node, decode_global_id, encode_global_id, resolve_node
-from tenants.service import NodeInfo
+from tenants.service import NodeInfo, _info
+from tenants.tables import Node as NodeTable
 
 __all__ = ["Me", "MembershipView", "Tenant", "node_types", "query_fields", "types"]
 
@@ -48,11 +50,9 @@ class Tenant(Node):
 
 async def _load_node(ctx: Any, pk: int) -> NodeInfo | None:
     async def load(ids: list[int]) -> list[NodeInfo | None]:
-        from tenants.tables import Node as NodeTable
 
         async with ctx.state.db.transaction(write=False):
             rows = await NodeTable.select().where(NodeTable.id.is_in(ids))
-        from tenants.service import _info
 
         found = {r["id"]: _info(r) for r in rows}
         return [found.get(i) for i in ids]
@@ -76,7 +76,8 @@ class MembershipView:
     role: str
     node: Tenant
     place_kind: str | None
-    place_id: int | None
+    place_id: strawberry.ID | None = strawberry.field(
+        description="地点的全局ID / the place's global id")
 
 
 @strawberry.type(description="当前登录者 / the caller")
@@ -85,6 +86,12 @@ class Me:
     name: str
     is_operator: bool
     memberships: list[MembershipView]
+
+
+def _place_gid(kind: str | None, pk: int | None) -> strawberry.ID | None:
+    if kind is None or pk is None or kind not in PLACE_KINDS:
+        return None
+    return encode_global_id(PLACE_KINDS[kind], pk)
 
 
 @strawberry.field(description="按全局ID取对象 / fetch any object by global id")
@@ -110,7 +117,7 @@ async def me(info: Info) -> Me:
         name=principal.name,
         is_operator=principal.is_operator,
         memberships=[MembershipView(role=g.role, node=nodes[g.node_id], place_kind=g.place_kind,
-                                    place_id=g.place_id)
+                                    place_id=_place_gid(g.place_kind, g.place_id))
                      for g in principal.grants if g.node_id in nodes],
     )
 

@@ -14,6 +14,9 @@ from typing import Any
 
 import click
 
+from core.registry import ENTRY_POINT_GROUP, Registry, get_registry
+from core.schema.compose import build_schema
+
 __all__ = ["DEFAULT_PATH", "PYPROJECT", "builtin_plugins", "builtin_registry", "register",
            "schema_sdl"]
 
@@ -36,7 +39,6 @@ def builtin_registry() -> Any:
     """A registry loading only the built-in plugins from the installed entry points."""
     from importlib.metadata import entry_points
 
-    from core.registry import ENTRY_POINT_GROUP, Registry
 
     builtins = builtin_plugins()
     others = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)} - builtins
@@ -47,7 +49,6 @@ def builtin_registry() -> Any:
 
 def schema_sdl(registry: Any) -> str:
     """The SDL of the schema built from core and ``registry``'s plugins, newline-terminated."""
-    from core.schema.compose import build_schema
 
     return str(build_schema(registry)).rstrip("\n") + "\n"
 
@@ -64,7 +65,6 @@ def schema() -> None:
               help="包含所有已安装的插件（默认只含内置插件）/ include every installed plugin "
                    "(default: the built-in plugins only, as committed)")
 def export(output: Path | None, installed: bool) -> None:
-    from core.registry import get_registry
 
     path = output or DEFAULT_PATH
     registry = get_registry() if installed else builtin_registry()

@@ -24,6 +24,8 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from core.logging import redact
+from core.metrics import OperationMetrics
+from core.schema.budget import QueryBudget
 from core.schema.errors import ApiError, to_graphql
 from graphql import (
     ExecutionResult as GraphQLExecutionResult,
@@ -294,14 +296,12 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
                       caches: bool = True) -> list[Any]:
     """The schema's extensions; ``limits=False`` and ``caches=False`` exist only to measure
     their cost (``tests/benchmarks/bench_graphql.py``)."""
-    from core.metrics import OperationMetrics
 
     exts: list[Any] = [OperationMetrics, ShapeErrorsQuietly if production else ShapeErrors,
                        NamedOperation]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:
-        from core.schema.budget import QueryBudget
 
         exts += [LinliTokens, LinliRules, QueryBudget]
     if production:

@@ -21,12 +21,21 @@ import pytest
 
 from core.app import AppState, build_state, create_app, start_state, stop_state
 from core.db import Database
+from core.dbsetup import create_tables_directly
+from core.identity.passwords import hash_password
 from core.identity.roles import RoleBook
-from core.registry import Registry, set_registry
+from core.identity.tables import Account, Membership
+from core.identity.tokens import issue_access_token
+from core.migrate import pending_changes
+from core.notify.service import Notification
+from core.registry import Registry, get_registry, set_registry
 from core.schema.compose import build_schema
 from core.settings import Settings
 from core.testing.isolation import probe_isolation
+from core.testing.pg import PostgresTestDatabase
 from core.testing.places import PlacesFactory, id_number
+from tenants.plugins import change_plugin, fire_tenant_enabled
+from tenants.service import create_node, scope_for
 
 __all__ = ["PYTEST_SETTINGS", "Factory", "GraphQLClient", "TestAccount", "TestEnv", "id_number",
            "missing_settings", "pending_migrations", "probe_isolation"]
@@ -45,8 +54,6 @@ async def pending_migrations(app_name: str) -> list[str]:
     would hold: empty while the committed migrations match the table classes. A plugin's tests
     assert it is empty (with ``linli_env`` requested, so the registry is loaded); when not, run
     ``linli make-migration APP`` and commit the file."""
-    from core.migrate import pending_changes
-    from core.registry import get_registry
 
     return await pending_changes(app_name, get_registry())
 
@@ -117,7 +124,6 @@ class TestEnv:
         if self.pg is not None:
             await self.pg.create_extra_tables(tables)
         else:
-            from core.dbsetup import create_tables_directly
 
             await create_tables_directly(self.state.db, tables)
 
@@ -131,7 +137,6 @@ async def linli_env() -> AsyncIterator[TestEnv]:
     set_registry(registry)
     pg = None
     if engine == "postgres":
-        from core.testing.pg import PostgresTestDatabase
 
         pg = await PostgresTestDatabase.create(registry)
         settings = _test_settings(pg.app_url, tmp, migrate_database_url=pg.owner_url)
@@ -227,7 +232,6 @@ class Factory(PlacesFactory):
         self.env = env
 
     async def region(self, kind: str = "district", parent: Any = None, name: str = "测试区") -> Any:
-        from tenants.service import create_node
 
         async with self.env.state.db.transaction():
             if parent is None and kind != "city":
@@ -239,7 +243,6 @@ class Factory(PlacesFactory):
             return await create_node(kind, code, name, parent)
 
     async def tenant(self, region: Any = None, kind: str = "street", name: str = "测试街道") -> Any:
-        from tenants.service import create_node
 
         region = region or await self.region()
         async with self.env.state.db.transaction():
@@ -253,10 +256,6 @@ class Factory(PlacesFactory):
         """An account with a membership (``role`` at ``node``) and a 15-minute token;
         ``password`` lets it sign in through ``login`` (a browser test's console sign-in)."""
         from datetime import UTC, datetime
-
-        from core.identity.passwords import hash_password
-        from core.identity.tables import Account, Membership
-        from core.identity.tokens import issue_access_token
 
         async with self.env.state.db.transaction():
             account = Account(username=username or f"u{secrets.token_hex(6)}",
@@ -274,14 +273,11 @@ class Factory(PlacesFactory):
 
     async def grant(self, account: TestAccount, node: Any, role: str, *,
                     place_kind: str | None = None, place_id: int | None = None) -> None:
-        from core.identity.tables import Membership
-
         async with self.env.state.db.transaction():
             await Membership.insert(Membership(account_id=account.id, node_id=node.id, role=role,
                                                place_kind=place_kind, place_id=place_id))
 
     def scope(self, node: Any) -> Any:
-        from tenants.service import scope_for
 
         return scope_for(node)
 
@@ -335,7 +331,6 @@ def enable_plugin(linli_env: TestEnv) -> Callable[..., Any]:
     """``await enable_plugin(node, "canteen", enabled=True)``: switch a plugin at ``node`` (a
     region switches every tenant below) and, as in production, run ``linli_tenant_enabled``
     for each tenant newly switched on."""
-    from tenants.plugins import change_plugin, fire_tenant_enabled
 
     async def enable(node: Any, plugin: str, enabled: bool = True) -> None:
         async with linli_env.state.db.transaction():
@@ -401,8 +396,6 @@ def emitted_events(linli_env: TestEnv) -> Callable[..., Any]:
 def notifications(linli_env: TestEnv) -> Callable[..., Any]:
     """``await notifications(tenant, account, kind=None)`` → the in-app notifications
     ``account`` (a ``TestAccount`` or an id) received from ``tenant``, oldest first, as rows."""
-    from core.notify.service import Notification
-    from tenants.service import scope_for
 
     async def rows(node: Any, account: Any, kind: str | None = None) -> list[dict[str, Any]]:
         account_id = getattr(account, "id", account)

@@ -35,6 +35,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from core.db import CrossTenantWriteError
+from tenants.scope import current_scope
+
 __all__ = ["build_row", "changeable", "fillable", "probe_isolation", "sample"]
 
 
@@ -80,7 +83,6 @@ def fillable(table: type[Table]) -> list[Any]:
 async def build_row(table: type[Table]) -> Table:
     """Insert-ready row of ``table`` for the current scope's write node: required columns
     filled by type, foreign-key parents inserted first (same scope, so the same tenant)."""
-    from tenants.scope import current_scope
 
     values: dict[str, Any] = {"tenant_id": current_scope().write_node}
     for column in fillable(table):
@@ -110,7 +112,6 @@ async def probe_isolation(env: Any, factory: Any, tables: list[type[Table]]) -> 
     probes run; an ``AssertionError`` names the table that leaked."""
     import pytest
 
-    from core.db import CrossTenantWriteError
 
     db = env.state.db
     a, b = await factory.tenant(), await factory.tenant()

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+from core.migrate import finish_tables, migrate
+
 __all__ = ["DEFAULT_TEST_DATABASE_URL", "PostgresTestDatabase", "PostgresUnavailable",
            "roles_script"]
 
@@ -87,7 +89,6 @@ class PostgresTestDatabase:
         await pg._drop_orphans()
         await pg._setup_roles()
         try:
-            from core.migrate import migrate
 
             await migrate(pg.owner_url, pg.app_role, registry)
         except BaseException:
@@ -126,7 +127,6 @@ class PostgresTestDatabase:
         """Create a throwaway plugin's tables as the owner, with indexes, RLS and grants."""
         import asyncpg
 
-        from core.migrate import finish_tables
 
         conn = await asyncpg.connect(self.owner_url)
         try:

@@ -15,6 +15,7 @@ from typing import Any
 from core.people import places
 from core.people.residents import apply_resident, make_resident_data
 from core.people.validation import make_id_number
+from tenants.service import get_node, scope_for
 
 __all__ = ["PlacesFactory", "id_number"]
 
@@ -36,7 +37,6 @@ class PlacesFactory:
     @asynccontextmanager
     async def _write(self, tenant_id: int) -> AsyncIterator[None]:
         """The write scope of the tenant owning a place record."""
-        from tenants.service import get_node
 
         db = self.env.state.db
         async with db.transaction(write=False):
@@ -96,6 +96,5 @@ class PlacesFactory:
 
 
 def _scope(node: Any) -> Any:
-    from tenants.service import scope_for
 
     return scope_for(node)

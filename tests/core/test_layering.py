@@ -95,3 +95,41 @@ def test_ci_typechecks_before_the_suite() -> None:
     assert steps == ["make typecheck", "make test"]
     makefile = (ROOT / "Makefile").read_text()
     assert "typecheck:" in makefile and "-m mypy" in makefile
+
+
+def _function_level_imports(path: Path) -> list[tuple[int, str, bool]]:
+    """``(line, module, has a reason comment)`` of each import of a ``core``/``tenants`` module
+    inside a function or class (``if TYPE_CHECKING:`` blocks are not function-level)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(block.test) for n in ast.walk(block)}
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom) or node.col_offset == 0 \
+                or id(node) in typing_only:
+            continue
+        modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                   else [node.module or ""])
+        if not any(m.split(".")[0] in ("core", "tenants") for m in modules):
+            continue
+        here = " ".join(lines[node.lineno - 1:node.end_lineno])
+        above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+        found.append((node.lineno, modules[0], "#" in here or above.startswith("#")))
+    return found
+
+
+def test_function_level_imports_of_core_say_why() -> None:
+    """An import of a core or tenants module inside a function is there for a reason (an
+    import cycle, a cost paid only on that path): the reason is written beside it. Otherwise
+    the import belongs at the top of the module."""
+    silent = []
+    for path in sorted([*(ROOT / "core").rglob("*.py"), *(ROOT / "tenants").rglob("*.py")]):
+        rel = path.relative_to(ROOT).as_posix()
+        if "/piccolo_migrations/" in rel or "/scaffold/" in rel:
+            continue
+        silent += [f"{rel}:{line} {module}" for line, module, why in
+                   _function_level_imports(path) if not why]
+    assert silent == [], "move these imports to the top, or say why they stay: " + ", ".join(
+        silent)

@@ -6,10 +6,10 @@ from core.testing import _unique_digits
 from tenants.service import get_node, get_node_by_code, scope_for
 
 CREATE = """mutation($input: CreateTenantNodeInput!) { createTenantNode(input: $input) {
-  __typename ... on TenantNodePayload { node { id code name kind parent { code } } }
+  __typename ... on CreateTenantNodePayload { node { id code name kind parent { code } } }
   ... on UserError { code field messageZh messageEn } } }"""
 MOVE = """mutation($input: MoveTenantNodeInput!) { moveTenantNode(input: $input) {
-  __typename ... on TenantNodePayload { node { code parent { code } } }
+  __typename ... on MoveTenantNodePayload { node { code parent { code } } }
   ... on UserError { code field message } } }"""
 TREE = """query($first: Int!, $after: String, $direct: Boolean! = false) {
   tenantTree(first: $first, after: $after, directOnly: $direct) {
@@ -32,7 +32,7 @@ async def test_admin_creates_tenant_under_region(gql, factory):
                                        "parentId": gid(region)}},
                     token=admin.token, node=region.code)
     payload = out["data"]["createTenantNode"]
-    assert payload["__typename"] == "TenantNodePayload", out
+    assert payload["__typename"] == "CreateTenantNodePayload", out
     assert payload["node"]["code"] == code and payload["node"]["parent"]["code"] == region.code
     tree = await gql(TREE, {"first": 10}, token=admin.token, node=region.code)
     assert [e["node"]["code"] for e in tree["data"]["tenantTree"]["edges"]] == [code]

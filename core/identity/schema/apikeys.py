@@ -10,9 +10,9 @@ from core.identity.apikeys import ApiKeyInfo
 from core.identity.schema.common import parse_id, require_grantable, target_node
 from core.identity.schema.types import (
     ApiKey,
-    ApiKeyCreated,
-    ApiKeyRevoked,
+    CreateApiKeyPayload,
     CreateApiKeyResult,
+    RevokeApiKeyPayload,
     RevokeApiKeyResult,
 )
 from core.schema.context import Info
@@ -39,7 +39,7 @@ class RevokeApiKeyInput:
     id: strawberry.ID
 
 
-async def _object_id(info: Info, value: str | None) -> int | None:
+async def _object_id(info: Info, value: str | None) -> tuple[str, int] | None:
     """The id of the object a key is bound to: a global id of an object the caller can load at
     the acting node (another tenant's, or one out of view, is NOT_FOUND — before, any integer
     was taken, another tenant's object's too)."""
@@ -49,26 +49,26 @@ async def _object_id(info: Info, value: str | None) -> int | None:
     if value.isdigit():
         raise ApiError(ErrorCode.INVALID_ARGUMENT, "对象ID须为全局ID（如 node 查询所用）",
                        "objectId must be a global id (as node(id:) takes)", "objectId")
-    pk = decode_global_id(value, None, "objectId")[1]
+    type_name, pk = decode_global_id(value, None, "objectId")
     try:
         await resolve_node(info, value)
     except ApiError as exc:
         raise ApiError(ErrorCode.NOT_FOUND, "未找到该对象", "object not found", "objectId") \
             from exc
-    return pk
+    return type_name, pk
 
 
 @strawberry.mutation(description="新建 API 密钥，密钥仅返回一次 / create an API key (secret shown once)")
 async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyResult:
     ctx = info.context
-    object_id: int | None = None
+    bound: tuple[str, int] | None = None
     if input.object_kind is not None and not apikeys.valid_object_kind(input.object_kind):
         return user_error(ApiError(ErrorCode.INVALID_ARGUMENT, "对象类型格式无效",
                                    "objectKind is lower-case letters, digits, _ and .",
                                    "objectKind"))
     if input.object_kind is not None:
         try:  # loaded in the caller's own read transactions, before the write one
-            object_id = await _object_id(info, input.object_id)
+            bound = await _object_id(info, input.object_id)
         except ApiError as exc:
             return user_error(exc)
 
@@ -78,7 +78,8 @@ async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyRe
         require_grantable(access, perms, node, "permissions")
         key, secret = await apikeys.create_api_key(
             node.id, input.permissions, ctx.state.rolebook, name=input.name,
-            object_kind=input.object_kind, object_id=object_id,
+            object_kind=input.object_kind, object_id=bound[1] if bound else None,
+            object_type=bound[0] if bound else None,
             created_by=access.principal.account_id)
         return key, node, secret
 
@@ -89,7 +90,7 @@ async def create_api_key(info: Info, input: CreateApiKeyInput) -> CreateApiKeyRe
                       "permissions": list(key.permissions),
                       "object": [key.object_kind, key.object_id]})
 
-    return await run_mutation(info, work, lambda done: ApiKeyCreated(
+    return await run_mutation(info, work, lambda done: CreateApiKeyPayload(
         api_key=ApiKey.from_info(done[0], done[1]), secret=done[2]), audit=audit)
 
 
@@ -107,6 +108,6 @@ async def revoke_api_key(info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyRe
         return key, node
 
     return await run_mutation(
-        info, work, lambda done: ApiKeyRevoked(api_key=ApiKey.from_info(*done)),
+        info, work, lambda done: RevokeApiKeyPayload(api_key=ApiKey.from_info(*done)),
         audit=lambda done: Audit("identity.api_key_revoked", "ApiKey", done[0].id,
                                  {"prefix": done[0].prefix}))

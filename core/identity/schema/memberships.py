@@ -10,10 +10,10 @@ from core.identity.places import PLACE_KINDS
 from core.identity.roles import RoleBook
 from core.identity.schema.common import parse_id, require_grantable, target_node
 from core.identity.schema.types import (
+    GrantMembershipPayload,
     GrantMembershipResult,
     Membership,
-    MembershipGranted,
-    MembershipRevoked,
+    RevokeMembershipPayload,
     RevokeMembershipResult,
 )
 from core.identity.service import MembershipInfo
@@ -71,7 +71,7 @@ async def grant_membership(info: Info,
         return granted, node
 
     return await run_mutation(
-        info, work, lambda done: MembershipGranted(membership=Membership.from_info(*done)),
+        info, work, lambda done: GrantMembershipPayload(membership=Membership.from_info(*done)),
         audit=lambda done: _audit("identity.membership_granted", done[0]))
 
 
@@ -87,7 +87,7 @@ async def revoke_membership(info: Info,
         return found, node
 
     return await run_mutation(
-        info, work, lambda done: MembershipRevoked(membership=Membership.from_info(*done)),
+        info, work, lambda done: RevokeMembershipPayload(membership=Membership.from_info(*done)),
         audit=lambda done: _audit("identity.membership_revoked", done[0]))
 
 

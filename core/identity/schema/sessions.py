@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
 
 from core.identity import sessions
 from core.identity.schema.types import (
     AuthPayload,
+    LoginPayload,
     LoginResult,
     LogoutPayload,
     LogoutResult,
+    RefreshTokenPayload,
     RefreshTokenResult,
 )
 from core.schema.context import Context, Info
@@ -38,24 +43,27 @@ class LogoutInput:
         default=False, description="退出所有设备 / end every session of the account")
 
 
-def _payload(session: sessions.Session) -> AuthPayload:
-    return AuthPayload(account_id=encode_global_id("Account", session.account_id),
-                       access_token=session.access_token,
-                       access_token_expires_at=session.access_expires_at,
-                       refresh_token=session.refresh_token,
-                       refresh_token_expires_at=session.refresh_expires_at)
+def _payload(kind: type[AuthPayload]) -> Callable[[sessions.Session], Any]:
+    def build(session: sessions.Session) -> Any:
+        return kind(account_id=encode_global_id("Account", session.account_id),
+                    access_token=session.access_token,
+                    access_token_expires_at=session.access_expires_at,
+                    refresh_token=session.refresh_token,
+                    refresh_token_expires_at=session.refresh_expires_at)
+
+    return build
 
 
 @strawberry.mutation(description="登录，返回访问令牌与刷新令牌 / log in; returns both tokens")
 async def login(info: Info, input: LoginInput) -> LoginResult:
     return await run_unscoped(info, lambda ctx: sessions.login(
-        ctx.state.db, ctx.state.settings, input.login, input.password, ctx.client_ip), _payload)
+        ctx.state.db, ctx.state.settings, input.login, input.password, ctx.client_ip), _payload(LoginPayload))
 
 
 @strawberry.mutation(description="用刷新令牌换新令牌 / exchange a refresh token for new tokens")
 async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenResult:
     return await run_unscoped(info, lambda ctx: sessions.refresh(
-        ctx.state.db, ctx.state.settings, input.refresh_token), _payload)
+        ctx.state.db, ctx.state.settings, input.refresh_token), _payload(RefreshTokenPayload))
 
 
 @strawberry.mutation(description="退出登录，下一次请求即生效 / log out, effective on the next request")

@@ -16,10 +16,24 @@ from core.schema.relay import encode_global_id
 from tenants.service import NodeInfo
 
 __all__ = [
-    "ApiKey", "ApiKeyCreated", "ApiKeyRevoked", "AuthPayload", "CreateApiKeyResult",
-    "GrantMembershipResult", "LoginResult", "LogoutPayload", "LogoutResult", "Membership",
-    "MembershipGranted", "MembershipRevoked", "PermissionCheck", "RefreshTokenResult",
-    "RevokeApiKeyResult", "RevokeMembershipResult",
+    "ApiKey",
+    "AuthPayload",
+    "CreateApiKeyPayload",
+    "CreateApiKeyResult",
+    "GrantMembershipPayload",
+    "GrantMembershipResult",
+    "LoginPayload",
+    "LoginResult",
+    "LogoutPayload",
+    "LogoutResult",
+    "Membership",
+    "PermissionCheck",
+    "RefreshTokenPayload",
+    "RefreshTokenResult",
+    "RevokeApiKeyPayload",
+    "RevokeApiKeyResult",
+    "RevokeMembershipPayload",
+    "RevokeMembershipResult",
 ]
 
 
@@ -32,6 +46,16 @@ class AuthPayload:
     refresh_token: str = strawberry.field(
         description="刷新令牌，每次使用后轮换 / refresh token, rotated on every use")
     refresh_token_expires_at: datetime
+
+
+@strawberry.type(description="登录成功：新会话的令牌 / logged in: the new session's tokens")
+class LoginPayload(AuthPayload):
+    pass
+
+
+@strawberry.type(description="轮换后的令牌 / the rotated tokens")
+class RefreshTokenPayload(AuthPayload):
+    pass
 
 
 @strawberry.type(description="已退出登录 / logged out")
@@ -47,7 +71,8 @@ class ApiKey:
     node: Tenant
     permissions: list[str]
     object_kind: str | None
-    object_id: str | None
+    object_id: strawberry.ID | None = strawberry.field(
+        description="绑定对象的全局ID / the bound object's global id")
     created_at: datetime
     revoked_at: datetime | None
 
@@ -56,19 +81,20 @@ class ApiKey:
         return cls(id=encode_global_id("ApiKey", info.id), prefix=info.prefix, name=info.name,
                    node=Tenant.from_info(node), permissions=list(info.permissions),
                    object_kind=info.object_kind,
-                   object_id=None if info.object_id is None else str(info.object_id),
+                   object_id=(encode_global_id(info.object_type, info.object_id)
+                              if info.object_type and info.object_id else None),
                    created_at=info.created_at, revoked_at=info.revoked_at)
 
 
 @strawberry.type(description="新建的 API 密钥 / a new API key")
-class ApiKeyCreated:
+class CreateApiKeyPayload:
     api_key: ApiKey
     secret: str = strawberry.field(
         description="完整密钥，仅此一次返回 / the full key, returned only this once")
 
 
 @strawberry.type(description="已吊销的 API 密钥 / a revoked API key")
-class ApiKeyRevoked:
+class RevokeApiKeyPayload:
     api_key: ApiKey
 
 
@@ -91,12 +117,12 @@ class Membership:
 
 
 @strawberry.type(description="已授予的角色 / a granted membership")
-class MembershipGranted:
+class GrantMembershipPayload:
     membership: Membership
 
 
 @strawberry.type(description="已收回的角色 / a revoked membership")
-class MembershipRevoked:
+class RevokeMembershipPayload:
     membership: Membership
 
 
@@ -108,12 +134,12 @@ class PermissionCheck:
     reason_en: str
 
 
-LoginResult = Annotated[AuthPayload | UserError, strawberry.union("LoginResult")]
-RefreshTokenResult = Annotated[AuthPayload | UserError, strawberry.union("RefreshTokenResult")]
+LoginResult = Annotated[LoginPayload | UserError, strawberry.union("LoginResult")]
+RefreshTokenResult = Annotated[RefreshTokenPayload | UserError, strawberry.union("RefreshTokenResult")]
 LogoutResult = Annotated[LogoutPayload | UserError, strawberry.union("LogoutResult")]
-CreateApiKeyResult = Annotated[ApiKeyCreated | UserError, strawberry.union("CreateApiKeyResult")]
-RevokeApiKeyResult = Annotated[ApiKeyRevoked | UserError, strawberry.union("RevokeApiKeyResult")]
-GrantMembershipResult = Annotated[MembershipGranted | UserError,
+CreateApiKeyResult = Annotated[CreateApiKeyPayload | UserError, strawberry.union("CreateApiKeyResult")]
+RevokeApiKeyResult = Annotated[RevokeApiKeyPayload | UserError, strawberry.union("RevokeApiKeyResult")]
+GrantMembershipResult = Annotated[GrantMembershipPayload | UserError,
                                   strawberry.union("GrantMembershipResult")]
-RevokeMembershipResult = Annotated[MembershipRevoked | UserError,
+RevokeMembershipResult = Annotated[RevokeMembershipPayload | UserError,
                                    strawberry.union("RevokeMembershipResult")]

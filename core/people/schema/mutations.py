@@ -153,11 +153,24 @@ class ResidentPayload:
     changed_fields: list[str]
 
 
-ResidentResult = Annotated[ResidentPayload | UserError, strawberry.union("ResidentResult")]
+@strawberry.type(description="新建的居民 / the resident created")
+class CreateResidentPayload(ResidentPayload):
+    pass
+
+
+@strawberry.type(description="修改后的居民及改动的字段 / the resident changed, and which fields")
+class UpdateResidentPayload(ResidentPayload):
+    pass
+
+
+CreateResidentResult = Annotated[CreateResidentPayload | UserError,
+                                 strawberry.union("CreateResidentResult")]
+UpdateResidentResult = Annotated[UpdateResidentPayload | UserError,
+                                 strawberry.union("UpdateResidentResult")]
 
 
 @strawberry.mutation(description="新建居民 / create a resident")
-async def create_resident(info: Info, input: CreateResidentInput) -> ResidentResult:
+async def create_resident(info: Info, input: CreateResidentInput) -> CreateResidentResult:
     key = info.context.state.settings.pii_key
 
     async def work(access: Access) -> Any:
@@ -166,8 +179,8 @@ async def create_resident(info: Info, input: CreateResidentInput) -> ResidentRes
             gender=input.gender.value if input.gender else None, birth_date=input.birth_date,
             phone=input.phone, household_id=pk_of(input.household_id, "Household", "householdId"),
             relation=input.relation, is_head=input.is_head, tags=input.tags)
-    return await run_mutation(info, work, lambda r: ResidentPayload(resident=build(r),
-                                                                    changed_fields=["created"]))
+    return await run_mutation(info, work, lambda r: CreateResidentPayload(
+        resident=build(r), changed_fields=["created"]))
 
 
 @strawberry.input(description="修改居民（未给出的字段不变，null 清空）/ change a resident")
@@ -213,14 +226,14 @@ def _camel(name: str) -> str:
 
 
 @strawberry.mutation(description="修改居民 / change a resident")
-async def update_resident(info: Info, input: UpdateResidentInput) -> ResidentResult:
+async def update_resident(info: Info, input: UpdateResidentInput) -> UpdateResidentResult:
     key = info.context.state.settings.pii_key
 
     async def work(access: Access) -> Any:
         pk = pk_of(input.id, "Resident", "id") or 0
         return await services.update_resident(access, key, pk, _changes(input))
-    return await run_mutation(info, work, lambda r: ResidentPayload(resident=build(r[0]),
-                                                                    changed_fields=r[1]))
+    return await run_mutation(info, work, lambda r: UpdateResidentPayload(
+        resident=build(r[0]), changed_fields=r[1]))
 
 
 @strawberry.input(description="查看一名居民的完整身份证号、手机号和出生日期（须说明理由，记入审计）/ "
@@ -260,7 +273,8 @@ async def reveal_resident(info: Info, input: RevealResidentInput) -> RevealResid
 
 def types() -> list[type]:
     return [CreateCommunityPayload, CreateGridPayload, CreateBuildingPayload,
-            CreateHouseholdPayload, ResidentPayload, RevealResidentPayload]
+            CreateHouseholdPayload, CreateResidentPayload, UpdateResidentPayload,
+            RevealResidentPayload]
 
 
 def mutation_fields() -> list[Any]:

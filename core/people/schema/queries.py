@@ -21,6 +21,7 @@ from core.people.schema.types import (
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.context import Info
 from core.schema.relay import pk_of
+from tenants.service import descendants
 
 __all__ = ["query_fields"]
 
@@ -92,7 +93,6 @@ async def residents(info: Info, first: int, after: str | None = None,
 @strawberry.field(description="下辖街镇的居民、户、楼栋数（不含个人信息）/ per-tenant counts, no "
                               "personal data")
 async def rollup(info: Info) -> list[RollupRow]:
-    from tenants.service import descendants
 
     node = await info.context.node()
     async with info.context.read() as access:

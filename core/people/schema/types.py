@@ -22,7 +22,7 @@ from core.people.records import (
 )
 from core.people.schema import loaders
 from core.people.validation import TAGS, mask_id_number, mask_phone
-from core.schema.base import Tenant
+from core.schema.base import Tenant, _load_node
 from core.schema.budget import LIST_BOUND
 from core.schema.context import Info
 from core.schema.relay import Node, encode_global_id
@@ -211,7 +211,6 @@ class RollupRow:
 
     @strawberry.field
     async def tenant(self, info: Info) -> Tenant | None:
-        from core.schema.base import _load_node
 
         node = await _load_node(info.context, self.rec.tenant_id)
         return Tenant.from_info(node) if node else None

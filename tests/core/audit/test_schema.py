@@ -6,7 +6,7 @@ from core.audit.chain import chain_tenant
 
 QUERY = """query Trail($first: Int!, $after: String, $action: String, $objectType: String) {
   auditTrail(first: $first, after: $after, action: $action, objectType: $objectType) {
-    edges { cursor node { seq hash chained action objectType objectId summary requestId at
+    edges { cursor node { seq hash chained action objectType objectId summary requestId createdAt
                           accountId accountName clientRequestId actor apiKeyId } }
     pageInfo { hasNextPage endCursor }
   }

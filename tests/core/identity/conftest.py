@@ -22,7 +22,7 @@ _octets = itertools.count(1)
 LOGIN = """mutation($login: String!, $password: String!) {
   login(input: {login: $login, password: $password}) {
     __typename
-    ... on AuthPayload { accountId accessToken accessTokenExpiresAt refreshToken }
+    ... on LoginPayload { accountId accessToken accessTokenExpiresAt refreshToken }
     ... on UserError { code messageZh messageEn field }
   }
 }"""
@@ -30,7 +30,7 @@ LOGIN = """mutation($login: String!, $password: String!) {
 REFRESH = """mutation($token: String!) {
   refreshToken(input: {refreshToken: $token}) {
     __typename
-    ... on AuthPayload { accessToken refreshToken }
+    ... on RefreshTokenPayload { accessToken refreshToken }
     ... on UserError { code messageEn }
   }
 }"""

@@ -7,7 +7,7 @@ from core.schema.relay import encode_global_id
 CREATE = """mutation($input: CreateApiKeyInput!) {
   createApiKey(input: $input) {
     __typename
-    ... on ApiKeyCreated { secret apiKey { id prefix name permissions objectKind objectId
+    ... on CreateApiKeyPayload { secret apiKey { id prefix name permissions objectKind objectId
                                             node { code } revokedAt } }
     ... on UserError { code messageEn field }
   }
@@ -16,7 +16,7 @@ CREATE = """mutation($input: CreateApiKeyInput!) {
 REVOKE = """mutation($id: ID!) {
   revokeApiKey(input: {id: $id}) {
     __typename
-    ... on ApiKeyRevoked { apiKey { id revokedAt } }
+    ... on RevokeApiKeyPayload { apiKey { id revokedAt } }
     ... on UserError { code field }
   }
 }"""
@@ -38,7 +38,7 @@ async def test_key_is_limited_to_its_permissions_and_revocable(gql, factory, lin
     made = await _create(gql, admin, tenant, name="楼栋自助机", permissions=["tenant.read"],
                          objectKind="people.building",
                          objectId=encode_global_id("Building", building.id))
-    assert made["__typename"] == "ApiKeyCreated", made
+    assert made["__typename"] == "CreateApiKeyPayload", made
     key = made["secret"]
     assert key.startswith(f"lk_{made['apiKey']['prefix']}_")
     assert made["apiKey"]["permissions"] == ["tenant.read"]

@@ -11,7 +11,7 @@ from core.schema.relay import encode_global_id
 GRANT = """mutation($input: GrantMembershipInput!) {
   grantMembership(input: $input) {
     __typename
-    ... on MembershipGranted { membership { id accountId role placeKind placeId node { code } } }
+    ... on GrantMembershipPayload { membership { id accountId role placeKind placeId node { code } } }
     ... on UserError { code messageZh messageEn field }
   }
 }"""
@@ -19,7 +19,7 @@ GRANT = """mutation($input: GrantMembershipInput!) {
 REVOKE = """mutation($id: ID!) {
   revokeMembership(input: {id: $id}) {
     __typename
-    ... on MembershipRevoked { membership { id role } }
+    ... on RevokeMembershipPayload { membership { id role } }
     ... on UserError { code field }
   }
 }"""
@@ -42,7 +42,7 @@ async def test_grant_and_revoke(gql, factory, linli_env):
     worker = await factory.account(None, None)
     granted = await _grant(gql, admin, tenant, accountId=encode_global_id("Account", worker.id),
                            role="volunteer")
-    assert granted["__typename"] == "MembershipGranted", granted
+    assert granted["__typename"] == "GrantMembershipPayload", granted
     assert granted["membership"]["role"] == "volunteer"
     assert granted["membership"]["node"]["code"] == tenant.code
     me = await gql("{ me { memberships { role node { code } } } }", token=worker.token)
@@ -58,7 +58,7 @@ async def test_grant_and_revoke(gql, factory, linli_env):
 
     revoked = await gql(REVOKE, {"id": granted["membership"]["id"]}, token=admin.token,
                         node=tenant.code)
-    assert revoked["data"]["revokeMembership"]["__typename"] == "MembershipRevoked"
+    assert revoked["data"]["revokeMembership"]["__typename"] == "RevokeMembershipPayload"
     after = await gql("{ tenant { code } }", token=worker.token, node=tenant.code)
     assert after["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # effective at once
 
@@ -107,7 +107,7 @@ async def test_region_admin_grants_below_but_tenant_admin_not_above(gql, factory
     target = await factory.account(None, None)
     below = await _grant(gql, region_admin, region, accountId=str(target.id), role="volunteer",
                          nodeId=encode_global_id("Tenant", tenant.id))
-    assert below["__typename"] == "MembershipGranted", below
+    assert below["__typename"] == "GrantMembershipPayload", below
     above = await _grant(gql, tenant_admin, tenant, accountId=str(target.id), role="volunteer",
                          nodeId=encode_global_id("Tenant", region.id))
     assert (above["code"], above["field"]) == ("NOT_FOUND", "nodeId")
@@ -127,7 +127,7 @@ async def test_place_is_checked_when_its_type_is_registered(gql, factory, monkey
     monkeypatch.setitem(places._resolvers, "Grid", grid_place)
     ok = await _grant(gql, admin, tenant, accountId=str(target.id), role="grid_worker",
                       placeId=encode_global_id("Grid", 11))
-    assert ok["__typename"] == "MembershipGranted", ok
+    assert ok["__typename"] == "GrantMembershipPayload", ok
     assert ok["membership"]["placeKind"] == "grid"
     assert ok["membership"]["placeId"] == encode_global_id("Grid", 11)
     for pk in (12, 99):

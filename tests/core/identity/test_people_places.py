@@ -12,7 +12,7 @@ CHECK = """query($p: String!, $o: ID) {
 GRANT = """mutation($input: GrantMembershipInput!) {
   grantMembership(input: $input) {
     __typename
-    ... on MembershipGranted { membership { placeKind placeId } }
+    ... on GrantMembershipPayload { membership { placeKind placeId } }
     ... on UserError { code field }
   }
 }"""

@@ -11,7 +11,7 @@ async def test_login_by_username(client_at, make_account, ops, linli_env):
     gql = client_at()
     account_id, username = await make_account()
     result = await ops.login(gql, username.upper())
-    assert result["__typename"] == "AuthPayload", result
+    assert result["__typename"] == "LoginPayload", result
     claims = decode_access_token(result["accessToken"], linli_env.settings.secret_key)
     assert claims["sub"] == str(account_id)
     assert claims["exp"] - claims["iat"] <= 15 * 60
@@ -26,7 +26,7 @@ async def test_login_by_phone(client_at, make_account, ops, linli_env):
     account_id, _ = await make_account(phone=phone)
     spaced = f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}"
     result = await ops.login(gql, spaced)
-    assert result["__typename"] == "AuthPayload", result
+    assert result["__typename"] == "LoginPayload", result
     assert decode_access_token(result["accessToken"],
                                linli_env.settings.secret_key)["sub"] == str(account_id)
 
@@ -67,7 +67,7 @@ async def test_refresh_rotates(client_at, make_account, ops, linli_env):
     _, username = await make_account()
     first = await ops.login(gql, username)
     second = await ops.refresh(gql, first["refreshToken"])
-    assert second["__typename"] == "AuthPayload", second
+    assert second["__typename"] == "RefreshTokenPayload", second
     assert second["refreshToken"] != first["refreshToken"]
     assert (await ops.me(gql, second["accessToken"])).get("errors") is None
     async with linli_env.state.db.transaction(write=False):
@@ -78,7 +78,7 @@ async def test_refresh_rotates(client_at, make_account, ops, linli_env):
     assert old["rotated_at"] is not None and old["revoked_at"] is None
     assert new["family"] == old["family"] and new["rotated_at"] is None
     third = await ops.refresh(gql, second["refreshToken"])
-    assert third["__typename"] == "AuthPayload", third
+    assert third["__typename"] == "RefreshTokenPayload", third
 
 
 async def test_replayed_refresh_token_revokes_the_family(client_at, make_account, ops, linli_env):
@@ -96,7 +96,7 @@ async def test_replayed_refresh_token_revokes_the_family(client_at, make_account
         rows = await RefreshToken.select().where(RefreshToken.family == family)
     assert len(rows) == 2 and all(r["revoked_at"] is not None for r in rows)
     # Another login (a new family) is unaffected.
-    assert (await ops.login(gql, username))["__typename"] == "AuthPayload"
+    assert (await ops.login(gql, username))["__typename"] == "LoginPayload"
 
 
 async def test_bad_refresh_token(client_at, ops):
@@ -149,7 +149,7 @@ async def test_logout_with_someone_elses_refresh_token_changes_nothing(client_at
     assert out["__typename"] == "UserError" and out["code"] == "INVALID_ARGUMENT"
     assert out["field"] == "refreshToken"
     assert (await ops.me(gql, a["accessToken"])).get("errors") is None
-    assert (await ops.refresh(gql, b["refreshToken"]))["__typename"] == "AuthPayload"
+    assert (await ops.refresh(gql, b["refreshToken"]))["__typename"] == "RefreshTokenPayload"
 
 
 async def test_logout_needs_a_session(client_at, ops):
@@ -169,7 +169,7 @@ async def test_logout_without_a_refresh_token_ends_that_session(client_at, make_
     refreshed = await ops.refresh(gql, session["refreshToken"])
     assert refreshed["__typename"] == "UserError" and refreshed["code"] == "UNAUTHENTICATED"
     assert (await ops.me(gql, other["accessToken"])).get("errors") is None
-    assert (await ops.refresh(gql, other["refreshToken"]))["__typename"] == "AuthPayload"
+    assert (await ops.refresh(gql, other["refreshToken"]))["__typename"] == "RefreshTokenPayload"
 
 
 async def test_a_replay_ends_the_familys_access_tokens_on_the_next_request(client_at,

@@ -27,7 +27,7 @@ async def test_an_attacker_elsewhere_cannot_lock_an_account(client_at, make_acco
     _, username = await make_account()
     for _ in range(2 * linli_env.settings.login_max_failures):
         await _fail(ops, client_at(), username, 1)
-    assert (await ops.login(client_at(), username))["__typename"] == "AuthPayload"
+    assert (await ops.login(client_at(), username))["__typename"] == "LoginPayload"
 
 
 async def test_throttled_per_account_and_address(client_at, make_account, ops, linli_env,
@@ -52,9 +52,9 @@ async def test_throttled_per_account_and_address(client_at, make_account, ops, l
     async with linli_env.state.db.transaction(write=False):
         assert await LoginAttempt.count().where(LoginAttempt.key == pair) == limit
     # The same account from another address, and other accounts, are not affected.
-    assert (await ops.login(client_at(), username))["__typename"] == "AuthPayload"
+    assert (await ops.login(client_at(), username))["__typename"] == "LoginPayload"
     _, other = await make_account()
-    assert (await ops.login(client_at(ip), other))["__typename"] == "AuthPayload"
+    assert (await ops.login(client_at(ip), other))["__typename"] == "LoginPayload"
 
 
 async def test_the_delay_grows_with_each_failure(linli_env):
@@ -94,7 +94,7 @@ async def test_throttled_per_client_address(client_at, make_account, ops, linli_
     refused = await ops.login(noisy, username)
     assert refused["code"] == "THROTTLED"
     elsewhere = await ops.login(client_at(), username)
-    assert elsewhere["__typename"] == "AuthPayload"
+    assert elsewhere["__typename"] == "LoginPayload"
     async with linli_env.state.db.transaction(write=False):
         assert await LoginAttempt.count().where(LoginAttempt.key == client_key(ip)) == cap
 
@@ -104,12 +104,12 @@ async def test_success_clears_the_pairs_failures(client_at, make_account, ops, l
     limit = linli_env.settings.login_max_failures
     ip = ops.fresh_ip()
     await _fail(ops, client_at(ip), username, limit - 1)
-    assert (await ops.login(client_at(ip), username))["__typename"] == "AuthPayload"
+    assert (await ops.login(client_at(ip), username))["__typename"] == "LoginPayload"
     async with linli_env.state.db.transaction(write=False):
         assert await LoginAttempt.count().where(
             LoginAttempt.key == pair_key(account_key(account_id), ip)) == 0
     await _fail(ops, client_at(ip), username, limit - 1)
-    assert (await ops.login(client_at(ip), username))["__typename"] == "AuthPayload"
+    assert (await ops.login(client_at(ip), username))["__typename"] == "LoginPayload"
 
 
 def _replica(linli_env, **changes):

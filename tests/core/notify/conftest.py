@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from core import logging as logging_module
 from core import pubsub as pubsub_module
 from core.app import create_app
 from core.identity.roles import RoleBook
@@ -110,6 +111,7 @@ async def world(linli_env: Any) -> AsyncIterator[NotifyWorld]:
     rules_module.install(state)
     pubsub_module.install(state)  # not started: live updates stay in this process
     notify_module.install(state)
+    logging_module.install(state)  # Accept-Language, request ids: as the real app has them
     service = state.services.notify
     app = create_app(state=state, manage_db=False)
     try:

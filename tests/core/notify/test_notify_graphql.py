@@ -10,7 +10,7 @@ INBOX = """query($first: Int!, $after: String, $unread: Boolean! = false) {
     pageInfo { hasNextPage endCursor } }
   unreadNotificationCount }"""
 MARK = """mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) {
-  __typename ... on NotificationsMarkedRead { marked unreadCount }
+  __typename ... on MarkNotificationsReadPayload { marked unreadCount }
   ... on UserError { code field messageZh } } }"""
 
 
@@ -52,7 +52,7 @@ async def test_inbox_unread_count_and_mark_read(factory, world):
     assert [e["node"]["title"] for e in rest["myNotifications"]["edges"]] == ["第一条"]
 
     done = await _mark(gql, admin, tenant, ids=[first["id"]])
-    assert done == {"__typename": "NotificationsMarkedRead", "marked": 1, "unreadCount": 2}
+    assert done == {"__typename": "MarkNotificationsReadPayload", "marked": 1, "unreadCount": 2}
     unread = await _inbox(gql, admin, tenant, unread=True)
     assert [e["node"]["title"] for e in unread["myNotifications"]["edges"]] == ["第二条", "第一条"]
     assert (await _mark(gql, admin, tenant, ids=[first["id"]]))["marked"] == 0

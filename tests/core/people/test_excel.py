@@ -10,6 +10,7 @@ from core.errors import ApiError
 from core.people.excel import (
     EXAMPLE_MARK,
     HEADERS,
+    TEMPLATE_HEADERS,
     export_residents,
     import_residents,
     write_template,
@@ -112,7 +113,7 @@ async def test_missing_columns(factory, linli_env):
 async def test_template_and_export_round_trip(factory, linli_env, new_id, tmp_path):
     template = tmp_path / "template.xlsx"
     write_template(template)
-    assert next(load_workbook(template).active.iter_rows(values_only=True)) == HEADERS
+    assert next(load_workbook(template).active.iter_rows(values_only=True)) == TEMPLATE_HEADERS
 
     tenant = await factory.tenant()
     key = linli_env.settings.pii_key
@@ -143,7 +144,7 @@ async def test_template_has_an_example_row_that_is_never_imported_and_notes(fact
     write_template(template)
     book = load_workbook(template)
     rows = list(book["居民"].iter_rows(values_only=True))
-    assert rows[0] == HEADERS and len(rows) == 2 and rows[1][0].startswith(EXAMPLE_MARK)
+    assert rows[0] == TEMPLATE_HEADERS and len(rows) == 2 and rows[1][0].startswith(EXAMPLE_MARK)
     notes = "\n".join(str(c) for r in book["说明"].iter_rows(values_only=True) for c in r)
     assert all(label in notes for label in TAGS_ZH) and "YYYY-MM-DD" in notes
     tenant = await factory.tenant()
@@ -236,3 +237,38 @@ async def test_export_is_masked_unless_full_with_a_reason_and_says_which(factory
                                                   ).order_by(AuditEntry.id)
     summaries = [json.loads(e["summary"]) for e in entries]
     assert summaries == [{"rows": 6, "full": False}, {"rows": 6, "full": True, "reason": "换届核对"}]
+
+
+async def test_the_account_column_links_residents_to_their_logins(factory, linli_env, new_id):
+    """账号 (optional): the login of the resident's own account, linked on import; an account
+    without a role here, or named twice, is a row error and nothing is written."""
+    from core.identity.tables import Account
+    from core.plugin import account_of_resident
+
+    tenant = await factory.tenant()
+    key = linli_env.settings.pii_key
+    own = await factory.account(tenant, "resident", username=f"elder{new_id()[-6:]}")
+    stranger = await factory.account(None, None, username=f"far{new_id()[-6:]}")
+    async with linli_env.state.db.transaction(write=False):
+        login = (await Account.select(Account.username).where(Account.id == own.id).first())[
+            "username"]
+        far = (await Account.select(Account.username).where(Account.id == stranger.id).first())[
+            "username"]
+    rows = [(*r, "") for r in rows_for(new_id, 3)]
+    bad = [rows[0][:-1] + (far,), rows[1][:-1] + (login.upper(),), rows[2][:-1] + (login,)]
+    refused = await import_residents(linli_env.state.db, tenant, sheet(bad, TEMPLATE_HEADERS),
+                                     None, pii_key=key)
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "账号"), (4, "账号")]
+    assert await counts(linli_env, tenant) == (0, 0, 0)
+
+    good = [rows[0][:-1] + (login.upper(),), rows[1], rows[2]]
+    report = await import_residents(linli_env.state.db, tenant, sheet(good, TEMPLATE_HEADERS),
+                                    None, pii_key=key)
+    assert report.ok, report.errors
+    assert report.linked == 1 and "1 account(s) linked" in report.summary()
+    async with linli_env.state.db.scoped(scope_for(tenant)):
+        first = await Resident.select(Resident.id).where(Resident.name == rows[0][0]).first()
+        assert await account_of_resident(first["id"], tenant.id) == own.id
+    again = await import_residents(linli_env.state.db, tenant, sheet(good, TEMPLATE_HEADERS),
+                                   None, pii_key=key)
+    assert again.linked == 0 and again.unchanged == 3

@@ -14,13 +14,13 @@ CREATE_HOUSEHOLD = """mutation($input: CreateHouseholdInput!) { createHousehold(
   __typename ... on CreateHouseholdPayload { household { id room unit { name } } }
   ... on UserError { code field } } }"""
 CREATE_RESIDENT = """mutation($input: CreateResidentInput!) { createResident(input: $input) {
-  __typename ... on ResidentPayload { resident { id name gender birthDate birthYear idNumber isHead
+  __typename ... on CreateResidentPayload { resident { id name gender birthDate birthYear idNumber isHead
   tags
   household { members { name } } } } ... on UserError { code field messageZh messageEn } } }"""
 REVEAL = """mutation($input: RevealResidentInput!) { revealResident(input: $input) {
   __typename ... on RevealResidentPayload { idNumber birthDate } } }"""
 UPDATE_RESIDENT = """mutation($input: UpdateResidentInput!) { updateResident(input: $input) {
-  __typename ... on ResidentPayload { changedFields resident { name phone tags } }
+  __typename ... on UpdateResidentPayload { changedFields resident { name phone tags } }
   ... on UserError { code field } } }"""
 
 

@@ -47,10 +47,10 @@ class Echo:
 
 
 ENABLE = """mutation($input: PluginEnablementInput!) { enablePlugin(input: $input) {
-  __typename ... on PluginEnablementPayload { enabled newlyEnabled { code } node { code } }
+  __typename ... on EnablePluginPayload { enabled newlyEnabled { code } node { code } }
   ... on UserError { code field } } }"""
 DISABLE = """mutation($input: PluginEnablementInput!) { disablePlugin(input: $input) {
-  __typename ... on PluginEnablementPayload { enabled newlyEnabled { code } }
+  __typename ... on DisablePluginPayload { enabled newlyEnabled { code } }
   ... on UserError { code } } }"""
 
 
@@ -88,7 +88,7 @@ async def test_region_enable_reaches_tenants_below_and_later(plugin_gql, factory
     assert echo.seeded == [(before.id, before.id)]
 
     created = await gql("""mutation($input: CreateTenantNodeInput!) {
-      createTenantNode(input: $input) { ... on TenantNodePayload { node { id code } } } }""",
+      createTenantNode(input: $input) { ... on CreateTenantNodePayload { node { id code } } } }""",
                         {"input": {"kind": "town", "name": "新镇", "parentId":
                                    encode_global_id("Tenant", region.id),
                                    "code": region.code[:6] + _unique_digits(3) + "000"}},

@@ -99,7 +99,7 @@ async def test_a_date_before_the_override_gets_the_older_value(linli_env, factor
     assert err.value.code == "RULE_LOCKED"
     with pytest.raises(ApiError) as err:
         await _set(db, rules, tenant, 57, today - timedelta(days=1))
-    assert err.value.field == "effectiveFrom"
+    assert err.value.field == "effectiveOn"
 
 
 async def test_a_computation_keeps_the_version_it_used(linli_env, factory, rules):

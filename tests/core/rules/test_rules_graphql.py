@@ -7,11 +7,11 @@ from core.rules.service import today_shanghai
 from tenants.service import scope_for
 
 READ = """query($on: Date) { effectiveRules(on: $on) {
-  key owner type value defaultValue version effectiveFrom locked overridable
+  key owner type value defaultValue version effectiveOn locked overridable
   descriptionZh descriptionEn minimum maximum source { kind code name } } }"""
 SET = """mutation($input: SetRuleValueInput!) { setRuleValue(input: $input) {
   __typename
-  ... on RuleValueSet { version rule { key value version locked source { kind code } } }
+  ... on SetRuleValuePayload { version rule { key value version locked source { kind code } } }
   ... on UserError { code field messageZh messageEn } } }"""
 
 
@@ -42,7 +42,7 @@ async def test_read_and_set_with_sources(rules_gql, factory, linli_env):
     assert rules["notify.delivery_attempts"]["owner"] == "core"
 
     done = await _set(rules_gql, region_admin, region, "rules_probe.max_age", "70")
-    assert done["__typename"] == "RuleValueSet" and done["rule"]["source"]["kind"] == "self"
+    assert done["__typename"] == "SetRuleValuePayload" and done["rule"]["source"]["kind"] == "self"
     age = _by_key(await rules_gql(READ, token=admin.token, node=tenant.code))[
         "rules_probe.max_age"]
     assert age["value"] == "70" and age["version"] == done["version"]
@@ -50,13 +50,13 @@ async def test_read_and_set_with_sources(rules_gql, factory, linli_env):
 
     later = (today_shanghai() + timedelta(days=10)).isoformat()
     mine = await _set(rules_gql, admin, tenant, "rules_probe.greeting", '"大家好"',
-                      effectiveFrom=later)
+                      effectiveOn=later)
     assert mine["rule"]["value"] == '"大家好"' and mine["rule"]["source"]["kind"] == "self"
     now = _by_key(await rules_gql(READ, token=admin.token, node=tenant.code))
     assert now["rules_probe.greeting"]["value"] == '"您好"'          # not yet in force
     then = _by_key(await rules_gql(READ, {"on": later}, token=admin.token, node=tenant.code))
     assert then["rules_probe.greeting"]["value"] == '"大家好"'
-    assert then["rules_probe.greeting"]["effectiveFrom"] == later
+    assert then["rules_probe.greeting"]["effectiveOn"] == later
     assert then["rules_probe.greeting"]["source"]["code"] == tenant.code
 
     async with linli_env.state.db.scoped(scope_for(tenant)):
@@ -79,8 +79,8 @@ async def test_typed_errors(rules_gql, factory):
         ("rules_probe.max_age", '"70"', {}, "INVALID_ARGUMENT", "value"),
         ("rules_probe.max_age", "500", {}, "INVALID_ARGUMENT", "value"),
         ("rules_probe.max_age", "70", {"locked": True}, "INVALID_ARGUMENT", "locked"),
-        ("rules_probe.max_age", "70", {"effectiveFrom": "2001-01-01"}, "INVALID_ARGUMENT",
-         "effectiveFrom"),
+        ("rules_probe.max_age", "70", {"effectiveOn": "2001-01-01"}, "INVALID_ARGUMENT",
+         "effectiveOn"),
     ]
     for key, value, extra, code, field in cases:
         err = await _set(rules_gql, admin, tenant, key, value, **extra)

@@ -39,7 +39,7 @@ async def test_full_width_id_number_hits_the_duplicate_check(gql, factory):
     number = id_number()
     first = await gql(CREATE, {"input": {"name": "张三", "idNumber": number}},
                       token=admin.token, node=tenant.code)
-    assert first["data"]["createResident"]["__typename"] == "ResidentPayload", first
+    assert first["data"]["createResident"]["__typename"] == "CreateResidentPayload", first
     again = await gql(CREATE, {"input": {"name": "张三", "idNumber": number.translate(FULL_WIDTH)}},
                       token=admin.token, node=tenant.code)
     assert again["data"]["createResident"] == {"__typename": "UserError", "code": "CONFLICT",
