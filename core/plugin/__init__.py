@@ -68,6 +68,7 @@ from core.plugin.meta import (
 from core.plugin.people import (
     ResidentInfo,
     get_resident,
+    person_keys,
     resident_tags,
     residents_by_id_numbers,
     residents_by_ids,
@@ -214,6 +215,7 @@ __all__ = [
     "notify",
     "now_utc",
     "open_personal",
+    "person_keys",
     "pk_of",
     "place_names",
     "plugin_enabled",

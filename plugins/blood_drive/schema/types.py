@@ -33,6 +33,7 @@ __all__ = [
     "BloodDrivePrecheckAnswers",
     "BloodDriveSession",
     "BloodDriveSlot",
+    "BloodDriveSlotUpdate",
     "BloodDriveStatLine",
     "BloodDriveTarget",
     "BloodDriveUnit",
@@ -453,6 +454,12 @@ class BloodDriveImportReport:
     imported: int
     duplicates: int
     rejected: list[BloodDriveRejectedRow] = strawberry.field(metadata={LIST_BOUND: 2000})
+
+
+@strawberry.type(description="时段余量变化（实时）/ a slot's availability changed (live)")
+class BloodDriveSlotUpdate:
+    session: BloodDriveSession
+    slot: BloodDriveSlot
 
 
 TYPES: list[type] = [BloodDriveCampaign, BloodDriveSession, BloodDriveSlot, BloodDriveDonor,

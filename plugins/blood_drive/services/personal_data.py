@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from plugins.blood_drive.services.bookings import announce_slots, release_claims
 from plugins.blood_drive.services.precheck import open_precheck
 from plugins.blood_drive.tables import Booking, Donation, Donor, Precheck, Slot
 
@@ -49,6 +50,9 @@ async def personal_data(resident_id: int, action: str) -> dict[str, Any] | None:
             Booking.id == b["id"])
         await Slot.update({Slot.booked: Slot.booked - 1}).where(
             (Slot.id == b["slot_id"]) & (Slot.booked > 0))
+    await release_claims(open_ones)
+    announce_slots([{"tenant_id": b["tenant_id"], "session_id": b["session_id"],
+                     "id": b["slot_id"]} for b in open_ones])
     if prechecks:
         await Precheck.delete().where(Precheck.donor_id == donor_id)
     blanked = [d for d in donations if d["deferral_cipher"]]

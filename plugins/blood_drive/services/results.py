@@ -19,6 +19,7 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.blood_drive.events import DonationCompleted
+from plugins.blood_drive.services.bookings import release_claims
 from plugins.blood_drive.services.common import node_of, require, rule_values
 from plugins.blood_drive.services.precheck import KINDS
 from plugins.blood_drive.tables import Booking, Donation, Donor
@@ -138,8 +139,10 @@ async def record_result(access: Access, booking_id: int, data: ResultInput
     on = data.donated_on or today_shanghai()
     result, created = await _store(access, dict(donor), data, on, key, "entry",
                                    int(booking["campaign_id"]), booking_id)
-    await Booking.update({Booking.status: data.outcome, Booking.active: None}).where(
-        (Booking.id == booking_id) & (Booking.status == "checked_in"))
+    closed = await Booking.update({Booking.status: data.outcome, Booking.active: None}).where(
+        (Booking.id == booking_id) & (Booking.status == "checked_in")).returning(Booking.id)
+    if closed:
+        await release_claims([dict(booking)])
     return result, created
 
 

@@ -44,3 +44,37 @@ async def test_a_donor_books_only_their_own_street(world):
         await world.do(world.a.node, lambda s: bookings.book(s, int(slot["id"]),
                                                              int(donor["id"])))
     assert refused.value.code == "NOT_FOUND"      # street B's slot is not visible from A
+
+
+async def test_one_open_booking_per_person_across_street_offices(world):
+    """The city's claim table holds the once-only key: one person registered in two street
+    offices books the city's campaign once; cancel frees it for the other street."""
+    from plugins.blood_drive.tables import BookingClaim
+
+    campaign = await world.campaign()
+    slot_a = (await world.slots(world.a, await world.session(world.a, campaign)))[0]
+    slot_b = (await world.slots(world.b, await world.session(world.b, campaign)))[0]
+    in_a, in_b = await world.twin()
+    booked = await world.do(world.a.node, lambda s: bookings.book(s, int(slot_a["id"]),
+                                                                  int(in_a["id"])))
+    with pytest.raises(ApiError) as twice:
+        await world.do(world.b.node, lambda s: bookings.book(s, int(slot_b["id"]),
+                                                             int(in_b["id"])))
+    assert (twice.value.code, twice.value.field) == ("CONFLICT", "donorId")
+    assert (await world.slots(world.b, {"id": slot_b["session_id"]}))[0]["booked"] == 0
+    async with world.read(world.city):
+        claims = await BookingClaim.select().where(
+            BookingClaim.campaign_id == campaign["id"])
+    assert [(c["tenant_id"], c["booking_tenant_id"], c["active"]) for c in claims] == [
+        (world.city.id, world.a.node.id, 1)]
+    async with world.read(world.b.node):      # street B reads the city's claims, not A's rows
+        assert await BookingClaim.count().where(
+            BookingClaim.campaign_id == campaign["id"]) == 1
+    await world.do(world.a.node, lambda s: bookings.cancel(s, int(booked["id"])))
+    moved = await world.do(world.b.node, lambda s: bookings.book(s, int(slot_b["id"]),
+                                                                 int(in_b["id"])))
+    assert moved["status"] == "booked"
+    other = await world.campaign(title="另一活动")
+    slot_o = (await world.slots(world.a, await world.session(world.a, other)))[0]
+    assert (await world.do(world.a.node, lambda s: bookings.book(
+        s, int(slot_o["id"]), int(in_a["id"]))))["status"] == "booked"   # per campaign
