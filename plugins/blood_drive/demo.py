@@ -178,14 +178,16 @@ async def seed_demo(tenant_id: int) -> None:
     residents = {int(r["id"]): int(r["resident_id"])
                  for r in await Donor.select(Donor.id, Donor.resident_id)}
     keys = await person_keys(list(residents.values()), PERSON_PURPOSE)
-    open_ones = await Booking.select(Booking.id, Booking.campaign_id, Booking.donor_id).where(
-        Booking.active == 1)
+    open_ones = await Booking.select(Booking.id, Booking.campaign_id, Booking.donor_id,
+                                     Booking.slot_id).where(Booking.active == 1)
+    ends = {int(r["id"]): r["ends_at"] for rows in slots.values() for r in rows}
     if open_ones:  # the campaign owner's once-only claims of the open bookings
         async with as_region(city, BookingClaim):
             await BookingClaim.insert(*[BookingClaim(
                 tenant_id=city.id, campaign_id=b["campaign_id"],
                 person_key=keys[residents[int(b["donor_id"])]], booking_tenant_id=tenant_id,
-                booking_id=b["id"], active=1, created_at=now) for b in open_ones])
+                booking_id=b["id"], active=1, ends_at=ends[int(b["slot_id"])], created_at=now)
+                for b in open_ones])
     booked = await Booking.select().where(Booking.status.is_in(["donated", "deferred"]))
     versions: dict[date, int] = {}
     for day in {b["checked_in_at"].astimezone(SHANGHAI).date() for b in booked} | {

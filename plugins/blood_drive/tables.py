@@ -148,7 +148,8 @@ class Booking(ScopedTable, tablename="blood_drive_booking"):
     slot_id = BigInt(null=False, default=None)
     donor_id = BigInt(null=False, default=None)
     status = Varchar(length=12, default="booked")
-    """booked | cancelled | checked_in | donated | deferred."""
+    """booked | cancelled | checked_in | donated | deferred | no_show (the slot passed while
+    still booked; set when the donor books again)."""
     active = Integer(null=True, default=None)
     booked_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
@@ -172,6 +173,9 @@ class BookingClaim(ScopedTable, tablename="blood_drive_booking_claim"):
     booking_tenant_id = BigInt(null=False, default=None)
     booking_id = BigInt(null=True, default=None)
     active = Integer(null=True, default=None)
+    ends_at = Timestamptz(null=True, default=None)
+    """The booked slot's end: once passed, a booking never attended is no longer the person's
+    future booking, and a new booking takes the claim over."""
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [

@@ -62,6 +62,7 @@ class BloodDriveBookingStatus(Enum):
     CHECKED_IN = "checked_in"
     DONATED = "donated"
     DEFERRED = "deferred"
+    NO_SHOW = "no_show"
 
 
 @strawberry.enum(description="征询结论 / pre-check outcome")

@@ -3,7 +3,8 @@ promises: the slot's seat is taken by a conditional update (``booked < capacity`
 campaign owner's claim table (``blood_drive_booking_claim``, unique (owner, campaign, person,
 active)) allows one open booking per person and campaign across every street office of the
 campaign — a street office writes the claim into the city's rows through
-``core.plugin.as_region``; the person is core's pseudonymous person key, the same for one person
+``core.plugin.as_region``; a booking whose slot ended unattended is no longer a future booking
+(``no_show``) and gives its claim over; the person is core's pseudonymous person key, the same for one person
 registered in two street offices. All run in the mutation's one transaction, so a refusal of
 any leaves nothing written."""
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core.plugin import (
@@ -85,19 +87,49 @@ async def _at_owner(owner_id: int, tenant_id: int) -> AsyncIterator[None]:
 
 
 async def _claim(owner_id: int, tenant_id: int, campaign_id: int, resident_id: int,
-                 booking_id: int) -> bool:
-    """Claim the person's one open booking of the campaign (``INSERT … ON CONFLICT DO
+                 booking_id: int, ends_at: datetime) -> bool:
+    """Claim the person's one future booking of the campaign (``INSERT … ON CONFLICT DO
     NOTHING`` on the owner's unique key: a concurrent claim waits for the other transaction and
-    then does nothing)."""
+    then does nothing). A claim held by a booking whose slot has ended unattended is taken over:
+    it is closed by a conditional update (``active = 1 AND ends_at <= now``, which one
+    transaction alone wins) and the claim is tried once more."""
     key = (await person_keys([resident_id], PERSON_PURPOSE)).get(resident_id)
     if key is None:
         raise ApiError.not_found("居民", "resident", "donorId")
+    row = BookingClaim(tenant_id=owner_id, campaign_id=campaign_id, person_key=key,
+                       booking_tenant_id=tenant_id, booking_id=booking_id, active=1,
+                       ends_at=ends_at, created_at=now_utc())
     async with _at_owner(owner_id, tenant_id):
-        claimed = await BookingClaim.insert(BookingClaim(
-            tenant_id=owner_id, campaign_id=campaign_id, person_key=key,
-            booking_tenant_id=tenant_id, booking_id=booking_id, active=1,
-            created_at=now_utc())).on_conflict(action="DO NOTHING").returning(BookingClaim.id)
+        claimed = await BookingClaim.insert(row).on_conflict(action="DO NOTHING").returning(
+            BookingClaim.id)
+        if not claimed:
+            passed = await BookingClaim.update({BookingClaim.active: None}).where(
+                (BookingClaim.campaign_id == campaign_id) & (BookingClaim.person_key == key)
+                & (BookingClaim.active == 1) & (BookingClaim.ends_at <= now_utc())
+            ).returning(BookingClaim.id)
+            if passed:
+                claimed = await BookingClaim.insert(row).on_conflict(
+                    action="DO NOTHING").returning(BookingClaim.id)
     return bool(claimed)
+
+
+async def _expire_unattended(donor_id: int, campaign_id: int) -> None:
+    """The donor's bookings of the campaign here whose slot ended while still booked are no
+    longer future bookings: marked ``no_show`` (closed, their claims freed)."""
+    open_ones = await Booking.select().where(
+        (Booking.donor_id == donor_id) & (Booking.campaign_id == campaign_id)
+        & (Booking.status == "booked"))
+    if not open_ones:
+        return
+    ended = {int(r["id"]) for r in await Slot.select(Slot.id).where(
+        Slot.id.is_in(sorted({int(b["slot_id"]) for b in open_ones}))
+        & (Slot.ends_at <= now_utc()))}
+    stale = [b for b in open_ones if int(b["slot_id"]) in ended]
+    if not stale:
+        return
+    await Booking.update({Booking.status: "no_show", Booking.active: None}).where(
+        Booking.id.is_in([int(b["id"]) for b in stale]) & (Booking.status == "booked"))
+    await release_claims([dict(b) for b in stale])
 
 
 async def release_claims(bookings: list[dict[str, Any]]) -> None:
@@ -149,6 +181,7 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
         Campaign.id == campaign_id).first()
     if campaign is None:
         raise ApiError.not_found("献血活动", "campaign", "slotId")
+    await _expire_unattended(donor_id, campaign_id)
     row = Booking(tenant_id=int(slot["tenant_id"]), campaign_id=campaign_id,
                   session_id=int(session["id"]), slot_id=slot_id, donor_id=donor_id,
                   status="booked", active=1, booked_at=now_utc())
@@ -158,7 +191,7 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
                                 "the donor already holds a booking in this campaign: cancel "
                                 "it to rebook", "donorId")
     if not await _claim(int(campaign["tenant_id"]), int(slot["tenant_id"]), campaign_id,
-                        int(donor["resident_id"]), int(inserted[0]["id"])):
+                        int(donor["resident_id"]), int(inserted[0]["id"]), slot["ends_at"]):
         raise ApiError.conflict("该献血者在本次活动中已有预约（可能在其他街镇），请先取消再改约",
                                 "the donor already holds a booking in this campaign (perhaps "
                                 "in another street office): cancel it to rebook", "donorId")

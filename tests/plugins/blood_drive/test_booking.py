@@ -78,3 +78,45 @@ async def test_one_open_booking_per_person_across_street_offices(world):
     slot_o = (await world.slots(world.a, await world.session(world.a, other)))[0]
     assert (await world.do(world.a.node, lambda s: bookings.book(
         s, int(slot_o["id"]), int(in_a["id"]))))["status"] == "booked"   # per campaign
+
+
+async def test_a_passed_unattended_booking_is_no_longer_the_future_booking(world):
+    """"One future booking per campaign": once the booked slot has ended unattended, the donor
+    may book again — here or in another street office; the old booking becomes NO_SHOW and the
+    city's claim moves to the new one."""
+    from datetime import timedelta
+
+    from core.plugin import now_utc
+    from plugins.blood_drive.tables import Booking, BookingClaim, Slot
+
+    campaign = await world.campaign()
+    slot_a = (await world.slots(world.a, await world.session(world.a, campaign)))[0]
+    later_a = (await world.slots(world.a, await world.session(world.a, campaign, days=5)))[0]
+    slot_b = (await world.slots(world.b, await world.session(world.b, campaign)))[0]
+    in_a, in_b = await world.twin()
+    first = await world.do(world.a.node, lambda s: bookings.book(s, int(slot_a["id"]),
+                                                                 int(in_a["id"])))
+    with pytest.raises(ApiError):            # still a future booking: refused in both streets
+        await world.do(world.b.node, lambda s: bookings.book(s, int(slot_b["id"]),
+                                                             int(in_b["id"])))
+    past = now_utc() - timedelta(days=1)
+    async with world.write(world.a.node):    # the slot passes without the donor coming
+        await Slot.update({Slot.starts_at: past - timedelta(hours=1), Slot.ends_at: past}).where(
+            Slot.id == slot_a["id"])
+    async with world.write(world.city):
+        await BookingClaim.update({BookingClaim.ends_at: past}).where(
+            BookingClaim.booking_id == first["id"])
+    moved = await world.do(world.b.node, lambda s: bookings.book(s, int(slot_b["id"]),
+                                                                 int(in_b["id"])))
+    async with world.read(world.city):
+        claims = await BookingClaim.select().where(
+            BookingClaim.campaign_id == campaign["id"]).order_by(BookingClaim.id)
+    assert [(c["booking_id"], c["active"]) for c in claims] == [(first["id"], None),
+                                                                 (moved["id"], 1)]
+    await world.do(world.b.node, lambda s: bookings.cancel(s, int(moved["id"])))
+    again = await world.do(world.a.node, lambda s: bookings.book(s, int(later_a["id"]),
+                                                                 int(in_a["id"])))
+    assert again["status"] == "booked"
+    async with world.read(world.a.node):
+        old = await Booking.select().where(Booking.id == first["id"]).first()
+    assert (old["status"], old["active"]) == ("no_show", None)

@@ -3,7 +3,7 @@ from piccolo.columns.column_types import BigInt, Integer, Serial, Timestamptz, V
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-28T06:23:41:384972"
+ID = "2026-11-28T06:37:06:106753"
 VERSION = "1.38.0"
 DESCRIPTION = "booking claims owned by the campaign owner"
 
@@ -153,6 +153,27 @@ async def forwards():
         db_column_name="active",
         column_class_name="Integer",
         column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BookingClaim",
+        tablename="blood_drive_booking_claim",
+        column_name="ends_at",
+        db_column_name="ends_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
