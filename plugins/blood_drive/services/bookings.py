@@ -132,9 +132,10 @@ async def _expire_unattended(donor_id: int, campaign_id: int) -> None:
     await release_claims([dict(b) for b in stale])
 
 
-async def release_claims(bookings: list[dict[str, Any]]) -> None:
+async def release_claims(bookings: list[dict[str, Any]], *, forget: bool = False) -> None:
     """The bookings are no longer open (cancelled, donated, deferred, erased): free their
-    persons' claims so they may book again."""
+    persons' claims so they may book again; ``forget`` (erasure) deletes the closed claims
+    instead, so no pseudonymous person key of them stays with the campaign's owner."""
     by_campaign: dict[int, list[dict[str, Any]]] = {}
     for b in bookings:
         by_campaign.setdefault(int(b["campaign_id"]), []).append(b)
@@ -147,11 +148,13 @@ async def release_claims(bookings: list[dict[str, Any]]) -> None:
         if owner_id is None:
             continue
         tenant_id = int(rows[0]["tenant_id"])
-        async with _at_owner(owner_id, tenant_id):
-            await BookingClaim.update({BookingClaim.active: None}).where(
-                (BookingClaim.campaign_id == campaign_id)
+        mine = ((BookingClaim.campaign_id == campaign_id)
                 & (BookingClaim.booking_tenant_id == tenant_id)
                 & BookingClaim.booking_id.is_in([int(r["id"]) for r in rows]))
+        async with _at_owner(owner_id, tenant_id):
+            await BookingClaim.update({BookingClaim.active: None}).where(mine)
+            if forget:
+                await BookingClaim.delete().where(mine & BookingClaim.active.is_null())
 
 
 async def _donor_for(access: Access, donor_id: int) -> dict[str, Any]:
