@@ -1,4 +1,5 @@
-"""Subscription fields of the plugin: live slot availability of a session. Messages carry ids;
+"""Subscription fields of the plugin: live slot availability of a session and the live unit
+leaderboard of a campaign. Messages carry ids;
 each update is re-read in the subscriber's own scope, so a message never shows what the
 subscriber may not see (and a slot carries no personal data)."""
 
@@ -9,13 +10,18 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import Access, ApiError, ErrorCode, Info
+from core.plugin import LIST_BOUND, Access, ApiError, ErrorCode, Info
 from plugins.blood_drive import NAME
 from plugins.blood_drive.schema.common import read, required_pk
-from plugins.blood_drive.schema.types import BloodDriveSession, BloodDriveSlot, BloodDriveSlotUpdate
-from plugins.blood_drive.services import bookings, campaigns
+from plugins.blood_drive.schema.types import (
+    BloodDriveSession,
+    BloodDriveSlot,
+    BloodDriveSlotUpdate,
+    BloodDriveStatLine,
+)
+from plugins.blood_drive.services import bookings, campaigns, stats
 
-__all__ = ["SUBSCRIPTIONS", "blood_drive_slot_updates"]
+__all__ = ["SUBSCRIPTIONS", "blood_drive_slot_updates", "blood_drive_unit_leaderboard_updates"]
 
 
 @strawberry.subscription(description="场次时段余量实时更新：每次预约或取消推送一次 / live seats "
@@ -52,5 +58,35 @@ async def blood_drive_slot_updates(info: Info, session_id: strawberry.ID
                                        slot=BloodDriveSlot.from_row(slot))
 
 
-SUBSCRIPTIONS: list[Any] = [blood_drive_slot_updates]
+@strawberry.subscription(description="单位排行实时更新：每录入或导入一条结果推送一次 / the live "
+                                     "unit leaderboard of a campaign: the ranking again after "
+                                     "each result entered or imported",
+                         metadata={LIST_BOUND: 50})
+async def blood_drive_unit_leaderboard_updates(info: Info, campaign_id: strawberry.ID
+                                               ) -> AsyncGenerator[list[BloodDriveStatLine],
+                                                                   None]:
+    ctx = info.context
+    if NAME not in await ctx.enabled_plugins():
+        raise ApiError(ErrorCode.PLUGIN_DISABLED, f"插件 {NAME} 未对本单位启用",
+                       f"plugin {NAME} is not enabled for this tenant")
+    wanted = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
+
+    async def watch(access: Access) -> dict[str, Any]:
+        return await stats.watched_campaign(access, wanted)
+
+    campaign = await read(info, watch)
+    pubsub = ctx.state.services.pubsub
+    assert pubsub is not None, "the app installs the pub/sub service"
+    async with stats.result_updates(pubsub, int(campaign["tenant_id"])) as updates:
+        async for update in updates:
+            if update.campaign_id != wanted:
+                continue
+
+            async def board(access: Access) -> list[stats.Line]:
+                return await stats.unit_leaderboard(access, wanted)
+
+            yield [BloodDriveStatLine.of(x, {}) for x in await read(info, board)]
+
+
+SUBSCRIPTIONS: list[Any] = [blood_drive_slot_updates, blood_drive_unit_leaderboard_updates]
 """Subscription fields (``linli_subscription_fields``)."""

@@ -11,12 +11,62 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.plugin import Access, ApiError, get_node
+from core.plugin import (
+    Access,
+    ApiError,
+    PubSub,
+    Subscription,
+    after_commit,
+    get_node,
+    get_pubsub,
+)
 from plugins.blood_drive.services.common import require
 from plugins.blood_drive.tables import Booking, Campaign, Donation, Donor, Target
 
-__all__ = ["SHEET_HEADERS", "Line", "campaign_stats", "donor_leaderboard", "stats_xlsx",
-           "unit_leaderboard"]
+__all__ = ["RESULTS_TOPIC", "SHEET_HEADERS", "Line", "ResultUpdate", "announce_result",
+           "campaign_stats", "donor_leaderboard", "result_updates", "stats_xlsx",
+           "unit_leaderboard", "watched_campaign"]
+
+RESULTS_TOPIC = "blood_drive.results"
+"""Live updates of a campaign's results (core's pubsub), keyed by the campaign's owner node, so
+the city's subscribers hear every street office's results."""
+
+
+@dataclass(frozen=True)
+class ResultUpdate:
+    """A result was recorded for a campaign (ids only; the board is re-read by the
+    subscriber)."""
+
+    owner_id: int
+    campaign_id: int
+
+
+def result_updates(pubsub: PubSub, owner_id: int) -> Subscription[ResultUpdate]:
+    return pubsub.subscribe(RESULTS_TOPIC, owner_id, ResultUpdate)
+
+
+async def announce_result(campaign_id: int | None) -> None:
+    """After commit, tell the campaign's followers that its figures changed."""
+    if campaign_id is None:
+        return
+    row = await Campaign.select(Campaign.tenant_id).where(Campaign.id == campaign_id).first()
+    if row is None:
+        return
+    update = ResultUpdate(int(row["tenant_id"]), campaign_id)
+
+    async def publish() -> None:
+        await get_pubsub().publish(RESULTS_TOPIC, update.owner_id, update)
+
+    after_commit(publish)
+
+
+async def watched_campaign(access: Access, campaign_id: int) -> dict[str, Any]:
+    """The campaign whose board a caller follows live (readers of statistics)."""
+    require(access, "blood_drive.read")
+    row = await Campaign.select().where(Campaign.id == campaign_id).first()
+    if row is None:
+        raise ApiError.not_found("献血活动", "campaign", "campaignId")
+    return dict(row)
 
 SHEET_HEADERS = ("街镇", "单位", "报名人数", "预约", "签到", "献血人次", "献血量（毫升）",
                  "献血单位数", "目标人数", "目标单位数", "人数完成率", "单位完成率")

@@ -19,11 +19,15 @@ from core.plugin import encode_global_id
 from core.state import AppState
 from core.tables import all_tables
 from plugins.blood_drive.services.bookings import SLOT_TOPIC
+from plugins.blood_drive.services.stats import RESULTS_TOPIC
 from tests.plugins.blood_drive.test_graphql import op
 
 BOOK = op("BloodDriveBook")
 CANCEL = op("BloodDriveCancelBooking")
 SUBSCRIBE = op("BloodDriveSlotUpdates")
+BOARD = op("BloodDriveUnitLeaderboardUpdates")
+CHECK_IN = op("BloodDriveCheckIn")
+RESULT = op("BloodDriveRecordResult")
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -39,9 +43,9 @@ def _own_app(linli_env: Any) -> tuple[AppState, Any]:
     return state, create_app(state=state, manage_db=True)
 
 
-def _wait(state: AppState, tenant_id: int) -> None:
+def _wait(state: AppState, tenant_id: int, topic: str = SLOT_TOPIC) -> None:
     for _ in range(500):  # until the subscription is listening (not a timed assertion)
-        if state.services.pubsub.subscribers(SLOT_TOPIC, tenant_id):
+        if state.services.pubsub.subscribers(topic, tenant_id):
             return
         time.sleep(0.01)
     raise AssertionError("the subscription never started listening")
@@ -136,3 +140,56 @@ async def test_slot_updates_refused_where_the_plugin_is_off(linli_env, factory):
         assert getattr(exc, "code", None) == "PLUGIN_DISABLED"
     else:
         raise AssertionError("the subscription started where the plugin is off")
+
+
+async def test_the_unit_leaderboard_updates_live_for_the_city(world, linli_env):
+    """The city's organiser follows the campaign's unit leaderboard; a result entered at a
+    street office's site sends the new ranking (the city hears every street's results)."""
+    campaign = await world.campaign()
+    session = await world.session(world.a, campaign, capacity=5)
+    slot = (await world.slots(world.a, session))[0]
+    donor = await world.donor(world.a, "甲", work_unit="市直机关")
+    shared_db = linli_env.state.db
+    previous_pubsub = pubsub_module.get_pubsub()
+    state, app = _own_app(linli_env)
+    at_a = {"X-Linli-Node": world.a.node.code}
+
+    def post(client: TestClient, who: Any, query: str, input: dict[str, Any]) -> Any:
+        out = client.post("/graphql", json={"query": query, "variables": {"input": input}},
+                          headers={**at_a, "Authorization": f"Bearer {who.token}"}).json()
+        return next(iter(out["data"].values()))
+
+    def run() -> list[dict[str, Any]]:
+        with TestClient(app) as client, client.websocket_connect(
+                "/graphql", subprotocols=["graphql-transport-ws"],
+                headers={"Authorization": f"Bearer {world.organiser.token}",
+                         "X-Linli-Node": world.city.code}) as ws:
+            ws.send_json({"type": "connection_init"})
+            assert ws.receive_json()["type"] == "connection_ack"
+            ws.send_json({"id": "1", "type": "subscribe", "payload": {
+                "query": BOARD,
+                "variables": {"campaignId": gid("BloodDriveCampaign", int(campaign["id"]))}}})
+            _wait(state, world.city.id, RESULTS_TOPIC)
+            booked = post(client, world.a.admin, BOOK, {
+                "slotId": gid("BloodDriveSlot", int(slot["id"])),
+                "donorId": gid("BloodDriveDonor", int(donor["id"]))})
+            bid = booked["booking"]["id"]
+            post(client, world.a.site, CHECK_IN, {"bookingId": bid})
+            out = post(client, world.a.site, RESULT, {"bookingId": bid, "outcome": "DONATED",
+                                                      "volumeMl": 300})
+            assert out["created"], out
+            message = ws.receive_json()
+            ws.send_json({"id": "1", "type": "complete"})
+            return [message]
+
+    db_module.set_db(state.db)
+    try:
+        messages = await asyncio.to_thread(run)
+    finally:
+        db_module.set_db(shared_db)
+        pubsub_module.set_pubsub(previous_pubsub)
+        bind_tables(shared_db.tables, shared_db.engine)
+    assert messages[0]["type"] == "next", messages
+    board = messages[0]["payload"]["data"]["bloodDriveUnitLeaderboardUpdates"]
+    assert [(x["workUnit"], x["donations"], x["volumeMl"], x["count"]) for x in board] == [
+        ("市直机关", 1, 300, 1.5)]
