@@ -72,6 +72,7 @@ from core.plugin.meta import (
 from core.plugin.people import (
     ResidentInfo,
     get_resident,
+    person_keys,
     resident_tags,
     residents_by_id_numbers,
     residents_by_ids,
@@ -239,6 +240,7 @@ __all__ = [
     "notify",
     "now_utc",
     "open_personal",
+    "person_keys",
     "personal_cipher",
     "pk_of",
     "place_names",

@@ -17,6 +17,7 @@ from core.people.tables import Resident, ResidentTag
 __all__ = [
     "ResidentInfo",
     "get_resident",
+    "person_keys",
     "resident_tags",
     "residents_by_id_numbers",
     "residents_by_ids",
@@ -55,6 +56,20 @@ async def residents_by_id_numbers(id_numbers: Iterable[str]) -> dict[str, Reside
     rows = await Resident.select(*_COLUMNS, Resident.id_number_index).where(
         Resident.id_number_index.is_in(sorted(wanted)))
     return {wanted[str(r.pop("id_number_index"))]: from_row(ResidentInfo, r) for r in rows}
+
+
+async def person_keys(resident_ids: Iterable[int], purpose: str) -> dict[int, str]:
+    """A pseudonymous key per resident in scope that is the same for one person registered in
+    several tenants (derived from core's keyed blind index of the 身份证号 and ``purpose``, so
+    two plugins' keys do not link): how a city-wide once-only rule recognises one person across
+    street offices without the plugin holding the index. Residents not in scope are absent."""
+    import hashlib
+
+    rows = await Resident.select(Resident.id, Resident.id_number_index).where(
+        Resident.id.is_in(_ids(resident_ids)))
+    return {int(r["id"]): hashlib.sha256(
+        f"linli-person:{purpose}:{r['id_number_index']}".encode()).hexdigest()[:40]
+        for r in rows}
 
 
 async def get_resident(resident_id: int) -> ResidentInfo | None:

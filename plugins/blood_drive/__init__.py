@@ -74,5 +74,6 @@ META = PluginMeta(
         "blood_drive.result.record",
         "blood_drive.result.import",
         "blood_drive.volunteer.record",
+        "blood_drive.stats.export",
     ),
 )

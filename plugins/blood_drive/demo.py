@@ -19,15 +19,20 @@ from core.plugin import (
     SHANGHAI,
     NodeInfo,
     as_region,
+    emit,
     get_node,
     now_utc,
+    person_keys,
     residents_in,
     seal_personal,
     today_shanghai,
 )
-from plugins.blood_drive.services.common import age_on
+from plugins.blood_drive.events import DonationCompleted
+from plugins.blood_drive.services.bookings import PERSON_PURPOSE
+from plugins.blood_drive.services.common import age_on, rule_values
 from plugins.blood_drive.tables import (
     Booking,
+    BookingClaim,
     Campaign,
     Donation,
     Donor,
@@ -170,7 +175,25 @@ async def seed_demo(tenant_id: int) -> None:
         for r in rows:
             if r["booked"]:
                 await Slot.update({Slot.booked: r["booked"]}).where(Slot.id == r["id"])
+    residents = {int(r["id"]): int(r["resident_id"])
+                 for r in await Donor.select(Donor.id, Donor.resident_id)}
+    keys = await person_keys(list(residents.values()), PERSON_PURPOSE)
+    open_ones = await Booking.select(Booking.id, Booking.campaign_id, Booking.donor_id,
+                                     Booking.slot_id).where(Booking.active == 1)
+    ends = {int(r["id"]): r["ends_at"] for rows in slots.values() for r in rows}
+    if open_ones:  # the campaign owner's once-only claims of the open bookings
+        async with as_region(city, BookingClaim):
+            await BookingClaim.insert(*[BookingClaim(
+                tenant_id=city.id, campaign_id=b["campaign_id"],
+                person_key=keys[residents[int(b["donor_id"])]], booking_tenant_id=tenant_id,
+                booking_id=b["id"], active=1, ends_at=ends[int(b["slot_id"])], created_at=now)
+                for b in open_ones])
     booked = await Booking.select().where(Booking.status.is_in(["donated", "deferred"]))
+    versions: dict[date, int] = {}
+    for day in {b["checked_in_at"].astimezone(SHANGHAI).date() for b in booked} | {
+            date(2012 + n // 2, 3 + 6 * (n % 2), 1) for n in range(9)}:
+        versions[day] = (await rule_values(node, day, "blood_drive.donation_count"))[1][
+            "blood_drive.donation_count"]
     donations = []
     for b in booked:
         day = b["checked_in_at"].astimezone(SHANGHAI).date()
@@ -180,16 +203,21 @@ async def seed_demo(tenant_id: int) -> None:
             tenant_id=tenant_id, donor_id=b["donor_id"], campaign_id=b["campaign_id"],
             booking_id=b["id"], donated_on=day, outcome=b["status"], kind="whole_blood",
             volume_ml=volume if donated else 0, count_x100=volume // 2 if donated else 0,
-            count_rule_version=0, deferral_cipher="" if donated else seal_personal("hemoglobin"),
+            count_rule_version=versions[day], deferral_cipher="" if donated else seal_personal("hemoglobin"),
             result_key=f"booking:{b['id']}", source="entry", recorded_at=now))
     # earlier history imported from the blood station (a long-term donor close to bronze)
     veteran = donors[0]
     donations += [Donation(
         tenant_id=tenant_id, donor_id=veteran, donated_on=date(2012 + n // 2, 3 + 6 * (n % 2), 1),
         outcome="donated", kind="whole_blood", volume_ml=400, count_x100=200,
-        result_key=f"import:DEMO-{tenant_id}-{n}", source="import", recorded_at=now)
+        count_rule_version=versions[date(2012 + n // 2, 3 + 6 * (n % 2), 1)], result_key=f"import:DEMO-{tenant_id}-{n}", source="import", recorded_at=now)
         for n in range(9)]
     await Donation.insert(*donations)
+    for d in await Donation.select().where(Donation.outcome == "donated").order_by(Donation.id):
+        await emit("blood_drive.donation_completed", DonationCompleted(
+            resident_id=residents[int(d["donor_id"])], donor_id=int(d["donor_id"]),
+            donation_id=int(d["id"]), donated_on=d["donated_on"], kind=d["kind"],
+            volume_ml=d["volume_ml"], units=d["units"], campaign_id=d["campaign_id"]))
     answers = json.dumps({"weight_kg": 65, "planned_kind": "whole_blood",
                           "adverse_reaction_before": False, "feeling_well": True,
                           "last_donation_on": None, "last_donation_kind": None})

@@ -14,7 +14,7 @@ from plugins.blood_drive import demo as demo_data
 from plugins.blood_drive.events import EVENT_TYPES
 from plugins.blood_drive.piccolo_app import APP_CONFIG
 from plugins.blood_drive.rules import RULES
-from plugins.blood_drive.schema import mutations, nodes, queries, types
+from plugins.blood_drive.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
     "linli_cron_jobs",
@@ -28,6 +28,7 @@ __all__ = [
     "linli_plugin_meta",
     "linli_query_fields",
     "linli_rules",
+    "linli_subscription_fields",
     "linli_tables",
 ]
 
@@ -65,6 +66,11 @@ def linli_query_fields() -> Sequence[Any]:
 @hookimpl
 def linli_mutation_fields() -> Sequence[Any]:
     return mutations.MUTATIONS
+
+
+@hookimpl
+def linli_subscription_fields() -> Sequence[Any]:
+    return subscriptions.SUBSCRIPTIONS
 
 
 @hookimpl

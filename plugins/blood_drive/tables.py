@@ -16,6 +16,7 @@ from core.plugin import ScopedTable
 
 __all__ = [
     "Booking",
+    "BookingClaim",
     "Campaign",
     "Donation",
     "Donor",
@@ -147,7 +148,8 @@ class Booking(ScopedTable, tablename="blood_drive_booking"):
     slot_id = BigInt(null=False, default=None)
     donor_id = BigInt(null=False, default=None)
     status = Varchar(length=12, default="booked")
-    """booked | cancelled | checked_in | donated | deferred."""
+    """booked | cancelled | checked_in | donated | deferred | no_show (the slot passed while
+    still booked; set when the donor books again)."""
     active = Integer(null=True, default=None)
     booked_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
@@ -156,6 +158,29 @@ class Booking(ScopedTable, tablename="blood_drive_booking"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [
         ("tenant_id", "campaign_id", "donor_id", "active"),
         ("tenant_id", "slot_id", "id")]
+
+
+class BookingClaim(ScopedTable, tablename="blood_drive_booking_claim"):
+    """The campaign owner's once-only record: one open booking per person and campaign across
+    every street office of the campaign. Owned by the campaign's owner (the city for a city
+    campaign), written by a street office through ``core.plugin.as_region``; ``person_key`` is
+    core's pseudonymous key of the person (the same for one person registered in two street
+    offices); ``active`` is 1 while the booking is open and NULL afterwards."""
+
+    shared_downward = True
+    campaign_id = BigInt(null=False, default=None)
+    person_key = Varchar(length=40, null=False)
+    booking_tenant_id = BigInt(null=False, default=None)
+    booking_id = BigInt(null=True, default=None)
+    active = Integer(null=True, default=None)
+    ends_at = Timestamptz(null=True, default=None)
+    """The booked slot's end: once passed, a booking never attended is no longer the person's
+    future booking, and a new booking takes the claim over."""
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "campaign_id", "person_key", "active"),
+        ("tenant_id", "booking_tenant_id", "booking_id")]
 
 
 class Donation(ScopedTable, tablename="blood_drive_donation"):

@@ -103,9 +103,10 @@ async def blood_drive_prechecks(info: Info, donor_id: strawberry.ID, first: int,
                                 after: str | None = None) -> Connection[BloodDrivePrecheck]:
     check_first(first)
     start = decode_cursor(after)
-    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
 
     async def work(access: Access) -> list[dict[str, Any]]:
+        # the id is checked once the caller is known: an anonymous caller hears UNAUTHENTICATED
+        donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
         return await health.precheck_page(access, donor, first, start or None)
 
     rows = await read(info, work)
@@ -118,9 +119,10 @@ async def blood_drive_donations(info: Info, donor_id: strawberry.ID, first: int,
                                 after: str | None = None) -> Connection[BloodDriveDonation]:
     check_first(first)
     start = decode_cursor(after)
-    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
 
     async def work(access: Access) -> list[dict[str, Any]]:
+        # the id is checked once the caller is known: an anonymous caller hears UNAUTHENTICATED
+        donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
         return await health.donation_page(access, donor, first, start or None)
 
     return make_connection(await read(info, work), first, BloodDriveDonation.from_row)
@@ -128,9 +130,9 @@ async def blood_drive_donations(info: Info, donor_id: strawberry.ID, first: int,
 
 @strawberry.field(description="表彰进度 / a donor's count and award progress")
 async def blood_drive_honours(info: Info, donor_id: strawberry.ID) -> BloodDriveHonours:
-    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
 
     async def work(access: Access) -> honours.Honours:
+        donor = required_pk(donor_id, "BloodDriveDonor", "donorId")  # after authentication
         return await honours.honours_of(access, donor)
 
     return BloodDriveHonours.of(await read(info, work))
@@ -138,9 +140,9 @@ async def blood_drive_honours(info: Info, donor_id: strawberry.ID) -> BloodDrive
 
 @strawberry.field(description="用血优惠 / a donor's free clinical blood entitlement")
 async def blood_drive_benefits(info: Info, donor_id: strawberry.ID) -> BloodDriveBenefits:
-    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
 
     async def work(access: Access) -> honours.Benefits:
+        donor = required_pk(donor_id, "BloodDriveDonor", "donorId")  # after authentication
         return await honours.benefits_of(access, donor)
 
     return BloodDriveBenefits.of(await read(info, work))
@@ -149,9 +151,9 @@ async def blood_drive_benefits(info: Info, donor_id: strawberry.ID) -> BloodDriv
 @strawberry.field(description="活动统计（对照目标）/ campaign statistics against targets")
 async def blood_drive_campaign_stats(info: Info, campaign_id: strawberry.ID
                                      ) -> BloodDriveCampaignStats:
-    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
 
     async def work(access: Access) -> Any:
+        campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")  # after authentication
         return await stats.campaign_stats(access, campaign)
 
     row, lines, names = await read(info, work)
@@ -163,9 +165,9 @@ async def blood_drive_campaign_stats(info: Info, campaign_id: strawberry.ID
                   metadata={LIST_BOUND: 50})
 async def blood_drive_unit_leaderboard(info: Info, campaign_id: strawberry.ID
                                        ) -> list[BloodDriveStatLine]:
-    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
 
     async def work(access: Access) -> list[stats.Line]:
+        campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")  # after authentication
         return await stats.unit_leaderboard(access, campaign)
 
     return [BloodDriveStatLine.of(x, {}) for x in await read(info, work)]
@@ -183,9 +185,9 @@ class BloodDriveDonorRank:
                   metadata={LIST_BOUND: 20})
 async def blood_drive_donor_leaderboard(info: Info, campaign_id: strawberry.ID
                                         ) -> list[BloodDriveDonorRank]:
-    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
 
     async def work(access: Access) -> list[BloodDriveDonorRank]:
+        campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")  # after authentication
         ranked = await stats.donor_leaderboard(access, campaign)
         names = await residents_by_ids([r for r, _, _ in ranked])
         return [BloodDriveDonorRank(name_masked=mask_text(names[r].name) if r in names else "",

@@ -33,6 +33,7 @@ __all__ = [
     "BloodDrivePrecheckAnswers",
     "BloodDriveSession",
     "BloodDriveSlot",
+    "BloodDriveSlotUpdate",
     "BloodDriveStatLine",
     "BloodDriveTarget",
     "BloodDriveUnit",
@@ -61,6 +62,7 @@ class BloodDriveBookingStatus(Enum):
     CHECKED_IN = "checked_in"
     DONATED = "donated"
     DEFERRED = "deferred"
+    NO_SHOW = "no_show"
 
 
 @strawberry.enum(description="征询结论 / pre-check outcome")
@@ -453,6 +455,12 @@ class BloodDriveImportReport:
     imported: int
     duplicates: int
     rejected: list[BloodDriveRejectedRow] = strawberry.field(metadata={LIST_BOUND: 2000})
+
+
+@strawberry.type(description="时段余量变化（实时）/ a slot's availability changed (live)")
+class BloodDriveSlotUpdate:
+    session: BloodDriveSession
+    slot: BloodDriveSlot
 
 
 TYPES: list[type] = [BloodDriveCampaign, BloodDriveSession, BloodDriveSlot, BloodDriveDonor,

@@ -1,17 +1,160 @@
 """预约 Booking a slot, cancelling, checking in. Two database rules make the only-once
 promises: the slot's seat is taken by a conditional update (``booked < capacity``), and the
-unique key (campaign, donor, active) allows one open booking per donor and campaign. Both run
-in the mutation's one transaction, so a refusal of either leaves nothing written."""
+campaign owner's claim table (``blood_drive_booking_claim``, unique (owner, campaign, person,
+active)) allows one open booking per person and campaign across every street office of the
+campaign — a street office writes the claim into the city's rows through
+``core.plugin.as_region``; a booking whose slot ended unattended is no longer a future booking
+(``no_show``) and gives its claim over; the person is core's pseudonymous person key, the same for one person
+registered in two street offices. All run in the mutation's one transaction, so a refusal of
+any leaves nothing written."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from core.plugin import Access, ApiError, now_utc
+from core.plugin import (
+    Access,
+    ApiError,
+    PubSub,
+    Subscription,
+    after_commit,
+    as_region,
+    get_node,
+    get_pubsub,
+    now_utc,
+    person_keys,
+)
 from plugins.blood_drive.services.common import is_self, require_any
-from plugins.blood_drive.tables import Booking, Campaign, Donor, Session, Slot
+from plugins.blood_drive.tables import Booking, BookingClaim, Campaign, Donor, Session, Slot
 
-__all__ = ["book", "booking_page", "bookings_by_ids", "cancel", "check_in", "get_booking"]
+__all__ = ["SLOT_TOPIC", "SlotUpdate", "announce_slots", "book", "booking_page",
+           "bookings_by_ids", "cancel", "check_in", "get_booking", "release_claims",
+           "slot_updates"]
+
+
+@dataclass(frozen=True)
+class SlotUpdate:
+    """A committed change of a slot's seats (a booking, a cancellation): which slot, which
+    session, where. Carries ids only; subscribers re-read the slot in their own scope."""
+
+    tenant_id: int
+    session_id: int
+    slot_id: int
+
+
+SLOT_TOPIC = "blood_drive.slots"
+"""The live-update topic of slot availability (core's pubsub service), keyed by tenant id."""
+
+
+def slot_updates(pubsub: PubSub, tenant_id: int) -> Subscription[SlotUpdate]:
+    """The tenant's slot updates from now on (close the subscription when done)."""
+    return pubsub.subscribe(SLOT_TOPIC, tenant_id, SlotUpdate)
+
+
+def announce_slots(slots: list[dict[str, Any]]) -> None:
+    """Publish the slots' new availability once the transaction commits (never after a
+    rollback)."""
+    updates = [SlotUpdate(int(s["tenant_id"]), int(s["session_id"]), int(s["id"]))
+               for s in slots]
+    if not updates:
+        return
+
+    async def publish() -> None:
+        for update in updates:
+            await get_pubsub().publish(SLOT_TOPIC, update.tenant_id, update)
+
+    after_commit(publish)
+
+PERSON_PURPOSE = "blood_drive.booking"
+
+
+@asynccontextmanager
+async def _at_owner(owner_id: int, tenant_id: int) -> AsyncIterator[None]:
+    """Work on the campaign owner's claim rows: the tenant's own (a street office's campaign)
+    or the region's above it through ``as_region``."""
+    if owner_id == tenant_id:
+        yield
+        return
+    owner = await get_node(owner_id)
+    if owner is None:
+        raise ApiError.not_found("献血活动", "campaign", "slotId")
+    async with as_region(owner, BookingClaim):
+        yield
+
+
+async def _claim(owner_id: int, tenant_id: int, campaign_id: int, resident_id: int,
+                 booking_id: int, ends_at: datetime) -> bool:
+    """Claim the person's one future booking of the campaign (``INSERT … ON CONFLICT DO
+    NOTHING`` on the owner's unique key: a concurrent claim waits for the other transaction and
+    then does nothing). A claim held by a booking whose slot has ended unattended is taken over:
+    it is closed by a conditional update (``active = 1 AND ends_at <= now``, which one
+    transaction alone wins) and the claim is tried once more."""
+    key = (await person_keys([resident_id], PERSON_PURPOSE)).get(resident_id)
+    if key is None:
+        raise ApiError.not_found("居民", "resident", "donorId")
+    row = BookingClaim(tenant_id=owner_id, campaign_id=campaign_id, person_key=key,
+                       booking_tenant_id=tenant_id, booking_id=booking_id, active=1,
+                       ends_at=ends_at, created_at=now_utc())
+    async with _at_owner(owner_id, tenant_id):
+        claimed = await BookingClaim.insert(row).on_conflict(action="DO NOTHING").returning(
+            BookingClaim.id)
+        if not claimed:
+            passed = await BookingClaim.update({BookingClaim.active: None}).where(
+                (BookingClaim.campaign_id == campaign_id) & (BookingClaim.person_key == key)
+                & (BookingClaim.active == 1) & (BookingClaim.ends_at <= now_utc())
+            ).returning(BookingClaim.id)
+            if passed:
+                claimed = await BookingClaim.insert(row).on_conflict(
+                    action="DO NOTHING").returning(BookingClaim.id)
+    return bool(claimed)
+
+
+async def _expire_unattended(donor_id: int, campaign_id: int) -> None:
+    """The donor's bookings of the campaign here whose slot ended while still booked are no
+    longer future bookings: marked ``no_show`` (closed, their claims freed)."""
+    open_ones = await Booking.select().where(
+        (Booking.donor_id == donor_id) & (Booking.campaign_id == campaign_id)
+        & (Booking.status == "booked"))
+    if not open_ones:
+        return
+    ended = {int(r["id"]) for r in await Slot.select(Slot.id).where(
+        Slot.id.is_in(sorted({int(b["slot_id"]) for b in open_ones}))
+        & (Slot.ends_at <= now_utc()))}
+    stale = [b for b in open_ones if int(b["slot_id"]) in ended]
+    if not stale:
+        return
+    await Booking.update({Booking.status: "no_show", Booking.active: None}).where(
+        Booking.id.is_in([int(b["id"]) for b in stale]) & (Booking.status == "booked"))
+    await release_claims([dict(b) for b in stale])
+
+
+async def release_claims(bookings: list[dict[str, Any]], *, forget: bool = False) -> None:
+    """The bookings are no longer open (cancelled, donated, deferred, erased): free their
+    persons' claims so they may book again; ``forget`` (erasure) deletes the closed claims
+    instead, so no pseudonymous person key of them stays with the campaign's owner."""
+    by_campaign: dict[int, list[dict[str, Any]]] = {}
+    for b in bookings:
+        by_campaign.setdefault(int(b["campaign_id"]), []).append(b)
+    if not by_campaign:
+        return
+    owners = {int(c["id"]): int(c["tenant_id"]) for c in await Campaign.select(
+        Campaign.id, Campaign.tenant_id).where(Campaign.id.is_in(sorted(by_campaign)))}
+    for campaign_id, rows in by_campaign.items():
+        owner_id = owners.get(campaign_id)
+        if owner_id is None:
+            continue
+        tenant_id = int(rows[0]["tenant_id"])
+        mine = ((BookingClaim.campaign_id == campaign_id)
+                & (BookingClaim.booking_tenant_id == tenant_id)
+                & BookingClaim.booking_id.is_in([int(r["id"]) for r in rows]))
+        async with _at_owner(owner_id, tenant_id):
+            await BookingClaim.update({BookingClaim.active: None}).where(mine)
+            if forget:
+                await BookingClaim.delete().where(mine & BookingClaim.active.is_null())
 
 
 async def _donor_for(access: Access, donor_id: int) -> dict[str, Any]:
@@ -37,8 +180,11 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
     session = await Session.select().where(Session.id == slot["session_id"]).first()
     assert session is not None
     campaign_id = int(session["campaign_id"])
-    if not await Campaign.exists().where(Campaign.id == campaign_id):
+    campaign = await Campaign.select(Campaign.tenant_id).where(
+        Campaign.id == campaign_id).first()
+    if campaign is None:
         raise ApiError.not_found("献血活动", "campaign", "slotId")
+    await _expire_unattended(donor_id, campaign_id)
     row = Booking(tenant_id=int(slot["tenant_id"]), campaign_id=campaign_id,
                   session_id=int(session["id"]), slot_id=slot_id, donor_id=donor_id,
                   status="booked", active=1, booked_at=now_utc())
@@ -47,10 +193,16 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
         raise ApiError.conflict("该献血者在本次活动中已有预约，请先取消再改约",
                                 "the donor already holds a booking in this campaign: cancel "
                                 "it to rebook", "donorId")
+    if not await _claim(int(campaign["tenant_id"]), int(slot["tenant_id"]), campaign_id,
+                        int(donor["resident_id"]), int(inserted[0]["id"]), slot["ends_at"]):
+        raise ApiError.conflict("该献血者在本次活动中已有预约（可能在其他街镇），请先取消再改约",
+                                "the donor already holds a booking in this campaign (perhaps "
+                                "in another street office): cancel it to rebook", "donorId")
     seat = await Slot.update({Slot.booked: Slot.booked + 1}).where(
         (Slot.id == slot_id) & (Slot.booked < Slot.capacity)).returning(Slot.id)
     if not seat:
         raise ApiError.conflict("该时段已约满", "this slot is full", "slotId")
+    announce_slots([dict(slot)])
     return await get_booking(int(inserted[0]["id"]))
 
 
@@ -73,6 +225,9 @@ async def cancel(access: Access, booking_id: int) -> dict[str, Any]:
                                 "bookingId")
     await Slot.update({Slot.booked: Slot.booked - 1}).where(
         (Slot.id == booking["slot_id"]) & (Slot.booked > 0))
+    await release_claims([booking])
+    slot = await Slot.select().where(Slot.id == booking["slot_id"]).first()
+    announce_slots([dict(slot)] if slot is not None else [])
     return await get_booking(booking_id)
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "slots_by_ids",
     "slots_of_sessions",
     "targets_of",
+    "watched_session",
 ]
 
 GROUPS = ("cadres", "party_members", "league_members", "public")
@@ -302,3 +303,12 @@ async def slots_by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:
         return {}
     rows = await Slot.select().where(Slot.id.is_in(sorted(set(ids))))
     return {int(r["id"]): r for r in rows}
+
+
+async def watched_session(access: Access, session_id: int) -> dict[str, Any]:
+    """The session whose slots a caller follows live (those who read sessions here)."""
+    require_any(access, "blood_drive.read", "blood_drive.mobilise", "blood_drive.health")
+    row = await Session.select().where(Session.id == session_id).first()
+    if row is None:
+        raise ApiError.not_found("采血场次", "session", "sessionId")
+    return dict(row)

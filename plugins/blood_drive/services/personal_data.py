@@ -1,7 +1,8 @@
 """One person's blood-drive data for the PIPL export and erasure (``linli_personal_data``).
 
 Erasure deletes the pre-checks (health answers and reasons) and cancels open bookings (their
-seats are given back); donation results are the blood station's record and count towards
+seats are given back) and deletes their closed once-only claims at the campaign's owner
+(the pseudonymous person key with them); donation results are the blood station's record and count towards
 honours and statistics, so they are kept and pseudonymised (the sealed deferral reason is
 blanked); the donor row is kept for them, its work unit and consents cleared."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from plugins.blood_drive.services.bookings import announce_slots, release_claims
 from plugins.blood_drive.services.precheck import open_precheck
 from plugins.blood_drive.tables import Booking, Donation, Donor, Precheck, Slot
 
@@ -49,6 +51,10 @@ async def personal_data(resident_id: int, action: str) -> dict[str, Any] | None:
             Booking.id == b["id"])
         await Slot.update({Slot.booked: Slot.booked - 1}).where(
             (Slot.id == b["slot_id"]) & (Slot.booked > 0))
+    await release_claims([dict(b) for b in bookings if b["status"] != "checked_in"],
+                         forget=True)
+    announce_slots([{"tenant_id": b["tenant_id"], "session_id": b["session_id"],
+                     "id": b["slot_id"]} for b in open_ones])
     if prechecks:
         await Precheck.delete().where(Precheck.donor_id == donor_id)
     blanked = [d for d in donations if d["deferral_cipher"]]

@@ -19,8 +19,10 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.blood_drive.events import DonationCompleted
+from plugins.blood_drive.services.bookings import release_claims
 from plugins.blood_drive.services.common import node_of, require, rule_values
 from plugins.blood_drive.services.precheck import KINDS
+from plugins.blood_drive.services.stats import announce_result
 from plugins.blood_drive.tables import Booking, Donation, Donor
 
 __all__ = [
@@ -113,6 +115,8 @@ async def _store(access: Access, donor: dict[str, Any], data: ResultInput, on: d
             resident_id=int(donor["resident_id"]), donor_id=int(donor["id"]),
             donation_id=donation_id, donated_on=on, kind=data.kind, volume_ml=data.volume_ml,
             units=data.units, campaign_id=campaign_id))
+    if source == "entry":      # an import announces once per campaign at its end
+        await announce_result(campaign_id)
     found = await Donation.select().where(Donation.id == donation_id).first()
     assert found is not None
     return dict(found), True
@@ -138,8 +142,10 @@ async def record_result(access: Access, booking_id: int, data: ResultInput
     on = data.donated_on or today_shanghai()
     result, created = await _store(access, dict(donor), data, on, key, "entry",
                                    int(booking["campaign_id"]), booking_id)
-    await Booking.update({Booking.status: data.outcome, Booking.active: None}).where(
-        (Booking.id == booking_id) & (Booking.status == "checked_in"))
+    closed = await Booking.update({Booking.status: data.outcome, Booking.active: None}).where(
+        (Booking.id == booking_id) & (Booking.status == "checked_in")).returning(Booking.id)
+    if closed:
+        await release_claims([dict(booking)])
     return result, created
 
 
@@ -194,6 +200,7 @@ async def import_results(access: Access, rows: list[ImportRow]) -> ImportReport:
     by_number = await _donors_by_id_number(
         [r.id_number.strip().upper() for r in rows if r.id_number])
     seen: set[str] = set()
+    changed: set[int | None] = set()
     for item in rows:
         ext = item.external_id.strip()
         try:
@@ -218,10 +225,13 @@ async def import_results(access: Access, rows: list[ImportRow]) -> ImportReport:
                                       f"import:{ext}", "import", item.campaign_id, None)
             if created:
                 report.imported += 1
+                changed.add(item.campaign_id)
             else:
                 report.duplicates += 1
         except ApiError as err:
             report.rejected.append((item.row, err.code, err.zh, err.en, err.field))
+    for campaign_id in sorted(c for c in changed if c is not None):
+        await announce_result(campaign_id)
     return report
 
 

@@ -4,14 +4,74 @@ Four statements whatever the campaign's size."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.plugin import Access, ApiError, get_node
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from core.plugin import (
+    Access,
+    ApiError,
+    PubSub,
+    Subscription,
+    after_commit,
+    get_node,
+    get_pubsub,
+)
 from plugins.blood_drive.services.common import require
 from plugins.blood_drive.tables import Booking, Campaign, Donation, Donor, Target
 
-__all__ = ["Line", "campaign_stats", "donor_leaderboard", "unit_leaderboard"]
+__all__ = ["RESULTS_TOPIC", "SHEET_HEADERS", "Line", "ResultUpdate", "announce_result",
+           "campaign_stats", "donor_leaderboard", "result_updates", "stats_xlsx",
+           "unit_leaderboard", "watched_campaign"]
+
+RESULTS_TOPIC = "blood_drive.results"
+"""Live updates of a campaign's results (core's pubsub), keyed by the campaign's owner node, so
+the city's subscribers hear every street office's results."""
+
+
+@dataclass(frozen=True)
+class ResultUpdate:
+    """A result was recorded for a campaign (ids only; the board is re-read by the
+    subscriber)."""
+
+    owner_id: int
+    campaign_id: int
+
+
+def result_updates(pubsub: PubSub, owner_id: int) -> Subscription[ResultUpdate]:
+    return pubsub.subscribe(RESULTS_TOPIC, owner_id, ResultUpdate)
+
+
+async def announce_result(campaign_id: int | None) -> None:
+    """After commit, tell the campaign's followers that its figures changed."""
+    if campaign_id is None:
+        return
+    row = await Campaign.select(Campaign.tenant_id).where(Campaign.id == campaign_id).first()
+    if row is None:
+        return
+    update = ResultUpdate(int(row["tenant_id"]), campaign_id)
+
+    async def publish() -> None:
+        await get_pubsub().publish(RESULTS_TOPIC, update.owner_id, update)
+
+    after_commit(publish)
+
+
+async def watched_campaign(access: Access, campaign_id: int) -> dict[str, Any]:
+    """The campaign whose board a caller follows live (readers of statistics)."""
+    require(access, "blood_drive.read")
+    row = await Campaign.select().where(Campaign.id == campaign_id).first()
+    if row is None:
+        raise ApiError.not_found("献血活动", "campaign", "campaignId")
+    return dict(row)
+
+SHEET_HEADERS = ("街镇", "单位", "报名人数", "预约", "签到", "献血人次", "献血量（毫升）",
+                 "献血单位数", "目标人数", "目标单位数", "人数完成率", "单位完成率")
+"""The statistics sheet's columns: the campaign's total, then each street office and each work
+unit there, against the targets."""
 
 
 @dataclass
@@ -120,3 +180,37 @@ async def donor_leaderboard(access: Access, campaign_id: int, limit: int = 20
         line[1] += int(d["volume_ml"])
     ranked = sorted(totals.items(), key=lambda x: (-x[1][0], -x[1][1], x[0]))[:limit]
     return [(agreed[donor], count, volume) for donor, (count, volume) in ranked]
+
+
+def _rate(done: float, target: int) -> float | None:
+    return round(done / target, 4) if target else None
+
+
+def stats_xlsx(campaign: dict[str, Any], lines: list[Line], names: dict[int, str]) -> bytes:
+    """The campaign's statistics as an .xlsx sheet (the lines of :func:`campaign_stats`):
+    a title row, the headers, then the total (合计) and one row per street office and work
+    unit; rates are fractions formatted as percentages, empty where no target is set."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "献血统计"
+    sheet.append([f"{campaign['title']}（{campaign['starts_on']} 至 {campaign['ends_on']}）"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(list(SHEET_HEADERS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        units = line.count_x100 / 100
+        sheet.append([
+            "合计" if not line.tenant_id else names.get(line.tenant_id, str(line.tenant_id)),
+            line.work_unit, line.signups, line.bookings, line.check_ins, line.donations,
+            line.volume_ml, units, line.target_donors, line.target_units,
+            _rate(line.signups, line.target_donors), _rate(units, line.target_units)])
+        for cell in sheet[sheet.max_row][10:12]:
+            cell.number_format = "0.0%"
+    for column, width in zip("ABCDEFGHIJKL", (16, 16, 10, 8, 8, 10, 14, 12, 10, 12, 12, 12),
+                             strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

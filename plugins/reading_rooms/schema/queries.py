@@ -107,8 +107,8 @@ async def reading_room_my_cards(info: Info) -> list[ReadingRoomCard]:
 @strawberry.field(description="自助机：读者状态 / machine: patron status")
 async def reading_room_patron_status(info: Info, room_id: strawberry.ID, card_number: str
                                      ) -> ReadingRoomCard:
-    room = required_pk(room_id, "ReadingRoomRoom", "roomId")
-    async with info.context.read() as access:
+    async with info.context.read() as access:  # the caller first: anonymous hears UNAUTHENTICATED
+        room = required_pk(room_id, "ReadingRoomRoom", "roomId")
         network, _ = await require_room(access, room)
         card = await cards.card_by_number(network, card_number)
     return ReadingRoomCard.from_row(card, cards.masked(card, cipher(info)))
@@ -163,10 +163,10 @@ async def reading_room_transfers(info: Info, first: int, after: str | None = Non
 @strawberry.field(description="书房网络统计 / the network's report")
 async def reading_room_report(info: Info, month: str, network_id: strawberry.ID | None = None
                               ) -> ReadingRoomReport:
-    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month):
-        raise ApiError.invalid("month", "月份格式须为 YYYY-MM", "the month is YYYY-MM")
     async with info.context.read() as access:
         require(access, "reading_rooms.report")
+        if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month):
+            raise ApiError.invalid("month", "月份格式须为 YYYY-MM", "the month is YYYY-MM")
         network = await network_of_caller(access, pk(network_id, "ReadingRoomNetwork",
                                                      "networkId"))
         if access.node_id != network.county.id:
@@ -196,9 +196,9 @@ async def reading_room_report(info: Info, month: str, network_id: strawberry.ID 
 @strawberry.field(description="配送清单（.xlsx，base64）/ a transfer's printable manifest "
                               "(.xlsx, base64)")
 async def reading_room_transfer_manifest(info: Info, transfer_id: strawberry.ID) -> str:
-    ident = required_pk(transfer_id, "ReadingRoomTransfer", "transferId")
     async with info.context.read() as access:
         require(access, "reading_rooms.read")
+        ident = required_pk(transfer_id, "ReadingRoomTransfer", "transferId")
         batch = await Transfer.select(Transfer.network_id).where(Transfer.id == ident).first()
         if batch is None:
             raise ApiError.not_found("配送单", "transfer", "transferId")

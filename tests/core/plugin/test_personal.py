@@ -36,3 +36,34 @@ async def test_residents_by_id_numbers_in_scope_only(linli_env, factory):
         found = await residents_by_id_numbers([mine[0].lower(), theirs[0], "", "nonsense"])
     assert list(found) == [mine[0].lower()] and found[mine[0].lower()].id == mine[1]
     assert "*" in found[mine[0].lower()].id_number_masked
+
+
+async def test_person_keys_match_one_person_across_tenants(linli_env, factory):
+    """``person_keys``: the same key for one 身份证号 in two tenants (each read in its own
+    scope), another for another person or another purpose, never the blind index itself; a
+    resident out of scope is absent."""
+    from core.people.tables import Resident
+    from core.plugin import person_keys
+
+    a, b = await factory.tenant(), await factory.tenant()
+    number, other = id_number(date(1985, 6, 1)), id_number(date(1986, 7, 2))
+    ids: dict[int, list[int]] = {}
+    for node in (a, b):
+        household = (await factory.place(node)).household
+        async with linli_env.state.db.scoped(scope_for(node), write=True):
+            for n in ((number, other) if node is a else (number,)):
+                rec, _ = await apply_resident(make_resident_data(
+                    name="钱某", id_number=n, household=household, relation="其他", tags=[]),
+                    linli_env.settings.pii_key)
+                ids.setdefault(node.id, []).append(rec.id)
+    (same_a, other_a), (same_b,) = ids[a.id], ids[b.id]
+    async with linli_env.state.db.scoped(scope_for(a)):
+        keys_a = await person_keys([same_a, other_a, same_b], "probe")
+        other_purpose = await person_keys([same_a], "probe.other")
+        index = (await Resident.select(Resident.id_number_index).where(
+            Resident.id == same_a).first())["id_number_index"]
+    async with linli_env.state.db.scoped(scope_for(b)):
+        keys_b = await person_keys([same_b, same_a], "probe")
+    assert set(keys_a) == {same_a, other_a} and set(keys_b) == {same_b}
+    assert keys_a[same_a] == keys_b[same_b] != keys_a[other_a]
+    assert other_purpose[same_a] != keys_a[same_a] and index not in keys_a.values()

@@ -89,6 +89,22 @@ class World:
             return await campaigns.register_donor(self.system(street.node), resident.id,
                                                   work_unit, remind_opt_in=remind)
 
+    async def twin(self, name: str = "两地献血者") -> tuple[dict[str, Any], dict[str, Any]]:
+        """One person (one 身份证号) registered as a resident and a donor in both streets:
+        their donor rows in A and in B."""
+        from core.people.residents import apply_resident, make_resident_data
+        from core.testing.places import id_number
+        from plugins.blood_drive.services import campaigns
+
+        number = id_number(date(1990, 5, 1))
+        donors = []
+        for street in (self.a, self.b):
+            async with self.write(street.node):
+                rec, _ = await apply_resident(make_resident_data(
+                    name=name, id_number=number, household=street.household, relation="户主",
+                    tags=[], phone=None), self.env.settings.pii_key)
+                donors.append(await campaigns.register_donor(self.system(street.node), rec.id))
+        return donors[0], donors[1]
 
 async def make_world(env: Any, factory: Any, enable_plugin: Any) -> World:
     city = await factory.region("city", name="聊城市")

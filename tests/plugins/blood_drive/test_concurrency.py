@@ -82,3 +82,84 @@ async def test_one_donor_booking_many_slots_at_once_gets_one(world, linli_env):
     async with world.read(world.a.node):
         assert sum(int(s["booked"]) for s in await Slot.select().where(
             Slot.session_id == session["id"])) == 1
+
+
+async def test_one_person_booking_in_two_street_offices_at_once_gets_one(world, linli_env):
+    """One person registered in streets A and B books the city's campaign in both at once, five
+    times in each: the city's unique claim lets exactly one booking land."""
+    from plugins.blood_drive.tables import BookingClaim
+
+    campaign = await world.campaign()
+    slot_a = (await world.slots(world.a, await world.session(world.a, campaign, 10)))[0]
+    slot_b = (await world.slots(world.b, await world.session(world.b, campaign, 10)))[0]
+    people = [await world.twin(f"两地{i}") for i in range(6)]
+
+    async def book(street, slot, donor) -> str:
+        try:
+            async with world.write(street.node):
+                await bookings.book(system_access(street.node), int(slot["id"]),
+                                    int(donor["id"]))
+            return "booked"
+        except ApiError as err:
+            return f"{err.code}:{err.field}"
+
+    one = people[0]
+    outcomes = await asyncio.gather(*(book(street, slot, donor) for _ in range(5)
+                                      for street, slot, donor in ((world.a, slot_a, one[0]),
+                                                                  (world.b, slot_b, one[1]))))
+    assert outcomes.count("booked") == 1, outcomes
+    assert outcomes.count("CONFLICT:donorId") == 9, outcomes
+    rest = await asyncio.gather(*(book(street, slot, donor) for in_a, in_b in people[1:]
+                                  for street, slot, donor in ((world.a, slot_a, in_a),
+                                                              (world.b, slot_b, in_b))))
+    assert rest.count("booked") == 5, rest
+    async with world.read(world.a.node):
+        seats_a = (await Slot.select().where(Slot.id == slot_a["id"]).first())["booked"]
+        claims = await BookingClaim.count().where((BookingClaim.campaign_id == campaign["id"])
+                                                  & (BookingClaim.active == 1))
+    async with world.read(world.b.node):
+        seats_b = (await Slot.select().where(Slot.id == slot_b["id"]).first())["booked"]
+    assert seats_a + seats_b == 6 and claims == 6
+
+
+async def test_taking_over_a_passed_claim_at_once_gets_one(world, linli_env):
+    """The person's booking passed unattended; five bookings in each street at once take the
+    claim over: exactly one lands (the conditional update of the passed claim has one winner)."""
+    from datetime import timedelta
+
+    from core.plugin import now_utc
+    from plugins.blood_drive.tables import BookingClaim
+
+    campaign = await world.campaign()
+    old = (await world.slots(world.a, await world.session(world.a, campaign, 10)))[0]
+    slot_a = (await world.slots(world.a, await world.session(world.a, campaign, 10, days=4)))[0]
+    slot_b = (await world.slots(world.b, await world.session(world.b, campaign, 10)))[0]
+    in_a, in_b = await world.twin()
+    async with world.write(world.a.node):
+        first = await bookings.book(system_access(world.a.node), int(old["id"]),
+                                    int(in_a["id"]))
+    past = now_utc() - timedelta(days=1)
+    async with world.write(world.a.node):
+        await Slot.update({Slot.starts_at: past - timedelta(hours=1), Slot.ends_at: past}).where(
+            Slot.id == old["id"])
+    async with world.write(world.city):
+        await BookingClaim.update({BookingClaim.ends_at: past}).where(
+            BookingClaim.booking_id == first["id"])
+
+    async def book(street, slot, donor) -> str:
+        try:
+            async with world.write(street.node):
+                await bookings.book(system_access(street.node), int(slot["id"]),
+                                    int(donor["id"]))
+            return "booked"
+        except ApiError as err:
+            return f"{err.code}:{err.field}"
+
+    outcomes = await asyncio.gather(*(book(street, slot, donor) for _ in range(5)
+                                      for street, slot, donor in ((world.a, slot_a, in_a),
+                                                                  (world.b, slot_b, in_b))))
+    assert outcomes.count("booked") == 1, outcomes
+    assert outcomes.count("CONFLICT:donorId") == 9, outcomes
+    async with world.read(world.city):
+        assert await BookingClaim.count().where(
+            (BookingClaim.campaign_id == campaign["id"]) & (BookingClaim.active == 1)) == 1

@@ -23,7 +23,7 @@ async def _street(env: Any, factory: Any, district: Any, name: str) -> Any:
     return node
 
 
-async def test_demo(linli_env, factory, enable_plugin):
+async def test_demo(linli_env, factory, enable_plugin, emitted_events):
     city = await factory.region("city", name="聊城市")
     district = await factory.region("district", parent=city, name="东昌府区")
     streets = [await _street(linli_env, factory, district, n) for n in ("新区街道", "柳园街道")]
@@ -44,6 +44,24 @@ async def test_demo(linli_env, factory, enable_plugin):
     assert "聊城市红十字会" in liaocheng["organisers"] and liaocheng["organisers"].count('"') == 10
     assert all(s == 3 and b >= 15 and d >= 15 for s, b, d in counts), counts
     assert elapsed < 10, elapsed
+    from plugins.blood_drive.tables import BookingClaim
+
+    for node in streets:   # results emit their events and carry the real count-rule version
+        async with linli_env.state.db.scoped(scope_for(node)):
+            donated = await Donation.select().where(Donation.outcome == "donated")
+            open_bookings = await Booking.count().where(Booking.active == 1)
+            claims = await BookingClaim.count().where(
+                (BookingClaim.booking_tenant_id == node.id) & (BookingClaim.active == 1))
+        events = await emitted_events(node, "blood_drive.donation_completed")
+        assert len(events) == len(donated) > 0
+        async with linli_env.state.db.scoped(scope_for(node)):
+            from plugins.blood_drive.services.common import rule_values
+
+            used = {d["donated_on"]: (await rule_values(node, d["donated_on"],
+                                                        "blood_drive.donation_count"))[1]
+                    ["blood_drive.donation_count"] for d in donated}
+        assert all(d["count_rule_version"] == used[d["donated_on"]] for d in donated)
+        assert claims == open_bookings > 0          # the city's once-only claims
     for node in streets:
         async with linli_env.state.db.scoped(scope_for(node), write=True):
             await seed_demo(node.id)

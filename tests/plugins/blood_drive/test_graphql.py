@@ -21,8 +21,8 @@ DOCS = "\n".join(p.read_text(encoding="utf-8") for p in sorted(OPS.glob("*.graph
 
 def op(name: str) -> str:
     """One named operation of the example documents."""
-    parts = re.split(r"\n(?=(?:query|mutation) )", DOCS)
-    return next(p for p in parts if re.match(rf"(query|mutation) {name}\b", p.strip()))
+    parts = re.split(r"\n(?=(?:query|mutation|subscription) )", DOCS)
+    return next(p for p in parts if re.match(rf"(query|mutation|subscription) {name}\b", p.strip()))
 
 
 async def call(gql: Any, name: str, variables: dict[str, Any], who: Any, node: Any) -> Any:
@@ -316,3 +316,41 @@ async def test_points_market_turns_a_donation_into_a_claim(world, gql, enable_pl
         claims = await Claim.select().where(
             Claim.source_type == "blood_drive.donation_completed")
     assert len(claims) == 1 and claims[0]["resident_id"] == ids["resident"].id
+
+
+async def test_statistics_export_sheet_is_audited(world, gql):
+    """The city's organiser downloads the campaign's statistics as .xlsx (total, each street
+    office, each work unit, against targets); the download is audited with the actor; a caller
+    without ``blood_drive.read`` is refused and nothing is audited."""
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.audit.service import AuditEntry
+    from plugins.blood_drive.services.stats import SHEET_HEADERS
+
+    ids = await workflow(world, gql)
+    out = await call(gql, "BloodDriveExportStats", {"input": {"campaignId": ids["campaign"]}},
+                     world.organiser, world.city)
+    assert out["fileName"].endswith(".xlsx") and out["campaign"]["id"] == ids["campaign"]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(out["contentBase64"]))).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0].startswith("学雷锋见行动 捐热血献真情")
+    assert tuple(rows[1]) == SHEET_HEADERS
+    total = rows[2]
+    assert total[:10] == ["合计", None, 1, 1, 1, 1, 400, 2, 100, 150]
+    assert total[10] == 0.01 and round(total[11], 4) == 0.0133
+    street = next(r for r in rows[3:] if r[0] == "街道0" and r[1] is None)
+    assert (street[5], street[8], street[9], street[10]) == (1, 40, 60, 0.025)
+    unit = next(r for r in rows[3:] if r[1] == "市直机关")
+    assert (unit[0], unit[2], unit[6], unit[8], unit[10]) == ("街道0", 1, 400, 0, None)
+    resident = await world.factory.account(world.a.node, "resident")
+    refused = await gql(op("BloodDriveExportStats"), {"input": {"campaignId": ids["campaign"]}},
+                        token=resident.token, node=world.a.node.code)
+    assert refused["data"]["bloodDriveExportStats"]["code"] == "FORBIDDEN", refused
+    async with world.read(world.city):
+        entries = await AuditEntry.select().where(
+            AuditEntry.action == "blood_drive.stats.export")
+    assert [(e["account_id"], e["object_type"]) for e in entries] == [
+        (world.organiser.id, "BloodDriveCampaign")]

@@ -113,6 +113,12 @@ async def test_personal_data_export_and_erase(world):
                           "deferral_reasons_blanked": 0, "donor_cleared": 0}
         assert await Precheck.count() == 0
         assert (await Slot.select().where(Slot.id == slot["id"]).first())["booked"] == 0
+    from plugins.blood_drive.tables import BookingClaim
+
+    async with world.read(world.city):     # the city keeps no person key of an erased donor
+        assert await BookingClaim.count().where(
+            BookingClaim.campaign_id == campaign["id"]) == 0
+    async with world.write(world.a.node):
         again = await personal_data(resident, "erase")
         assert again == {"prechecks_deleted": 0, "bookings_cancelled": 0,
                          "deferral_reasons_blanked": 0, "donor_cleared": 0}

@@ -17,7 +17,8 @@ from graphql import (
 )
 
 PUBLIC = {"buildingHeadBoard", "canteenMenu", "mutualAidNeedsBoard", "mutualAidNotesBoard",
-          "mutualAidTeams", "mutualAidTeamResponseTimes"}
+          "mutualAidTeams", "mutualAidTeamResponseTimes", "publicCommunities",
+          "pointsMarketPublicRanking", "readingRoomSearch", "readingRoomNetworks"}
 """Public reads of every built-in plugin (anonymous with X-Linli-Node)."""
 
 
