@@ -67,7 +67,10 @@ from core.plugin.meta import (
 )
 from core.plugin.people import (
     ResidentInfo,
+    find_resident_by_id_number,
     get_resident,
+    id_number_index,
+    id_number_indexes,
     resident_tags,
     residents_by_ids,
     residents_in,
@@ -191,6 +194,7 @@ __all__ = [
     "emit",
     "encode_cursor",
     "encode_global_id",
+    "find_resident_by_id_number",
     "get_building",
     "get_community",
     "get_compound",
@@ -206,6 +210,8 @@ __all__ = [
     "holds_role",
     "hookimpl",
     "households_by_ids",
+    "id_number_index",
+    "id_number_indexes",
     "make_connection",
     "memberships_of",
     "notify",
