@@ -14,7 +14,13 @@ from core.clock import SHANGHAI, now_utc, today_shanghai
 from core.db import ScopedTable
 from core.errors import ApiError, ErrorCode
 from core.events.service import emit
-from core.events.types import Event, EventType, ServiceRecorded, WelfareConcern
+from core.events.types import (
+    CommunityCreated,
+    Event,
+    EventType,
+    ServiceRecorded,
+    WelfareConcern,
+)
 from core.ids import global_id
 from core.jobs.specs import CronSpec, JobSpec
 from core.notify.service import NotificationMessage, ResidentRecipient, notify
@@ -140,6 +146,7 @@ __all__ = [
     "ApiError",
     "Audit",
     "BuildingRec",
+    "CommunityCreated",
     "CommunityRec",
     "CompoundRec",
     "Connection",

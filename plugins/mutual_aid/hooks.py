@@ -10,6 +10,7 @@ from piccolo.conf.apps import AppConfig
 from core.plugin import (
     COMMUNITIES,
     CronSpec,
+    Event,
     EventType,
     JobSpec,
     NodeType,
@@ -32,6 +33,7 @@ __all__ = [
     "linli_jobs",
     "linli_mutation_fields",
     "linli_node_types",
+    "linli_on_event",
     "linli_personal_data",
     "linli_plugin_meta",
     "linli_query_fields",
@@ -95,6 +97,11 @@ def linli_cron_jobs() -> Sequence[CronSpec]:
 async def linli_tenant_enabled(tenant_id: int) -> None:
     rows = await COMMUNITIES.select(COMMUNITIES.id).where(COMMUNITIES.tenant_id == tenant_id)
     await services.menu.seed_teams(tenant_id, [int(r["id"]) for r in rows])
+
+
+@hookimpl
+async def linli_on_event(event: Event) -> None:
+    await services.menu.on_event(event)
 
 
 @hookimpl

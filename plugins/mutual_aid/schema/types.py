@@ -208,7 +208,7 @@ class MutualAidOrder(Node):
     placed_at: datetime
     due_at: datetime
     accepted_at: datetime | None
-    scheduled_for: datetime | None
+    scheduled_at: datetime | None
     done_at: datetime | None
     minutes: int | None
     rating: int | None
@@ -238,7 +238,7 @@ class MutualAidOrder(Node):
                    plus_ones=int(row["plus_ones"]), placed_at=common.at_utc(row["placed_at"]),
                    due_at=common.at_utc(row["due_at"]),
                    accepted_at=common.as_utc(row["accepted_at"]),
-                   scheduled_for=common.as_utc(row["scheduled_for"]),
+                   scheduled_at=common.as_utc(row["scheduled_for"]),
                    done_at=common.as_utc(row["done_at"]), minutes=row["minutes"],
                    rating=row["rating"], escalated=row["escalated_at"] is not None,
                    response_rule_version=int(row["response_rule_version"]),

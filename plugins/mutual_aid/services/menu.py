@@ -12,6 +12,7 @@ from typing import Any
 
 from core.plugin import (
     Access,
+    Event,
     ServiceRecorded,
     accounts_holding,
     emit,
@@ -49,6 +50,7 @@ __all__ = [
     "escalate_overdue",
     "finish_order",
     "get_order",
+    "on_event",
     "open_needs",
     "order_page",
     "place_order",
@@ -91,6 +93,17 @@ async def seed_teams(tenant_id: int, community_ids: list[int]) -> int:
                 if not is_unique_violation(exc):
                     raise
     return made
+
+
+COMMUNITY_CREATED = "people.community_created"
+
+
+async def on_event(event: Event) -> None:
+    """A community created after the plugin was enabled gets its five teams (core's
+    ``people.community_created``; idempotent, so a redelivery changes nothing)."""
+    if event.type != COMMUNITY_CREATED:
+        return
+    await seed_teams(int(event.tenant_id), [int(event.payload.community_id)])
 
 
 async def _team(team_id: int, field: str = "teamId") -> dict[str, Any]:
