@@ -59,5 +59,7 @@ META = PluginMeta(
         "mutual_aid.note.moderate",
         "mutual_aid.note.answer",
         "mutual_aid.matter.request",
+        "mutual_aid.session.attendance",
+        "mutual_aid.project.step",
     ),
 )

@@ -23,7 +23,7 @@ from plugins.mutual_aid import demo as demo_data
 from plugins.mutual_aid.events import EVENT_TYPES
 from plugins.mutual_aid.piccolo_app import APP_CONFIG
 from plugins.mutual_aid.rules import RULES
-from plugins.mutual_aid.schema import mutations, nodes, queries, types
+from plugins.mutual_aid.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
     "linli_cron_jobs",
@@ -38,6 +38,7 @@ __all__ = [
     "linli_plugin_meta",
     "linli_query_fields",
     "linli_rules",
+    "linli_subscription_fields",
     "linli_tables",
     "linli_tenant_enabled",
 ]
@@ -76,6 +77,11 @@ def linli_query_fields() -> Sequence[Any]:
 @hookimpl
 def linli_mutation_fields() -> Sequence[Any]:
     return mutations.MUTATIONS
+
+
+@hookimpl
+def linli_subscription_fields() -> Sequence[Any]:
+    return subscriptions.SUBSCRIPTIONS
 
 
 @hookimpl

@@ -19,9 +19,10 @@ from plugins.mutual_aid.schema.types import (
     MutualAidLoan,
     MutualAidNote,
     MutualAidOrder,
+    MutualAidProject,
     MutualAidSession,
 )
-from plugins.mutual_aid.services import boxes, menu, notes
+from plugins.mutual_aid.services import boxes, menu, notes, projects, sessions
 
 __all__ = ["MUTATIONS"]
 
@@ -383,16 +384,24 @@ class MutualAidCreateDishInput:
     eligible_tag: str = ""
     capacity: int = 0
     recurring: bool = False
+    recurrence: str = strawberry.field(default="monthly", description="monthly | weekly")
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="在该项目的科学设计阶段设计 / designed in this project")
 
 
 @strawberry.mutation(description="上架菜品 / add a dish")
 async def mutual_aid_create_dish(info: Info, input: MutualAidCreateDishInput
                                  ) -> MutualAidCreateDishResult:
     async def work(access: Access) -> dict[str, Any]:
-        return await menu.create_dish(
+        dish = await menu.create_dish(
             access, team_id=_pk(input.team_id, "MutualAidTeam", "teamId"), title=input.title,
             mode=input.mode, description=input.description, eligible_tag=input.eligible_tag,
-            capacity=input.capacity, recurring=input.recurring)
+            capacity=input.capacity, recurring=input.recurring, recurrence=input.recurrence)
+        project = pk(input.project_id, "MutualAidProject", "projectId")
+        if project is not None:
+            await projects.link_dish(access, project_id=project, dish_id=int(dish["id"]))
+            dish["project_id"] = project
+        return dish
 
     return await run_mutation(info, work,
                               lambda r: MutualAidCreateDishPayload(dish=MutualAidDish.from_row(r)))
@@ -637,6 +646,127 @@ async def mutual_aid_note_to_matter(info: Info, input: MutualAidNoteToMatterInpu
     return await run_mutation(info, work, lambda r: MutualAidNoteToMatterPayload(note=MutualAidNote.from_row(r)))
 
 
+@strawberry.type
+class MutualAidMarkAttendancePayload:
+    session: MutualAidSession
+
+
+MutualAidMarkAttendanceResult = Annotated[MutualAidMarkAttendancePayload | UserError,
+                                          strawberry.union("MutualAidMarkAttendanceResult")]
+
+
+@strawberry.input(description="活动签到 / mark a signed-up resident present or absent")
+class MutualAidMarkAttendanceInput:
+    session_id: strawberry.ID
+    resident_id: strawberry.ID
+    attended: bool = True
+
+
+@strawberry.mutation(description="集体活动签到（到场人数随之更新）/ attendance at a group session")
+async def mutual_aid_mark_attendance(info: Info, input: MutualAidMarkAttendanceInput
+                                     ) -> MutualAidMarkAttendanceResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await sessions.mark_attendance(
+            access, session_id=_pk(input.session_id, "MutualAidSession", "sessionId"),
+            resident_id=_pk(input.resident_id, "Resident", "residentId"),
+            attended=input.attended)
+
+    return await run_mutation(info, work, lambda r: MutualAidMarkAttendancePayload(
+        session=MutualAidSession.from_row(r)))
+
+
+@strawberry.type
+class MutualAidCreateProjectPayload:
+    project: MutualAidProject
+
+
+@strawberry.type
+class MutualAidRecordSurveyPayload:
+    project: MutualAidProject
+
+
+@strawberry.type
+class MutualAidAdvanceProjectPayload:
+    project: MutualAidProject
+
+
+MutualAidCreateProjectResult = Annotated[MutualAidCreateProjectPayload | UserError,
+                                         strawberry.union("MutualAidCreateProjectResult")]
+MutualAidRecordSurveyResult = Annotated[MutualAidRecordSurveyPayload | UserError,
+                                        strawberry.union("MutualAidRecordSurveyResult")]
+MutualAidAdvanceProjectResult = Annotated[MutualAidAdvanceProjectPayload | UserError,
+                                          strawberry.union("MutualAidAdvanceProjectResult")]
+
+
+@strawberry.input(description="新建红邻菜单项目（从需求调查开始）/ start a project at its survey")
+class MutualAidCreateProjectInput:
+    community_id: strawberry.ID
+    title: str
+    description: str = ""
+    team_id: strawberry.ID | None = None
+
+
+@strawberry.mutation(description="新建项目（4有：需求调查→科学设计→实施推进→专业提升）/ start a "
+                                 "menu project through the 4有 cycle")
+async def mutual_aid_create_project(info: Info, input: MutualAidCreateProjectInput
+                                    ) -> MutualAidCreateProjectResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await projects.create_project(
+            access, community_id=_pk(input.community_id, "Community", "communityId"),
+            title=input.title, description=input.description,
+            team_id=pk(input.team_id, "MutualAidTeam", "teamId"))
+
+    return await run_mutation(info, work, lambda r: MutualAidCreateProjectPayload(
+        project=MutualAidProject.from_row(r)))
+
+
+@strawberry.input(description="一个选项的票数 / households asking for one option")
+class MutualAidSurveyAnswerInput:
+    option: str
+    votes: int
+
+
+@strawberry.input(description="登记一栋楼的需求调查结果 / record one building's survey")
+class MutualAidRecordSurveyInput:
+    project_id: strawberry.ID
+    building_id: strawberry.ID
+    answers: list[MutualAidSurveyAnswerInput]
+
+
+@strawberry.mutation(description="需求调查：登记一栋楼的偏好（再次登记即替换）/ a building's "
+                                 "preferences in the survey (recording again replaces them)")
+async def mutual_aid_record_survey(info: Info, input: MutualAidRecordSurveyInput
+                                   ) -> MutualAidRecordSurveyResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await projects.record_survey(
+            access, project_id=_pk(input.project_id, "MutualAidProject", "projectId"),
+            building_id=_pk(input.building_id, "Building", "buildingId"),
+            answers=[(a.option, a.votes) for a in input.answers])
+
+    return await run_mutation(info, work, lambda r: MutualAidRecordSurveyPayload(
+        project=MutualAidProject.from_row(r)))
+
+
+@strawberry.input(description="推进项目到下一阶段 / move a project to its next stage")
+class MutualAidAdvanceProjectInput:
+    project_id: strawberry.ID
+    note: str = strawberry.field(default="", description="本阶段的结论 / what was decided")
+    close: bool = strawberry.field(default=False,
+                                   description="结束项目（否则专业提升后进入下一轮调查）/ end it")
+
+
+@strawberry.mutation(description="推进项目：调查→设计→实施→提升→下一轮调查 / the next stage")
+async def mutual_aid_advance_project(info: Info, input: MutualAidAdvanceProjectInput
+                                     ) -> MutualAidAdvanceProjectResult:
+    async def work(access: Access) -> dict[str, Any]:
+        return await projects.advance_project(
+            access, project_id=_pk(input.project_id, "MutualAidProject", "projectId"),
+            note=input.note, close=input.close)
+
+    return await run_mutation(info, work, lambda r: MutualAidAdvanceProjectPayload(
+        project=MutualAidProject.from_row(r)))
+
+
 MUTATIONS = [
     mutual_aid_create_box, mutual_aid_add_item, mutual_aid_take, mutual_aid_return,
     mutual_aid_offer_donation, mutual_aid_confirm_donation, mutual_aid_count_item,
@@ -644,5 +774,6 @@ MUTATIONS = [
     mutual_aid_place_order, mutual_aid_accept_order, mutual_aid_schedule_order,
     mutual_aid_finish_order, mutual_aid_confirm_order, mutual_aid_plus_one,
     mutual_aid_need_to_matter, mutual_aid_post_note, mutual_aid_moderate_note,
-    mutual_aid_answer_note, mutual_aid_note_to_matter,
+    mutual_aid_answer_note, mutual_aid_note_to_matter, mutual_aid_mark_attendance,
+    mutual_aid_create_project, mutual_aid_record_survey, mutual_aid_advance_project,
 ]

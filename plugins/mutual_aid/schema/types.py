@@ -10,11 +10,13 @@ import strawberry
 
 from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.mutual_aid.schema.common import gid, public_read
-from plugins.mutual_aid.services import boxes, common, menu
+from plugins.mutual_aid.services import boxes, common, figures, menu, projects
 
 __all__ = [
     "TYPES",
+    "MutualAidBoardUpdate",
     "MutualAidBox",
+    "MutualAidBoxMonth",
     "MutualAidCount",
     "MutualAidDish",
     "MutualAidDonation",
@@ -22,6 +24,7 @@ __all__ = [
     "MutualAidLoan",
     "MutualAidNote",
     "MutualAidOrder",
+    "MutualAidProject",
     "MutualAidSession",
     "MutualAidTeam",
     "MutualAidTeamResponse",
@@ -171,14 +174,18 @@ class MutualAidDish(Node):
     eligible_tag: str
     capacity: int
     recurring: bool
+    recurrence: str = strawberry.field(description="monthly | weekly（重复时）/ when recurring")
     team_id: strawberry.ID
+    project_id: strawberry.ID | None = strawberry.field(
+        description="设计出该菜品的项目 / the project that designed it")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidDish:
         return cls(id=encode_global_id("MutualAidDish", int(row["id"])), title=row["title"],
                    description=row["description"], mode=row["mode"],
                    eligible_tag=row["eligible_tag"], capacity=int(row["capacity"]),
-                   recurring=bool(row["recurring"]),
+                   recurring=bool(row["recurring"]), recurrence=str(row["recurrence"]),
+                   project_id=gid("MutualAidProject", row["project_id"]),
                    team_id=encode_global_id("MutualAidTeam", int(row["team_id"])))
 
 
@@ -189,13 +196,16 @@ class MutualAidSession(Node):
     minutes: int
     capacity: int
     signed_up: int
+    attended: int = strawberry.field(description="到场人数 / sign-ups marked present")
+    recurring: bool = strawberry.field(description="由重复菜品自动排出 / made by the schedule")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidSession:
         return cls(id=encode_global_id("MutualAidSession", int(row["id"])),
                    dish_id=encode_global_id("MutualAidDish", int(row["dish_id"])),
                    starts_at=common.at_utc(row["starts_at"]), minutes=int(row["minutes"]),
-                   capacity=int(row["capacity"]), signed_up=int(row["signed_up"]))
+                   capacity=int(row["capacity"]), signed_up=int(row["signed_up"]),
+                   attended=int(row["attended"]), recurring=row["recur_key"] is not None)
 
 
 @strawberry.type(description="点单（需求）/ an order (a need)")
@@ -304,3 +314,134 @@ class MutualAidTeamResponse:
 
 
 TYPES.append(MutualAidTeamResponse)
+
+
+@strawberry.type(description="项目阶段记录 / a stage a project entered")
+class MutualAidProjectStep:
+    stage: str = strawberry.field(description="survey | design | delivery | improvement | closed")
+    round: int
+    note: str
+    changed_at: datetime
+
+
+@strawberry.type(description="楼栋调查结果 / one building's answer for one option")
+class MutualAidSurveyAnswer:
+    round: int
+    building_id: strawberry.ID
+    option: str
+    votes: int
+
+
+@strawberry.type(description="项目成效 / what delivery achieved")
+class MutualAidProjectFigures:
+    dishes: int
+    sessions: int
+    signed_up: int
+    attended: int
+    orders_done: int
+    mean_rating: float | None
+
+
+@strawberry.type(description="红邻菜单项目（4有：需求调查→科学设计→实施推进→专业提升）/ a menu "
+                             "project through the 4有 cycle")
+class MutualAidProject(Node):
+    title: str
+    description: str
+    stage: str = strawberry.field(description="survey | design | delivery | improvement | closed")
+    round: int = strawberry.field(description="第几轮 / which pass through the cycle")
+    community_id: strawberry.ID
+    team_id: strawberry.ID | None
+    created_at: datetime
+    stage_changed_at: datetime
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="阶段记录 / the stages entered, oldest first",
+                      metadata={LIST_BOUND: 40})
+    async def steps(self, info: Info) -> list[MutualAidProjectStep]:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[list[dict[str, Any]]]:
+            async with ctx.read():
+                found = await projects.steps_of(ids)
+            return [found.get(i, []) for i in ids]
+
+        rows = await ctx.loader("mutual_aid.project_steps", load).load(self.pk)
+        return [MutualAidProjectStep(stage=r["stage"], round=int(r["round"]), note=r["note"],
+                                     changed_at=common.at_utc(r["changed_at"])) for r in rows]
+
+    @strawberry.field(description="各楼栋需求调查结果 / the survey per building",
+                      metadata={LIST_BOUND: 300})
+    async def survey(self, info: Info) -> list[MutualAidSurveyAnswer]:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[list[dict[str, Any]]]:
+            async with ctx.read():
+                found = await projects.survey_of(ids)
+            return [found.get(i, []) for i in ids]
+
+        rows = await ctx.loader("mutual_aid.project_survey", load).load(self.pk)
+        return [MutualAidSurveyAnswer(round=int(r["round"]),
+                                      building_id=encode_global_id("Building",
+                                                                   int(r["building_id"])),
+                                      option=r["option"], votes=int(r["votes"])) for r in rows]
+
+    @strawberry.field(description="成效（专业提升阶段据此改进）/ figures for the improvement")
+    async def figures(self, info: Info) -> MutualAidProjectFigures:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[dict[str, Any]]:
+            async with ctx.read():
+                found = await projects.project_figures(ids)
+            return [found[i] for i in ids]
+
+        row = await ctx.loader("mutual_aid.project_figures", load).load(self.pk)
+        return MutualAidProjectFigures(**row)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> MutualAidProject:
+        return cls(id=encode_global_id("MutualAidProject", int(row["id"])), title=row["title"],
+                   description=row["description"], stage=row["stage"], round=int(row["round"]),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   team_id=gid("MutualAidTeam", row["team_id"]),
+                   created_at=common.at_utc(row["created_at"]),
+                   stage_changed_at=common.at_utc(row["stage_changed_at"]),
+                   pk=int(row["id"]))
+
+
+@strawberry.type(description="借用最多的物品 / an item taken often")
+class MutualAidTopItem:
+    name: str
+    units: int
+
+
+@strawberry.type(description="楼栋便民箱月度借用情况 / one building's boxes in a month")
+class MutualAidBoxMonth:
+    building_id: strawberry.ID
+    building_name: str
+    boxes: int
+    loans: int
+    returned: int
+    overdue: int
+    takes: int = strawberry.field(description="取用件数（含消耗品）/ units taken")
+    donated: int
+    lost: int
+    broken: int
+    top_items: list[MutualAidTopItem] = strawberry.field(metadata={LIST_BOUND: 3})
+
+    @classmethod
+    def of(cls, row: figures.BuildingMonth) -> MutualAidBoxMonth:
+        return cls(building_id=encode_global_id("Building", row.building_id),
+                   building_name=row.building_name, boxes=row.boxes, loans=row.loans,
+                   returned=row.returned, overdue=row.overdue, takes=row.takes,
+                   donated=row.donated, lost=row.lost, broken=row.broken,
+                   top_items=[MutualAidTopItem(name=n, units=u) for n, u in row.top_items])
+
+
+@strawberry.type(description="公开看板的一次更新 / one update of a public board")
+class MutualAidBoardUpdate:
+    kind: str = strawberry.field(description="need | note")
+    need: MutualAidOrder | None
+    note: MutualAidNote | None
+
+
+TYPES.append(MutualAidProject)
