@@ -123,11 +123,11 @@ async def advance_project(access: Access, *, project_id: int, note: str = "",
     stage, round_ = str(project["stage"]), int(project["round"])
     if stage == "closed":
         raise conflict("项目已结束", "the project is closed", "projectId")
-    if stage == "survey" and not await SurveyAnswer.exists().where(
+    if not close and stage == "survey" and not await SurveyAnswer.exists().where(
             (SurveyAnswer.project_id == project_id) & (SurveyAnswer.round == round_)):
         raise conflict("尚无楼栋的调查结果", "no building's survey is recorded yet",
                        "projectId")
-    if stage == "design" and not await Dish.exists().where(Dish.project_id == project_id):
+    if not close and stage == "design" and not await Dish.exists().where(Dish.project_id == project_id):
         raise conflict("尚未设计菜品", "no dish is designed yet", "projectId")
     if close:
         to, next_round = "closed", round_

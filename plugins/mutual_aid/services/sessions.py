@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from core.plugin import Access, record, today_shanghai
+from core.plugin import SHANGHAI, Access, record, today_shanghai
 from plugins.mutual_aid.services.common import bad, conflict, ensure, not_found, now
 from plugins.mutual_aid.tables import Dish, Session, Signup
 
@@ -77,8 +77,9 @@ async def recur_sessions(ctx: dict[str, Any], tenant_id: int) -> int:
     """Daily: each recurring group dish gets its next sessions up to ``HORIZON_DAYS`` ahead,
     copied from its latest session (time, length, places). The unique key (dish, occurrence
     date) makes a second run — or a second worker — add nothing. Returns sessions created."""
-    horizon = datetime.combine(today_shanghai() + timedelta(days=HORIZON_DAYS),
-                               datetime.min.time()).astimezone()
+    # through the last day of the horizon, Asia/Shanghai
+    horizon = datetime.combine(today_shanghai() + timedelta(days=HORIZON_DAYS + 1), time(),
+                               SHANGHAI)
     dishes = await Dish.select(Dish.id, Dish.recurrence).where(
         (Dish.tenant_id == tenant_id) & (Dish.recurring == True) & (Dish.mode == "session")
         & (Dish.active == True))
@@ -93,7 +94,7 @@ async def recur_sessions(ctx: dict[str, Any], tenant_id: int) -> int:
             start = datetime.fromisoformat(start)
         while True:
             start = next_start(start, str(dish["recurrence"]))
-            if start.replace(tzinfo=start.tzinfo or horizon.tzinfo) > horizon:
+            if (start if start.tzinfo else start.replace(tzinfo=UTC)) >= horizon:
                 break
             inserted = await Session.insert(Session(
                 tenant_id=tenant_id, dish_id=dish["id"], starts_at=start,
