@@ -26,6 +26,7 @@ from plugins.mutual_aid.schema.types import (
     MutualAidBox,
     MutualAidBoxMonth,
     MutualAidLoan,
+    MutualAidNeedAge,
     MutualAidNote,
     MutualAidOrder,
     MutualAidProject,
@@ -211,12 +212,28 @@ async def mutual_aid_response_times_export(info: Info, community_id: strawberry.
         _require_read(access)
         return await menu.response_times(community, now_utc() - timedelta(days=days))
 
+    async def ages(access: Access) -> list[dict[str, Any]]:
+        return await figures.open_needs_by_age(community, now_utc())
+
     rows = await read(info, work)
+    aged = await read(info, ages)
     node = await info.context.node()
-    return base64.b64encode(figures.response_times_xlsx(node.name, rows)).decode()
+    return base64.b64encode(figures.response_times_xlsx(node.name, rows, aged)).decode()
+
+
+@strawberry.field(description="未办结需求按等待时长统计（公开，无需登录）/ open needs by age "
+                              "(public, no login needed)", metadata={LIST_BOUND: 4})
+async def mutual_aid_open_needs_by_age(info: Info, community_id: strawberry.ID
+                                       ) -> list[MutualAidNeedAge]:
+    community = pk(community_id, "Community", "communityId")
+    assert community is not None
+    async with public_read(info.context):
+        rows = await figures.open_needs_by_age(community, now_utc())
+    return [MutualAidNeedAge(**r) for r in rows]
 
 
 QUERIES = [mutual_aid_boxes, mutual_aid_loans, mutual_aid_orders, mutual_aid_teams,
            mutual_aid_notes, mutual_aid_needs_board, mutual_aid_notes_board,
            mutual_aid_team_response_times, mutual_aid_projects, mutual_aid_box_summary,
-           mutual_aid_box_summary_export, mutual_aid_response_times_export]
+           mutual_aid_box_summary_export, mutual_aid_response_times_export,
+           mutual_aid_open_needs_by_age]

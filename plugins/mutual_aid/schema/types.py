@@ -22,6 +22,7 @@ __all__ = [
     "MutualAidDonation",
     "MutualAidItem",
     "MutualAidLoan",
+    "MutualAidNeedAge",
     "MutualAidNote",
     "MutualAidOrder",
     "MutualAidProject",
@@ -435,6 +436,15 @@ class MutualAidBoxMonth:
                    returned=row.returned, overdue=row.overdue, takes=row.takes,
                    donated=row.donated, lost=row.lost, broken=row.broken,
                    top_items=[MutualAidTopItem(name=n, units=u) for n, u in row.top_items])
+
+
+@strawberry.type(description="按等待时长统计的未办结需求 / open needs by how long they waited")
+class MutualAidNeedAge:
+    bucket: str = strawberry.field(description="under_1_day | 1_2_days | 2_7_days | over_7_days")
+    label: str
+    open: int
+    unaccepted: int
+    escalated: int
 
 
 @strawberry.type(description="公开看板的一次更新 / one update of a public board")

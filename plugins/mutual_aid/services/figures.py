@@ -8,18 +8,23 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 
 from core.plugin import SHANGHAI, place_names
 from plugins.mutual_aid.services.common import bad
-from plugins.mutual_aid.tables import Box, Item, Loan, Movement
+from plugins.mutual_aid.tables import Box, Item, Loan, Movement, Order
 from plugins.mutual_aid.tables import Count as StockCount
 
-__all__ = ["BuildingMonth", "box_summary", "box_summary_xlsx", "month_bounds",
-           "response_times_xlsx"]
+__all__ = ["AGE_BUCKETS", "BuildingMonth", "box_summary", "box_summary_xlsx", "month_bounds",
+           "open_needs_by_age", "response_times_xlsx"]
+
+AGE_BUCKETS = (("under_1_day", "一天内", 0, 24), ("1_2_days", "1–2天", 24, 48),
+               ("2_7_days", "2–7天", 48, 168), ("over_7_days", "7天以上", 168, None))
+"""Open needs by how long they have waited since placed (hours; the 48 h default response
+time is a boundary)."""
 
 TOP_ITEMS = 3
 
@@ -115,6 +120,30 @@ async def box_summary(month: str, community_id: int | None = None) -> list[Build
     return list(out.values())
 
 
+async def open_needs_by_age(community_id: int, at: datetime) -> list[dict[str, Any]]:
+    """Open needs (placed, accepted, scheduled) of a community by age since placed: how many,
+    how many still not accepted, how many escalated (one statement)."""
+    rows = await Order.select(Order.placed_at, Order.status, Order.escalated_at).where(
+        (Order.community_id == community_id)
+        & Order.status.is_in(["placed", "accepted", "scheduled"]))
+    counts = [[0, 0, 0] for _ in AGE_BUCKETS]
+    for r in rows:
+        placed = r["placed_at"]
+        if isinstance(placed, str):
+            placed = datetime.fromisoformat(placed)
+        hours = (at - (placed if placed.tzinfo else placed.replace(tzinfo=UTC))
+                 ).total_seconds() / 3600
+        index = next(i for i, (_, _, low, high) in enumerate(AGE_BUCKETS)
+                     if hours >= low and (high is None or hours < high))
+        counts[index][0] += 1
+        counts[index][1] += r["status"] == "placed"
+        counts[index][2] += r["escalated_at"] is not None
+    return [{"bucket": code, "label": label, "open": n, "unaccepted": unaccepted,
+             "escalated": escalated}
+            for (code, label, _, _), (n, unaccepted, escalated) in zip(AGE_BUCKETS, counts,
+                                                                      strict=True)]
+
+
 def box_summary_xlsx(title: str, month: str, rows: list[BuildingMonth]) -> bytes:
     """One sheet: a row per building, a total row."""
     from openpyxl import Workbook
@@ -141,9 +170,10 @@ def box_summary_xlsx(title: str, month: str, rows: list[BuildingMonth]) -> bytes
     return out.getvalue()
 
 
-def response_times_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
+def response_times_xlsx(title: str, rows: list[dict[str, Any]],
+                        ages: list[dict[str, Any]] | None = None) -> bytes:
     """The teams' response times (hours): orders, accepted, done, escalated, median and 90th
-    percentile from placed to accepted and to done."""
+    percentile from placed to accepted and to done; a second sheet of open needs by age."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -159,6 +189,11 @@ def response_times_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
         sheet.append([r["team"]["name"], r["orders"], r["accepted"], r["done"], r["escalated"],
                       r["median_accept_hours"], r["p90_accept_hours"], r["median_done_hours"],
                       r["p90_done_hours"]])
+    if ages is not None:
+        aged = book.create_sheet("未办结需求")
+        aged.append(["等待时长", "未办结", "其中未接单", "其中已上报"])
+        for a in ages:
+            aged.append([a["label"], a["open"], a["unaccepted"], a["escalated"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

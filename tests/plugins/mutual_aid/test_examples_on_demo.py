@@ -22,7 +22,7 @@ OPS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "mutual_a
 RESIDENT_OPS = {"MutualAidSignUp", "MutualAidPlaceOrder", "MutualAidPlusOne",
                 "MutualAidPostNote"}
 PUBLIC_OPS = {"MutualAidNeedsBoard", "MutualAidTeamResponseTimes", "MutualAidNotesBoard",
-              "MutualAidTeams"}
+              "MutualAidTeams", "MutualAidOpenNeedsByAge"}
 
 
 def gid(type_name: str, pk: Any) -> str:
@@ -140,6 +140,7 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql, enable_pl
         "MutualAidBoxSummary": {"month": month},
         "MutualAidBoxSummaryExport": {"month": month},
         "MutualAidResponseTimesExport": {"communityId": gid("Community", community)},
+        "MutualAidOpenNeedsByAge": {"communityId": gid("Community", community)},
     }
     operations = _operations()
     missing = sorted(set(operations) - set(variables) - {"MutualAidBoardUpdates"})

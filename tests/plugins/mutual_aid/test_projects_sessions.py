@@ -190,3 +190,21 @@ async def test_monthly_box_summary_and_sheet(world, gql, factory):
     bad = await gql("""{ mutualAidBoxSummary(month: "2024-13") { loans } }""",
                     token=staff.token, node=world.node.code)
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+
+
+async def test_open_needs_by_age(world):
+    from plugins.mutual_aid.tables import Order
+
+    team = await _team(world)
+    async with world.write():
+        access = await world.access()
+        fresh = await menu.place_order(access, team_id=team, title="换灯泡",
+                                       resident_id=world.residents[0].id)
+        old = await menu.place_order(access, team_id=team, title="修水管",
+                                     resident_id=world.residents[1].id)
+        await Order.update({Order.placed_at: datetime.now(UTC) - timedelta(days=3)}).where(
+            Order.id == old["id"])
+        ages = await figures.open_needs_by_age(world.community.id, datetime.now(UTC))
+    assert [(a["bucket"], a["open"], a["unaccepted"]) for a in ages] == [
+        ("under_1_day", 1, 1), ("1_2_days", 0, 0), ("2_7_days", 1, 1), ("over_7_days", 0, 0)]
+    assert fresh["id"] != old["id"]
