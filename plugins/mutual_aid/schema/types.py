@@ -356,8 +356,8 @@ class MutualAidProject(Node):
     stage_changed_at: datetime
     pk: strawberry.Private[int]
 
-    @strawberry.field(description="阶段记录 / the stages entered, oldest first",
-                      metadata={LIST_BOUND: 40})
+    @strawberry.field(description="阶段记录（最近20条）/ the last 20 stages entered, oldest first",
+                      metadata={LIST_BOUND: 20})
     async def steps(self, info: Info) -> list[MutualAidProjectStep]:
         ctx = info.context
 
@@ -366,12 +366,13 @@ class MutualAidProject(Node):
                 found = await projects.steps_of(ids)
             return [found.get(i, []) for i in ids]
 
-        rows = await ctx.loader("mutual_aid.project_steps", load).load(self.pk)
+        rows = (await ctx.loader("mutual_aid.project_steps", load).load(self.pk))[-20:]
         return [MutualAidProjectStep(stage=r["stage"], round=int(r["round"]), note=r["note"],
                                      changed_at=common.at_utc(r["changed_at"])) for r in rows]
 
-    @strawberry.field(description="各楼栋需求调查结果 / the survey per building",
-                      metadata={LIST_BOUND: 300})
+    @strawberry.field(description="本轮各楼栋需求调查结果（按票数最多的200条）/ the current "
+                                  "round's survey per building (the 200 answers with most votes)",
+                      metadata={LIST_BOUND: 200})
     async def survey(self, info: Info) -> list[MutualAidSurveyAnswer]:
         ctx = info.context
 
@@ -380,7 +381,10 @@ class MutualAidProject(Node):
                 found = await projects.survey_of(ids)
             return [found.get(i, []) for i in ids]
 
-        rows = await ctx.loader("mutual_aid.project_survey", load).load(self.pk)
+        rows = [r for r in await ctx.loader("mutual_aid.project_survey", load).load(self.pk)
+                if int(r["round"]) == self.round]
+        rows = sorted(rows, key=lambda r: -int(r["votes"]))[:200]
+        rows.sort(key=lambda r: (int(r["building_id"]), str(r["option"])))
         return [MutualAidSurveyAnswer(round=int(r["round"]),
                                       building_id=encode_global_id("Building",
                                                                    int(r["building_id"])),

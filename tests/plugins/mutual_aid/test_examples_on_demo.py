@@ -136,7 +136,7 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql, enable_pl
         "MutualAidCreateProjectDish": {"teamId": gid("MutualAidTeam", team["id"]),
                                        "projectId": gid("MutualAidProject",
                                                         projects["delivery"]["id"])},
-        "MutualAidProjects": {"first": 10, "communityId": gid("Community", community)},
+        "MutualAidProjects": {"communityId": gid("Community", community)},
         "MutualAidBoxSummary": {"month": month},
         "MutualAidBoxSummaryExport": {"month": month},
         "MutualAidResponseTimesExport": {"communityId": gid("Community", community)},
