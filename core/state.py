@@ -26,6 +26,7 @@ from core.jobs.service import JobService
 from core.metrics import Metrics
 from core.notify import service as notify_service
 from core.notify.service import NotifyService
+from core.people import lookup as people_lookup
 from core.pubsub import PubSub
 from core.registry import Registry
 from core.rules import service as rules_service
@@ -81,7 +82,8 @@ def install_services(state: AppState) -> None:
     needs pubsub (and uses jobs and rules), metrics reads jobs and events."""
     for install in (rules_service.install, events_service.install, jobs_service.install,
                     pubsub_service.install, notify_service.install, metrics_service.install,
-                    logging_service.install, chain.install, personal_data.install):
+                    logging_service.install, chain.install, personal_data.install,
+                    people_lookup.install):
         install(state)
 
 

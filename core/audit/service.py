@@ -58,6 +58,7 @@ CORE_ACTIONS: tuple[str, ...] = (
     "people.create_resident",
     "people.update_resident",
     "people.reveal_pii",
+    "people.id_number_lookup",
     "people.import",
     "people.export",
     "people.personal_data.export",

@@ -181,6 +181,15 @@ class WelfareConcern:
     source_module: str
 
 
+@dataclass(frozen=True)
+class CommunityCreated:
+    """新建社区/村 A community or village was created in a tenant (v1): a plugin seeds what it
+    keeps per community (红邻菜单's five teams) for communities made after it was enabled."""
+
+    community_id: int
+    name: str
+
+
 CORE_EVENT_TYPES: tuple[EventType, ...] = (
     EventType("volunteer.service_recorded", 1, ServiceRecorded,
               "记录了一次为居民提供的志愿服务（分钟数、服务类别、来源模块）",
@@ -188,6 +197,9 @@ CORE_EVENT_TYPES: tuple[EventType, ...] = (
     EventType("people.welfare_concern", 1, WelfareConcern,
               "发现居民可能需要关爱探访（原因代码、起始日期、来源模块）",
               "a resident may need a welfare visit (reason code, noticed since, source module)"),
+    EventType("people.community_created", 1, CommunityCreated,
+              "新建了社区或村（社区编号、名称）",
+              "a community or village was created (its id and name)"),
 )
 
 

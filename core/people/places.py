@@ -91,6 +91,13 @@ async def new_community(name: str, kind: str = "community", code: str | None = N
         code = f"{prefix}{serial:03d}"
     row = owned(Community, name=name, code=code, kind=kind, created_at=_now())
     await Community.insert(row)
+    # every way a community comes about (GraphQL, the Excel import, the demo) passes here, so
+    # plugins keeping something per community hear of each one (people.community_created)
+    from core.events.service import emit  # the events service imports people's tables
+    from core.events.types import CommunityCreated
+
+    await emit("people.community_created", CommunityCreated(int(row.id), name),
+               tenant_id=int(row.tenant_id))
     return CommunityRec(id=row.id, tenant_id=row.tenant_id, name=name, code=code, kind=kind)
 
 

@@ -14,7 +14,13 @@ from core.clock import SHANGHAI, now_utc, today_shanghai
 from core.db import ScopedTable
 from core.errors import ApiError, ErrorCode
 from core.events.service import emit
-from core.events.types import Event, EventType, ServiceRecorded, WelfareConcern
+from core.events.types import (
+    CommunityCreated,
+    Event,
+    EventType,
+    ServiceRecorded,
+    WelfareConcern,
+)
 from core.ids import global_id
 from core.jobs.specs import CronSpec, JobSpec
 from core.language import choose
@@ -71,7 +77,10 @@ from core.plugin.meta import (
 )
 from core.plugin.people import (
     ResidentInfo,
+    find_resident_by_id_number,
     get_resident,
+    id_number_index,
+    id_number_indexes,
     person_keys,
     resident_tags,
     residents_by_id_numbers,
@@ -156,6 +165,7 @@ __all__ = [
     "ApiError",
     "Audit",
     "BuildingRec",
+    "CommunityCreated",
     "CommunityRec",
     "CompoundRec",
     "Connection",
@@ -217,6 +227,7 @@ __all__ = [
     "emit",
     "encode_cursor",
     "encode_global_id",
+    "find_resident_by_id_number",
     "get_building",
     "get_community",
     "get_compound",
@@ -232,6 +243,8 @@ __all__ = [
     "holds_role",
     "hookimpl",
     "households_by_ids",
+    "id_number_index",
+    "id_number_indexes",
     "make_connection",
     "mask_id_number",
     "mask_phone",

@@ -2,8 +2,11 @@
 
 Runs inside the caller's scoped transaction like :mod:`core.plugin.places`. A
 :class:`ResidentInfo` carries personal fields only masked (ID number, phone) — a plugin never
-holds a resident's ciphertext or blind index; a full value is revealed only through core's
-audited reveal, by a caller with the permission.
+holds a resident's ciphertext; a full value is revealed only through core's audited reveal, by a
+caller with the permission. A person shown at a counter is found by 身份证号 through the keyed
+blind index (``find_resident_by_id_number``, audited); a plugin's own registry row may keep that
+index (``id_number_index``, ``id_number_indexes``) to be found the same way — an HMAC, for
+equality only.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from core.people.lookup import find_resident_by_id_number, id_number_index, id_number_indexes
 from core.people.records import ResidentInfo, from_row
 from core.people.tables import Resident, ResidentTag
 
 __all__ = [
     "ResidentInfo",
+    "find_resident_by_id_number",
     "get_resident",
+    "id_number_index",
+    "id_number_indexes",
     "person_keys",
     "resident_tags",
     "residents_by_id_numbers",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from core.plugin import RuleKey
 
-__all__ = ["AGE_BRACKETS_DEFAULT", "RULES"]
+__all__ = ["AGE_BRACKETS_DEFAULT", "CAP_SCOPES", "RULES"]
+
+CAP_SCOPES = ("city", "district", "tenant", "canteen")
+"""Where the daily cap of subsidised meals counts, widest first."""
 
 AGE_BRACKETS_DEFAULT = [
     {"code": "age_70_79", "min_age": 70, "max_age": 79, "fen": 200},
@@ -43,9 +46,14 @@ RULES = (
             "or age (90+), fen added to the age bracket", validate=lambda v: _brackets(v, extra=True)),
     RuleKey("canteen.daily_cap", "int", 1, "每位老人每日补贴餐次上限",
             "Subsidised meals per elder per calendar day", minimum=1, maximum=3),
-    RuleKey("canteen.cap_scope", "str", "city", "每日上限的适用范围（city：全市所有食堂）",
-            "Where the daily cap applies (city: every canteen of the city)",
-            validate=lambda v: None if v in ("city",) else "目前仅支持 city / only city"),
+    RuleKey("canteen.cap_scope", "str", "city",
+            "每日上限的适用范围：city 全市所有食堂（默认）、district 所在区县的食堂、"
+            "tenant 本街道或乡镇的食堂、canteen 单个食堂",
+            "Where the daily cap counts: city, every canteen of the city (default); district, the "
+            "canteens of the district or county; tenant, of the street office or town; canteen, "
+            "each canteen on its own",
+            validate=lambda v: None if v in CAP_SCOPES else
+            "须为 city、district、tenant 或 canteen / one of city, district, tenant, canteen"),
     RuleKey("canteen.regular_meals", "int", 8, "认定为常客的就餐次数（统计窗口内）",
             "Meals within the window that make a regular diner", minimum=1, maximum=100),
     RuleKey("canteen.regular_window_days", "int", 30, "常客统计窗口（天）",

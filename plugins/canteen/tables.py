@@ -86,6 +86,10 @@ class Elder(ScopedTable, tablename="canteen_elder"):
     """Comma-separated resident tags that extra brackets match (低保, 特困)."""
     card_token = Varchar(length=64, null=False)
     """The card or QR token shown at the counter."""
+    id_number_index = Varchar(length=64, null=True, default=None)
+    """Core's keyed blind index (HMAC) of the elder's 身份证号, copied from the resident at
+    registration: the counter finds the row by ID number with one equality, city-wide, without
+    decrypting anyone (``core.plugin.id_number_index``)."""
     resident_id = BigInt(null=True, default=None)
     home_tenant_id = BigInt(null=True, default=None)
     """The street office or town where the elder is a resident (for welfare concerns)."""
@@ -93,23 +97,29 @@ class Elder(ScopedTable, tablename="canteen_elder"):
     registered_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "card_token"),
-                                                        ("tenant_id", "resident_id")]
+                                                        ("tenant_id", "resident_id"),
+                                                        ("tenant_id", "id_number_index", "id")]
 
 
 class DailySubsidy(ScopedTable, tablename="canteen_daily_subsidy"):
     """The city's once-a-day record: one row per subsidised meal of an elder on a day; the
-    unique key (city, elder, day, seq) with seq ≤ the daily cap is the city-wide cap."""
+    unique key (city, elder, day, scope key, seq) with seq ≤ the daily cap is the cap in the
+    scope the rule ``canteen.cap_scope`` names (the city by default)."""
 
     shared_downward = True
     elder_id = BigInt(null=False, default=None)
     day = Date(null=False, default=None)
+    scope_key = Varchar(length=24, default="")
+    """Where the cap counts: ``''`` every canteen of the city, ``d<id>`` of one district or
+    county, ``t<id>`` of one street office or town, ``c<id>`` one canteen."""
     seq = Integer(null=False, default=None)
     meal_tenant_id = BigInt(null=False, default=None)
     meal_key = Varchar(length=64, null=False)
     """The meal's idempotency key in its tenant (to release or find it)."""
     created_at = Timestamptz()
 
-    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "elder_id", "day", "seq")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "elder_id", "day", "scope_key", "seq")]
 
 
 class Meal(ScopedTable, tablename="canteen_meal"):
@@ -132,6 +142,9 @@ class Meal(ScopedTable, tablename="canteen_meal"):
     """Version of ``canteen.age_brackets`` used."""
     extra_rule_version = Integer(default=0)
     cap_rule_version = Integer(default=0)
+    cap_scope = Varchar(length=12, default="city")
+    """The cap's scope in force on the meal date (``canteen.cap_scope``)."""
+    cap_scope_rule_version = Integer(default=0)
     settle_month = Varchar(length=7, null=False)
     """The claim month the meal counts in: its own month, or the next open one when its month
     was already approved (an adjustment)."""

@@ -44,6 +44,7 @@ META = PluginMeta(
                  ("tenant.read", "mutual_aid.read", "mutual_aid.serve", "mutual_aid.menu")),
     ),
     emits=("mutual_aid.matter_requested", "volunteer.service_recorded"),
+    consumes=("people.community_created",),
     rule_keys=("mutual_aid.loan_days", "mutual_aid.response_hours",
                "mutual_aid.notes_per_day"),
     audit_actions=(
@@ -58,5 +59,7 @@ META = PluginMeta(
         "mutual_aid.note.moderate",
         "mutual_aid.note.answer",
         "mutual_aid.matter.request",
+        "mutual_aid.session.attendance",
+        "mutual_aid.project.step",
     ),
 )

@@ -1,8 +1,11 @@
 """Demo data (``linli demo``): in 御苑社区 (新区街道) — or the tenant's first community — boxes at
 three building entrances with tools and consumables, a month of loans (most returned, some
 overdue), a donation waiting for the keeper, a count with a loss, the five teams with dishes,
-orders in every state (one escalated), a group session with sign-ups, and 红便签 notes
-(pending, published, answered, hidden; online and transcribed from paper).
+orders in every state (one escalated), group sessions (last month's held with attendance, the
+coming ones with sign-ups, the recurring ones planned a month ahead by the job), projects at
+every stage of the 4有 cycle (survey per building → design → delivery → improvement, one
+closed), and 红便签 notes (pending, published, answered, hidden; online and transcribed from
+paper). Loans and stock movements are written in bulk.
 
 Runs inside a write scope for the tenant; does nothing when the plugin already has boxes
 there, so ``make run`` can be repeated. Deterministic per tenant."""
@@ -22,7 +25,7 @@ from core.plugin import (
     system_access,
     today_shanghai,
 )
-from plugins.mutual_aid.services import boxes, menu
+from plugins.mutual_aid.services import boxes, menu, projects, sessions
 from plugins.mutual_aid.tables import Box, Item, Loan, Movement, Note, Order, Team
 
 __all__ = ["seed_demo"]
@@ -97,36 +100,47 @@ async def _boxes(access: Any, buildings: list[Any]) -> list[dict[str, Any]]:
 
 async def _loans(tenant_id: int, items: list[dict[str, Any]], residents: list[int],
                  rng: random.Random) -> None:
-    """A month of takes: loans of tools (most returned, a few overdue) and consumables."""
+    """A month of takes: loans of tools (most returned, a few overdue) and consumables,
+    written in bulk (one INSERT per table, one UPDATE per item still out)."""
     tools = [i for i in items if i["loanable"]]
     supplies = [i for i in items if not i["loanable"]]
+    loans: list[Loan] = []
+    moves: list[Movement] = []
+    out: dict[int, int] = {}
     for n in range(40):
         days_ago = rng.randint(1, 30)
         who = rng.choice(residents)
         if n % 3 == 2:
             item = rng.choice(supplies)
-            await Movement.insert(Movement(tenant_id=tenant_id, box_id=item["box_id"],
-                                           item_id=item["id"], kind="take", delta=-1,
-                                           resident_id=who, created_at=_at(days_ago)))
+            moves.append(Movement(tenant_id=tenant_id, box_id=item["box_id"],
+                                  item_id=item["id"], kind="take", delta=-1, resident_id=who,
+                                  created_at=_at(days_ago)))
             continue
         item = rng.choice(tools)
         taken = _at(days_ago)
         due = taken.astimezone(SHANGHAI).date() + timedelta(days=3)
         returned = None if (days_ago > 4 and n % 7 == 0) or days_ago < 2 else _at(
             days_ago - rng.randint(1, 3), 18)
-        await Loan.insert(Loan(tenant_id=tenant_id, box_id=item["box_id"], item_id=item["id"],
-                               resident_id=who, quantity=1, taken_at=taken, due_on=due,
-                               returned_at=returned, rule_version=0))
-        await Movement.insert(Movement(tenant_id=tenant_id, box_id=item["box_id"],
-                                       item_id=item["id"], kind="take", delta=-1,
-                                       resident_id=who, created_at=taken))
+        if returned is None and out.get(int(item["id"]), 0) >= int(item["quantity"]):
+            continue  # never more out than the box holds
+        loans.append(Loan(tenant_id=tenant_id, box_id=item["box_id"], item_id=item["id"],
+                          resident_id=who, quantity=1, taken_at=taken, due_on=due,
+                          returned_at=returned, rule_version=0))
+        moves.append(Movement(tenant_id=tenant_id, box_id=item["box_id"], item_id=item["id"],
+                              kind="take", delta=-1, resident_id=who, created_at=taken))
         if returned is not None:
-            await Movement.insert(Movement(tenant_id=tenant_id, box_id=item["box_id"],
-                                           item_id=item["id"], kind="return", delta=1,
-                                           resident_id=who, created_at=returned))
+            moves.append(Movement(tenant_id=tenant_id, box_id=item["box_id"],
+                                  item_id=item["id"], kind="return", delta=1, resident_id=who,
+                                  created_at=returned))
         else:
-            await Item.update({Item.quantity: Item.quantity - 1}).where(
-                (Item.id == item["id"]) & (Item.quantity >= 1))
+            out[int(item["id"])] = out.get(int(item["id"]), 0) + 1
+    if loans:
+        await Loan.insert(*loans)
+    if moves:
+        await Movement.insert(*moves)
+    for item_id, units in sorted(out.items()):
+        await Item.update({Item.quantity: Item.quantity - units}).where(
+            (Item.id == item_id) & (Item.quantity >= units))
 
 
 async def _menu(access: Any, tenant_id: int, community_id: int, residents: list[int],
@@ -140,11 +154,21 @@ async def _menu(access: Any, tenant_id: int, community_id: int, residents: list[
                                              recurring=mode == "session"))
     for dish in dishes:
         if dish["mode"] == "session":
+            # last month's session, held (attendance marked), and the coming one
+            held = await menu.create_session(access, dish_id=dish["id"],
+                                             starts_at=_at(23, 9), capacity=dish["capacity"],
+                                             minutes=90)
+            for n, resident in enumerate(rng.sample(residents, min(len(residents), 5))):
+                await menu.sign_up(access, session_id=held["id"], resident_id=resident)
+                await sessions.mark_attendance(access, session_id=held["id"],
+                                               resident_id=resident, attended=n != 2)
             session = await menu.create_session(access, dish_id=dish["id"],
-                                                starts_at=_at(-7, 9), capacity=dish["capacity"],
+                                                starts_at=_at(-3, 9), capacity=dish["capacity"],
                                                 minutes=90)
             for resident in rng.sample(residents, min(len(residents), 5)):
                 await menu.sign_up(access, session_id=session["id"], resident_id=resident)
+    await sessions.recur_sessions({}, tenant_id)   # the recurring ones planned a month ahead
+    await _projects(access, community_id, dishes)
     services = [d for d in dishes if d["mode"] == "service" and not d["eligible_tag"]]
     states = ("placed", "placed", "accepted", "scheduled", "done", "confirmed", "confirmed",
               "cancelled")
@@ -183,6 +207,46 @@ async def _menu(access: Any, tenant_id: int, community_id: int, residents: list[
             if resident != order["resident_id"]:  # one's own need takes no +1
                 await menu.add_plus_one(access, order_id=order["id"], resident_id=resident)
     await menu.escalate_overdue({}, tenant_id)
+
+
+PROJECTS = (
+    # title, stage reached, the dish its design made, what each stage decided
+    ("义诊进楼栋", "improvement", "每月义诊", ("各楼栋都把义诊排在首位", "每月第一个周六上午，两名医生",
+                                            "已办四期，平均到场八成")),
+    ("红乐园暑期班", "delivery", "红乐园儿童手工课", ("双职工家庭想要暑期看护", "每周三下午手工课")),
+    ("插花兴趣班", "design", "插花活动", ("3号楼老人提出想学插花",)),
+    ("楼道微更新", "survey", None, ()),
+    ("文明婚庆简办", "closed", "文明婚庆简办咨询", ("咨询需求少，并入党员暖心服务队",)),
+)
+SURVEY = (("义诊", 9), ("义剪", 6), ("插花", 4), ("儿童手工", 5), ("楼道清理", 7))
+
+
+async def _projects(access: Any, community_id: int, dishes: list[dict[str, Any]]) -> None:
+    """Projects at every stage of the 4有 cycle (one closed), each with its survey."""
+    by_title = {d["title"]: d for d in dishes}
+    buildings = [b for b in await buildings_in(community_ids=[community_id])
+                 if b.community_id == community_id][:3]
+    for n, (title, stage, dish, notes_) in enumerate(PROJECTS):
+        project = await projects.create_project(access, community_id=community_id, title=title,
+                                                description=f"{title}（红邻菜单项目）")
+        for k, building in enumerate(buildings):
+            await projects.record_survey(access, project_id=project["id"],
+                                         building_id=building.id,
+                                         answers=[SURVEY[(n + k + j) % len(SURVEY)]
+                                                  for j in range(3)])
+        if stage == "survey":
+            continue
+        if stage == "closed":
+            await projects.advance_project(access, project_id=project["id"], note=notes_[0],
+                                           close=True)
+            continue
+        for step, note in zip(("design", "delivery", "improvement"), notes_, strict=False):
+            await projects.advance_project(access, project_id=project["id"], note=note)
+            if step == "design" and dish is not None:
+                await projects.link_dish(access, project_id=project["id"],
+                                         dish_id=int(by_title[dish]["id"]))
+            if step == stage:
+                break
 
 
 async def _notes(tenant_id: int, community_id: int, building_id: int) -> None:

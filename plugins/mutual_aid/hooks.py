@@ -10,6 +10,7 @@ from piccolo.conf.apps import AppConfig
 from core.plugin import (
     COMMUNITIES,
     CronSpec,
+    Event,
     EventType,
     JobSpec,
     NodeType,
@@ -22,7 +23,7 @@ from plugins.mutual_aid import demo as demo_data
 from plugins.mutual_aid.events import EVENT_TYPES
 from plugins.mutual_aid.piccolo_app import APP_CONFIG
 from plugins.mutual_aid.rules import RULES
-from plugins.mutual_aid.schema import mutations, nodes, queries, types
+from plugins.mutual_aid.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
     "linli_cron_jobs",
@@ -32,10 +33,12 @@ __all__ = [
     "linli_jobs",
     "linli_mutation_fields",
     "linli_node_types",
+    "linli_on_event",
     "linli_personal_data",
     "linli_plugin_meta",
     "linli_query_fields",
     "linli_rules",
+    "linli_subscription_fields",
     "linli_tables",
     "linli_tenant_enabled",
 ]
@@ -77,6 +80,11 @@ def linli_mutation_fields() -> Sequence[Any]:
 
 
 @hookimpl
+def linli_subscription_fields() -> Sequence[Any]:
+    return subscriptions.SUBSCRIPTIONS
+
+
+@hookimpl
 def linli_node_types() -> Sequence[NodeType]:
     return nodes.NODE_TYPES
 
@@ -95,6 +103,11 @@ def linli_cron_jobs() -> Sequence[CronSpec]:
 async def linli_tenant_enabled(tenant_id: int) -> None:
     rows = await COMMUNITIES.select(COMMUNITIES.id).where(COMMUNITIES.tenant_id == tenant_id)
     await services.menu.seed_teams(tenant_id, [int(r["id"]) for r in rows])
+
+
+@hookimpl
+async def linli_on_event(event: Event) -> None:
+    await services.menu.on_event(event)
 
 
 @hookimpl

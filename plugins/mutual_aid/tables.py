@@ -26,9 +26,12 @@ __all__ = [
     "NoteBucket",
     "Order",
     "PlusOne",
+    "Project",
+    "ProjectStep",
     "Restock",
     "Session",
     "Signup",
+    "SurveyAnswer",
     "Team",
 ]
 
@@ -164,6 +167,10 @@ class Dish(ScopedTable, tablename="mutual_aid_dish"):
     capacity = Integer(default=0)
     """Orders (service) per month or places (session); 0 = unlimited."""
     recurring = Boolean(default=False)
+    recurrence = Varchar(length=12, default="monthly")
+    """How a recurring group dish repeats: monthly (default) | weekly."""
+    project_id = BigInt(null=True, default=None)
+    """The 4有 project whose design stage made this dish (none for a one-off)."""
     active = Boolean(default=True)
     created_at = Timestamptz()
 
@@ -177,7 +184,14 @@ class Session(ScopedTable, tablename="mutual_aid_session"):
     capacity = Integer(default=20)
     signed_up = Integer(default=0)
     """Raised with ``WHERE signed_up < capacity``: never above the capacity."""
+    attended = Integer(default=0)
+    """Sign-ups marked present (kept with each mark in the same transaction)."""
+    recur_key = Varchar(length=16, null=True, default=None)
+    """The occurrence a recurring dish's job made (its start date); unique per dish, so the
+    job never makes one twice. NULL for sessions created by hand."""
     created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "dish_id", "recur_key")]
 
 
 class Signup(ScopedTable, tablename="mutual_aid_signup"):
@@ -266,3 +280,46 @@ class NoteBucket(ScopedTable, tablename="mutual_aid_note_bucket"):
     posts = Integer(default=0)
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "day", "bucket")]
+
+
+class Project(ScopedTable, tablename="mutual_aid_project"):
+    """项目 A menu project run through the 4有 cycle of 御苑社区's 1+4+5 mechanism: 需求调查 a
+    preference survey per building → 科学设计 design (the dishes) → 实施推进 delivery → 专业提升
+    improvement, then the next round's survey, turning one-off activities into regular ones."""
+
+    community_id = BigInt(null=False, default=None)
+    team_id = BigInt(null=True, default=None)
+    title = Varchar(length=100, null=False)
+    description = Text(default="")
+    stage = Varchar(length=16, default="survey")
+    """survey | design | delivery | improvement | closed."""
+    round = Integer(default=1)
+    """Which pass through the cycle (improvement leads to the next round's survey)."""
+    created_at = Timestamptz()
+    stage_changed_at = Timestamptz()
+
+
+class ProjectStep(ScopedTable, tablename="mutual_aid_project_step"):
+    """One stage a project entered, with what was decided (history, append-only)."""
+
+    project_id = BigInt(null=False, default=None)
+    stage = Varchar(length=16, null=False)
+    round = Integer(default=1)
+    note = Text(default="")
+    account_id = BigInt(null=True, default=None)
+    changed_at = Timestamptz()
+
+
+class SurveyAnswer(ScopedTable, tablename="mutual_aid_survey_answer"):
+    """需求调查 A building's preferences in a project's survey: how many households asked for
+    each option (set by staff from the building's sheet; one row per building and option)."""
+
+    project_id = BigInt(null=False, default=None)
+    round = Integer(default=1)
+    building_id = BigInt(null=False, default=None)
+    option = Varchar(length=100, null=False)
+    votes = Integer(default=0)
+    recorded_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "project_id", "round", "building_id", "option")]

@@ -33,16 +33,26 @@ __all__ = ["MUTATIONS"]
 
 
 @strawberry.type
-class CanteenCanteenPayload:
+class CanteenCreatePayload:
     canteen: CanteenCanteen
 
 
-CanteenCanteenResult = Annotated[CanteenCanteenPayload | UserError,
-                                 strawberry.union("CanteenCanteenResult")]
+@strawberry.type
+class CanteenChangeStatusPayload:
+    canteen: CanteenCanteen
 
 
-def _canteen(row: dict[str, Any]) -> CanteenCanteenPayload:
-    return CanteenCanteenPayload(canteen=CanteenCanteen.from_row(row))
+@strawberry.type
+class CanteenLinkOperatorPayload:
+    canteen: CanteenCanteen
+
+
+CanteenCreateResult = Annotated[CanteenCreatePayload | UserError,
+                                strawberry.union("CanteenCreateResult")]
+CanteenChangeStatusResult = Annotated[CanteenChangeStatusPayload | UserError,
+                                      strawberry.union("CanteenChangeStatusResult")]
+CanteenLinkOperatorResult = Annotated[CanteenLinkOperatorPayload | UserError,
+                                      strawberry.union("CanteenLinkOperatorResult")]
 
 
 @strawberry.input(description="登记幸福食堂 / register a canteen")
@@ -59,7 +69,7 @@ class CanteenCreateInput:
 
 
 @strawberry.mutation(description="登记幸福食堂（状态：规划中）/ register a canteen (planned)")
-async def canteen_create(info: Info, input: CanteenCreateInput) -> CanteenCanteenResult:
+async def canteen_create(info: Info, input: CanteenCreateInput) -> CanteenCreateResult:
     async def work(access: Access) -> dict[str, Any]:
         return await canteens.create_canteen(
             access, name=input.name, kind=input.kind.value, elderly_centre=input.elderly_centre,
@@ -68,15 +78,16 @@ async def canteen_create(info: Info, input: CanteenCreateInput) -> CanteenCantee
             construction_subsidy_fen=input.construction_subsidy_fen,
             construction_subsidy_on=input.construction_subsidy_on)
 
-    return await run_mutation(info, work, _canteen,
-                              audit=lambda r: Audit("canteen.create", "CanteenCanteen", r["id"]))
+    return await run_mutation(info, work, lambda r: CanteenCreatePayload(
+        canteen=CanteenCanteen.from_row(r)),
+        audit=lambda r: Audit("canteen.create", "CanteenCanteen", r["id"]))
 
 
 @strawberry.input(description="变更食堂状态 / move a canteen to its next status")
 class CanteenChangeStatusInput:
     canteen_id: strawberry.ID
     status: CanteenStatus
-    on_date: date | None = None
+    changed_on: date | None = strawberry.field(default=None, description="默认今天 / today")
     expected_ready_on: date | None = None
     note: str = ""
 
@@ -84,14 +95,15 @@ class CanteenChangeStatusInput:
 @strawberry.mutation(description="变更食堂状态（签约、装修、达到运营条件、运营、暂停、关闭）/ "
                                  "change a canteen's status")
 async def canteen_change_status(info: Info, input: CanteenChangeStatusInput
-                                ) -> CanteenCanteenResult:
+                                ) -> CanteenChangeStatusResult:
     async def work(access: Access) -> dict[str, Any]:
         return await canteens.change_status(
             access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"),
-            input.status.value, input.on_date, note=input.note,
+            input.status.value, input.changed_on, note=input.note,
             expected_ready_on=input.expected_ready_on)
 
-    return await run_mutation(info, work, _canteen, audit=lambda r: Audit(
+    return await run_mutation(info, work, lambda r: CanteenChangeStatusPayload(
+        canteen=CanteenCanteen.from_row(r)), audit=lambda r: Audit(
         "canteen.status", "CanteenCanteen", r["id"], {"status": r["status"]}))
 
 
@@ -103,7 +115,7 @@ class CanteenLinkOperatorInput:
 
 @strawberry.mutation(description="关联食堂运营方 / link an operator to a canteen")
 async def canteen_link_operator(info: Info, input: CanteenLinkOperatorInput
-                                ) -> CanteenCanteenResult:
+                                ) -> CanteenLinkOperatorResult:
     async def work(access: Access) -> dict[str, Any]:
         canteen = required_pk(input.canteen_id, "CanteenCanteen", "canteenId")
         account = required_pk(input.account_id, "Account", "accountId")
@@ -112,17 +124,18 @@ async def canteen_link_operator(info: Info, input: CanteenLinkOperatorInput
         assert found is not None
         return found
 
-    return await run_mutation(info, work, _canteen, audit=lambda r: Audit(
+    return await run_mutation(info, work, lambda r: CanteenLinkOperatorPayload(
+        canteen=CanteenCanteen.from_row(r)), audit=lambda r: Audit(
         "canteen.operator.link", "CanteenCanteen", r["id"]))
 
 
 @strawberry.type
-class CanteenElderPayload:
+class CanteenRegisterElderPayload:
     elder: CanteenElder
 
 
-CanteenElderResult = Annotated[CanteenElderPayload | UserError,
-                               strawberry.union("CanteenElderResult")]
+CanteenRegisterElderResult = Annotated[CanteenRegisterElderPayload | UserError,
+                                       strawberry.union("CanteenRegisterElderResult")]
 
 
 @strawberry.input(description="登记老人（全市通用）/ register a resident in the city registry")
@@ -134,24 +147,53 @@ class CanteenRegisterElderInput:
 @strawberry.mutation(description="登记老人到全市名册（一次录入、全市通用）/ register an elder "
                                  "once for every canteen of the city")
 async def canteen_register_elder(info: Info, input: CanteenRegisterElderInput
-                                 ) -> CanteenElderResult:
+                                 ) -> CanteenRegisterElderResult:
     async def work(access: Access) -> dict[str, Any]:
         return await elders.register_elder(
             access, required_pk(input.resident_id, "Resident", "residentId"), input.card_token)
 
-    return await run_mutation(info, work, lambda r: CanteenElderPayload(
+    return await run_mutation(info, work, lambda r: CanteenRegisterElderPayload(
         elder=CanteenElder.from_row(r)), audit=lambda r: Audit(
         "canteen.elder.register", "CanteenElder", r["id"]))
 
 
 @strawberry.type
-class CanteenMealPayload:
+class CanteenFindElderByIdNumberPayload:
+    elder: CanteenElder
+
+
+CanteenFindElderByIdNumberResult = Annotated[
+    CanteenFindElderByIdNumberPayload | UserError,
+    strawberry.union("CanteenFindElderByIdNumberResult")]
+
+
+@strawberry.input(description="凭身份证号识别老人 / identify an elder by ID number")
+class CanteenFindElderByIdNumberInput:
+    id_number: str
+
+
+@strawberry.mutation(description="柜台凭身份证号识别老人（全市名册，经盲索引查找，不解密；每次查询"
+                                 "留痕）/ identify an elder at the counter by ID number (the city "
+                                 "registry, through the blind index, nobody decrypted; audited)")
+async def canteen_find_elder_by_id_number(info: Info, input: CanteenFindElderByIdNumberInput
+                                          ) -> CanteenFindElderByIdNumberResult:
+    async def work(access: Access) -> dict[str, Any]:
+        if not (access.has("canteen.serve") or access.has("canteen.elders")):
+            raise ApiError.forbidden("没有权限", "permission denied")
+        return await elders.find_elder(id_number=input.id_number)
+
+    return await run_mutation(info, work, lambda r: CanteenFindElderByIdNumberPayload(
+        elder=CanteenElder.from_row(r)))
+
+
+@strawberry.type
+class CanteenRecordMealPayload:
     meal: CanteenMeal
     created: bool = strawberry.field(description="false：同一餐已登记过 / already recorded")
 
 
-CanteenMealResult = Annotated[CanteenMealPayload | UserError,
-                              strawberry.union("CanteenMealResult")]
+CanteenRecordMealResult = Annotated[CanteenRecordMealPayload | UserError,
+                                    strawberry.union("CanteenRecordMealResult")]
 
 
 @strawberry.input(description="登记就餐 / record a meal at the counter")
@@ -160,34 +202,38 @@ class CanteenRecordMealInput:
     slot: CanteenSlot
     price_fen: int
     card_token: str | None = None
+    id_number: str | None = strawberry.field(
+        default=None, description="身份证号（经盲索引查找，不解密，查询留痕）/ the ID number "
+                                  "(found through the blind index, never decrypted; audited)")
     elder_id: strawberry.ID | None = None
     served_on: date | None = strawberry.field(default=None, description="默认今天 / today")
 
 
 @strawberry.mutation(description="登记就餐（按就餐日规则计算补贴，全市每日限补一餐）/ record a "
                                  "meal (subsidy by the rules of the meal date, once a day city-wide)")
-async def canteen_record_meal(info: Info, input: CanteenRecordMealInput) -> CanteenMealResult:
+async def canteen_record_meal(info: Info, input: CanteenRecordMealInput
+                              ) -> CanteenRecordMealResult:
     async def work(access: Access) -> Recorded:
         return await meals.record_meal(
             access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"),
             served_on=input.served_on, slot=input.slot.value, price_fen=input.price_fen,
-            card_token=input.card_token,
+            card_token=input.card_token, id_number=input.id_number,
             elder_id=pk(input.elder_id, "CanteenElder", "elderId"))
 
     return await run_mutation(
-        info, work, lambda r: CanteenMealPayload(meal=CanteenMeal.from_row(r.meal),
-                                                 created=r.created),
+        info, work, lambda r: CanteenRecordMealPayload(meal=CanteenMeal.from_row(r.meal),
+                                                       created=r.created),
         audit=lambda r: Audit("canteen.meal.record", "CanteenMeal", r.meal["id"],
                               {"subsidy_fen": r.meal["subsidy_fen"]}))
 
 
 @strawberry.type
-class CanteenUploadPayload:
+class CanteenUploadMealsPayload:
     report: CanteenBatchReport
 
 
-CanteenUploadResult = Annotated[CanteenUploadPayload | UserError,
-                                strawberry.union("CanteenUploadResult")]
+CanteenUploadMealsResult = Annotated[CanteenUploadMealsPayload | UserError,
+                                     strawberry.union("CanteenUploadMealsResult")]
 
 
 @strawberry.enum(description="批量来源 / where a batch comes from")
@@ -207,7 +253,7 @@ class CanteenUploadMealsInput:
 @strawberry.mutation(description="批量上传或从市幸福食堂系统导入就餐（幂等，逐行报告拒绝原因）/ "
                                  "upload or import meals (idempotent, per-row rejections)")
 async def canteen_upload_meals(info: Info, input: CanteenUploadMealsInput
-                               ) -> CanteenUploadResult:
+                               ) -> CanteenUploadMealsResult:
     async def work(access: Access) -> BatchReport:
         try:
             data = base64.b64decode(input.content_base64, validate=True)
@@ -219,31 +265,35 @@ async def canteen_upload_meals(info: Info, input: CanteenUploadMealsInput
             input.filename, source=input.source.value)
 
     return await run_mutation(
-        info, work, lambda r: CanteenUploadPayload(report=CanteenBatchReport.of(r)),
+        info, work, lambda r: CanteenUploadMealsPayload(report=CanteenBatchReport.of(r)),
         audit=lambda r: Audit("canteen.meal.batch", "CanteenCanteen", input.canteen_id,
                               {"recorded": r.recorded, "rejected": len(r.rejected)}))
 
 
 @strawberry.type
-class CanteenSettlementPayload:
+class CanteenReviewSettlementPayload:
     settlement: CanteenSettlement
 
 
-CanteenSettlementResult = Annotated[CanteenSettlementPayload | UserError,
-                                    strawberry.union("CanteenSettlementResult")]
+@strawberry.type
+class CanteenMarkPaidPayload:
+    settlement: CanteenSettlement
 
 
-def _claim(row: dict[str, Any]) -> CanteenSettlementPayload:
-    return CanteenSettlementPayload(settlement=CanteenSettlement.from_row(row))
+CanteenReviewSettlementResult = Annotated[CanteenReviewSettlementPayload | UserError,
+                                          strawberry.union("CanteenReviewSettlementResult")]
+CanteenMarkPaidResult = Annotated[CanteenMarkPaidPayload | UserError,
+                                  strawberry.union("CanteenMarkPaidResult")]
 
 
 @strawberry.type
-class CanteenGeneratePayload:
+class CanteenGenerateSettlementsPayload:
     written: int
 
 
-CanteenGenerateResult = Annotated[CanteenGeneratePayload | UserError,
-                                  strawberry.union("CanteenGenerateResult")]
+CanteenGenerateSettlementsResult = Annotated[
+    CanteenGenerateSettlementsPayload | UserError,
+    strawberry.union("CanteenGenerateSettlementsResult")]
 
 
 @strawberry.input(description="生成月度结算单 / generate the month's claims")
@@ -254,14 +304,14 @@ class CanteenGenerateSettlementsInput:
 @strawberry.mutation(description="生成（或刷新未审核的）月度结算单 / generate or refresh the "
                                  "month's claims (approved ones stay as they are)")
 async def canteen_generate_settlements(info: Info, input: CanteenGenerateSettlementsInput
-                                       ) -> CanteenGenerateResult:
+                                       ) -> CanteenGenerateSettlementsResult:
     async def work(access: Access) -> int:
         require(access, "canteen.settle")
         if not re.match("^[0-9]{4}-(0[1-9]|1[0-2])$", input.month):
             raise ApiError.invalid("month", "月份格式须为 YYYY-MM", "the month is YYYY-MM")
         return await settlement.generate_month(access.node_id, input.month)
 
-    return await run_mutation(info, work, lambda n: CanteenGeneratePayload(written=n),
+    return await run_mutation(info, work, lambda n: CanteenGenerateSettlementsPayload(written=n),
                               audit=lambda n: Audit("canteen.settlement.generate", "", "",
                                                     {"month": input.month, "written": n}))
 
@@ -276,13 +326,14 @@ class CanteenReviewSettlementInput:
 @strawberry.mutation(description="街道审核结算单（通过后冻结，退回须说明理由）/ approve (freezes "
                                  "the month) or return a claim with reasons")
 async def canteen_review_settlement(info: Info, input: CanteenReviewSettlementInput
-                                    ) -> CanteenSettlementResult:
+                                    ) -> CanteenReviewSettlementResult:
     async def work(access: Access) -> dict[str, Any]:
         return await settlement.review(
             access, required_pk(input.settlement_id, "CanteenSettlement", "settlementId"),
             input.approve, input.reason)
 
-    return await run_mutation(info, work, _claim, audit=lambda r: Audit(
+    return await run_mutation(info, work, lambda r: CanteenReviewSettlementPayload(
+        settlement=CanteenSettlement.from_row(r)), audit=lambda r: Audit(
         "canteen.settlement.review", "CanteenSettlement", r["id"], {"status": r["status"]}))
 
 
@@ -293,13 +344,14 @@ class CanteenMarkPaidInput:
 
 
 @strawberry.mutation(description="区县财政标记已拨付 / the district or county marks a claim paid")
-async def canteen_mark_paid(info: Info, input: CanteenMarkPaidInput) -> CanteenSettlementResult:
+async def canteen_mark_paid(info: Info, input: CanteenMarkPaidInput) -> CanteenMarkPaidResult:
     async def work(access: Access) -> dict[str, Any]:
         return await settlement.mark_paid(
             access, required_pk(input.settlement_id, "CanteenSettlement", "settlementId"),
             input.paid_on)
 
-    return await run_mutation(info, work, _claim, audit=lambda r: Audit(
+    return await run_mutation(info, work, lambda r: CanteenMarkPaidPayload(
+        settlement=CanteenSettlement.from_row(r)), audit=lambda r: Audit(
         "canteen.settlement.pay", "CanteenSettlement", r["id"]))
 
 
@@ -343,7 +395,7 @@ async def canteen_set_menu(info: Info, input: CanteenSetMenuInput) -> CanteenSet
 
 MUTATIONS: list[Any] = [
     canteen_create, canteen_change_status, canteen_link_operator, canteen_register_elder,
-    canteen_record_meal, canteen_upload_meals, canteen_generate_settlements,
+    canteen_find_elder_by_id_number, canteen_record_meal, canteen_upload_meals, canteen_generate_settlements,
     canteen_review_settlement, canteen_mark_paid, canteen_set_menu,
 ]
 """Mutation fields in schema order (``linli_mutation_fields``)."""

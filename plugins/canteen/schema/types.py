@@ -61,7 +61,7 @@ class CanteenSlot(Enum):
 @strawberry.type(description="状态变更 / one step of a canteen's status history")
 class CanteenStatusChange:
     status: CanteenStatus
-    on_date: date
+    changed_on: date
     note: str
 
 
@@ -94,7 +94,7 @@ class CanteenCanteen(Node):
             return [found.get(k, []) for k in keys]
 
         rows = await ctx.loader("canteen.history", load).load(self.pk)
-        return [CanteenStatusChange(status=CanteenStatus(r["status"]), on_date=r["on_date"],
+        return [CanteenStatusChange(status=CanteenStatus(r["status"]), changed_on=r["on_date"],
                                     note=str(r["note"])) for r in rows]
 
     @classmethod
@@ -260,7 +260,7 @@ class CanteenBatchReport:
 @strawberry.type(description="食堂某日就餐统计 / a canteen's meals on a day")
 class CanteenDayStat:
     canteen_id: strawberry.ID
-    day: date
+    served_on: date
     meals: int
     subsidised: int
     utilisation: float = strawberry.field(description="就餐人次 / (座位 × 餐次) / meals over "
@@ -269,7 +269,7 @@ class CanteenDayStat:
     @classmethod
     def of(cls, stat: DayStat) -> CanteenDayStat:
         return cls(canteen_id=encode_global_id("CanteenCanteen", stat.canteen_id),
-                   day=stat.day, meals=stat.meals, subsidised=stat.subsidised,
+                   served_on=stat.day, meals=stat.meals, subsidised=stat.subsidised,
                    utilisation=stat.utilisation)
 
 

@@ -7,6 +7,7 @@
 - ``batch``: batch upload and import (CSV/XLSX), idempotent, per-row rejections;
 - ``settlement``: monthly claims, review, payment, Excel export;
 - ``signals``: meals per day, elders by bracket, utilisation, regular-absent concerns;
+- ``live``: live updates of the counters (core's pubsub);
 - ``personal_data``: one person's data, exported or pseudonymised.
 
 Every function runs inside the caller's scoped transaction and refuses with ``ApiError``.
@@ -19,6 +20,7 @@ from plugins.canteen.services import (
     canteens,
     common,
     elders,
+    live,
     meals,
     personal_data,
     settlement,
@@ -30,6 +32,7 @@ __all__ = [
     "canteens",
     "common",
     "elders",
+    "live",
     "meals",
     "personal_data",
     "settlement",

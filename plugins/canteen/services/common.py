@@ -30,6 +30,7 @@ __all__ = [
     "month_key",
     "next_month",
     "require",
+    "scope_key",
     "subsidy_rules",
 ]
 
@@ -59,6 +60,20 @@ async def city_of(tenant_id: int) -> NodeInfo:
     return city
 
 
+def scope_key(scope: str, tenant: NodeInfo, canteen_id: int) -> str:
+    """The key of the once-a-day record for a cap counted in ``scope``: ``''`` for the city
+    (every canteen of it), ``d<id>`` for the district or county above the street office (the
+    city itself when the street office sits right under it), ``t<id>`` for the street office or
+    town, ``c<id>`` for the canteen."""
+    if scope == "canteen":
+        return f"c{canteen_id}"
+    if scope == "tenant":
+        return f"t{tenant.id}"
+    if scope == "district":
+        return f"d{tenant.parent_id}" if tenant.parent_id is not None else ""
+    return ""
+
+
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -84,20 +99,25 @@ class SubsidyRules:
     version: int
     extra_version: int
     cap_version: int
+    scope: str = "city"
+    scope_version: int = 0
 
 
 async def subsidy_rules(tenant: NodeInfo, day: date) -> SubsidyRules:
-    """The three subsidy keys at ``tenant`` on the meal date (rules change by meal date)."""
+    """The subsidy keys (brackets, extras, the cap and its scope) at ``tenant`` on the meal date (rules change by meal date)."""
     values: dict[str, Resolved] = {
         key: await OWN_RULES.get(key, tenant, day)
-        for key in ("canteen.age_brackets", "canteen.extra_brackets", "canteen.daily_cap")}
+        for key in ("canteen.age_brackets", "canteen.extra_brackets", "canteen.daily_cap",
+                    "canteen.cap_scope")}
     return SubsidyRules(
         brackets=list(values["canteen.age_brackets"].value),
         extras=list(values["canteen.extra_brackets"].value),
         cap=int(values["canteen.daily_cap"].value),
         version=values["canteen.age_brackets"].version,
         extra_version=values["canteen.extra_brackets"].version,
-        cap_version=values["canteen.daily_cap"].version)
+        cap_version=values["canteen.daily_cap"].version,
+        scope=str(values["canteen.cap_scope"].value),
+        scope_version=values["canteen.cap_scope"].version)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Meals at the counter and in batches. The subsidy is computed by the rules in force at the
 canteen's tenant on the meal date (their versions are stored with the meal); the city-wide
-once-a-day cap is the unique key (city, elder, day, seq ≤ cap) of the city's daily table,
+once-a-day cap is the unique key (city, elder, day, scope key, seq ≤ cap) of the city's daily
+table (the scope key names where the cap counts, `canteen.cap_scope`: the city by default),
 claimed with ``INSERT … ON CONFLICT DO NOTHING`` — a conflicting claim waits for the other
 transaction and then does nothing, so concurrent counters in different street offices can never
 both subsidise the same elder on the same day."""
@@ -29,9 +30,11 @@ from plugins.canteen.services.common import (
     month_key,
     next_month,
     require,
+    scope_key,
     subsidy_rules,
 )
 from plugins.canteen.services.elders import find_elder
+from plugins.canteen.services.live import announce_meals
 from plugins.canteen.tables import DailySubsidy, Meal, Settlement
 
 __all__ = ["MealInput", "Recorded", "frozen_months", "meal_page", "record_meal", "record_one"]
@@ -90,12 +93,14 @@ async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
     subsidy = compute_subsidy(rules, elder["birth_date"],
                               {t for t in str(elder["tags"]).split(",") if t}, meal.served_on)
     fen, reason, claim_id = 0, "not_eligible", None
+    where = scope_key(rules.scope, tenant, int(canteen["id"]))
     if subsidy.codes:
         async with as_region(city, DailySubsidy):
             for seq in range(1, rules.cap + 1):
                 claimed = await DailySubsidy.insert(DailySubsidy(
-                    tenant_id=city.id, elder_id=int(elder["id"]), day=meal.served_on, seq=seq,
-                    meal_tenant_id=tenant.id, meal_key=key, created_at=now_utc()),
+                    tenant_id=city.id, elder_id=int(elder["id"]), day=meal.served_on,
+                    scope_key=where, seq=seq, meal_tenant_id=tenant.id, meal_key=key,
+                    created_at=now_utc()),
                 ).on_conflict(action="DO NOTHING").returning(DailySubsidy.id)
                 if claimed:
                     fen, reason, claim_id = min(subsidy.fen, meal.price_fen), "", claimed[0]["id"]
@@ -112,6 +117,7 @@ async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
                bracket="+".join(subsidy.codes) if not reason else "",
                unsubsidised_reason=reason, rule_version=rules.version,
                extra_rule_version=rules.extra_version, cap_rule_version=rules.cap_version,
+               cap_scope=rules.scope, cap_scope_rule_version=rules.scope_version,
                settle_month=month, adjustment=adjustment, source=source, meal_key=key,
                recorded_by=account_id, recorded_at=now_utc())
     inserted = await Meal.insert(row).on_conflict(action="DO NOTHING").returning(Meal.id)
@@ -128,25 +134,30 @@ async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
 
 async def record_meal(access: Access, canteen_id: int, *, served_on: date | None, slot: str,
                       price_fen: int, card_token: str | None = None,
-                      elder_id: int | None = None, resident_id: int | None = None) -> Recorded:
+                      elder_id: int | None = None, resident_id: int | None = None,
+                      id_number: str | None = None) -> Recorded:
     """A meal at the counter of an operating canteen: identify the elder (card/QR token,
-    resident or registry id), compute the subsidy, claim the city's once-a-day record."""
+    身份证号, resident or registry id), compute the subsidy, claim the once-a-day record."""
     canteen = await get_canteen(canteen_id)
     if canteen is None or int(canteen["tenant_id"]) != access.node_id:
         raise ApiError.not_found("食堂", "canteen", "canteenId")
     await can_serve(access, canteen)
     if canteen["status"] != "operating":
         raise ApiError.conflict("食堂未在运营", "the canteen is not operating", "canteenId")
-    elder = await find_elder(card_token=card_token, resident_id=resident_id, elder_id=elder_id)
+    elder = await find_elder(card_token=card_token, resident_id=resident_id, elder_id=elder_id,
+                             id_number=id_number)
     tenant = await get_node(access.node_id)
     assert tenant is not None
     city = await city_of(tenant.id)
     day = served_on or today_shanghai()
     rules = await subsidy_rules(tenant, day)
-    return await record_one(tenant, city, canteen, elder,
+    done = await record_one(tenant, city, canteen, elder,
                             MealInput(int(elder["id"]), day, slot, price_fen), rules,
                             source="counter", frozen=await frozen_months(canteen_id),
                             account_id=access.principal.account_id)
+    if done.created:
+        announce_meals(tenant.id, canteen_id, day, 1)
+    return done
 
 
 async def meal_page(access: Access, first: int, after: int, *, canteen_id: int | None = None,

@@ -2,7 +2,8 @@
 
 What the plugin holds about a resident: the city registry's entry (name, birth date, tags, card
 token) and their meals. ``erase`` pseudonymises the registry entry (name ``已删除居民``, card
-token replaced, birth date blanked to 1900-01-01, inactive: no further meals) through
+token replaced, the ID number's blind index removed so no lookup by 身份证号 finds it, birth
+date blanked to 1900-01-01, inactive: no further meals) through
 ``as_region``, and keeps the meals: they are the settled subsidy ledger the city must keep, and
 carry only the registry id. A second erase changes nothing and returns zeros."""
 
@@ -47,5 +48,6 @@ async def personal_data(resident_id: int, action: str) -> Mapping[str, Any] | No
     async with as_region(city, Elder):
         await Elder.update({Elder.name: PSEUDONYM, Elder.card_token: f"erased-{elder['id']}",
                             Elder.birth_date: _BLANK_BIRTH, Elder.tags: "",
+                            Elder.id_number_index: None,
                             Elder.active: False}).where(Elder.id == elder["id"])
     return {"registry_pseudonymised": 1}

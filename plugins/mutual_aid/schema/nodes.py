@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugin import ApiError, Info, NodeType
-from plugins.mutual_aid.schema.types import MutualAidBox, MutualAidNote, MutualAidOrder
-from plugins.mutual_aid.services import boxes, menu, notes
+from plugins.mutual_aid.schema.types import (
+    MutualAidBox,
+    MutualAidNote,
+    MutualAidOrder,
+    MutualAidProject,
+)
+from plugins.mutual_aid.services import boxes, menu, notes, projects
 
 __all__ = ["NODE_TYPES"]
 
@@ -36,8 +41,17 @@ async def _note(info: Info, ident: int) -> MutualAidNote | None:
     return MutualAidNote.from_row(row)
 
 
+async def _project(info: Info, ident: int) -> MutualAidProject | None:
+    async with info.context.read() as access:
+        if not access.has("mutual_aid.read"):
+            return None
+        rows = await projects.project_page(access, 1, ident - 1)
+    return MutualAidProject.from_row(rows[0]) if rows and rows[0]["id"] == ident else None
+
+
 NODE_TYPES: list[NodeType] = [
     NodeType("MutualAidBox", _box),
     NodeType("MutualAidOrder", _order),
     NodeType("MutualAidNote", _note),
+    NodeType("MutualAidProject", _project),
 ]

@@ -3,12 +3,14 @@ two public boards (readable without login; name the tenant with X-Linli-Node).""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from typing import Any
 
 import strawberry
 
 from core.plugin import (
+    LIST_BOUND,
     Access,
     ApiError,
     Connection,
@@ -22,13 +24,16 @@ from core.plugin import (
 from plugins.mutual_aid.schema.common import pk, public_read, read
 from plugins.mutual_aid.schema.types import (
     MutualAidBox,
+    MutualAidBoxMonth,
     MutualAidLoan,
+    MutualAidNeedAge,
     MutualAidNote,
     MutualAidOrder,
+    MutualAidProject,
     MutualAidTeam,
     MutualAidTeamResponse,
 )
-from plugins.mutual_aid.services import boxes, menu, notes
+from plugins.mutual_aid.services import boxes, figures, menu, notes, projects
 
 __all__ = ["QUERIES"]
 
@@ -144,6 +149,91 @@ async def mutual_aid_team_response_times(info: Info, community_id: strawberry.ID
     return [MutualAidTeamResponse.from_row(r) for r in rows]
 
 
+@strawberry.field(description="红邻菜单项目（4有循环）/ menu projects through the 4有 cycle")
+async def mutual_aid_projects(info: Info, first: int, after: str | None = None,
+                              community_id: strawberry.ID | None = None
+                              ) -> Connection[MutualAidProject]:
+    check_first(first)
+    start = decode_cursor(after)
+    community = pk(community_id, "Community", "communityId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        _require_read(access)
+        return await projects.project_page(access, first, start, community)
+
+    return make_connection(await read(info, work), first, MutualAidProject.from_row)
+
+
+def _require_read(access: Access) -> None:
+    _require(access, "mutual_aid.read")
+
+
+async def _box_month(info: Info, month: str, community_id: strawberry.ID | None
+                     ) -> list[figures.BuildingMonth]:
+    community = pk(community_id, "Community", "communityId")
+
+    async def work(access: Access) -> list[figures.BuildingMonth]:
+        _require_read(access)
+        return await figures.box_summary(month, community)
+
+    return await read(info, work)
+
+
+@strawberry.field(description="便民箱月度借用情况（按楼栋：借出、归还、逾期、取用、捐赠、丢失损坏、"
+                              "借用最多的物品）/ what the boxes lent in a month, per building",
+                  metadata={LIST_BOUND: 200})
+async def mutual_aid_box_summary(info: Info, month: str,
+                                 community_id: strawberry.ID | None = None
+                                 ) -> list[MutualAidBoxMonth]:
+    return [MutualAidBoxMonth.of(r) for r in await _box_month(info, month, community_id)]
+
+
+@strawberry.field(description="下载便民箱月度借用情况（xlsx，base64）/ the month's box summary "
+                              "as an .xlsx sheet (base64)")
+async def mutual_aid_box_summary_export(info: Info, month: str,
+                                        community_id: strawberry.ID | None = None) -> str:
+    rows = await _box_month(info, month, community_id)
+    node = await info.context.node()
+    data = figures.box_summary_xlsx(node.name, month, rows)
+    return base64.b64encode(data).decode()
+
+
+@strawberry.field(description="下载各服务队响应时效（xlsx，base64）/ the teams' response times "
+                              "as an .xlsx sheet (base64)")
+async def mutual_aid_response_times_export(info: Info, community_id: strawberry.ID,
+                                           days: int = 90) -> str:
+    community = pk(community_id, "Community", "communityId")
+    assert community is not None
+    if not 1 <= days <= 366:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "天数须在1到366之间", "days must be 1–366",
+                       "days")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        _require_read(access)
+        return await menu.response_times(community, now_utc() - timedelta(days=days))
+
+    async def ages(access: Access) -> list[dict[str, Any]]:
+        return await figures.open_needs_by_age(community, now_utc())
+
+    rows = await read(info, work)
+    aged = await read(info, ages)
+    node = await info.context.node()
+    return base64.b64encode(figures.response_times_xlsx(node.name, rows, aged)).decode()
+
+
+@strawberry.field(description="未办结需求按等待时长统计（公开，无需登录）/ open needs by age "
+                              "(public, no login needed)", metadata={LIST_BOUND: 4})
+async def mutual_aid_open_needs_by_age(info: Info, community_id: strawberry.ID
+                                       ) -> list[MutualAidNeedAge]:
+    community = pk(community_id, "Community", "communityId")
+    assert community is not None
+    async with public_read(info.context):
+        rows = await figures.open_needs_by_age(community, now_utc())
+    return [MutualAidNeedAge(**r) for r in rows]
+
+
 QUERIES = [mutual_aid_boxes, mutual_aid_loans, mutual_aid_orders, mutual_aid_teams,
            mutual_aid_notes, mutual_aid_needs_board, mutual_aid_notes_board,
-           mutual_aid_team_response_times]
+           mutual_aid_team_response_times, mutual_aid_projects, mutual_aid_box_summary,
+           mutual_aid_box_summary_export, mutual_aid_response_times_export,
+           mutual_aid_open_needs_by_age]

@@ -10,18 +10,22 @@ import strawberry
 
 from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.mutual_aid.schema.common import gid, public_read
-from plugins.mutual_aid.services import boxes, common, menu
+from plugins.mutual_aid.services import boxes, common, figures, menu, projects
 
 __all__ = [
     "TYPES",
+    "MutualAidBoardUpdate",
     "MutualAidBox",
+    "MutualAidBoxMonth",
     "MutualAidCount",
     "MutualAidDish",
     "MutualAidDonation",
     "MutualAidItem",
     "MutualAidLoan",
+    "MutualAidNeedAge",
     "MutualAidNote",
     "MutualAidOrder",
+    "MutualAidProject",
     "MutualAidSession",
     "MutualAidTeam",
     "MutualAidTeamResponse",
@@ -171,14 +175,18 @@ class MutualAidDish(Node):
     eligible_tag: str
     capacity: int
     recurring: bool
+    recurrence: str = strawberry.field(description="monthly | weekly（重复时）/ when recurring")
     team_id: strawberry.ID
+    project_id: strawberry.ID | None = strawberry.field(
+        description="设计出该菜品的项目 / the project that designed it")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidDish:
         return cls(id=encode_global_id("MutualAidDish", int(row["id"])), title=row["title"],
                    description=row["description"], mode=row["mode"],
                    eligible_tag=row["eligible_tag"], capacity=int(row["capacity"]),
-                   recurring=bool(row["recurring"]),
+                   recurring=bool(row["recurring"]), recurrence=str(row["recurrence"]),
+                   project_id=gid("MutualAidProject", row["project_id"]),
                    team_id=encode_global_id("MutualAidTeam", int(row["team_id"])))
 
 
@@ -189,13 +197,16 @@ class MutualAidSession(Node):
     minutes: int
     capacity: int
     signed_up: int
+    attended: int = strawberry.field(description="到场人数 / sign-ups marked present")
+    recurring: bool = strawberry.field(description="由重复菜品自动排出 / made by the schedule")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidSession:
         return cls(id=encode_global_id("MutualAidSession", int(row["id"])),
                    dish_id=encode_global_id("MutualAidDish", int(row["dish_id"])),
                    starts_at=common.at_utc(row["starts_at"]), minutes=int(row["minutes"]),
-                   capacity=int(row["capacity"]), signed_up=int(row["signed_up"]))
+                   capacity=int(row["capacity"]), signed_up=int(row["signed_up"]),
+                   attended=int(row["attended"]), recurring=row["recur_key"] is not None)
 
 
 @strawberry.type(description="点单（需求）/ an order (a need)")
@@ -208,7 +219,7 @@ class MutualAidOrder(Node):
     placed_at: datetime
     due_at: datetime
     accepted_at: datetime | None
-    scheduled_for: datetime | None
+    scheduled_at: datetime | None
     done_at: datetime | None
     minutes: int | None
     rating: int | None
@@ -238,7 +249,7 @@ class MutualAidOrder(Node):
                    plus_ones=int(row["plus_ones"]), placed_at=common.at_utc(row["placed_at"]),
                    due_at=common.at_utc(row["due_at"]),
                    accepted_at=common.as_utc(row["accepted_at"]),
-                   scheduled_for=common.as_utc(row["scheduled_for"]),
+                   scheduled_at=common.as_utc(row["scheduled_for"]),
                    done_at=common.as_utc(row["done_at"]), minutes=row["minutes"],
                    rating=row["rating"], escalated=row["escalated_at"] is not None,
                    response_rule_version=int(row["response_rule_version"]),
@@ -304,3 +315,147 @@ class MutualAidTeamResponse:
 
 
 TYPES.append(MutualAidTeamResponse)
+
+
+@strawberry.type(description="项目阶段记录 / a stage a project entered")
+class MutualAidProjectStep:
+    stage: str = strawberry.field(description="survey | design | delivery | improvement | closed")
+    round: int
+    note: str
+    changed_at: datetime
+
+
+@strawberry.type(description="楼栋调查结果 / one building's answer for one option")
+class MutualAidSurveyAnswer:
+    round: int
+    building_id: strawberry.ID
+    option: str
+    votes: int
+
+
+@strawberry.type(description="项目成效 / what delivery achieved")
+class MutualAidProjectFigures:
+    dishes: int
+    sessions: int
+    signed_up: int
+    attended: int
+    orders_done: int
+    mean_rating: float | None
+
+
+@strawberry.type(description="红邻菜单项目（4有：需求调查→科学设计→实施推进→专业提升）/ a menu "
+                             "project through the 4有 cycle")
+class MutualAidProject(Node):
+    title: str
+    description: str
+    stage: str = strawberry.field(description="survey | design | delivery | improvement | closed")
+    round: int = strawberry.field(description="第几轮 / which pass through the cycle")
+    community_id: strawberry.ID
+    team_id: strawberry.ID | None
+    created_at: datetime
+    stage_changed_at: datetime
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="阶段记录（最近20条）/ the last 20 stages entered, oldest first",
+                      metadata={LIST_BOUND: 20})
+    async def steps(self, info: Info) -> list[MutualAidProjectStep]:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[list[dict[str, Any]]]:
+            async with ctx.read():
+                found = await projects.steps_of(ids)
+            return [found.get(i, []) for i in ids]
+
+        rows = (await ctx.loader("mutual_aid.project_steps", load).load(self.pk))[-20:]
+        return [MutualAidProjectStep(stage=r["stage"], round=int(r["round"]), note=r["note"],
+                                     changed_at=common.at_utc(r["changed_at"])) for r in rows]
+
+    @strawberry.field(description="本轮各楼栋需求调查结果（按票数最多的200条）/ the current "
+                                  "round's survey per building (the 200 answers with most votes)",
+                      metadata={LIST_BOUND: 200})
+    async def survey(self, info: Info) -> list[MutualAidSurveyAnswer]:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[list[dict[str, Any]]]:
+            async with ctx.read():
+                found = await projects.survey_of(ids)
+            return [found.get(i, []) for i in ids]
+
+        rows = [r for r in await ctx.loader("mutual_aid.project_survey", load).load(self.pk)
+                if int(r["round"]) == self.round]
+        rows = sorted(rows, key=lambda r: -int(r["votes"]))[:200]
+        rows.sort(key=lambda r: (int(r["building_id"]), str(r["option"])))
+        return [MutualAidSurveyAnswer(round=int(r["round"]),
+                                      building_id=encode_global_id("Building",
+                                                                   int(r["building_id"])),
+                                      option=r["option"], votes=int(r["votes"])) for r in rows]
+
+    @strawberry.field(description="成效（专业提升阶段据此改进）/ figures for the improvement")
+    async def figures(self, info: Info) -> MutualAidProjectFigures:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[dict[str, Any]]:
+            async with ctx.read():
+                found = await projects.project_figures(ids)
+            return [found[i] for i in ids]
+
+        row = await ctx.loader("mutual_aid.project_figures", load).load(self.pk)
+        return MutualAidProjectFigures(**row)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> MutualAidProject:
+        return cls(id=encode_global_id("MutualAidProject", int(row["id"])), title=row["title"],
+                   description=row["description"], stage=row["stage"], round=int(row["round"]),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   team_id=gid("MutualAidTeam", row["team_id"]),
+                   created_at=common.at_utc(row["created_at"]),
+                   stage_changed_at=common.at_utc(row["stage_changed_at"]),
+                   pk=int(row["id"]))
+
+
+@strawberry.type(description="借用最多的物品 / an item taken often")
+class MutualAidTopItem:
+    name: str
+    units: int
+
+
+@strawberry.type(description="楼栋便民箱月度借用情况 / one building's boxes in a month")
+class MutualAidBoxMonth:
+    building_id: strawberry.ID
+    building_name: str
+    boxes: int
+    loans: int
+    returned: int
+    overdue: int
+    takes: int = strawberry.field(description="取用件数（含消耗品）/ units taken")
+    donated: int
+    lost: int
+    broken: int
+    top_items: list[MutualAidTopItem] = strawberry.field(metadata={LIST_BOUND: 3})
+
+    @classmethod
+    def of(cls, row: figures.BuildingMonth) -> MutualAidBoxMonth:
+        return cls(building_id=encode_global_id("Building", row.building_id),
+                   building_name=row.building_name, boxes=row.boxes, loans=row.loans,
+                   returned=row.returned, overdue=row.overdue, takes=row.takes,
+                   donated=row.donated, lost=row.lost, broken=row.broken,
+                   top_items=[MutualAidTopItem(name=n, units=u) for n, u in row.top_items])
+
+
+@strawberry.type(description="按等待时长统计的未办结需求 / open needs by how long they waited")
+class MutualAidNeedAge:
+    bucket: str = strawberry.field(description="under_1_day | 1_2_days | 2_7_days | over_7_days")
+    label: str
+    open: int
+    unaccepted: int
+    escalated: int
+
+
+@strawberry.type(description="公开看板的一次更新 / one update of a public board")
+class MutualAidBoardUpdate:
+    kind: str = strawberry.field(description="need | note")
+    need: MutualAidOrder | None
+    note: MutualAidNote | None
+
+
+TYPES.append(MutualAidProject)

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.plugin import (
     Access,
+    Event,
     ServiceRecorded,
     accounts_holding,
     emit,
@@ -35,6 +36,8 @@ from plugins.mutual_aid.services.common import (
     tenant_of,
     text,
 )
+from plugins.mutual_aid.services.live import announce
+from plugins.mutual_aid.services.sessions import check_recurrence
 from plugins.mutual_aid.tables import Dish, Order, PlusOne, Session, Signup, Team
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "escalate_overdue",
     "finish_order",
     "get_order",
+    "on_event",
     "open_needs",
     "order_page",
     "place_order",
@@ -93,6 +97,17 @@ async def seed_teams(tenant_id: int, community_ids: list[int]) -> int:
     return made
 
 
+COMMUNITY_CREATED = "people.community_created"
+
+
+async def on_event(event: Event) -> None:
+    """A community created after the plugin was enabled gets its five teams (core's
+    ``people.community_created``; idempotent, so a redelivery changes nothing)."""
+    if event.type != COMMUNITY_CREATED:
+        return
+    await seed_teams(int(event.tenant_id), [int(event.payload.community_id)])
+
+
 async def _team(team_id: int, field: str = "teamId") -> dict[str, Any]:
     row = await Team.select().where(Team.id == team_id).first()
     if row is None:
@@ -116,7 +131,7 @@ async def get_order(order_id: int, field: str = "orderId") -> dict[str, Any]:
 
 async def create_dish(access: Access, *, team_id: int, title: str, mode: str,
                       description: str = "", eligible_tag: str = "", capacity: int = 0,
-                      recurring: bool = False) -> dict[str, Any]:
+                      recurring: bool = False, recurrence: str = "monthly") -> dict[str, Any]:
     team = await _team(team_id)
     ensure(access, "mutual_aid.menu", team["community_id"])
     if mode not in ("service", "session"):
@@ -128,7 +143,8 @@ async def create_dish(access: Access, *, team_id: int, title: str, mode: str,
                description=text(description, "description", required=False, limit=2000),
                mode=mode, eligible_tag=text(eligible_tag, "eligibleTag", required=False,
                                             limit=64),
-               capacity=capacity, recurring=recurring, active=True, created_at=now())
+               capacity=capacity, recurring=recurring,
+               recurrence=check_recurrence(recurrence), active=True, created_at=now())
     await Dish.insert(row)
     await record("mutual_aid.dish.create", account_id=access.principal.account_id,
                  object_type="mutual_aid_dish", object_id=row.id, summary={"title": row.title})
@@ -217,6 +233,7 @@ async def place_order(access: Access, *, dish_id: int | None = None, team_id: in
     await Order.insert(row)
     await record("mutual_aid.order.step", account_id=access.principal.account_id,
                  object_type="mutual_aid_order", object_id=row.id, summary={"to": "placed"})
+    announce(tenant_id, "need", int(row.id), community_id)
     return await get_order(int(row.id))
 
 
@@ -229,6 +246,7 @@ async def _step(access: Access, order: dict[str, Any], frm: tuple[str, ...], to:
                        f"not possible in state {order['status']}", "orderId")
     await record("mutual_aid.order.step", account_id=access.principal.account_id,
                  object_type="mutual_aid_order", object_id=order["id"], summary={"to": to})
+    announce(int(order["tenant_id"]), "need", int(order["id"]), int(order["community_id"]))
     return await get_order(int(order["id"]))
 
 
@@ -311,6 +329,7 @@ async def add_plus_one(access: Access, *, order_id: int, resident_id: int | None
             raise conflict("已附议", "already added", "orderId") from exc
         raise
     await Order.update({Order.plus_ones: Order.plus_ones + 1}).where(Order.id == order_id)
+    announce(int(order["tenant_id"]), "need", order_id, int(order["community_id"]))
     return await get_order(order_id)
 
 
@@ -330,6 +349,7 @@ async def escalate_overdue(ctx: dict[str, Any], tenant_id: int) -> int:
         if not won:
             continue
         count += 1
+        announce(tenant_id, "need", int(order["id"]), int(order["community_id"]))
         placed = as_utc(order["placed_at"])
         for account_id in staff:
             await notify(account_id, "mutual_aid.escalated", "红邻菜单点单超时未接",

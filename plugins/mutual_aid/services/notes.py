@@ -26,6 +26,7 @@ from plugins.mutual_aid.services.common import (
     rule_value,
     text,
 )
+from plugins.mutual_aid.services.live import announce
 from plugins.mutual_aid.tables import Note, NoteBucket
 
 __all__ = [
@@ -115,6 +116,7 @@ async def moderate_note(access: Access, *, note_id: int, publish: bool, reason: 
     await record("mutual_aid.note.moderate", account_id=access.principal.account_id,
                  object_type="mutual_aid_note", object_id=note_id,
                  summary={"publish": publish, "reason": reason})
+    announce(int(note["tenant_id"]), "note", note_id, int(note["community_id"]))
     return await get_note(note_id)
 
 
@@ -130,6 +132,7 @@ async def answer_note(access: Access, *, note_id: int, answer: str) -> dict[str,
                        Note.published_at: note["published_at"] or at}).where(Note.id == note_id)
     await record("mutual_aid.note.answer", account_id=access.principal.account_id,
                  object_type="mutual_aid_note", object_id=note_id, summary={})
+    announce(int(note["tenant_id"]), "note", note_id, int(note["community_id"]))
     return await get_note(note_id)
 
 

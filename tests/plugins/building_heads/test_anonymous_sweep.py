@@ -18,7 +18,8 @@ from graphql import (
 
 PUBLIC = {"buildingHeadBoard", "canteenMenu", "mutualAidNeedsBoard", "mutualAidNotesBoard",
           "mutualAidTeams", "mutualAidTeamResponseTimes", "publicCommunities",
-          "pointsMarketPublicRanking", "readingRoomSearch", "readingRoomNetworks"}
+          "pointsMarketPublicRanking", "readingRoomSearch", "readingRoomNetworks",
+          "mutualAidOpenNeedsByAge"}
 """Public reads of every built-in plugin (anonymous with X-Linli-Node)."""
 
 
@@ -28,7 +29,8 @@ def _value(arg: str, gtype: Any, world: Any) -> str:
         return next(iter(base.values))
     assert not isinstance(base, GraphQLInputObjectType), base.name  # none in Query args
     assert isinstance(base, GraphQLScalarType), base
-    kind = {"stationId": "BuildingHeadStation", "id": "Resident"}.get(arg, "Building")
+    kind = {"stationId": "BuildingHeadStation", "id": "Resident",
+            "communityId": "Community"}.get(arg, "Building")
     return {"ID": f'"{gid(kind, world.buildings[0].id)}"', "Int": "1",
             "Boolean": "false", "Date": '"2024-01-01"', "String": '"people.read"'}.get(base.name, '"x"')
 

@@ -60,3 +60,20 @@ def counting(engine: Any) -> Any:
         cls.run_querystring = original
 
 
+
+
+async def liuyuan(env: Any, factory: Any) -> Any:
+    """聊城市 › 东昌府区 › 柳园街道 with the core demo's residents and the plugin on."""
+    from core.demo.people import demo_rows
+    from core.demo.places import DEMO_COMPOUNDS
+    from core.people.excel import import_rows
+
+    city = await factory.region("city", name="聊城市")
+    district = await factory.region("district", parent=city, name="东昌府区")
+    node = await factory.tenant(district, name="柳园街道")
+    rows = demo_rows(node.code, ("水韵社区", "育新社区"), DEMO_COMPOUNDS, count=150, seed=node.id)
+    report = await import_rows(env.state.db, node, ((i + 2, r) for i, r in enumerate(rows)),
+                               None, pii_key=env.settings.pii_key, progress=False)
+    assert report.ok, report.errors[:3]
+    await enable(env, node)
+    return node

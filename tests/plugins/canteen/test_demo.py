@@ -5,32 +5,25 @@ month of meals; a second run adds nothing; other tenants get no canteens."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from canteen_kit import enable
+from canteen_kit import enable, liuyuan
 
-from core.demo.people import demo_rows
-from core.demo.places import DEMO_COMPOUNDS
-from core.people.excel import import_rows
 from plugins.canteen.demo import seed_demo
-from plugins.canteen.tables import Canteen, Elder, Meal
+from plugins.canteen.tables import (
+    AbsenceAlert,
+    Canteen,
+    Elder,
+    Meal,
+    MenuItem,
+    Payment,
+    Settlement,
+    StatusChange,
+)
 from tenants.service import scope_for
 
 
-async def _liuyuan(env: Any, factory: Any) -> Any:
-    city = await factory.region("city", name="聊城市")
-    district = await factory.region("district", parent=city, name="东昌府区")
-    node = await factory.tenant(district, name="柳园街道")
-    rows = demo_rows(node.code, ("水韵社区", "育新社区"), DEMO_COMPOUNDS, count=150, seed=node.id)
-    report = await import_rows(env.state.db, node, ((i + 2, r) for i, r in enumerate(rows)),
-                               None, pii_key=env.settings.pii_key, progress=False)
-    assert report.ok, report.errors[:3]
-    await enable(env, node)
-    return node
-
-
 async def test_demo(linli_env, factory):
-    node = await _liuyuan(linli_env, factory)
+    node = await liuyuan(linli_env, factory)
     started = time.perf_counter()
     async with linli_env.state.db.scoped(scope_for(node), write=True):
         await seed_demo(node.id)
@@ -45,6 +38,22 @@ async def test_demo(linli_env, factory):
     assert canteens["馨颐颐养中心幸福食堂"]["status"] == "operating"
     assert canteens["东关国际幸福食堂"]["status"] == "fitting_out"
     assert elders > 0 and meals > 100, (elders, meals)
+    async with linli_env.state.db.scoped(scope_for(node)):
+        claims = await Settlement.select()
+        statuses = {r["status"] for r in claims}
+        reasons = {r["unsubsidised_reason"] for r in await Meal.select(
+            Meal.unsubsidised_reason)}
+        sources = {r["source"] for r in await Meal.select(Meal.source)}
+        adjustments = await Meal.count().where(Meal.adjustment == True)
+        paid = await Payment.count()
+        alerts = await AbsenceAlert.count()
+        menu = await MenuItem.count()
+        history = {r["status"] for r in await StatusChange.select(StatusChange.status)}
+    assert {"generated", "approved", "returned"} <= statuses, statuses
+    assert reasons == {"", "daily_cap", "not_eligible"}, reasons
+    assert sources == {"counter", "batch", "import"}, sources
+    assert adjustments == 1 and paid == 1 and alerts == 1 and menu > 0
+    assert {"planned", "signed", "fitting_out", "ready", "operating", "suspended"} <= history
     assert elapsed < 30, elapsed   # the whole demo must stay under 30 s
     async with linli_env.state.db.scoped(scope_for(node), write=True):
         await seed_demo(node.id)

@@ -42,8 +42,8 @@ async def test_workflow(city, gql, factory, linli_env):
     assert canteen["status"] == "PLANNED"
     for status in ("SIGNED", "FITTING_OUT", "READY", "OPERATING"):
         moved = await call(gql, "CanteenChangeStatus", {"input": {
-            "canteenId": canteen["id"], "status": status, "onDate": "2024-01-02"}}, **kw)
-        assert moved["canteenChangeStatus"]["__typename"] == "CanteenCanteenPayload", moved
+            "canteenId": canteen["id"], "status": status, "changedOn": "2024-01-02"}}, **kw)
+        assert moved["canteenChangeStatus"]["__typename"] == "CanteenChangeStatusPayload", moved
     history = moved["canteenChangeStatus"]["canteen"]["history"]
     assert [h["status"] for h in history] == ["PLANNED", "SIGNED", "FITTING_OUT", "READY",
                                                "OPERATING"]

@@ -9,6 +9,7 @@ import pytest
 
 from core.errors import ApiError
 from plugins.canteen.services.personal_data import PSEUDONYM, personal_data
+from plugins.canteen.tables import Elder
 
 
 async def test_export_and_erase(city):
@@ -26,5 +27,8 @@ async def test_export_and_erase(city):
         exported = await personal_data(rid, "export")
     assert exported["registry"][0]["name"] == PSEUDONYM
     assert len(exported["meals"]) == 1
+    async with city.read(city.a):
+        row = await Elder.select().where(Elder.id == elder["id"]).first()
+    assert elder["id_number_index"] and row["id_number_index"] is None  # no lookup by ID
     with pytest.raises(ApiError):
         await city.meal(city.a, elder, date(2024, 4, 5))

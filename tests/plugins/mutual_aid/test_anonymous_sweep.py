@@ -9,7 +9,7 @@ from core.plugin import encode_global_id
 from graphql import GraphQLNonNull, Undefined
 
 PUBLIC = {"mutualAidNeedsBoard", "mutualAidNotesBoard", "mutualAidTeams",
-          "mutualAidTeamResponseTimes"}
+          "mutualAidTeamResponseTimes", "mutualAidOpenNeedsByAge"}
 
 
 def _is_object(gtype: Any) -> bool:

@@ -13,7 +13,7 @@ from plugins.mutual_aid.demo import seed_demo
 from tenants.service import scope_for
 
 COUNTED = (t.Box, t.Item, t.Loan, t.Donation, t.Count, t.Team, t.Dish, t.Session, t.Signup,
-           t.Order, t.PlusOne, t.Note)
+           t.Order, t.PlusOne, t.Note, t.Project, t.ProjectStep, t.SurveyAnswer)
 
 
 async def _counts(env: Any, node: Any) -> dict[str, int]:
@@ -48,6 +48,12 @@ async def test_demo_is_idempotent_and_covers_every_state(linli_env, factory, gql
     assert escalated >= 1
     assert len(loans) >= 20 and any(r["returned_at"] is None for r in loans)
     assert ("paper", "pending") in notes and ("online", "hidden") in notes
+    async with linli_env.state.db.scoped(scope_for(node)):
+        stages = {r["stage"] for r in await t.Project.select(t.Project.stage)}
+        attended = await t.Signup.count().where(t.Signup.attended == True)
+        recurring = await t.Session.count().where(t.Session.recur_key.is_not_null())
+    assert stages == {"survey", "design", "delivery", "improvement", "closed"}
+    assert attended > 0 and recurring > 0
     board = await gql("query { mutualAidNotesBoard(first: 10) { edges { node { answer } } } }",
                       node=node.code)
     assert any(e["node"]["answer"] for e in board["data"]["mutualAidNotesBoard"]["edges"])

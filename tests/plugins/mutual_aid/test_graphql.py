@@ -124,5 +124,5 @@ async def test_the_needs_board_is_public_and_shows_plus_ones(world, gql):
 
 async def test_isolation_of_every_table(isolation_probe):
     scoped = [getattr(tables, name) for name in tables.__all__]
-    assert len(scoped) == 15
+    assert len(scoped) == 18
     assert await isolation_probe(scoped)

@@ -30,7 +30,7 @@ async def test_a_note_becomes_a_matter_once(world, factory, gql, enable_plugin, 
     note = await _published_note(world)
     body = {"input": {"noteId": str(encode_global_id("MutualAidNote", note["id"]))}}
     out = await gql(TO_MATTER, body, token=staff.token, node=world.node.code)
-    assert out["data"]["mutualAidNoteToMatter"]["__typename"] == "MutualAidNotePayload"
+    assert out["data"]["mutualAidNoteToMatter"]["__typename"] == "MutualAidNoteToMatterPayload"
     again = await gql(TO_MATTER, body, token=staff.token, node=world.node.code)
     assert again["data"]["mutualAidNoteToMatter"]["code"] == "CONFLICT"
     await drain()
@@ -73,7 +73,7 @@ async def test_without_building_heads_the_request_is_recorded_and_nothing_breaks
     out = await gql(TO_MATTER, {"input": {"noteId": str(encode_global_id("MutualAidNote",
                                                                          note["id"]))}},
                     token=staff.token, node=world.node.code)
-    assert out["data"]["mutualAidNoteToMatter"]["__typename"] == "MutualAidNotePayload"
+    assert out["data"]["mutualAidNoteToMatter"]["__typename"] == "MutualAidNoteToMatterPayload"
     await drain()
     [event] = await emitted_events(world.node, "mutual_aid.matter_requested")
     assert event.state != "parked"

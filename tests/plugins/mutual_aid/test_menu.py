@@ -48,6 +48,23 @@ async def test_five_teams_are_seeded_per_community_on_enablement(world, enable_p
         assert await Team.count().where(Team.community_id == world.community.id) == 5
 
 
+async def test_a_community_created_later_gets_its_five_teams(world, factory, drain,
+                                                            emitted_events):
+    """Event-driven: core emits people.community_created for every new community; the plugin
+    seeds the five teams there (a second delivery changes nothing)."""
+    later = await factory.community(world.node, "新建社区")
+    await drain()
+    async with world.read():
+        codes = sorted(r["code"] for r in await Team.select(Team.code).where(
+            Team.community_id == later.id))
+    assert codes == sorted(code for code, _, _ in menu.TEAMS)
+    [event] = [e for e in await emitted_events(world.node, "people.community_created")
+               if json.loads(e.payload)["community_id"] == later.id]
+    assert event.state == "delivered"
+    async with world.write():
+        assert await menu.seed_teams(world.node.id, [later.id]) == 0
+
+
 async def test_an_order_runs_its_cycle_and_the_service_is_recorded_once(world, emitted_events):
     dish = await _dish(world, title="帮办代办", mode="service")
     order = await _order(world, dish)

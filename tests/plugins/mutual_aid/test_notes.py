@@ -18,17 +18,17 @@ def gid(type_name: str, pk: int) -> str:
 
 POST = """mutation($input: MutualAidPostNoteInput!) { mutualAidPostNote(input: $input) {
   __typename
-  ... on MutualAidNotePayload { note { id status source } }
+  ... on MutualAidPostNotePayload { note { id status source } }
   ... on UserError { code field message } } }"""
 
 BOARD = """query($first: Int!) { mutualAidNotesBoard(first: $first) {
   edges { node { text answer status source } } } }"""
 
 MODERATE = """mutation($input: MutualAidModerateNoteInput!) { mutualAidModerateNote(input: $input) {
-  ... on MutualAidNotePayload { note { status } } ... on UserError { code } } }"""
+  ... on MutualAidModerateNotePayload { note { status } } ... on UserError { code } } }"""
 
 ANSWER = """mutation($input: MutualAidAnswerNoteInput!) { mutualAidAnswerNote(input: $input) {
-  ... on MutualAidNotePayload { note { status answer } } ... on UserError { code } } }"""
+  ... on MutualAidAnswerNotePayload { note { status answer } } ... on UserError { code } } }"""
 
 
 async def test_the_stored_note_cannot_lead_back_to_its_author(world, factory, gql):
@@ -68,13 +68,13 @@ async def test_posting_is_rate_limited_without_identity(world, factory, gql):
     for n in range(5):
         out = await gql(POST, {"input": {**body, "text": f"建议{n}"}}, token=resident.token,
                         node=world.node.code)
-        assert out["data"]["mutualAidPostNote"]["__typename"] == "MutualAidNotePayload"
+        assert out["data"]["mutualAidPostNote"]["__typename"] == "MutualAidPostNotePayload"
     out = await gql(POST, {"input": {**body, "text": "第六条"}}, token=resident.token,
                     node=world.node.code)
     assert out["data"]["mutualAidPostNote"]["code"] == "THROTTLED"
     out = await gql(POST, {"input": {**body, "text": "别人的"}}, token=other.token,
                     node=world.node.code)
-    assert out["data"]["mutualAidPostNote"]["__typename"] == "MutualAidNotePayload"
+    assert out["data"]["mutualAidPostNote"]["__typename"] == "MutualAidPostNotePayload"
     async with world.read():
         assert await Note.count() == 6
 
