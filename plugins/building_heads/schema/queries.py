@@ -5,7 +5,7 @@ request's scope and builds the answer."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
@@ -88,14 +88,14 @@ async def building_head_stations(info: Info, first: int, after: str | None = Non
 
 
 @strawberry.field(description="驿站排班（与时段相交的班次）/ a station's shifts in a period")
-async def building_head_rota(info: Info, station_id: strawberry.ID, from_: Annotated[
-        date, strawberry.argument(name="from")], to: date) -> list[BuildingHeadRotaShift]:
+async def building_head_rota(info: Info, station_id: strawberry.ID, starts_on: date,
+                             ends_on: date) -> list[BuildingHeadRotaShift]:
     station = pk(station_id, "BuildingHeadStation", "stationId")
     assert station is not None
 
     async def work(access: Access) -> list[dict[str, Any]]:
         await rota.station_for(access, "building_heads.read", station)
-        return await rota.shifts_between(station, from_, to)
+        return await rota.shifts_between(station, starts_on, ends_on)
 
     return [BuildingHeadRotaShift.from_row(r) for r in await read(info, work)]
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from core.plugin import Info, Node, UserError, encode_global_id
+from core.plugin import Info, Node, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
 from plugins.building_heads.services import appointments, evaluation, matters
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
@@ -28,11 +28,10 @@ __all__ = [
     "BuildingHeadEvaluation",
     "BuildingHeadLeave",
     "BuildingHeadMatter",
+    "BuildingHeadMatterChange",
     "BuildingHeadMatterEntry",
     "BuildingHeadMatterEntryKind",
     "BuildingHeadMatterLevel",
-    "BuildingHeadMatterPayload",
-    "BuildingHeadMatterResult",
     "BuildingHeadMatterStep",
     "BuildingHeadMatterUpdate",
     "BuildingHeadOverdueHousehold",
@@ -89,8 +88,8 @@ class BuildingHeadCandidate(Node):
                                                  "2, permanent resident of the building 1)")
     status: str = strawberry.field(description="nominated | noticed | approved | rejected | "
                                                "withdrawn")
-    notice_from: date | None
-    notice_until: date | None = strawberry.field(description="公示最后一天 / last day of notice")
+    notice_starts_on: date | None = strawberry.field(description="公示首日 / first day of notice")
+    notice_ends_on: date | None = strawberry.field(description="公示最后一天 / last day of notice")
     rule_version: int
     row: strawberry.Private[dict[str, Any]]
 
@@ -122,8 +121,8 @@ class BuildingHeadCandidate(Node):
                                                    message_zh=r["zh"], message_en=r["en"])
                      for r in reasons],
             overridden=bool(row["override_reason"]), override_reason=row["override_reason"],
-            priority=int(row["priority"]), status=row["status"], notice_from=row["notice_from"],
-            notice_until=row["notice_until"], rule_version=int(row["rule_version"]), row=row)
+            priority=int(row["priority"]), status=row["status"], notice_starts_on=row["notice_from"],
+            notice_ends_on=row["notice_until"], rule_version=int(row["rule_version"]), row=row)
 
 
 @strawberry.type(description="楼长任期 / a term as building head or deputy")
@@ -132,8 +131,8 @@ class BuildingHeadAppointment(Node):
     resident_id: strawberry.ID
     account_id: strawberry.ID | None
     role: HeadRole
-    term_start: date
-    term_end: date
+    term_starts_on: date
+    term_ends_on: date
     ended_on: date | None
     serving: bool
     party_group_lead: bool = strawberry.field(description="一肩挑（兼任楼栋党小组长）/ also "
@@ -157,7 +156,7 @@ class BuildingHeadAppointment(Node):
             building_id=encode_global_id("Building", int(row["building_id"])),
             resident_id=encode_global_id("Resident", int(row["resident_id"])),
             account_id=encode_global_id("Account", int(account)) if account else None,
-            role=HeadRole(row["role"]), term_start=row["term_start"], term_end=row["term_end"],
+            role=HeadRole(row["role"]), term_starts_on=row["term_start"], term_ends_on=row["term_end"],
             ended_on=row["ended_on"], serving=row["ended_on"] is None,
             party_group_lead=bool(row["party_group_lead"]),
             term_rule_version=int(row["term_rule_version"]), row=row)
@@ -361,14 +360,12 @@ class BuildingHeadMatterUpdate:
     entry: BuildingHeadMatterEntry
 
 
-@strawberry.type(description="议事事项已更新 / the matter after the change")
-class BuildingHeadMatterPayload:
+@strawberry.interface(description="议事事项已更新 / the matter after the change")
+class BuildingHeadMatterChange:
+    """What every matter mutation's payload carries (``BuildingHeadRaiseMatterPayload``, …)."""
+
     matter: BuildingHeadMatter
     entry: BuildingHeadMatterEntry
-
-
-BuildingHeadMatterResult = Annotated[BuildingHeadMatterPayload | UserError,
-                                     strawberry.union("BuildingHeadMatterResult")]
 
 
 
@@ -430,7 +427,8 @@ class BuildingHeadVisitTask(Node):
     building_id: strawberry.ID | None
     reason_code: str
     source_module: str
-    noticed_since: date | None
+    noticed_on: date | None = strawberry.field(description="发现异常之日 / the day the concern "
+                                                           "was first noticed")
     due_on: date
     status: BuildingHeadVisitTaskStatus
     visit_id: strawberry.ID | None
@@ -443,7 +441,7 @@ class BuildingHeadVisitTask(Node):
                    household_id=gid("Household", row["household_id"]),
                    building_id=gid("Building", row["building_id"]),
                    reason_code=row["reason_code"], source_module=row["source_module"] or "",
-                   noticed_since=row["noticed_since"], due_on=row["due_on"],
+                   noticed_on=row["noticed_since"], due_on=row["due_on"],
                    status=BuildingHeadVisitTaskStatus(row["status"]),
                    visit_id=gid("BuildingHeadVisit", row["visit_id"]), row=row)
 
@@ -536,7 +534,6 @@ TYPES: list[type] = [
     BuildingHeadLeave,
     BuildingHeadMatter,
     BuildingHeadMatterEntry,
-    BuildingHeadMatterPayload,
     BuildingHeadMatterUpdate,
     BuildingHeadOverdueHousehold,
     BuildingHeadRotaShift,

@@ -36,7 +36,6 @@ from plugins.building_heads.services.access import (
     HEAD_ROLE,
     building_place,
     check_building,
-    serving_buildings,
 )
 from plugins.building_heads.tables import Appointment, Candidate
 
@@ -60,6 +59,7 @@ __all__ = [
     "get_appointment",
     "get_candidate",
     "handover",
+    "link_account",
     "list_appointments",
     "nominate",
     "override_eligibility",
@@ -353,7 +353,7 @@ async def _close(appointment: dict[str, Any], on: date) -> None:
     """End a term on ``on`` (not before it began) and revoke its account's link."""
     if on < appointment["term_start"]:
         raise ApiError("INVALID_ARGUMENT", "离任日期不能早于任期开始",
-                        "a term cannot end before it began", "on")
+                        "a term cannot end before it began", "endedOn")
     await Appointment.update({Appointment.ended_on: on, Appointment.serving_head: None}).where(
         Appointment.id == appointment["id"])
     await _unlink(appointment["account_id"], int(appointment["tenant_id"]),
@@ -393,7 +393,7 @@ async def approve(rules: RuleReader, candidate_id: int, *, account_id: int | Non
     end = term_end or add_years(start, int(term.value)) - timedelta(days=1)
     if end < start:
         raise ApiError("INVALID_ARGUMENT", "任期结束不能早于开始", "the term cannot end before "
-                        "it starts", "termEnd")
+                        "it starts", "termEndsOn")
     previous = await _serving_head(building_id) if role == "head" else None
     if previous is not None:
         if not handover:
@@ -451,6 +451,30 @@ async def end_term(appointment_id: int, *, on: date, reason: str, account_id: in
     return await get_appointment(appointment_id)
 
 
+async def link_account(appointment_id: int, link_account_id: int, *, account_id: int | None
+                       ) -> dict[str, Any]:
+    """关联账号 Link a serving term to an account (after approval): the account gets
+    ``building_heads.head`` at the building, the term's previous account (if another) loses
+    it unless another serving term keeps it. Audited."""
+    appointment = await get_appointment(appointment_id)
+    if appointment["ended_on"] is not None:
+        raise ApiError("INVALID_ARGUMENT", "该任期已结束", "the term has already ended",
+                       "appointmentId")
+    tenant_id = int(appointment["tenant_id"])
+    building_id = int(appointment["building_id"])
+    previous = appointment["account_id"]
+    if previous == link_account_id:
+        return appointment
+    await _link(link_account_id, tenant_id, building_id)
+    await Appointment.update({Appointment.account_id: link_account_id}).where(
+        Appointment.id == appointment_id)
+    await _unlink(previous, tenant_id, building_id)
+    await record("building_heads.appointment.link", account_id=account_id,
+                 object_type="building_heads_appointment", object_id=appointment_id,
+                 summary={"account_id": link_account_id, "previous_account_id": previous})
+    return await get_appointment(appointment_id)
+
+
 async def ranked_candidates(building_id: int, include_closed: bool = False
                             ) -> list[dict[str, Any]]:
     """Candidates of a building, best first: priority, then eligibility, then nomination order."""
@@ -478,8 +502,8 @@ async def list_appointments(first: int, after: int, *, building_id: int | None,
 
 
 async def visible_buildings(access: Access, permission: str) -> set[int] | None:
-    """Buildings where the caller holds ``permission`` (None: the whole scope). A head's grant
-    counts only while their term serves (the plugin's link)."""
+    """Buildings where the caller holds ``permission`` (None: the whole scope), a head's
+    building grant included."""
     limit = access.limit(permission)
     if limit is None:
         return None
@@ -490,8 +514,7 @@ async def visible_buildings(access: Access, permission: str) -> set[int] | None:
               and permission in g.permissions and g.place_kind == "building"
               and g.place_id is not None}
     out |= others
-    if heads:
-        out |= heads & await serving_buildings(access.principal.account_id)
+    out |= heads
     if limit.community_ids or limit.grid_ids:
         inside = await buildings_in(community_ids=limit.community_ids, grid_ids=limit.grid_ids)
         out |= {b.id for b in inside}

@@ -42,7 +42,7 @@ from core.plugin import (
     system_access,
 )
 from core.plugin import today_shanghai as _today
-from plugins.building_heads.services.access import check_building, serving_buildings
+from plugins.building_heads.services.access import check_building, head_buildings
 from plugins.building_heads.tables import Matter, MatterStep
 
 __all__ = [
@@ -167,8 +167,7 @@ async def _actor_kind(access: Access, level: str, place: dict[str, Any], *,
     if level == "building":
         decision = await check_building(access, PERMISSION, ref)
         if decision:
-            heads = await serving_buildings(access.principal.account_id)
-            return "head" if ref.building_id in heads else "staff"
+            return "head" if ref.building_id in head_buildings(access) else "staff"
     elif access.check(PERMISSION, ref):
         return "staff"
     if residents and _lives_at(await _resident_place(access), level, place):

@@ -27,10 +27,10 @@ BOARD = """query($compound: ID, $community: ID, $first: Int!, $after: String) {
                    timeline { kind step participants decision decidedOn } } }
     pageInfo { hasNextPage endCursor } } }"""
 RAISE = """mutation($input: BuildingHeadRaiseMatterInput!) { buildingHeadRaiseMatter(input: $input) {
-  ... on BuildingHeadMatterPayload { matter { id } } ... on UserError { code } } }"""
+  ... on BuildingHeadMatterChange { matter { id } } ... on UserError { code } } }"""
 ADVANCE = """mutation($input: BuildingHeadAdvanceMatterInput!) {
   buildingHeadAdvanceMatter(input: $input) {
-    ... on BuildingHeadMatterPayload { matter { id step } } ... on UserError { code } } }"""
+    ... on BuildingHeadMatterChange { matter { id step } } ... on UserError { code } } }"""
 SUBSCRIBE = """subscription($compound: ID) { buildingHeadMatterUpdates(compoundId: $compound) {
   kind matter { title step resolved rating } entry { step participants decision } } }"""
 STEPS = ["COMMITTEES", "JOINT", "RESIDENTS", "IMPLEMENTING", "EVALUATED"]
