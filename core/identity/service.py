@@ -74,8 +74,11 @@ def _check_password(password: str) -> None:
 
 async def create_account(username: str | None = None, phone: str | None = None, *,
                          password: str, display_name: str = "", operator: bool = False,
-                         settings: Settings | None = None) -> int:
-    """创建账号 Create an account that logs in by username and/or phone; returns its id."""
+                         settings: Settings | None = None, password_hash: str | None = None
+                         ) -> int:
+    """创建账号 Create an account that logs in by username and/or phone; returns its id.
+    ``password_hash``: the password's hash when the caller already computed it (the demo's
+    shared password), else it is hashed here."""
     settings = settings or get_settings()
     name = normalise_username(username) if username else None
     if username and name is None:
@@ -103,7 +106,8 @@ async def create_account(username: str | None = None, phone: str | None = None, 
                        "phone")
     row = Account(username=name, phone_index=index,
                   phone_cipher=encrypt(number, settings.pii_key) if number else None,
-                  display_name=display, password_hash=await hash_password_async(password, settings),
+                  display_name=display,
+                  password_hash=password_hash or await hash_password_async(password, settings),
                   is_operator=operator, created_at=datetime.now(UTC))
     await row.save()
     return int(row.id)

@@ -34,6 +34,7 @@ from core.plugin.accounts import (
     revoke_place_role,
     system_access,
 )
+from core.plugin.demo import demo_login
 from core.plugin.graphql import (
     LIST_BOUND,
     Audit,
@@ -188,6 +189,7 @@ __all__ = [
     "current_scope",
     "decode_cursor",
     "decode_global_id",
+    "demo_login",
     "emit",
     "encode_cursor",
     "encode_global_id",

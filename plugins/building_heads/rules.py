@@ -19,7 +19,7 @@ def _tags(value: object) -> str | None:
 
 RULES = (
     RuleKey("building_heads.max_age", "int", 65,
-            "任职时年龄上限（原则上，可说明理由后破格）",
+            "任职时年龄上限（原则上，可说明理由后适当放宽）",
             "Maximum age at appointment (in principle; staff may override with a reason)",
             minimum=18, maximum=100),
     RuleKey("building_heads.special_tags", "json", SPECIAL_TAGS_DEFAULT,

@@ -170,13 +170,13 @@ async def building_head_check_eligibility(info: Info, input: BuildingHeadCheckEl
     return await run_mutation(info, work, _candidate_payload(BuildingHeadCheckEligibilityPayload))
 
 
-@strawberry.input(description="破格（须说明理由）/ override eligibility with a reason")
+@strawberry.input(description="适当放宽任职条件（须说明理由）/ relax eligibility with a reason")
 class BuildingHeadOverrideEligibilityInput:
     candidate_id: strawberry.ID
     reason: str
 
 
-@strawberry.mutation(description="破格任用（须说明理由，记入审计）/ override eligibility "
+@strawberry.mutation(description="适当放宽任职条件（须说明理由，记入审计）/ relax eligibility "
                                  "(reason required, audited)")
 async def building_head_override_eligibility(
         info: Info, input: BuildingHeadOverrideEligibilityInput) -> BuildingHeadOverrideEligibilityResult:

@@ -121,7 +121,7 @@ def board_place(compound_id: str | None, community_id: str | None) -> tuple[int 
                                                             "communityId")
 
 
-@strawberry.field(description="红邻议事厅：小区或社区的公开议事板，最新的在前（可匿名，用 "
+@strawberry.field(description="红旗驿站议事公开栏：小区或社区的公开议事板，最新的在前（可匿名，用 "
                               "X-Linli-Node 指定街镇）/ the public matter board of a compound or "
                               "community, newest first (anonymous reads name the node with "
                               "X-Linli-Node)")

@@ -93,7 +93,7 @@ class BuildingHeadCandidate(Node):
     rule_version: int
     row: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="可否任职（符合条件或已破格）/ may be appointed")
+    @strawberry.field(description="可否任职（符合条件或已适当放宽）/ may be appointed")
     def may_be_appointed(self) -> bool:
         return self.eligible or self.overridden
 
@@ -135,7 +135,7 @@ class BuildingHeadAppointment(Node):
     term_ends_on: date
     ended_on: date | None
     serving: bool
-    party_group_lead: bool = strawberry.field(description="一肩挑（兼任楼栋党小组长）/ also "
+    party_group_lead: bool = strawberry.field(description="一肩挑（兼任楼院党小组长）/ also "
                                                           "leads the building's party group")
     term_rule_version: int
     row: strawberry.Private[dict[str, Any]]
@@ -227,7 +227,7 @@ class BuildingHeadLeave:
 class BuildingHeadEvaluation(Node):
     year: int
     coverage_pct: int = strawberry.field(description="全年走访覆盖率 / yearly visit coverage %")
-    special_months_pct: int = strawberry.field(description="重点户按月走访率 / special "
+    special_months_pct: int = strawberry.field(description="特殊家庭按月走访率 / special "
                                                            "households' monthly coverage %")
     matters_closed: int
     rating_avg: float | None = strawberry.field(description="居民平均评分 / residents' average "
@@ -263,6 +263,8 @@ class BuildingHeadEvaluation(Node):
 
 
 MATTER = "BuildingHeadMatter"
+ENTRY_KIND_ZH = {"step": "议事", "resolve": "办结", "escalate": "上移", "handoff": "下单",
+                 "followup": "跟进"}
 
 
 @strawberry.enum(description="议事步骤（四步议事法）/ a step of the four-step method")
@@ -300,9 +302,18 @@ class BuildingHeadMatterEntry:
     decision: str
     decided_on: date
 
+    @strawberry.field(description="步骤名称，如“两委议事” / the step's name in Chinese")
+    def step_name(self) -> str:
+        return matters.STEP_ZH[self.step.value]
+
+    @strawberry.field(description="条目说明，如“上移” / what the entry is, in Chinese")
+    def kind_name(self) -> str:
+        return ENTRY_KIND_ZH[self.kind.value]
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BuildingHeadMatterEntry:
-        return cls(id=strawberry.ID(str(row["id"])), kind=BuildingHeadMatterEntryKind(row["kind"]),
+        return cls(id=encode_global_id("BuildingHeadMatterEntry", int(row["id"])),
+                   kind=BuildingHeadMatterEntryKind(row["kind"]),
                    step=BuildingHeadMatterStep(row["step"]), participants=list(row["participants"]),
                    decision=row["decision"], decided_on=row["decided_on"])
 
@@ -326,6 +337,19 @@ class BuildingHeadMatter(Node):
     created_at: datetime
     updated_at: datetime
     pk: strawberry.Private[int]
+
+    @strawberry.field(description="当前步骤名称（提事、两委议事、多方主体共同议事、居民议事、办理、评价）"
+                                  " / the current step's name in Chinese")
+    def step_name(self) -> str:
+        return matters.STEP_ZH[self.step.value]
+
+    @strawberry.field(description="当前步骤名称（英文）/ the current step's name in English")
+    def step_name_en(self) -> str:
+        return matters.STEP_EN[self.step.value]
+
+    @strawberry.field(description="议事层级名称（楼栋、小区、社区）/ the level's name in Chinese")
+    def level_name(self) -> str:
+        return matters.LEVEL_ZH[self.level.value]
 
     @strawberry.field(description="时间线（最早的在前）/ the timeline, oldest first")
     async def timeline(self, info: Info) -> list[BuildingHeadMatterEntry]:
@@ -470,28 +494,39 @@ class BuildingHeadCoverage:
     year: int
     month: int
     households: int = strawberry.field(description="住户数 / households")
-    visited_year: int = strawberry.field(description="本年已走访户数 / visited this year")
+    visited_year: int = strawberry.field(
+        description="本年已入户走访户数（仅上门走访；电话、留言不计）/ households visited in person "
+                    "this year (phone calls and messages do not count)")
+    visited_year_by_head: int = strawberry.field(
+        description="其中由在任楼长本人上门走访的户数 / of those, visited in person by the serving "
+                    "head themselves")
+    visited_year_by_others: int = strawberry.field(
+        description="仅由工作人员或前任楼长上门走访的户数 / visited in person only by staff or a "
+                    "previous head")
     yearly_coverage_bp: int | None = strawberry.field(
         description="年度覆盖率（万分比，向下取整）/ yearly coverage in basis points, rounded down")
     yearly_coverage_percent: int | None = strawberry.field(
         description="年度覆盖率（整数百分比，向下取整）/ yearly coverage in whole percent")
     overdue_yearly: int = strawberry.field(description="本年未走访户数 / not visited this year")
-    special_households: int = strawberry.field(description="重点户数 / special households")
+    special_households: int = strawberry.field(description="特殊家庭数 / special households")
     special_visited_month: int = strawberry.field(
-        description="本月已走访重点户数 / special households visited this month")
+        description="本月已走访或联系（上门、电话、留言）的特殊家庭数 / special households visited "
+                    "or contacted this month (in person, phone or message)")
     special_coverage_bp: int | None
     special_coverage_percent: int | None
     overdue_monthly: int = strawberry.field(
-        description="本月未走访重点户数 / special households not visited this month")
+        description="本月未走访特殊家庭数 / special households not visited this month")
     special_tags_version: int = strawberry.field(
-        description="所用重点户标签规则版本 / version of the special-tags rule used")
+        description="所用特殊家庭标签规则版本 / version of the special-tags rule used")
 
     @classmethod
     def of(cls, row: CoverageRow) -> BuildingHeadCoverage:
         return cls(level=BuildingHeadCoverageLevel(row.level),
                    place_id=encode_global_id(_PLACE_TYPES[row.level], row.place_id),
                    name=row.name, year=row.year, month=row.month, households=row.households,
-                   visited_year=row.visited_year, yearly_coverage_bp=row.yearly_bp,
+                   visited_year=row.visited_year, visited_year_by_head=row.visited_year_by_head,
+                   visited_year_by_others=row.visited_year_by_others,
+                   yearly_coverage_bp=row.yearly_bp,
                    yearly_coverage_percent=row.yearly_percent, overdue_yearly=row.overdue_year,
                    special_households=row.special,
                    special_visited_month=row.special_visited_month,
@@ -509,10 +544,10 @@ class BuildingHeadOverdueHousehold:
     room: str
     address: str = strawberry.field(
         description="楼栋、单元与房号，如“3号楼1单元301” / building, unit and room together")
-    special: bool = strawberry.field(description="重点户 / a special household")
+    special: bool = strawberry.field(description="特殊家庭 / a special household")
     overdue_yearly: bool = strawberry.field(description="本年未走访 / not visited this year")
     overdue_monthly: bool = strawberry.field(
-        description="重点户本月未走访 / special and not visited this month")
+        description="特殊家庭本月未走访 / special and not visited this month")
     last_visited_on: date | None
 
     @classmethod

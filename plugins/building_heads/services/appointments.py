@@ -266,10 +266,10 @@ async def check_eligibility(rules: RuleReader, candidate_id: int, on: date) -> d
 
 async def override_eligibility(candidate_id: int, reason: str, account_id: int | None
                                ) -> dict[str, Any]:
-    """破格 Let an ineligible candidate go on, with a recorded reason (audited)."""
+    """适当放宽 Let an ineligible candidate go on, with a recorded reason (audited)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ApiError("INVALID_ARGUMENT", "破格须说明理由", "an override needs a reason",
+        raise ApiError("INVALID_ARGUMENT", "适当放宽须说明理由", "an override needs a reason",
                         "reason")
     candidate = await get_candidate(candidate_id)
     if candidate["status"] not in OPEN_STATUSES:
@@ -288,7 +288,7 @@ def _not_eligible(candidate: dict[str, Any]) -> ApiError:
     reasons = json.loads(candidate["reasons"])
     zh = "；".join(r["zh"] for r in reasons) or "不符合任职条件"
     en = "; ".join(r["en"] for r in reasons) or "not eligible"
-    return ApiError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先破格并说明理由",
+    return ApiError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先说明理由适当放宽",
                      f"the candidate is not eligible ({en}); override with a reason first",
                      "candidateId")
 

@@ -24,7 +24,7 @@ from core.plugin import (
 from core.plugin import rule_value as core_rule_value
 from plugins.building_heads import NAME
 from plugins.building_heads.rules import RULES
-from plugins.building_heads.tables import Visit
+from plugins.building_heads.tables import Appointment, Visit
 
 __all__ = [
     "OWN_RULES",
@@ -132,10 +132,19 @@ def task_building_condition(column: Any, limit: PlaceLimit | None) -> Any | None
     return column.is_in(ids_or_none(limit.building_ids)) | column.is_in(inside)
 
 
-def visited_household_ids(start: date, end: date) -> Any:
-    """Sub-select: households with a visit on a day in ``[start, end)``."""
-    return Visit.select(Visit.household_id).where(
-        (Visit.visited_on >= start) & (Visit.visited_on < end))
+def visited_household_ids(start: date, end: date, *, in_person: bool = False,
+                          by_serving_head: bool = False) -> Any:
+    """Sub-select: households with a visit on a day in ``[start, end)`` — only home visits in
+    person (走访: what the yearly coverage counts) with ``in_person``, else any contact (走访或联系:
+    what the monthly contact with special households counts); with ``by_serving_head`` only
+    the visits a serving head logged under their own term (the head's own credit)."""
+    where = (Visit.visited_on >= start) & (Visit.visited_on < end)
+    if in_person:
+        where &= Visit.way == "in_person"
+    if by_serving_head:
+        where &= Visit.appointment_id.is_in(
+            Appointment.select(Appointment.id).where(Appointment.ended_on.is_null()))
+    return Visit.select(Visit.household_id).where(where)
 
 
 def special_household_ids(tags: list[str]) -> Any:

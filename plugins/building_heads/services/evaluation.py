@@ -1,6 +1,7 @@
 """年度考评 Yearly evaluation of every head who served in a year, from what was done:
 
-- ``coverage_pct``: households of the building with at least one visit in the year ÷ the
+- ``coverage_pct``: households of the building the head visited in person (走访; phone calls
+  and messages do not count, nor visits by staff or a previous head) in the year ÷ the
   building's households (whole percent, rounded down; a building without households counts
   100);
 - ``special_months_pct``: for the households with a tag in the rule ``special_tags``, the
@@ -109,10 +110,19 @@ async def figures(appointment: dict[str, Any], year: int, special_tags: list[str
     households = {int(r["id"]) for r in await HOUSEHOLDS.select(HOUSEHOLDS.id).where(
         HOUSEHOLDS.building_id == building)}
     visits = await Visit.select(Visit.household_id, Visit.visited_on, Visit.appointment_id,
-                                Visit.visitor_account_id).where(
+                                Visit.visitor_account_id, Visit.way).where(
         (Visit.building_id == building) & (Visit.visited_on >= first)
         & (Visit.visited_on <= last))
-    visited = {int(v["household_id"]) for v in visits} & households
+    account = appointment["account_id"]
+
+    def own(v: dict[str, Any]) -> bool:
+        return v["appointment_id"] == appointment["id"] or (
+            v["appointment_id"] is None and account is not None
+            and v["visitor_account_id"] == account)
+
+    # the yearly coverage credits the head with their own home visits in person (走访) only
+    visited = {int(v["household_id"]) for v in visits
+               if v["way"] == "in_person" and own(v)} & households
     coverage = len(visited) * 100 // len(households) if households else 100
     special = await _special_households(building, special_tags) & households
     months = _months(appointment, year)
@@ -122,10 +132,7 @@ async def figures(appointment: dict[str, Any], year: int, special_tags: list[str
     due = len(special) * len(months)
     hits = len({p for p in pairs if p[1] in month_numbers})
     special_pct = hits * 100 // due if due else 100
-    account = appointment["account_id"]
-    logged = sum(1 for v in visits if v["appointment_id"] == appointment["id"] or (
-        v["appointment_id"] is None and account is not None
-        and v["visitor_account_id"] == account))
+    logged = sum(1 for v in visits if own(v))
     start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     closed = await Matter.select(Matter.rating).where(

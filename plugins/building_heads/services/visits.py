@@ -342,7 +342,7 @@ async def send_visit_reminders(ctx: dict[str, Any], tenant_id: int) -> int:
         count = sum(len(rooms[b]) for b in set(mine))
         sent += await _notify_each(
             [account], "building_heads.visit_reminder",
-            f"本月还有{count}户重点户未走访 / {count} special households not yet visited this "
+            f"本月还有{count}户特殊家庭未走访 / {count} special households not yet visited this "
             f"month",
             f"{period.year}年{period.month}月：{listing}。请在月底前上门或电话联系。 / "
             f"{period.year}-{period.month:02d}: {listing}. Please visit or call before the "

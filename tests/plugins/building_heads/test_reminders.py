@@ -35,7 +35,7 @@ async def test_run_twice_in_a_month_reminds_once(world, factory, linli_env, head
     await jobs.run_cron(spec, world.node.id, {}, period=period)
     await jobs.run_cron(spec, world.node.id, {}, period=period)
     [note] = await notifications(world.node, head0.id, KIND)
-    assert "1号楼：101" in note["body"] and note["title"].startswith("本月还有1户重点户未走访")
+    assert "1号楼：101" in note["body"] and note["title"].startswith("本月还有1户特殊家庭未走访")
     assert await notifications(world.node, head1.id, KIND) == []
     assert jobs.counters["skipped"][CRON] == skipped + 1
 
