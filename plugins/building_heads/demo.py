@@ -94,8 +94,10 @@ async def seed_demo(tenant_id: int) -> None:
         if r["building_id"] is not None:
             by_building[int(r["building_id"])].append(r)
     headless = _headless(buildings)
-    heads = await _appoint_heads(tenant_id, buildings, headless, by_building, today, rng)
-    await _pending_candidates(headless, by_building, today)
+    party = {int(r["resident_id"]) for r in await RESIDENT_TAGS.select(
+        RESIDENT_TAGS.resident_id).where(RESIDENT_TAGS.tag == "party_member")}
+    heads = await _appoint_heads(tenant_id, buildings, headless, by_building, party, today, rng)
+    await _pending_candidates(headless, by_building, party, today)
     await _head_login(node, heads)
     await _visits(tenant_id, [b for b in buildings if b["id"] in heads], heads, today, rng)
     await _matters(node, buildings, heads, today)
@@ -121,8 +123,8 @@ def _fit(people: list[dict[str, Any]], on: date) -> list[dict[str, Any]]:
 
 
 async def _appoint_heads(tenant_id: int, buildings: list[dict[str, Any]], headless: set[int],
-                         by_building: dict[int, list[dict[str, Any]]], today: date,
-                         rng: random.Random) -> dict[int, int]:
+                         by_building: dict[int, list[dict[str, Any]]], party: set[int],
+                         today: date, rng: random.Random) -> dict[int, int]:
     """Building id → appointment id: a candidate nominated, noticed and approved a year ago
     for each headed building, written in bulk (three statements, one audit entry)."""
     nominated_on = date(today.year - 1, 3, 1)
@@ -139,9 +141,10 @@ async def _appoint_heads(tenant_id: int, buildings: list[dict[str, Any]], headle
             chosen[int(b["id"])] = rng.choice(fit)
     if not chosen:
         return {}
+    bulk_methods = [m for m in METHODS if m != "party_mutual"]  # that one is walked below
     await Candidate.insert(*(Candidate(
         tenant_id=tenant_id, building_id=bid, resident_id=int(person["id"]),
-        method=METHODS[k % len(METHODS)], nominators="[]", health_declared=True,
+        method=bulk_methods[k % len(bulk_methods)], nominators="[]", health_declared=True,
         eligible=True, reasons="[]", status="approved", notice_from=nominated_on,
         notice_until=notice_until, created_at=now) for k, (bid, person) in
         enumerate(sorted(chosen.items()))))
@@ -150,7 +153,8 @@ async def _appoint_heads(tenant_id: int, buildings: list[dict[str, Any]], headle
     await Appointment.insert(*(Appointment(
         tenant_id=tenant_id, building_id=bid, resident_id=int(person["id"]),
         candidate_id=candidates[bid], role="head", serving_head=bid, term_start=approved_on,
-        term_end=term_end, party_group_lead=k % 3 == 0, term_rule_version=int(term.version),
+        term_end=term_end, party_group_lead=int(person["id"]) in party,  # 一肩挑: members only
+        term_rule_version=int(term.version),
         created_at=now) for k, (bid, person) in enumerate(sorted(chosen.items()))))
     out = {int(r["building_id"]): int(r["id"]) for r in await Appointment.select(
         Appointment.id, Appointment.building_id)}
@@ -160,21 +164,27 @@ async def _appoint_heads(tenant_id: int, buildings: list[dict[str, Any]], headle
 
 
 async def _pending_candidates(headless: set[int], by_building: dict[int, list[dict[str, Any]]],
-                              today: date) -> None:
+                              party: set[int], today: date) -> None:
     """For the first building without a head: a candidate whose notice has ended (approve
-    now), one in notice, one only nominated — through the services, as staff would."""
+    now), one in notice (by 党员互荐 when party members live there), one only nominated —
+    through the services, as staff would."""
     for bid in sorted(headless):
         people = sorted(_fit(by_building[bid], today), key=lambda r: int(r["id"]))
         if len(people) < 3:
             continue
-        stages = ((people[0], today - timedelta(days=10), True),
-                  (people[1], today - timedelta(days=1), True),
-                  (people[2], today, False))
-        for k, (person, day, notice) in enumerate(stages):
+        members = sorted(r["id"] for r in by_building[bid] if int(r["id"]) in party
+                         and r["id"] != people[1]["id"])[:2]
+        Stage = tuple[dict[str, Any], date, bool, str, list[int]]
+        stages: tuple[Stage, ...] = (
+            (people[0], today - timedelta(days=10), True, "self", []),
+            (people[1], today - timedelta(days=1), True,
+             "party_mutual" if members else "residents", members),
+            (people[2], today, False, "organisation", []))
+        for person, day, notice, method, nominators in stages:
             candidate = await appointments.nominate(
                 OWN_RULES, building_id=bid, resident_id=int(person["id"]),
-                method=METHODS[k], nominators=[], health_declared=True, account_id=None,
-                today=day)
+                method=method, nominators=[int(n) for n in nominators],
+                health_declared=True, account_id=None, today=day)
             if notice:
                 await appointments.start_notice(OWN_RULES, int(candidate["id"]), None, day)
         return

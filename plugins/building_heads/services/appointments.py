@@ -151,11 +151,20 @@ async def _resident(resident_id: int, field: str = "residentId") -> ResidentInfo
 
 
 async def _priority(resident: ResidentInfo, building_id: int) -> int:
+    """Priority counts only for people living in that building (本楼宇): a retired cadre or
+    party member of another building ranks like anyone else."""
+    if resident.building_id != building_id:
+        return 0
     tags = set((await resident_tags([resident.id])).get(resident.id, []))
-    score = sum(w for tag, w in PRIORITY_WEIGHTS.items() if tag in tags and tag != "permanent")
-    if "permanent" in tags and resident.building_id == building_id:
-        score += PRIORITY_WEIGHTS["permanent"]
-    return score
+    return sum(w for tag, w in PRIORITY_WEIGHTS.items() if tag in tags)
+
+
+PARTY_MEMBER = "party_member"
+
+
+async def _party_members(resident_ids: list[int]) -> set[int]:
+    tags = await resident_tags(resident_ids)
+    return {r for r in resident_ids if PARTY_MEMBER in tags.get(r, [])}
 
 
 async def _assess(rules: RuleReader, tenant_id: int, resident: ResidentInfo,
@@ -226,6 +235,19 @@ async def nominate(rules: RuleReader, *, building_id: int, resident_id: int, met
     if method == "self" and nominators not in ([], [resident_id]):
         raise ApiError("INVALID_ARGUMENT", "自荐不需要他人提名", "self-nomination has no other "
                         "nominators", "nominators")
+    if resident.community_id != building.community_id:
+        raise ApiError("INVALID_ARGUMENT", "候选人须为本社区居民",
+                       "a candidate must live in the building's community", "residentId")
+    if method == "party_mutual":
+        others = sorted(set(nominators) - {resident_id})
+        if not others:
+            raise ApiError("INVALID_ARGUMENT", "党员互荐须记录提名的党员",
+                           "party-member mutual nomination records the nominating party "
+                           "members", "nominatorIds")
+        if set(others) - await _party_members(others):
+            raise ApiError("INVALID_ARGUMENT", "党员互荐的提名人须为党员",
+                           "in party-member mutual nomination every nominator is a party "
+                           "member", "nominatorIds")
     if await Candidate.exists().where(
             (Candidate.building_id == building_id) & (Candidate.resident_id == resident_id)
             & Candidate.status.is_in(list(OPEN_STATUSES))):
@@ -383,6 +405,10 @@ async def approve(rules: RuleReader, candidate_id: int, *, account_id: int | Non
                         f"公示期至 {candidate['notice_until']:%Y-%m-%d} 结束，之后方可审批",
                         f"the notice runs until {candidate['notice_until']:%Y-%m-%d}; approve "
                         "after it ends", "candidateId")
+    if party_group_lead and not await _party_members([int(candidate["resident_id"])]):
+        raise ApiError("INVALID_ARGUMENT", "一肩挑（兼任楼院党小组长）须为党员",
+                       "a head who also leads the building's party group must be a party "
+                       "member", "partyGroupLead")
     start = term_start or today
     candidate = await check_eligibility(rules, candidate_id, start)
     if not _eligible_or_overridden(candidate):
