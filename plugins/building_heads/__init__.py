@@ -46,6 +46,8 @@ META = PluginMeta(
         "building_heads.notice_days",
         "building_heads.term_years",
         "building_heads.welfare_visit_days",
+        "building_heads.evaluation_weights",
+        "building_heads.evaluation_grades",
     ),
     personal_fields=("building_heads_candidate.health_note", "building_heads_visit.notes"),
     audit_actions=(
@@ -66,6 +68,9 @@ META = PluginMeta(
         "building_heads.candidate.notice",
         "building_heads.term.end",
         "building_heads.appointment.link",
+        "building_heads.duty.record",
+        "building_heads.duty.close",
+        "building_heads.improvement.plan",
         "building_heads.station.create",
         "building_heads.rota.leave",
     ),

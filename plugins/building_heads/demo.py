@@ -10,7 +10,10 @@ example operation in ``graphql/operations/building_heads/`` runs on the demo as 
   month);
 - on each community's board one matter stopped at each step of the four-step method, one
   resolved early, one escalated and one handed to the grid worker (when the grid has one);
-- a 红旗驿站 station with its rota.
+- a 红旗驿站 station with its rota;
+- a year of duties (服务内容) of every kind at a building of each community, an opinion and a
+  safety hazard still open;
+- last year's evaluations, the weak ones with an improvement step (one with its plan).
 
 Rows are written in bulk (a handful of statements per table, not one per row), so the whole
 demo stays fast. Runs inside a write scope for the tenant (the ``linli_demo_data`` hook); the
@@ -43,12 +46,13 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.building_heads.rules import SPECIAL_TAGS_DEFAULT
-from plugins.building_heads.services import appointments, matters, rota
+from plugins.building_heads.services import appointments, evaluation, matters, rota
 from plugins.building_heads.services.access import HEAD_ROLE
 from plugins.building_heads.services.common import OWN_RULES
 from plugins.building_heads.tables import (
     Appointment,
     Candidate,
+    Duty,
     Matter,
     MatterStep,
     Station,
@@ -102,6 +106,8 @@ async def seed_demo(tenant_id: int) -> None:
     await _visits(tenant_id, [b for b in buildings if b["id"] in heads], heads, today, rng)
     await _matters(node, buildings, heads, today)
     await _station(buildings, heads, today)
+    await _duties(tenant_id, buildings, heads, by_building, today)
+    await _evaluations(today)
 
 
 def _headless(buildings: list[dict[str, Any]]) -> set[int]:
@@ -319,3 +325,56 @@ async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today
                                         fixed_head_resident_id=None, account_id=None)
     monday = today - timedelta(days=today.weekday())
     await rota.generate(int(station["id"]), monday, monday + timedelta(days=27), None)
+
+
+DUTIES: tuple[tuple[str, str, str, int, list[str], str], ...] = (
+    ("policy_relay", "入户宣传老旧小区改造政策", "12户已知晓", 60, [], "closed"),
+    ("building_affairs", "协助物业清理楼道杂物", "楼道已清理", 90, [], "closed"),
+    ("mediation", "调解楼上漏水引起的邻里纠纷", "楼上住户负责维修，双方和解", 120,
+     ["王某", "李某"], "closed"),
+    ("opinion", "居民反映小区夜间照明不足", "", 20, [], "open"),
+    ("safety", "发现电动车楼道充电隐患", "", 30, [], "open"),
+    ("info_collection", "更新独居老人联系方式", "已报社区更新", 40, [], "closed"),
+    ("campaign", "配合社区开展入户安全检查", "检查完毕", 180, [], "closed"),
+)
+"""One duty of each kind of the standard's service content (the opinion and the hazard still
+open, so closing them can be walked)."""
+
+
+async def _duties(tenant_id: int, buildings: list[dict[str, Any]], heads: dict[int, int],
+                  by_building: dict[int, list[dict[str, Any]]], today: date) -> None:
+    """A year of duties at the first headed building of each community (bulk rows)."""
+    first: dict[int, int] = {}
+    for b in sorted(buildings, key=lambda b: int(b["id"])):
+        if int(b["id"]) in heads:
+            first.setdefault(int(b["community_id"]), int(b["id"]))
+    terms = {int(r["id"]): int(r["resident_id"]) for r in await Appointment.select(
+        Appointment.id, Appointment.resident_id).where(
+        Appointment.id.is_in([heads[b] for b in first.values()] or [-1]))}
+    now = _now()
+    rows = []
+    for building_id in first.values():
+        term = heads[building_id]
+        for k, (kind, summary, outcome, minutes, parties, status) in enumerate(DUTIES):
+            day = max(date(today.year, 1, 1), today - timedelta(days=20 * (len(DUTIES) - k)))
+            rows.append(Duty(tenant_id=tenant_id, building_id=building_id, kind=kind,
+                             done_on=day, appointment_id=term, resident_id=terms[term],
+                             summary=summary, outcome=outcome, minutes=minutes,
+                             parties=json.dumps(parties, ensure_ascii=False),
+                             follow_up="一周后回访" if kind == "mediation" else "",
+                             status=status, closed_on=day if status == "closed" else None,
+                             created_at=now))
+    if rows:
+        await Duty.insert(*rows)
+
+
+async def _evaluations(today: date) -> None:
+    """Last year's evaluation of every head (their visits in the demo are this year's, so the
+    results are weak and open improvement steps); one step gets its plan."""
+    created = await evaluation.evaluate_year(OWN_RULES, today.year - 1, account_id=None,
+                                             today=today)
+    weak = [r for r in created if r.get("improvement_open")]
+    if weak:
+        await evaluation.plan_improvement(int(weak[0]["id"]), "每月走访全楼住户，社区工作人员陪同",
+                                          today + timedelta(days=90), account_id=None,
+                                          today=today)

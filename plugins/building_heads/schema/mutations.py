@@ -17,6 +17,8 @@ from plugins.building_heads.schema.types import (
     MATTER,
     BuildingHeadAppointment,
     BuildingHeadCandidate,
+    BuildingHeadDuty,
+    BuildingHeadDutyKind,
     BuildingHeadEvaluation,
     BuildingHeadLeave,
     BuildingHeadMatter,
@@ -30,7 +32,14 @@ from plugins.building_heads.schema.types import (
     HeadRole,
     NominationMethod,
 )
-from plugins.building_heads.services import appointments, evaluation, matters, rota, visits
+from plugins.building_heads.services import (
+    appointments,
+    duties,
+    evaluation,
+    matters,
+    rota,
+    visits,
+)
 
 __all__ = ["MUTATIONS"]
 
@@ -698,15 +707,127 @@ async def building_head_log_visit(info: Info, input: BuildingHeadLogVisitInput
         matter_id=gid("BuildingHeadMatter", logged.matter_id)))
 
 
+@strawberry.input(description="记录一次履职（服务内容）/ record a duty of the service content")
+class BuildingHeadRecordDutyInput:
+    building_id: strawberry.ID
+    kind: BuildingHeadDutyKind
+    summary: str = strawberry.field(description="做了什么 / what was done")
+    outcome: str = strawberry.field(default="", description="结果 / the outcome")
+    minutes: int = strawberry.field(default=0, description="实际用时（分钟）/ real time spent")
+    done_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+    parties: list[str] = strawberry.field(default_factory=list,
+                                          description="调解当事人 / mediation parties")
+    follow_up: str = strawberry.field(default="", description="后续跟进 / follow-up")
+    household_id: strawberry.ID | None = strawberry.field(
+        default=None, description="涉及的住户（如信息采集）/ the household concerned")
+
+
+@strawberry.type
+class BuildingHeadRecordDutyPayload:
+    duty: BuildingHeadDuty
+
+
+BuildingHeadRecordDutyResult = Annotated[BuildingHeadRecordDutyPayload | UserError,
+                                         strawberry.union("BuildingHeadRecordDutyResult")]
+
+
+@strawberry.mutation(description="记录履职：传达政策、协助楼宇事务、调解纠纷、反映社情民意、维护平安稳定、"
+                                 "信息采集、社区交办任务 / record a duty (policy relay, building "
+                                 "affairs, mediation, opinions, safety, information, campaigns)")
+async def building_head_record_duty(info: Info, input: BuildingHeadRecordDutyInput
+                                    ) -> BuildingHeadRecordDutyResult:
+    async def work(access: Access) -> Any:
+        building = pk(input.building_id, "Building", "buildingId")
+        assert building is not None
+        return await duties.record_duty(
+            access, building_id=building, kind=input.kind.value, summary=input.summary,
+            outcome=input.outcome, minutes=input.minutes, done_on=input.done_on,
+            parties=input.parties, follow_up=input.follow_up,
+            household_id=pk(input.household_id, "Household", "householdId"))
+
+    result: BuildingHeadRecordDutyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadRecordDutyPayload(duty=BuildingHeadDuty.from_row(row)))
+    return result
+
+
+@strawberry.input(description="办结履职记录：社情民意的答复，或安全隐患交由谁处理 / close a duty: "
+                              "an opinion's answer, or who a hazard was assigned to")
+class BuildingHeadCloseDutyInput:
+    duty_id: strawberry.ID
+    answer: str = ""
+    assigned_to: str = ""
+    closed_on: date | None = None
+
+
+@strawberry.type
+class BuildingHeadCloseDutyPayload:
+    duty: BuildingHeadDuty
+
+
+BuildingHeadCloseDutyResult = Annotated[BuildingHeadCloseDutyPayload | UserError,
+                                        strawberry.union("BuildingHeadCloseDutyResult")]
+
+
+@strawberry.mutation(description="办结：社情民意已答复或安全隐患已处理 / close an opinion (answered) "
+                                 "or a safety hazard (dealt with)")
+async def building_head_close_duty(info: Info, input: BuildingHeadCloseDutyInput
+                                   ) -> BuildingHeadCloseDutyResult:
+    async def work(access: Access) -> Any:
+        duty = pk(input.duty_id, "BuildingHeadDuty", "dutyId")
+        assert duty is not None
+        return await duties.close_duty(access, duty, answer=input.answer,
+                                       assigned_to=input.assigned_to, closed_on=input.closed_on)
+
+    result: BuildingHeadCloseDutyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadCloseDutyPayload(duty=BuildingHeadDuty.from_row(row)))
+    return result
+
+
+@strawberry.input(description="记录改进计划 / record an improvement plan")
+class BuildingHeadPlanImprovementInput:
+    evaluation_id: strawberry.ID
+    plan: str = strawberry.field(description="与社区商定的改进计划 / the plan agreed with "
+                                             "community staff")
+    review_on: date = strawberry.field(description="复查日期 / the review date")
+
+
+@strawberry.type
+class BuildingHeadPlanImprovementPayload:
+    evaluation: BuildingHeadEvaluation
+
+
+BuildingHeadPlanImprovementResult = Annotated[
+    BuildingHeadPlanImprovementPayload | UserError,
+    strawberry.union("BuildingHeadPlanImprovementResult")]
+
+
+@strawberry.mutation(description="改进：考评为最低等级时记录改进计划与复查日期 / improvement: the "
+                                 "plan and review date after a weak evaluation")
+async def building_head_plan_improvement(info: Info, input: BuildingHeadPlanImprovementInput
+                                         ) -> BuildingHeadPlanImprovementResult:
+    async def work(access: Access) -> Any:
+        rota.require_at(access, "building_heads.manage", None)
+        ident = pk(input.evaluation_id, "BuildingHeadEvaluation", "evaluationId")
+        assert ident is not None
+        return await evaluation.plan_improvement(ident, input.plan, input.review_on,
+                                                 account_id=access.principal.account_id,
+                                                 today=today_shanghai())
+
+    result: BuildingHeadPlanImprovementResult = await run_mutation(
+        info, work, lambda row: BuildingHeadPlanImprovementPayload(
+            evaluation=BuildingHeadEvaluation.from_row(row)))
+    return result
+
+
 MUTATIONS: list[Any] = [
     building_head_nominate, building_head_check_eligibility,
     building_head_override_eligibility, building_head_start_notice, building_head_approve,
     building_head_handover, building_head_end_term, building_head_link_account,
-    building_head_log_visit,
+    building_head_log_visit, building_head_record_duty, building_head_close_duty,
     building_head_raise_matter, building_head_advance_matter, building_head_resolve_matter,
     building_head_escalate_matter, building_head_hand_off_matter,
     building_head_follow_up_matter,
     building_head_create_station, building_head_record_leave, building_head_generate_rota,
-    building_head_swap_shifts, building_head_evaluate,
+    building_head_swap_shifts, building_head_evaluate, building_head_plan_improvement,
 ]
 """Mutation fields in schema order (``linli_mutation_fields``)."""

@@ -25,6 +25,8 @@ from plugins.building_heads.schema.types import (
     BuildingHeadCandidate,
     BuildingHeadCoverage,
     BuildingHeadCoverageLevel,
+    BuildingHeadDuty,
+    BuildingHeadDutyKind,
     BuildingHeadEvaluation,
     BuildingHeadMatter,
     BuildingHeadOverdueHousehold,
@@ -33,7 +35,7 @@ from plugins.building_heads.schema.types import (
     BuildingHeadVisitTask,
     BuildingHeadVisitTaskStatus,
 )
-from plugins.building_heads.services import appointments, matters, rota, visits
+from plugins.building_heads.services import appointments, duties, matters, rota, visits
 
 __all__ = ["QUERIES", "board_place"]
 
@@ -199,10 +201,26 @@ async def building_head_visit_tasks(info: Info, first: int, after: str | None = 
     return make_connection(rows, first, BuildingHeadVisitTask.of)
 
 
+@strawberry.field(description="履职记录（最新的在前）/ duties recorded, newest first")
+async def building_head_duties(info: Info, first: int, after: str | None = None,
+                               building_id: strawberry.ID | None = None,
+                               kind: BuildingHeadDutyKind | None = None
+                               ) -> Connection[BuildingHeadDuty]:
+    check_first(first)
+    start = decode_cursor(after)
+    building = pk(building_id, "Building", "buildingId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await duties.duties_page(access, first, start, building_id=building,
+                                        kind=kind.value if kind else None)
+
+    return make_connection(await read(info, work), first, BuildingHeadDuty.from_row)
+
+
 QUERIES: list[Any] = [
     building_head_candidates, building_heads,
     building_head_coverage, building_head_overdue, building_head_region_coverage,
-    building_head_visit_tasks,
+    building_head_visit_tasks, building_head_duties,
     building_head_board,
     building_head_stations, building_head_rota, building_head_evaluations,
 ]

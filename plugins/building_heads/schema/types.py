@@ -12,9 +12,9 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import Info, Node, encode_global_id
+from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
-from plugins.building_heads.services import appointments, evaluation, matters
+from plugins.building_heads.services import appointments, duties, matters
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "BuildingHeadCandidate",
     "BuildingHeadCoverage",
     "BuildingHeadCoverageLevel",
+    "BuildingHeadDuty",
+    "BuildingHeadDutyKind",
     "BuildingHeadEligibilityReason",
     "BuildingHeadEvaluation",
     "BuildingHeadLeave",
@@ -61,6 +63,13 @@ class NominationMethod(Enum):
 class HeadRole(Enum):
     HEAD = "head"
     DEPUTY = "deputy"
+
+
+@strawberry.type(description="考评类别得分 / one category's score in an evaluation")
+class BuildingHeadEvaluationPart:
+    category: str = strawberry.field(description="coverage | duties | matters | residents")
+    score: int
+    weight: int
 
 
 @strawberry.type(description="不符合条件的原因 / why a candidate is not eligible")
@@ -235,9 +244,18 @@ class BuildingHeadEvaluation(Node):
     households: int
     visited_households: int
     visits_logged: int
-    score: int
-    grade: str = strawberry.field(description="excellent | competent | basic | unsatisfactory")
-    grade_label: str
+    duties_recorded: int = strawberry.field(description="当年记录的履职次数 / duties recorded")
+    score: int = strawberry.field(description="计入类别的加权得分（0–100）/ weighted score of the "
+                                              "categories that counted")
+    grade: str = strawberry.field(description="等级名称（规则 evaluation_grades，默认 优秀/良好/合格/"
+                                              "待改进）/ the grade's name (a rule value)")
+    parts: list[BuildingHeadEvaluationPart] = strawberry.field(
+        description="计入的类别及得分（无事可做的类别不计）/ the categories that counted",
+        metadata={LIST_BOUND: 4})  # four categories at most
+    improvement_open: bool = strawberry.field(
+        description="已启动改进（最低等级）/ an improvement step was opened (lowest grade)")
+    improvement_plan: str
+    improvement_review_on: date | None
     rule_version: int
     row: strawberry.Private[dict[str, Any]]
 
@@ -247,8 +265,12 @@ class BuildingHeadEvaluation(Node):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BuildingHeadEvaluation:
-        label = next(zh for _, code, zh, _ in evaluation.GRADES if code == row["grade"])
         rating = int(row["rating_avg_x100"])
+        stored = json.loads(row.get("parts") or "{}")
+        weights = stored.get("weights", {})
+        parts = [BuildingHeadEvaluationPart(category=c, score=int(v),
+                                            weight=int(weights.get(c, 0)))
+                 for c, v in stored.get("scores", {}).items()]
         return cls(id=encode_global_id("BuildingHeadEvaluation", int(row["id"])),
                    year=int(row["year"]), coverage_pct=int(row["coverage_pct"]),
                    special_months_pct=int(row["special_months_pct"]),
@@ -256,9 +278,13 @@ class BuildingHeadEvaluation(Node):
                    rating_avg=rating / 100 if rating else None,
                    households=int(row["households"]),
                    visited_households=int(row["visited_households"]),
-                   visits_logged=int(row["visits_logged"]), score=int(row["score"]),
-                   grade=row["grade"], grade_label=label, rule_version=int(row["rule_version"]),
-                   row=row)
+                   visits_logged=int(row["visits_logged"]),
+                   duties_recorded=int(row.get("duties_recorded") or 0), score=int(row["score"]),
+                   grade=row["grade"], parts=parts,
+                   improvement_open=bool(row.get("improvement_open")),
+                   improvement_plan=row.get("improvement_plan") or "",
+                   improvement_review_on=row.get("improvement_review_on"),
+                   rule_version=int(row["rule_version"]), row=row)
 
 
 
@@ -558,6 +584,56 @@ class BuildingHeadOverdueHousehold:
                    address=f"{row.building}{row.unit or ''}{row.room}",
                    special=row.special, overdue_yearly=row.overdue_year,
                    overdue_monthly=row.overdue_month, last_visited_on=row.last_visited_on)
+
+
+@strawberry.enum(description="履职类型（服务内容）/ a duty of the standard's service content")
+class BuildingHeadDutyKind(Enum):
+    POLICY_RELAY = "policy_relay"
+    BUILDING_AFFAIRS = "building_affairs"
+    MEDIATION = "mediation"
+    OPINION = "opinion"
+    SAFETY = "safety"
+    INFO_COLLECTION = "info_collection"
+    CAMPAIGN = "campaign"
+
+
+@strawberry.type(description="履职记录 / a duty done at a building")
+class BuildingHeadDuty:
+    id: strawberry.ID
+    building_id: strawberry.ID
+    kind: BuildingHeadDutyKind
+    done_on: date
+    appointment_id: strawberry.ID | None = strawberry.field(
+        description="履职楼长的任期（工作人员记录时为空）/ the head's term (none for staff)")
+    household_id: strawberry.ID | None
+    summary: str
+    outcome: str
+    minutes: int = strawberry.field(description="实际用时（分钟）/ real time spent, minutes")
+    parties: list[str] = strawberry.field(description="调解当事人 / mediation parties")
+    follow_up: str
+    open: bool = strawberry.field(description="待答复或待办结 / awaiting its answer or closing")
+    assigned_to: str
+    answer: str
+    closed_on: date | None
+    created_at: datetime
+
+    @strawberry.field(description="履职类型名称 / the kind's name in Chinese")
+    def kind_name(self) -> str:
+        return duties.DUTY_KINDS[self.kind.value].zh
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadDuty:
+        parties = row["parties"]
+        return cls(id=encode_global_id("BuildingHeadDuty", int(row["id"])),
+                   building_id=encode_global_id("Building", int(row["building_id"])),
+                   kind=BuildingHeadDutyKind(row["kind"]), done_on=row["done_on"],
+                   appointment_id=gid("BuildingHeadAppointment", row["appointment_id"]),
+                   household_id=gid("Household", row["household_id"]),
+                   summary=row["summary"], outcome=row["outcome"], minutes=int(row["minutes"]),
+                   parties=list(json.loads(parties) if isinstance(parties, str) else parties),
+                   follow_up=row["follow_up"], open=row["status"] == "open",
+                   assigned_to=row["assigned_to"], answer=row["answer"],
+                   closed_on=row["closed_on"], created_at=row["created_at"])
 
 
 TYPES: list[type] = [

@@ -7,6 +7,7 @@
 - ``visits``: logging visits, welfare visit tasks, the monthly reminder;
 - ``matters``: the four-step method and the live board's updates;
 - ``rota``: 红旗驿站 stations, leave, the weekly rota, swaps;
+- ``duties``: the standard's service content recorded as duties;
 - ``evaluation``: the yearly evaluation of heads;
 - ``personal_data``: one person's data, exported or erased.
 
@@ -21,6 +22,7 @@ from plugins.building_heads.services import (
     appointments,
     common,
     coverage,
+    duties,
     evaluation,
     matters,
     personal_data,
@@ -35,6 +37,7 @@ __all__ = [
     "appointments",
     "common",
     "coverage",
+    "duties",
     "evaluation",
     "matters",
     "on_event",

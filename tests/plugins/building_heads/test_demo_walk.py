@@ -20,7 +20,7 @@ from core.people.excel import import_rows
 from core.people.tables import Grid, Household, Resident
 from core.plugin import accounts_holding, get_building, scope_for
 from plugins.building_heads.demo import HEAD_LOGIN, seed_demo
-from plugins.building_heads.tables import Appointment, Candidate, Matter
+from plugins.building_heads.tables import Appointment, Candidate, Duty, Evaluation, Matter
 from tests.plugins.building_heads.conftest import gid
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "building_heads"
@@ -85,6 +85,9 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
         matters = {(r["step"], r["status"], r["level"], r["grid_account_id"] is not None): r
                    for r in await Matter.select().order_by(Matter.id)}
         handed = next(r for r in await Matter.select() if r["grid_account_id"] is not None)
+        opinion = await Duty.select().where((Duty.kind == "opinion")
+                                            & (Duty.status == "open")).first()
+        weak = await Evaluation.select().where(Evaluation.improvement_open == True).first()
         worker_matter = next(r for k, r in matters.items()
                              if k[1] == "open" and k[2] == "building" and not k[3]
                              and r["id"] != handed["id"])
@@ -134,6 +137,18 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
             "gridWorkerId": gid("Account", worker), "note": "请协调"}),
         "BuildingHeadFollowUpMatter": (coordinator.token, {
             "matterId": gid("BuildingHeadMatter", int(handed["id"])), "note": "已联系物业"}),
+        # duties.graphql
+        "BuildingHeadRecordDuty": (head, {"buildingId": building, "kind": "MEDIATION",
+                                          "summary": "调解停车纠纷", "outcome": "和解",
+                                          "minutes": 45, "parties": ["赵某", "钱某"]}),
+        "BuildingHeadCloseDuty": (coordinator.token, {
+            "dutyId": gid("BuildingHeadDuty", int(opinion["id"])), "answer": "已加装路灯"}),
+        "BuildingHeadDuties": (head, {"buildingId": building}),
+        # evaluation.graphql
+        "BuildingHeadEvaluations": (coordinator.token, {"year": date.today().year - 1}),
+        "BuildingHeadPlanImprovement": (coordinator.token, {
+            "evaluationId": gid("BuildingHeadEvaluation", int(weak["id"])),
+            "plan": "每周走访两户", "reviewOn": "2099-01-31"}),
         # visits.graphql
         "BuildingHeadBuildingCoverage": (head, {"buildingId": building}),
         "BuildingHeadLogVisitNow": (head, {"householdId": gid("Household",
