@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from core.plugin import (
+    LIST_BOUND,
     Access,
     ApiError,
     Connection,
@@ -17,6 +18,7 @@ from core.plugin import (
     Info,
     check_first,
     decode_cursor,
+    encode_global_id,
     make_connection,
 )
 from plugins.building_heads.schema.common import pk, public_read, read, tenant_node
@@ -30,6 +32,7 @@ from plugins.building_heads.schema.types import (
     BuildingHeadEvaluation,
     BuildingHeadMatter,
     BuildingHeadOverdueHousehold,
+    BuildingHeadReminderLine,
     BuildingHeadRotaShift,
     BuildingHeadStation,
     BuildingHeadVisitTask,
@@ -217,10 +220,25 @@ async def building_head_duties(info: Info, first: int, after: str | None = None,
     return make_connection(await read(info, work), first, BuildingHeadDuty.from_row)
 
 
+@strawberry.field(description="本月走访提醒名单（可打印，抄送社区工作人员）/ this month's visit "
+                              "reminder as a printable list", metadata={LIST_BOUND: 200})
+async def building_head_reminder_list(info: Info, year: int | None = None,
+                                      month: int | None = None
+                                      ) -> list[BuildingHeadReminderLine]:
+    async def work(access: Access) -> Any:
+        return await visits.reminder_list(access, year, month)
+
+    lines, names = await read(info, work)
+    return [BuildingHeadReminderLine(
+        building_id=encode_global_id("Building", line.building_id), building=line.building,
+        head_name=names.get(line.head_resident_id, "") if line.head_resident_id else "",
+        head_has_account=line.head_has_account, rooms=line.rooms) for line in lines]
+
+
 QUERIES: list[Any] = [
     building_head_candidates, building_heads,
     building_head_coverage, building_head_overdue, building_head_region_coverage,
-    building_head_visit_tasks, building_head_duties,
+    building_head_visit_tasks, building_head_reminder_list, building_head_duties,
     building_head_board,
     building_head_stations, building_head_rota, building_head_evaluations,
 ]

@@ -37,6 +37,7 @@ __all__ = [
     "BuildingHeadMatterStep",
     "BuildingHeadMatterUpdate",
     "BuildingHeadOverdueHousehold",
+    "BuildingHeadReminderLine",
     "BuildingHeadRotaShift",
     "BuildingHeadStation",
     "BuildingHeadVisit",
@@ -634,6 +635,18 @@ class BuildingHeadDuty:
                    follow_up=row["follow_up"], open=row["status"] == "open",
                    assigned_to=row["assigned_to"], answer=row["answer"],
                    closed_on=row["closed_on"], created_at=row["created_at"])
+
+
+@strawberry.type(description="本月待走访特殊家庭名单（可打印，供无账号楼长）/ the month's "
+                             "reminder for one building, printable for heads without an account")
+class BuildingHeadReminderLine:
+    building_id: strawberry.ID
+    building: str
+    head_name: str = strawberry.field(description="在任楼长 / the serving head")
+    head_has_account: bool
+    rooms: list[str] = strawberry.field(description="未走访或联系的特殊家庭房号 / rooms of special "
+                                                    "households not yet visited or contacted",
+                                        metadata={LIST_BOUND: 200})
 
 
 TYPES: list[type] = [

@@ -122,6 +122,7 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
         "BuildingHeadOverdue": (head, {"buildingId": building}),
         "BuildingHeadRegionCoverage": (official.token, {}),
         "BuildingHeadVisitTasks": (head, {}),
+        "BuildingHeadReminderList": (coordinator.token, {}),
         # matters.graphql
         "BuildingHeadBoard": (None, {"compoundId": compound}),
         "BuildingHeadRaiseMatter": (head, {"buildingId": building, "title": "楼道堆放杂物"}),
