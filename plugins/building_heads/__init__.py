@@ -71,6 +71,7 @@ META = PluginMeta(
         "building_heads.duty.record",
         "building_heads.duty.close",
         "building_heads.improvement.plan",
+        "building_heads.meeting.record",
         "building_heads.station.create",
         "building_heads.rota.leave",
     ),

@@ -10,7 +10,7 @@ example operation in ``graphql/operations/building_heads/`` runs on the demo as 
   month);
 - on each community's board one matter stopped at each step of the four-step method, one
   resolved early, one escalated and one handed to the grid worker (when the grid has one);
-- a 红旗驿站 station with its rota;
+- a 红旗驿站 station with its rota, a 三方联席会议 and a 民情恳谈会 there with their matters;
 - a year of duties (服务内容) of every kind at a building of each community, an opinion and a
   safety hazard still open;
 - last year's evaluations, the weak ones with an improvement step (one with its plan).
@@ -55,6 +55,7 @@ from plugins.building_heads.tables import (
     Duty,
     Matter,
     MatterStep,
+    Meeting,
     Station,
     Visit,
 )
@@ -105,7 +106,9 @@ async def seed_demo(tenant_id: int) -> None:
     await _head_login(node, heads)
     await _visits(tenant_id, [b for b in buildings if b["id"] in heads], heads, today, rng)
     await _matters(node, buildings, heads, today)
-    await _station(buildings, heads, today)
+    station = await _station(buildings, heads, today)
+    if station is not None:
+        await _meetings(tenant_id, station, today)
     await _duties(tenant_id, buildings, heads, by_building, today)
     await _evaluations(today)
 
@@ -305,12 +308,13 @@ async def _matters(node: NodeInfo, buildings: list[dict[str, Any]], heads: dict[
                  summary={"demo": True, "matters": len(ids)})
 
 
-async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today: date) -> None:
+async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today: date
+                   ) -> dict[str, Any] | None:
     """A station in the first compound with headed buildings (or, where no headed building
     is in a compound, in the first headed building's community), its rota for the next month."""
     headed = [b for b in buildings if int(b["id"]) in heads]
     if not headed:
-        return
+        return None
     compound_ids = [b["compound_id"] for b in headed if b["compound_id"] is not None]
     compound = await get_compound(int(compound_ids[0])) if compound_ids else None
     if compound is not None:
@@ -318,13 +322,44 @@ async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today
     else:
         community = await get_community(int(headed[0]["community_id"]))
         if community is None:
-            return
+            return None
         name, community_id, compound_id = community.name, community.id, None
     station = await rota.create_station(name=f"{name}红旗驿站", community_id=community_id,
                                         compound_id=compound_id,
                                         fixed_head_resident_id=None, account_id=None)
     monday = today - timedelta(days=today.weekday())
     await rota.generate(int(station["id"]), monday, monday + timedelta(days=27), None)
+    return station
+
+
+async def _meetings(tenant_id: int, station: dict[str, Any], today: date) -> None:
+    """A 三方联席会议 taking up the station's community's matters at the joint step and a
+    民情恳谈会 taking up those raised, at the station (two rows)."""
+    community_id = int(station["community_id"])
+    rows = await Matter.select(Matter.id, Matter.step).where(
+        Matter.community_id == community_id)
+    joint = sorted(int(r["id"]) for r in rows if r["step"] in ("joint", "residents"))
+    raised = sorted(int(r["id"]) for r in rows if r["step"] == "raised")
+    now = _now()
+    await Meeting.insert(
+        Meeting(tenant_id=tenant_id, kind="joint", station_id=int(station["id"]),
+                community_id=community_id, held_on=today - timedelta(days=20),
+                attendees=json.dumps({"community": ["社区书记", "社区主任"],
+                                      "property": ["物业经理"], "heads": ["楼长甲", "楼长乙"]},
+                                     ensure_ascii=False),
+                property_company="聊城安居物业服务有限公司",
+                topics=json.dumps(["楼顶漏水维修", "电动车充电隐患"], ensure_ascii=False),
+                decisions=json.dumps(["物业一周内维修", "加装集中充电桩，提交居民议事"],
+                                     ensure_ascii=False),
+                matter_ids=json.dumps(joint), created_at=now),
+        Meeting(tenant_id=tenant_id, kind="opinion", station_id=int(station["id"]),
+                community_id=community_id, held_on=today - timedelta(days=10),
+                attendees=json.dumps({"community": ["社区主任"], "heads": ["楼长甲"],
+                                      "residents": ["居民代表一", "居民代表二", "居民代表三"]},
+                                     ensure_ascii=False),
+                topics=json.dumps(["楼道照明", "门禁维修"], ensure_ascii=False),
+                decisions=json.dumps(["报两委议事"], ensure_ascii=False),
+                matter_ids=json.dumps(raised), created_at=now))
 
 
 DUTIES: tuple[tuple[str, str, str, int, list[str], str], ...] = (

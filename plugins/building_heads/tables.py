@@ -16,6 +16,7 @@ __all__ = [
     "Leave",
     "Matter",
     "MatterStep",
+    "Meeting",
     "RotaShift",
     "Station",
     "Visit",
@@ -277,3 +278,27 @@ class Duty(ScopedTable, tablename="building_heads_duty"):
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "building_id", "done_on", "id")]
+
+
+class Meeting(ScopedTable, tablename="building_heads_meeting"):
+    """议事会议 A 三方联席会议 (community, property company, building heads) or a 民情恳谈会
+    (residents' opinion meeting) held at a 红旗驿站: date, attendees by party, topics, decisions
+    and the matters it took up."""
+
+    kind = Varchar(length=16, null=False)
+    """joint | opinion (三方联席会议 / 民情恳谈会)."""
+    station_id = BigInt(null=False, default=None)
+    community_id = BigInt(null=False, default=None)
+    held_on = Date(null=False, default=None)
+    attendees = Text(default="{}")
+    """JSON {party: [names]}; parties community | property | heads | residents | other."""
+    property_company = Varchar(length=100, default="")
+    """The property company (物业) taking part, by name."""
+    topics = Text(default="[]")
+    decisions = Text(default="[]")
+    matter_ids = Text(default="[]")
+    """JSON list of the matters taken up (of the station's community)."""
+    recorded_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "station_id", "held_on", "id")]

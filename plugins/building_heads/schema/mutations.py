@@ -25,6 +25,9 @@ from plugins.building_heads.schema.types import (
     BuildingHeadMatterChange,
     BuildingHeadMatterEntry,
     BuildingHeadMatterStep,
+    BuildingHeadMeeting,
+    BuildingHeadMeetingKind,
+    BuildingHeadMeetingParty,
     BuildingHeadRotaShift,
     BuildingHeadStation,
     BuildingHeadVisit,
@@ -37,6 +40,7 @@ from plugins.building_heads.services import (
     duties,
     evaluation,
     matters,
+    meetings,
     rota,
     visits,
 )
@@ -819,6 +823,57 @@ async def building_head_plan_improvement(info: Info, input: BuildingHeadPlanImpr
     return result
 
 
+@strawberry.input(description="一方参会人员 / the attendees of one party")
+class BuildingHeadMeetingAttendeesInput:
+    party: BuildingHeadMeetingParty
+    names: list[str]
+
+
+@strawberry.input(description="记录议事会议 / record a meeting")
+class BuildingHeadRecordMeetingInput:
+    kind: BuildingHeadMeetingKind
+    station_id: strawberry.ID = strawberry.field(description="召开会议的红旗驿站 / the station")
+    attendees: list[BuildingHeadMeetingAttendeesInput]
+    topics: list[str]
+    decisions: list[str] = strawberry.field(default_factory=list)
+    property_company: str = strawberry.field(default="", description="物业公司 / the property "
+                                                                     "company")
+    matter_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="议定的事项 / the matters taken up")
+    held_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.type
+class BuildingHeadRecordMeetingPayload:
+    meeting: BuildingHeadMeeting
+
+
+BuildingHeadRecordMeetingResult = Annotated[BuildingHeadRecordMeetingPayload | UserError,
+                                            strawberry.union("BuildingHeadRecordMeetingResult")]
+
+
+@strawberry.mutation(description="记录三方联席会议或民情恳谈会（参会各方、议题、决定、议定事项）/ "
+                                 "record a joint or residents' opinion meeting")
+async def building_head_record_meeting(info: Info, input: BuildingHeadRecordMeetingInput
+                                       ) -> BuildingHeadRecordMeetingResult:
+    async def work(access: Access) -> Any:
+        station = pk(input.station_id, "BuildingHeadStation", "stationId")
+        assert station is not None
+        attendees: dict[str, list[str]] = {}
+        for group in input.attendees:
+            attendees.setdefault(group.party.value, []).extend(group.names)
+        return await meetings.record_meeting(
+            access, kind=input.kind.value, station_id=station, held_on=input.held_on,
+            attendees=attendees, topics=input.topics, decisions=input.decisions,
+            property_company=input.property_company,
+            matter_ids=[int(pk(m, MATTER, "matterIds") or 0) for m in input.matter_ids])
+
+    result: BuildingHeadRecordMeetingResult = await run_mutation(
+        info, work, lambda row: BuildingHeadRecordMeetingPayload(
+            meeting=BuildingHeadMeeting.from_row(row)))
+    return result
+
+
 MUTATIONS: list[Any] = [
     building_head_nominate, building_head_check_eligibility,
     building_head_override_eligibility, building_head_start_notice, building_head_approve,
@@ -826,7 +881,7 @@ MUTATIONS: list[Any] = [
     building_head_log_visit, building_head_record_duty, building_head_close_duty,
     building_head_raise_matter, building_head_advance_matter, building_head_resolve_matter,
     building_head_escalate_matter, building_head_hand_off_matter,
-    building_head_follow_up_matter,
+    building_head_follow_up_matter, building_head_record_meeting,
     building_head_create_station, building_head_record_leave, building_head_generate_rota,
     building_head_swap_shifts, building_head_evaluate, building_head_plan_improvement,
 ]

@@ -31,6 +31,7 @@ from plugins.building_heads.schema.types import (
     BuildingHeadDutyKind,
     BuildingHeadEvaluation,
     BuildingHeadMatter,
+    BuildingHeadMeeting,
     BuildingHeadOverdueHousehold,
     BuildingHeadReminderLine,
     BuildingHeadRotaShift,
@@ -38,7 +39,7 @@ from plugins.building_heads.schema.types import (
     BuildingHeadVisitTask,
     BuildingHeadVisitTaskStatus,
 )
-from plugins.building_heads.services import appointments, duties, matters, rota, visits
+from plugins.building_heads.services import appointments, duties, matters, meetings, rota, visits
 
 __all__ = ["QUERIES", "board_place"]
 
@@ -235,11 +236,28 @@ async def building_head_reminder_list(info: Info, year: int | None = None,
         head_has_account=line.head_has_account, rooms=line.rooms) for line in lines]
 
 
+@strawberry.field(description="三方联席会议与民情恳谈会（最新的在前）/ meetings, newest first")
+async def building_head_meetings(info: Info, first: int, after: str | None = None,
+                                 station_id: strawberry.ID | None = None,
+                                 matter_id: strawberry.ID | None = None
+                                 ) -> Connection[BuildingHeadMeeting]:
+    check_first(first)
+    start = decode_cursor(after)
+    station = pk(station_id, "BuildingHeadStation", "stationId")
+    matter = pk(matter_id, "BuildingHeadMatter", "matterId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await meetings.meetings_page(access, first, start, station_id=station,
+                                            matter_id=matter)
+
+    return make_connection(await read(info, work), first, BuildingHeadMeeting.from_row)
+
+
 QUERIES: list[Any] = [
     building_head_candidates, building_heads,
     building_head_coverage, building_head_overdue, building_head_region_coverage,
     building_head_visit_tasks, building_head_reminder_list, building_head_duties,
-    building_head_board,
+    building_head_board, building_head_meetings,
     building_head_stations, building_head_rota, building_head_evaluations,
 ]
 """Query fields in schema order (``linli_query_fields``)."""

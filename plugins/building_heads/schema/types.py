@@ -14,7 +14,7 @@ import strawberry
 
 from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
-from plugins.building_heads.services import appointments, duties, matters
+from plugins.building_heads.services import appointments, duties, matters, meetings
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
 
 __all__ = [
@@ -36,6 +36,9 @@ __all__ = [
     "BuildingHeadMatterLevel",
     "BuildingHeadMatterStep",
     "BuildingHeadMatterUpdate",
+    "BuildingHeadMeeting",
+    "BuildingHeadMeetingKind",
+    "BuildingHeadMeetingParty",
     "BuildingHeadOverdueHousehold",
     "BuildingHeadReminderLine",
     "BuildingHeadRotaShift",
@@ -647,6 +650,64 @@ class BuildingHeadReminderLine:
     rooms: list[str] = strawberry.field(description="未走访或联系的特殊家庭房号 / rooms of special "
                                                     "households not yet visited or contacted",
                                         metadata={LIST_BOUND: 200})
+
+
+@strawberry.enum(description="会议类型 / kind of meeting")
+class BuildingHeadMeetingKind(Enum):
+    JOINT = "joint"
+    OPINION = "opinion"
+
+
+@strawberry.enum(description="参会方 / a party at a meeting")
+class BuildingHeadMeetingParty(Enum):
+    COMMUNITY = "community"
+    PROPERTY = "property"
+    HEADS = "heads"
+    RESIDENTS = "residents"
+    OTHER = "other"
+
+
+@strawberry.type(description="一方参会人员 / the attendees of one party")
+class BuildingHeadMeetingAttendees:
+    party: BuildingHeadMeetingParty
+    party_name: str = strawberry.field(description="参会方名称 / the party's name in Chinese")
+    names: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
+
+
+@strawberry.type(description="三方联席会议或民情恳谈会 / a joint meeting or residents' opinion "
+                             "meeting")
+class BuildingHeadMeeting:
+    id: strawberry.ID
+    kind: BuildingHeadMeetingKind
+    kind_name: str = strawberry.field(description="三方联席会议 | 民情恳谈会")
+    station_id: strawberry.ID
+    community_id: strawberry.ID
+    held_on: date
+    property_company: str
+    attendees: list[BuildingHeadMeetingAttendees] = strawberry.field(metadata={LIST_BOUND: 5})
+    topics: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
+    decisions: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
+    matter_ids: list[strawberry.ID] = strawberry.field(
+        description="议定的事项 / the matters taken up", metadata={LIST_BOUND: 50})
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadMeeting:
+        people = json.loads(row["attendees"] or "{}")
+        return cls(id=encode_global_id("BuildingHeadMeeting", int(row["id"])),
+                   kind=BuildingHeadMeetingKind(row["kind"]),
+                   kind_name=meetings.KINDS[row["kind"]][0],
+                   station_id=encode_global_id("BuildingHeadStation", int(row["station_id"])),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   held_on=row["held_on"], property_company=row["property_company"],
+                   attendees=[BuildingHeadMeetingAttendees(
+                       party=BuildingHeadMeetingParty(p), party_name=meetings.PARTIES[p][0],
+                       names=list(n)) for p, n in people.items()],
+                   topics=list(json.loads(row["topics"] or "[]")),
+                   decisions=list(json.loads(row["decisions"] or "[]")),
+                   matter_ids=[encode_global_id(MATTER, int(m))
+                               for m in json.loads(row["matter_ids"] or "[]")],
+                   created_at=row["created_at"])
 
 
 TYPES: list[type] = [

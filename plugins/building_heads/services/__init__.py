@@ -6,6 +6,7 @@
 - ``coverage``: visit coverage and overdue households, computed from the visits;
 - ``visits``: logging visits, welfare visit tasks, the monthly reminder;
 - ``matters``: the four-step method and the live board's updates;
+- ``meetings``: 三方联席会议 and 民情恳谈会 at a station, with the matters they take up;
 - ``rota``: 红旗驿站 stations, leave, the weekly rota, swaps;
 - ``duties``: the standard's service content recorded as duties;
 - ``evaluation``: the yearly evaluation of heads;
@@ -25,6 +26,7 @@ from plugins.building_heads.services import (
     duties,
     evaluation,
     matters,
+    meetings,
     personal_data,
     rota,
     visits,
@@ -40,6 +42,7 @@ __all__ = [
     "duties",
     "evaluation",
     "matters",
+    "meetings",
     "on_event",
     "personal_data",
     "personal_data_of",

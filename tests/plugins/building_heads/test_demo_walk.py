@@ -20,7 +20,14 @@ from core.people.excel import import_rows
 from core.people.tables import Grid, Household, Resident
 from core.plugin import accounts_holding, get_building, scope_for
 from plugins.building_heads.demo import HEAD_LOGIN, seed_demo
-from plugins.building_heads.tables import Appointment, Candidate, Duty, Evaluation, Matter
+from plugins.building_heads.tables import (
+    Appointment,
+    Candidate,
+    Duty,
+    Evaluation,
+    Matter,
+    Station,
+)
 from tests.plugins.building_heads.conftest import gid
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "building_heads"
@@ -87,6 +94,7 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
         handed = next(r for r in await Matter.select() if r["grid_account_id"] is not None)
         opinion = await Duty.select().where((Duty.kind == "opinion")
                                             & (Duty.status == "open")).first()
+        station = await Station.select().first()
         weak = await Evaluation.select().where(Evaluation.improvement_open == True).first()
         worker_matter = next(r for k, r in matters.items()
                              if k[1] == "open" and k[2] == "building" and not k[3]
@@ -138,6 +146,13 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
             "gridWorkerId": gid("Account", worker), "note": "请协调"}),
         "BuildingHeadFollowUpMatter": (coordinator.token, {
             "matterId": gid("BuildingHeadMatter", int(handed["id"])), "note": "已联系物业"}),
+        # meetings.graphql
+        "BuildingHeadRecordMeeting": (coordinator.token, {
+            "kind": "OPINION", "stationId": gid("BuildingHeadStation", int(station["id"])),
+            "attendees": [{"party": "RESIDENTS", "names": ["居民代表"]}],
+            "topics": ["楼道照明"], "matterIds": [m("raised")]}),
+        "BuildingHeadMeetings": (coordinator.token, {
+            "stationId": gid("BuildingHeadStation", int(station["id"]))}),
         # duties.graphql
         "BuildingHeadRecordDuty": (head, {"buildingId": building, "kind": "MEDIATION",
                                           "summary": "调解停车纠纷", "outcome": "和解",

@@ -12,9 +12,9 @@ from piccolo.columns.column_types import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-28T06:08:09:193795"
+ID = "2026-11-28T06:20:12:288709"
 VERSION = "1.38.0"
-DESCRIPTION = "duties and evaluation"
+DESCRIPTION = "duties, meetings and evaluation"
 
 
 async def forwards():
@@ -25,6 +25,13 @@ async def forwards():
     manager.add_table(
         class_name="Duty",
         tablename="building_heads_duty",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Meeting",
+        tablename="building_heads_meeting",
         schema=None,
         columns=None,
     )
@@ -411,6 +418,280 @@ async def forwards():
     manager.add_column(
         table_class_name="Duty",
         tablename="building_heads_duty",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="tenant_id",
+        db_column_name="tenant_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": "id",
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="station_id",
+        db_column_name="station_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="community_id",
+        db_column_name="community_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="held_on",
+        db_column_name="held_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="attendees",
+        db_column_name="attendees",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="property_company",
+        db_column_name="property_company",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="topics",
+        db_column_name="topics",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="decisions",
+        db_column_name="decisions",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="matter_ids",
+        db_column_name="matter_ids",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="recorded_by",
+        db_column_name="recorded_by",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
