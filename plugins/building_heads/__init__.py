@@ -72,6 +72,7 @@ META = PluginMeta(
         "building_heads.duty.close",
         "building_heads.improvement.plan",
         "building_heads.meeting.record",
+        "building_heads.survey.answer",
         "building_heads.station.create",
         "building_heads.rota.leave",
     ),

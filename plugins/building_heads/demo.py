@@ -13,6 +13,7 @@ example operation in ``graphql/operations/building_heads/`` runs on the demo as 
 - a 红旗驿站 station with its rota, a 三方联席会议 and a 民情恳谈会 there with their matters;
 - a year of duties (服务内容) of every kind at a building of each community, an opinion and a
   safety hazard still open;
+- residents' survey answers for a few buildings (last year and this);
 - last year's evaluations, the weak ones with an improvement step (one with its plan).
 
 Rows are written in bulk (a handful of statements per table, not one per row), so the whole
@@ -57,6 +58,7 @@ from plugins.building_heads.tables import (
     MatterStep,
     Meeting,
     Station,
+    SurveyResponse,
     Visit,
 )
 
@@ -110,6 +112,7 @@ async def seed_demo(tenant_id: int) -> None:
     if station is not None:
         await _meetings(tenant_id, station, today)
     await _duties(tenant_id, buildings, heads, by_building, today)
+    await _survey(tenant_id, heads, today, rng)
     await _evaluations(today)
 
 
@@ -401,6 +404,25 @@ async def _duties(tenant_id: int, buildings: list[dict[str, Any]], heads: dict[i
                              created_at=now))
     if rows:
         await Duty.insert(*rows)
+
+
+async def _survey(tenant_id: int, heads: dict[int, int], today: date, rng: random.Random
+                  ) -> None:
+    """Residents' survey of their head, last year and this, for the first few headed
+    buildings: about two households in three answered (bulk rows)."""
+    chosen = sorted(heads)[:4]
+    if not chosen:
+        return
+    households = await HOUSEHOLDS.select(HOUSEHOLDS.id, HOUSEHOLDS.building_id).where(
+        HOUSEHOLDS.building_id.is_in(chosen)).order_by(HOUSEHOLDS.id)
+    now = _now()
+    rows = [SurveyResponse(tenant_id=tenant_id, building_id=int(h["building_id"]), year=year,
+                           household_id=int(h["id"]), score=rng.choice((3, 4, 4, 5, 5)),
+                           created_at=now)
+            for year in (today.year - 1, today.year) for h in households
+            if rng.random() < 0.66]
+    if rows:
+        await SurveyResponse.insert(*rows)
 
 
 async def _evaluations(today: date) -> None:

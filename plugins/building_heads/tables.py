@@ -19,6 +19,7 @@ __all__ = [
     "Meeting",
     "RotaShift",
     "Station",
+    "SurveyResponse",
     "Visit",
     "VisitTask",
 ]
@@ -302,3 +303,19 @@ class Meeting(ScopedTable, tablename="building_heads_meeting"):
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "station_id", "held_on", "id")]
+
+
+class SurveyResponse(ScopedTable, tablename="building_heads_survey_response"):
+    """居民满意度测评 One household's anonymous rating of its building head for a year: the
+    unique (tenant, building, year, household) index allows one response per household; the
+    API shows only counts and averages, never who answered."""
+
+    building_id = BigInt(null=False, default=None)
+    year = Integer(null=False, default=None)
+    household_id = BigInt(null=False, default=None)
+    score = Integer(null=False, default=None)
+    """1–5 (很不满意 … 很满意)."""
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "building_id", "year", "household_id")]

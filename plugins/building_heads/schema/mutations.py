@@ -42,6 +42,7 @@ from plugins.building_heads.services import (
     matters,
     meetings,
     rota,
+    survey,
     visits,
 )
 
@@ -874,6 +875,33 @@ async def building_head_record_meeting(info: Info, input: BuildingHeadRecordMeet
     return result
 
 
+@strawberry.input(description="居民为本楼楼长打分（匿名，每户每年一次）/ rate your building's "
+                              "head (anonymous, once per household and year)")
+class BuildingHeadRateHeadInput:
+    score: int = strawberry.field(description="1 很不满意 … 5 很满意 / 1 very unsatisfied … 5 "
+                                              "very satisfied")
+
+
+@strawberry.type
+class BuildingHeadRateHeadPayload:
+    responses: int = strawberry.field(description="本楼今年已参与户数 / households that answered")
+
+
+BuildingHeadRateHeadResult = Annotated[BuildingHeadRateHeadPayload | UserError,
+                                       strawberry.union("BuildingHeadRateHeadResult")]
+
+
+@strawberry.mutation(description="居民满意度测评 / residents' satisfaction survey of their head")
+async def building_head_rate_head(info: Info, input: BuildingHeadRateHeadInput
+                                  ) -> BuildingHeadRateHeadResult:
+    async def work(access: Access) -> Any:
+        return await survey.rate_head(access, input.score)
+
+    result: BuildingHeadRateHeadResult = await run_mutation(
+        info, work, lambda r: BuildingHeadRateHeadPayload(responses=r.responses))
+    return result
+
+
 MUTATIONS: list[Any] = [
     building_head_nominate, building_head_check_eligibility,
     building_head_override_eligibility, building_head_start_notice, building_head_approve,
@@ -883,6 +911,7 @@ MUTATIONS: list[Any] = [
     building_head_escalate_matter, building_head_hand_off_matter,
     building_head_follow_up_matter, building_head_record_meeting,
     building_head_create_station, building_head_record_leave, building_head_generate_rota,
-    building_head_swap_shifts, building_head_evaluate, building_head_plan_improvement,
+    building_head_swap_shifts, building_head_rate_head, building_head_evaluate,
+    building_head_plan_improvement,
 ]
 """Mutation fields in schema order (``linli_mutation_fields``)."""

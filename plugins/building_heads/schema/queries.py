@@ -20,6 +20,7 @@ from core.plugin import (
     decode_cursor,
     encode_global_id,
     make_connection,
+    today_shanghai,
 )
 from plugins.building_heads.schema.common import pk, public_read, read, tenant_node
 from plugins.building_heads.schema.types import (
@@ -36,10 +37,19 @@ from plugins.building_heads.schema.types import (
     BuildingHeadReminderLine,
     BuildingHeadRotaShift,
     BuildingHeadStation,
+    BuildingHeadSurvey,
     BuildingHeadVisitTask,
     BuildingHeadVisitTaskStatus,
 )
-from plugins.building_heads.services import appointments, duties, matters, meetings, rota, visits
+from plugins.building_heads.services import (
+    appointments,
+    duties,
+    matters,
+    meetings,
+    rota,
+    survey,
+    visits,
+)
 
 __all__ = ["QUERIES", "board_place"]
 
@@ -253,11 +263,27 @@ async def building_head_meetings(info: Info, first: int, after: str | None = Non
     return make_connection(await read(info, work), first, BuildingHeadMeeting.from_row)
 
 
+@strawberry.field(description="楼长满意度测评结果（匿名）/ a building's survey of its head")
+async def building_head_survey(info: Info, building_id: strawberry.ID, year: int | None = None
+                               ) -> BuildingHeadSurvey:
+    building = pk(building_id, "Building", "buildingId")
+    assert building is not None
+
+    async def work(access: Access) -> survey.SurveyResult:
+        return await survey.survey_of(access, building, year or today_shanghai().year)
+
+    result = await read(info, work)
+    return BuildingHeadSurvey(
+        building_id=encode_global_id("Building", result.building_id), year=result.year,
+        households=result.households, responses=result.responses,
+        average=result.average_x100 / 100 if result.average_x100 is not None else None)
+
+
 QUERIES: list[Any] = [
     building_head_candidates, building_heads,
     building_head_coverage, building_head_overdue, building_head_region_coverage,
     building_head_visit_tasks, building_head_reminder_list, building_head_duties,
     building_head_board, building_head_meetings,
-    building_head_stations, building_head_rota, building_head_evaluations,
+    building_head_stations, building_head_rota, building_head_evaluations, building_head_survey,
 ]
 """Query fields in schema order (``linli_query_fields``)."""

@@ -43,6 +43,7 @@ __all__ = [
     "BuildingHeadReminderLine",
     "BuildingHeadRotaShift",
     "BuildingHeadStation",
+    "BuildingHeadSurvey",
     "BuildingHeadVisit",
     "BuildingHeadVisitTask",
     "BuildingHeadVisitTaskStatus",
@@ -708,6 +709,16 @@ class BuildingHeadMeeting:
                    matter_ids=[encode_global_id(MATTER, int(m))
                                for m in json.loads(row["matter_ids"] or "[]")],
                    created_at=row["created_at"])
+
+
+@strawberry.type(description="居民满意度测评（匿名，仅计数与平均）/ residents' anonymous survey "
+                             "of their head: counts and average only")
+class BuildingHeadSurvey:
+    building_id: strawberry.ID
+    year: int
+    households: int
+    responses: int = strawberry.field(description="已参与户数 / households that answered")
+    average: float | None = strawberry.field(description="平均分1–5 / average 1–5")
 
 
 TYPES: list[type] = [

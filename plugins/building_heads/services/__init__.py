@@ -9,6 +9,7 @@
 - ``meetings``: 三方联席会议 and 民情恳谈会 at a station, with the matters they take up;
 - ``rota``: 红旗驿站 stations, leave, the weekly rota, swaps;
 - ``duties``: the standard's service content recorded as duties;
+- ``survey``: residents' anonymous satisfaction survey of their head;
 - ``evaluation``: the yearly evaluation of heads;
 - ``personal_data``: one person's data, exported or erased.
 
@@ -29,6 +30,7 @@ from plugins.building_heads.services import (
     meetings,
     personal_data,
     rota,
+    survey,
     visits,
 )
 from plugins.building_heads.services.personal_data import personal_data as personal_data_of
@@ -48,5 +50,6 @@ __all__ = [
     "personal_data_of",
     "responsible_accounts",
     "rota",
+    "survey",
     "visits",
 ]

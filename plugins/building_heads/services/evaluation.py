@@ -8,8 +8,9 @@ what was done, in four categories scored 0–100:
   months served — a rate, not a count, so inventing activity does not pay;
 - ``matters``: matters of the building closed in the year ÷ those closed plus those still open
   (left out when there were none);
-- ``residents``: the residents' average rating of the building's matters closed that year
-  (1–5, × 20; left out when nobody rated — a missing rating is not scored as neutral).
+- ``residents``: the residents' anonymous satisfaction survey of their head for that year and
+  building (1–5, × 20; one response per household; left out when nobody answered — a missing
+  rating is not scored as neutral). The residents' ratings of matters are shown, not scored.
 
 Score = Σ weight × category score ÷ Σ weight over the categories that counted (weights are the
 rule ``evaluation_weights``, default 40/20/20/20), rounded down; grade names are the rule
@@ -44,6 +45,7 @@ from plugins.building_heads.events import EvaluationCompleted
 from plugins.building_heads.rules import GRADES_DEFAULT, WEIGHTS_DEFAULT
 from plugins.building_heads.services.appointments import resolve_rule
 from plugins.building_heads.services.common import OWN_RULES
+from plugins.building_heads.services.survey import survey_scores
 from plugins.building_heads.tables import Appointment, Duty, Evaluation, Matter, Visit
 
 __all__ = ["CATEGORIES", "Figures", "evaluate_year", "grade_of", "parts_of", "plan_improvement",
@@ -68,6 +70,8 @@ class Figures:
     months_served: int = 0
     duty_months: int = 0
     duties_recorded: int = 0
+    survey_responses: int = 0
+    survey_avg_x100: int = 0
 
 
 def parts_of(f: Figures) -> dict[str, int]:
@@ -79,8 +83,8 @@ def parts_of(f: Figures) -> dict[str, int]:
         parts["duties"] = f.duty_months * 100 // f.months_served
     if f.matters_closed + f.matters_open:
         parts["matters"] = f.matters_closed * 100 // (f.matters_closed + f.matters_open)
-    if f.rated_matters:
-        parts["residents"] = f.rating_avg_x100 * 20 // 100
+    if f.survey_responses:
+        parts["residents"] = f.survey_avg_x100 * 20 // 100
     return parts
 
 
@@ -161,10 +165,12 @@ async def figures(appointment: dict[str, Any], year: int, special_tags: list[str
     ratings = [int(m["rating"]) for m in closed if m["rating"] is not None]
     avg = (sum(ratings) * 100 + len(ratings) // 2) // len(ratings) if ratings else 0
     active = {d.month for d in duty_days} & month_numbers
+    n, total = (await survey_scores([building], year)).get(building, (0, 0))
     return Figures(len(households), len(visited), coverage, special_pct, len(closed), avg,
                    len(ratings), logged, matters_open=int(still_open),
                    months_served=len(months), duty_months=len(active),
-                   duties_recorded=len(duty_days))
+                   duties_recorded=len(duty_days), survey_responses=n,
+                   survey_avg_x100=(total * 100 + n // 2) // n if n else 0)
 
 
 def _served_in(year: int) -> Any:

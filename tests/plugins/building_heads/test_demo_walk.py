@@ -16,6 +16,7 @@ from graphql import DocumentNode, OperationDefinitionNode, OperationType, parse,
 
 from core.demo.people import demo_rows
 from core.demo.places import DEMO_COMPOUNDS
+from core.identity.tables import Account
 from core.people.excel import import_rows
 from core.people.tables import Grid, Household, Resident
 from core.plugin import accounts_holding, get_building, scope_for
@@ -27,6 +28,7 @@ from plugins.building_heads.tables import (
     Evaluation,
     Matter,
     Station,
+    SurveyResponse,
 )
 from tests.plugins.building_heads.conftest import gid
 
@@ -74,6 +76,7 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
     coordinator = await factory.account(node, "building_heads.coordinator")
     official = await factory.account(region, "region_official")
     spare = await factory.account(node, None)
+    voter = await factory.account(node, "resident")
 
     async with linli_env.state.db.scoped(scope_for(node)):
         (mine,) = [r for r in await Appointment.select() if r["account_id"] is not None]
@@ -95,6 +98,11 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
         opinion = await Duty.select().where((Duty.kind == "opinion")
                                             & (Duty.status == "open")).first()
         station = await Station.select().first()
+        answered = {int(r["household_id"]) for r in await SurveyResponse.select(
+            SurveyResponse.household_id).where(SurveyResponse.year == date.today().year)}
+        home = await Resident.select(Resident.id).where(
+            Resident.household_id.not_in(sorted(answered) or [-1])
+            & Resident.household_id.is_not_null() & Resident.building_id.is_not_null()).first()
         weak = await Evaluation.select().where(Evaluation.improvement_open == True).first()
         worker_matter = next(r for k, r in matters.items()
                              if k[1] == "open" and k[2] == "building" and not k[3]
@@ -105,6 +113,9 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
         assert row is not None, (step, status, level, sorted(matters))
         return gid("BuildingHeadMatter", int(row["id"]))
 
+    async with linli_env.state.db.transaction():
+        await Account.update({Account.resident_id: int(home["id"]),
+                              Account.resident_tenant_id: node.id}).where(Account.id == voter.id)
     building = gid("Building", int(mine["building_id"]))
     compound = gid("Compound", int(handed["compound_id"] or worker_matter["compound_id"]))
     async with linli_env.state.db.scoped(scope_for(node)):
@@ -153,6 +164,9 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
             "topics": ["楼道照明"], "matterIds": [m("raised")]}),
         "BuildingHeadMeetings": (coordinator.token, {
             "stationId": gid("BuildingHeadStation", int(station["id"]))}),
+        # survey.graphql
+        "BuildingHeadRateHead": (voter.token, {"score": 5}),
+        "BuildingHeadSurvey": (head, {"buildingId": building}),
         # duties.graphql
         "BuildingHeadRecordDuty": (head, {"buildingId": building, "kind": "MEDIATION",
                                           "summary": "调解停车纠纷", "outcome": "和解",

@@ -13,7 +13,7 @@ from typing import Any
 from core.events.service import OutboxEvent
 from core.schema.relay import encode_global_id
 from plugins.building_heads.services import evaluation
-from plugins.building_heads.tables import Duty, Evaluation, Matter, Visit
+from plugins.building_heads.tables import Duty, Evaluation, Matter, SurveyResponse, Visit
 
 COORD = "building_heads.coordinator"
 
@@ -86,6 +86,10 @@ async def _seed(world: Any, kit: Any, rules: Any) -> tuple[int, int]:
                                               ("mediation", date(2024, 3, 20)),
                                               ("safety", date(2024, 5, 5)),
                                               ("campaign", date(2025, 1, 2)))))
+        # the residents' survey of head 0 for 2024: three households answered 5, 4, 4
+        await SurveyResponse.insert(*(SurveyResponse(
+            tenant_id=world.node.id, building_id=b0.id, year=2024, household_id=h.id, score=v,
+            created_at=datetime.now(UTC)) for h, v in zip(hh, (5, 4, 4), strict=True)))
     return head0, head1
 
 
@@ -99,17 +103,18 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
     rows = {e["appointment"]["id"]: e for e in out["data"]["buildingHeadEvaluate"]["evaluations"]}
     first = rows[gid("BuildingHeadAppointment", head0)]
     # coverage: 2 of 3 households visited in person by the head → 66; duties: 2 of 12 months
-    # → 16; matters: 4 closed in 2024 (Shanghai), 1 still open → 80; residents: ratings 3, 5, 4
-    # → 4.00 × 20 = 80. Score (66·40 + 16·20 + 80·20 + 80·20) // 100 = 61 → 合格
+    # → 16; matters: 4 closed in 2024 (Shanghai), 1 still open → 80; residents: the survey's
+    # 5, 4, 4 → 4.33 × 20 = 86 (the matters' ratings 3, 5, 4 are shown, not scored).
+    # Score (66·40 + 16·20 + 80·20 + 86·20) // 100 = 62 → 合格
     assert (first["households"], first["visitedHouseholds"], first["coveragePct"]) == (3, 2, 66)
     assert first["specialMonthsPct"] == 25 and first["dutiesRecorded"] == 3
     assert (first["mattersClosed"], first["ratingAvg"]) == (4, 4.0)
     assert first["visitsLogged"] == 6 - 2
     assert {p["category"]: p["score"] for p in first["parts"]} == {
-        "coverage": 66, "duties": 16, "matters": 80, "residents": 80}
-    assert (first["score"], first["grade"], first["improvementOpen"]) == (61, "合格", False)
+        "coverage": 66, "duties": 16, "matters": 80, "residents": 86}
+    assert (first["score"], first["grade"], first["improvementOpen"]) == (62, "合格", False)
     second = rows[gid("BuildingHeadAppointment", head1)]
-    # no visits (0), no duty in 6 months (0), one matter closed of one (100), nobody rated:
+    # no visits (0), no duty in 6 months (0), one matter closed of one (100), no survey answer:
     # residents left out, not neutral → (0·40 + 0·20 + 100·20) // 80 = 25 → 待改进
     assert (second["coveragePct"], second["mattersClosed"], second["ratingAvg"],
             second["score"], second["grade"]) == (0, 1, None, 25, "待改进")
@@ -123,7 +128,7 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
         by_type.setdefault(e["event_type"], []).append(json.loads(e["payload"]))
     done = sorted(by_type["building_heads.evaluation_completed"], key=lambda p: p["score"])
     assert [(p["score"], p["grade"], p["year"]) for p in done] == [
-        (25, "待改进", 2024), (61, "合格", 2024)]
+        (25, "待改进", 2024), (62, "合格", 2024)]
     assert "volunteer.service_recorded" not in by_type  # minutes come with duties, not here
 
     plan = await gql(PLAN, {"input": {"evaluationId": second["id"], "plan": "每月走访全楼",
@@ -149,7 +154,7 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
                        "{ edges { node { score } } } }",
                        token=coord.token, node=world.node.code)
     assert sorted(e["node"]["score"] for e in
-                  listed["data"]["buildingHeadEvaluations"]["edges"]) == [25, 61]
+                  listed["data"]["buildingHeadEvaluations"]["edges"]) == [25, 62]
 
 
 async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factory, linli_env,
@@ -185,7 +190,8 @@ async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factor
 
 def test_score_formula_bounds():
     full = evaluation.Figures(10, 10, 100, 100, 9, 500, 3, 12, matters_open=0,
-                              months_served=12, duty_months=12)
+                              months_served=12, duty_months=12, survey_responses=5,
+                              survey_avg_x100=500)
     assert evaluation.score_of(full) == 100 and evaluation.grade_of(100) == "优秀"
     assert evaluation.grade_of(75) == "良好" and evaluation.grade_of(60) == "合格"
     assert evaluation.grade_of(59) == "待改进"

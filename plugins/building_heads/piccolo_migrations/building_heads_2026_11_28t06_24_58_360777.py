@@ -12,14 +12,21 @@ from piccolo.columns.column_types import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-28T06:20:12:288709"
+ID = "2026-11-28T06:24:58:360777"
 VERSION = "1.38.0"
-DESCRIPTION = "duties, meetings and evaluation"
+DESCRIPTION = "duties, meetings, survey and evaluation"
 
 
 async def forwards():
     manager = MigrationManager(
         migration_id=ID, app_name="building_heads", description=DESCRIPTION
+    )
+
+    manager.add_table(
+        class_name="Meeting",
+        tablename="building_heads_meeting",
+        schema=None,
+        columns=None,
     )
 
     manager.add_table(
@@ -30,10 +37,284 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Meeting",
-        tablename="building_heads_meeting",
+        class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
         schema=None,
         columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="tenant_id",
+        db_column_name="tenant_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": "id",
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="station_id",
+        db_column_name="station_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="community_id",
+        db_column_name="community_id",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="held_on",
+        db_column_name="held_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="attendees",
+        db_column_name="attendees",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="property_company",
+        db_column_name="property_company",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="topics",
+        db_column_name="topics",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="decisions",
+        db_column_name="decisions",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="matter_ids",
+        db_column_name="matter_ids",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="recorded_by",
+        db_column_name="recorded_by",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Meeting",
+        tablename="building_heads_meeting",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -437,8 +718,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
         column_name="tenant_id",
         db_column_name="tenant_id",
         column_class_name="BigInt",
@@ -458,8 +739,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -478,32 +759,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="station_id",
-        db_column_name="station_id",
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
+        column_name="building_id",
+        db_column_name="building_id",
         column_class_name="BigInt",
         column_class=BigInt,
         params={
@@ -521,10 +780,31 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="community_id",
-        db_column_name="community_id",
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
+        column_name="year",
+        db_column_name="year",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
+        column_name="household_id",
+        db_column_name="household_id",
         column_class_name="BigInt",
         column_class=BigInt,
         params={
@@ -542,12 +822,12 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="held_on",
-        db_column_name="held_on",
-        column_class_name="Date",
-        column_class=Date,
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
+        column_name="score",
+        db_column_name="score",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
             "default": None,
             "null": False,
@@ -563,135 +843,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="attendees",
-        db_column_name="attendees",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="property_company",
-        db_column_name="property_company",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="topics",
-        db_column_name="topics",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "[]",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="decisions",
-        db_column_name="decisions",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "[]",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="matter_ids",
-        db_column_name="matter_ids",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "[]",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
-        column_name="recorded_by",
-        db_column_name="recorded_by",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Meeting",
-        tablename="building_heads_meeting",
+        table_class_name="SurveyResponse",
+        tablename="building_heads_survey_response",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
