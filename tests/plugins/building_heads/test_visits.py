@@ -149,4 +149,4 @@ def test_example_operations_validate_against_the_schema(linli_env):
     path = Path(__file__).resolve().parents[3] / "graphql/operations/building_heads/coverage.graphql"
     document = parse(path.read_text(encoding="utf-8"))
     assert validate(linli_env.state.schema._schema, document) == []
-    assert len(document.definitions) == 5
+    assert len(document.definitions) == 6
