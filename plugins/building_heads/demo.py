@@ -14,7 +14,8 @@ example operation in ``graphql/operations/building_heads/`` runs on the demo as 
 - a year of duties (服务内容) of every kind at a building of each community, an opinion and a
   safety hazard still open;
 - residents' survey answers for a few buildings (last year and this);
-- last year's evaluations, the weak ones with an improvement step (one with its plan).
+- last year's evaluations of a few heads, the weak ones with an improvement step (one with
+  its plan).
 
 Rows are written in bulk (a handful of statements per table, not one per row), so the whole
 demo stays fast. Runs inside a write scope for the tenant (the ``linli_demo_data`` hook); the
@@ -113,7 +114,7 @@ async def seed_demo(tenant_id: int) -> None:
         await _meetings(tenant_id, station, today)
     await _duties(tenant_id, buildings, heads, by_building, today)
     await _survey(tenant_id, heads, today, rng)
-    await _evaluations(today)
+    await _evaluations(today, {heads[b] for b in sorted(heads)[:4]})
 
 
 def _headless(buildings: list[dict[str, Any]]) -> set[int]:
@@ -425,11 +426,12 @@ async def _survey(tenant_id: int, heads: dict[int, int], today: date, rng: rando
         await SurveyResponse.insert(*rows)
 
 
-async def _evaluations(today: date) -> None:
-    """Last year's evaluation of every head (their visits in the demo are this year's, so the
-    results are weak and open improvement steps); one step gets its plan."""
+async def _evaluations(today: date, terms: set[int]) -> None:
+    """Last year's evaluation of the heads of the first few buildings (those with survey
+    answers; their visits in the demo are this year's, so the results are weak and open
+    improvement steps); one step gets its plan. The rest stay to be evaluated by the walk."""
     created = await evaluation.evaluate_year(OWN_RULES, today.year - 1, account_id=None,
-                                             today=today)
+                                             today=today, only=terms)
     weak = [r for r in created if r.get("improvement_open")]
     if weak:
         await evaluation.plan_improvement(int(weak[0]["id"]), "每月走访全楼住户，社区工作人员陪同",

@@ -178,10 +178,11 @@ def _served_in(year: int) -> Any:
             & (Appointment.ended_on.is_null() | (Appointment.ended_on >= date(year, 1, 1))))
 
 
-async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None, today: date
-                        ) -> list[dict[str, Any]]:
+async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None, today: date,
+                        only: set[int] | None = None) -> list[dict[str, Any]]:
     """考评 Evaluate every head who served in ``year`` (a finished year) and is not evaluated
-    yet; returns the new evaluations (empty when all were done before)."""
+    yet (of the terms ``only``, when given); returns the new evaluations (empty when all were
+    done before)."""
     if year >= today.year or year < 2000:
         raise ApiError("INVALID_ARGUMENT", "只能考评已结束的年度", "only a finished year can "
                         "be evaluated", "year")
@@ -199,7 +200,8 @@ async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None,
     created: list[dict[str, Any]] = []
     for appointment in await Appointment.select().where(_served_in(year)).order_by(
             Appointment.id):
-        if int(appointment["id"]) in done:
+        if int(appointment["id"]) in done or (only is not None
+                                               and int(appointment["id"]) not in only):
             continue
         created.append(await _store(appointment, year, rule, weights, grades, account_id))
     return created
