@@ -68,8 +68,7 @@ async def _demo(env: Any, factory: Any, heads_kit: Any) -> tuple[Any, Any, float
 
 
 async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql, heads_kit):
-    region, node, seconds = await _demo(linli_env, factory, heads_kit)
-    assert seconds < 5, f"the plugin's demo took {seconds:.1f} s for one tenant"
+    region, node, _ = await _demo(linli_env, factory, heads_kit)  # speed: tests/benchmarks
     login = await gql(LOGIN, {"input": {"login": HEAD_LOGIN.format(code=node.code),
                                         "password": linli_env.settings.demo_password}})
     head = login["data"]["login"]["accessToken"]
