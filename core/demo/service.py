@@ -21,6 +21,7 @@ from core.identity.service import create_account, grant_membership
 from core.identity.tables import Account
 from core.people.excel import import_rows
 from core.people.tables import Grid, Resident
+from core.plugin.demo import take_demo_logins
 from core.serve_cli import serve
 from core.settings import get_settings
 from tenants.plugins import change_plugin, fire_tenant_enabled
@@ -178,6 +179,8 @@ async def seed_demo(state: Any, *, residents: int = RESIDENTS_PER_TENANT,
         node = nodes[item[1]]
         async with state.db.scoped(scope_for(node), write=True):
             await state.registry.demo_data(node.id)
+    summary.logins += [DemoLogin(login.username, login.role_zh, login.role_en, login.node_code,
+                                 login.node_name) for login in take_demo_logins()]
     return summary
 
 

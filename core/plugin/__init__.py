@@ -43,6 +43,7 @@ from core.plugin.accounts import (
     system_access,
 )
 from core.plugin.bulk import bulk_insert
+from core.plugin.demo import demo_login
 from core.plugin.graphql import (
     LIST_BOUND,
     Audit,
@@ -223,6 +224,7 @@ __all__ = [
     "current_scope",
     "decode_cursor",
     "decode_global_id",
+    "demo_login",
     "download",
     "emit",
     "encode_cursor",

@@ -33,10 +33,7 @@ META = PluginMeta(
     roles=(
         RoleDecl("building_heads.head", "楼长", "Building head",
                  ("tenant.read", "building_heads.read", "building_heads.visit",
-                  "building_heads.matter"), place_kind="building",
-                 granted_by=("楼长任命（公示期满后批准，可关联账号）",
-                             ("a building-head appointment (approved after its notice period, "
-                              "linked to the account)"))),
+                  "building_heads.matter"), place_kind="building"),
         RoleDecl("building_heads.coordinator", "楼长制管理员", "Building-head coordinator",
                  ("tenant.read", "people.read", "building_heads.read", "building_heads.manage",
                   "building_heads.visit", "building_heads.matter", "building_heads.rota")),
@@ -49,6 +46,8 @@ META = PluginMeta(
         "building_heads.notice_days",
         "building_heads.term_years",
         "building_heads.welfare_visit_days",
+        "building_heads.evaluation_weights",
+        "building_heads.evaluation_grades",
     ),
     personal_fields=("building_heads_candidate.health_note", "building_heads_visit.notes"),
     audit_actions=(
@@ -68,6 +67,12 @@ META = PluginMeta(
         "building_heads.evaluate",
         "building_heads.candidate.notice",
         "building_heads.term.end",
+        "building_heads.appointment.link",
+        "building_heads.duty.record",
+        "building_heads.duty.close",
+        "building_heads.improvement.plan",
+        "building_heads.meeting.record",
+        "building_heads.survey.answer",
         "building_heads.station.create",
         "building_heads.rota.leave",
     ),

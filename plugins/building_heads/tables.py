@@ -11,12 +11,15 @@ from core.plugin import ScopedTable
 __all__ = [
     "Appointment",
     "Candidate",
+    "Duty",
     "Evaluation",
     "Leave",
     "Matter",
     "MatterStep",
+    "Meeting",
     "RotaShift",
     "Station",
+    "SurveyResponse",
     "Visit",
     "VisitTask",
 ]
@@ -221,9 +224,98 @@ class Evaluation(ScopedTable, tablename="building_heads_evaluation"):
     visited_households = Integer(default=0)
     visits_logged = Integer(default=0)
     """Visits the head logged that year (volunteer minutes are counted from these)."""
+    duties_recorded = Integer(default=0)
+    """Duties the head recorded that year (服务内容)."""
+    parts = Text(default="{}")
+    """JSON {category: score 0–100} of the categories that counted (a category with nothing to
+    do is left out), with the weights used: {"scores": {...}, "weights": {...}}."""
     score = Integer(default=0)
     grade = Varchar(length=16, default="")
+    """The grade's name from the rule ``evaluation_grades`` (default 优秀/良好/合格/待改进)."""
     rule_version = Integer(default=0)
+    weights_version = Integer(default=0)
+    """Versions of the rules ``evaluation_weights`` and ``evaluation_grades`` used."""
+    grades_version = Integer(default=0)
+    improvement_plan = Text(default="")
+    """改进: the plan agreed with community staff (a weak result opens the step)."""
+    improvement_review_on = Date(null=True, default=None)
+    improvement_open = Boolean(default=False)
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "appointment_id", "year")]
+
+
+class Duty(ScopedTable, tablename="building_heads_duty"):
+    """履职记录 One duty of the standard's service content (服务内容) done at a building: who,
+    when, what, the outcome and the real time spent; for mediation the parties and follow-up,
+    for an opinion reported upward its answer, for a safety hazard who it was assigned to and
+    when it was closed."""
+
+    building_id = BigInt(null=False, default=None)
+    kind = Varchar(length=24, null=False)
+    """policy_relay | building_affairs | mediation | opinion | safety | info_collection |
+    campaign (传达政策/协助楼宇事务/调解纠纷/反映社情民意/维护平安稳定/信息采集/社区交办任务)."""
+    done_on = Date(null=False, default=None)
+    appointment_id = BigInt(null=True, default=None)
+    """The serving term of the head who did it (NULL: staff or a grid worker)."""
+    resident_id = BigInt(null=True, default=None)
+    """The head as a resident (whose volunteer time it is), when a head did it."""
+    recorded_by = BigInt(null=True, default=None)
+    household_id = BigInt(null=True, default=None)
+    summary = Text(default="")
+    outcome = Text(default="")
+    minutes = Integer(default=0)
+    """Real time spent, as recorded (what ``volunteer.service_recorded`` carries)."""
+    parties = Text(default="[]")
+    """Mediation: JSON list of the parties' names."""
+    follow_up = Text(default="")
+    status = Varchar(length=8, default="closed")
+    """open | closed (an opinion awaiting its answer, a hazard not yet closed)."""
+    assigned_to = Text(default="")
+    """Safety: who the hazard was assigned to."""
+    answer = Text(default="")
+    """Opinion: the answer that came back."""
+    closed_on = Date(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "building_id", "done_on", "id")]
+
+
+class Meeting(ScopedTable, tablename="building_heads_meeting"):
+    """议事会议 A 三方联席会议 (community, property company, building heads) or a 民情恳谈会
+    (residents' opinion meeting) held at a 红旗驿站: date, attendees by party, topics, decisions
+    and the matters it took up."""
+
+    kind = Varchar(length=16, null=False)
+    """joint | opinion (三方联席会议 / 民情恳谈会)."""
+    station_id = BigInt(null=False, default=None)
+    community_id = BigInt(null=False, default=None)
+    held_on = Date(null=False, default=None)
+    attendees = Text(default="{}")
+    """JSON {party: [names]}; parties community | property | heads | residents | other."""
+    property_company = Varchar(length=100, default="")
+    """The property company (物业) taking part, by name."""
+    topics = Text(default="[]")
+    decisions = Text(default="[]")
+    matter_ids = Text(default="[]")
+    """JSON list of the matters taken up (of the station's community)."""
+    recorded_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "station_id", "held_on", "id")]
+
+
+class SurveyResponse(ScopedTable, tablename="building_heads_survey_response"):
+    """居民满意度测评 One household's anonymous rating of its building head for a year: the
+    unique (tenant, building, year, household) index allows one response per household; the
+    API shows only counts and averages, never who answered."""
+
+    building_id = BigInt(null=False, default=None)
+    year = Integer(null=False, default=None)
+    household_id = BigInt(null=False, default=None)
+    score = Integer(null=False, default=None)
+    """1–5 (很不满意 … 很满意)."""
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "building_id", "year", "household_id")]

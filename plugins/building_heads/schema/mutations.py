@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -17,13 +17,17 @@ from plugins.building_heads.schema.types import (
     MATTER,
     BuildingHeadAppointment,
     BuildingHeadCandidate,
+    BuildingHeadDuty,
+    BuildingHeadDutyKind,
     BuildingHeadEvaluation,
     BuildingHeadLeave,
     BuildingHeadMatter,
+    BuildingHeadMatterChange,
     BuildingHeadMatterEntry,
-    BuildingHeadMatterPayload,
-    BuildingHeadMatterResult,
     BuildingHeadMatterStep,
+    BuildingHeadMeeting,
+    BuildingHeadMeetingKind,
+    BuildingHeadMeetingParty,
     BuildingHeadRotaShift,
     BuildingHeadStation,
     BuildingHeadVisit,
@@ -31,35 +35,100 @@ from plugins.building_heads.schema.types import (
     HeadRole,
     NominationMethod,
 )
-from plugins.building_heads.services import appointments, evaluation, matters, rota, visits
+from plugins.building_heads.services import (
+    appointments,
+    duties,
+    evaluation,
+    matters,
+    meetings,
+    rota,
+    survey,
+    visits,
+)
 
 __all__ = ["MUTATIONS"]
 
 
-@strawberry.type
-class BuildingHeadCandidatePayload:
+# One payload type per mutation (``fooBar`` → ``FooBarPayload``); those carrying the same
+# object implement one interface, so a client may select ``... on BuildingHeadCandidateChange``.
+@strawberry.interface(description="候选人变更后的结果 / a candidate after a change")
+class BuildingHeadCandidateChange:
     candidate: BuildingHeadCandidate
 
 
-BuildingHeadCandidateResult = Annotated[BuildingHeadCandidatePayload | UserError,
-                                        strawberry.union("BuildingHeadCandidateResult")]
+@strawberry.type
+class BuildingHeadNominatePayload(BuildingHeadCandidateChange):
+    pass
 
 
 @strawberry.type
-class BuildingHeadAppointmentPayload:
+class BuildingHeadCheckEligibilityPayload(BuildingHeadCandidateChange):
+    pass
+
+
+@strawberry.type
+class BuildingHeadOverrideEligibilityPayload(BuildingHeadCandidateChange):
+    pass
+
+
+@strawberry.type
+class BuildingHeadStartNoticePayload(BuildingHeadCandidateChange):
+    pass
+
+
+BuildingHeadNominateResult = Annotated[BuildingHeadNominatePayload | UserError,
+                                       strawberry.union("BuildingHeadNominateResult")]
+BuildingHeadCheckEligibilityResult = Annotated[
+    BuildingHeadCheckEligibilityPayload | UserError,
+    strawberry.union("BuildingHeadCheckEligibilityResult")]
+BuildingHeadOverrideEligibilityResult = Annotated[
+    BuildingHeadOverrideEligibilityPayload | UserError,
+    strawberry.union("BuildingHeadOverrideEligibilityResult")]
+BuildingHeadStartNoticeResult = Annotated[BuildingHeadStartNoticePayload | UserError,
+                                          strawberry.union("BuildingHeadStartNoticeResult")]
+
+
+@strawberry.interface(description="任期变更后的结果 / a term after a change")
+class BuildingHeadAppointmentChange:
     appointment: BuildingHeadAppointment
 
 
-BuildingHeadAppointmentResult = Annotated[BuildingHeadAppointmentPayload | UserError,
-                                          strawberry.union("BuildingHeadAppointmentResult")]
+@strawberry.type
+class BuildingHeadApprovePayload(BuildingHeadAppointmentChange):
+    pass
 
 
-def _candidate_payload(row: dict[str, Any]) -> BuildingHeadCandidatePayload:
-    return BuildingHeadCandidatePayload(candidate=BuildingHeadCandidate.from_row(row))
+@strawberry.type
+class BuildingHeadHandoverPayload(BuildingHeadAppointmentChange):
+    pass
 
 
-def _appointment_payload(row: dict[str, Any]) -> BuildingHeadAppointmentPayload:
-    return BuildingHeadAppointmentPayload(appointment=BuildingHeadAppointment.from_row(row))
+@strawberry.type
+class BuildingHeadEndTermPayload(BuildingHeadAppointmentChange):
+    pass
+
+
+@strawberry.type
+class BuildingHeadLinkAccountPayload(BuildingHeadAppointmentChange):
+    pass
+
+
+BuildingHeadApproveResult = Annotated[BuildingHeadApprovePayload | UserError,
+                                      strawberry.union("BuildingHeadApproveResult")]
+BuildingHeadHandoverResult = Annotated[BuildingHeadHandoverPayload | UserError,
+                                       strawberry.union("BuildingHeadHandoverResult")]
+BuildingHeadEndTermResult = Annotated[BuildingHeadEndTermPayload | UserError,
+                                      strawberry.union("BuildingHeadEndTermResult")]
+BuildingHeadLinkAccountResult = Annotated[BuildingHeadLinkAccountPayload | UserError,
+                                          strawberry.union("BuildingHeadLinkAccountResult")]
+
+
+def _candidate_payload(cls: type[BuildingHeadCandidateChange]) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: cls(candidate=BuildingHeadCandidate.from_row(row))
+
+
+def _appointment_payload(cls: type[BuildingHeadAppointmentChange]) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: cls(appointment=BuildingHeadAppointment.from_row(row))
 
 
 async def _manage_candidate(access: Access, candidate_gid: strawberry.ID) -> int:
@@ -82,7 +151,7 @@ class BuildingHeadNominateInput:
 
 @strawberry.mutation(description="提名楼长候选人 / nominate a candidate for building head")
 async def building_head_nominate(info: Info, input: BuildingHeadNominateInput
-                                 ) -> BuildingHeadCandidateResult:
+                                 ) -> BuildingHeadNominateResult:
     async def work(access: Access) -> Any:
         building = pk(input.building_id, "Building", "buildingId")
         resident = pk(input.resident_id, "Resident", "residentId")
@@ -95,41 +164,41 @@ async def building_head_nominate(info: Info, input: BuildingHeadNominateInput
             health_declared=input.health_declared, health_note=input.health_note,
             account_id=access.principal.account_id, today=today_shanghai())
 
-    return await run_mutation(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload(BuildingHeadNominatePayload))
 
 
 @strawberry.input(description="资格审查 / check a candidate's eligibility")
 class BuildingHeadCheckEligibilityInput:
     candidate_id: strawberry.ID
-    on: date | None = strawberry.field(default=None, description="任职日期，默认今天 / the "
+    appointed_on: date | None = strawberry.field(default=None, description="任职日期，默认今天 / the "
                                                                  "appointment date (today)")
 
 
 @strawberry.mutation(description="按规则审查候选人资格 / check a candidate against the rules")
 async def building_head_check_eligibility(info: Info, input: BuildingHeadCheckEligibilityInput
-                                          ) -> BuildingHeadCandidateResult:
+                                          ) -> BuildingHeadCheckEligibilityResult:
     async def work(access: Access) -> Any:
         ident = await _manage_candidate(access, input.candidate_id)
-        return await appointments.check_eligibility(rules_of(info), ident, input.on or today_shanghai())
+        return await appointments.check_eligibility(rules_of(info), ident, input.appointed_on or today_shanghai())
 
-    return await run_mutation(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload(BuildingHeadCheckEligibilityPayload))
 
 
-@strawberry.input(description="破格（须说明理由）/ override eligibility with a reason")
+@strawberry.input(description="适当放宽任职条件（须说明理由）/ relax eligibility with a reason")
 class BuildingHeadOverrideEligibilityInput:
     candidate_id: strawberry.ID
     reason: str
 
 
-@strawberry.mutation(description="破格任用（须说明理由，记入审计）/ override eligibility "
+@strawberry.mutation(description="适当放宽任职条件（须说明理由，记入审计）/ relax eligibility "
                                  "(reason required, audited)")
 async def building_head_override_eligibility(
-        info: Info, input: BuildingHeadOverrideEligibilityInput) -> BuildingHeadCandidateResult:
+        info: Info, input: BuildingHeadOverrideEligibilityInput) -> BuildingHeadOverrideEligibilityResult:
     async def work(access: Access) -> Any:
         ident = await _manage_candidate(access, input.candidate_id)
         return await appointments.override_eligibility(ident, input.reason, access.principal.account_id)
 
-    return await run_mutation(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload(BuildingHeadOverrideEligibilityPayload))
 
 
 @strawberry.input(description="开始公示 / start the public notice")
@@ -140,21 +209,21 @@ class BuildingHeadStartNoticeInput:
 @strawberry.mutation(description="开始公示（公示天数按规则）/ start the public notice (days "
                                  "from the rule notice_days)")
 async def building_head_start_notice(info: Info, input: BuildingHeadStartNoticeInput
-                                     ) -> BuildingHeadCandidateResult:
+                                     ) -> BuildingHeadStartNoticeResult:
     async def work(access: Access) -> Any:
         ident = await _manage_candidate(access, input.candidate_id)
         return await appointments.start_notice(rules_of(info), ident, access.principal.account_id,
                                       today_shanghai())
 
-    return await run_mutation(info, work, _candidate_payload)
+    return await run_mutation(info, work, _candidate_payload(BuildingHeadStartNoticePayload))
 
 
 @strawberry.input(description="社区党委审批任命 / approve an appointment")
 class BuildingHeadApproveInput:
     candidate_id: strawberry.ID
     role: HeadRole = HeadRole.HEAD
-    term_start: date | None = strawberry.field(default=None, description="默认今天 / today")
-    term_end: date | None = strawberry.field(default=None, description="默认按任期规则 / from "
+    term_starts_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+    term_ends_on: date | None = strawberry.field(default=None, description="默认按任期规则 / from "
                                                                        "the rule term_years")
     party_group_lead: bool = strawberry.field(default=False, description="一肩挑 / also leads "
                                                                          "the party group")
@@ -164,30 +233,31 @@ class BuildingHeadApproveInput:
 
 
 async def _approve(info: Info, input: Any, handover: bool) -> Any:
+    cls = BuildingHeadHandoverPayload if handover else BuildingHeadApprovePayload
     async def work(access: Access) -> Any:
         ident = await _manage_candidate(access, input.candidate_id)
         account = pk(input.account_id, "Account", "accountId")
         return await appointments.approve(
             rules_of(info), ident, account_id=access.principal.account_id,
-            today=today_shanghai(), term_start=input.term_start, term_end=input.term_end,
+            today=today_shanghai(), term_start=input.term_starts_on, term_end=input.term_ends_on,
             role=input.role.value, party_group_lead=input.party_group_lead,
             link_account_id=account, handover=handover)
 
-    return await run_mutation(info, work, _appointment_payload)
+    return await run_mutation(info, work, _appointment_payload(cls))
 
 
 @strawberry.mutation(description="审批任命（公示期满后）/ approve after the notice ends")
 async def building_head_approve(info: Info, input: BuildingHeadApproveInput
-                                ) -> BuildingHeadAppointmentResult:
+                                ) -> BuildingHeadApproveResult:
     return await _approve(info, input, handover=False)  # type: ignore[no-any-return]
 
 
 @strawberry.input(description="楼长交接 / hand over to an approved candidate")
 class BuildingHeadHandoverInput:
     candidate_id: strawberry.ID
-    on: date | None = strawberry.field(default=None, description="交接日，默认今天 / the day "
+    handover_on: date | None = strawberry.field(default=None, description="交接日，默认今天 / the day "
                                                                  "(today)")
-    term_end: date | None = None
+    term_ends_on: date | None = None
     party_group_lead: bool = False
     account_id: strawberry.ID | None = None
 
@@ -195,10 +265,10 @@ class BuildingHeadHandoverInput:
 @strawberry.mutation(description="交接：原楼长任期在新任期开始当天结束 / hand over: the "
                                  "previous term ends the day the next begins")
 async def building_head_handover(info: Info, input: BuildingHeadHandoverInput
-                                 ) -> BuildingHeadAppointmentResult:
+                                 ) -> BuildingHeadHandoverResult:
     approve_input = BuildingHeadApproveInput(
-        candidate_id=input.candidate_id, role=HeadRole.HEAD, term_start=input.on,
-        term_end=input.term_end, party_group_lead=input.party_group_lead,
+        candidate_id=input.candidate_id, role=HeadRole.HEAD, term_starts_on=input.handover_on,
+        term_ends_on=input.term_ends_on, party_group_lead=input.party_group_lead,
         account_id=input.account_id)
     return await _approve(info, approve_input, handover=True)  # type: ignore[no-any-return]
 
@@ -207,21 +277,44 @@ async def building_head_handover(info: Info, input: BuildingHeadHandoverInput
 class BuildingHeadEndTermInput:
     appointment_id: strawberry.ID
     reason: str = ""
-    on: date | None = strawberry.field(default=None, description="默认今天 / today")
+    ended_on: date | None = strawberry.field(default=None, description="默认今天 / today")
 
 
 @strawberry.mutation(description="结束任期并收回楼长权限 / end a term (the account loses the "
                                  "building)")
 async def building_head_end_term(info: Info, input: BuildingHeadEndTermInput
-                                 ) -> BuildingHeadAppointmentResult:
+                                 ) -> BuildingHeadEndTermResult:
     async def work(access: Access) -> Any:
         ident = pk(input.appointment_id, "BuildingHeadAppointment", "appointmentId")
         assert ident is not None
         await appointments.authorized_appointment(access, "building_heads.manage", ident)
-        return await appointments.end_term(ident, on=input.on or today_shanghai(), reason=input.reason,
+        return await appointments.end_term(ident, on=input.ended_on or today_shanghai(), reason=input.reason,
                                   account_id=access.principal.account_id)
 
-    return await run_mutation(info, work, _appointment_payload)
+    return await run_mutation(info, work, _appointment_payload(BuildingHeadEndTermPayload))
+
+
+@strawberry.input(description="关联账号（任命后）/ link a serving term to an account")
+class BuildingHeadLinkAccountInput:
+    appointment_id: strawberry.ID
+    account_id: strawberry.ID = strawberry.field(description="楼长本人的账号 / the head's "
+                                                             "own account")
+
+
+@strawberry.mutation(description="为在任楼长关联登录账号（账号获得该楼栋的楼长权限）/ link a "
+                                 "serving head's term to an account (which gets the head role "
+                                 "at the building)")
+async def building_head_link_account(info: Info, input: BuildingHeadLinkAccountInput
+                                     ) -> BuildingHeadLinkAccountResult:
+    async def work(access: Access) -> Any:
+        ident = pk(input.appointment_id, "BuildingHeadAppointment", "appointmentId")
+        account = pk(input.account_id, "Account", "accountId")
+        assert ident is not None and account is not None
+        await appointments.authorized_appointment(access, "building_heads.manage", ident)
+        return await appointments.link_account(ident, account,
+                                               account_id=access.principal.account_id)
+
+    return await run_mutation(info, work, _appointment_payload(BuildingHeadLinkAccountPayload))
 
 
 @strawberry.input(description="新建红旗驿站 / create a station")
@@ -233,17 +326,17 @@ class BuildingHeadCreateStationInput:
 
 
 @strawberry.type
-class BuildingHeadStationPayload:
+class BuildingHeadCreateStationPayload:
     station: BuildingHeadStation
 
 
-BuildingHeadStationResult = Annotated[BuildingHeadStationPayload | UserError,
-                                      strawberry.union("BuildingHeadStationResult")]
+BuildingHeadCreateStationResult = Annotated[BuildingHeadCreateStationPayload | UserError,
+                                      strawberry.union("BuildingHeadCreateStationResult")]
 
 
 @strawberry.mutation(description="新建红旗驿站（固定站长）/ create a station with its fixed head")
 async def building_head_create_station(info: Info, input: BuildingHeadCreateStationInput
-                                       ) -> BuildingHeadStationResult:
+                                       ) -> BuildingHeadCreateStationResult:
     async def work(access: Access) -> Any:
         community = pk(input.community_id, "Community", "communityId")
         rota.require_at(access, "building_heads.rota", community)
@@ -254,7 +347,7 @@ async def building_head_create_station(info: Info, input: BuildingHeadCreateStat
                                       "fixedHeadResidentId"),
             account_id=access.principal.account_id)
 
-    return await run_mutation(info, work, lambda r: BuildingHeadStationPayload(
+    return await run_mutation(info, work, lambda r: BuildingHeadCreateStationPayload(
         station=BuildingHeadStation.from_row(r)))
 
 
@@ -267,17 +360,17 @@ class BuildingHeadRecordLeaveInput:
 
 
 @strawberry.type
-class BuildingHeadLeavePayload:
+class BuildingHeadRecordLeavePayload:
     leave: BuildingHeadLeave
 
 
-BuildingHeadLeaveResult = Annotated[BuildingHeadLeavePayload | UserError,
-                                    strawberry.union("BuildingHeadLeaveResult")]
+BuildingHeadRecordLeaveResult = Annotated[BuildingHeadRecordLeavePayload | UserError,
+                                    strawberry.union("BuildingHeadRecordLeaveResult")]
 
 
 @strawberry.mutation(description="登记楼长请假（排班时跳过）/ record leave (skipped by the rota)")
 async def building_head_record_leave(info: Info, input: BuildingHeadRecordLeaveInput
-                                     ) -> BuildingHeadLeaveResult:
+                                     ) -> BuildingHeadRecordLeaveResult:
     async def work(access: Access) -> Any:
         ident = pk(input.appointment_id, "BuildingHeadAppointment", "appointmentId")
         appointment = await appointments.get_appointment(int(ident or 0))
@@ -286,7 +379,7 @@ async def building_head_record_leave(info: Info, input: BuildingHeadRecordLeaveI
         return await rota.record_leave(int(ident or 0), input.starts_on, input.ends_on,
                                       input.reason, access.principal.account_id)
 
-    return await run_mutation(info, work, lambda r: BuildingHeadLeavePayload(leave=BuildingHeadLeave(
+    return await run_mutation(info, work, lambda r: BuildingHeadRecordLeavePayload(leave=BuildingHeadLeave(
         id=encode_global_id("BuildingHeadLeave", int(r["id"])),
         appointment_id=encode_global_id("BuildingHeadAppointment", int(r["appointment_id"])),
         starts_on=r["starts_on"], ends_on=r["ends_on"], reason=r["reason"])))
@@ -295,33 +388,33 @@ async def building_head_record_leave(info: Info, input: BuildingHeadRecordLeaveI
 @strawberry.input(description="生成排班 / generate the rota for a period")
 class BuildingHeadGenerateRotaInput:
     station_id: strawberry.ID
-    from_: date = strawberry.field(name="from")
-    to: date
+    starts_on: date
+    ends_on: date
 
 
 @strawberry.type
-class BuildingHeadRotaPayload:
+class BuildingHeadGenerateRotaPayload:
     shifts: list[BuildingHeadRotaShift] = strawberry.field(description="新排的班次 / new shifts")
-    unfilled_weeks: list[date] = strawberry.field(description="无人可排的周（均请假）/ weeks "
+    unfilled_weeks_starting_on: list[date] = strawberry.field(description="无人可排的周（均请假）/ weeks "
                                                              "nobody could take")
 
 
-BuildingHeadRotaResult = Annotated[BuildingHeadRotaPayload | UserError,
-                                   strawberry.union("BuildingHeadRotaResult")]
+BuildingHeadGenerateRotaResult = Annotated[BuildingHeadGenerateRotaPayload | UserError,
+                                   strawberry.union("BuildingHeadGenerateRotaResult")]
 
 
 @strawberry.mutation(description="按周轮流生成兼职站长排班（跳过请假）/ generate weekly shifts "
                                  "by round robin, skipping heads on leave")
 async def building_head_generate_rota(info: Info, input: BuildingHeadGenerateRotaInput
-                                      ) -> BuildingHeadRotaResult:
+                                      ) -> BuildingHeadGenerateRotaResult:
     async def work(access: Access) -> Any:
         station = int(pk(input.station_id, "BuildingHeadStation", "stationId") or 0)
         await rota.station_for(access, "building_heads.rota", station)
-        return await rota.generate(station, input.from_, input.to, access.principal.account_id)
+        return await rota.generate(station, input.starts_on, input.ends_on, access.principal.account_id)
 
-    return await run_mutation(info, work, lambda r: BuildingHeadRotaPayload(
+    return await run_mutation(info, work, lambda r: BuildingHeadGenerateRotaPayload(
         shifts=[BuildingHeadRotaShift.from_row(s) for s in r.created],
-        unfilled_weeks=r.unfilled))
+        unfilled_weeks_starting_on=r.unfilled))
 
 
 @strawberry.input(description="换班（须说明理由）/ swap two shifts (reason required)")
@@ -332,24 +425,24 @@ class BuildingHeadSwapShiftsInput:
 
 
 @strawberry.type
-class BuildingHeadSwapPayload:
+class BuildingHeadSwapShiftsPayload:
     shifts: list[BuildingHeadRotaShift]
 
 
-BuildingHeadSwapResult = Annotated[BuildingHeadSwapPayload | UserError,
-                                   strawberry.union("BuildingHeadSwapResult")]
+BuildingHeadSwapShiftsResult = Annotated[BuildingHeadSwapShiftsPayload | UserError,
+                                   strawberry.union("BuildingHeadSwapShiftsResult")]
 
 
 @strawberry.mutation(description="交换两个班次并记录理由 / swap two shifts, recording why")
 async def building_head_swap_shifts(info: Info, input: BuildingHeadSwapShiftsInput
-                                    ) -> BuildingHeadSwapResult:
+                                    ) -> BuildingHeadSwapShiftsResult:
     async def work(access: Access) -> Any:
         a = int(pk(input.shift_a_id, "BuildingHeadRotaShift", "shiftAId") or 0)
         b = int(pk(input.shift_b_id, "BuildingHeadRotaShift", "shiftBId") or 0)
         await rota.authorize_shift(access, "building_heads.rota", a)
         return await rota.swap_shifts(a, b, input.reason, access.principal.account_id)
 
-    return await run_mutation(info, work, lambda pair: BuildingHeadSwapPayload(
+    return await run_mutation(info, work, lambda pair: BuildingHeadSwapShiftsPayload(
         shifts=[BuildingHeadRotaShift.from_row(s) for s in pair]))
 
 
@@ -385,14 +478,19 @@ async def building_head_evaluate(info: Info, input: BuildingHeadEvaluateInput
 Change = Callable[[Access], Awaitable[tuple[dict[str, Any], int]]]
 
 
-async def _mutate(info: Info, change: Change) -> BuildingHeadMatterResult:
+MatterPayload = TypeVar("MatterPayload", bound=BuildingHeadMatterChange)
+
+
+async def _mutate(info: Info, change: Change, cls: type[MatterPayload]
+                  ) -> MatterPayload | UserError:
     async def work(access: Access) -> tuple[dict[str, Any], dict[str, Any]]:
         matter, entry_id = await change(access)
         entries = await matters.entries_of([int(matter["id"])])
         return matter, next(e for e in entries[int(matter["id"])] if e["id"] == entry_id)
 
-    return await run_mutation(info, work, lambda pair: BuildingHeadMatterPayload(
+    result: MatterPayload | UserError = await run_mutation(info, work, lambda pair: cls(
         matter=BuildingHeadMatter.from_row(pair[0]), entry=BuildingHeadMatterEntry.from_row(pair[1])))
+    return result
 
 
 @strawberry.input(description="提事：指定楼栋（居民、楼长、工作人员）或小区/社区（工作人员）"
@@ -448,13 +546,67 @@ class BuildingHeadFollowUpMatterInput:
     decided_on: date | None = None
 
 
+@strawberry.type
+class BuildingHeadRaiseMatterPayload(BuildingHeadMatterChange):
+    pass
+
+
+BuildingHeadRaiseMatterResult = Annotated[BuildingHeadRaiseMatterPayload | UserError,
+                                 strawberry.union("BuildingHeadRaiseMatterResult")]
+
+
+@strawberry.type
+class BuildingHeadAdvanceMatterPayload(BuildingHeadMatterChange):
+    pass
+
+
+BuildingHeadAdvanceMatterResult = Annotated[BuildingHeadAdvanceMatterPayload | UserError,
+                                 strawberry.union("BuildingHeadAdvanceMatterResult")]
+
+
+@strawberry.type
+class BuildingHeadResolveMatterPayload(BuildingHeadMatterChange):
+    pass
+
+
+BuildingHeadResolveMatterResult = Annotated[BuildingHeadResolveMatterPayload | UserError,
+                                 strawberry.union("BuildingHeadResolveMatterResult")]
+
+
+@strawberry.type
+class BuildingHeadEscalateMatterPayload(BuildingHeadMatterChange):
+    pass
+
+
+BuildingHeadEscalateMatterResult = Annotated[BuildingHeadEscalateMatterPayload | UserError,
+                                 strawberry.union("BuildingHeadEscalateMatterResult")]
+
+
+@strawberry.type
+class BuildingHeadHandOffMatterPayload(BuildingHeadMatterChange):
+    pass
+
+
+BuildingHeadHandOffMatterResult = Annotated[BuildingHeadHandOffMatterPayload | UserError,
+                                 strawberry.union("BuildingHeadHandOffMatterResult")]
+
+
+@strawberry.type
+class BuildingHeadFollowUpMatterPayload(BuildingHeadMatterChange):
+    pass
+
+
+BuildingHeadFollowUpMatterResult = Annotated[BuildingHeadFollowUpMatterPayload | UserError,
+                                 strawberry.union("BuildingHeadFollowUpMatterResult")]
+
+
 def _matterpk(gid: str) -> int:
     return int(pk(gid, MATTER, "matterId"))  # type: ignore[arg-type]
 
 
 @strawberry.mutation(description="提事 / raise a matter")
 async def building_head_raise_matter(info: Info, input: BuildingHeadRaiseMatterInput
-                                     ) -> BuildingHeadMatterResult:
+                                     ) -> BuildingHeadRaiseMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         return await matters.raise_matter(
             access, title=input.title, description=input.description,
@@ -462,57 +614,57 @@ async def building_head_raise_matter(info: Info, input: BuildingHeadRaiseMatterI
             compound_id=pk(input.compound_id, "Compound", "compoundId"),
             community_id=pk(input.community_id, "Community", "communityId"),
             participants=input.participants, raised_on=input.raised_on)
-    return await _mutate(info, change)
+    return await _mutate(info, change, BuildingHeadRaiseMatterPayload)
 
 
 @strawberry.mutation(description="推进到下一步议事 / record the next step")
 async def building_head_advance_matter(info: Info, input: BuildingHeadAdvanceMatterInput
-                                       ) -> BuildingHeadMatterResult:
+                                       ) -> BuildingHeadAdvanceMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         return await matters.advance_matter(access, _matterpk(input.matter_id), input.step.value,
                                         participants=input.participants,
                                         decision=input.decision, decided_on=input.decided_on,
                                         rating=input.rating)
-    return await _mutate(info, change)
+    return await _mutate(info, change, BuildingHeadAdvanceMatterPayload)
 
 
 @strawberry.mutation(description="办结 / resolve a matter at its current step")
 async def building_head_resolve_matter(info: Info, input: BuildingHeadResolveMatterInput
-                                       ) -> BuildingHeadMatterResult:
+                                       ) -> BuildingHeadResolveMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         return await matters.resolve_matter(access, _matterpk(input.matter_id), input.resolution,
                                         participants=input.participants,
                                         decided_on=input.decided_on)
-    return await _mutate(info, change)
+    return await _mutate(info, change, BuildingHeadResolveMatterPayload)
 
 
 @strawberry.mutation(description="上移 / escalate a matter one level")
 async def building_head_escalate_matter(info: Info, input: BuildingHeadEscalateMatterInput
-                                        ) -> BuildingHeadMatterResult:
+                                        ) -> BuildingHeadEscalateMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         return await matters.escalate_matter(access, _matterpk(input.matter_id), input.reason,
                                          participants=input.participants,
                                          decided_on=input.decided_on)
-    return await _mutate(info, change)
+    return await _mutate(info, change, BuildingHeadEscalateMatterPayload)
 
 
 @strawberry.mutation(description="下单给网格员 / hand a matter to the grid worker")
 async def building_head_hand_off_matter(info: Info, input: BuildingHeadHandOffMatterInput
-                                        ) -> BuildingHeadMatterResult:
+                                        ) -> BuildingHeadHandOffMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         worker = int(pk(input.grid_worker_id, "Account", "gridWorkerId"))  # type: ignore[arg-type]
         return await matters.hand_off_matter(access, _matterpk(input.matter_id), worker,
                                          input.note, decided_on=input.decided_on)
-    return await _mutate(info, change)
+    return await _mutate(info, change, BuildingHeadHandOffMatterPayload)
 
 
 @strawberry.mutation(description="跟进 / follow a handed-off matter up")
 async def building_head_follow_up_matter(info: Info, input: BuildingHeadFollowUpMatterInput
-                                         ) -> BuildingHeadMatterResult:
+                                         ) -> BuildingHeadFollowUpMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         return await matters.follow_up_matter(access, _matterpk(input.matter_id), input.note,
                                           decided_on=input.decided_on)
-    return await _mutate(info, change)
+    return await _mutate(info, change, BuildingHeadFollowUpMatterPayload)
 
 
 # -- the one-step visit -------------------------------------------------------------------------
@@ -560,15 +712,206 @@ async def building_head_log_visit(info: Info, input: BuildingHeadLogVisitInput
         matter_id=gid("BuildingHeadMatter", logged.matter_id)))
 
 
+@strawberry.input(description="记录一次履职（服务内容）/ record a duty of the service content")
+class BuildingHeadRecordDutyInput:
+    building_id: strawberry.ID
+    kind: BuildingHeadDutyKind
+    summary: str = strawberry.field(description="做了什么 / what was done")
+    outcome: str = strawberry.field(default="", description="结果 / the outcome")
+    minutes: int = strawberry.field(default=0, description="实际用时（分钟）/ real time spent")
+    done_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+    parties: list[str] = strawberry.field(default_factory=list,
+                                          description="调解当事人 / mediation parties")
+    follow_up: str = strawberry.field(default="", description="后续跟进 / follow-up")
+    household_id: strawberry.ID | None = strawberry.field(
+        default=None, description="涉及的住户（如信息采集）/ the household concerned")
+
+
+@strawberry.type
+class BuildingHeadRecordDutyPayload:
+    duty: BuildingHeadDuty
+
+
+BuildingHeadRecordDutyResult = Annotated[BuildingHeadRecordDutyPayload | UserError,
+                                         strawberry.union("BuildingHeadRecordDutyResult")]
+
+
+@strawberry.mutation(description="记录履职：传达政策、协助楼宇事务、调解纠纷、反映社情民意、维护平安稳定、"
+                                 "信息采集、社区交办任务 / record a duty (policy relay, building "
+                                 "affairs, mediation, opinions, safety, information, campaigns)")
+async def building_head_record_duty(info: Info, input: BuildingHeadRecordDutyInput
+                                    ) -> BuildingHeadRecordDutyResult:
+    async def work(access: Access) -> Any:
+        building = pk(input.building_id, "Building", "buildingId")
+        assert building is not None
+        return await duties.record_duty(
+            access, building_id=building, kind=input.kind.value, summary=input.summary,
+            outcome=input.outcome, minutes=input.minutes, done_on=input.done_on,
+            parties=input.parties, follow_up=input.follow_up,
+            household_id=pk(input.household_id, "Household", "householdId"))
+
+    result: BuildingHeadRecordDutyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadRecordDutyPayload(duty=BuildingHeadDuty.from_row(row)))
+    return result
+
+
+@strawberry.input(description="办结履职记录：社情民意的答复，或安全隐患交由谁处理 / close a duty: "
+                              "an opinion's answer, or who a hazard was assigned to")
+class BuildingHeadCloseDutyInput:
+    duty_id: strawberry.ID
+    answer: str = ""
+    assigned_to: str = ""
+    closed_on: date | None = None
+
+
+@strawberry.type
+class BuildingHeadCloseDutyPayload:
+    duty: BuildingHeadDuty
+
+
+BuildingHeadCloseDutyResult = Annotated[BuildingHeadCloseDutyPayload | UserError,
+                                        strawberry.union("BuildingHeadCloseDutyResult")]
+
+
+@strawberry.mutation(description="办结：社情民意已答复或安全隐患已处理 / close an opinion (answered) "
+                                 "or a safety hazard (dealt with)")
+async def building_head_close_duty(info: Info, input: BuildingHeadCloseDutyInput
+                                   ) -> BuildingHeadCloseDutyResult:
+    async def work(access: Access) -> Any:
+        duty = pk(input.duty_id, "BuildingHeadDuty", "dutyId")
+        assert duty is not None
+        return await duties.close_duty(access, duty, answer=input.answer,
+                                       assigned_to=input.assigned_to, closed_on=input.closed_on)
+
+    result: BuildingHeadCloseDutyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadCloseDutyPayload(duty=BuildingHeadDuty.from_row(row)))
+    return result
+
+
+@strawberry.input(description="记录改进计划 / record an improvement plan")
+class BuildingHeadPlanImprovementInput:
+    evaluation_id: strawberry.ID
+    plan: str = strawberry.field(description="与社区商定的改进计划 / the plan agreed with "
+                                             "community staff")
+    review_on: date = strawberry.field(description="复查日期 / the review date")
+
+
+@strawberry.type
+class BuildingHeadPlanImprovementPayload:
+    evaluation: BuildingHeadEvaluation
+
+
+BuildingHeadPlanImprovementResult = Annotated[
+    BuildingHeadPlanImprovementPayload | UserError,
+    strawberry.union("BuildingHeadPlanImprovementResult")]
+
+
+@strawberry.mutation(description="改进：考评为最低等级时记录改进计划与复查日期 / improvement: the "
+                                 "plan and review date after a weak evaluation")
+async def building_head_plan_improvement(info: Info, input: BuildingHeadPlanImprovementInput
+                                         ) -> BuildingHeadPlanImprovementResult:
+    async def work(access: Access) -> Any:
+        rota.require_at(access, "building_heads.manage", None)
+        ident = pk(input.evaluation_id, "BuildingHeadEvaluation", "evaluationId")
+        assert ident is not None
+        return await evaluation.plan_improvement(ident, input.plan, input.review_on,
+                                                 account_id=access.principal.account_id,
+                                                 today=today_shanghai())
+
+    result: BuildingHeadPlanImprovementResult = await run_mutation(
+        info, work, lambda row: BuildingHeadPlanImprovementPayload(
+            evaluation=BuildingHeadEvaluation.from_row(row)))
+    return result
+
+
+@strawberry.input(description="一方参会人员 / the attendees of one party")
+class BuildingHeadMeetingAttendeesInput:
+    party: BuildingHeadMeetingParty
+    names: list[str]
+
+
+@strawberry.input(description="记录议事会议 / record a meeting")
+class BuildingHeadRecordMeetingInput:
+    kind: BuildingHeadMeetingKind
+    station_id: strawberry.ID = strawberry.field(description="召开会议的红旗驿站 / the station")
+    attendees: list[BuildingHeadMeetingAttendeesInput]
+    topics: list[str]
+    decisions: list[str] = strawberry.field(default_factory=list)
+    property_company: str = strawberry.field(default="", description="物业公司 / the property "
+                                                                     "company")
+    matter_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="议定的事项 / the matters taken up")
+    held_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.type
+class BuildingHeadRecordMeetingPayload:
+    meeting: BuildingHeadMeeting
+
+
+BuildingHeadRecordMeetingResult = Annotated[BuildingHeadRecordMeetingPayload | UserError,
+                                            strawberry.union("BuildingHeadRecordMeetingResult")]
+
+
+@strawberry.mutation(description="记录三方联席会议或民情恳谈会（参会各方、议题、决定、议定事项）/ "
+                                 "record a joint or residents' opinion meeting")
+async def building_head_record_meeting(info: Info, input: BuildingHeadRecordMeetingInput
+                                       ) -> BuildingHeadRecordMeetingResult:
+    async def work(access: Access) -> Any:
+        station = pk(input.station_id, "BuildingHeadStation", "stationId")
+        assert station is not None
+        attendees: dict[str, list[str]] = {}
+        for group in input.attendees:
+            attendees.setdefault(group.party.value, []).extend(group.names)
+        return await meetings.record_meeting(
+            access, kind=input.kind.value, station_id=station, held_on=input.held_on,
+            attendees=attendees, topics=input.topics, decisions=input.decisions,
+            property_company=input.property_company,
+            matter_ids=[int(pk(m, MATTER, "matterIds") or 0) for m in input.matter_ids])
+
+    result: BuildingHeadRecordMeetingResult = await run_mutation(
+        info, work, lambda row: BuildingHeadRecordMeetingPayload(
+            meeting=BuildingHeadMeeting.from_row(row)))
+    return result
+
+
+@strawberry.input(description="居民为本楼楼长打分（匿名，每户每年一次）/ rate your building's "
+                              "head (anonymous, once per household and year)")
+class BuildingHeadRateHeadInput:
+    score: int = strawberry.field(description="1 很不满意 … 5 很满意 / 1 very unsatisfied … 5 "
+                                              "very satisfied")
+
+
+@strawberry.type
+class BuildingHeadRateHeadPayload:
+    responses: int = strawberry.field(description="本楼今年已参与户数 / households that answered")
+
+
+BuildingHeadRateHeadResult = Annotated[BuildingHeadRateHeadPayload | UserError,
+                                       strawberry.union("BuildingHeadRateHeadResult")]
+
+
+@strawberry.mutation(description="居民满意度测评 / residents' satisfaction survey of their head")
+async def building_head_rate_head(info: Info, input: BuildingHeadRateHeadInput
+                                  ) -> BuildingHeadRateHeadResult:
+    async def work(access: Access) -> Any:
+        return await survey.rate_head(access, input.score)
+
+    result: BuildingHeadRateHeadResult = await run_mutation(
+        info, work, lambda r: BuildingHeadRateHeadPayload(responses=r.responses))
+    return result
+
+
 MUTATIONS: list[Any] = [
     building_head_nominate, building_head_check_eligibility,
     building_head_override_eligibility, building_head_start_notice, building_head_approve,
-    building_head_handover, building_head_end_term,
-    building_head_log_visit,
+    building_head_handover, building_head_end_term, building_head_link_account,
+    building_head_log_visit, building_head_record_duty, building_head_close_duty,
     building_head_raise_matter, building_head_advance_matter, building_head_resolve_matter,
     building_head_escalate_matter, building_head_hand_off_matter,
-    building_head_follow_up_matter,
+    building_head_follow_up_matter, building_head_record_meeting,
     building_head_create_station, building_head_record_leave, building_head_generate_rota,
-    building_head_swap_shifts, building_head_evaluate,
+    building_head_swap_shifts, building_head_rate_head, building_head_evaluate,
+    building_head_plan_improvement,
 ]
 """Mutation fields in schema order (``linli_mutation_fields``)."""

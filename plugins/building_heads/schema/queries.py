@@ -5,11 +5,12 @@ request's scope and builds the answer."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 from core.plugin import (
+    LIST_BOUND,
     Access,
     ApiError,
     Connection,
@@ -17,7 +18,9 @@ from core.plugin import (
     Info,
     check_first,
     decode_cursor,
+    encode_global_id,
     make_connection,
+    today_shanghai,
 )
 from plugins.building_heads.schema.common import pk, public_read, read, tenant_node
 from plugins.building_heads.schema.types import (
@@ -25,15 +28,28 @@ from plugins.building_heads.schema.types import (
     BuildingHeadCandidate,
     BuildingHeadCoverage,
     BuildingHeadCoverageLevel,
+    BuildingHeadDuty,
+    BuildingHeadDutyKind,
     BuildingHeadEvaluation,
     BuildingHeadMatter,
+    BuildingHeadMeeting,
     BuildingHeadOverdueHousehold,
+    BuildingHeadReminderLine,
     BuildingHeadRotaShift,
     BuildingHeadStation,
+    BuildingHeadSurvey,
     BuildingHeadVisitTask,
     BuildingHeadVisitTaskStatus,
 )
-from plugins.building_heads.services import appointments, matters, rota, visits
+from plugins.building_heads.services import (
+    appointments,
+    duties,
+    matters,
+    meetings,
+    rota,
+    survey,
+    visits,
+)
 
 __all__ = ["QUERIES", "board_place"]
 
@@ -88,14 +104,14 @@ async def building_head_stations(info: Info, first: int, after: str | None = Non
 
 
 @strawberry.field(description="驿站排班（与时段相交的班次）/ a station's shifts in a period")
-async def building_head_rota(info: Info, station_id: strawberry.ID, from_: Annotated[
-        date, strawberry.argument(name="from")], to: date) -> list[BuildingHeadRotaShift]:
+async def building_head_rota(info: Info, station_id: strawberry.ID, starts_on: date,
+                             ends_on: date) -> list[BuildingHeadRotaShift]:
     station = pk(station_id, "BuildingHeadStation", "stationId")
     assert station is not None
 
     async def work(access: Access) -> list[dict[str, Any]]:
         await rota.station_for(access, "building_heads.read", station)
-        return await rota.shifts_between(station, from_, to)
+        return await rota.shifts_between(station, starts_on, ends_on)
 
     return [BuildingHeadRotaShift.from_row(r) for r in await read(info, work)]
 
@@ -121,7 +137,7 @@ def board_place(compound_id: str | None, community_id: str | None) -> tuple[int 
                                                             "communityId")
 
 
-@strawberry.field(description="红邻议事厅：小区或社区的公开议事板，最新的在前（可匿名，用 "
+@strawberry.field(description="红旗驿站议事公开栏：小区或社区的公开议事板，最新的在前（可匿名，用 "
                               "X-Linli-Node 指定街镇）/ the public matter board of a compound or "
                               "community, newest first (anonymous reads name the node with "
                               "X-Linli-Node)")
@@ -199,11 +215,75 @@ async def building_head_visit_tasks(info: Info, first: int, after: str | None = 
     return make_connection(rows, first, BuildingHeadVisitTask.of)
 
 
+@strawberry.field(description="履职记录（最新的在前）/ duties recorded, newest first")
+async def building_head_duties(info: Info, first: int, after: str | None = None,
+                               building_id: strawberry.ID | None = None,
+                               kind: BuildingHeadDutyKind | None = None
+                               ) -> Connection[BuildingHeadDuty]:
+    check_first(first)
+    start = decode_cursor(after)
+    building = pk(building_id, "Building", "buildingId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await duties.duties_page(access, first, start, building_id=building,
+                                        kind=kind.value if kind else None)
+
+    return make_connection(await read(info, work), first, BuildingHeadDuty.from_row)
+
+
+@strawberry.field(description="本月走访提醒名单（可打印，抄送社区工作人员）/ this month's visit "
+                              "reminder as a printable list", metadata={LIST_BOUND: 200})
+async def building_head_reminder_list(info: Info, year: int | None = None,
+                                      month: int | None = None
+                                      ) -> list[BuildingHeadReminderLine]:
+    async def work(access: Access) -> Any:
+        return await visits.reminder_list(access, year, month)
+
+    lines, names = await read(info, work)
+    return [BuildingHeadReminderLine(
+        building_id=encode_global_id("Building", line.building_id), building=line.building,
+        head_name=names.get(line.head_resident_id, "") if line.head_resident_id else "",
+        head_has_account=line.head_has_account, rooms=line.rooms) for line in lines]
+
+
+@strawberry.field(description="三方联席会议与民情恳谈会（最新的在前）/ meetings, newest first")
+async def building_head_meetings(info: Info, first: int, after: str | None = None,
+                                 station_id: strawberry.ID | None = None,
+                                 matter_id: strawberry.ID | None = None
+                                 ) -> Connection[BuildingHeadMeeting]:
+    check_first(first)
+    start = decode_cursor(after)
+    station = pk(station_id, "BuildingHeadStation", "stationId")
+    matter = pk(matter_id, "BuildingHeadMatter", "matterId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await meetings.meetings_page(access, first, start, station_id=station,
+                                            matter_id=matter)
+
+    return make_connection(await read(info, work), first, BuildingHeadMeeting.from_row)
+
+
+@strawberry.field(description="楼长满意度测评结果（匿名）/ a building's survey of its head")
+async def building_head_survey(info: Info, building_id: strawberry.ID, year: int | None = None
+                               ) -> BuildingHeadSurvey:
+    building = pk(building_id, "Building", "buildingId")
+    assert building is not None
+
+    async def work(access: Access) -> survey.SurveyResult:
+        return await survey.survey_of(access, building, year or today_shanghai().year)
+
+    result = await read(info, work)
+    return BuildingHeadSurvey(
+        building_id=encode_global_id("Building", result.building_id), year=result.year,
+        households=result.households, responses=result.responses,
+        average=result.average_x100 / 100 if result.average_x100 is not None else None)
+
+
 QUERIES: list[Any] = [
     building_head_candidates, building_heads,
     building_head_coverage, building_head_overdue, building_head_region_coverage,
-    building_head_visit_tasks,
-    building_head_board,
-    building_head_stations, building_head_rota, building_head_evaluations,
+    building_head_visit_tasks, building_head_reminder_list, building_head_duties,
+    building_head_board, building_head_meetings,
+    building_head_stations, building_head_rota, building_head_evaluations, building_head_survey,
 ]
 """Query fields in schema order (``linli_query_fields``)."""

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
-from core.plugin import Info, Node, UserError, encode_global_id
+from core.plugin import LIST_BOUND, Info, Node, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
-from plugins.building_heads.services import appointments, evaluation, matters
+from plugins.building_heads.services import appointments, duties, matters, meetings
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
 
 __all__ = [
@@ -24,20 +24,26 @@ __all__ = [
     "BuildingHeadCandidate",
     "BuildingHeadCoverage",
     "BuildingHeadCoverageLevel",
+    "BuildingHeadDuty",
+    "BuildingHeadDutyKind",
     "BuildingHeadEligibilityReason",
     "BuildingHeadEvaluation",
     "BuildingHeadLeave",
     "BuildingHeadMatter",
+    "BuildingHeadMatterChange",
     "BuildingHeadMatterEntry",
     "BuildingHeadMatterEntryKind",
     "BuildingHeadMatterLevel",
-    "BuildingHeadMatterPayload",
-    "BuildingHeadMatterResult",
     "BuildingHeadMatterStep",
     "BuildingHeadMatterUpdate",
+    "BuildingHeadMeeting",
+    "BuildingHeadMeetingKind",
+    "BuildingHeadMeetingParty",
     "BuildingHeadOverdueHousehold",
+    "BuildingHeadReminderLine",
     "BuildingHeadRotaShift",
     "BuildingHeadStation",
+    "BuildingHeadSurvey",
     "BuildingHeadVisit",
     "BuildingHeadVisitTask",
     "BuildingHeadVisitTaskStatus",
@@ -62,6 +68,13 @@ class NominationMethod(Enum):
 class HeadRole(Enum):
     HEAD = "head"
     DEPUTY = "deputy"
+
+
+@strawberry.type(description="考评类别得分 / one category's score in an evaluation")
+class BuildingHeadEvaluationPart:
+    category: str = strawberry.field(description="coverage | duties | matters | residents")
+    score: int
+    weight: int
 
 
 @strawberry.type(description="不符合条件的原因 / why a candidate is not eligible")
@@ -89,12 +102,12 @@ class BuildingHeadCandidate(Node):
                                                  "2, permanent resident of the building 1)")
     status: str = strawberry.field(description="nominated | noticed | approved | rejected | "
                                                "withdrawn")
-    notice_from: date | None
-    notice_until: date | None = strawberry.field(description="公示最后一天 / last day of notice")
+    notice_starts_on: date | None = strawberry.field(description="公示首日 / first day of notice")
+    notice_ends_on: date | None = strawberry.field(description="公示最后一天 / last day of notice")
     rule_version: int
     row: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="可否任职（符合条件或已破格）/ may be appointed")
+    @strawberry.field(description="可否任职（符合条件或已适当放宽）/ may be appointed")
     def may_be_appointed(self) -> bool:
         return self.eligible or self.overridden
 
@@ -122,8 +135,8 @@ class BuildingHeadCandidate(Node):
                                                    message_zh=r["zh"], message_en=r["en"])
                      for r in reasons],
             overridden=bool(row["override_reason"]), override_reason=row["override_reason"],
-            priority=int(row["priority"]), status=row["status"], notice_from=row["notice_from"],
-            notice_until=row["notice_until"], rule_version=int(row["rule_version"]), row=row)
+            priority=int(row["priority"]), status=row["status"], notice_starts_on=row["notice_from"],
+            notice_ends_on=row["notice_until"], rule_version=int(row["rule_version"]), row=row)
 
 
 @strawberry.type(description="楼长任期 / a term as building head or deputy")
@@ -132,11 +145,11 @@ class BuildingHeadAppointment(Node):
     resident_id: strawberry.ID
     account_id: strawberry.ID | None
     role: HeadRole
-    term_start: date
-    term_end: date
+    term_starts_on: date
+    term_ends_on: date
     ended_on: date | None
     serving: bool
-    party_group_lead: bool = strawberry.field(description="一肩挑（兼任楼栋党小组长）/ also "
+    party_group_lead: bool = strawberry.field(description="一肩挑（兼任楼院党小组长）/ also "
                                                           "leads the building's party group")
     term_rule_version: int
     row: strawberry.Private[dict[str, Any]]
@@ -157,7 +170,7 @@ class BuildingHeadAppointment(Node):
             building_id=encode_global_id("Building", int(row["building_id"])),
             resident_id=encode_global_id("Resident", int(row["resident_id"])),
             account_id=encode_global_id("Account", int(account)) if account else None,
-            role=HeadRole(row["role"]), term_start=row["term_start"], term_end=row["term_end"],
+            role=HeadRole(row["role"]), term_starts_on=row["term_start"], term_ends_on=row["term_end"],
             ended_on=row["ended_on"], serving=row["ended_on"] is None,
             party_group_lead=bool(row["party_group_lead"]),
             term_rule_version=int(row["term_rule_version"]), row=row)
@@ -228,7 +241,7 @@ class BuildingHeadLeave:
 class BuildingHeadEvaluation(Node):
     year: int
     coverage_pct: int = strawberry.field(description="全年走访覆盖率 / yearly visit coverage %")
-    special_months_pct: int = strawberry.field(description="重点户按月走访率 / special "
+    special_months_pct: int = strawberry.field(description="特殊家庭按月走访率 / special "
                                                            "households' monthly coverage %")
     matters_closed: int
     rating_avg: float | None = strawberry.field(description="居民平均评分 / residents' average "
@@ -236,9 +249,18 @@ class BuildingHeadEvaluation(Node):
     households: int
     visited_households: int
     visits_logged: int
-    score: int
-    grade: str = strawberry.field(description="excellent | competent | basic | unsatisfactory")
-    grade_label: str
+    duties_recorded: int = strawberry.field(description="当年记录的履职次数 / duties recorded")
+    score: int = strawberry.field(description="计入类别的加权得分（0–100）/ weighted score of the "
+                                              "categories that counted")
+    grade: str = strawberry.field(description="等级名称（规则 evaluation_grades，默认 优秀/良好/合格/"
+                                              "待改进）/ the grade's name (a rule value)")
+    parts: list[BuildingHeadEvaluationPart] = strawberry.field(
+        description="计入的类别及得分（无事可做的类别不计）/ the categories that counted",
+        metadata={LIST_BOUND: 4})  # four categories at most
+    improvement_open: bool = strawberry.field(
+        description="已启动改进（最低等级）/ an improvement step was opened (lowest grade)")
+    improvement_plan: str
+    improvement_review_on: date | None
     rule_version: int
     row: strawberry.Private[dict[str, Any]]
 
@@ -248,8 +270,12 @@ class BuildingHeadEvaluation(Node):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BuildingHeadEvaluation:
-        label = next(zh for _, code, zh, _ in evaluation.GRADES if code == row["grade"])
         rating = int(row["rating_avg_x100"])
+        stored = json.loads(row.get("parts") or "{}")
+        weights = stored.get("weights", {})
+        parts = [BuildingHeadEvaluationPart(category=c, score=int(v),
+                                            weight=int(weights.get(c, 0)))
+                 for c, v in stored.get("scores", {}).items()]
         return cls(id=encode_global_id("BuildingHeadEvaluation", int(row["id"])),
                    year=int(row["year"]), coverage_pct=int(row["coverage_pct"]),
                    special_months_pct=int(row["special_months_pct"]),
@@ -257,13 +283,19 @@ class BuildingHeadEvaluation(Node):
                    rating_avg=rating / 100 if rating else None,
                    households=int(row["households"]),
                    visited_households=int(row["visited_households"]),
-                   visits_logged=int(row["visits_logged"]), score=int(row["score"]),
-                   grade=row["grade"], grade_label=label, rule_version=int(row["rule_version"]),
-                   row=row)
+                   visits_logged=int(row["visits_logged"]),
+                   duties_recorded=int(row.get("duties_recorded") or 0), score=int(row["score"]),
+                   grade=row["grade"], parts=parts,
+                   improvement_open=bool(row.get("improvement_open")),
+                   improvement_plan=row.get("improvement_plan") or "",
+                   improvement_review_on=row.get("improvement_review_on"),
+                   rule_version=int(row["rule_version"]), row=row)
 
 
 
 MATTER = "BuildingHeadMatter"
+ENTRY_KIND_ZH = {"step": "议事", "resolve": "办结", "escalate": "上移", "handoff": "下单",
+                 "followup": "跟进"}
 
 
 @strawberry.enum(description="议事步骤（四步议事法）/ a step of the four-step method")
@@ -301,9 +333,18 @@ class BuildingHeadMatterEntry:
     decision: str
     decided_on: date
 
+    @strawberry.field(description="步骤名称，如“两委议事” / the step's name in Chinese")
+    def step_name(self) -> str:
+        return matters.STEP_ZH[self.step.value]
+
+    @strawberry.field(description="条目说明，如“上移” / what the entry is, in Chinese")
+    def kind_name(self) -> str:
+        return ENTRY_KIND_ZH[self.kind.value]
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BuildingHeadMatterEntry:
-        return cls(id=strawberry.ID(str(row["id"])), kind=BuildingHeadMatterEntryKind(row["kind"]),
+        return cls(id=encode_global_id("BuildingHeadMatterEntry", int(row["id"])),
+                   kind=BuildingHeadMatterEntryKind(row["kind"]),
                    step=BuildingHeadMatterStep(row["step"]), participants=list(row["participants"]),
                    decision=row["decision"], decided_on=row["decided_on"])
 
@@ -327,6 +368,19 @@ class BuildingHeadMatter(Node):
     created_at: datetime
     updated_at: datetime
     pk: strawberry.Private[int]
+
+    @strawberry.field(description="当前步骤名称（提事、两委议事、多方主体共同议事、居民议事、办理、评价）"
+                                  " / the current step's name in Chinese")
+    def step_name(self) -> str:
+        return matters.STEP_ZH[self.step.value]
+
+    @strawberry.field(description="当前步骤名称（英文）/ the current step's name in English")
+    def step_name_en(self) -> str:
+        return matters.STEP_EN[self.step.value]
+
+    @strawberry.field(description="议事层级名称（楼栋、小区、社区）/ the level's name in Chinese")
+    def level_name(self) -> str:
+        return matters.LEVEL_ZH[self.level.value]
 
     @strawberry.field(description="时间线（最早的在前）/ the timeline, oldest first")
     async def timeline(self, info: Info) -> list[BuildingHeadMatterEntry]:
@@ -361,14 +415,12 @@ class BuildingHeadMatterUpdate:
     entry: BuildingHeadMatterEntry
 
 
-@strawberry.type(description="议事事项已更新 / the matter after the change")
-class BuildingHeadMatterPayload:
+@strawberry.interface(description="议事事项已更新 / the matter after the change")
+class BuildingHeadMatterChange:
+    """What every matter mutation's payload carries (``BuildingHeadRaiseMatterPayload``, …)."""
+
     matter: BuildingHeadMatter
     entry: BuildingHeadMatterEntry
-
-
-BuildingHeadMatterResult = Annotated[BuildingHeadMatterPayload | UserError,
-                                     strawberry.union("BuildingHeadMatterResult")]
 
 
 
@@ -430,7 +482,8 @@ class BuildingHeadVisitTask(Node):
     building_id: strawberry.ID | None
     reason_code: str
     source_module: str
-    noticed_since: date | None
+    noticed_on: date | None = strawberry.field(description="发现异常之日 / the day the concern "
+                                                           "was first noticed")
     due_on: date
     status: BuildingHeadVisitTaskStatus
     visit_id: strawberry.ID | None
@@ -443,7 +496,7 @@ class BuildingHeadVisitTask(Node):
                    household_id=gid("Household", row["household_id"]),
                    building_id=gid("Building", row["building_id"]),
                    reason_code=row["reason_code"], source_module=row["source_module"] or "",
-                   noticed_since=row["noticed_since"], due_on=row["due_on"],
+                   noticed_on=row["noticed_since"], due_on=row["due_on"],
                    status=BuildingHeadVisitTaskStatus(row["status"]),
                    visit_id=gid("BuildingHeadVisit", row["visit_id"]), row=row)
 
@@ -472,28 +525,39 @@ class BuildingHeadCoverage:
     year: int
     month: int
     households: int = strawberry.field(description="住户数 / households")
-    visited_year: int = strawberry.field(description="本年已走访户数 / visited this year")
+    visited_year: int = strawberry.field(
+        description="本年已入户走访户数（仅上门走访；电话、留言不计）/ households visited in person "
+                    "this year (phone calls and messages do not count)")
+    visited_year_by_head: int = strawberry.field(
+        description="其中由在任楼长本人上门走访的户数 / of those, visited in person by the serving "
+                    "head themselves")
+    visited_year_by_others: int = strawberry.field(
+        description="仅由工作人员或前任楼长上门走访的户数 / visited in person only by staff or a "
+                    "previous head")
     yearly_coverage_bp: int | None = strawberry.field(
         description="年度覆盖率（万分比，向下取整）/ yearly coverage in basis points, rounded down")
     yearly_coverage_percent: int | None = strawberry.field(
         description="年度覆盖率（整数百分比，向下取整）/ yearly coverage in whole percent")
     overdue_yearly: int = strawberry.field(description="本年未走访户数 / not visited this year")
-    special_households: int = strawberry.field(description="重点户数 / special households")
+    special_households: int = strawberry.field(description="特殊家庭数 / special households")
     special_visited_month: int = strawberry.field(
-        description="本月已走访重点户数 / special households visited this month")
+        description="本月已走访或联系（上门、电话、留言）的特殊家庭数 / special households visited "
+                    "or contacted this month (in person, phone or message)")
     special_coverage_bp: int | None
     special_coverage_percent: int | None
     overdue_monthly: int = strawberry.field(
-        description="本月未走访重点户数 / special households not visited this month")
+        description="本月未走访特殊家庭数 / special households not visited this month")
     special_tags_version: int = strawberry.field(
-        description="所用重点户标签规则版本 / version of the special-tags rule used")
+        description="所用特殊家庭标签规则版本 / version of the special-tags rule used")
 
     @classmethod
     def of(cls, row: CoverageRow) -> BuildingHeadCoverage:
         return cls(level=BuildingHeadCoverageLevel(row.level),
                    place_id=encode_global_id(_PLACE_TYPES[row.level], row.place_id),
                    name=row.name, year=row.year, month=row.month, households=row.households,
-                   visited_year=row.visited_year, yearly_coverage_bp=row.yearly_bp,
+                   visited_year=row.visited_year, visited_year_by_head=row.visited_year_by_head,
+                   visited_year_by_others=row.visited_year_by_others,
+                   yearly_coverage_bp=row.yearly_bp,
                    yearly_coverage_percent=row.yearly_percent, overdue_yearly=row.overdue_year,
                    special_households=row.special,
                    special_visited_month=row.special_visited_month,
@@ -511,10 +575,10 @@ class BuildingHeadOverdueHousehold:
     room: str
     address: str = strawberry.field(
         description="楼栋、单元与房号，如“3号楼1单元301” / building, unit and room together")
-    special: bool = strawberry.field(description="重点户 / a special household")
+    special: bool = strawberry.field(description="特殊家庭 / a special household")
     overdue_yearly: bool = strawberry.field(description="本年未走访 / not visited this year")
     overdue_monthly: bool = strawberry.field(
-        description="重点户本月未走访 / special and not visited this month")
+        description="特殊家庭本月未走访 / special and not visited this month")
     last_visited_on: date | None
 
     @classmethod
@@ -527,6 +591,136 @@ class BuildingHeadOverdueHousehold:
                    overdue_monthly=row.overdue_month, last_visited_on=row.last_visited_on)
 
 
+@strawberry.enum(description="履职类型（服务内容）/ a duty of the standard's service content")
+class BuildingHeadDutyKind(Enum):
+    POLICY_RELAY = "policy_relay"
+    BUILDING_AFFAIRS = "building_affairs"
+    MEDIATION = "mediation"
+    OPINION = "opinion"
+    SAFETY = "safety"
+    INFO_COLLECTION = "info_collection"
+    CAMPAIGN = "campaign"
+
+
+@strawberry.type(description="履职记录 / a duty done at a building")
+class BuildingHeadDuty:
+    id: strawberry.ID
+    building_id: strawberry.ID
+    kind: BuildingHeadDutyKind
+    done_on: date
+    appointment_id: strawberry.ID | None = strawberry.field(
+        description="履职楼长的任期（工作人员记录时为空）/ the head's term (none for staff)")
+    household_id: strawberry.ID | None
+    summary: str
+    outcome: str
+    minutes: int = strawberry.field(description="实际用时（分钟）/ real time spent, minutes")
+    parties: list[str] = strawberry.field(description="调解当事人 / mediation parties")
+    follow_up: str
+    open: bool = strawberry.field(description="待答复或待办结 / awaiting its answer or closing")
+    assigned_to: str
+    answer: str
+    closed_on: date | None
+    created_at: datetime
+
+    @strawberry.field(description="履职类型名称 / the kind's name in Chinese")
+    def kind_name(self) -> str:
+        return duties.DUTY_KINDS[self.kind.value].zh
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadDuty:
+        parties = row["parties"]
+        return cls(id=encode_global_id("BuildingHeadDuty", int(row["id"])),
+                   building_id=encode_global_id("Building", int(row["building_id"])),
+                   kind=BuildingHeadDutyKind(row["kind"]), done_on=row["done_on"],
+                   appointment_id=gid("BuildingHeadAppointment", row["appointment_id"]),
+                   household_id=gid("Household", row["household_id"]),
+                   summary=row["summary"], outcome=row["outcome"], minutes=int(row["minutes"]),
+                   parties=list(json.loads(parties) if isinstance(parties, str) else parties),
+                   follow_up=row["follow_up"], open=row["status"] == "open",
+                   assigned_to=row["assigned_to"], answer=row["answer"],
+                   closed_on=row["closed_on"], created_at=row["created_at"])
+
+
+@strawberry.type(description="本月待走访特殊家庭名单（可打印，供无账号楼长）/ the month's "
+                             "reminder for one building, printable for heads without an account")
+class BuildingHeadReminderLine:
+    building_id: strawberry.ID
+    building: str
+    head_name: str = strawberry.field(description="在任楼长 / the serving head")
+    head_has_account: bool
+    rooms: list[str] = strawberry.field(description="未走访或联系的特殊家庭房号 / rooms of special "
+                                                    "households not yet visited or contacted",
+                                        metadata={LIST_BOUND: 200})
+
+
+@strawberry.enum(description="会议类型 / kind of meeting")
+class BuildingHeadMeetingKind(Enum):
+    JOINT = "joint"
+    OPINION = "opinion"
+
+
+@strawberry.enum(description="参会方 / a party at a meeting")
+class BuildingHeadMeetingParty(Enum):
+    COMMUNITY = "community"
+    PROPERTY = "property"
+    HEADS = "heads"
+    RESIDENTS = "residents"
+    OTHER = "other"
+
+
+@strawberry.type(description="一方参会人员 / the attendees of one party")
+class BuildingHeadMeetingAttendees:
+    party: BuildingHeadMeetingParty
+    party_name: str = strawberry.field(description="参会方名称 / the party's name in Chinese")
+    names: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
+
+
+@strawberry.type(description="三方联席会议或民情恳谈会 / a joint meeting or residents' opinion "
+                             "meeting")
+class BuildingHeadMeeting:
+    id: strawberry.ID
+    kind: BuildingHeadMeetingKind
+    kind_name: str = strawberry.field(description="三方联席会议 | 民情恳谈会")
+    station_id: strawberry.ID
+    community_id: strawberry.ID
+    held_on: date
+    property_company: str
+    attendees: list[BuildingHeadMeetingAttendees] = strawberry.field(metadata={LIST_BOUND: 5})
+    topics: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
+    decisions: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
+    matter_ids: list[strawberry.ID] = strawberry.field(
+        description="议定的事项 / the matters taken up", metadata={LIST_BOUND: 50})
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadMeeting:
+        people = json.loads(row["attendees"] or "{}")
+        return cls(id=encode_global_id("BuildingHeadMeeting", int(row["id"])),
+                   kind=BuildingHeadMeetingKind(row["kind"]),
+                   kind_name=meetings.KINDS[row["kind"]][0],
+                   station_id=encode_global_id("BuildingHeadStation", int(row["station_id"])),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   held_on=row["held_on"], property_company=row["property_company"],
+                   attendees=[BuildingHeadMeetingAttendees(
+                       party=BuildingHeadMeetingParty(p), party_name=meetings.PARTIES[p][0],
+                       names=list(n)) for p, n in people.items()],
+                   topics=list(json.loads(row["topics"] or "[]")),
+                   decisions=list(json.loads(row["decisions"] or "[]")),
+                   matter_ids=[encode_global_id(MATTER, int(m))
+                               for m in json.loads(row["matter_ids"] or "[]")],
+                   created_at=row["created_at"])
+
+
+@strawberry.type(description="居民满意度测评（匿名，仅计数与平均）/ residents' anonymous survey "
+                             "of their head: counts and average only")
+class BuildingHeadSurvey:
+    building_id: strawberry.ID
+    year: int
+    households: int
+    responses: int = strawberry.field(description="已参与户数 / households that answered")
+    average: float | None = strawberry.field(description="平均分1–5 / average 1–5")
+
+
 TYPES: list[type] = [
     BuildingHeadAppointment,
     BuildingHeadCandidate,
@@ -536,7 +730,6 @@ TYPES: list[type] = [
     BuildingHeadLeave,
     BuildingHeadMatter,
     BuildingHeadMatterEntry,
-    BuildingHeadMatterPayload,
     BuildingHeadMatterUpdate,
     BuildingHeadOverdueHousehold,
     BuildingHeadRotaShift,

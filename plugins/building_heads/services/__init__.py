@@ -6,7 +6,10 @@
 - ``coverage``: visit coverage and overdue households, computed from the visits;
 - ``visits``: logging visits, welfare visit tasks, the monthly reminder;
 - ``matters``: the four-step method and the live board's updates;
+- ``meetings``: 三方联席会议 and 民情恳谈会 at a station, with the matters they take up;
 - ``rota``: 红旗驿站 stations, leave, the weekly rota, swaps;
+- ``duties``: the standard's service content recorded as duties;
+- ``survey``: residents' anonymous satisfaction survey of their head;
 - ``evaluation``: the yearly evaluation of heads;
 - ``personal_data``: one person's data, exported or erased.
 
@@ -21,10 +24,13 @@ from plugins.building_heads.services import (
     appointments,
     common,
     coverage,
+    duties,
     evaluation,
     matters,
+    meetings,
     personal_data,
     rota,
+    survey,
     visits,
 )
 from plugins.building_heads.services.personal_data import personal_data as personal_data_of
@@ -35,12 +41,15 @@ __all__ = [
     "appointments",
     "common",
     "coverage",
+    "duties",
     "evaluation",
     "matters",
+    "meetings",
     "on_event",
     "personal_data",
     "personal_data_of",
     "responsible_accounts",
     "rota",
+    "survey",
     "visits",
 ]

@@ -1,20 +1,22 @@
-"""Who may act on a building: core's permission check combined with the plugin's own link.
+"""Who may act on a building: core's permission check, and nothing else.
 
-A ``building_heads.head`` membership is held at one building; the plugin additionally requires
-a serving appointment linking the account to that building, so a head whose term ended (or who
-was only granted the role) cannot act. Other grants (coordinator, tenant admin, community staff
-with the permission) are judged by core alone.
+A ``building_heads.head`` membership is held at one building. Approving an appointment grants
+it (linked to the head's account), ending the term revokes it, and staff may also grant it
+directly (``linli account create --role building_heads.head --place-kind building --place-id …``
+or ``grantMembership``). Whatever granted it, the membership is what counts: the answer of
+``checkPermission`` and what the plugin's actions allow are the same check, so a head never
+learns "allowed" and then "household not found".
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from core.plugin import Access, BuildingRec, Decision, PlaceRef
 from plugins.building_heads.tables import Appointment
 
-__all__ = ["HEAD_ROLE", "building_place", "check_building", "serving_buildings"]
+__all__ = ["HEAD_ROLE", "building_place", "check_building", "head_buildings",
+           "serving_buildings"]
 
 HEAD_ROLE = "building_heads.head"
 
@@ -31,8 +33,16 @@ def building_place(access: Access, building: BuildingRec | dict[str, Any], tenan
                     building_id=int(building["id"]))
 
 
+def head_buildings(access: Access, permission: str | None = None) -> set[int]:
+    """Buildings where the caller holds ``building_heads.head`` (carrying ``permission``)."""
+    return {int(g.place_id) for g in access.grants
+            if g.role == HEAD_ROLE and g.place_kind == "building" and g.place_id is not None
+            and (permission is None or permission in g.permissions)}
+
+
 async def serving_buildings(account_id: int | None) -> set[int]:
-    """Buildings where ``account_id`` is a serving head or deputy (inside a scope)."""
+    """Buildings where ``account_id`` is linked to a serving term as head or deputy (inside a
+    scope) — the appointment record, not the permission."""
     if account_id is None:
         return set()
     rows = await Appointment.select(Appointment.building_id).where(
@@ -41,14 +51,6 @@ async def serving_buildings(account_id: int | None) -> set[int]:
 
 
 async def check_building(access: Access, permission: str, place: PlaceRef) -> Decision:
-    """May the caller do ``permission`` at this building? (inside a scope)"""
-    others = replace(access, grants=tuple(g for g in access.grants if g.role != HEAD_ROLE))
-    decision = others.check(permission, place)
-    if decision:
-        return decision
-    via_head = access.check(permission, place)
-    if not via_head:
-        return via_head
-    if place.building_id in await serving_buildings(access.principal.account_id):
-        return Decision(True)
-    return Decision(False, "您不是该楼栋的在任楼长", "you are not a serving head of this building")
+    """May the caller do ``permission`` at this building? Exactly core's answer (the one
+    ``checkPermission`` gives)."""
+    return access.check(permission, place)

@@ -36,7 +36,6 @@ from plugins.building_heads.services.access import (
     HEAD_ROLE,
     building_place,
     check_building,
-    serving_buildings,
 )
 from plugins.building_heads.tables import Appointment, Candidate
 
@@ -60,6 +59,7 @@ __all__ = [
     "get_appointment",
     "get_candidate",
     "handover",
+    "link_account",
     "list_appointments",
     "nominate",
     "override_eligibility",
@@ -151,11 +151,20 @@ async def _resident(resident_id: int, field: str = "residentId") -> ResidentInfo
 
 
 async def _priority(resident: ResidentInfo, building_id: int) -> int:
+    """Priority counts only for people living in that building (本楼宇): a retired cadre or
+    party member of another building ranks like anyone else."""
+    if resident.building_id != building_id:
+        return 0
     tags = set((await resident_tags([resident.id])).get(resident.id, []))
-    score = sum(w for tag, w in PRIORITY_WEIGHTS.items() if tag in tags and tag != "permanent")
-    if "permanent" in tags and resident.building_id == building_id:
-        score += PRIORITY_WEIGHTS["permanent"]
-    return score
+    return sum(w for tag, w in PRIORITY_WEIGHTS.items() if tag in tags)
+
+
+PARTY_MEMBER = "party_member"
+
+
+async def _party_members(resident_ids: list[int]) -> set[int]:
+    tags = await resident_tags(resident_ids)
+    return {r for r in resident_ids if PARTY_MEMBER in tags.get(r, [])}
 
 
 async def _assess(rules: RuleReader, tenant_id: int, resident: ResidentInfo,
@@ -226,6 +235,19 @@ async def nominate(rules: RuleReader, *, building_id: int, resident_id: int, met
     if method == "self" and nominators not in ([], [resident_id]):
         raise ApiError("INVALID_ARGUMENT", "自荐不需要他人提名", "self-nomination has no other "
                         "nominators", "nominators")
+    if resident.community_id != building.community_id:
+        raise ApiError("INVALID_ARGUMENT", "候选人须为本社区居民",
+                       "a candidate must live in the building's community", "residentId")
+    if method == "party_mutual":
+        others = sorted(set(nominators) - {resident_id})
+        if not others:
+            raise ApiError("INVALID_ARGUMENT", "党员互荐须记录提名的党员",
+                           "party-member mutual nomination records the nominating party "
+                           "members", "nominatorIds")
+        if set(others) - await _party_members(others):
+            raise ApiError("INVALID_ARGUMENT", "党员互荐的提名人须为党员",
+                           "in party-member mutual nomination every nominator is a party "
+                           "member", "nominatorIds")
     if await Candidate.exists().where(
             (Candidate.building_id == building_id) & (Candidate.resident_id == resident_id)
             & Candidate.status.is_in(list(OPEN_STATUSES))):
@@ -266,10 +288,10 @@ async def check_eligibility(rules: RuleReader, candidate_id: int, on: date) -> d
 
 async def override_eligibility(candidate_id: int, reason: str, account_id: int | None
                                ) -> dict[str, Any]:
-    """破格 Let an ineligible candidate go on, with a recorded reason (audited)."""
+    """适当放宽 Let an ineligible candidate go on, with a recorded reason (audited)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ApiError("INVALID_ARGUMENT", "破格须说明理由", "an override needs a reason",
+        raise ApiError("INVALID_ARGUMENT", "适当放宽须说明理由", "an override needs a reason",
                         "reason")
     candidate = await get_candidate(candidate_id)
     if candidate["status"] not in OPEN_STATUSES:
@@ -288,7 +310,7 @@ def _not_eligible(candidate: dict[str, Any]) -> ApiError:
     reasons = json.loads(candidate["reasons"])
     zh = "；".join(r["zh"] for r in reasons) or "不符合任职条件"
     en = "; ".join(r["en"] for r in reasons) or "not eligible"
-    return ApiError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先破格并说明理由",
+    return ApiError("INVALID_ARGUMENT", f"候选人不符合条件（{zh}），须先说明理由适当放宽",
                      f"the candidate is not eligible ({en}); override with a reason first",
                      "candidateId")
 
@@ -353,7 +375,7 @@ async def _close(appointment: dict[str, Any], on: date) -> None:
     """End a term on ``on`` (not before it began) and revoke its account's link."""
     if on < appointment["term_start"]:
         raise ApiError("INVALID_ARGUMENT", "离任日期不能早于任期开始",
-                        "a term cannot end before it began", "on")
+                        "a term cannot end before it began", "endedOn")
     await Appointment.update({Appointment.ended_on: on, Appointment.serving_head: None}).where(
         Appointment.id == appointment["id"])
     await _unlink(appointment["account_id"], int(appointment["tenant_id"]),
@@ -383,6 +405,10 @@ async def approve(rules: RuleReader, candidate_id: int, *, account_id: int | Non
                         f"公示期至 {candidate['notice_until']:%Y-%m-%d} 结束，之后方可审批",
                         f"the notice runs until {candidate['notice_until']:%Y-%m-%d}; approve "
                         "after it ends", "candidateId")
+    if party_group_lead and not await _party_members([int(candidate["resident_id"])]):
+        raise ApiError("INVALID_ARGUMENT", "一肩挑（兼任楼院党小组长）须为党员",
+                       "a head who also leads the building's party group must be a party "
+                       "member", "partyGroupLead")
     start = term_start or today
     candidate = await check_eligibility(rules, candidate_id, start)
     if not _eligible_or_overridden(candidate):
@@ -393,7 +419,7 @@ async def approve(rules: RuleReader, candidate_id: int, *, account_id: int | Non
     end = term_end or add_years(start, int(term.value)) - timedelta(days=1)
     if end < start:
         raise ApiError("INVALID_ARGUMENT", "任期结束不能早于开始", "the term cannot end before "
-                        "it starts", "termEnd")
+                        "it starts", "termEndsOn")
     previous = await _serving_head(building_id) if role == "head" else None
     if previous is not None:
         if not handover:
@@ -451,6 +477,30 @@ async def end_term(appointment_id: int, *, on: date, reason: str, account_id: in
     return await get_appointment(appointment_id)
 
 
+async def link_account(appointment_id: int, link_account_id: int, *, account_id: int | None
+                       ) -> dict[str, Any]:
+    """关联账号 Link a serving term to an account (after approval): the account gets
+    ``building_heads.head`` at the building, the term's previous account (if another) loses
+    it unless another serving term keeps it. Audited."""
+    appointment = await get_appointment(appointment_id)
+    if appointment["ended_on"] is not None:
+        raise ApiError("INVALID_ARGUMENT", "该任期已结束", "the term has already ended",
+                       "appointmentId")
+    tenant_id = int(appointment["tenant_id"])
+    building_id = int(appointment["building_id"])
+    previous = appointment["account_id"]
+    if previous == link_account_id:
+        return appointment
+    await _link(link_account_id, tenant_id, building_id)
+    await Appointment.update({Appointment.account_id: link_account_id}).where(
+        Appointment.id == appointment_id)
+    await _unlink(previous, tenant_id, building_id)
+    await record("building_heads.appointment.link", account_id=account_id,
+                 object_type="building_heads_appointment", object_id=appointment_id,
+                 summary={"account_id": link_account_id, "previous_account_id": previous})
+    return await get_appointment(appointment_id)
+
+
 async def ranked_candidates(building_id: int, include_closed: bool = False
                             ) -> list[dict[str, Any]]:
     """Candidates of a building, best first: priority, then eligibility, then nomination order."""
@@ -478,8 +528,8 @@ async def list_appointments(first: int, after: int, *, building_id: int | None,
 
 
 async def visible_buildings(access: Access, permission: str) -> set[int] | None:
-    """Buildings where the caller holds ``permission`` (None: the whole scope). A head's grant
-    counts only while their term serves (the plugin's link)."""
+    """Buildings where the caller holds ``permission`` (None: the whole scope), a head's
+    building grant included."""
     limit = access.limit(permission)
     if limit is None:
         return None
@@ -490,8 +540,7 @@ async def visible_buildings(access: Access, permission: str) -> set[int] | None:
               and permission in g.permissions and g.place_kind == "building"
               and g.place_id is not None}
     out |= others
-    if heads:
-        out |= heads & await serving_buildings(access.principal.account_id)
+    out |= heads
     if limit.community_ids or limit.grid_ids:
         inside = await buildings_in(community_ids=limit.community_ids, grid_ids=limit.grid_ids)
         out |= {b.id for b in inside}

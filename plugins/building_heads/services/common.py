@@ -4,7 +4,7 @@ values, and which buildings a caller reaches (core's grants plus the serving-hea
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,8 +24,7 @@ from core.plugin import (
 from core.plugin import rule_value as core_rule_value
 from plugins.building_heads import NAME
 from plugins.building_heads.rules import RULES
-from plugins.building_heads.services.access import HEAD_ROLE, serving_buildings
-from plugins.building_heads.tables import Visit
+from plugins.building_heads.tables import Appointment, Visit
 
 __all__ = [
     "OWN_RULES",
@@ -104,23 +103,14 @@ def ids_or_none(values: Any) -> list[int]:
 
 async def reach(access: Access, permission: str) -> PlaceLimit | None:
     """Where the caller may do ``permission``: ``None`` for the whole scope, else a limit.
-    A head's building grant counts only while a serving appointment links them to it.
+    Exactly core's answer (a head's grant at their building included).
     FORBIDDEN when no grant carries the permission at all."""
     if not access.has(permission):
         decision = access.check(permission)
         raise ApiError("FORBIDDEN", decision.reason_zh, decision.reason_en)
     if access.principal.is_operator:
         return None
-    others = replace(access, grants=tuple(g for g in access.grants if g.role != HEAD_ROLE))
-    limit = others.limit(permission)
-    if limit is None:
-        return None
-    held = {int(g.place_id) for g in access.grants
-            if g.role == HEAD_ROLE and permission in g.permissions
-            and g.place_kind == "building" and g.place_id is not None}
-    if held:
-        held &= await serving_buildings(access.principal.account_id)
-    return PlaceLimit(limit.community_ids, limit.grid_ids, limit.building_ids | held)
+    return access.limit(permission)
 
 
 def household_condition(limit: PlaceLimit | None) -> Any | None:
@@ -142,10 +132,19 @@ def task_building_condition(column: Any, limit: PlaceLimit | None) -> Any | None
     return column.is_in(ids_or_none(limit.building_ids)) | column.is_in(inside)
 
 
-def visited_household_ids(start: date, end: date) -> Any:
-    """Sub-select: households with a visit on a day in ``[start, end)``."""
-    return Visit.select(Visit.household_id).where(
-        (Visit.visited_on >= start) & (Visit.visited_on < end))
+def visited_household_ids(start: date, end: date, *, in_person: bool = False,
+                          by_serving_head: bool = False) -> Any:
+    """Sub-select: households with a visit on a day in ``[start, end)`` — only home visits in
+    person (走访: what the yearly coverage counts) with ``in_person``, else any contact (走访或联系:
+    what the monthly contact with special households counts); with ``by_serving_head`` only
+    the visits a serving head logged under their own term (the head's own credit)."""
+    where = (Visit.visited_on >= start) & (Visit.visited_on < end)
+    if in_person:
+        where &= Visit.way == "in_person"
+    if by_serving_head:
+        where &= Visit.appointment_id.is_in(
+            Appointment.select(Appointment.id).where(Appointment.ended_on.is_null()))
+    return Visit.select(Visit.household_id).where(where)
 
 
 def special_household_ids(tags: list[str]) -> Any:

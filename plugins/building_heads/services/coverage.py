@@ -74,6 +74,13 @@ class CoverageRow:
     special_visited_month: int
     tags_version: int
     """Version of the rule ``building_heads.special_tags`` the special counts used."""
+    visited_year_by_head: int = 0
+    """Households the serving head visited in person themselves (``visited_year`` counts
+    every in-person visit: by the head, staff or a previous head)."""
+
+    @property
+    def visited_year_by_others(self) -> int:
+        return self.visited_year - self.visited_year_by_head
 
     @property
     def yearly_bp(self) -> int | None:
@@ -120,14 +127,19 @@ class _Counts:
     visited: dict[int, int]
     special: dict[int, int]
     special_visited: dict[int, int]
+    by_head: dict[int, int]
 
 
 async def _count(group: Any, base: list[Any], period: Period, tags: list[str]) -> _Counts:
-    """Four grouped counts: households, visited in the year, special, special visited in the
-    month."""
-    in_year = HOUSEHOLDS.id.is_in(visited_household_ids(period.year_start, period.year_end))
+    """Five grouped counts: households, visited in person in the year (by anyone, and by the
+    serving head themselves), special, special visited or contacted in the month (any way)."""
+    in_year = HOUSEHOLDS.id.is_in(visited_household_ids(period.year_start, period.year_end,
+                                                        in_person=True))
+    by_head_in_year = HOUSEHOLDS.id.is_in(visited_household_ids(
+        period.year_start, period.year_end, in_person=True, by_serving_head=True))
     households = await _grouped(group, base)
     visited = await _grouped(group, [*base, in_year]) if households else {}
+    by_head = await _grouped(group, [*base, by_head_in_year]) if visited else {}
     special: dict[int, int] = {}
     special_visited: dict[int, int] = {}
     if tags and households:
@@ -137,7 +149,7 @@ async def _count(group: Any, base: list[Any], period: Period, tags: list[str]) -
             in_month = HOUSEHOLDS.id.is_in(
                 visited_household_ids(period.month_start, period.month_end))
             special_visited = await _grouped(group, [*base, is_special, in_month])
-    return _Counts(households, visited, special, special_visited)
+    return _Counts(households, visited, special, special_visited, by_head)
 
 
 async def _names(level: str, ids: list[int], tenant: NodeInfo) -> dict[int, str]:
@@ -175,7 +187,7 @@ async def coverage_rows(level: str, tenant: NodeInfo, period: Period, limit: Pla
                         visited_year=counts.visited.get(pid, 0),
                         special=counts.special.get(pid, 0),
                         special_visited_month=counts.special_visited.get(pid, 0),
-                        tags_version=version)
+                        tags_version=version, visited_year_by_head=counts.by_head.get(pid, 0))
             for pid in ids if pid in names]
 
 
@@ -202,7 +214,8 @@ async def region_coverage_rows(region: NodeInfo, period: Period) -> list[Coverag
                              visited_year=counts.visited.get(t.id, 0),
                              special=counts.special.get(t.id, 0),
                              special_visited_month=counts.special_visited.get(t.id, 0),
-                             tags_version=versions[t.id])
+                             tags_version=versions[t.id],
+                             visited_year_by_head=counts.by_head.get(t.id, 0))
                  for t in group]
     return sorted(rows, key=lambda r: r.place_id)
 
@@ -229,7 +242,8 @@ async def overdue_households(building_id: int, tenant_id: int, period: Period, *
     """Households of the building not visited in the period's year, or special and not
     visited in its month, keyset-paged by id (``first + 1`` rows). Inside a scoped read."""
     tags, _ = await special_tags(tenant_id, period)
-    not_in_year = HOUSEHOLDS.id.not_in(visited_household_ids(period.year_start, period.year_end))
+    not_in_year = HOUSEHOLDS.id.not_in(visited_household_ids(period.year_start, period.year_end,
+                                                             in_person=True))
     due = not_in_year
     if tags:
         due = due | (HOUSEHOLDS.id.is_in(special_household_ids(tags)) & HOUSEHOLDS.id.not_in(
@@ -247,17 +261,26 @@ async def overdue_households(building_id: int, tenant_id: int, period: Period, *
             RESIDENTS.household_id).where(RESIDENTS.household_id.is_in(ids)
                                          & RESIDENTS.household_id.is_in(
                                              special_household_ids(tags)))}
-    last = {int(r["household_id"]): r["last"] for r in await Visit.select(
-        Visit.household_id, Max(Visit.visited_on, alias="last")).where(
-        Visit.household_id.is_in(ids) & (Visit.visited_on < period.year_end)
-    ).group_by(Visit.household_id)}
+    last: dict[int, date] = {}
+    last_in_person: dict[int, date] = {}
+    for r in await Visit.select(Visit.household_id, Visit.way,
+                                Max(Visit.visited_on, alias="last")).where(
+            Visit.household_id.is_in(ids) & (Visit.visited_on < period.year_end)
+    ).group_by(Visit.household_id, Visit.way):
+        hid, day = int(r["household_id"]), _as_date(r["last"])
+        if day is None:
+            continue
+        last[hid] = max(last.get(hid, day), day)
+        if r["way"] == "in_person":
+            last_in_person[hid] = max(last_in_person.get(hid, day), day)
     units = await place_names("unit", {int(r["unit_id"]) for r in rows if r["unit_id"]})
     building_name = (await place_names("building", [building_id])).get(building_id, "")
     out = []
     for r in rows:
         hid = int(r["id"])
-        seen = _as_date(last.get(hid))
-        in_year = seen is not None and seen >= period.year_start
+        seen = last.get(hid)
+        home = last_in_person.get(hid)
+        in_year = home is not None and home >= period.year_start  # 走访 in person only
         in_month = seen is not None and seen >= period.month_start and seen < period.month_end
         out.append(OverdueHousehold(
             household_id=hid, building_id=int(r["building_id"]), room=str(r["room"]),

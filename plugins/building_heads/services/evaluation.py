@@ -1,28 +1,31 @@
-"""年度考评 Yearly evaluation of every head who served in a year, from what was done:
+"""年度考评 Yearly evaluation of every head who served in a year (服务质量, 服务评价与改进), from
+what was done, in four categories scored 0–100:
 
-- ``coverage_pct``: households of the building with at least one visit in the year ÷ the
-  building's households (whole percent, rounded down; a building without households counts
-  100);
-- ``special_months_pct``: for the households with a tag in the rule ``special_tags``, the
-  (household, month) pairs with a visit ÷ all such pairs, over the months of the year the term
-  covered (rounded down; 100 when there are none);
-- ``matters_closed``: matters of the building resolved (status ``resolved``, last changed in
-  the year, Asia/Shanghai); ``rating_avg_x100``: residents' average rating of those matters ×
-  100 (0 when none was rated).
+- ``coverage``: households of the building the head visited in person (走访; phone calls and
+  messages do not count, nor visits by staff or a previous head) ÷ the building's households
+  (left out when the building has no household);
+- ``duties``: months of the term in that year with at least one duty recorded (服务内容) ÷ the
+  months served — a rate, not a count, so inventing activity does not pay;
+- ``matters``: matters of the building closed in the year ÷ those closed plus those still open
+  (left out when there were none);
+- ``residents``: the residents' anonymous satisfaction survey of their head for that year and
+  building (1–5, × 20; one response per household; left out when nobody answered — a missing
+  rating is not scored as neutral). The residents' ratings of matters are shown, not scored.
 
-Score (0–100) = 0.40 × coverage + 0.30 × special-months coverage + 3 per matter closed (at most
-5 matters, 15 points) + 3 × average rating (1–5, at most 15 points; a neutral 3 when no matter
-was rated), rounded down. Grade: ≥ 90 优秀 excellent, ≥ 75 称职 competent, ≥ 60 基本称职 basic,
-else 不称职 unsatisfactory.
+Score = Σ weight × category score ÷ Σ weight over the categories that counted (weights are the
+rule ``evaluation_weights``, default 40/20/20/20), rounded down; grade names are the rule
+``evaluation_grades`` (default 优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, 待改进). The last grade opens an
+improvement step (改进): a plan agreed with community staff and a review date, recorded later.
+``special_months_pct`` (monthly contact with special households) is shown, not scored.
 
 An evaluation is stored once per (appointment, year): running again changes and emits nothing.
-Each new one emits ``building_heads.evaluation_completed`` and, when the head logged visits,
-``volunteer.service_recorded`` (30 minutes per visit, kind ``building_head_duty``) in the same
-transaction, for whichever module awards points — no other plugin is called.
+Each new one emits ``building_heads.evaluation_completed``; volunteer time is emitted when a
+duty is recorded, with its real minutes (``duties``), never invented here.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -34,27 +37,21 @@ from core.plugin import (
     SHANGHAI,
     ApiError,
     RuleReader,
-    ServiceRecorded,
     current_scope,
     emit,
     record,
 )
 from plugins.building_heads.events import EvaluationCompleted
+from plugins.building_heads.rules import GRADES_DEFAULT, WEIGHTS_DEFAULT
 from plugins.building_heads.services.appointments import resolve_rule
 from plugins.building_heads.services.common import OWN_RULES
-from plugins.building_heads.tables import Appointment, Evaluation, Matter, Visit
+from plugins.building_heads.services.survey import survey_scores
+from plugins.building_heads.tables import Appointment, Duty, Evaluation, Matter, Visit
 
-__all__ = ["GRADES", "MINUTES_PER_VISIT", "Figures", "evaluate_year", "grade_of",
+__all__ = ["CATEGORIES", "Figures", "evaluate_year", "grade_of", "parts_of", "plan_improvement",
            "score_of", "yearly_evaluation"]
 
-MINUTES_PER_VISIT = 30
-NEUTRAL_RATING_X100 = 300
-GRADES: tuple[tuple[int, str, str, str], ...] = (
-    (90, "excellent", "优秀", "excellent"),
-    (75, "competent", "称职", "competent"),
-    (60, "basic", "基本称职", "basically competent"),
-    (0, "unsatisfactory", "不称职", "unsatisfactory"),
-)
+CATEGORIES = ("coverage", "duties", "matters", "residents")
 
 
 @dataclass(frozen=True)
@@ -69,16 +66,38 @@ class Figures:
     rating_avg_x100: int
     rated_matters: int
     visits_logged: int
+    matters_open: int = 0
+    months_served: int = 0
+    duty_months: int = 0
+    duties_recorded: int = 0
+    survey_responses: int = 0
+    survey_avg_x100: int = 0
 
 
-def score_of(f: Figures) -> int:
-    rating = f.rating_avg_x100 if f.rated_matters else NEUTRAL_RATING_X100
-    return (f.coverage_pct * 40 + f.special_months_pct * 30
-            + min(f.matters_closed, 5) * 300 + rating * 3) // 100
+def parts_of(f: Figures) -> dict[str, int]:
+    """The categories that count, each scored 0–100 (those with nothing to do left out)."""
+    parts: dict[str, int] = {}
+    if f.households:
+        parts["coverage"] = f.coverage_pct
+    if f.months_served:
+        parts["duties"] = f.duty_months * 100 // f.months_served
+    if f.matters_closed + f.matters_open:
+        parts["matters"] = f.matters_closed * 100 // (f.matters_closed + f.matters_open)
+    if f.survey_responses:
+        parts["residents"] = f.survey_avg_x100 * 20 // 100
+    return parts
 
 
-def grade_of(score: int) -> str:
-    return next(code for floor, code, _, _ in GRADES if score >= floor)
+def score_of(f: Figures, weights: dict[str, int] | None = None) -> int:
+    weights = weights or WEIGHTS_DEFAULT
+    parts = parts_of(f)
+    total = sum(weights[c] for c in parts)
+    return sum(weights[c] * v for c, v in parts.items()) // total if total else 0
+
+
+def grade_of(score: int, grades: list[list[Any]] | None = None) -> str:
+    ladder: list[list[Any]] = grades or [list(g) for g in GRADES_DEFAULT]
+    return str(next(name for floor, name in ladder if score >= int(floor)))
 
 
 def _months(appointment: dict[str, Any], year: int) -> list[tuple[date, date]]:
@@ -109,10 +128,19 @@ async def figures(appointment: dict[str, Any], year: int, special_tags: list[str
     households = {int(r["id"]) for r in await HOUSEHOLDS.select(HOUSEHOLDS.id).where(
         HOUSEHOLDS.building_id == building)}
     visits = await Visit.select(Visit.household_id, Visit.visited_on, Visit.appointment_id,
-                                Visit.visitor_account_id).where(
+                                Visit.visitor_account_id, Visit.way).where(
         (Visit.building_id == building) & (Visit.visited_on >= first)
         & (Visit.visited_on <= last))
-    visited = {int(v["household_id"]) for v in visits} & households
+    account = appointment["account_id"]
+
+    def own(v: dict[str, Any]) -> bool:
+        return v["appointment_id"] == appointment["id"] or (
+            v["appointment_id"] is None and account is not None
+            and v["visitor_account_id"] == account)
+
+    # the yearly coverage credits the head with their own home visits in person (走访) only
+    visited = {int(v["household_id"]) for v in visits
+               if v["way"] == "in_person" and own(v)} & households
     coverage = len(visited) * 100 // len(households) if households else 100
     special = await _special_households(building, special_tags) & households
     months = _months(appointment, year)
@@ -122,19 +150,27 @@ async def figures(appointment: dict[str, Any], year: int, special_tags: list[str
     due = len(special) * len(months)
     hits = len({p for p in pairs if p[1] in month_numbers})
     special_pct = hits * 100 // due if due else 100
-    account = appointment["account_id"]
-    logged = sum(1 for v in visits if v["appointment_id"] == appointment["id"] or (
-        v["appointment_id"] is None and account is not None
-        and v["visitor_account_id"] == account))
+    logged = sum(1 for v in visits if own(v))
     start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     closed = await Matter.select(Matter.rating).where(
         (Matter.building_id == building) & (Matter.status == "resolved")
         & (Matter.updated_at >= start) & (Matter.updated_at < end))
+    still_open = await Matter.count().where(
+        (Matter.building_id == building) & (Matter.status == "open")
+        & (Matter.created_at < end))
+    duty_days = [r["done_on"] for r in await Duty.select(Duty.done_on).where(
+        (Duty.appointment_id == appointment["id"]) & (Duty.done_on >= first)
+        & (Duty.done_on <= last))]
     ratings = [int(m["rating"]) for m in closed if m["rating"] is not None]
     avg = (sum(ratings) * 100 + len(ratings) // 2) // len(ratings) if ratings else 0
+    active = {d.month for d in duty_days} & month_numbers
+    n, total = (await survey_scores([building], year)).get(building, (0, 0))
     return Figures(len(households), len(visited), coverage, special_pct, len(closed), avg,
-                   len(ratings), logged)
+                   len(ratings), logged, matters_open=int(still_open),
+                   months_served=len(months), duty_months=len(active),
+                   duties_recorded=len(duty_days), survey_responses=n,
+                   survey_avg_x100=(total * 100 + n // 2) // n if n else 0)
 
 
 def _served_in(year: int) -> Any:
@@ -142,10 +178,11 @@ def _served_in(year: int) -> Any:
             & (Appointment.ended_on.is_null() | (Appointment.ended_on >= date(year, 1, 1))))
 
 
-async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None, today: date
-                        ) -> list[dict[str, Any]]:
+async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None, today: date,
+                        only: set[int] | None = None) -> list[dict[str, Any]]:
     """考评 Evaluate every head who served in ``year`` (a finished year) and is not evaluated
-    yet; returns the new evaluations (empty when all were done before)."""
+    yet (of the terms ``only``, when given); returns the new evaluations (empty when all were
+    done before)."""
     if year >= today.year or year < 2000:
         raise ApiError("INVALID_ARGUMENT", "只能考评已结束的年度", "only a finished year can "
                         "be evaluated", "year")
@@ -154,29 +191,40 @@ async def evaluate_year(rules: RuleReader, year: int, *, account_id: int | None,
         raise ApiError("FORBIDDEN", "此范围只读", "this scope is read-only")
     rule = await resolve_rule(rules, "building_heads.special_tags", tenant_id,
                               date(year, 12, 31))
+    weights = await resolve_rule(rules, "building_heads.evaluation_weights", tenant_id,
+                                 date(year, 12, 31))
+    grades = await resolve_rule(rules, "building_heads.evaluation_grades", tenant_id,
+                                date(year, 12, 31))
     done = {int(r["appointment_id"]) for r in await Evaluation.select(
         Evaluation.appointment_id).where(Evaluation.year == year)}
     created: list[dict[str, Any]] = []
     for appointment in await Appointment.select().where(_served_in(year)).order_by(
             Appointment.id):
-        if int(appointment["id"]) in done:
+        if int(appointment["id"]) in done or (only is not None
+                                               and int(appointment["id"]) not in only):
             continue
-        created.append(await _store(appointment, year, rule, account_id))
+        created.append(await _store(appointment, year, rule, weights, grades, account_id))
     return created
 
 
-async def _store(appointment: dict[str, Any], year: int, rule: Any, account_id: int | None
-                 ) -> dict[str, Any]:
+async def _store(appointment: dict[str, Any], year: int, rule: Any, weights: Any, grades: Any,
+                 account_id: int | None) -> dict[str, Any]:
     f = await figures(appointment, year, list(rule.value))
-    score = score_of(f)
-    grade = grade_of(score)
+    used = {str(k): int(v) for k, v in dict(weights.value).items()}
+    score = score_of(f, used)
+    ladder = [list(g) for g in grades.value]
+    grade = grade_of(score, ladder)
+    weak = grade == str(ladder[-1][1])
     row = Evaluation(tenant_id=appointment["tenant_id"], appointment_id=appointment["id"],
                      year=year, coverage_pct=f.coverage_pct,
                      special_months_pct=f.special_months_pct, matters_closed=f.matters_closed,
                      rating_avg_x100=f.rating_avg_x100, households=f.households,
                      visited_households=f.visited_households, visits_logged=f.visits_logged,
+                     duties_recorded=f.duties_recorded,
+                     parts=json.dumps({"scores": parts_of(f), "weights": used}),
                      score=score, grade=grade, rule_version=int(rule.version),
-                     created_at=datetime.now(UTC))
+                     weights_version=int(weights.version), grades_version=int(grades.version),
+                     improvement_open=weak, created_at=datetime.now(UTC))
     try:
         await Evaluation.insert(row)
     except Exception as exc:
@@ -188,15 +236,38 @@ async def _store(appointment: dict[str, Any], year: int, rule: Any, account_id: 
     await emit("building_heads.evaluation_completed", EvaluationCompleted(
         resident_id=resident, building_id=int(appointment["building_id"]), year=year,
         score=score, grade=grade, coverage_pct=f.coverage_pct, matters_closed=f.matters_closed))
-    if f.visits_logged:
-        await emit("volunteer.service_recorded", ServiceRecorded(
-            resident_id=resident, minutes=f.visits_logged * MINUTES_PER_VISIT,
-            kind="building_head_duty", source_module="building_heads"))
     await record("building_heads.evaluate", account_id=account_id,
                  object_type="building_heads_evaluation", object_id=row.id,
                  summary={"appointment_id": appointment["id"], "year": year, "score": score,
                           "grade": grade})
     found = await Evaluation.select().where(Evaluation.id == row.id).first()
+    return dict(found or {})
+
+
+async def plan_improvement(evaluation_id: int, plan: str, review_on: date, *,
+                           account_id: int | None, today: date) -> dict[str, Any]:
+    """改进 Record the improvement plan agreed with community staff and its review date, for an
+    evaluation whose grade opened the step. Audited."""
+    row = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
+    if row is None:
+        raise ApiError("NOT_FOUND", "未找到该考评", "evaluation not found", "evaluationId")
+    if not row["improvement_open"]:
+        raise ApiError("CONFLICT", "该考评未启动改进", "this evaluation has no improvement step",
+                       "evaluationId")
+    plan = (plan or "").strip()
+    if not plan or len(plan) > 2000:
+        raise ApiError("INVALID_ARGUMENT", "须填写改进计划（不超过2000字）",
+                       "write the plan (at most 2000 characters)", "plan")
+    if review_on <= today:
+        raise ApiError("INVALID_ARGUMENT", "复查日期须晚于今天", "the review date must be after "
+                       "today", "reviewOn")
+    await Evaluation.update({Evaluation.improvement_plan: plan,
+                             Evaluation.improvement_review_on: review_on}).where(
+        Evaluation.id == evaluation_id)
+    await record("building_heads.improvement.plan", account_id=account_id,
+                 object_type="building_heads_evaluation", object_id=evaluation_id,
+                 summary={"review_on": review_on.isoformat()})
+    found = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
     return dict(found or {})
 
 

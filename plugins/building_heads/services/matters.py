@@ -2,7 +2,7 @@
 
 A matter is raised (提事) by a resident of the building, a serving head of the building or staff,
 then deliberated by the community's two committees (两委议事), jointly by community, property
-company and heads (多方共同议事), decided by the residents (居民议事), carried out (办理) and
+company and heads (多方主体共同议事), decided by the residents (居民议事), carried out (办理) and
 evaluated (评价, with the residents' rating 1–5). Every step records participants (public
 signatures), decision and date on the matter's timeline. A matter may be closed at any step with
 its resolution, escalated (building → compound → community), handed to the grid worker of its
@@ -42,13 +42,15 @@ from core.plugin import (
     system_access,
 )
 from core.plugin import today_shanghai as _today
-from plugins.building_heads.services.access import check_building, serving_buildings
+from plugins.building_heads.services.access import check_building, head_buildings
 from plugins.building_heads.tables import Matter, MatterStep
 
 __all__ = [
     "LEVELS",
+    "LEVEL_ZH",
     "MATTER_REQUESTED",
     "STEPS",
+    "STEP_EN",
     "TOPIC",
     "MatterUpdate",
     "advance_matter",
@@ -68,9 +70,14 @@ log = logging.getLogger("linli.building_heads.matters")
 
 PERMISSION = "building_heads.matter"
 STEPS = ("raised", "committees", "joint", "residents", "implementing", "evaluated")
-STEP_ZH = {"raised": "提事", "committees": "两委议事", "joint": "多方共同议事",
+STEP_ZH = {"raised": "提事", "committees": "两委议事", "joint": "多方主体共同议事",
            "residents": "居民议事", "implementing": "办理", "evaluated": "评价"}
+STEP_EN = {"raised": "raised", "committees": "deliberated by the two committees",
+           "joint": "deliberated jointly (community, property company, heads)",
+           "residents": "decided by residents", "implementing": "carried out",
+           "evaluated": "evaluated"}
 LEVELS = ("building", "compound", "community")
+LEVEL_ZH = {"building": "楼栋", "compound": "小区", "community": "社区"}
 MAX_PARTICIPANTS = 50
 
 
@@ -167,8 +174,7 @@ async def _actor_kind(access: Access, level: str, place: dict[str, Any], *,
     if level == "building":
         decision = await check_building(access, PERMISSION, ref)
         if decision:
-            heads = await serving_buildings(access.principal.account_id)
-            return "head" if ref.building_id in heads else "staff"
+            return "head" if ref.building_id in head_buildings(access) else "staff"
     elif access.check(PERMISSION, ref):
         return "staff"
     if residents and _lives_at(await _resident_place(access), level, place):
@@ -423,7 +429,7 @@ async def escalate_matter(access: Access, matter_id: int, reason: str, *,
     on = await _check_date(matter_id, decided_on, "decidedOn")
     matter = await _save(matter_id, {Matter.level: to})
     entry = await _entry(matter, access, "escalate", participants=names,
-                         decision=f"{level} → {to}: {reason}", on=on)
+                         decision=f"由{LEVEL_ZH[level]}上移至{LEVEL_ZH[to]}：{reason}", on=on)
     await _audit(access, "escalate", matter, {"from": level, "to": to})
     _announce(matter, entry, "escalate", live)
     return matter, entry

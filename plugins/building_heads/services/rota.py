@@ -66,10 +66,10 @@ def _not_found(zh: str, en: str, field: str) -> ApiError:
 def _check_period(start: date, end: date) -> None:
     if end < start:
         raise ApiError("INVALID_ARGUMENT", "结束日期不能早于开始日期",
-                        "the end date cannot be before the start", "to")
+                        "the end date cannot be before the start", "endsOn")
     if (end - start).days >= MAX_DAYS:
         raise ApiError("INVALID_ARGUMENT", f"一次最多 {MAX_DAYS} 天",
-                        f"at most {MAX_DAYS} days at a time", "to")
+                        f"at most {MAX_DAYS} days at a time", "endsOn")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from core.plugin import (
     HouseholdRec,
     NodeInfo,
     PlaceRef,
+    accounts_holding,
     get_building,
     get_household,
     get_resident,
@@ -28,6 +29,7 @@ from core.plugin import (
 from plugins.building_heads.services.access import building_place, check_building
 from plugins.building_heads.services.common import (
     Period,
+    household_condition,
     make_period,
     reach,
     rule_value,
@@ -71,6 +73,8 @@ __all__ = [
     "overdue_page",
     "reach",
     "region_coverage_rows",
+    "reminder_lines",
+    "reminder_list",
     "responsible_accounts",
     "send_visit_reminders",
     "serving_head_accounts",
@@ -310,51 +314,128 @@ def _period_of_ctx(ctx: dict[str, Any]) -> Period:
     return Period(today.year, today.month)
 
 
-async def send_visit_reminders(ctx: dict[str, Any], tenant_id: int) -> int:
-    """每月走访提醒 For each serving head, one in-app notification listing the special
-    households of their building(s) not yet visited this month; returns how many were sent.
-    The cron entry's ``once_per="month"`` key makes a second run in the month do nothing."""
-    period = _period_of_ctx(ctx)
+@dataclass(frozen=True)
+class ReminderLine:
+    """One building's special households not yet visited or contacted in a month, with its
+    serving head (the printable list for heads who have no account)."""
+
+    building_id: int
+    building: str
+    community_id: int
+    head_resident_id: int | None
+    head_has_account: bool
+    rooms: list[str]
+
+
+async def reminder_lines(tenant_id: int, period: Period, limit: Any | None = None
+                         ) -> list[ReminderLine]:
+    """Per building with a serving head: the special households not yet visited or contacted
+    (any way) in the period's month, rooms sorted (inside a scope; a constant number of
+    statements)."""
     tags, _ = await special_tags(tenant_id, period)
-    heads = await Appointment.select(Appointment.building_id, Appointment.account_id).where(
-        Appointment.ended_on.is_null() & Appointment.account_id.is_not_null())
+    heads = await Appointment.select(Appointment.building_id, Appointment.account_id,
+                                     Appointment.resident_id).where(
+        Appointment.ended_on.is_null() & (Appointment.role == "head"))
     buildings = sorted({int(r["building_id"]) for r in heads})
     if not tags or not buildings:
-        return 0
-    due = await HOUSEHOLDS.select(HOUSEHOLDS.building_id, HOUSEHOLDS.room).where(
-        HOUSEHOLDS.building_id.is_in(buildings)
-        & HOUSEHOLDS.id.is_in(special_household_ids(tags))
-        & HOUSEHOLDS.id.not_in(visited_household_ids(period.month_start, period.month_end))
-    ).order_by(HOUSEHOLDS.building_id).order_by(HOUSEHOLDS.room)
+        return []
+    where = (HOUSEHOLDS.building_id.is_in(buildings)
+             & HOUSEHOLDS.id.is_in(special_household_ids(tags))
+             & HOUSEHOLDS.id.not_in(visited_household_ids(period.month_start, period.month_end)))
+    if limit is not None:
+        where &= limit
+    due = await HOUSEHOLDS.select(HOUSEHOLDS.building_id, HOUSEHOLDS.room,
+                                  HOUSEHOLDS.community_id).where(where).order_by(
+        HOUSEHOLDS.building_id).order_by(HOUSEHOLDS.room)
     rooms: dict[int, list[str]] = {}
+    communities: dict[int, int] = {}
     for r in due:
         rooms.setdefault(int(r["building_id"]), []).append(str(r["room"]) or "-")
+        communities[int(r["building_id"])] = int(r["community_id"])
     names = await place_names("building", rooms)
-    per_account: dict[int, list[int]] = {}
+    head_of = {int(r["building_id"]): r for r in heads}
+    return [ReminderLine(building_id=b, building=names.get(b, str(b)),
+                         community_id=communities[b],
+                         head_resident_id=int(head_of[b]["resident_id"]),
+                         head_has_account=head_of[b]["account_id"] is not None, rooms=rooms[b])
+            for b in sorted(rooms)]
+
+
+def _listing(lines: list[ReminderLine], *, staff: bool = False) -> str:
+    parts = []
+    for line in lines:
+        text = f"{line.building}：{'、'.join(line.rooms)}"
+        if staff and not line.head_has_account:
+            text += "（楼长无账号，请打印名单转交 / the head has no account: print the list)"
+        parts.append(text)
+    listing = "；".join(parts)
+    if len(listing) > LISTING_MAX:  # a notification body holds at most 4,000 characters
+        listing = listing[:LISTING_MAX] + "…"
+    return listing
+
+
+async def send_visit_reminders(ctx: dict[str, Any], tenant_id: int) -> int:
+    """每月走访提醒 For each serving head with an account, one in-app notification listing the
+    special households of their building(s) not yet visited or contacted this month; a copy to
+    the community staff of each community concerned (and the tenant's coordinators), naming
+    the buildings whose head has no account so the printable list
+    (``buildingHeadReminderList``) reaches them. Returns how many were sent. The cron entry's
+    ``once_per="month"`` key makes a second run in the month do nothing."""
+    period = _period_of_ctx(ctx)
+    lines = await reminder_lines(tenant_id, period)
+    if not lines:
+        return 0
+    by_building = {line.building_id: line for line in lines}
+    heads = await Appointment.select(Appointment.building_id, Appointment.account_id).where(
+        Appointment.ended_on.is_null() & Appointment.account_id.is_not_null()
+        & Appointment.building_id.is_in(sorted(by_building)))
+    per_account: dict[int, set[int]] = {}
     for r in heads:
-        if int(r["building_id"]) in rooms:
-            per_account.setdefault(int(r["account_id"]), []).append(int(r["building_id"]))
+        per_account.setdefault(int(r["account_id"]), set()).add(int(r["building_id"]))
     sent = 0
+    when_zh, when_en = f"{period.year}年{period.month}月", f"{period.year}-{period.month:02d}"
     for account, mine in sorted(per_account.items()):
-        listing = "；".join(f"{names.get(b, b)}：{'、'.join(rooms[b])}" for b in sorted(set(mine)))
-        if len(listing) > LISTING_MAX:  # a notification body holds at most 4,000 characters
-            listing = listing[:LISTING_MAX] + "…"
-        count = sum(len(rooms[b]) for b in set(mine))
+        own = [by_building[b] for b in sorted(mine)]
+        count = sum(len(line.rooms) for line in own)
+        listing = _listing(own)
         sent += await _notify_each(
             [account], "building_heads.visit_reminder",
-            f"本月还有{count}户重点户未走访 / {count} special households not yet visited this "
+            f"本月还有{count}户特殊家庭未走访 / {count} special households not yet visited this "
             f"month",
-            f"{period.year}年{period.month}月：{listing}。请在月底前上门或电话联系。 / "
-            f"{period.year}-{period.month:02d}: {listing}. Please visit or call before the "
-            f"month ends.",
+            f"{when_zh}：{listing}。请在月底前上门或电话联系。 / {when_en}: {listing}. Please "
+            f"visit or call before the month ends.",
             "/building-heads/overdue")
+    coordinators = set(await accounts_holding(tenant_id, "building_heads.coordinator"))
+    by_community: dict[int, list[ReminderLine]] = {}
+    for line in lines:
+        by_community.setdefault(line.community_id, []).append(line)
+    for community_id, mine_lines in sorted(by_community.items()):
+        staff = set(await accounts_holding(tenant_id, "community_staff", "community",
+                                           [community_id])) | coordinators
+        count = sum(len(line.rooms) for line in mine_lines)
+        listing = _listing(mine_lines, staff=True)
+        sent += await _notify_each(
+            sorted(staff), "building_heads.visit_reminder_copy",
+            f"抄送：本月还有{count}户特殊家庭未走访 / copy: {count} special households not yet "
+            f"visited this month",
+            f"{when_zh}：{listing}。 / {when_en}: {listing}.", "/building-heads/reminders")
     return sent
 
 
-
-
-
 # -- what resolvers ask for (each one checks the caller) --------------------------------------
+async def reminder_list(access: Access, year: int | None, month: int | None
+                        ) -> tuple[list[ReminderLine], dict[int, str]]:
+    """The month's reminder as a printable list (for heads without an account), inside the
+    caller's reach (``building_heads.read``), with the heads' names."""
+    limit = await reach(access, "building_heads.read")
+    lines = await reminder_lines(access.node_id, make_period(year, month),
+                                 household_condition(limit))
+    names = await place_names("resident", {line.head_resident_id for line in lines
+                                           if line.head_resident_id is not None})
+    return lines, names
+
+
+
 async def coverage_for(access: Access, tenant: NodeInfo, level: str, place_id: int | None,
                        year: int | None, month: int | None) -> list[CoverageRow]:
     """Coverage rows of ``level`` in the tenant, inside the caller's reach."""

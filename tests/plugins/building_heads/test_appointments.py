@@ -31,7 +31,7 @@ def gid_of(type_name: str, pk: int) -> str:
 NOMINATE = """mutation($input: BuildingHeadNominateInput!) {
   buildingHeadNominate(input: $input) {
     __typename
-    ... on BuildingHeadCandidatePayload { candidate { id eligible mayBeAppointed priority status
+    ... on BuildingHeadCandidateChange { candidate { id eligible mayBeAppointed priority status
         reasons { code messageZh } overridden overrideReason method methodLabel residentName } }
     ... on UserError { code field messageZh }
   }
@@ -40,8 +40,8 @@ NOMINATE = """mutation($input: BuildingHeadNominateInput!) {
 CANDIDATE_OP = """mutation($input: %(input)s!) {
   %(name)s(input: $input) {
     __typename
-    ... on BuildingHeadCandidatePayload { candidate { id eligible mayBeAppointed status
-        reasons { code } overridden overrideReason noticeFrom noticeUntil } }
+    ... on BuildingHeadCandidateChange { candidate { id eligible mayBeAppointed status
+        reasons { code } overridden overrideReason noticeStartsOn noticeEndsOn } }
     ... on UserError { code field messageZh }
   }
 }"""
@@ -49,7 +49,7 @@ CANDIDATE_OP = """mutation($input: %(input)s!) {
 APPOINTMENT_OP = """mutation($input: %(input)s!) {
   %(name)s(input: $input) {
     __typename
-    ... on BuildingHeadAppointmentPayload { appointment { id role serving termStart termEnd
+    ... on BuildingHeadAppointmentChange { appointment { id role serving termStartsOn termEndsOn
         endedOn partyGroupLead termRuleVersion accountId buildingName residentName } }
     ... on UserError { code field messageZh }
   }
@@ -115,7 +115,7 @@ async def test_age_66_refused_without_override_and_accepted_with_audited_overrid
                          node=world.node.code))["data"]["buildingHeadStartNotice"]
     assert started["candidate"]["status"] == "noticed"
     today = today_shanghai()
-    assert started["candidate"]["noticeUntil"] == (today + timedelta(days=4)).isoformat()
+    assert started["candidate"]["noticeEndsOn"] == (today + timedelta(days=4)).isoformat()
 
 
 async def test_age_exactly_65_accepted_on_the_appointment_date(world, gql, factory, linli_env):
@@ -262,13 +262,13 @@ async def test_approve_links_account_and_handover_ends_old_term_same_day(heads_k
     approve = op("buildingHeadApprove", "BuildingHeadApproveInput", APPOINTMENT_OP)
     start = today_shanghai() - timedelta(days=10)
     out = (await gql(approve, {"input": {"candidateId": gid_of("BuildingHeadCandidate", first),
-                                         "termStart": start.isoformat(),
+                                         "termStartsOn": start.isoformat(),
                                          "partyGroupLead": True}},
                      token=coord.token, node=world.node.code))["data"]["buildingHeadApprove"]
     old = out["appointment"]
     assert old["serving"] and old["partyGroupLead"] and old["role"] == "HEAD"
     assert old["accountId"] == gid_of("Account", old_acct.id)
-    assert old["termEnd"] == (add_years(start, 3) - timedelta(days=1)).isoformat()
+    assert old["termEndsOn"] == (add_years(start, 3) - timedelta(days=1)).isoformat()
     assert await _may_visit(world, linli_env, old_acct.id, building)
     assert not await _may_visit(world, linli_env, old_acct.id, world.buildings[1])
 
@@ -282,10 +282,10 @@ async def test_approve_links_account_and_handover_ends_old_term_same_day(heads_k
     handover = op("buildingHeadHandover", "BuildingHeadHandoverInput", APPOINTMENT_OP)
     day = today_shanghai()
     out = (await gql(handover, {"input": {
-        "candidateId": gid_of("BuildingHeadCandidate", second), "on": day.isoformat(),
+        "candidateId": gid_of("BuildingHeadCandidate", second), "handoverOn": day.isoformat(),
         "accountId": gid_of("Account", new_acct.id)}},
         token=coord.token, node=world.node.code))["data"]["buildingHeadHandover"]
-    assert out["appointment"]["termStart"] == day.isoformat()
+    assert out["appointment"]["termStartsOn"] == day.isoformat()
     async with world.read():
         rows = {r["resident_id"]: r for r in await Appointment.select().where(
             Appointment.building_id == building.id)}
@@ -303,7 +303,7 @@ async def test_approve_links_account_and_handover_ends_old_term_same_day(heads_k
     assert "building_heads.appoint" in actions and "building_heads.handover" in actions
 
 
-async def test_ended_term_cannot_act_even_with_the_role(heads_kit, world, gql, factory, linli_env):
+async def test_ending_a_term_takes_the_role_and_a_new_grant_gives_it_back(heads_kit, world, gql, factory, linli_env):
     rules = linli_env.state.services.rules
     coord = await factory.account(world.node, COORD)
     building = world.buildings[1]
@@ -324,12 +324,17 @@ async def test_ended_term_cannot_act_even_with_the_role(heads_kit, world, gql, f
     assert out["appointment"]["serving"] is False
     async with linli_env.state.db.transaction(write=False):
         assert not await Membership.exists().where(Membership.account_id == head.id)
-    await factory.grant(head, world.node, "building_heads.head", place_kind="building",
-                        place_id=building.id)  # the role alone, without a serving term
     assert not await _may_visit(world, linli_env, head.id, building)
     denied = await gql(CANDIDATES, {"b": gid_of("Building", building.id), "first": 5},
                        token=head.token, node=world.node.code)
     assert denied["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    # staff grant the role again directly: the permission answer and the action agree
+    await factory.grant(head, world.node, "building_heads.head", place_kind="building",
+                        place_id=building.id)
+    assert await _may_visit(world, linli_env, head.id, building)
+    again = await gql(CANDIDATES, {"b": gid_of("Building", building.id), "first": 5},
+                      token=head.token, node=world.node.code)
+    assert again["data"]["buildingHeadCandidates"]["edges"] == []
     heads = await gql("{ buildingHeads(first: 5, includeEnded: true) { edges { node { id } } } }",
                       token=coord.token, node=world.node.code)
     assert len(heads["data"]["buildingHeads"]["edges"]) == 1

@@ -27,10 +27,10 @@ BOARD = """query($compound: ID, $community: ID, $first: Int!, $after: String) {
                    timeline { kind step participants decision decidedOn } } }
     pageInfo { hasNextPage endCursor } } }"""
 RAISE = """mutation($input: BuildingHeadRaiseMatterInput!) { buildingHeadRaiseMatter(input: $input) {
-  ... on BuildingHeadMatterPayload { matter { id } } ... on UserError { code } } }"""
+  ... on BuildingHeadMatterChange { matter { id } } ... on UserError { code } } }"""
 ADVANCE = """mutation($input: BuildingHeadAdvanceMatterInput!) {
   buildingHeadAdvanceMatter(input: $input) {
-    ... on BuildingHeadMatterPayload { matter { id step } } ... on UserError { code } } }"""
+    ... on BuildingHeadMatterChange { matter { id step } } ... on UserError { code } } }"""
 SUBSCRIBE = """subscription($compound: ID) { buildingHeadMatterUpdates(compoundId: $compound) {
   kind matter { title step resolved rating } entry { step participants decision } } }"""
 STEPS = ["COMMITTEES", "JOINT", "RESIDENTS", "IMPLEMENTING", "EVALUATED"]
@@ -88,7 +88,8 @@ async def test_the_board_type_exposes_only_public_fields(linli_env):
     fields = set(schema.type_map["BuildingHeadMatter"].fields)
     assert fields == {"id", "title", "description", "level", "step", "resolved", "resolution",
                       "raisedBy", "rating", "handedToGridWorker", "buildingId", "compoundId",
-                      "communityId", "createdAt", "updatedAt", "timeline"}
+                      "communityId", "createdAt", "updatedAt", "timeline", "stepName",
+                      "stepNameEn", "levelName"}
 
 
 async def test_board_pages_newest_first(world, gql, factory):

@@ -1,6 +1,8 @@
-"""Yearly evaluation: figures from the Visit and Matter tables match a hand computation, the
-score follows the documented formula, the events are written to the outbox in the same
-transaction, and running again (mutation or cron) changes nothing."""
+"""Yearly evaluation: figures from the Visit, Duty and Matter tables match a hand computation;
+the score weighs only the categories with something to do (weights and grade names are rule
+values; a missing rating is not neutral); the lowest grade opens an improvement step; the
+events are written to the outbox in the same transaction (no invented volunteer minutes), and
+running again (mutation or cron) changes nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from core.events.service import OutboxEvent
 from core.schema.relay import encode_global_id
 from plugins.building_heads.services import evaluation
-from plugins.building_heads.tables import Evaluation, Matter, Visit
+from plugins.building_heads.tables import Duty, Evaluation, Matter, SurveyResponse, Visit
 
 COORD = "building_heads.coordinator"
 
@@ -19,11 +21,20 @@ EVALUATE = """mutation($input: BuildingHeadEvaluateInput!) {
   buildingHeadEvaluate(input: $input) {
     __typename
     ... on BuildingHeadEvaluatePayload { evaluations { id year coveragePct specialMonthsPct
-        mattersClosed ratingAvg households visitedHouseholds visitsLogged score grade
-        gradeLabel appointment { id residentName } } }
+        mattersClosed ratingAvg households visitedHouseholds visitsLogged dutiesRecorded score
+        grade parts { category score weight } improvementOpen
+        appointment { id residentName } } }
     ... on UserError { code field }
   }
 }"""
+
+
+PLAN = """mutation($input: BuildingHeadPlanImprovementInput!) {
+  buildingHeadPlanImprovement(input: $input) {
+    __typename
+    ... on BuildingHeadPlanImprovementPayload { evaluation { improvementPlan
+                                                              improvementReviewOn } }
+    ... on UserError { code field } } }"""
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -67,6 +78,18 @@ async def _seed(world: Any, kit: Any, rules: Any) -> tuple[int, int]:
     await _matter(world, b0, "open", datetime(2024, 9, 1, tzinfo=UTC), None)
     await _matter(world, b0, "resolved", datetime(2024, 12, 31, 16, 30, tzinfo=UTC), 1)  # 2025
     await _matter(world, b1, "resolved", datetime(2024, 10, 1, tzinfo=UTC), None)
+    async with world.write():  # head 0 recorded duties in two months of 2024 (and one in 2025)
+        await Duty.insert(*(Duty(tenant_id=world.node.id, building_id=b0.id, kind=kind,
+                                 done_on=day, appointment_id=head0, summary="记录", minutes=30,
+                                 created_at=datetime.now(UTC))
+                            for kind, day in (("policy_relay", date(2024, 3, 5)),
+                                              ("mediation", date(2024, 3, 20)),
+                                              ("safety", date(2024, 5, 5)),
+                                              ("campaign", date(2025, 1, 2)))))
+        # the residents' survey of head 0 for 2024: three households answered 5, 4, 4
+        await SurveyResponse.insert(*(SurveyResponse(
+            tenant_id=world.node.id, building_id=b0.id, year=2024, household_id=h.id, score=v,
+            created_at=datetime.now(UTC)) for h, v in zip(hh, (5, 4, 4), strict=True)))
     return head0, head1
 
 
@@ -76,21 +99,27 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
     coord = await factory.account(world.node, COORD)
     head0, head1 = await _seed(world, heads_kit, rules)
     out = await gql(EVALUATE, {"input": {"year": 2024}}, token=coord.token, node=world.node.code)
+    assert "errors" not in out, out
     rows = {e["appointment"]["id"]: e for e in out["data"]["buildingHeadEvaluate"]["evaluations"]}
     first = rows[gid("BuildingHeadAppointment", head0)]
-    # coverage 2 of 3 households → 66; special: 3 of 12 months → 25; matters closed in 2024
-    # (Shanghai): 4, ratings 3, 5, 4 → 4.00; score (66·40 + 25·30 + 4·300 + 400·3) // 100 = 57
+    # coverage: 2 of 3 households visited in person by the head → 66; duties: 2 of 12 months
+    # → 16; matters: 4 closed in 2024 (Shanghai), 1 still open → 80; residents: the survey's
+    # 5, 4, 4 → 4.33 × 20 = 86 (the matters' ratings 3, 5, 4 are shown, not scored).
+    # Score (66·40 + 16·20 + 80·20 + 86·20) // 100 = 62 → 合格
     assert (first["households"], first["visitedHouseholds"], first["coveragePct"]) == (3, 2, 66)
-    assert first["specialMonthsPct"] == 25
+    assert first["specialMonthsPct"] == 25 and first["dutiesRecorded"] == 3
     assert (first["mattersClosed"], first["ratingAvg"]) == (4, 4.0)
     assert first["visitsLogged"] == 6 - 2
-    assert (first["score"], first["grade"], first["gradeLabel"]) == (57, "unsatisfactory",
-                                                                    "不称职")
+    assert {p["category"]: p["score"] for p in first["parts"]} == {
+        "coverage": 66, "duties": 16, "matters": 80, "residents": 86}
+    assert (first["score"], first["grade"], first["improvementOpen"]) == (62, "合格", False)
     second = rows[gid("BuildingHeadAppointment", head1)]
-    # no visits, no special households (100), one matter closed, none rated (neutral 3):
-    # (0·40 + 100·30 + 1·300 + 300·3) // 100 = 42
-    assert (second["coveragePct"], second["specialMonthsPct"], second["mattersClosed"],
-            second["ratingAvg"], second["score"]) == (0, 100, 1, None, 42)
+    # no visits (0), no duty in 6 months (0), one matter closed of one (100), no survey answer:
+    # residents left out, not neutral → (0·40 + 0·20 + 100·20) // 80 = 25 → 待改进
+    assert (second["coveragePct"], second["mattersClosed"], second["ratingAvg"],
+            second["score"], second["grade"]) == (0, 1, None, 25, "待改进")
+    assert {p["category"] for p in second["parts"]} == {"coverage", "duties", "matters"}
+    assert second["improvementOpen"] is True
 
     async with linli_env.state.db.transaction(write=False):
         events = await OutboxEvent.select().where(OutboxEvent.tenant_id == world.node.id)
@@ -99,11 +128,19 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
         by_type.setdefault(e["event_type"], []).append(json.loads(e["payload"]))
     done = sorted(by_type["building_heads.evaluation_completed"], key=lambda p: p["score"])
     assert [(p["score"], p["grade"], p["year"]) for p in done] == [
-        (42, "unsatisfactory", 2024), (57, "unsatisfactory", 2024)]
-    head0_resident = world.residents[world.households[world.buildings[0].id][1].id][0].id
-    assert by_type["volunteer.service_recorded"] == [{
-        "resident_id": head0_resident, "minutes": 4 * 30, "kind": "building_head_duty",
-        "source_module": "building_heads"}]
+        (25, "待改进", 2024), (62, "合格", 2024)]
+    assert "volunteer.service_recorded" not in by_type  # minutes come with duties, not here
+
+    plan = await gql(PLAN, {"input": {"evaluationId": second["id"], "plan": "每月走访全楼",
+                                      "reviewOn": "2099-06-30"}},
+                     token=coord.token, node=world.node.code)
+    planned = plan["data"]["buildingHeadPlanImprovement"]["evaluation"]
+    assert (planned["improvementPlan"], planned["improvementReviewOn"]) == ("每月走访全楼",
+                                                                          "2099-06-30")
+    refused = await gql(PLAN, {"input": {"evaluationId": first["id"], "plan": "x",
+                                         "reviewOn": "2099-06-30"}},
+                        token=coord.token, node=world.node.code)
+    assert refused["data"]["buildingHeadPlanImprovement"]["code"] == "CONFLICT"
 
     again = await gql(EVALUATE, {"input": {"year": 2024}}, token=coord.token,
                       node=world.node.code)
@@ -117,7 +154,7 @@ async def test_evaluation_matches_hand_computation_emits_events_and_is_idempoten
                        "{ edges { node { score } } } }",
                        token=coord.token, node=world.node.code)
     assert sorted(e["node"]["score"] for e in
-                  listed["data"]["buildingHeadEvaluations"]["edges"]) == [42, 57]
+                  listed["data"]["buildingHeadEvaluations"]["edges"]) == [25, 62]
 
 
 async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factory, linli_env,
@@ -152,7 +189,17 @@ async def test_unfinished_year_refused_and_cron_once_per_year(world, gql, factor
 
 
 def test_score_formula_bounds():
-    full = evaluation.Figures(10, 10, 100, 100, 9, 500, 3, 12)
-    assert evaluation.score_of(full) == 100 and evaluation.grade_of(100) == "excellent"
-    assert evaluation.grade_of(75) == "competent" and evaluation.grade_of(60) == "basic"
-    assert evaluation.grade_of(59) == "unsatisfactory"
+    full = evaluation.Figures(10, 10, 100, 100, 9, 500, 3, 12, matters_open=0,
+                              months_served=12, duty_months=12, survey_responses=5,
+                              survey_avg_x100=500)
+    assert evaluation.score_of(full) == 100 and evaluation.grade_of(100) == "优秀"
+    assert evaluation.grade_of(75) == "良好" and evaluation.grade_of(60) == "合格"
+    assert evaluation.grade_of(59) == "待改进"
+    unrated = evaluation.Figures(10, 10, 100, 100, 0, 0, 0, 12, months_served=12,
+                                 duty_months=12)
+    assert evaluation.parts_of(unrated) == {"coverage": 100, "duties": 100}
+    assert evaluation.score_of(unrated) == 100  # nothing to close, nobody rated: left out
+    custom = {"coverage": 100, "duties": 0, "matters": 0, "residents": 0}
+    assert evaluation.score_of(evaluation.Figures(10, 5, 50, 0, 0, 0, 0, 5, months_served=12),
+                               custom) == 50
+    assert evaluation.grade_of(50, [[50, "甲"], [0, "乙"]]) == "甲"

@@ -16,7 +16,7 @@ from core.schema.relay import encode_global_id
 from core.testing.live import live_server
 
 RAISE = """mutation($input: BuildingHeadRaiseMatterInput!) { buildingHeadRaiseMatter(input: $input) {
-  ... on BuildingHeadMatterPayload { matter { id } } ... on UserError { code } } }"""
+  ... on BuildingHeadMatterChange { matter { id } } ... on UserError { code } } }"""
 SUBSCRIBE = """subscription($compound: ID) { buildingHeadMatterUpdates(compoundId: $compound) {
   kind matter { title step } entry { step } } }"""
 

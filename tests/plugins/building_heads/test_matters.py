@@ -12,13 +12,14 @@ from core.audit.service import AuditEntry
 from core.identity.tables import Account
 from core.notify.service import Notification
 from core.schema.relay import decode_global_id, encode_global_id
+from plugins.building_heads.services.appointments import end_term
 from plugins.building_heads.tables import Appointment, MatterStep
 
 STEPS = ["COMMITTEES", "JOINT", "RESIDENTS", "IMPLEMENTING"]
 MATTER = """id title level step resolved resolution raisedBy rating handedToGridWorker
   buildingId compoundId communityId
   timeline { kind step participants decision decidedOn }"""
-RESULT = ("... on BuildingHeadMatterPayload { matter { " + MATTER
+RESULT = ("... on BuildingHeadMatterChange { matter { " + MATTER
           + " } entry { kind step decision } } ... on UserError { code field messageEn }")
 
 
@@ -261,13 +262,15 @@ async def test_who_may_raise_and_move_a_matter(world, gql, factory):
                             buildingId=gid("Building", world.buildings[0].id),
                             communityId=gid("Community", world.community.id))
     assert bad["field"] == "buildingId"
-    # a head whose term ended keeps the role but no longer reaches the building
+    # a head whose term ended loses the role and no longer reaches the building
     async with world.write():
-        await Appointment.update({Appointment.ended_on: date.today(),
-                                  Appointment.serving_head: None}).where(
-            Appointment.account_id == head.acct.id)
-    await head.fails(ADVANCE, "NOT_FOUND", matterId=mine["id"], step="JOINT",
-                     participants=[], decision="任期已满")
+        ended = await Appointment.select(Appointment.id).where(
+            Appointment.account_id == head.acct.id).first()
+        await end_term(int(ended["id"]), on=date.today(), reason="任期已满", account_id=None)
+    gone = await gql(ADVANCE, {"input": {"matterId": mine["id"], "step": "JOINT",
+                                         "participants": [], "decision": "任期已满"}},
+                     token=head.acct.token, node=world.node.code)  # no membership left here
+    assert gone["data"] is None and gone["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_other_tenants_matters_are_not_found(world, make_world, gql, factory):

@@ -35,7 +35,7 @@ async def test_run_twice_in_a_month_reminds_once(world, factory, linli_env, head
     await jobs.run_cron(spec, world.node.id, {}, period=period)
     await jobs.run_cron(spec, world.node.id, {}, period=period)
     [note] = await notifications(world.node, head0.id, KIND)
-    assert "1号楼：101" in note["body"] and note["title"].startswith("本月还有1户重点户未走访")
+    assert "1号楼：101" in note["body"] and note["title"].startswith("本月还有1户特殊家庭未走访")
     assert await notifications(world.node, head1.id, KIND) == []
     assert jobs.counters["skipped"][CRON] == skipped + 1
 
@@ -66,3 +66,30 @@ async def test_disabled_tenant_gets_no_reminders(make_world, factory, linli_env,
     assert jobs.counters["refused"][CRON] == refused + 1
     assert await notifications(off.node, head.id, KIND) == []
     assert off.node.id not in await jobs.tenants_enabled("building_heads")
+
+
+LIST = """query { buildingHeadReminderList { building headName headHasAccount rooms } }"""
+
+
+async def test_the_reminder_is_copied_to_staff_with_a_printable_list(world, factory, linli_env,
+                                                                    heads_kit, notifications,
+                                                                    gql):
+    """b0's head has an account and is reminded; b2's head has none: the coordinator's copy
+    names that building, and the printable list shows both with their heads."""
+    head0, _ = await heads_and_specials(world, heads_kit)
+    b2 = world.buildings[2]
+    await heads_kit.tag(world, world.households[b2.id][0], "独居老人", ["鳏寡孤独"])
+    await heads_kit.make_head(world, linli_env.state.services.rules, b2,
+                              world.residents[world.households[b2.id][1].id][0])
+    coordinator = await factory.account(world.node, "building_heads.coordinator")
+    jobs = linli_env.state.services.jobs
+    await jobs.run_cron(jobs.crons[CRON], world.node.id, {},
+                        period=period_of(datetime.now(UTC), "month"))
+    assert len(await notifications(world.node, head0.id, KIND)) == 1
+    [copy] = await notifications(world.node, coordinator.id, "building_heads.visit_reminder_copy")
+    assert "1号楼：101" in copy["body"] and "3号楼：101（楼长无账号" in copy["body"]
+    out = await gql(LIST, token=coordinator.token, node=world.node.code)
+    lines = {line["building"]: line for line in out["data"]["buildingHeadReminderList"]}
+    assert lines["3号楼"]["headHasAccount"] is False and lines["3号楼"]["rooms"] == ["101"]
+    assert lines["3号楼"]["headName"] == "居民21"
+    assert lines["1号楼"]["rooms"] == ["101"]

@@ -18,7 +18,7 @@ START = date(2025, 1, 6)  # a Monday
 CREATE = """mutation($input: BuildingHeadCreateStationInput!) {
   buildingHeadCreateStation(input: $input) {
     __typename
-    ... on BuildingHeadStationPayload { station { id name compoundId fixedHeadResidentId } }
+    ... on BuildingHeadCreateStationPayload { station { id name compoundId fixedHeadResidentId } }
     ... on UserError { code field }
   }
 }"""
@@ -26,8 +26,8 @@ CREATE = """mutation($input: BuildingHeadCreateStationInput!) {
 GENERATE = """mutation($input: BuildingHeadGenerateRotaInput!) {
   buildingHeadGenerateRota(input: $input) {
     __typename
-    ... on BuildingHeadRotaPayload { shifts { id startsOn endsOn appointment { id } }
-                                     unfilledWeeks }
+    ... on BuildingHeadGenerateRotaPayload { shifts { id startsOn endsOn appointment { id } }
+                                     unfilledWeeksStartingOn }
     ... on UserError { code field messageZh }
   }
 }"""
@@ -35,7 +35,7 @@ GENERATE = """mutation($input: BuildingHeadGenerateRotaInput!) {
 LEAVE = """mutation($input: BuildingHeadRecordLeaveInput!) {
   buildingHeadRecordLeave(input: $input) {
     __typename
-    ... on BuildingHeadLeavePayload { leave { id startsOn endsOn reason } }
+    ... on BuildingHeadRecordLeavePayload { leave { id startsOn endsOn reason } }
     ... on UserError { code field }
   }
 }"""
@@ -43,14 +43,14 @@ LEAVE = """mutation($input: BuildingHeadRecordLeaveInput!) {
 SWAP = """mutation($input: BuildingHeadSwapShiftsInput!) {
   buildingHeadSwapShifts(input: $input) {
     __typename
-    ... on BuildingHeadSwapPayload { shifts { id swapReason appointment { id }
+    ... on BuildingHeadSwapShiftsPayload { shifts { id swapReason appointment { id }
                                               swappedFrom { id } } }
     ... on UserError { code field }
   }
 }"""
 
 ROTA = """query($s: ID!, $from: Date!, $to: Date!) {
-  buildingHeadRota(stationId: $s, from: $from, to: $to) {
+  buildingHeadRota(stationId: $s, startsOn: $from, endsOn: $to) {
     id startsOn endsOn swapReason appointment { id residentName } swappedFrom { id }
   }
 }"""
@@ -83,8 +83,8 @@ async def _station(gql: Any, world: Any, coord: Any, compound: bool = False) -> 
 
 async def _generate(gql: Any, world: Any, coord: Any, station: str, start: date, end: date
                     ) -> dict[str, Any]:
-    out = await gql(GENERATE, {"input": {"stationId": station, "from": start.isoformat(),
-                                         "to": end.isoformat()}},
+    out = await gql(GENERATE, {"input": {"stationId": station, "startsOn": start.isoformat(),
+                                         "endsOn": end.isoformat()}},
                     token=coord.token, node=world.node.code)
     return out["data"]["buildingHeadGenerateRota"]  # type: ignore[no-any-return]
 
@@ -103,7 +103,7 @@ async def test_round_robin_is_fair_over_periods_and_skips_leave(world, gql, fact
     station = await _station(gql, world, coord)
 
     first = await _generate(gql, world, coord, station, START, START + timedelta(weeks=6))
-    assert len(first["shifts"]) == 7 and first["unfilledWeeks"] == []
+    assert len(first["shifts"]) == 7 and first["unfilledWeeksStartingOn"] == []
     assert first["shifts"][0]["endsOn"] == (START + timedelta(days=6)).isoformat()
     counts = await _counts(world)
     assert set(counts) == set(heads) and max(counts.values()) - min(counts.values()) <= 1
@@ -143,7 +143,7 @@ async def test_compound_station_uses_its_heads_and_unfilled_weeks(world, gql, fa
         async with world.write():
             await rota.record_leave(appointment, START, START + timedelta(days=6), "", None)
     out = await _generate(gql, world, coord, station, START, START + timedelta(weeks=3))
-    assert out["unfilledWeeks"] == [START.isoformat()]
+    assert out["unfilledWeeksStartingOn"] == [START.isoformat()]
     used = {s["appointment"]["id"] for s in out["shifts"]}
     assert used == {gid("BuildingHeadAppointment", a) for a in heads[:2]}
 
