@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from strawberry.extensions import (
@@ -22,6 +22,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.types.graphql import OperationType
 
 from core.logging import redact
 from core.schema.errors import ApiError, to_graphql
@@ -194,6 +195,23 @@ class NamedOperation(SchemaExtension):
         yield
 
 
+class RequestTransaction(SchemaExtension):
+    """A query operation reads through one shared transaction (``Context.read``), committed
+    and released as soon as execution ends — before the response is encoded and sent."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ctx = self.execution_context.context
+        share = (self.execution_context.operation_type == OperationType.QUERY
+                 and hasattr(ctx, "end_reads"))
+        if share:
+            ctx.share_reads = True
+        try:
+            yield
+        finally:
+            if share:
+                await ctx.end_reads()
+
+
 class LinliTokens(MaxTokensLimiter):
     def __init__(self) -> None:
         super().__init__(max_token_count=MAX_TOKENS)
@@ -297,7 +315,7 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
     from core.metrics import OperationMetrics
 
     exts: list[Any] = [OperationMetrics, ShapeErrorsQuietly if production else ShapeErrors,
-                       NamedOperation]
+                       NamedOperation, RequestTransaction]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:
