@@ -50,6 +50,7 @@ __all__ = [
     "bump_auth_epoch",
     "get_db",
     "make_engine",
+    "request_reads",
     "scoped",
     "set_db",
     "unscoped_tables",
@@ -446,9 +447,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[None]:
-        """A transaction with no tenant scope (tenant tree, identity, outbox)."""
+        """A transaction with no tenant scope (tenant tree, identity, outbox). A read during a
+        query request that already has its shared transaction runs in that one: a request
+        never waits for a second pooled connection while holding one."""
         if self.engine.current_transaction.get() is not None:
             yield
+            return
+        shares = request_reads.get()
+        shared = shares() if shares is not None and not write else None
+        if shared is not None:
+            async with shared.use():
+                yield
             return
         if isinstance(self.engine, SQLiteEngine):
             tx = self.engine.transaction(
@@ -595,6 +604,12 @@ class SharedTransaction:
             await self._end(failed=False)
         pending, self._pending = self._pending, []
         await _run_after_commit(pending)
+
+
+request_reads: ContextVar[Callable[[], SharedTransaction | None] | None] = ContextVar(
+    "linli_request_reads", default=None)
+"""Set while a query operation executes: gives the request's shared transaction (or None
+before the caller's access is known) to unscoped reads (:meth:`Database.transaction`)."""
 
 
 _db: Database | None = None

@@ -95,7 +95,8 @@ class Context(BaseContext, kw_only=True):
 
     async def node(self) -> NodeInfo:
         access = await self.access()
-        node = await get_node(access.node_id)
+        async with self.state.db.transaction(write=False):
+            node = await get_node(access.node_id)
         assert node is not None
         return node
 
@@ -122,6 +123,14 @@ class Context(BaseContext, kw_only=True):
             return
         async with self.state.db.scoped(access.scope):
             yield access
+
+    def shared_reads(self) -> SharedTransaction | None:
+        """The request's shared transaction for unscoped reads, once the access is known."""
+        if not self.share_reads or self._access is None:
+            return None
+        if self._shared is None:
+            self._shared = self.state.db.shared(self._access.scope)
+        return self._shared
 
     async def end_reads(self) -> None:
         """Commit and release the shared transaction (the operation is done)."""

@@ -24,6 +24,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.types.graphql import OperationType
 
+from core.db import request_reads
 from core.logging import redact
 from core.schema.errors import ApiError, to_graphql
 from graphql import (
@@ -203,12 +204,15 @@ class RequestTransaction(SchemaExtension):
         ctx = self.execution_context.context
         share = (self.execution_context.operation_type == OperationType.QUERY
                  and hasattr(ctx, "end_reads"))
+        token = None
         if share:
             ctx.share_reads = True
+            token = request_reads.set(ctx.shared_reads)
         try:
             yield
         finally:
             if share:
+                request_reads.reset(token)  # type: ignore[arg-type]  # set when share
                 await ctx.end_reads()
 
 
