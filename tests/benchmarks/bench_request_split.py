@@ -1,6 +1,6 @@
 """Where one GraphQL request's time goes, in process (run on demand, not collected by pytest)::
 
-    .venv/bin/python tests/benchmarks/bench_request_split.py [N]
+    .venv/bin/python tests/benchmarks/bench_request_split.py [N] [notifications|nested]
 
 On PostgreSQL (``LINLI_TEST_DATABASE_URL``, its own database and roles as in tests), one street
 with 120 notifications; ``N`` (default 500) sequential ``myNotifications(first: 50)`` requests
@@ -28,8 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 
-QUERY = """{ myNotifications(first: 50) { edges { node { id kind title body createdAt } }
-  pageInfo { hasNextPage endCursor } } }"""
+QUERIES = {
+    "notifications": """{ myNotifications(first: 50) { edges { node { id kind title body
+      createdAt } } pageInfo { hasNextPage endCursor } } }""",
+    "nested": """{ residents(first: 50) { edges { node { id name household { room
+      building { name grid { name } } } } } pageInfo { hasNextPage endCursor } } }""",
+}
+QUERY = QUERIES["notifications"]
 
 
 def timed(owner: Any, name: str, bucket: str, spent: dict[str, float]) -> None:
@@ -115,4 +120,6 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        QUERY = QUERIES[sys.argv[2]]
     asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 500))

@@ -288,6 +288,29 @@ async def check(http: httpx.AsyncClient, side: str, q: Query, servers: Servers, 
         raise RuntimeError(f"{side} {q.key}: {rows} rows, expected {expected}")
 
 
+async def sample_pool(admin_url: str, database: str, stop: asyncio.Event) -> dict[str, float]:
+    """Every 50 ms during a run: the server's connections to the database that sit "idle in
+    transaction" (held while the application works) and those busy at all."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    idle: list[int] = []
+    busy: list[int] = []
+    try:
+        while not stop.is_set():
+            row = await conn.fetchrow(
+                "SELECT count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS idle_tx,"
+                " count(*) FILTER (WHERE state <> 'idle') AS busy FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()", database)
+            idle.append(row["idle_tx"])
+            busy.append(row["busy"])
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+    return {"idle_tx_max": max(idle, default=0), "busy_max": max(busy, default=0),
+            "idle_tx_mean": statistics.fmean(idle) if idle else 0.0}
+
+
 def autocannon(cannon: Path, url: str, headers: dict[str, str], body: str, seconds: int,
                connections: int) -> dict[str, float]:
     cmd = ["node", str(cannon), "-j", "-c", str(connections), "-d", str(seconds), "-m", "POST",
@@ -389,12 +412,18 @@ async def main(args: argparse.Namespace) -> None:
                     if side == "pgl" and q.pgl is None:
                         continue
                     url, headers, body = request_of(side, q, servers, s, tokens)
+                    stop = asyncio.Event()
+                    sampler = asyncio.create_task(sample_pool(pg.admin_url, pg.name, stop))
                     res = await asyncio.to_thread(autocannon, cannon, url, headers, body,
                                                   args.seconds, args.connections)
+                    stop.set()
+                    res.update(await sampler)
                     results.setdefault((q.key, side), []).append(res)
                     print(f"round {r + 1} {q.key:17} {side:6} {res['rps']:7.1f} rps  "
                           f"p50 {res['p50']:6.1f} ms  p99 {res['p99']:6.1f} ms  "
-                          f"errors {res['errors']:.0f}", flush=True)
+                          f"errors {res['errors']:.0f}  idle-in-tx max {res['idle_tx_max']:.0f} "
+                          f"mean {res['idle_tx_mean']:.1f}, busy max {res['busy_max']:.0f}",
+                          flush=True)
         report(qs, results, sql)
     finally:
         if servers is not None:
@@ -412,11 +441,18 @@ def report(qs: list[Query], results: dict[tuple[str, str], list[dict[str, float]
     def fmt(v: float | None, spec: str = ".0f") -> str:
         return "—" if v is None else format(v, spec)
 
+    def idle(key: str, side: str) -> str:
+        runs = results.get((key, side))
+        if not runs:
+            return "—"
+        return (f"{max(r['idle_tx_max'] for r in runs):.0f} "
+                f"({statistics.fmean(r['idle_tx_mean'] for r in runs):.1f})")
+
     base = med("notifications50", "pgl", "rps")
     print("\nmedians over rounds (Linli / PostGraphile 4.14.1, same rows, same RLS)")
     print("| query | Linli rps | PG rps | ratio | Linli p50 | PG p50 | Linli p99 | PG p99 "
-          "| errors L/PG | stmts/req L | PG | tx/req L | PG |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| errors L/PG | stmts/req L | PG | tx/req L | PG | idle-in-tx max (mean) L | PG |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for q in qs:
         lr, pr = med(q.key, "linli", "rps"), med(q.key, "pgl", "rps")
         ratio = (f"{lr / pr:.2f}×" if lr and pr else
@@ -428,7 +464,8 @@ def report(qs: list[Query], results: dict[tuple[str, str], list[dict[str, float]
         print(f"| {q.label} | {fmt(lr)} | {fmt(pr)} | {ratio} | {fmt(med(q.key, 'linli', 'p50'))}"
               f" | {fmt(med(q.key, 'pgl', 'p50'))} | {fmt(med(q.key, 'linli', 'p99'))} | "
               f"{fmt(med(q.key, 'pgl', 'p99'))} | {errs} | {fmt(ls, '.1f')} | {fmt(ps, '.1f')} "
-              f"| {fmt(lt, '.1f')} | {fmt(pt, '.1f')} |")
+              f"| {fmt(lt, '.1f')} | {fmt(pt, '.1f')} | {idle(q.key, 'linli')} | "
+              f"{idle(q.key, 'pgl')} |")
 
 
 if __name__ == "__main__":
