@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from litestar import Litestar, Router, get
+from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
@@ -24,7 +25,7 @@ from core.registry import Registry, get_registry
 from core.schema.budget import with_deadline
 from core.schema.compose import build_schema
 from core.schema.context import accept_connection_params, build_context
-from core.schema.http import decode_json, parse_request_json
+from core.schema.http import decode_json, encode_response, parse_request_json
 from core.settings import Settings, get_settings
 from core.state import AppState, install_services, start_state, stop_state
 from core.tables import all_tables
@@ -51,6 +52,10 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
                                          production=settings.is_production))
     install_services(state)
     return state
+
+
+def _response_getter() -> Response[Any]:
+    return Response({}, background=BackgroundTasks([]))
 
 
 @get("/health/live", sync_to_thread=False)
@@ -98,6 +103,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     )
 
     class GraphQLController(base):  # type: ignore[valid-type, misc]
+        # strawberry provides the sub-response with sync_to_thread=True: a thread hop on every
+        # request for building an empty Response
+        dependencies: ClassVar[dict[str, Any]] = {
+            **base.dependencies, "response": Provide(_response_getter, sync_to_thread=False)}
+
         def parse_json(self, data: str | bytes) -> Any:
             return parse_request_json(data)
 
@@ -109,8 +119,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             return await with_deadline(super().execute_single(*args, **kwargs),
                                        app_state.settings.request_timeout_seconds)
 
-        def encode_json(self, data: object) -> str:
-            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        def encode_json(self, data: object) -> str | bytes:
+            return encode_response(data)
 
         async def render_graphql_ide(self, request: Any) -> Response[str]:
             # our page: GraphiQL from /graphiql/ (the package), no CDN, under a strict CSP

@@ -8,6 +8,8 @@ transaction-local settings that the row-level security policies read, the second
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -16,6 +18,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
+from asyncpg import PostgresError
 from piccolo.columns import BigInt, Serial
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -37,12 +40,17 @@ from tenants.scope import (
 )
 
 __all__ = [
+    "AuthEpoch",
+    "AuthStateTable",
     "BaseTable",
     "Database",
     "ScopedTable",
+    "SharedTransaction",
     "bind_tables",
+    "bump_auth_epoch",
     "get_db",
     "make_engine",
+    "request_reads",
     "scoped",
     "set_db",
     "unscoped_tables",
@@ -64,12 +72,79 @@ async def _run_after_commit(callbacks: list[AfterCommit]) -> None:
             log.exception("after-commit callback %r failed", callback)
 
 
+class AuthEpoch:
+    """A number that changes whenever who-may-do-what may have changed: a write to an
+    account, membership, refresh token, revoked token, API key, node or plugin setting
+    (tables mixing in :class:`AuthStateTable`) bumps it, once when the write is built and once
+    more after its transaction commits. Caches of principals, accesses, nodes by code and
+    enabled plugins (:mod:`core.identity.cache`) keep what they read under the value seen
+    before reading and drop everything when it moves."""
+
+    value = 0
+
+
+def bump_auth_epoch() -> None:
+    AuthEpoch.value += 1
+    pending = _after_commit.get()
+    if pending is not None and _bump_after_commit not in pending:
+        pending.append(_bump_after_commit)
+
+
+async def _bump_after_commit() -> None:
+    AuthEpoch.value += 1
+
+
+class AuthStateTable:
+    """Mixed into a table whose rows decide authentication or authorisation (listed first in
+    the bases): every insert, update and delete built on it bumps :class:`AuthEpoch`."""
+
+    @classmethod
+    def insert(cls, *rows: Any) -> Any:
+        bump_auth_epoch()
+        return super().insert(*rows)  # type: ignore[misc]
+
+    @classmethod
+    def update(cls, values: Any = None, force: bool = False, use_auto_update: bool = True,
+               **kwargs: Any) -> Any:
+        bump_auth_epoch()
+        return super().update(values, force=force,  # type: ignore[misc]
+                              use_auto_update=use_auto_update, **kwargs)
+
+    @classmethod
+    def delete(cls, force: bool = False) -> Any:
+        bump_auth_epoch()
+        return super().delete(force=force)  # type: ignore[misc]
+
+
 MAX_PK = 2**31 - 1
 """Primary keys are 32-bit serials: a larger id cannot exist (and PostgreSQL rejects it)."""
 
 
 class CrossTenantWriteError(PermissionError):
     """A write named a tenant other than the scope's write node."""
+
+
+_shared_locks: dict[int, asyncio.Lock] = {}
+"""The lock of each open :class:`SharedTransaction`, by ``id()`` of its piccolo transaction:
+the engines take it around every statement, so concurrent resolvers queue on the request's one
+connection (asyncpg refuses a second operation in progress on a connection)."""
+
+
+def _statement_lock(engine: Engine[Any]) -> asyncio.Lock | None:
+    tx = engine.current_transaction.get()
+    return None if tx is None or not _shared_locks else _shared_locks.get(id(tx))
+
+
+class LinliPostgresEngine(PostgresEngine):
+    """piccolo's PostgreSQL engine; a statement in a :class:`SharedTransaction` waits its turn
+    on the request's connection."""
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
+        lock = _statement_lock(self)
+        if lock is None:
+            return await super().run_querystring(querystring, in_pool)
+        async with lock:
+            return await super().run_querystring(querystring, in_pool)
 
 
 class LinliSQLiteEngine(SQLiteEngine):
@@ -87,7 +162,11 @@ class LinliSQLiteEngine(SQLiteEngine):
             await connection.execute("PRAGMA foreign_keys = 1")
             connection._linli_fk_on = True
         connection.row_factory = _dict_factory
-        async with connection.execute(query, args or []) as cursor:
+        lock = _statement_lock(self)
+        if lock is None:
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+        async with lock, connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
 
@@ -102,7 +181,7 @@ def make_engine(url: str, *, pool: bool = True) -> Engine[Any]:
         parsed = urlparse(url)
         config: dict[str, Any] = {"dsn": url}
         del parsed
-        return PostgresEngine(config=config, log_queries=False)
+        return LinliPostgresEngine(config=config, log_queries=False)
     raise ValueError(f"不支持的数据库地址 / unsupported database URL: {url.split('@')[-1]}")
 
 
@@ -238,9 +317,16 @@ class Database:
         return [t for t in self.tables if issubclass(t, ScopedTable)]
 
     async def start(self, pool_max: int = 10) -> None:
-        """Open the PostgreSQL pool (``pool_max`` connections) or prepare the SQLite file."""
+        """Open the PostgreSQL pool (``pool_max`` connections) or prepare the SQLite file.
+
+        A connection going back to the pool is not reset (asyncpg's default sends ``SELECT
+        pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` each time, a statement
+        per checkout): nothing here leaves session state behind — scope settings and advisory
+        locks are transaction-local, there are no cursors outside transactions and no LISTEN
+        on pooled connections."""
         if isinstance(self.engine, PostgresEngine):
-            await self.engine.start_connection_pool(min_size=1, max_size=pool_max)
+            await self.engine.start_connection_pool(min_size=1, max_size=pool_max,
+                                                    reset=_no_reset)
         else:
             await self.engine.run_ddl("PRAGMA journal_mode=WAL")
 
@@ -257,9 +343,24 @@ class Database:
     async def scoped(self, scope: Scope, *, write: bool = False) -> AsyncIterator[None]:
         """A transaction carrying ``scope``; nested calls with the same scope reuse it."""
         outer = peek_scope()
-        if outer == scope and self.engine.current_transaction.get() is not None:
+        current = self.engine.current_transaction.get()
+        if outer == scope and current is not None:
             yield
             return
+        detached = None
+        if current is not None and id(current) in _shared_locks:
+            # another scope inside a request's shared transaction gets a transaction of its
+            # own: the shared one keeps the request's scope for every other resolver
+            detached = self.engine.current_transaction.set(None)
+        try:
+            async with self._scoped(scope, write=write):
+                yield
+        finally:
+            if detached is not None:
+                self.engine.current_transaction.reset(detached)
+
+    @asynccontextmanager
+    async def _scoped(self, scope: Scope, *, write: bool) -> AsyncIterator[None]:
         token = use_scope(scope)
         pending: list[AfterCommit] = []
         pending_token = (_after_commit.set(pending)
@@ -279,6 +380,10 @@ class Database:
             if pending_token is not None:
                 _after_commit.reset(pending_token)
         await _run_after_commit(pending)
+
+    def shared(self, scope: Scope) -> SharedTransaction:
+        """A transaction that a request's resolvers share (see :class:`SharedTransaction`)."""
+        return SharedTransaction(self, scope)
 
     async def _apply_scope(self, scope: Scope) -> None:
         """Hand ``scope`` to row-level security for the rest of the transaction (PostgreSQL);
@@ -350,9 +455,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[None]:
-        """A transaction with no tenant scope (tenant tree, identity, outbox)."""
+        """A transaction with no tenant scope (tenant tree, identity, outbox). A read during a
+        query request that already has its shared transaction runs in that one: a request
+        never waits for a second pooled connection while holding one."""
         if self.engine.current_transaction.get() is not None:
             yield
+            return
+        shares = request_reads.get()
+        shared = shares() if shares is not None and not write else None
+        if shared is not None:
+            async with shared.use():
+                yield
             return
         if isinstance(self.engine, SQLiteEngine):
             tx = self.engine.transaction(
@@ -368,6 +481,143 @@ class Database:
         finally:
             _after_commit.reset(pending_token)
         await _run_after_commit(pending)
+
+
+async def _no_reset(connection: Any) -> None:
+    """asyncpg's pool reset, left out (see :meth:`Database.start`)."""
+
+
+class SharedTransaction:
+    """The one scoped transaction of a GraphQL query request, opened on first use.
+
+    Every resolver and DataLoader batch of the request reads through it
+    (:meth:`use`): the statements of concurrent resolvers queue on its connection (a lock the
+    engines take per statement, never across a resolver's own awaits, so nesting cannot
+    deadlock). :meth:`close` commits and hands the connection back; a statement that fails
+    ends the transaction (PostgreSQL refuses anything more in it) and the next use opens a
+    fresh one. Statements per request: ``BEGIN``, the scope, the data, ``COMMIT``.
+
+    Opening runs in a task of its own that a cancelled resolver cannot interrupt halfway (a
+    connection acquired and never given back would stall the pool), and :meth:`close` waits
+    for an opening in flight: resolvers left running after an error ended the operation get
+    no transaction once it is closed."""
+
+    def __init__(self, db: Database, scope: Scope) -> None:
+        self.db = db
+        self.scope = scope
+        self._tx: Any = None
+        self._lock = asyncio.Lock()
+        self._opening: asyncio.Future[Any] | None = None
+        self._closed = False
+        self._pending: list[AfterCommit] = []
+        self.opened = 0
+        """How many transactions this request opened (1 unless a statement failed)."""
+
+    async def _open(self) -> Any:
+        if self._opening is None:
+            self._opening = asyncio.ensure_future(self._do_open())
+        return await asyncio.shield(self._opening)
+
+    async def _do_open(self) -> Any:
+        try:
+            if self._closed:
+                raise RuntimeError("the request's transaction is closed")
+            engine = self.db.engine
+            outside = engine.current_transaction.set(None)
+            try:
+                tx: Any = (engine.transaction(transaction_type=TransactionType.deferred)
+                           if isinstance(engine, SQLiteEngine) else engine.transaction())
+                await tx.__aenter__()
+                # piccolo bound the transaction to this task's context: undo that, each use
+                # binds it for its own block
+                engine.current_transaction.reset(tx.context)
+            finally:
+                engine.current_transaction.reset(outside)
+            _shared_locks[id(tx)] = self._lock
+            self._tx = tx
+            self.opened += 1
+            try:
+                await self._bound(tx, self.db._apply_scope(self.scope))
+            except BaseException:
+                async with self._lock:
+                    await self._end(failed=True)
+                raise
+            return tx
+        except BaseException:
+            self._opening = None
+            raise
+
+    async def _bound(self, tx: Any, work: Awaitable[Any]) -> Any:
+        token = self.db.engine.current_transaction.set(tx)
+        try:
+            return await work
+        finally:
+            self.db.engine.current_transaction.reset(token)
+
+    @asynccontextmanager
+    async def use(self) -> AsyncIterator[None]:
+        """Run the block in the shared transaction under the request's scope."""
+        tx = self._tx or await self._open()
+        engine = self.db.engine
+        token = engine.current_transaction.set(tx)
+        scope_token = use_scope(self.scope)
+        pending_token = _after_commit.set(self._pending)
+        failed = False
+        try:
+            yield
+        except PostgresError:
+            failed = True  # the server aborted the transaction: nothing more runs in it
+            raise
+        finally:
+            _after_commit.reset(pending_token)
+            reset_scope(scope_token)
+            engine.current_transaction.reset(token)
+            if failed and self._tx is tx:
+                async with self._lock:
+                    if self._tx is tx:
+                        await self._end(failed=True)
+
+    async def _end(self, *, failed: bool) -> None:
+        tx, self._tx = self._tx, None
+        self._opening = None
+        if tx is None:
+            return
+        _shared_locks.pop(id(tx), None)
+        engine = self.db.engine
+        token = engine.current_transaction.set(None)
+        try:
+            tx.context = engine.current_transaction.set(tx)
+            if failed:
+                await tx.__aexit__(RuntimeError, RuntimeError("rolled back"), None)
+            else:
+                await tx.__aexit__(None, None, None)
+        except BaseException:
+            # commit or rollback failed (a cancelled statement, a dropped connection): give
+            # the connection back all the same (asyncpg rolls back or terminates it)
+            log.warning("ending a request's shared transaction failed", exc_info=True)
+            pool = getattr(engine, "pool", None)
+            if pool is not None:
+                with contextlib.suppress(Exception):
+                    await pool.release(tx.connection)
+        finally:
+            engine.current_transaction.reset(token)
+
+    async def close(self) -> None:
+        """Commit (if anything was opened) and give the connection back; then run what was
+        registered with :meth:`Database.after_commit`. Later uses are refused."""
+        self._closed = True
+        if self._opening is not None and not self._opening.done():
+            await asyncio.gather(self._opening, return_exceptions=True)
+        async with self._lock:
+            await self._end(failed=False)
+        pending, self._pending = self._pending, []
+        await _run_after_commit(pending)
+
+
+request_reads: ContextVar[Callable[[], SharedTransaction | None] | None] = ContextVar(
+    "linli_request_reads", default=None)
+"""Set while a query operation executes: gives the request's shared transaction (or None
+before the caller's access is known) to unscoped reads (:meth:`Database.transaction`)."""
 
 
 _db: Database | None = None

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from piccolo.columns import BigInt, Boolean, Timestamptz, Varchar
 
-from core.db import BaseTable
+from core.db import AuthStateTable, BaseTable
 
 __all__ = ["Node", "PluginEnablement"]
 
@@ -15,7 +15,7 @@ TENANT_KINDS = ("street", "town", "township")
 NODE_KINDS = REGION_KINDS + TENANT_KINDS
 
 
-class Node(BaseTable, tablename="linli_node"):
+class Node(AuthStateTable, BaseTable, tablename="linli_node"):
     """区划节点 A node of the tenant tree: a region (市/区/县) or a tenant (街道/镇/乡)."""
 
     kind = Varchar(length=16, null=False)
@@ -32,7 +32,7 @@ class Node(BaseTable, tablename="linli_node"):
         return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
 
 
-class PluginEnablement(BaseTable, tablename="linli_plugin_enablement"):
+class PluginEnablement(AuthStateTable, BaseTable, tablename="linli_plugin_enablement"):
     """插件启用 Whether a plugin is on for a node (and, for a region, everything below it)."""
 
     node_id = BigInt(null=False, default=None, index=True)

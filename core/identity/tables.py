@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 
-from core.db import BaseTable
+from core.db import AuthStateTable, BaseTable
 
 __all__ = [
     "Account",
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class Account(BaseTable, tablename="linli_account"):
+class Account(AuthStateTable, BaseTable, tablename="linli_account"):
     """账号 A login: by username or phone, with an argon2id password hash."""
 
     username = Varchar(length=64, null=True, default=None, unique=True)
@@ -39,7 +39,7 @@ class Account(BaseTable, tablename="linli_account"):
     unique_together: ClassVar[list[tuple[str, ...]]] = []
 
 
-class Membership(BaseTable, tablename="linli_membership"):
+class Membership(AuthStateTable, BaseTable, tablename="linli_membership"):
     """成员身份 (account, node or place, role). A role held at a node applies below it."""
 
     account_id = BigInt(null=False, default=None, index=True)
@@ -55,7 +55,7 @@ class Membership(BaseTable, tablename="linli_membership"):
     ]
 
 
-class RefreshToken(BaseTable, tablename="linli_refresh_token"):
+class RefreshToken(AuthStateTable, BaseTable, tablename="linli_refresh_token"):
     """A rotating refresh token, stored as a SHA-256 hash; ``family`` ties rotations together."""
 
     account_id = BigInt(null=False, default=None, index=True)
@@ -67,7 +67,7 @@ class RefreshToken(BaseTable, tablename="linli_refresh_token"):
     revoked_at = Timestamptz(null=True, default=None)
 
 
-class RevokedToken(BaseTable, tablename="linli_revoked_token"):
+class RevokedToken(AuthStateTable, BaseTable, tablename="linli_revoked_token"):
     """An access token id (``jti``) revoked before it expires (logout)."""
 
     jti = Varchar(length=64, null=False, unique=True)
@@ -81,7 +81,7 @@ class LoginAttempt(BaseTable, tablename="linli_login_attempt"):
     at = Timestamptz(index=True)
 
 
-class ApiKey(BaseTable, tablename="linli_api_key"):
+class ApiKey(AuthStateTable, BaseTable, tablename="linli_api_key"):
     """API key for a machine client, bound to one node, a few permissions, maybe one object."""
 
     prefix = Varchar(length=16, null=False, unique=True)

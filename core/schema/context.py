@@ -14,10 +14,13 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
 from core.audit.service import actor_var, request_id_var
+from core.db import SharedTransaction
 from core.identity import apikeys
 from core.identity.access import Access, Decision, PlaceRef, Principal
 from core.identity.auth import access_at, authenticate_bearer, resolve_node
+from core.identity.cache import auth_cache
 from core.identity.throttle import client_address
+from core.identity.tokens import InvalidToken, decode_access_token
 from core.schema.errors import ApiError, ErrorCode
 from core.state import AppState
 from tenants.service import NodeInfo, get_node, get_node_by_code
@@ -41,6 +44,12 @@ class Context(BaseContext, kw_only=True):
     _resolved: bool = False
     _pending: asyncio.Future[None] | None = None
     _enabled: list[str] | None = None
+    credential: str = ""
+    """What the principal was cached under (``bearer:<token>`` or ``key:<api key>``)."""
+    share_reads: bool = False
+    """Set for a query operation (:class:`core.schema.limits.RequestTransaction`): every
+    :meth:`read` of the request goes through one shared transaction."""
+    _shared: SharedTransaction | None = None
     loaders: dict[str, DataLoader[Any, Any]] = {}  # noqa: RUF012 - msgspec copies mutable defaults
 
     # -- who and where -----------------------------------------------------
@@ -53,12 +62,22 @@ class Context(BaseContext, kw_only=True):
 
     async def _resolve_access(self) -> None:
         principal = self.require_principal()
-        try:
-            async with self.state.db.transaction(write=False):
-                node = await resolve_node(principal, self.node_code)
-                self._access = await access_at(principal, node)
-        except ApiError as exc:
-            self._node_error = exc
+        code = self.node_code.strip() if self.node_code else None
+        cached = auth_cache.access(self.credential, code) if self.credential else None
+        if cached is None:
+            seen = auth_cache.epoch()
+            try:
+                async with self.state.db.transaction(write=False):
+                    node = await resolve_node(principal, code)
+                    cached = await access_at(principal, node)
+            except ApiError as exc:
+                cached = exc
+            if self.credential:
+                auth_cache.keep_access(self.credential, code, cached, seen)
+        if isinstance(cached, ApiError):
+            self._node_error = cached
+        else:
+            self._access = cached
         self._resolved = True
 
     async def access(self) -> Access:
@@ -66,7 +85,9 @@ class Context(BaseContext, kw_only=True):
         Parallel resolvers share one resolution (they await the same task)."""
         if self._pending is None:
             self._pending = asyncio.ensure_future(self._resolve_access())
-        await self._pending
+        # shielded: a resolver cancelled mid-way (a sibling's error ended the operation) must
+        # not cancel the resolution halfway through acquiring a pooled connection
+        await asyncio.shield(self._pending)
         if self._node_error is not None:
             raise self._node_error
         assert self._access is not None  # _resolve_access set one of the two
@@ -74,7 +95,8 @@ class Context(BaseContext, kw_only=True):
 
     async def node(self) -> NodeInfo:
         access = await self.access()
-        node = await get_node(access.node_id)
+        async with self.state.db.transaction(write=False):
+            node = await get_node(access.node_id)
         assert node is not None
         return node
 
@@ -90,10 +112,32 @@ class Context(BaseContext, kw_only=True):
     # -- data ------------------------------------------------------------
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Access]:
-        """A short scoped read transaction (one per resolver or loader batch)."""
+        """Scoped reads: in a query operation the request's one shared transaction (opened on
+        first use, committed when the operation ends); elsewhere a short transaction."""
         access = await self.access()
+        if self.share_reads:
+            if self._shared is None:
+                self._shared = self.state.db.shared(access.scope)
+            async with self._shared.use():
+                yield access
+            return
         async with self.state.db.scoped(access.scope):
             yield access
+
+    def shared_reads(self) -> SharedTransaction | None:
+        """The request's shared transaction for unscoped reads, once the access is known."""
+        if not self.share_reads or self._access is None:
+            return None
+        if self._shared is None:
+            self._shared = self.state.db.shared(self._access.scope)
+        return self._shared
+
+    async def end_reads(self) -> None:
+        """Commit and release the shared transaction (the operation is done)."""
+        shared, self._shared = self._shared, None
+        self.share_reads = False
+        if shared is not None:
+            await shared.close()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Access]:
@@ -114,38 +158,69 @@ class Context(BaseContext, kw_only=True):
         if self._enabled is None:
             if self.principal is None and self.auth_error is None and self.node_code:
                 # an anonymous public read (a notice board) names its node by X-Linli-Node
-                async with self.state.db.transaction(write=False):
-                    node = await get_node_by_code(self.node_code.strip())
+                code = self.node_code.strip()
+                node = auth_cache.node(code)
+                if node is None:
+                    seen = auth_cache.epoch()
+                    async with self.state.db.transaction(write=False):
+                        node = await get_node_by_code(code)
+                    auth_cache.keep_node(code, node, seen)
                 if node is None:
                     raise ApiError(ErrorCode.NOT_FOUND, "未找到该节点", "node not found",
                                    "X-Linli-Node")
+                node_id = node.id
             else:
-                node = await self.node()
-            async with self.state.db.transaction(write=False):
-                self._enabled = sorted(await self.state.registry.enabled_for(node))
+                node = None
+                node_id = (await self.access()).node_id
+            enabled = auth_cache.plugins(node_id)
+            if enabled is None:
+                seen = auth_cache.epoch()
+                async with self.state.db.transaction(write=False):
+                    enabled = sorted(await self.state.registry.enabled_for(
+                        node if node is not None else node_id))
+                auth_cache.keep_plugins(node_id, enabled, seen)
+            self._enabled = enabled
         return self._enabled
 
 
 async def _authenticate(state: AppState, authorization: str, api_key: str
-                       ) -> tuple[Principal | None, ApiError | None]:
+                       ) -> tuple[Principal | None, ApiError | None, str]:
     """The caller named by an ``Authorization: Bearer …`` value or an API key (either may be
-    empty): a principal, or the error a resolver raises when it needs one."""
+    empty): a principal, or the error a resolver raises when it needs one, and the key the
+    principal is cached under. A token or key seen before (and nothing changed since, see
+    :mod:`core.identity.cache`) needs no SQL."""
     principal = None
+    credential = ""
     try:
         if authorization:
             scheme, _, token = authorization.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 raise ApiError(ErrorCode.UNAUTHENTICATED, "认证头格式错误",
                                "malformed Authorization header")
-            async with state.db.transaction(write=False):
-                principal = await authenticate_bearer(token.strip(), state.settings.secret_key,
-                                                      state.rolebook)
+            token = token.strip()
+            credential = "bearer:" + token
+            principal = auth_cache.principal(credential)
+            if principal is None:
+                seen = auth_cache.epoch()
+                async with state.db.transaction(write=False):
+                    principal = await authenticate_bearer(token, state.settings.secret_key,
+                                                          state.rolebook)
+                try:
+                    expires = float(decode_access_token(token, state.settings.secret_key)["exp"])
+                except (InvalidToken, KeyError, TypeError, ValueError):
+                    expires = 0.0
+                auth_cache.keep_principal(credential, principal, seen, expires)
         if api_key and principal is None:
-            async with state.db.transaction(write=False):
-                principal = await apikeys.authenticate(api_key, state.rolebook)
+            credential = "key:" + api_key
+            principal = auth_cache.principal(credential)
+            if principal is None:
+                seen = auth_cache.epoch()
+                async with state.db.transaction(write=False):
+                    principal = await apikeys.authenticate(api_key, state.rolebook)
+                auth_cache.keep_principal(credential, principal, seen, float("inf"))
     except ApiError as exc:
-        return None, exc
-    return principal, None
+        return None, exc, ""
+    return principal, None, credential
 
 
 async def build_context(request: Request[Any, Any, Any]) -> Context:
@@ -159,10 +234,11 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     client = client_address(request.client.host if request.client else "",
                             request.headers.get("x-forwarded-for"),
                             state.settings.trusted_proxies)
-    principal, error = await _authenticate(state, request.headers.get("authorization", ""),
-                                           request.headers.get("x-api-key", ""))
+    principal, error, credential = await _authenticate(
+        state, request.headers.get("authorization", ""), request.headers.get("x-api-key", ""))
     return Context(state=state, request_id=request_id, principal=principal, auth_error=error,
-                   node_code=request.headers.get("x-linli-node"), client_ip=client)
+                   node_code=request.headers.get("x-linli-node"), client_ip=client,
+                   credential=credential)
 
 
 def _param(params: dict[str, Any], *names: str) -> str | None:
@@ -192,7 +268,7 @@ async def accept_connection_params(context: Context) -> None:
         authorization = f"Bearer {token}"
     api_key = _param(params, "x-api-key", "apiKey")
     if authorization is not None or api_key is not None:
-        context.principal, context.auth_error = await _authenticate(
+        context.principal, context.auth_error, context.credential = await _authenticate(
             context.state, authorization or "", api_key or "")
     node = _param(params, "x-linli-node", "node")
     if node is not None:

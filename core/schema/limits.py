@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from strawberry.extensions import (
@@ -22,7 +22,9 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.types.graphql import OperationType
 
+from core.db import request_reads
 from core.logging import redact
 from core.metrics import OperationMetrics
 from core.schema.budget import QueryBudget
@@ -196,6 +198,26 @@ class NamedOperation(SchemaExtension):
         yield
 
 
+class RequestTransaction(SchemaExtension):
+    """A query operation reads through one shared transaction (``Context.read``), committed
+    and released as soon as execution ends — before the response is encoded and sent."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ctx = self.execution_context.context
+        share = (self.execution_context.operation_type == OperationType.QUERY
+                 and hasattr(ctx, "end_reads"))
+        token = None
+        if share:
+            ctx.share_reads = True
+            token = request_reads.set(ctx.shared_reads)
+        try:
+            yield
+        finally:
+            if share:
+                request_reads.reset(token)  # type: ignore[arg-type]  # set when share
+                await ctx.end_reads()
+
+
 class LinliTokens(MaxTokensLimiter):
     def __init__(self) -> None:
         super().__init__(max_token_count=MAX_TOKENS)
@@ -298,7 +320,7 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
     their cost (``tests/benchmarks/bench_graphql.py``)."""
 
     exts: list[Any] = [OperationMetrics, ShapeErrorsQuietly if production else ShapeErrors,
-                       NamedOperation]
+                       NamedOperation, RequestTransaction]
     if caches:
         exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if limits:

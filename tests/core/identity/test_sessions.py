@@ -203,3 +203,30 @@ async def test_a_signed_token_whose_claims_do_not_parse_is_unauthenticated(gql, 
         token = jwt.encode(claims, linli_env.settings.secret_key, algorithm="HS256")
         result = await gql("{ me { name } }", token=token)
         assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", (claims, result)
+
+
+async def test_a_cached_token_is_refused_right_after_logout_or_a_replay(client_at, make_account,
+                                                                       ops):
+    """Issue 10: a token seen before is answered from the principal cache without SQL; logout
+    and a revoked refresh family bump the revocation epoch, so the very next request with the
+    token reads the database again and is refused."""
+    from core.identity.cache import auth_cache
+
+    gql = client_at()
+    _, username = await make_account()
+    session = await ops.login(gql, username)
+    assert (await ops.me(gql, session["accessToken"])).get("errors") is None
+    hits = auth_cache.hits
+    assert (await ops.me(gql, session["accessToken"])).get("errors") is None
+    assert auth_cache.hits > hits  # served from the cache
+    await ops.logout(gql, session["accessToken"], session["refreshToken"])
+    me = await ops.me(gql, session["accessToken"])
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    first = await ops.login(gql, username)
+    second = await ops.refresh(gql, first["refreshToken"])
+    for _ in range(2):
+        assert (await ops.me(gql, second["accessToken"])).get("errors") is None
+    assert (await ops.refresh(gql, first["refreshToken"]))["code"] == "UNAUTHENTICATED"
+    me = await ops.me(gql, second["accessToken"])
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -2,6 +2,8 @@
 
 from contextlib import contextmanager
 
+from tests.core.schema.test_request_transaction import watching
+
 NESTED = """query($n: Int!) { residents(first: $n) { edges { node { name household { room
   building { name grid { name } community { name } } members { name } } } } } }"""
 
@@ -33,7 +35,8 @@ async def test_statement_count_is_flat(gql, factory, seed, linli_env, record_pro
                                   place_id=town.community.id)
     counts = {}
     for n in (10, 100):
-        await gql("{ __typename }", token=admin.token, node=town.node.code)  # warm caches
+        # warm: the token's principal and access are cached after the first request
+        await gql(NESTED, {"n": 1}, token=admin.token, node=town.node.code)
         with counting(linli_env.state.db.engine) as calls:
             result = await gql(NESTED, {"n": n}, token=admin.token, node=town.node.code)
         assert result.get("errors") is None, result
@@ -49,3 +52,21 @@ async def test_statement_count_is_flat(gql, factory, seed, linli_env, record_pro
     # a fixed handful: authentication, the view, the page, one batch per relation (and, on
     # PostgreSQL, one set_config per short scoped transaction)
     assert counts[100] <= 24, f"statements for the nested query: {counts}"
+
+
+NESTED_NAMES = """{ residents(first: 20) { edges { node { name household { room
+  building { name grid { name } } } } } } }"""
+
+
+async def test_nested_levels_cost_one_statement_each(gql, factory, seed, linli_env):
+    town = await seed.town(factory, households=3, per_household=2)
+    admin = await factory.account(town.node)
+    assert (await gql(NESTED_NAMES, token=admin.token, node=town.node.code)).get("errors") is None
+    with watching(linli_env.state.db) as (statements, opened):
+        out = await gql(NESTED_NAMES, token=admin.token, node=town.node.code)
+    assert out.get("errors") is None, out
+    assert out["data"]["residents"]["edges"][0]["node"]["household"]["building"]["grid"]
+    assert len(opened) == 1, statements
+    # scope (PostgreSQL), page, then household, building, grid: one batch each
+    expected = (1 if linli_env.engine == "postgres" else 0) + 1 + 3
+    assert len(statements) <= expected, statements

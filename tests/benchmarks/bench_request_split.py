@@ -1,0 +1,125 @@
+"""Where one GraphQL request's time goes, in process (run on demand, not collected by pytest)::
+
+    .venv/bin/python tests/benchmarks/bench_request_split.py [N] [notifications|nested]
+
+On PostgreSQL (``LINLI_TEST_DATABASE_URL``, its own database and roles as in tests), one street
+with 120 notifications; ``N`` (default 500) sequential ``myNotifications(first: 50)`` requests
+through the whole app (httpx ASGITransport, one event loop, token cached after the first).
+Wall time is summed per stage by wrapping: the context getter (authentication), the database
+(every statement, plus BEGIN/COMMIT and pool checkout of the shared transaction), execution
+minus the database (graphql-core and strawberry), JSON encoding, and the rest (Litestar, the
+ASGI transport, middleware).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+
+QUERIES = {
+    "notifications": """{ myNotifications(first: 50) { edges { node { id kind title body
+      createdAt } } pageInfo { hasNextPage endCursor } } }""",
+    "nested": """{ residents(first: 50) { edges { node { id name household { room
+      building { name grid { name } } } } } pageInfo { hasNextPage endCursor } } }""",
+}
+QUERY = QUERIES["notifications"]
+
+
+def timed(owner: Any, name: str, bucket: str, spent: dict[str, float]) -> None:
+    original = getattr(owner, name)
+
+    if asyncio.iscoroutinefunction(original):
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                spent[bucket] += time.perf_counter() - t
+    else:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[bucket] += time.perf_counter() - t
+    setattr(owner, name, wrapper)
+
+
+async def main(n: int) -> None:
+    logging.disable(logging.WARNING)
+    from bench_vs_postgraphile import seed
+
+    import core.schema.context as context_mod
+    import core.schema.http as http_mod
+    from core import db as db_mod
+    from core.app import build_state, create_app
+    from core.registry import Registry
+    from core.schema.compose import LinliSchema
+    from core.testing import Factory, TestEnv, _test_settings
+    from core.testing.pg import PostgresTestDatabase
+
+    registry = Registry()
+    registry.load_entrypoints()
+    pg = await PostgresTestDatabase.create(registry)
+    tmp = Path(tempfile.mkdtemp(prefix="linli-split-"))
+    try:
+        settings = _test_settings(pg.app_url, tmp, redis_url="")
+        state = build_state(settings, registry)
+        await state.db.start()
+        s = await seed(state, Factory(TestEnv(settings=settings, state=state,
+                                              engine="postgres")))
+        spent: dict[str, float] = defaultdict(float)
+        timed(context_mod, "_authenticate", "auth", spent)
+        timed(LinliSchema, "execute", "execute", spent)
+        timed(db_mod.LinliPostgresEngine, "run_querystring", "db", spent)
+        timed(db_mod.SharedTransaction, "_do_open", "db", spent)
+        timed(db_mod.SharedTransaction, "close", "db", spent)
+        timed(http_mod, "encode_response", "encode", spent)
+        import core.app as app_mod
+        app_mod.encode_response = http_mod.encode_response  # the controller's reference
+        app = create_app(state=state, manage_db=False)
+        headers = {"Authorization": f"Bearer {s.admin_token}", "X-Linli-Node": s.tenant_code}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://split") as http:
+            for _ in range(30):  # warm
+                r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
+                assert not r.json().get("errors"), r.text
+            spent.clear()
+            times = []
+            for _ in range(n):
+                t = time.perf_counter()
+                r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
+                times.append(time.perf_counter() - t)
+        total = sum(times)
+        ms = {k: v / n * 1000 for k, v in spent.items()}
+        execute_only = ms.get("execute", 0) - ms.get("db", 0)
+        rest = total / n * 1000 - ms.get("auth", 0) - ms.get("execute", 0) - ms.get("encode", 0)
+        print(f"{n} requests, median {statistics.median(times) * 1000:.2f} ms, "
+              f"mean {total / n * 1000:.2f} ms per request")
+        print(f"  authentication (context getter): {ms.get('auth', 0):.2f} ms")
+        print(f"  database (statements, BEGIN/COMMIT, checkout): {ms.get('db', 0):.2f} ms")
+        print(f"  graphql-core + strawberry execution (without the database): "
+              f"{execute_only:.2f} ms")
+        print(f"  JSON encoding: {ms.get('encode', 0):.2f} ms")
+        print(f"  Litestar, ASGI, middleware and the rest: {rest:.2f} ms")
+        await state.db.stop()
+    finally:
+        await pg.drop()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        QUERY = QUERIES[sys.argv[2]]
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 500))

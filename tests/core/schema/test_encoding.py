@@ -1,0 +1,72 @@
+"""orjson writes GraphQL responses byte for byte as ``json.dumps`` did, and the strawberry and
+graphql-core versions whose internals the request pipeline relies on are the pinned ones."""
+
+from __future__ import annotations
+
+import json
+import random
+from importlib.metadata import version
+
+import strawberry
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import graphql
+from core.schema.http import encode_response
+
+PINNED = {"strawberry-graphql": "0.341.2", "graphql-core": "3.3.2"}
+
+
+def stock(data: object) -> bytes:
+    return as_bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def as_bytes(out: bytes | str) -> bytes:
+    return out if isinstance(out, bytes) else out.encode("utf-8", "surrogatepass")
+
+
+def test_pinned_versions_are_the_ones_installed():
+    """core.app replaces strawberry's Litestar controller's ``response`` dependency (it would
+    hop to a thread on every request) and core.schema.limits reads strawberry's execution
+    context: a different version must be looked at on purpose, not picked up silently."""
+    installed = {name: version(name) for name in PINNED}
+    assert installed == PINNED, (
+        f"installed {installed}, pinned {PINNED}: check core/app.py (GraphQLController."
+        "dependencies) and core/schema/limits.py (RequestTransaction) against the new "
+        "version, then update the pins in pyproject.toml and here")
+    from strawberry.litestar import controller
+
+    assert "response" in controller.GraphQLController.dependencies
+    assert strawberry.__name__ and graphql.version == PINNED["graphql-core"]
+
+
+def test_the_api_answers_without_a_thread_hop_for_the_sub_response(linli_app):
+    route = next(r for r in linli_app.routes if r.path == "/graphql")
+    for handler in route.route_handlers:
+        assert handler.resolve_dependencies()["response"].sync_to_thread is False
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=5)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=5),
+    max_leaves=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_orjson_writes_what_json_wrote(value):
+    assert as_bytes(encode_response({"data": value})) == stock({"data": value})
+
+
+def test_chinese_control_characters_and_edge_values():
+    rng = random.Random(10)
+    samples = ["邻里 通知：请于周六到社区领取", "\u2028\u2029", "\x00\x01\x1f\x7f", "😀 emoji",
+               "\"quoted\" \\ back/slash", "\t\n\r\b\f", 0.1, 1e300, -0.0, 2**63 - 1, 1.0,
+               [rng.random() for _ in range(20)], {"中文键": None}]
+    for sample in samples:
+        assert as_bytes(encode_response({"data": sample})) == stock({"data": sample})
+    # what orjson refuses falls back to json: still the same bytes
+    for odd in (2**70, "\ud800 lone", {1: "int key"}):
+        assert as_bytes(encode_response({"data": odd})) == stock({"data": odd})

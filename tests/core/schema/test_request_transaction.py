@@ -1,0 +1,136 @@
+"""One request, one transaction (issue 10, item 2): a query reads through one shared scoped
+transaction, a token seen before needs no identity SQL, and what changes who may do what
+(memberships, logout) is seen on the very next request."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from core.db import Database
+from core.identity.cache import auth_cache
+from core.identity.tables import Membership
+
+NOTIFICATIONS = """query($n: Int!) { myNotifications(first: $n) {
+  edges { node { id kind title body createdAt } } pageInfo { hasNextPage endCursor } } }"""
+TWICE = """{ a: myNotifications(first: 5) { edges { node { id } } }
+  b: myNotifications(first: 7) { edges { node { title } } } unreadNotificationCount }"""
+
+
+@contextmanager
+def watching(db: Database):
+    """Statements sent through the engine, and transactions the requests opened."""
+    statements: list[str] = []
+    opened: list[int] = []
+    engine_cls = type(db.engine)
+    original_run = engine_cls.run_querystring
+    original_tx = engine_cls.transaction
+
+    async def counted(self, querystring, *args, **kwargs):
+        if self is db.engine:
+            statements.append(str(querystring)[:100])
+        return await original_run(self, querystring, *args, **kwargs)
+
+    def transaction(self, *args, **kwargs):
+        if self is db.engine and self.current_transaction.get() is None:
+            opened.append(1)
+        return original_tx(self, *args, **kwargs)
+
+    engine_cls.run_querystring = counted
+    engine_cls.transaction = transaction
+    try:
+        yield statements, opened
+    finally:
+        engine_cls.run_querystring = original_run
+        engine_cls.transaction = original_tx
+
+
+async def _seed_inbox(linli_env, node, account, n: int = 30) -> None:
+    from core.notify.service import Notification
+
+    now = datetime.now(UTC)
+    async with linli_env.state.db.scoped(_scope(node), write=True):
+        await Notification.insert(*[
+            Notification(tenant_id=node.id, account_id=account.id, kind="test.notice",
+                         title=f"通知 {i}", body="正文", created_at=now - timedelta(minutes=i))
+            for i in range(n)])
+
+
+def _scope(node):
+    from tenants.service import scope_for
+
+    return scope_for(node)
+
+
+async def test_a_list_query_is_one_transaction_without_identity_sql(gql, factory, linli_env):
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant)
+    await _seed_inbox(linli_env, tenant, admin)
+    first = await gql(NOTIFICATIONS, {"n": 10}, token=admin.token, node=tenant.code)
+    assert first.get("errors") is None, first
+    with watching(linli_env.state.db) as (statements, opened):
+        out = await gql(NOTIFICATIONS, {"n": 20}, token=admin.token, node=tenant.code)
+    assert out.get("errors") is None, out
+    assert len(out["data"]["myNotifications"]["edges"]) == 20
+    assert len(opened) == 1, statements
+    assert not [s for s in statements if "linli_account" in s or "linli_membership" in s
+                or "linli_node" in s or "linli_revoked" in s], statements
+    # on PostgreSQL: BEGIN, the scope, the page, COMMIT (the engine sees the middle two)
+    expected = 2 if linli_env.engine == "postgres" else 1
+    assert len(statements) == expected, statements
+
+
+async def test_concurrent_resolvers_share_the_transaction(gql, factory, linli_env):
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant)
+    await _seed_inbox(linli_env, tenant, admin, 10)
+    await gql(TWICE, token=admin.token, node=tenant.code)
+    with watching(linli_env.state.db) as (_statements, opened):
+        outs = await asyncio.gather(*[gql(TWICE, token=admin.token, node=tenant.code)
+                                      for _ in range(8)])
+    for out in outs:
+        assert out.get("errors") is None, out
+        assert len(out["data"]["a"]["edges"]) == 5 and len(out["data"]["b"]["edges"]) == 7
+        assert out["data"]["unreadNotificationCount"] == 10
+    assert len(opened) == 8  # one per request, three root fields each
+
+
+async def test_a_membership_change_reaches_a_cached_token_at_once(gql, factory, linli_env):
+    first = await factory.tenant()
+    second = await factory.tenant()
+    account = await factory.account(first)
+    me = "{ myNotifications(first: 1) { edges { node { id } } } }"
+    assert (await gql(me, token=account.token, node=first.code)).get("errors") is None
+    refused = await gql(me, token=account.token, node=second.code)
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    hits = auth_cache.hits
+    assert (await gql(me, token=account.token, node=first.code)).get("errors") is None
+    assert auth_cache.hits > hits  # the token was served from the cache
+    await factory.grant(account, second, "tenant_admin")
+    assert (await gql(me, token=account.token, node=second.code)).get("errors") is None
+    async with linli_env.state.db.transaction():
+        await Membership.delete().where((Membership.account_id == account.id)
+                                        & (Membership.node_id == second.id))
+    again = await gql(me, token=account.token, node=second.code)
+    assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_an_error_ending_the_operation_leaves_no_connection_behind(gql, factory,
+                                                                         linli_env):
+    """A non-null field that fails nulls the whole answer while its siblings may still be
+    opening the shared transaction: none of them may keep a pooled connection."""
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant)
+    await _seed_inbox(linli_env, tenant, admin, 3)
+    bad = ('{ a: myNotifications(first: 2, after: "bm90LWEtY3Vyc29y") { edges { node { id } } }'
+           ' b: myNotifications(first: 3) { edges { node { id } } } unreadNotificationCount }')
+    for _ in range(15):
+        out = await gql(bad, token=admin.token, node=tenant.code)
+        assert out["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+    await asyncio.sleep(0.2)
+    if linli_env.engine == "postgres":
+        pool = linli_env.state.db.engine.pool
+        assert pool.get_size() - pool.get_idle_size() == 0
+    out = await gql("{ unreadNotificationCount }", token=admin.token, node=tenant.code)
+    assert out == {"data": {"unreadNotificationCount": 3}}
