@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from core.settings import get_settings
+
 __all__ = ["blind_index", "decrypt", "encrypt", "install_pii_key", "pii_key"]
 
 _VERSION = b"v1"
@@ -60,8 +62,6 @@ def pii_key() -> str:
     """The installed personal-data key, else the configured one (CLI commands)."""
     if _installed_key:
         return _installed_key
-    from core.settings import get_settings
-
     key = get_settings().pii_key
     if not key:
         raise RuntimeError("个人信息密钥未配置 / LINLI_PII_KEY is not configured")

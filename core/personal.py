@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.crypto import blind_index, decrypt, encrypt
+from core.crypto import blind_index, decrypt, encrypt, pii_key
 
-__all__ = ["PersonalCipher", "install", "personal_cipher"]
+__all__ = ["PersonalCipher", "personal_cipher"]
 
 
 @dataclass(frozen=True)
@@ -32,23 +32,9 @@ class PersonalCipher:
         return blind_index(value, self._key, kind)
 
 
-_installed_key: str | None = None
-
-
-def install(state: Any) -> None:
-    """Remember the app's key for work that has no state at hand (``linli_personal_data``);
-    called by ``core.state.install_services``."""
-    global _installed_key
-    _installed_key = str(state.settings.pii_key)
-
-
 def personal_cipher(state: Any = None) -> PersonalCipher:
     """The cipher of the app ``state`` (``info.context.state`` or ``ctx["state"]``); without
     one, of the running app (or, outside any app, of the configured settings)."""
     if state is not None:
         return PersonalCipher(str(state.settings.pii_key))
-    if _installed_key is not None:
-        return PersonalCipher(_installed_key)
-    from core.settings import get_settings
-
-    return PersonalCipher(get_settings().pii_key)
+    return PersonalCipher(pii_key())

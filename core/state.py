@@ -12,7 +12,6 @@ from typing import Any
 
 from core import logging as logging_service
 from core import metrics as metrics_service
-from core import personal as personal_data
 from core import pubsub as pubsub_service
 from core.audit import chain
 from core.db import Database
@@ -26,7 +25,6 @@ from core.jobs.service import JobService
 from core.metrics import Metrics
 from core.notify import service as notify_service
 from core.notify.service import NotifyService
-from core.people import lookup as people_lookup
 from core.pubsub import PubSub
 from core.registry import Registry
 from core.rules import service as rules_service
@@ -82,8 +80,7 @@ def install_services(state: AppState) -> None:
     needs pubsub (and uses jobs and rules), metrics reads jobs and events."""
     for install in (rules_service.install, events_service.install, jobs_service.install,
                     pubsub_service.install, notify_service.install, metrics_service.install,
-                    logging_service.install, chain.install, personal_data.install,
-                    people_lookup.install):
+                    logging_service.install, chain.install):
         install(state)
 
 

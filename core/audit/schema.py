@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from core.audit import service as audit
+from core.audit.chain import verify_tenant
 from core.identity.tables import Account
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.context import Info
@@ -118,7 +119,6 @@ class AuditChainStatus:
 @strawberry.field(description="重新计算本单位的审计哈希链（需 audit.read）/ recompute the acting "
                               "node's audit hash chain (audit.read)")
 async def audit_chain_status(info: Info) -> AuditChainStatus:
-    from core.audit.chain import verify_tenant
 
     ctx = info.context
     access = await ctx.require("audit.read")

@@ -19,7 +19,7 @@ def register(group: click.Group) -> None:
                                     "the vendored libraries from the npm registry")
     @click.option("--npm", default="npm", show_default=True, help="npm 可执行文件 / npm to use")
     def vendor_cmd(npm: str) -> None:
-        from core.console.vendor import vendor
+        from core.console.vendor import vendor  # only this command needs the vendoring code
 
         if shutil.which(npm) is None:
             raise click.ClickException(f"找不到 {npm}（仅更新第三方库时需要）/ {npm} not found "

@@ -15,9 +15,12 @@ import strawberry
 
 from core.console.pages import PageEntry, all_pages
 from core.language import choose
+from core.people.tables import Community
 from core.registry import Registry
 from core.schema.budget import LIST_BOUND
 from core.schema.context import Info
+from core.schema.public import public_read
+from core.schema.relay import encode_global_id
 
 __all__ = ["query_fields", "types"]
 
@@ -119,9 +122,6 @@ class PublicCommunityType:
                               "pages find a community by its code)",
                   metadata={LIST_BOUND: 100})
 async def public_communities(info: Info) -> list[PublicCommunityType]:
-    from core.people.tables import Community
-    from core.schema.public import public_read
-    from core.schema.relay import encode_global_id
 
     async with public_read(info.context):
         rows = await Community.select(Community.id, Community.code, Community.name).order_by(

@@ -12,40 +12,23 @@ HMAC under ``LINLI_PII_KEY``, useless for anything but equality.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from core.audit import service as audit
+from core.crypto import pii_key
 from core.people.records import ResidentInfo, from_row
 from core.people.residents import id_index
 from core.people.tables import Resident
 from core.people.validation import mask_id_number, validate_id_number
 
 __all__ = ["LOOKUP_ACTION", "find_resident_by_id_number", "id_number_index",
-           "id_number_indexes", "install"]
+           "id_number_indexes"]
 
 LOOKUP_ACTION = "people.id_number_lookup"
-
-_key: str | None = None
-
-
-def install(state: Any) -> None:
-    """Keep the app's PII key for plugin code, which has no app state at hand."""
-    global _key
-    _key = state.settings.pii_key
-
-
-def _pii_key() -> str:
-    if _key:
-        return _key
-    from core.settings import get_settings
-
-    return get_settings().pii_key
-
 
 def id_number_index(id_number: str, *, field: str = "idNumber") -> str:
     """The keyed blind index of a valid 身份证号 (``INVALID_ARGUMENT`` on ``field`` otherwise),
     equal to the one core stores for a resident with that number."""
-    return id_index(validate_id_number(id_number, field=field).value, _pii_key())
+    return id_index(validate_id_number(id_number, field=field).value, pii_key())
 
 
 async def id_number_indexes(resident_ids: Iterable[int]) -> dict[int, str]:
@@ -65,7 +48,7 @@ async def find_resident_by_id_number(id_number: str, *, field: str = "idNumber"
     valid = validate_id_number(id_number, field=field).value
     columns = tuple(getattr(Resident, f) for f in ResidentInfo.__dataclass_fields__)
     row = await Resident.select(*columns).where(
-        Resident.id_number_index == id_index(valid, _pii_key())).first()
+        Resident.id_number_index == id_index(valid, pii_key())).first()
     found = from_row(ResidentInfo, row) if row else None
     await audit.record(LOOKUP_ACTION, account_id=None, object_type="resident",
                        object_id=found.id if found else "",

@@ -94,7 +94,7 @@ async def new_community(name: str, kind: str = "community", code: str | None = N
     # every way a community comes about (GraphQL, the Excel import, the demo) passes here, so
     # plugins keeping something per community hear of each one (people.community_created)
     from core.events.service import emit  # the events service imports people's tables
-    from core.events.types import CommunityCreated
+    from core.events.types import CommunityCreated  # with emit, for the same reason
 
     await emit("people.community_created", CommunityCreated(int(row.id), name),
                tenant_id=int(row.tenant_id))

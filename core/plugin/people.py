@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from core.crypto import pii_key
 from core.people.lookup import find_resident_by_id_number, id_number_index, id_number_indexes
 from core.people.records import ResidentInfo, from_row
+from core.people.residents import id_index
 from core.people.tables import Resident, ResidentTag
 
 __all__ = [
@@ -53,8 +55,6 @@ async def residents_by_id_numbers(id_numbers: Iterable[str]) -> dict[str, Reside
     statement): matched by core's keyed blind index, so a plugin importing another system's
     rows (a blood station's results) finds the person without ever storing the number. The
     records are masked like every :class:`ResidentInfo`; numbers not found are absent."""
-    from core.crypto import pii_key
-    from core.people.residents import id_index
 
     key = pii_key()
     wanted = {id_index(n, key): n for n in id_numbers if n and n.strip()}

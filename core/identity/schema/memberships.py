@@ -17,6 +17,8 @@ from core.identity.schema.types import (
     RevokeMembershipResult,
 )
 from core.identity.service import MembershipInfo
+from core.identity.tables import Account
+from core.identity.tables import Membership as MembershipRow
 from core.schema.budget import LIST_BOUND
 from core.schema.context import Info
 from core.schema.errors import ApiError
@@ -111,8 +113,6 @@ class NodeMember:
                               "memberships held at the acting node (identity.manage), at most 200",
                   metadata={LIST_BOUND: 200})
 async def node_members(info: Info) -> list[NodeMember]:
-    from core.identity.tables import Account
-    from core.identity.tables import Membership as MembershipRow
 
     ctx = info.context
     access = await ctx.require("identity.manage")

@@ -34,7 +34,7 @@ from tests.plugins.building_heads.conftest import gid
 
 OPERATIONS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "building_heads"
 LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
-  __typename ... on AuthPayload { accessToken } ... on UserError { code messageEn } } }"""
+  __typename ... on LoginPayload { accessToken } ... on UserError { code messageEn } } }"""
 
 
 def operations() -> dict[str, str]:

@@ -135,10 +135,11 @@ async def test_account_statement_statement_count_is_flat(market, gql, linli_env)
       kind contentZh minutes reviewerAccountId } } } } }"""
     counts = {}
     for first in (10, 100):
-        await gql("{ __typename }", token=market.admin.token, node=market.node.code)
-        with counting(linli_env.state.db.engine) as calls:
-            out = await gql(query, {"r": gid("Resident", market.resident.id), "first": first},
-                            token=market.admin.token, node=market.node.code)
+        # warm: the token's access and the plugin gate are cached after a first request
+        for _ in range(2):
+            with counting(linli_env.state.db.engine) as calls:
+                out = await gql(query, {"r": gid("Resident", market.resident.id), "first": first},
+                                token=market.admin.token, node=market.node.code)
         assert "errors" not in out, out
         counts[first] = len(calls)
     edges = out["data"]["pointsMarketAccount"]["statement"]["edges"]

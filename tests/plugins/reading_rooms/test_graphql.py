@@ -195,15 +195,17 @@ async def test_statement_count_is_the_same_for_10_and_100_loans(world, factory, 
         await world.checkout("qr", cards[n % 3], code)
     counts = {}
     for first in (10, 100):
-        with counting(linli_env.state.db.engine) as calls:
-            out = await call(gql, "ReadingRoomLoans", {"first": first}, token=central.token,
-                             node=world.county.code)
+        for _ in range(2):  # the first request warms the token's access and the plugin gate
+            with counting(linli_env.state.db.engine) as calls:
+                out = await call(gql, "ReadingRoomLoans", {"first": first}, token=central.token,
+                                 node=world.county.code)
         assert len(out["readingRoomLoans"]["edges"]) == min(first, 12)
         counts[first] = len(calls)
     assert counts[10] == counts[100], counts
     for first in (10, 100):
-        with counting(linli_env.state.db.engine) as calls:
-            await call(gql, "ReadingRoomSearch", {"first": first}, node=world.qr.code)
+        for _ in range(2):
+            with counting(linli_env.state.db.engine) as calls:
+                await call(gql, "ReadingRoomSearch", {"first": first}, node=world.qr.code)
         counts[f"search{first}"] = len(calls)
     assert counts["search10"] == counts["search100"], counts
 
