@@ -17,6 +17,7 @@ from strawberry.types.unset import UNSET
 
 from core import graphiql
 from core.console import web as console_web
+from core.crypto import install_pii_key
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
 from core.registry import Registry, get_registry
@@ -43,6 +44,7 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
     db.add_tables(all_tables(registry))
     db.statement_timeout_ms = settings.statement_timeout_ms
     set_db(db)
+    install_pii_key(settings.pii_key)
     state = AppState(settings=settings, db=db, registry=registry,
                      rolebook=RoleBook.from_registry(registry),
                      schema=build_schema(registry, limits=limits,

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-__all__ = ["blind_index", "decrypt", "encrypt"]
+__all__ = ["blind_index", "decrypt", "encrypt", "install_pii_key", "pii_key"]
 
 _VERSION = b"v1"
 
@@ -44,3 +44,25 @@ def blind_index(value: str, secret: str, kind: str) -> str:
     """HMAC of ``kind:value``; ``kind`` keeps an ID number and a phone from ever colliding."""
     key = _derive(secret, b"blind-index")
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+_installed_key: str | None = None
+
+
+def install_pii_key(secret: str | None) -> None:
+    """Make ``secret`` the process's personal-data key (done by ``core.app.build_state``), for
+    code that has no settings at hand (plugins sealing their own personal fields)."""
+    global _installed_key
+    _installed_key = secret or None
+
+
+def pii_key() -> str:
+    """The installed personal-data key, else the configured one (CLI commands)."""
+    if _installed_key:
+        return _installed_key
+    from core.settings import get_settings
+
+    key = get_settings().pii_key
+    if not key:
+        raise RuntimeError("个人信息密钥未配置 / LINLI_PII_KEY is not configured")
+    return key

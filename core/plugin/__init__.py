@@ -34,6 +34,7 @@ from core.plugin.accounts import (
     revoke_place_role,
     system_access,
 )
+from core.plugin.bulk import bulk_insert
 from core.plugin.graphql import (
     LIST_BOUND,
     Audit,
@@ -70,10 +71,12 @@ from core.plugin.people import (
     ResidentInfo,
     get_resident,
     resident_tags,
+    residents_by_id_numbers,
     residents_by_ids,
     residents_in,
     search_residents,
 )
+from core.plugin.personal import mask_text, open_personal, seal_personal
 from core.plugin.places import (
     BUILDINGS,
     COMMUNITIES,
@@ -99,6 +102,7 @@ from core.plugin.places import (
     households_by_ids,
     place_names,
 )
+from core.plugin.routes import XLSX, Download, download
 from core.plugin.rules import (
     Resolved,
     RuleKey,
@@ -134,6 +138,7 @@ __all__ = [
     "RESIDENTS",
     "RESIDENT_TAGS",
     "SHANGHAI",
+    "XLSX",
     "Access",
     "ApiError",
     "Audit",
@@ -145,6 +150,7 @@ __all__ = [
     "Context",
     "CronSpec",
     "Decision",
+    "Download",
     "Edge",
     "ErrorCode",
     "Event",
@@ -186,10 +192,12 @@ __all__ = [
     "as_region",
     "buildings_by_ids",
     "buildings_in",
+    "bulk_insert",
     "check_first",
     "current_scope",
     "decode_cursor",
     "decode_global_id",
+    "download",
     "emit",
     "encode_cursor",
     "encode_global_id",
@@ -209,9 +217,11 @@ __all__ = [
     "hookimpl",
     "households_by_ids",
     "make_connection",
+    "mask_text",
     "memberships_of",
     "notify",
     "now_utc",
+    "open_personal",
     "pk_of",
     "place_names",
     "plugin_enabled",
@@ -220,6 +230,7 @@ __all__ = [
     "public_scope",
     "record",
     "resident_tags",
+    "residents_by_id_numbers",
     "residents_by_ids",
     "residents_in",
     "revoke_place_role",
@@ -228,6 +239,7 @@ __all__ = [
     "run_mutation",
     "scope_for",
     "scoped",
+    "seal_personal",
     "search_residents",
     "system_access",
     "tenants_enabled_below",

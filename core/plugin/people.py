@@ -18,6 +18,7 @@ __all__ = [
     "ResidentInfo",
     "get_resident",
     "resident_tags",
+    "residents_by_id_numbers",
     "residents_by_ids",
     "residents_in",
     "search_residents",
@@ -37,6 +38,23 @@ async def residents_by_ids(ids: Iterable[int]) -> dict[int, ResidentInfo]:
     """The residents in scope among ``ids`` (one statement)."""
     rows = await Resident.select(*_COLUMNS).where(Resident.id.is_in(_ids(ids)))
     return {int(r["id"]): from_row(ResidentInfo, r) for r in rows}
+
+
+async def residents_by_id_numbers(id_numbers: Iterable[str]) -> dict[str, ResidentInfo]:
+    """The residents in scope holding the given 身份证号, keyed by the number as given (one
+    statement): matched by core's keyed blind index, so a plugin importing another system's
+    rows (a blood station's results) finds the person without ever storing the number. The
+    records are masked like every :class:`ResidentInfo`; numbers not found are absent."""
+    from core.crypto import pii_key
+    from core.people.residents import id_index
+
+    key = pii_key()
+    wanted = {id_index(n, key): n for n in id_numbers if n and n.strip()}
+    if not wanted:
+        return {}
+    rows = await Resident.select(*_COLUMNS, Resident.id_number_index).where(
+        Resident.id_number_index.is_in(sorted(wanted)))
+    return {wanted[str(r.pop("id_number_index"))]: from_row(ResidentInfo, r) for r in rows}
 
 
 async def get_resident(resident_id: int) -> ResidentInfo | None:

@@ -69,5 +69,8 @@ META = PluginMeta(
         "points_market.cards.issue",
         "points_market.card.use",
         "points_market.card.reuse_refused",
+        "points_market.export",
+        "points_market.consent.set",
+        "points_market.expiry",
     ),
 )

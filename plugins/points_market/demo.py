@@ -1,7 +1,8 @@
 """Demo data (``linli_demo_data``): in a village — 苏庄村 of 侯营镇 when the tenant has it, else
-the tenant's first community — a month of claims at every stage (pending, rejected, on notice
-with an objection, cancelled, posted), point cards, and a stocked 信义超市 shelf with a few
-redemptions.
+the tenant's first community — a month of claims at every stage (pending, rejected, on notice,
+on notice with an open objection, cancelled, posted), a stocked 信义超市 shelf with redemptions
+of today (by points and by a point card), point card batches (one card credited), and three
+villagers who agreed to be named on rankings.
 
 Runs inside a write scope for the tenant; does nothing when the plugin already has claims or
 goods there, so ``make run`` can be repeated. Deterministic per tenant."""
@@ -9,12 +10,13 @@ goods there, so ``make run`` can be repeated. Deterministic per tenant."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from core.plugin import COMMUNITIES, residents_in, today_shanghai
-from plugins.points_market.services import claims, ledger, shop
+from core.plugin import COMMUNITIES, bulk_insert, residents_in, rule_value, today_shanghai
+from plugins.points_market.services import catalogue, claims, consent, ledger, shop
 from plugins.points_market.services.jobs_work import seed_tenant
-from plugins.points_market.tables import Claim, Good
+from plugins.points_market.tables import Card, Claim, Good, Objection
 
 __all__ = ["GOODS", "VILLAGE", "seed_demo"]
 
@@ -42,41 +44,111 @@ async def seed_demo(tenant_id: int) -> None:
     for name, fen, price, stock in GOODS:
         await shop.save_good(name=name, value_fen=fen, price_points=price, stock=stock,
                              per_person_limit=2 if price >= 50 else None)
-    # A month of claims: the first three weeks reviewed, noticed and (for the oldest) posted.
+    await _seed_claims(tenant_id, people, rng, today)
+    await claims.post_due(today)
+    # one claim still on notice with an objection waiting for staff
+    open_notice = await Claim.select(Claim.id).where(
+        (Claim.status == "noticed") & (Claim.notice_until >= today)).order_by(Claim.id).first()
+    if open_notice is not None:
+        await claims.object_to(int(open_notice["id"]), text="该户当天不在村里 / they were away",
+                               account_id=None, today=today)
+    await _fund_and_redeem([r.id for r in people[:5]], rng)
+    for resident in people[:5:2]:          # they agreed to be named on rankings
+        await consent.set_consent(resident.id, True, account_id=None)
+    await shop.issue_cards(points=1, count=20, prefix="SZ", account_id=None)
+    await shop.issue_cards(points=5, count=10, prefix="SZ", account_id=None)
+    # a card spent at the counter (香皂, 5 points) and one credited to a villager
+    _, twos = await shop.issue_cards(points=2, count=10, prefix="SZ", account_id=None)
+    soap = await Good.select(Good.id).where(Good.name == "香皂").first()
+    fives = await Card.select(Card.serial).where(
+        (Card.points == 5) & (Card.status == "issued")).order_by(Card.id).first()
+    if soap is not None and fives is not None:
+        await shop.redeem_with_cards(good_id=int(soap["id"]), serials=[str(fives["serial"])],
+                                     quantity=1, idempotency_key="demo:cards",
+                                     counter_account_id=None)
+    await shop.use_card(twos[0], resident_id=people[0].id, account_id=None)
+
+
+async def _seed_claims(tenant_id: int, people: list[Any], rng: random.Random, today: date
+                       ) -> None:
+    """A month of claims at every stage, set-based (two inserts, not ~700 statements — the demo
+    runs for every demo tenant): reported by grid workers, building heads and villagers; the
+    first three weeks reviewed, some rejected (and short service refused), the rest noticed for
+    the rule's days, a few objected to (upheld: cancelled; dismissed: noticed); the oldest are
+    then posted by the posting job itself."""
+    items = {str(i["code"]): i for i in await catalogue.list_items(today)}
+    least = await rule_value("points_market.min_service_minutes", tenant_id)
+    notice = await rule_value("points_market.notice_days", tenant_id)
+    rows: list[tuple[Any, ...]] = []
+    objections: list[tuple[int, bool]] = []
+    seen: set[tuple[str, int, str, date]] = set()
+    now = datetime.now(UTC)
     for n in range(60):
         resident = rng.choice(people)
         day = today - timedelta(days=rng.randint(0, 30))
         code = CODES[n % len(CODES)]
-        row = await claims.report_claim(
-            item_code=code, occurred_on=day, resident_id=resident.id,
-            reporter_kind=rng.choice(("grid_worker", "building_head", "resident")),
-            minutes=rng.choice((20, 45, 90)) if code == "C01" else None,
-            evidence="网格员现场核实 / checked on the spot by the grid worker")
-        if row["status"] != "pending" or n % 5 == 4:
-            continue                     # rejected (short service) or still pending
-        reviewed = day + timedelta(days=1)
-        if reviewed > today:
+        item = items.get(code)
+        if item is None:
             continue
-        noticed = await claims.review_claim(int(row["id"]), n % 7 != 3,
-                                            reviewer_account_id=None, today=reviewed)
-        if noticed["status"] == "noticed" and n % 11 == 0:
-            objection = await claims.object_to(int(row["id"]), text="情况不属实 / not true",
-                                               account_id=None, today=reviewed)
-            await claims.decide_objection(int(objection["id"]), n % 2 == 0, account_id=None)
-    await claims.post_due(today)
-    for resident in people[:5]:
-        await _fund_and_redeem(resident.id, rng)
-    await shop.issue_cards(points=1, count=20, prefix="SZ", account_id=None)
-    await shop.issue_cards(points=5, count=10, prefix="SZ", account_id=None)
+        household = n % 6 == 5 and resident.household_id is not None   # 星级文明户 conduct
+        reporter = rng.choice(("grid_worker", "building_head", "resident"))
+        minutes = rng.choice((20, 45, 90)) if code == "C01" else None
+        status, note, notice_from, notice_until, reviewed_at = "pending", "", None, None, None
+        if minutes is not None and minutes < int(least.value):
+            status = "rejected"
+            note = (f"服务时长 {minutes} 分钟，不足 {least.value} 分钟 / service of {minutes} "
+                    f"minutes is under {least.value}")
+        elif n % 5 != 4 and day + timedelta(days=1) <= today:
+            reviewed = day + timedelta(days=1)
+            reviewed_at = now
+            if n % 7 == 3:
+                status, note = "rejected", "证据不足 / not enough evidence"
+            else:
+                status, notice_from = "noticed", reviewed
+                notice_until = reviewed + timedelta(days=int(notice.value) - 1)
+                if n % 11 == 0:
+                    objections.append((len(rows), n % 2 == 0))
+                    if n % 2 == 0:
+                        status = "cancelled"
+        subject = ("household", int(resident.household_id)) if household else (
+            "resident", int(resident.id))
+        key = (subject[0], subject[1], code, day)
+        duplicate = key in seen and status != "rejected"
+        seen.add(key)
+        rows.append((
+            subject[0], None if household else resident.id,
+            resident.household_id, resident.community_id, int(item["id"]), code,
+            int(item["points"]) * int(item["sign"]), day, minutes,
+            "网格员现场核实 / checked on the spot by the grid worker", reporter, status,
+            duplicate, reviewed_at, note, notice_from, notice_until,
+            notice.version if notice_from else 0, now))
+    made = await bulk_insert(Claim, [
+        Claim.subject_kind, Claim.resident_id, Claim.household_id, Claim.community_id,
+        Claim.item_id, Claim.item_code, Claim.points, Claim.occurred_on, Claim.minutes,
+        Claim.evidence, Claim.reporter_kind, Claim.status, Claim.duplicate, Claim.reviewed_at,
+        Claim.review_note, Claim.notice_from, Claim.notice_until, Claim.notice_rule_version,
+        Claim.created_at], rows, returning=[Claim.id])
+    ids = [int(r["id"]) for r in made]
+    if objections and len(ids) == len(rows):
+        await bulk_insert(Objection, [
+            Objection.claim_id, Objection.text, Objection.anonymous, Objection.status,
+            Objection.decided_at, Objection.decision_note, Objection.created_at], [
+            (ids[k], "情况不属实 / not true", True, "upheld" if upheld else "dismissed", now,
+             "村评议小组复核 / checked by the review group", now)
+            for k, upheld in objections])
 
 
-async def _fund_and_redeem(resident_id: int, rng: random.Random) -> None:
-    """A 积分兑换表彰会 award of 20 points and one redemption of a small good."""
+async def _fund_and_redeem(resident_ids: list[int], rng: random.Random) -> None:
+    """A 积分兑换表彰会 award of 20 points each (one batch), and one redemption of a small
+    good each at the counter today."""
     issuance = await ledger.account_id(ledger.ISSUANCE)
-    account = await ledger.account_id("resident", resident_id)
-    await ledger.transfer(f"demo:award:{resident_id}", "award", issuance, account, 20,
-                          to_earned=20, memo="季度积分兑换表彰会 / quarterly commendation")
-    goods = await Good.select(Good.id, Good.price_points).where(Good.price_points <= 10)
-    good = rng.choice(goods)
-    await shop.redeem(good_id=int(good["id"]), resident_id=resident_id, quantity=1,
-                      idempotency_key=f"demo:{resident_id}", counter_account_id=None)
+    accounts = await ledger.account_ids("resident", resident_ids)
+    await ledger.transfer_many([ledger.Move(
+        f"demo:award:{rid}", "award", issuance, accounts[rid], 20, to_earned=20,
+        memo="季度积分兑换表彰会 / quarterly commendation") for rid in resident_ids])
+    goods = await Good.select(Good.id, Good.price_points).where(Good.price_points <= 10
+                                                                ).order_by(Good.id)
+    for rid in resident_ids:
+        good = rng.choice(goods)
+        await shop.redeem(good_id=int(good["id"]), resident_id=rid, quantity=1,
+                          idempotency_key=f"demo:{rid}", counter_account_id=None)

@@ -9,7 +9,7 @@ from typing import Any
 from piccolo.conf.apps import AppConfig
 
 from core.plugin import CronSpec, Event, EventType, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
-from plugins.points_market import META, jobs, services
+from plugins.points_market import META, jobs, routes, services
 from plugins.points_market import demo as demo_data
 from plugins.points_market.events import EVENT_TYPES
 from plugins.points_market.piccolo_app import APP_CONFIG
@@ -28,6 +28,7 @@ __all__ = [
     "linli_personal_data",
     "linli_plugin_meta",
     "linli_query_fields",
+    "linli_routes",
     "linli_rules",
     "linli_tables",
     "linli_tenant_enabled",
@@ -42,6 +43,11 @@ def linli_plugin_meta() -> PluginMeta:
 @hookimpl
 def linli_tables() -> AppConfig:
     return APP_CONFIG
+
+
+@hookimpl
+def linli_routes() -> Sequence[Any]:
+    return routes.ROUTES
 
 
 @hookimpl

@@ -21,6 +21,8 @@ __all__ = [
     "Item",
     "Meeting",
     "Objection",
+    "Quota",
+    "RankingConsent",
     "Redemption",
     "Transfer",
 ]
@@ -168,6 +170,11 @@ class Entry(ScopedTable, tablename="points_market_entry"):
     earned = BigInt(default=0)
     booked_on = Date(null=False, default=None)
     """Asia/Shanghai day of the transfer (rankings and statements by period)."""
+    kind = Varchar(length=16, default="")
+    """The transfer's kind, memo and claim, copied here so a statement page is one read (rows
+    written before the copy have ``kind`` empty: read from the transfer)."""
+    memo = Text(default="")
+    claim_id = BigInt(null=True, default=None)
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [
@@ -209,6 +216,34 @@ class Redemption(ScopedTable, tablename="points_market_redemption"):
         ("tenant_id", "resident_id", "redeemed_on", "id")]
 
 
+class Quota(ScopedTable, tablename="points_market_quota"):
+    """限兑额度 How many of a limited good one resident has taken in one period (a quarter).
+
+    One row per (good, resident, period start), a unique key; a redemption takes its quantity by
+    a conditional update ``used = used + q WHERE used <= limit - q``, so however many counters
+    redeem at once the per-person limit holds (a void gives it back)."""
+
+    good_id = BigInt(null=False, default=None)
+    resident_id = BigInt(null=False, default=None)
+    period_start = Date(null=False, default=None)
+    used = Integer(default=0)
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "good_id", "resident_id", "period_start")]
+
+
+class RankingConsent(ScopedTable, tablename="points_market_ranking_consent"):
+    """排行公开同意 A resident's choice to appear, by name, on public rankings (default: no).
+    One row per resident; changed by the resident (or staff on their word), audited."""
+
+    resident_id = BigInt(null=False, default=None)
+    consented = Boolean(default=False)
+    changed_by = BigInt(null=True, default=None)
+    changed_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "resident_id")]
+
+
 class CardBatch(ScopedTable, tablename="points_market_card_batch"):
     """信义积分卡批次 A printed batch of serial-numbered cards of one denomination."""
 
@@ -231,5 +266,7 @@ class Card(ScopedTable, tablename="points_market_card"):
     used_as = Varchar(length=8, default="")
     """credit | spend."""
     transfer_id = BigInt(null=True, default=None)
+    redemption_id = BigInt(null=True, default=None)
+    """The redemption a card spent at the counter paid for."""
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "serial")]

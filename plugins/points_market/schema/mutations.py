@@ -4,7 +4,7 @@ run through ``run_mutation`` (one write transaction; services decide and refuse 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -20,7 +20,7 @@ from plugins.points_market.schema.types import (
     PointsMarketRedemption,
 )
 from plugins.points_market.services import access as acl
-from plugins.points_market.services import catalogue, claims, shop
+from plugins.points_market.services import catalogue, claims, consent, shop
 
 __all__ = ["MUTATIONS"]
 
@@ -42,30 +42,31 @@ class PointsMarketSaveItemInput:
     points: int
     name_en: str = ""
     category: str = ""
-    effective_from: date | None = None
+    starts_on: date | None = strawberry.field(default=None, description="新版本生效日（默认今天）"
+                                              " / the day the new version starts (today)")
 
 
 @strawberry.type
-class PointsMarketItemPayload:
+class PointsMarketSaveItemPayload:
     item: PointsMarketItem
 
 
-PointsMarketItemResult = Annotated[PointsMarketItemPayload | UserError,
-                                   strawberry.union("PointsMarketItemResult")]
+PointsMarketSaveItemResult = Annotated[PointsMarketSaveItemPayload | UserError,
+                                       strawberry.union("PointsMarketSaveItemResult")]
 
 
 @strawberry.mutation(description="保存积分事项 / save a catalogue item")
 async def points_market_save_item(info: Info, input: PointsMarketSaveItemInput
-                                  ) -> PointsMarketItemResult:
+                                  ) -> PointsMarketSaveItemResult:
     async def work(access: Access) -> dict[str, Any]:
         acl.require(access, "points_market.manage")
         return await catalogue.save_item(input.code, name_zh=input.name_zh, name_en=input.name_en,
                                          category=input.category, sign=input.sign,
                                          points=input.points,
-                                         effective_from=input.effective_from)
+                                         effective_from=input.starts_on)
 
     return await run_mutation(
-        info, work, lambda r: PointsMarketItemPayload(item=PointsMarketItem.from_row(r)),
+        info, work, lambda r: PointsMarketSaveItemPayload(item=PointsMarketItem.from_row(r)),
         audit=lambda r: Audit("points_market.item.save", "PointsMarketItem", r["id"],
                               {"code": r["code"], "version": r["version"]}))
 
@@ -85,21 +86,17 @@ class PointsMarketReportClaimInput:
 
 
 @strawberry.type
-class PointsMarketClaimPayload:
+class PointsMarketReportClaimPayload:
     claim: PointsMarketClaim
 
 
-PointsMarketClaimResult = Annotated[PointsMarketClaimPayload | UserError,
-                                    strawberry.union("PointsMarketClaimResult")]
-
-
-def _claim_payload(row: dict[str, Any]) -> PointsMarketClaimPayload:
-    return PointsMarketClaimPayload(claim=PointsMarketClaim.from_row(row))
+PointsMarketReportClaimResult = Annotated[PointsMarketReportClaimPayload | UserError,
+                                          strawberry.union("PointsMarketReportClaimResult")]
 
 
 @strawberry.mutation(description="上报积分事项 / report a claim")
 async def points_market_report_claim(info: Info, input: PointsMarketReportClaimInput
-                                     ) -> PointsMarketClaimResult:
+                                     ) -> PointsMarketReportClaimResult:
     async def work(access: Access) -> dict[str, Any]:
         resident = pk_of(input.resident_id, "Resident", "residentId")
         household = pk_of(input.household_id, "Household", "householdId")
@@ -112,7 +109,7 @@ async def points_market_report_claim(info: Info, input: PointsMarketReportClaimI
             reporter_account_id=acl.actor(access), minutes=input.minutes)
 
     return await run_mutation(
-        info, work, _claim_payload,
+        info, work, lambda r: PointsMarketReportClaimPayload(claim=PointsMarketClaim.from_row(r)),
         audit=lambda r: Audit("points_market.claim.report", "PointsMarketClaim", r["id"],
                               {"item": r["item_code"], "duplicate": r["duplicate"]}))
 
@@ -124,17 +121,27 @@ class PointsMarketReviewClaimInput:
     note: str = ""
 
 
+@strawberry.type
+class PointsMarketReviewClaimPayload:
+    claim: PointsMarketClaim
+
+
+PointsMarketReviewClaimResult = Annotated[PointsMarketReviewClaimPayload | UserError,
+                                          strawberry.union("PointsMarketReviewClaimResult")]
+
+
 @strawberry.mutation(description="评议申报（通过即进入公示）/ approve (starts the notice) or "
                                  "reject a claim")
 async def points_market_review_claim(info: Info, input: PointsMarketReviewClaimInput
-                                     ) -> PointsMarketClaimResult:
+                                     ) -> PointsMarketReviewClaimResult:
     async def work(access: Access) -> dict[str, Any]:
         acl.require(access, "points_market.review")
         return await claims.review_claim(_pk(input.claim_id, "PointsMarketClaim", "claimId"),
                                          input.approve, reviewer_account_id=acl.actor(access),
                                          note=input.note)
 
-    return await run_mutation(info, work, _claim_payload)
+    return await run_mutation(info, work, lambda r: PointsMarketReviewClaimPayload(
+        claim=PointsMarketClaim.from_row(r)))
 
 
 @strawberry.input(description="评议会的一项决定 / one decision of a meeting")
@@ -152,18 +159,18 @@ class PointsMarketRecordMeetingInput:
 
 
 @strawberry.type
-class PointsMarketMeetingPayload:
+class PointsMarketRecordMeetingPayload:
     meeting: PointsMarketMeeting
     claims: list[PointsMarketClaim]
 
 
-PointsMarketMeetingResult = Annotated[PointsMarketMeetingPayload | UserError,
-                                      strawberry.union("PointsMarketMeetingResult")]
+PointsMarketRecordMeetingResult = Annotated[PointsMarketRecordMeetingPayload | UserError,
+                                      strawberry.union("PointsMarketRecordMeetingResult")]
 
 
 @strawberry.mutation(description="记录评议会（批量评议）/ record a review meeting (batch review)")
 async def points_market_record_meeting(info: Info, input: PointsMarketRecordMeetingInput
-                                       ) -> PointsMarketMeetingResult:
+                                       ) -> PointsMarketRecordMeetingResult:
     async def work(access: Access) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         acl.require(access, "points_market.review")
         decisions = [(_pk(d.claim_id, "PointsMarketClaim", "decisions"), d.approve)
@@ -172,7 +179,7 @@ async def points_market_record_meeting(info: Info, input: PointsMarketRecordMeet
                                            decisions=decisions, note=input.note,
                                            reviewer_account_id=acl.actor(access))
 
-    return await run_mutation(info, work, lambda r: PointsMarketMeetingPayload(
+    return await run_mutation(info, work, lambda r: PointsMarketRecordMeetingPayload(
         meeting=PointsMarketMeeting.from_row(r[0]),
         claims=[PointsMarketClaim.from_row(c) for c in r[1]]))
 
@@ -185,24 +192,24 @@ class PointsMarketObjectInput:
 
 
 @strawberry.type
-class PointsMarketObjectionPayload:
+class PointsMarketObjectPayload:
     objection: PointsMarketObjection
 
 
-PointsMarketObjectionResult = Annotated[PointsMarketObjectionPayload | UserError,
-                                        strawberry.union("PointsMarketObjectionResult")]
+PointsMarketObjectResult = Annotated[PointsMarketObjectPayload | UserError,
+                                     strawberry.union("PointsMarketObjectResult")]
 
 
 @strawberry.mutation(description="提出异议 / object to a claim on notice")
 async def points_market_object(info: Info, input: PointsMarketObjectInput
-                               ) -> PointsMarketObjectionResult:
+                               ) -> PointsMarketObjectResult:
     async def work(access: Access) -> dict[str, Any]:
         return await claims.object_to(_pk(input.claim_id, "PointsMarketClaim", "claimId"),
                                       text=input.text, anonymous=input.anonymous,
                                       account_id=acl.actor(access))
 
     return await run_mutation(
-        info, work, lambda r: PointsMarketObjectionPayload(
+        info, work, lambda r: PointsMarketObjectPayload(
             objection=PointsMarketObjection.from_row(r)),
         audit=lambda r: Audit("points_market.objection.raise", "PointsMarketObjection", r["id"],
                               {"claim_id": r["claim_id"], "anonymous": r["anonymous"]}))
@@ -215,10 +222,20 @@ class PointsMarketDecideObjectionInput:
     note: str = ""
 
 
+@strawberry.type
+class PointsMarketDecideObjectionPayload:
+    objection: PointsMarketObjection
+
+
+PointsMarketDecideObjectionResult = Annotated[
+    PointsMarketDecideObjectionPayload | UserError,
+    strawberry.union("PointsMarketDecideObjectionResult")]
+
+
 @strawberry.mutation(description="处理异议（成立则取消申报）/ decide an objection (upheld "
                                  "cancels the claim)")
 async def points_market_decide_objection(info: Info, input: PointsMarketDecideObjectionInput
-                                         ) -> PointsMarketObjectionResult:
+                                         ) -> PointsMarketDecideObjectionResult:
     async def work(access: Access) -> dict[str, Any]:
         acl.require(access, "points_market.review")
         return await claims.decide_objection(
@@ -226,7 +243,7 @@ async def points_market_decide_objection(info: Info, input: PointsMarketDecideOb
             account_id=acl.actor(access), note=input.note)
 
     return await run_mutation(
-        info, work, lambda r: PointsMarketObjectionPayload(
+        info, work, lambda r: PointsMarketDecideObjectionPayload(
             objection=PointsMarketObjection.from_row(r)),
         audit=lambda r: Audit("points_market.objection.decide", "PointsMarketObjection",
                               r["id"], {"status": r["status"]}))
@@ -247,17 +264,17 @@ class PointsMarketSaveGoodInput:
 
 
 @strawberry.type
-class PointsMarketGoodPayload:
+class PointsMarketSaveGoodPayload:
     good: PointsMarketGood
 
 
-PointsMarketGoodResult = Annotated[PointsMarketGoodPayload | UserError,
-                                   strawberry.union("PointsMarketGoodResult")]
+PointsMarketSaveGoodResult = Annotated[PointsMarketSaveGoodPayload | UserError,
+                                   strawberry.union("PointsMarketSaveGoodResult")]
 
 
 @strawberry.mutation(description="保存商品 / save a good")
 async def points_market_save_good(info: Info, input: PointsMarketSaveGoodInput
-                                  ) -> PointsMarketGoodResult:
+                                  ) -> PointsMarketSaveGoodResult:
     async def work(access: Access) -> dict[str, Any]:
         acl.require(access, "points_market.manage")
         return await shop.save_good(name=input.name, value_fen=input.value_fen,
@@ -267,7 +284,7 @@ async def points_market_save_good(info: Info, input: PointsMarketSaveGoodInput
                                     active=input.active)
 
     return await run_mutation(
-        info, work, lambda r: PointsMarketGoodPayload(good=PointsMarketGood.from_row(r)),
+        info, work, lambda r: PointsMarketSaveGoodPayload(good=PointsMarketGood.from_row(r)),
         audit=lambda r: Audit("points_market.good.save", "PointsMarketGood", r["id"],
                               {"stock": r["stock"], "price": r["price_points"]}))
 
@@ -282,17 +299,17 @@ class PointsMarketRedeemInput:
 
 
 @strawberry.type
-class PointsMarketRedemptionPayload:
+class PointsMarketRedeemPayload:
     redemption: PointsMarketRedemption
 
 
-PointsMarketRedemptionResult = Annotated[PointsMarketRedemptionPayload | UserError,
-                                         strawberry.union("PointsMarketRedemptionResult")]
+PointsMarketRedeemResult = Annotated[PointsMarketRedeemPayload | UserError,
+                                     strawberry.union("PointsMarketRedeemResult")]
 
 
 @strawberry.mutation(description="柜台兑换（扣积分、减库存）/ redeem points for goods")
 async def points_market_redeem(info: Info, input: PointsMarketRedeemInput
-                               ) -> PointsMarketRedemptionResult:
+                               ) -> PointsMarketRedeemResult:
     async def work(access: Access) -> dict[str, Any]:
         acl.require(access, "points_market.redeem")
         return await shop.redeem(good_id=_pk(input.good_id, "PointsMarketGood", "goodId"),
@@ -301,7 +318,7 @@ async def points_market_redeem(info: Info, input: PointsMarketRedeemInput
                                  idempotency_key=input.idempotency_key,
                                  counter_account_id=acl.actor(access))
 
-    return await run_mutation(info, work, lambda r: PointsMarketRedemptionPayload(
+    return await run_mutation(info, work, lambda r: PointsMarketRedeemPayload(
         redemption=PointsMarketRedemption.from_row(r)))
 
 
@@ -310,16 +327,26 @@ class PointsMarketVoidRedemptionInput:
     redemption_id: strawberry.ID
 
 
+@strawberry.type
+class PointsMarketVoidRedemptionPayload:
+    redemption: PointsMarketRedemption
+
+
+PointsMarketVoidRedemptionResult = Annotated[
+    PointsMarketVoidRedemptionPayload | UserError,
+    strawberry.union("PointsMarketVoidRedemptionResult")]
+
+
 @strawberry.mutation(description="撤销兑换（冲正）/ void a redemption (a reversal)")
 async def points_market_void_redemption(info: Info, input: PointsMarketVoidRedemptionInput
-                                        ) -> PointsMarketRedemptionResult:
+                                        ) -> PointsMarketVoidRedemptionResult:
     async def work(access: Access) -> dict[str, Any]:
         acl.require(access, "points_market.redeem")
         return await shop.void_redemption(
             _pk(input.redemption_id, "PointsMarketRedemption", "redemptionId"),
             account_id=acl.actor(access))
 
-    return await run_mutation(info, work, lambda r: PointsMarketRedemptionPayload(
+    return await run_mutation(info, work, lambda r: PointsMarketVoidRedemptionPayload(
         redemption=PointsMarketRedemption.from_row(r)))
 
 
@@ -333,23 +360,23 @@ class PointsMarketIssueCardsInput:
 
 
 @strawberry.type
-class PointsMarketCardBatchPayload:
+class PointsMarketIssueCardsPayload:
     batch: PointsMarketCardBatch
 
 
-PointsMarketCardBatchResult = Annotated[PointsMarketCardBatchPayload | UserError,
-                                        strawberry.union("PointsMarketCardBatchResult")]
+PointsMarketIssueCardsResult = Annotated[PointsMarketIssueCardsPayload | UserError,
+                                        strawberry.union("PointsMarketIssueCardsResult")]
 
 
 @strawberry.mutation(description="生成积分卡 / generate point cards")
 async def points_market_issue_cards(info: Info, input: PointsMarketIssueCardsInput
-                                    ) -> PointsMarketCardBatchResult:
+                                    ) -> PointsMarketIssueCardsResult:
     async def work(access: Access) -> tuple[dict[str, Any], list[str]]:
         acl.require(access, "points_market.manage")
         return await shop.issue_cards(points=input.points, count=input.count,
                                       prefix=input.prefix, account_id=acl.actor(access))
 
-    return await run_mutation(info, work, lambda r: PointsMarketCardBatchPayload(
+    return await run_mutation(info, work, lambda r: PointsMarketIssueCardsPayload(
         batch=PointsMarketCardBatch.from_row(r[0], r[1])))
 
 
@@ -360,36 +387,119 @@ class PointsMarketUseCardInput:
 
 
 @strawberry.type
-class PointsMarketCardPayload:
+class PointsMarketUseCardPayload:
     serial: str
     points: int
 
 
-PointsMarketCardResult = Annotated[PointsMarketCardPayload | UserError,
-                                   strawberry.union("PointsMarketCardResult")]
+PointsMarketUseCardResult = Annotated[PointsMarketUseCardPayload | UserError,
+                                   strawberry.union("PointsMarketUseCardResult")]
 
 
 @strawberry.mutation(description="积分卡入账（一卡一用；重复使用被拒并记录）/ credit a card, once")
 async def points_market_use_card(info: Info, input: PointsMarketUseCardInput
-                                 ) -> PointsMarketCardResult:
+                                 ) -> PointsMarketUseCardResult:
     async def work(access: Access) -> shop.CardUse:
         acl.require(access, "points_market.redeem")
         return await shop.use_card(input.serial,
                                    resident_id=_pk(input.resident_id, "Resident", "residentId"),
                                    account_id=acl.actor(access))
 
-    def wrap(use: shop.CardUse) -> PointsMarketCardPayload | UserError:
+    def wrap(use: shop.CardUse) -> PointsMarketUseCardPayload | UserError:
         if use.refused is not None:   # the refusal's audit entry is committed
             return user_error(use.refused)
         assert use.card is not None
-        return PointsMarketCardPayload(serial=str(use.card["serial"]),
+        return PointsMarketUseCardPayload(serial=str(use.card["serial"]),
                                        points=int(use.card["points"]))
 
-    result: PointsMarketCardPayload | UserError = await run_mutation(info, work, wrap)
+    result: PointsMarketUseCardPayload | UserError = await run_mutation(info, work, wrap)
     return result
+
+
+@strawberry.input(description="用积分卡在柜台兑换（不找零）/ pay for goods with point cards at the "
+                              "counter (no change given)")
+class PointsMarketRedeemWithCardsInput:
+    good_id: strawberry.ID
+    serials: list[str]
+    idempotency_key: str = strawberry.field(description="客户端生成，重放只兑换一次 / "
+                                                        "client-made; a replay redeems once")
+    quantity: int = 1
+    resident_id: strawberry.ID | None = strawberry.field(
+        default=None, description="兑换人（限购商品时必填）/ who takes the goods (for a limited "
+                                  "good)")
+
+
+@strawberry.type
+class PointsMarketRedeemWithCardsPayload:
+    redemption: PointsMarketRedemption
+
+
+PointsMarketRedeemWithCardsResult = Annotated[
+    PointsMarketRedeemWithCardsPayload | UserError,
+    strawberry.union("PointsMarketRedeemWithCardsResult")]
+
+
+@strawberry.mutation(description="积分卡柜台兑换（卡号作废；重复使用被拒并记录）/ redeem goods "
+                                 "with point cards (serials retired; a reuse is refused, audited)")
+async def points_market_redeem_with_cards(info: Info, input: PointsMarketRedeemWithCardsInput
+                                          ) -> PointsMarketRedeemWithCardsResult:
+    async def work(access: Access) -> shop.CardUse:
+        acl.require(access, "points_market.redeem")
+        return await shop.redeem_with_cards(
+            good_id=_pk(input.good_id, "PointsMarketGood", "goodId"), serials=input.serials,
+            quantity=input.quantity, idempotency_key=input.idempotency_key,
+            resident_id=pk_of(input.resident_id, "Resident", "residentId"),
+            counter_account_id=acl.actor(access))
+
+    def wrap(use: shop.CardUse) -> PointsMarketRedeemWithCardsPayload | UserError:
+        if use.refused is not None:   # the refusal's audit entry is committed
+            return user_error(use.refused)
+        assert use.redemption is not None
+        return PointsMarketRedeemWithCardsPayload(
+            redemption=PointsMarketRedemption.from_row(use.redemption))
+
+    result: PointsMarketRedeemWithCardsPayload | UserError = await run_mutation(info, work, wrap)
+    return result
+
+
+@strawberry.input(description="居民是否同意在排行榜上公开姓名 / whether a resident agrees to be "
+                              "named on rankings")
+class PointsMarketSetRankingConsentInput:
+    resident_id: strawberry.ID
+    consented: bool
+
+
+@strawberry.type
+class PointsMarketSetRankingConsentPayload:
+    resident_id: strawberry.ID
+    consented: bool
+    changed_at: datetime | None
+
+
+PointsMarketSetRankingConsentResult = Annotated[
+    PointsMarketSetRankingConsentPayload | UserError,
+    strawberry.union("PointsMarketSetRankingConsentResult")]
+
+
+@strawberry.mutation(description="设置排行公开同意（本人，或工作人员代为登记）/ record a resident's "
+                                 "ranking consent (themself, or staff on their word)")
+async def points_market_set_ranking_consent(info: Info,
+                                            input: PointsMarketSetRankingConsentInput
+                                            ) -> PointsMarketSetRankingConsentResult:
+    async def work(access: Access) -> dict[str, Any]:
+        resident = _pk(input.resident_id, "Resident", "residentId")
+        if access.principal.resident_id != resident:
+            acl.require(access, "points_market.review")
+        return await consent.set_consent(resident, input.consented,
+                                         account_id=acl.actor(access))
+
+    return await run_mutation(info, work, lambda r: PointsMarketSetRankingConsentPayload(
+        resident_id=input.resident_id, consented=bool(r["consented"]),
+        changed_at=r["changed_at"]))
 
 
 MUTATIONS = [points_market_save_item, points_market_report_claim, points_market_review_claim,
              points_market_record_meeting, points_market_object, points_market_decide_objection,
              points_market_save_good, points_market_redeem, points_market_void_redemption,
-             points_market_issue_cards, points_market_use_card]
+             points_market_issue_cards, points_market_use_card, points_market_redeem_with_cards,
+             points_market_set_ranking_consent]

@@ -18,6 +18,7 @@ from core.plugin import (
     encode_global_id,
     make_connection,
     pk_of,
+    public_read,
 )
 from plugins.points_market.schema.types import (
     PointsMarketAccount,
@@ -25,7 +26,9 @@ from plugins.points_market.schema.types import (
     PointsMarketGood,
     PointsMarketItem,
     PointsMarketRankRow,
+    load_statement,
     read,
+    statement_wanted,
 )
 from plugins.points_market.services import access as acl
 from plugins.points_market.services import pages, reports
@@ -70,6 +73,8 @@ async def points_market_claims(info: Info, first: int, after: str | None = None,
 async def points_market_account(info: Info, resident_id: strawberry.ID | None = None,
                                 household_id: strawberry.ID | None = None
                                 ) -> PointsMarketAccount:
+    wanted = statement_wanted(info)
+
     async def work(access: Access) -> PointsMarketAccount:
         resident = pk_of(resident_id, "Resident", "residentId")
         household = pk_of(household_id, "Household", "householdId")
@@ -83,10 +88,14 @@ async def points_market_account(info: Info, resident_id: strawberry.ID | None = 
             acl.require(access, "points_market.read")
             kind, owner = "household", household or 0
         figures = await reports.figures_of(kind, owner, access.node_id)
+        page = None
+        if figures.account_id is not None and wanted is not None:
+            page = await load_statement(figures.account_id, *wanted)
         return PointsMarketAccount(
             kind=kind, owner_id=strawberry.ID(str(resident_id or household_id)),
             balance=figures.balance, earned=figures.earned, stars=figures.stars,
-            star_rule_version=figures.rule_version, account_pk=figures.account_id)
+            star_rule_version=figures.rule_version, account_pk=figures.account_id,
+            prefetched=page)
 
     account: PointsMarketAccount = await read(info, work)
     return account
@@ -113,14 +122,30 @@ async def points_market_ranking(info: Info, year: int, quarter: int | None = Non
     async def work(access: Access) -> list[reports.RankRow]:
         acl.require(access, "points_market.read")
         return await reports.ranking("household" if household else "resident", year, quarter,
-                                     first=first, consenting=set())
+                                     first=first)
 
-    rows: list[reports.RankRow] = await read(info, work)
+    return _rank_rows(await read(info, work), household)
+
+
+def _rank_rows(rows: list[reports.RankRow], household: bool) -> list[PointsMarketRankRow]:
     prefix = "Household" if household else "Resident"
     return [PointsMarketRankRow(rank=r.rank, kind=r.kind,
                                 owner_id=encode_global_id(prefix, r.owner_id),
                                 points=r.points, name=r.name) for r in rows]
 
 
+@strawberry.field(description="公开积分排行榜（只列出同意公开的居民；匿名访问用 X-Linli-Node 指定"
+                              "街镇）/ the public ranking: only residents who agreed appear "
+                              "(anonymous reads name the node with X-Linli-Node)")
+async def points_market_public_ranking(info: Info, year: int, quarter: int | None = None,
+                                       household: bool = False, first: int = 20
+                                       ) -> list[PointsMarketRankRow]:
+    check_first(first)
+    async with public_read(info.context):
+        rows = await reports.ranking("household" if household else "resident", year, quarter,
+                                     first=first, public=True)
+    return _rank_rows(rows, household)
+
+
 QUERIES = [points_market_items, points_market_claims, points_market_account,
-           points_market_goods, points_market_ranking]
+           points_market_goods, points_market_ranking, points_market_public_ranking]

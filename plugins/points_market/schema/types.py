@@ -6,14 +6,17 @@ with page size."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from core.plugin import (
     LIST_BOUND,
     Access,
+    ApiError,
     Connection,
     Info,
     Node,
@@ -58,15 +61,16 @@ class PointsMarketItem(Node):
     category: str
     sign: int = strawberry.field(description="1 加分 / credit, -1 扣分 / discredit")
     points: int
-    effective_from: date
-    effective_until: date | None
+    starts_on: date = strawberry.field(description="本版本生效日 / first day of this version")
+    ends_on: date | None = strawberry.field(description="本版本最后一天（现行版本为空）/ last day "
+                                                        "of this version (null while current)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PointsMarketItem:
         return cls(id=encode_global_id("PointsMarketItem", int(row["id"])), code=row["code"],
                    version=int(row["version"]), name_zh=row["name_zh"], name_en=row["name_en"],
                    category=row["category"], sign=int(row["sign"]), points=int(row["points"]),
-                   effective_from=row["effective_from"], effective_until=row["effective_until"])
+                   starts_on=row["effective_from"], ends_on=row["effective_until"])
 
 
 async def item_of(info: Info, ident: int) -> PointsMarketItem | None:
@@ -125,8 +129,9 @@ class PointsMarketClaim(Node):
     duplicate: bool = strawberry.field(description="同人同事项同日已有申报 / same person, item "
                                                    "and day claimed before")
     review_note: str
-    notice_from: date | None
-    notice_until: date | None
+    notice_starts_on: date | None = strawberry.field(description="公示首日 / first day on notice")
+    notice_ends_on: date | None = strawberry.field(description="公示末日（次日入账）/ last day "
+                                                               "on notice (posted the day after)")
     meeting_id: strawberry.ID | None
     row: strawberry.Private[dict[str, Any]]
 
@@ -139,7 +144,7 @@ class PointsMarketClaim(Node):
                    occurred_on=row["occurred_on"], minutes=row["minutes"],
                    reporter_kind=row["reporter_kind"], status=row["status"],
                    duplicate=bool(row["duplicate"]), review_note=row["review_note"],
-                   notice_from=row["notice_from"], notice_until=row["notice_until"],
+                   notice_starts_on=row["notice_from"], notice_ends_on=row["notice_until"],
                    meeting_id=gid("PointsMarketMeeting", row["meeting_id"]), row=row)
 
     @strawberry.field(description="事项（授予时的版本）/ the item at the version granted")
@@ -202,6 +207,9 @@ class PointsMarketAccount:
     stars: int = strawberry.field(description="星级（0–5）/ star grade")
     star_rule_version: int
     account_pk: strawberry.Private[int | None]
+    prefetched: strawberry.Private[StatementPage | None] = None
+    """The statement page the query asked for, read in the account's own transaction (one
+    transaction for balance and statement, not two)."""
 
     @strawberry.field(description="明细（新→旧）/ the statement, newest first")
     async def statement(self, info: Info, first: int, after: str | None = None
@@ -210,26 +218,62 @@ class PointsMarketAccount:
         if self.account_pk is None:
             return make_connection([], first, lambda r: r)
         start = decode_cursor(after) if after else None
-        account = self.account_pk
+        page = self.prefetched
+        if page is None or (page.first, page.after) != (first, start):
+            account = self.account_pk
 
-        async def work(access: Access) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
-            rows = await reports.statement(account, first=first, after=start)
-            details = await reports.statement_details(
-                sorted({int(r["transfer_id"]) for r in rows[:first]}))
-            return rows, details
+            async def work(access: Access) -> StatementPage:
+                return await load_statement(account, first, start)
 
-        rows, details = await read(info, work)
+            page = await read(info, work)
+        details = page.details
 
         def build(r: dict[str, Any]) -> PointsMarketStatementEntry:
             d = details.get(int(r["transfer_id"]), {})
             return PointsMarketStatementEntry(
-                id=strawberry.ID(str(r["id"])), amount=int(r["amount"]), earned=int(r["earned"]),
+                id=encode_global_id("PointsMarketStatementEntry", int(r["id"])),
+                amount=int(r["amount"]), earned=int(r["earned"]),
                 booked_on=r["booked_on"], kind=d.get("kind", ""),
                 content_zh=d.get("content_zh", ""), content_en=d.get("content_en", ""),
                 minutes=d.get("minutes"),
                 reviewer_account_id=gid("Account", d.get("reviewer_account_id")))
 
-        return make_connection(rows, first, build)
+        return make_connection(page.rows, first, build)
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """A statement page (``first + 1`` entries) and the details of its transfers."""
+
+    first: int
+    after: int | None
+    rows: list[dict[str, Any]]
+    details: dict[int, dict[str, Any]]
+
+
+async def load_statement(account: int, first: int, after: int | None) -> StatementPage:
+    rows = await reports.statement(account, first=first, after=after)
+    details = await reports.statement_details(rows[:first])
+    return StatementPage(first, after, rows, details)
+
+
+def statement_wanted(info: Info) -> tuple[int, int | None] | None:
+    """``(first, after)`` of the one ``statement`` selected under this field, if valid."""
+    wanted = [f for field in info.selected_fields for f in field.selections
+              if isinstance(f, SelectedField) and f.name == "statement"]
+    if len(wanted) != 1:
+        return None
+    first, after = wanted[0].arguments.get("first"), wanted[0].arguments.get("after")
+    if isinstance(first, str) and first.isdigit():   # a literal in the query arrives as text
+        first = int(first)
+    if not isinstance(first, int) or not 1 <= first <= 100:
+        return None
+    if after is not None and not isinstance(after, str):
+        return None
+    try:
+        return first, decode_cursor(after) if after else None
+    except ApiError:
+        return None
 
 
 @strawberry.type(description="货架商品 / a good on the shelf")
@@ -257,6 +301,7 @@ class PointsMarketRedemption(Node):
     quantity: int
     points: int
     redeemed_on: date
+    paid_by: str = strawberry.field(description="account 积分 | card 积分卡")
     status: str = strawberry.field(description="done | voided")
 
     @classmethod
@@ -265,7 +310,8 @@ class PointsMarketRedemption(Node):
                    good_id=encode_global_id("PointsMarketGood", int(row["good_id"])),
                    resident_id=gid("Resident", row["resident_id"]),
                    quantity=int(row["quantity"]), points=int(row["points"]),
-                   redeemed_on=row["redeemed_on"], status=row["status"])
+                   redeemed_on=row["redeemed_on"], paid_by=row["paid_by"],
+                   status=row["status"])
 
 
 @strawberry.type(description="信义积分卡批次 / a batch of point cards")

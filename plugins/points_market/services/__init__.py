@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from plugins.points_market.services import access, catalogue, claims, ledger, pages, reports, shop
+from plugins.points_market.services import (
+    access,
+    catalogue,
+    claims,
+    consent,
+    expiry,
+    ledger,
+    pages,
+    reports,
+    shop,
+)
 from plugins.points_market.services.claims import on_event
 from plugins.points_market.services.jobs_work import post_noticed, seed_tenant
 from plugins.points_market.services.personal_data import personal_data_of
@@ -11,6 +21,8 @@ __all__ = [
            "access",
            "catalogue",
            "claims",
+           "consent",
+           "expiry",
            "ledger",
            "on_event",
            "pages",

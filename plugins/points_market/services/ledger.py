@@ -18,7 +18,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import ApiError, ErrorCode, current_scope, today_shanghai
+from core.plugin import ApiError, ErrorCode, bulk_insert, current_scope, today_shanghai
 from plugins.points_market.tables import Account, Entry, Transfer
 
 __all__ = [
@@ -164,9 +164,11 @@ async def transfer(key: str, kind: str, from_account: int, to_account: int, amou
     today, now = today_shanghai(), _now()
     await Entry.insert(
         Entry(tenant_id=node, transfer_id=tid, account_id=from_account, amount=-amount,
-              earned=from_earned, booked_on=today, created_at=now),
+              earned=from_earned, booked_on=today, kind=kind, memo=memo, claim_id=claim_id,
+              created_at=now),
         Entry(tenant_id=node, transfer_id=tid, account_id=to_account, amount=amount,
-              earned=to_earned, booked_on=today, created_at=now),
+              earned=to_earned, booked_on=today, kind=kind, memo=memo, claim_id=claim_id,
+              created_at=now),
     )
     return {"id": tid, "tenant_id": node, "idempotency_key": key, "kind": kind,
             "from_account_id": from_account, "to_account_id": to_account, "amount": amount,
@@ -207,34 +209,37 @@ class Move:
     memo: str = ""
 
 
-async def transfer_many(moves: list[Move]) -> dict[str, int]:
-    """Make many unguarded transfers at once (awards and discredits of the posting job);
-    ``{key: transfer id}`` of those this call made — a key already used is skipped (its first
-    transfer stands). The accounts' cached figures move by one update per distinct change."""
+async def transfer_many(moves: list[Move], *, guard: bool = False) -> dict[str, int]:
+    """Make many transfers at once (awards and discredits of the posting job, the year-end
+    expiry); ``{key: transfer id}`` of those this call made — a key already used is skipped
+    (its first transfer stands). The accounts' cached figures move by one update per distinct
+    change; ``guard``: a balance that would go below zero refuses the whole batch
+    (``INSUFFICIENT_POINTS``; the caller's transaction rolls back)."""
     if not moves:
         return {}
     if any(m.amount <= 0 or m.from_account == m.to_account for m in moves):
         raise ApiError.invalid("points", "转账金额必须大于0且账户不同",
                                "amounts must be positive between two accounts")
-    node = current_scope().write_node
     now, today = _now(), today_shanghai()
-    made: dict[str, int] = {}
-    for chunk in range(0, len(moves), 1000):
-        part = moves[chunk:chunk + 1000]
-        rows = await Transfer.insert(*[Transfer(
-            tenant_id=node, idempotency_key=m.key, kind=m.kind, from_account_id=m.from_account,
-            to_account_id=m.to_account, amount=m.amount, from_earned=m.from_earned,
-            to_earned=m.to_earned, claim_id=m.claim_id, memo=m.memo, created_at=now)
-            for m in part]).on_conflict(action="DO NOTHING").returning(
-            Transfer.id, Transfer.idempotency_key)
-        made.update({str(r["idempotency_key"]): int(r["id"]) for r in rows})
+    # one statement for the transfers, one for their entries (PostgreSQL: arrays through
+    # unnest, no per-row objects), whatever the number
+    rows = await bulk_insert(
+        Transfer, [Transfer.idempotency_key, Transfer.kind, Transfer.from_account_id,
+                   Transfer.to_account_id, Transfer.amount, Transfer.from_earned,
+                   Transfer.to_earned, Transfer.claim_id, Transfer.memo, Transfer.created_at],
+        [(m.key, m.kind, m.from_account, m.to_account, m.amount, m.from_earned, m.to_earned,
+          m.claim_id, m.memo, now) for m in moves],
+        returning=[Transfer.id, Transfer.idempotency_key], on_conflict_do_nothing=True)
+    made = {str(r["idempotency_key"]): int(r["id"]) for r in rows}
     done = [m for m in moves if m.key in made]
-    for chunk in range(0, len(done), 500):
-        await Entry.insert(*[entry for m in done[chunk:chunk + 500] for entry in (
-            Entry(tenant_id=node, transfer_id=made[m.key], account_id=m.from_account,
-                  amount=-m.amount, earned=m.from_earned, booked_on=today, created_at=now),
-            Entry(tenant_id=node, transfer_id=made[m.key], account_id=m.to_account,
-                  amount=m.amount, earned=m.to_earned, booked_on=today, created_at=now))])
+    await bulk_insert(
+        Entry, [Entry.transfer_id, Entry.account_id, Entry.amount, Entry.earned, Entry.booked_on,
+                Entry.kind, Entry.memo, Entry.claim_id, Entry.created_at],
+        [entry for m in done for entry in (
+            (made[m.key], m.from_account, -m.amount, m.from_earned, today, m.kind, m.memo,
+             m.claim_id, now),
+            (made[m.key], m.to_account, m.amount, m.to_earned, today, m.kind, m.memo,
+             m.claim_id, now))])
     change: dict[int, list[int]] = {}
     for m in done:
         change.setdefault(m.from_account, [0, 0])
@@ -248,9 +253,16 @@ async def transfer_many(moves: list[Move]) -> dict[str, int]:
         groups.setdefault((amount, earned), []).append(account)
     for (amount, earned), ids in groups.items():
         for chunk in range(0, len(ids), 5000):
-            await Account.update({Account.balance: Account.balance + amount,
-                                  Account.earned: Account.earned + earned}).where(
-                Account.id.is_in(ids[chunk:chunk + 5000]))
+            ids_part = ids[chunk:chunk + 5000]
+            values = {Account.balance: Account.balance + amount,
+                      Account.earned: Account.earned + earned}
+            if not (guard and amount < 0):
+                await Account.update(values).where(Account.id.is_in(ids_part))
+                continue
+            moved = await Account.update(values).where(
+                Account.id.is_in(ids_part) & (Account.balance >= -amount)).returning(Account.id)
+            if len(moved) != len(ids_part):
+                raise insufficient()
     return made
 
 

@@ -11,12 +11,13 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import ApiError, place_names, rule_value
+from core.plugin import ApiError, place_names, residents_in, rule_value
 from plugins.points_market.services.catalogue import items_by_ids
+from plugins.points_market.services.consent import consenting, consenting_query
 from plugins.points_market.tables import Account, Claim, Entry, Transfer
 
-__all__ = ["Figures", "RankRow", "figures_of", "period_bounds", "ranking", "sheet_xlsx",
-           "stars_of", "statement", "statement_details"]
+__all__ = ["Figures", "RankRow", "credit_rows", "figures_of", "period_bounds", "ranking",
+           "sheet_xlsx", "stars_of", "statement", "statement_details"]
 
 
 @dataclass(frozen=True)
@@ -56,27 +57,35 @@ async def statement(account_id: int, *, first: int, after: int | None = None
     return rows
 
 
-async def statement_details(transfer_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """For a page of entries: ``{transfer id: {kind, memo, item, minutes, reviewer, …}}`` in
-    three statements whatever the page size (the 爱心储蓄本 columns: content, duration,
-    reviewer)."""
-    if not transfer_ids:
+async def statement_details(entries: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """For a page of entries: ``{transfer id: {kind, memo, content, minutes, reviewer, …}}``
+    (the 爱心储蓄本 columns: content, duration, reviewer). The kind, memo and claim are on the
+    entries themselves; only claims (and their items) are read, one statement each whatever the
+    page size — none for a page without claims. Older entries without the copy fall back to
+    their transfers (one more statement)."""
+    if not entries:
         return {}
-    transfers = await Transfer.select(Transfer.id, Transfer.kind, Transfer.memo,
-                                      Transfer.claim_id).where(Transfer.id.is_in(transfer_ids))
-    claim_ids = [int(t["claim_id"]) for t in transfers if t["claim_id"] is not None]
+    facts = {int(e["transfer_id"]): {"kind": e["kind"], "memo": e["memo"],
+                                     "claim_id": e["claim_id"]} for e in entries if e["kind"]}
+    missing = sorted({int(e["transfer_id"]) for e in entries} - set(facts))
+    if missing:
+        for t in await Transfer.select(Transfer.id, Transfer.kind, Transfer.memo,
+                                       Transfer.claim_id).where(Transfer.id.is_in(missing)):
+            facts[int(t["id"])] = {"kind": t["kind"], "memo": t["memo"],
+                                   "claim_id": t["claim_id"]}
+    claim_ids = sorted({int(f["claim_id"]) for f in facts.values() if f["claim_id"] is not None})
     claims = {int(c["id"]): c for c in await Claim.select(
         Claim.id, Claim.item_id, Claim.minutes, Claim.reviewed_by, Claim.occurred_on).where(
-        Claim.id.is_in(claim_ids or [-1]))}
+        Claim.id.is_in(claim_ids))} if claim_ids else {}
     items = await items_by_ids(sorted({int(c["item_id"]) for c in claims.values()}))
     out: dict[int, dict[str, Any]] = {}
-    for t in transfers:
-        claim = claims.get(int(t["claim_id"])) if t["claim_id"] is not None else None
+    for tid, f in facts.items():
+        claim = claims.get(int(f["claim_id"])) if f["claim_id"] is not None else None
         item = items.get(int(claim["item_id"])) if claim else None
-        out[int(t["id"])] = {
-            "kind": t["kind"], "memo": t["memo"],
-            "content_zh": item["name_zh"] if item else t["memo"],
-            "content_en": item["name_en"] if item else t["memo"],
+        out[tid] = {
+            "kind": f["kind"], "memo": f["memo"],
+            "content_zh": item["name_zh"] if item else f["memo"],
+            "content_en": item["name_en"] if item else f["memo"],
             "minutes": claim["minutes"] if claim else None,
             "reviewer_account_id": claim["reviewed_by"] if claim else None,
             "occurred_on": claim["occurred_on"] if claim else None,
@@ -106,31 +115,61 @@ class RankRow:
 
 
 async def ranking(kind: str, year: int, quarter: int | None = None, *, first: int = 20,
-                  consenting: set[int] | None = None) -> list[RankRow]:
+                  public: bool = False) -> list[RankRow]:
     """The top ``first`` residents or households by net points earned in the period (one
-    aggregate statement over the entries, plus one for names)."""
+    aggregate statement over the entries, plus one for consent and one for names).
+
+    Residents are named only when they agreed (``RankingConsent``); on the ``public`` ranking
+    only residents who agreed appear at all (filtered in SQL before ranking), and households
+    only when a member of theirs agreed."""
     if kind not in ("resident", "household"):
         raise ApiError.invalid("kind", "排行对象必须是居民或家庭", "rank residents or households")
     start, end = period_bounds(year, quarter)
     owners = Account.select(Account.id).where(Account.kind == kind)
+    if public and kind == "resident":
+        owners = Account.select(Account.id).where(
+            (Account.kind == kind) & Account.owner_id.is_in(consenting_query()))
     total = Sum(Entry.earned).as_alias("points")
     rows = await Entry.select(Entry.account_id, total).where(
         (Entry.booked_on >= start) & (Entry.booked_on <= end) & (Entry.earned != 0)
         & Entry.account_id.is_in(owners)
-    ).group_by(Entry.account_id).order_by(total, ascending=False).limit(first)
+    ).group_by(Entry.account_id).order_by(total, ascending=False).limit(
+        first * 5 if public and kind == "household" else first)
     if not rows:
         return []
     accounts = {int(a["id"]): int(a["owner_id"]) for a in await Account.select(
         Account.id, Account.owner_id).where(Account.id.is_in([r["account_id"] for r in rows]))}
     owner_ids = [accounts[int(r["account_id"])] for r in rows]
-    names = await place_names(kind, owner_ids)
-    out = []
-    for i, r in enumerate(rows):
+    if kind == "resident":
+        agreed = await consenting(owner_ids)
+    else:
+        agreed = set(owner_ids)
+        if public:   # a household shows on the public ranking when a member agreed
+            members = await residents_in(household_ids=owner_ids)
+            yes = await consenting([m.id for m in members])
+            agreed = {int(m.household_id) for m in members
+                      if m.id in yes and m.household_id is not None}
+    names = await place_names(kind, [o for o in owner_ids if o in agreed])
+    out: list[RankRow] = []
+    for r in rows:
         owner = accounts[int(r["account_id"])]
-        shown = kind == "household" or (consenting is not None and owner in consenting)
-        out.append(RankRow(rank=i + 1, kind=kind, owner_id=owner, points=int(r["points"] or 0),
-                           name=names.get(owner) if shown else None))
-    return out
+        if public and owner not in agreed:
+            continue
+        out.append(RankRow(rank=len(out) + 1, kind=kind, owner_id=owner,
+                           points=int(r["points"] or 0),
+                           name=names.get(owner) if owner in agreed else None))
+    return out[:first]
+
+
+async def credit_rows(start: date, end: date) -> list[dict[str, Any]]:
+    """The approved items for the public credit information platform: claims posted to the
+    ledger (approved, noticed and unchallenged) whose conduct fell from ``start`` to ``end``."""
+    if end < start:
+        raise ApiError.invalid("end", "结束日期早于开始日期", "the end is before the start")
+    rows: list[dict[str, Any]] = await Claim.select().where(
+        (Claim.status == "posted") & (Claim.occurred_on >= start) & (Claim.occurred_on <= end)
+    ).order_by(Claim.occurred_on).order_by(Claim.id)
+    return rows
 
 
 async def sheet_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:

@@ -17,6 +17,7 @@ from typing import Any
 
 from core.plugin import (
     ApiError,
+    ErrorCode,
     current_scope,
     get_resident,
     record,
@@ -24,15 +25,18 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.points_market.services import ledger
-from plugins.points_market.tables import Card, CardBatch, Good, Redemption
+from plugins.points_market.tables import Card, CardBatch, Good, Quota, Redemption, Transfer
 
 __all__ = [
     "CARD_POINTS",
     "CardUse",
+    "batch_cards",
+    "cards_xlsx",
     "exchange_open",
     "issue_cards",
     "quarter_of",
     "redeem",
+    "redeem_with_cards",
     "save_good",
     "use_card",
     "void_redemption",
@@ -113,6 +117,37 @@ async def _take_stock(good_id: int, quantity: int) -> None:
         raise ApiError.conflict("库存不足", "not enough stock", "quantity")
 
 
+async def _take_quota(good: dict[str, Any], resident_id: int, quantity: int, day: date
+                      ) -> None:
+    """Take ``quantity`` of a limited good from the resident's allowance for the quarter of
+    ``day``: the row is made once (a unique key), then ``used = used + q WHERE used <= limit -
+    q`` — a conditional update, so concurrent counters cannot pass the limit together."""
+    limit = good["per_person_limit"]
+    if limit is None:
+        return
+    start, _ = quarter_of(day)
+    await Quota.insert(Quota(tenant_id=current_scope().write_node, good_id=int(good["id"]),
+                             resident_id=resident_id, period_start=start, used=0)
+                       ).on_conflict(action="DO NOTHING")
+    taken = await Quota.update({Quota.used: Quota.used + quantity}).where(
+        (Quota.good_id == good["id"]) & (Quota.resident_id == resident_id)
+        & (Quota.period_start == start) & (Quota.used <= int(limit) - quantity)
+    ).returning(Quota.id)
+    if not taken:
+        raise ApiError.invalid("quantity", f"超出每人每季度限兑 {limit} 件",
+                               f"over the limit of {limit} per person per quarter")
+
+
+async def _give_back_quota(row: dict[str, Any]) -> None:
+    """A voided redemption's quantity returns to the allowance of its quarter."""
+    if row["resident_id"] is None:
+        return
+    start, _ = quarter_of(row["redeemed_on"])
+    await Quota.update({Quota.used: Quota.used - int(row["quantity"])}).where(
+        (Quota.good_id == row["good_id"]) & (Quota.resident_id == row["resident_id"])
+        & (Quota.period_start == start) & (Quota.used >= int(row["quantity"])))
+
+
 async def redeem(*, good_id: int, resident_id: int, quantity: int, idempotency_key: str,
                  counter_account_id: int | None, today: date | None = None
                  ) -> dict[str, Any]:
@@ -127,16 +162,6 @@ async def redeem(*, good_id: int, resident_id: int, quantity: int, idempotency_k
         raise ApiError.not_found("居民", "resident", "residentId")
     if not await exchange_open(day):
         raise ApiError.invalid("goodId", "现在不在兑换时间内", "the shop is not open for exchange now")
-    if good["per_person_limit"] is not None:
-        start, end = quarter_of(day)
-        had = await Redemption.select(Redemption.quantity).where(
-            (Redemption.resident_id == resident_id) & (Redemption.good_id == good_id)
-            & (Redemption.status == "done") & (Redemption.redeemed_on >= start)
-            & (Redemption.redeemed_on <= end))
-        if sum(int(r["quantity"]) for r in had) + quantity > int(good["per_person_limit"]):
-            raise ApiError.invalid("quantity", f"超出每人每季度限兑 {good['per_person_limit']} 件",
-                                   f"over the limit of {good['per_person_limit']} per person "
-                                   "per quarter")
     points = int(good["price_points"]) * quantity
     account = await ledger.account_id("resident", resident_id)
     shop = await ledger.account_id(ledger.SHOP)
@@ -151,6 +176,7 @@ async def redeem(*, good_id: int, resident_id: int, quantity: int, idempotency_k
                                     "idempotencyKey")
         return dict(row)
     await _take_stock(good_id, quantity)
+    await _take_quota(good, resident_id, quantity, day)
     made_row = await Redemption.insert(Redemption(
         tenant_id=current_scope().write_node, good_id=good_id, quantity=quantity,
         resident_id=resident_id, account_id=account, points=points, paid_by="account",
@@ -185,8 +211,13 @@ async def void_redemption(redemption_id: int, *, account_id: int | None,
     if row["transfer_id"] is not None:
         await ledger.reverse(int(row["transfer_id"]), f"void:{redemption_id}",
                              created_by=account_id)
+    if row["paid_by"] == "card":   # the keeper hands the cards back: they can be used again
+        await Card.update({Card.status: "issued", Card.used_at: None, Card.used_as: "",
+                           Card.transfer_id: None, Card.redemption_id: None}).where(
+            (Card.redemption_id == redemption_id) & (Card.status == "used"))
     await Good.update({Good.stock: Good.stock + int(row["quantity"])}).where(
         Good.id == row["good_id"])
+    await _give_back_quota(row)
     await record("points_market.redemption.void", account_id=account_id,
                  object_type="PointsMarketRedemption", object_id=redemption_id,
                  summary={"points": row["points"]})
@@ -222,6 +253,34 @@ async def issue_cards(*, points: int, count: int, prefix: str = "XY",
     return dict(batch), serials
 
 
+async def batch_cards(batch_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A card batch and its cards (serial order), for printing."""
+    batch = await CardBatch.select().where(CardBatch.id == batch_id).first()
+    if batch is None:
+        raise ApiError.not_found("积分卡批次", "card batch", "batch")
+    cards: list[dict[str, Any]] = await Card.select(Card.serial, Card.points, Card.status).where(
+        Card.batch_id == batch_id).order_by(Card.id)
+    return dict(batch), cards
+
+
+def cards_xlsx(batch: dict[str, Any], cards: list[dict[str, Any]]) -> bytes:
+    """One row per card (number, serial, points, status) — the printer's sheet."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"信义积分卡 {batch['prefix']}{int(batch['id']):04d}"[:31]
+    sheet.append(["序号 No.", "编号 Serial", "分值 Points", "状态 Status"])
+    for n, card in enumerate(cards, 1):
+        sheet.append([n, card["serial"], card["points"], card["status"]])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
 @dataclass(frozen=True)
 class CardUse:
     """What became of a card presented: ``refused`` (already used or unknown: audited, with
@@ -230,6 +289,8 @@ class CardUse:
     card: dict[str, Any] | None
     transfer: dict[str, Any] | None
     refused: ApiError | None = None
+    redemption: dict[str, Any] | None = None
+    """What the cards paid for (:func:`redeem_with_cards`)."""
 
 
 async def use_card(serial: str, *, resident_id: int, account_id: int | None) -> CardUse:
@@ -262,3 +323,93 @@ async def use_card(serial: str, *, resident_id: int, account_id: int | None) -> 
     await record("points_market.card.use", account_id=account_id, object_type="PointsMarketCard",
                  object_id=card["id"], summary={"serial": serial, "resident_id": resident_id})
     return CardUse(card=dict(card), transfer=tx)
+
+
+async def redeem_with_cards(*, good_id: int, serials: list[str], quantity: int,
+                            idempotency_key: str, counter_account_id: int | None,
+                            resident_id: int | None = None, today: date | None = None
+                            ) -> CardUse:
+    """Pay for goods at the counter with 信义积分卡 (bearer cards, no account needed): the
+    cards' points must cover the price, and no card may be superfluous (the counter gives no
+    change: a card beyond what the price needs is refused). Each card's serial is retired by a
+    conditional update; the points move from the issuance account to the shop's (kind
+    ``card_spend``, the cards' whole value), and stock (and a per-person limit when a resident
+    is named) are taken in the same transaction — once per idempotency key.
+
+    A card already used is refused and audited (``points_market.card.reuse_refused``); the
+    refusal is returned, not raised, so its audit entry commits while nothing else was written.
+    Two counters racing for the same card: the second waits for the first and is refused with
+    ``CONFLICT``, its transaction rolled back."""
+    if quantity <= 0 or quantity > 100:
+        raise ApiError.invalid("quantity", "数量必须在1–100之间", "quantity must be 1–100")
+    wanted = sorted({s.strip().upper() for s in serials if s.strip()})
+    if not wanted or len(wanted) != len([s for s in serials if s.strip()]) or len(wanted) > 200:
+        raise ApiError.invalid("serials", "请出示1–200张不重复的积分卡",
+                               "present 1–200 distinct cards")
+    day = today or today_shanghai()
+    good = await get_good(good_id)
+    if resident_id is not None and await get_resident(resident_id) is None:
+        raise ApiError.not_found("居民", "resident", "residentId")
+    if not await exchange_open(day):
+        raise ApiError.invalid("goodId", "现在不在兑换时间内", "the shop is not open for exchange now")
+    key = f"cards:{idempotency_key}"
+    if not idempotency_key or len(key) > 120:
+        raise ApiError.invalid("idempotencyKey", "幂等键必须为1–110个字符",
+                               "the idempotency key must have 1–110 characters")
+    earlier = await Transfer.select(Transfer.id).where(Transfer.idempotency_key == key).first()
+    if earlier is not None:   # a replay: the first redemption stands
+        row = await Redemption.select().where(Redemption.transfer_id == earlier["id"]).first()
+        if row is None:
+            raise ApiError.conflict("幂等键已用于另一笔不同的转账",
+                                    "the idempotency key was used for something else",
+                                    "idempotencyKey")
+        return CardUse(card=None, transfer=None, redemption=dict(row))
+    cards = await Card.select().where(Card.serial.is_in(wanted)).order_by(Card.id)
+    unknown = sorted(set(wanted) - {str(c["serial"]) for c in cards})
+    if unknown:
+        raise ApiError.not_found(f"积分卡 {unknown[0]}", f"point card {unknown[0]}", "serials")
+    used = [c for c in cards if c["status"] != "issued"]
+    if used:
+        await record("points_market.card.reuse_refused", account_id=counter_account_id,
+                     object_type="PointsMarketCard", object_id=used[0]["id"],
+                     summary={"serials": [c["serial"] for c in used], "good_id": good_id})
+        return CardUse(card=dict(used[0]), transfer=None, refused=ApiError.conflict(
+            f"积分卡 {used[0]['serial']} 已使用",
+            f"point card {used[0]['serial']} has already been used", "serials"))
+    price = int(good["price_points"]) * quantity
+    total = sum(int(c["points"]) for c in cards)
+    if total < price:
+        raise ApiError(ErrorCode.INSUFFICIENT_POINTS, f"积分卡共 {total} 分，不足 {price} 分",
+                       f"the cards hold {total} points, the price is {price}", "serials")
+    if total - min(int(c["points"]) for c in cards) >= price:
+        raise ApiError.invalid("serials", "有多余的积分卡（柜台不找零）",
+                               "a card is not needed for this price (the counter gives no change)")
+    ids = [int(c["id"]) for c in cards]
+    retired = await Card.update({Card.status: "used", Card.used_at: _now(),
+                                 Card.used_as: "spend"}).where(
+        Card.id.is_in(ids) & (Card.status == "issued")).returning(Card.id)
+    if len(retired) != len(ids):   # another counter took a card meanwhile: roll back
+        raise ApiError.conflict("积分卡已被使用", "a card has just been used at another counter",
+                                "serials")
+    issuance = await ledger.account_id(ledger.ISSUANCE)
+    shop_account = await ledger.account_id(ledger.SHOP)
+    tx, _ = await ledger.transfer(key, "card_spend", issuance, shop_account, total,
+                                  created_by=counter_account_id,
+                                  memo=f"{good['name']} × {quantity}（积分卡 {len(ids)} 张）")
+    await _take_stock(good_id, quantity)
+    if resident_id is not None:
+        await _take_quota(good, resident_id, quantity, day)
+    made = await Redemption.insert(Redemption(
+        tenant_id=current_scope().write_node, good_id=good_id, quantity=quantity,
+        resident_id=resident_id, account_id=None, points=total, paid_by="card",
+        transfer_id=tx["id"], redeemed_on=day, counter_account_id=counter_account_id,
+        status="done", created_at=_now())).returning(Redemption.id)
+    redemption_id = int(made[0]["id"])
+    await Card.update({Card.transfer_id: tx["id"], Card.redemption_id: redemption_id}).where(
+        Card.id.is_in(ids))
+    await record("points_market.card.use", account_id=counter_account_id,
+                 object_type="PointsMarketRedemption", object_id=redemption_id,
+                 summary={"serials": wanted, "good_id": good_id, "points": total})
+    row = await Redemption.select().where(Redemption.id == redemption_id).first()
+    assert row is not None
+    return CardUse(card=None, transfer=tx, redemption=dict(row))

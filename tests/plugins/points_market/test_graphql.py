@@ -20,11 +20,11 @@ ACCOUNT = """query($r: ID!) { pointsMarketAccount(residentId: $r) { balance earn
 
 REDEEM = """mutation($g: ID!, $r: ID!, $k: String!) {
   pointsMarketRedeem(input: {goodId: $g, residentId: $r, idempotencyKey: $k}) {
-    __typename ... on PointsMarketRedemptionPayload { redemption { id points } }
+    __typename ... on PointsMarketRedeemPayload { redemption { id points } }
     ... on UserError { code field messageZh } } }"""
 
 REVIEW = """mutation($c: ID!) { pointsMarketReviewClaim(input: {claimId: $c, approve: true}) {
-  __typename ... on PointsMarketClaimPayload { claim { status } }
+  __typename ... on PointsMarketReviewClaimPayload { claim { status } }
   ... on UserError { code } } }"""
 
 
@@ -79,7 +79,7 @@ async def test_redeem_over_balance_is_a_typed_error_and_statement_reads(market, 
         good = await shop.save_good(name="钢盆", value_fen=400, price_points=10, stock=5)
     args = {"g": gid("PointsMarketGood", good["id"]), "r": gid("Resident", market.resident.id)}
     ok = await gql(REDEEM, {**args, "k": "a"}, token=market.keeper.token, node=market.node.code)
-    assert ok["data"]["pointsMarketRedeem"]["__typename"] == "PointsMarketRedemptionPayload"
+    assert ok["data"]["pointsMarketRedeem"]["__typename"] == "PointsMarketRedeemPayload"
     no = await gql(REDEEM, {**args, "k": "b"}, token=market.keeper.token, node=market.node.code)
     assert no["data"]["pointsMarketRedeem"]["code"] == "INSUFFICIENT_POINTS"
     out = await gql(ACCOUNT, {"r": args["r"]}, token=market.keeper.token, node=market.node.code)
@@ -119,3 +119,35 @@ async def test_isolation_probe(isolation_probe):
     from plugins.points_market.piccolo_app import APP_CONFIG
 
     assert await isolation_probe(APP_CONFIG.table_classes) >= 0
+
+
+async def test_account_statement_statement_count_is_flat(market, gql, linli_env):
+    """Balance and a statement page: the same statements for 10 or 100 entries (claims and
+    items of the page are loaded in one statement each)."""
+    await market.fund(market.resident.id, 5, key="f")
+    for i in range(12):
+        await market.claim_through(market.resident.id, ("C04", "C05", "C07")[i % 3])
+    async with market.write():
+        assert await claims.post_due() == 12
+    query = """query($r: ID!, $first: Int!) { pointsMarketAccount(residentId: $r) {
+      balance earned stars statement(first: $first) { edges { node { id bookedOn amount
+      kind contentZh minutes reviewerAccountId } } } } }"""
+    counts = {}
+    for first in (10, 100):
+        await gql("{ __typename }", token=market.admin.token, node=market.node.code)
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(query, {"r": gid("Resident", market.resident.id), "first": first},
+                            token=market.admin.token, node=market.node.code)
+        assert "errors" not in out, out
+        counts[first] = len(calls)
+    edges = out["data"]["pointsMarketAccount"]["statement"]["edges"]
+    assert len(edges) == 13 and edges[0]["node"]["contentZh"]
+    assert counts[10] == counts[100], counts
+    # a literal page size too: the page is read in the account's own transaction
+    literal = query.replace("$first: Int!", "").replace("$r: ID!, ", "$r: ID!").replace(
+        "statement(first: $first)", "statement(first: 20)")
+    with counting(linli_env.state.db.engine) as calls:
+        out = await gql(literal, {"r": gid("Resident", market.resident.id)},
+                        token=market.admin.token, node=market.node.code)
+    assert "errors" not in out, out
+    assert len(calls) == counts[10], (len(calls), counts)

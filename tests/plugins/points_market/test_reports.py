@@ -9,7 +9,7 @@ from datetime import timedelta
 from openpyxl import load_workbook
 
 from core.plugin import today_shanghai
-from plugins.points_market.services import claims, personal_data_of, reports
+from plugins.points_market.services import claims, consent, personal_data_of, reports
 
 
 async def test_quarterly_ranking_and_stars(market):
@@ -18,9 +18,10 @@ async def test_quarterly_ranking_and_stars(market):
     today = today_shanghai()
     quarter = (today.month - 1) // 3 + 1
     async with market.read():
-        top = await reports.ranking("resident", today.year, quarter, consenting=set())
-        named = await reports.ranking("resident", today.year, None,
-                                      consenting={market.neighbour.id})
+        top = await reports.ranking("resident", today.year, quarter)
+    async with market.write():
+        await consent.set_consent(market.neighbour.id, True, account_id=None)
+        named = await reports.ranking("resident", today.year, None)
         figures = await reports.figures_of("resident", market.resident.id, market.node.id)
     assert [(r.owner_id, r.points, r.name) for r in top] == [
         (market.resident.id, 45, None), (market.neighbour.id, 12, None)]

@@ -169,3 +169,87 @@ async def test_card_denominations(market):
         async with market.write():
             await shop.issue_cards(points=3, count=1, account_id=None)
     assert err.value.field == "points"
+
+
+async def test_per_person_limit_holds_under_concurrent_counters(market):
+    """The limit is a conditional update on the quota row: 20 counters at once, limit 2 —
+    exactly 2 succeed, the others get a typed error on ``quantity``; a void gives one back."""
+    await market.fund(market.resident.id, 1000)
+    good = await _good(market, price=1, stock=100, limit=2)
+    results = await asyncio.gather(*(_redeem(market, good, market.resident.id, f"q{i}")
+                                     for i in range(20)))
+    ok = [r for r in results if not isinstance(r, ApiError)]
+    refused = [r for r in results if isinstance(r, ApiError)]
+    assert len(ok) == 2
+    assert {(r.code, r.field) for r in refused} == {("INVALID_ARGUMENT", "quantity")}
+    async with market.read():
+        assert (await Good.select(Good.stock).where(Good.id == good).first())["stock"] == 98
+        assert (await ledger.accounts_of("resident", [market.resident.id]))[
+            market.resident.id]["balance"] == 998
+        assert (await ledger.check_books()).ok
+    async with market.write():
+        await shop.void_redemption(ok[0]["id"], account_id=market.keeper.id)
+    assert not isinstance(await _redeem(market, good, market.resident.id, "q-after"), ApiError)
+    assert isinstance(await _redeem(market, good, market.resident.id, "q-over"), ApiError)
+
+
+async def _spend(market: Any, good: int, serials: list[str], key: str, **kw: Any) -> Any:
+    try:
+        async with market.write():
+            return await shop.redeem_with_cards(good_id=good, serials=serials, quantity=1,
+                                                idempotency_key=key,
+                                                counter_account_id=market.keeper.id, **kw)
+    except ApiError as exc:
+        return exc
+
+
+async def test_cards_spent_at_the_counter_retire_and_pay_for_goods(market):
+    good = await _good(market, price=7, stock=3)
+    async with market.write():
+        _, fives = await shop.issue_cards(points=5, count=2, account_id=market.admin.id)
+        _, twos = await shop.issue_cards(points=2, count=2, account_id=market.admin.id)
+    # too little, and a superfluous card (no change given): refused, nothing written
+    short = await _spend(market, good, [fives[0]], "k0")
+    assert isinstance(short, ApiError) and short.code == "INSUFFICIENT_POINTS"
+    extra = await _spend(market, good, [fives[0], twos[0], twos[1]], "k0")
+    assert isinstance(extra, ApiError) and extra.field == "serials"
+    use = await _spend(market, good, [fives[0], twos[0].lower()], "k1")
+    assert use.refused is None and use.redemption["paid_by"] == "card"
+    assert use.redemption["points"] == 7
+    again = await _spend(market, good, [fives[0], twos[0]], "k1")   # replayed key
+    assert again.redemption["id"] == use.redemption["id"]
+    reuse = await _spend(market, good, [fives[0], twos[1]], "k2")
+    assert reuse.refused is not None and reuse.refused.code == "CONFLICT"
+    async with market.read():
+        from core.audit.service import AuditEntry
+        from plugins.points_market.tables import Card
+
+        assert await AuditEntry.count().where(
+            AuditEntry.action == "points_market.card.reuse_refused") == 1
+        statuses = {c["serial"]: c["status"] for c in await Card.select(Card.serial, Card.status)}
+        assert statuses[fives[0]] == statuses[twos[0]] == "used"
+        assert statuses[fives[1]] == statuses[twos[1]] == "issued"
+        assert (await Good.select(Good.stock).where(Good.id == good).first())["stock"] == 2
+        assert await Transfer.count().where(Transfer.kind == "card_spend") == 1
+        assert (await ledger.check_books()).ok
+    # voided the same day: the cards come back (the keeper returns them), stock too
+    async with market.write():
+        await shop.void_redemption(use.redemption["id"], account_id=market.keeper.id)
+    assert (await _spend(market, good, [fives[0], twos[0]], "k3")).refused is None
+
+
+async def test_the_same_card_spent_at_two_counters_at_once_pays_once(market):
+    good = await _good(market, price=5, stock=10)
+    async with market.write():
+        _, serials = await shop.issue_cards(points=5, count=1, account_id=market.admin.id)
+    results = await asyncio.gather(*(_spend(market, good, serials, f"race{i}")
+                                     for i in range(10)))
+    paid = [r for r in results if not isinstance(r, ApiError) and r.refused is None]
+    assert len(paid) == 1
+    refused = [r.refused if not isinstance(r, ApiError) else r for r in results
+               if isinstance(r, ApiError) or r.refused is not None]
+    assert len(refused) == 9 and {r.code for r in refused} == {"CONFLICT"}
+    async with market.read():
+        assert await Transfer.count().where(Transfer.kind == "card_spend") == 1
+        assert (await Good.select(Good.stock).where(Good.id == good).first())["stock"] == 9
+        assert (await ledger.check_books()).ok

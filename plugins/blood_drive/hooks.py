@@ -1,0 +1,92 @@
+"""Thin hook implementations of the blood-drive plugin (the entry point names this module).
+Each hands over to the module that owns the work; nothing is decided here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from piccolo.conf.apps import AppConfig
+
+from core.plugin import CronSpec, EventType, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
+from plugins.blood_drive import META, jobs, services
+from plugins.blood_drive import demo as demo_data
+from plugins.blood_drive.events import EVENT_TYPES
+from plugins.blood_drive.piccolo_app import APP_CONFIG
+from plugins.blood_drive.rules import RULES
+from plugins.blood_drive.schema import mutations, nodes, queries, types
+
+__all__ = [
+    "linli_cron_jobs",
+    "linli_demo_data",
+    "linli_event_types",
+    "linli_graphql_types",
+    "linli_jobs",
+    "linli_mutation_fields",
+    "linli_node_types",
+    "linli_personal_data",
+    "linli_plugin_meta",
+    "linli_query_fields",
+    "linli_rules",
+    "linli_tables",
+]
+
+
+@hookimpl
+def linli_plugin_meta() -> PluginMeta:
+    return META
+
+
+@hookimpl
+def linli_tables() -> AppConfig:
+    return APP_CONFIG
+
+
+@hookimpl
+def linli_rules() -> Sequence[RuleKey]:
+    return RULES
+
+
+@hookimpl
+def linli_event_types() -> Sequence[EventType]:
+    return EVENT_TYPES
+
+
+@hookimpl
+def linli_graphql_types() -> Sequence[type]:
+    return types.TYPES
+
+
+@hookimpl
+def linli_query_fields() -> Sequence[Any]:
+    return queries.QUERIES
+
+
+@hookimpl
+def linli_mutation_fields() -> Sequence[Any]:
+    return mutations.MUTATIONS
+
+
+@hookimpl
+def linli_node_types() -> Sequence[NodeType]:
+    return nodes.NODE_TYPES
+
+
+@hookimpl
+def linli_jobs() -> Sequence[JobSpec | Any]:
+    return jobs.JOBS
+
+
+@hookimpl
+def linli_cron_jobs() -> Sequence[CronSpec]:
+    return jobs.CRONS
+
+
+@hookimpl
+async def linli_personal_data(resident_id: int, action: str) -> Mapping[str, Any] | None:
+    return await services.personal_data.personal_data(resident_id, action)
+
+
+@hookimpl
+async def linli_demo_data(tenant_id: int) -> None:
+    await demo_data.seed_demo(tenant_id)

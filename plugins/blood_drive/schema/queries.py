@@ -1,0 +1,211 @@
+"""Query fields of the plugin. Each decodes its arguments, asks a service inside the request's
+scope and builds the answer; pre-checks and results answer only the donor and site or station
+staff (``NOT_FOUND`` for anyone else, organisers included)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from core.plugin import (
+    LIST_BOUND,
+    Access,
+    ApiError,
+    Connection,
+    Info,
+    check_first,
+    decode_cursor,
+    make_connection,
+    mask_text,
+    residents_by_ids,
+)
+from plugins.blood_drive.schema.common import pk, read, required_pk
+from plugins.blood_drive.schema.types import (
+    BloodDriveBenefits,
+    BloodDriveBooking,
+    BloodDriveCampaign,
+    BloodDriveCampaignStats,
+    BloodDriveDonation,
+    BloodDriveDonor,
+    BloodDriveHonours,
+    BloodDrivePrecheck,
+    BloodDriveSession,
+    BloodDriveStatLine,
+    BloodDriveUnitAward,
+)
+from plugins.blood_drive.services import bookings, campaigns, health, honours, stats
+from plugins.blood_drive.services.precheck import open_precheck
+
+__all__ = ["QUERIES"]
+
+
+@strawberry.field(description="献血活动（本级及上级所有）/ campaigns readable here (own and "
+                              "those of the regions above)")
+async def blood_drive_campaigns(info: Info, first: int, after: str | None = None
+                                ) -> Connection[BloodDriveCampaign]:
+    check_first(first)
+    start = decode_cursor(after)
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await campaigns.campaign_page(access, first, start or None)
+
+    return make_connection(await read(info, work), first, BloodDriveCampaign.from_row)
+
+
+@strawberry.field(description="采血场次 / collection sessions")
+async def blood_drive_sessions(info: Info, first: int, after: str | None = None,
+                               campaign_id: strawberry.ID | None = None
+                               ) -> Connection[BloodDriveSession]:
+    check_first(first)
+    start = decode_cursor(after)
+    campaign = pk(campaign_id, "BloodDriveCampaign", "campaignId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await campaigns.session_page(access, first, start or None, campaign)
+
+    return make_connection(await read(info, work), first, BloodDriveSession.from_row)
+
+
+@strawberry.field(description="预约 / bookings")
+async def blood_drive_bookings(info: Info, first: int, after: str | None = None,
+                               campaign_id: strawberry.ID | None = None,
+                               session_id: strawberry.ID | None = None
+                               ) -> Connection[BloodDriveBooking]:
+    check_first(first)
+    start = decode_cursor(after)
+    campaign = pk(campaign_id, "BloodDriveCampaign", "campaignId")
+    session = pk(session_id, "BloodDriveSession", "sessionId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await bookings.booking_page(access, first, start or None, campaign_id=campaign,
+                                           session_id=session)
+
+    return make_connection(await read(info, work), first, BloodDriveBooking.from_row)
+
+
+@strawberry.field(description="献血者 / donors of the tenant")
+async def blood_drive_donors(info: Info, first: int, after: str | None = None
+                             ) -> Connection[BloodDriveDonor]:
+    check_first(first)
+    start = decode_cursor(after)
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await campaigns.donor_page(access, first, start or None)
+
+    return make_connection(await read(info, work), first, BloodDriveDonor.from_row)
+
+
+@strawberry.field(description="健康征询结论（本人或采血点、血站人员）/ a donor's pre-checks "
+                              "(the donor or site and station staff)")
+async def blood_drive_prechecks(info: Info, donor_id: strawberry.ID, first: int,
+                                after: str | None = None) -> Connection[BloodDrivePrecheck]:
+    check_first(first)
+    start = decode_cursor(after)
+    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await health.precheck_page(access, donor, first, start or None)
+
+    rows = await read(info, work)
+    return make_connection(rows, first, lambda r: BloodDrivePrecheck.build(
+        r, open_precheck(r)[1]))
+
+
+@strawberry.field(description="献血记录（本人或采血点、血站人员）/ a donor's results")
+async def blood_drive_donations(info: Info, donor_id: strawberry.ID, first: int,
+                                after: str | None = None) -> Connection[BloodDriveDonation]:
+    check_first(first)
+    start = decode_cursor(after)
+    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await health.donation_page(access, donor, first, start or None)
+
+    return make_connection(await read(info, work), first, BloodDriveDonation.from_row)
+
+
+@strawberry.field(description="表彰进度 / a donor's count and award progress")
+async def blood_drive_honours(info: Info, donor_id: strawberry.ID) -> BloodDriveHonours:
+    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
+
+    async def work(access: Access) -> honours.Honours:
+        return await honours.honours_of(access, donor)
+
+    return BloodDriveHonours.of(await read(info, work))
+
+
+@strawberry.field(description="用血优惠 / a donor's free clinical blood entitlement")
+async def blood_drive_benefits(info: Info, donor_id: strawberry.ID) -> BloodDriveBenefits:
+    donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
+
+    async def work(access: Access) -> honours.Benefits:
+        return await honours.benefits_of(access, donor)
+
+    return BloodDriveBenefits.of(await read(info, work))
+
+
+@strawberry.field(description="活动统计（对照目标）/ campaign statistics against targets")
+async def blood_drive_campaign_stats(info: Info, campaign_id: strawberry.ID
+                                     ) -> BloodDriveCampaignStats:
+    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
+
+    async def work(access: Access) -> Any:
+        return await stats.campaign_stats(access, campaign)
+
+    row, lines, names = await read(info, work)
+    return BloodDriveCampaignStats(campaign=BloodDriveCampaign.from_row(row),
+                                   lines=[BloodDriveStatLine.of(x, names) for x in lines])
+
+
+@strawberry.field(description="单位排行（不含个人）/ work units ranked by donations",
+                  metadata={LIST_BOUND: 50})
+async def blood_drive_unit_leaderboard(info: Info, campaign_id: strawberry.ID
+                                       ) -> list[BloodDriveStatLine]:
+    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
+
+    async def work(access: Access) -> list[stats.Line]:
+        return await stats.unit_leaderboard(access, campaign)
+
+    return [BloodDriveStatLine.of(x, {}) for x in await read(info, work)]
+
+
+@strawberry.type(description="个人排行（仅本人同意者，姓名遮蔽）/ a donor who agreed to be "
+                             "ranked (name masked)")
+class BloodDriveDonorRank:
+    name_masked: str
+    count: float
+    volume_ml: int
+
+
+@strawberry.field(description="个人排行（仅同意者）/ donors who agreed to be ranked",
+                  metadata={LIST_BOUND: 20})
+async def blood_drive_donor_leaderboard(info: Info, campaign_id: strawberry.ID
+                                        ) -> list[BloodDriveDonorRank]:
+    campaign = required_pk(campaign_id, "BloodDriveCampaign", "campaignId")
+
+    async def work(access: Access) -> list[BloodDriveDonorRank]:
+        ranked = await stats.donor_leaderboard(access, campaign)
+        names = await residents_by_ids([r for r, _, _ in ranked])
+        return [BloodDriveDonorRank(name_masked=mask_text(names[r].name) if r in names else "",
+                                    count=c / 100, volume_ml=v) for r, c, v in ranked]
+
+    return await read(info, work)
+
+
+@strawberry.field(description="单位促进奖核查 / unit promotion award check")
+async def blood_drive_unit_award(info: Info, unit: str, on: date | None = None
+                                 ) -> BloodDriveUnitAward:
+    async def work(access: Access) -> honours.UnitAward:
+        return await honours.unit_award(access, unit, on)
+
+    if on is not None and on.year < 1990:
+        raise ApiError.invalid("on", "日期无效", "invalid date")
+    return BloodDriveUnitAward.of(await read(info, work))
+
+
+QUERIES = [blood_drive_campaigns, blood_drive_sessions, blood_drive_bookings, blood_drive_donors,
+           blood_drive_prechecks, blood_drive_donations, blood_drive_honours,
+           blood_drive_benefits, blood_drive_campaign_stats, blood_drive_unit_leaderboard,
+           blood_drive_donor_leaderboard, blood_drive_unit_award]
