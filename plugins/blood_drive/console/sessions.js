@@ -16,7 +16,8 @@ const hm = (iso) => { const m = when(iso).match(/\d{1,2}:\d{2}/); return m ? m[0
 export default {
   props: ["route", "query", "page"],
   setup() {
-    const state = reactive({ sessions: [], id: null, bookings: [], loaded: false, result: null, busy: false });
+    const state = reactive({ sessions: [], id: null, bookings: [], loaded: false, result: null, busy: false,
+                             donors: [], book: { donorId: null, slotId: null } });
     const form = reactive({ outcome: "DONATED", volumeMl: 400, deferralCode: "hemoglobin" });
     const current = () => state.sessions.find((s) => s.id === state.id);
 
@@ -31,10 +32,23 @@ export default {
         state.sessions = nodes((await query(OPS, "BloodDriveConsoleSessions")).bloodDriveSessions);
         state.id = state.sessions.length ? state.sessions[0].id : null;
         await loadBookings();
+        state.donors = nodes((await query(OPS, "BloodDriveConsoleDonorChoices")).bloodDriveDonors);
       } catch (e) { toast(e, "error"); }
       state.loaded = true;
     });
 
+    async function reloadSessions() {
+      state.sessions = nodes((await query(OPS, "BloodDriveConsoleSessions")).bloodDriveSessions);
+    }
+    async function book() {
+      try {
+        await mutate(OPS, "BloodDriveConsoleBook", { slotId: state.book.slotId, donorId: state.book.donorId });
+        toast(t("已预约", "Booked"));
+        state.book.donorId = null;
+        await reloadSessions();
+        await loadBookings();
+      } catch (e) { toast(e, "error"); }
+    }
     async function checkIn(row) {
       try {
         const out = await mutate(OPS, "BloodDriveConsoleCheckIn", { bookingId: row.id });
@@ -70,9 +84,22 @@ export default {
             ${state.sessions.map((x) => html`<${ElOption} key=${x.id} value=${x.id} label=${`${x.heldOn} ${x.siteName}`} />`)}
           </${ElSelect}></div>` : null}
         ${s ? html`<p class="muted">${s.campaign ? s.campaign.title : ""} · ${s.address}</p>
-          <ul class="cards">${s.slots.map((sl) => html`<li key=${sl.id} class="stat">
-            ${hm(sl.startsAt)}–${hm(sl.endsAt)} <strong>${sl.booked}/${sl.capacity}</strong>
-            <span class="muted">${t(`余 ${sl.available}`, `${sl.available} free`)}</span></li>`)}</ul>` : null}
+          <div class="slots">${s.slots.map((sl) => html`<p key=${sl.id} class="slot">
+            ${t("时段", "Slot")} ${hm(sl.startsAt)}–${hm(sl.endsAt)}：${t("已约", "booked")} <strong>${sl.booked}/${sl.capacity}</strong>，
+            ${t(`余 ${sl.available} 个`, `${sl.available} free`)}</p>`)}</div>` : null}
+        ${s ? html`<div class="toolbar book">
+          <${ElSelect} modelValue=${state.book.slotId} ariaLabel=${t("预约时段", "Slot to book")}
+            placeholder=${t("时段", "Slot")} class="book-slot" popperClass="bd-slot-pop" onChange=${(v) => { state.book.slotId = v; }}>
+            ${s.slots.map((sl) => html`<${ElOption} key=${sl.id} value=${sl.id} disabled=${sl.available < 1}
+              label=${`${hm(sl.startsAt)}–${hm(sl.endsAt)}（${t("余", "free")} ${sl.available}）`} />`)}
+          </${ElSelect}>
+          <${ElSelect} modelValue=${state.book.donorId} ariaLabel=${t("献血者", "Donor")} filterable
+            placeholder=${t("献血者", "Donor")} class="book-donor" popperClass="bd-donor-pop" onChange=${(v) => { state.book.donorId = v; }}>
+            ${state.donors.map((d) => html`<${ElOption} key=${d.id} value=${d.id} label=${`${d.nameMasked} ${d.workUnit}`} />`)}
+          </${ElSelect}>
+          <${ElButton} type="primary" class="book-button" disabled=${!state.book.slotId || !state.book.donorId}
+            onClick=${book}>${t("为其预约", "Book")}</${ElButton}>
+        </div>` : null}
         <h2>${t("预约", "Bookings")}</h2>
         <${ElTable} data=${state.bookings} class="bookings">
           <${ElTableColumn} label=${t("献血者", "Donor")}>${{ default: ({ row }) => row.donor ? row.donor.nameMasked : "" }}</${ElTableColumn}>
