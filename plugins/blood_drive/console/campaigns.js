@@ -1,6 +1,6 @@
 // 无偿献血 · 活动进度 Campaigns with their targets and progress (a chart and the table behind it).
 import { reactive, ref, onMounted, onUnmounted, nextTick } from "vue";
-import { ElSelect, ElOption, ElTable, ElTableColumn, ElEmpty } from "element-plus";
+import { ElCard, ElSelect, ElOption, ElTable, ElTableColumn, ElEmpty } from "element-plus";
 import { html, t, doc, query, toast, nodes } from "@linli/console";
 
 const OPS = doc(new URL("./campaigns.graphql", import.meta.url));
@@ -12,6 +12,11 @@ export default {
     const el = ref(null);
     let chart = null;
     const current = () => state.campaigns.find((c) => c.id === state.id);
+    // the total line has neither office nor unit; otherwise add the street offices' lines
+    const donated = () => {
+      const total = state.lines.find((l) => !l.workUnit && !l.tenantName);
+      return total ? total.donations : state.lines.filter((l) => !l.workUnit).reduce((n, l) => n + l.donations, 0);
+    };
     const label = (l) => l.workUnit || l.tenantName || t("合计", "Total");
 
     async function draw() {
@@ -62,12 +67,11 @@ export default {
             onChange=${(v) => { state.id = v; loadStats(); }}>
             ${state.campaigns.map((x) => html`<${ElOption} key=${x.id} value=${x.id} label=${x.title} />`)}
           </${ElSelect}></div>` : null}
-        ${c ? html`<div class="cards">
-          <div class="stat"><span class="muted">${t("活动期", "Period")}</span> <strong>${c.startsOn} – ${c.endsOn}</strong></div>
-          <div class="stat"><span class="muted">${t("目标人数", "Target donors")}</span> <strong>${c.targetDonors}</strong></div>
-          <div class="stat"><span class="muted">${t("目标单位", "Target units")}</span> <strong>${c.targetUnits}</strong></div>
-          <div class="stat"><span class="muted">${t("已献血", "Donated")}</span>
-            <strong class="donated-total">${state.lines.reduce((n, l) => n + l.donations, 0)}</strong></div>
+        ${c ? html`<p class="muted">${t("活动期", "Period")} ${c.startsOn} – ${c.endsOn}</p>
+        <div class="cards">
+          <${ElCard}><div class="muted">${t("目标人数", "Target donors")}</div><div class="stat">${c.targetDonors}</div></${ElCard}>
+          <${ElCard}><div class="muted">${t("目标单位", "Target units")}</div><div class="stat">${c.targetUnits}</div></${ElCard}>
+          <${ElCard}><div class="muted">${t("已献血人次", "Donations")}</div><div class="stat donated-total">${donated()}</div></${ElCard}>
         </div>` : null}
         <div class="chart" ref=${el} role="img" aria-label=${t("各单位献血人数与目标", "Donations against targets")}></div>
         <${ElTable} data=${state.lines} class="stats">

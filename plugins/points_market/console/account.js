@@ -1,6 +1,6 @@
 // 积分超市 · 爱心储蓄本 A resident's balance, earned points, stars and statement.
 import { reactive } from "vue";
-import { ElTable, ElTableColumn } from "element-plus";
+import { ElCard, ElTable, ElTableColumn } from "element-plus";
 import { html, t, doc, query, toast } from "@linli/console";
 import { residentPicker } from "./picker.js";
 
@@ -21,9 +21,9 @@ export default {
         ${picker.view()}
         ${state.account ? html`
           <div class="cards">
-            <div class="stat"><span class="muted">${t("可用积分", "Balance")}</span> <strong class="balance">${state.account.balance}</strong></div>
-            <div class="stat"><span class="muted">${t("累计获得", "Earned")}</span> <strong>${state.account.earned}</strong></div>
-            <div class="stat"><span class="muted">${t("星级", "Stars")}</span> <strong>${state.account.stars}</strong></div>
+            <${ElCard}><div class="muted">${t("可用积分", "Balance")}</div><div class="stat balance">${state.account.balance}</div></${ElCard}>
+            <${ElCard}><div class="muted">${t("累计获得", "Earned")}</div><div class="stat">${state.account.earned}</div></${ElCard}>
+            <${ElCard}><div class="muted">${t("星级", "Stars")}</div><div class="stat">${state.account.stars}</div></${ElCard}>
           </div>
           <h2>${t("积分明细", "Statement")}</h2>
           <${ElTable} data=${state.account.statement.edges.map((e) => e.node)}>
