@@ -61,13 +61,13 @@ export default {
           </${ElSelect}></div>` : null}
         ${state.loaded && state.donorId && !state.checks.length
           ? html`<p class="muted">${t("该献血者尚无健康征询记录", "No pre-check for this donor yet")}</p>` : null}
-        <ul class="cards">${state.checks.map((c) => html`<li key=${c.id} class="board-item precheck">
+        <div class="board-list">${state.checks.map((c) => html`<div key=${c.id} class="board-item precheck">
           <strong>${c.checkedOn}</strong> · <span class=${c.outcome === "ELIGIBLE" ? "ok" : "bad"}>${t(...(OUTCOME[c.outcome] || [c.outcome, c.outcome]))}</span>
           ${c.eligibleOn ? html` · ${t("可献血日期", "Eligible on")} ${c.eligibleOn}` : null}
           ${c.reasons.length ? html`<ul>${c.reasons.map((r) => html`<li key=${r.code}>${r.message}</li>`)}</ul>` : null}
           ${state.answers[c.id] ? answers(state.answers[c.id])
             : html`<${ElButton} size="small" class="reveal" onClick=${() => { state.revealing = c; }}>${t("查看健康回答", "Show answers")}</${ElButton}>`}
-        </li>`)}</ul>
+        </div>`)}</div>
         <${ElDialog} modelValue=${!!state.revealing} onUpdate:modelValue=${(v) => { if (!v) state.revealing = null; }}
           title=${t("查看健康回答", "Show the health answers")} width="min(92vw, 440px)" alignCenter>
           ${{

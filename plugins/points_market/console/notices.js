@@ -31,9 +31,9 @@ export default {
         <h1 class="page-title" id="pm-notices-title">${t("积分公示", "On notice")}</h1>
         ${state.loaded && !state.rows.length
           ? html`<${ElEmpty} description=${t("没有公示中的积分", "Nothing on notice")} />` : null}
-        <ul class="cards">
+        <div class="board-list">
           ${state.rows.map((c) => html`
-            <li key=${c.id} class="board-item">
+            <div key=${c.id} class="board-item">
               <strong>${c.subjectName}</strong> · ${t(c.item.nameZh, c.item.nameEn)} · ${c.points} ${t("分", "pts")}
               <div class="muted">${t("公示期", "Notice")} ${c.noticeStartsOn} – ${c.noticeEndsOn}</div>
               ${c.objections.length ? html`<ul>
@@ -45,8 +45,8 @@ export default {
                     <${ElButton} size="small" onClick=${() => decide(o, false)}>${t("不成立", "Dismiss")}</${ElButton}>` : null}
                 </li>`)}
               </ul>` : html`<div class="muted">${t("无异议", "No objections")}</div>`}
-            </li>`)}
-        </ul>
+            </div>`)}
+        </div>
       </section>`;
   },
 };

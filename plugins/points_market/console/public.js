@@ -20,10 +20,10 @@ export default {
         <h1 class="page-title" id="pm-public-title">${t(`${year} 年积分榜`, `Points ranking ${year}`)}</h1>
         <p class="muted">${t("只列出同意公开的居民。", "Only residents who agreed are named.")}</p>
         ${state.loaded && !state.rows.length ? html`<${ElEmpty} description=${t("暂无排行", "No ranking yet")} />` : null}
-        <ol class="cards">
-          ${state.rows.map((r) => html`<li key=${r.rank + (r.name || "")} class="board-item">
-            ${t(`第 ${r.rank} 名`, `No. ${r.rank}`)} · <strong>${r.name || t("（未公开）", "(not named)")}</strong> · ${r.points} ${t("分", "pts")}</li>`)}
-        </ol>
+        <div class="board-list">
+          ${state.rows.map((r) => html`<div key=${r.rank + (r.name || "")} class="board-item">
+            ${t(`第 ${r.rank} 名`, `No. ${r.rank}`)} · <strong>${r.name || t("（未公开）", "(not named)")}</strong> · ${r.points} ${t("分", "pts")}</div>`)}
+        </div>
       </section>`;
   },
 };
