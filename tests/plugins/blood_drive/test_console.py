@@ -51,6 +51,14 @@ def _choose_until(b: Any, wanted: str) -> None:
     raise AssertionError(f"nothing shows {wanted!r}")
 
 
+def _quiet(b: Any) -> None:
+    """Wait until no message is showing (a fading message fails axe's contrast check)."""
+    for _ in range(100):
+        if not b.page.locator(".el-message").count():
+            return
+        b.page.wait_for_timeout(100)
+
+
 def test_console_pages(world: SimpleNamespace) -> None:
     with console_browser(world.settings) as b:
         b.login(world.admin.username)
@@ -88,6 +96,7 @@ def test_console_pages(world: SimpleNamespace) -> None:
             raise AssertionError("no donor could be booked")
         b.page.wait_for_timeout(500)
         assert b.page.locator(".bookings .booking-status").count() == rows + 1
+        _quiet(b)
         assert b.axe() == []
         # pre-check: the answers only after a reveal with a reason
         b.open("blood-drive/precheck")
@@ -101,6 +110,7 @@ def test_console_pages(world: SimpleNamespace) -> None:
         b.page.click("button.confirm-reveal")
         b.wait_text("体重")
         b.page.wait_for_selector(".el-dialog", state="hidden")  # closed (a fading dialog fails contrast)
+        _quiet(b)
         assert b.axe() == []
         phone = b.new_page(width=390)
         b.login(world.admin.username, page=phone)
