@@ -8,7 +8,16 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import CronSpec, EventType, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
+from core.plugin import (
+    ConsolePage,
+    CronSpec,
+    EventType,
+    JobSpec,
+    NodeType,
+    PluginMeta,
+    RuleKey,
+    hookimpl,
+)
 from plugins.blood_drive import META, jobs, services
 from plugins.blood_drive import demo as demo_data
 from plugins.blood_drive.events import EVENT_TYPES
@@ -17,6 +26,7 @@ from plugins.blood_drive.rules import RULES
 from plugins.blood_drive.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
     "linli_event_types",
@@ -36,6 +46,19 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """The console's 无偿献血 pages (modules in ``console/``, documents next to them)."""
+    return [
+        ConsolePage("blood-drive/campaigns", "献血活动进度", "Campaign progress", "campaigns.js",
+                    permission="blood_drive.read", icon="DataAnalysis", order=10),
+        ConsolePage("blood-drive/sessions", "采血场次与签到", "Sessions and check-in",
+                    "sessions.js", permission="blood_drive.health", icon="Calendar", order=20),
+        ConsolePage("blood-drive/precheck", "献血前健康征询", "Pre-donation check", "precheck.js",
+                    permission="blood_drive.health", icon="FirstAidKit", order=30),
+    ]
 
 
 @hookimpl

@@ -8,7 +8,17 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import CronSpec, Event, EventType, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
+from core.plugin import (
+    ConsolePage,
+    CronSpec,
+    Event,
+    EventType,
+    JobSpec,
+    NodeType,
+    PluginMeta,
+    RuleKey,
+    hookimpl,
+)
 from plugins.points_market import META, jobs, routes, services
 from plugins.points_market import demo as demo_data
 from plugins.points_market.events import EVENT_TYPES
@@ -17,6 +27,7 @@ from plugins.points_market.rules import RULES
 from plugins.points_market.schema import mutations, nodes, queries, types
 
 __all__ = [
+    "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
     "linli_event_types",
@@ -38,6 +49,23 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """The console's 积分超市 pages (modules in ``console/``, documents next to them)."""
+    return [
+        ConsolePage("points-market/claims", "积分评议", "Claims to review", "claims.js",
+                    permission="points_market.review", icon="Checked", order=10),
+        ConsolePage("points-market/notices", "积分公示", "On notice", "notices.js",
+                    permission="points_market.review", icon="Bell", order=20),
+        ConsolePage("points-market/account", "居民积分", "A resident's points", "account.js",
+                    permission="points_market.read", icon="Wallet", order=30),
+        ConsolePage("points-market/counter", "兑换柜台", "Shop counter", "counter.js",
+                    permission="points_market.redeem", icon="ShoppingCart", order=40),
+        ConsolePage("points-market/ranking", "积分榜", "Points ranking", "public.js",
+                    icon="Trophy", public=True),
+    ]
 
 
 @hookimpl
