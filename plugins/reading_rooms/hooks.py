@@ -54,6 +54,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
     return [
         ConsolePage("reading-rooms/desk", "借还台", "Circulation desk", "desk.js",
                     permission="reading_rooms.circulate", icon="Reading", order=10),
+        ConsolePage("reading-rooms/holds", "预约与配送", "Holds and transfers", "holds.js",
+                    permission="reading_rooms.circulate", icon="Van", order=15),
         ConsolePage("reading-rooms/catalogue", "馆藏检索", "Catalogue", "catalogue.js",
                     permission="reading_rooms.read", icon="Search", order=20),
         ConsolePage("reading-rooms/find-a-book", "城市书房 · 找书", "Find a book", "catalogue.js",

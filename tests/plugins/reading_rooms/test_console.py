@@ -36,9 +36,9 @@ async def yanggu(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleName
             (Loan.status == "open") & (Loan.due_on < date.today()))}
         card = next(c for c in await Card.select().where(Card.reader_type == "adult").order_by(
             Card.id, ascending=False) if int(c["id"]) not in late)
-        shelf = await Copy.select(Copy.barcode, Copy.title_id).where(
+        shelf, spare = await Copy.select(Copy.barcode, Copy.title_id).where(
             (Copy.current_room_id == here) & (Copy.status == "available")).order_by(
-            Copy.id, ascending=False).first()
+            Copy.id, ascending=False).limit(2)
         book = await Title.select(Title.title).where(Title.id == shelf["title_id"]).first()
         lent = await Loan.select(Loan.copy_id).where(Loan.status == "open").order_by(
             Loan.id).first()
@@ -46,7 +46,8 @@ async def yanggu(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleName
     librarian = await factory.account(county, "tenant_admin", password=PASSWORD, name="王书香")
     return SimpleNamespace(county=county, tenants=tenants, settings=linli_env.settings,
                            librarian=librarian, card=card["card_number"],
-                           shelf=shelf["barcode"], book=book["title"], lent=lent_copy["barcode"], db=db)
+                           shelf=shelf["barcode"], book=book["title"],
+                           spare=spare["barcode"], lent=lent_copy["barcode"], db=db)
 
 
 def test_reading_room_pages_in_headless_chromium(yanggu: SimpleNamespace) -> None:
@@ -54,6 +55,10 @@ def test_reading_room_pages_in_headless_chromium(yanggu: SimpleNamespace) -> Non
     with console_browser(yanggu.settings) as b:
 
         def check(name: str, p: Any) -> None:
+            for _ in range(80):  # toasts fade out (axe would measure them mid-fade)
+                if not p.query_selector(".el-message"):
+                    break
+                p.wait_for_timeout(100)
             p.wait_for_timeout(400)
             b.shot(name, p)
             if found := b.axe(p):
@@ -123,6 +128,44 @@ def test_reading_room_pages_in_headless_chromium(yanggu: SimpleNamespace) -> Non
         desk.click("button.search")
         b.wait_text("红楼梦", page=desk)
         check("reading-rooms-catalogue-phone", desk)
+
+        # -- holds and transfers ---------------------------------------------------------------
+        b.open("reading-rooms/holds", page=desk)
+        desk.wait_for_selector(".rr-transfers .el-table__row")       # the demo's batch
+        sent = len(desk.query_selector_all(".rr-transfers .el-table__row"))
+        desk.fill("#hold-words", yanggu.book)
+        desk.click("button.hold-find")
+        desk.wait_for_selector("#hold-card")
+        desk.click(".el-select:has(#hold-room) .el-select__wrapper")
+        desk.click(".hold-room-option:has-text('寿张镇城市书房'):visible")
+        desk.wait_for_timeout(300)
+        desk.fill("#hold-card", yanggu.card)
+        desk.click("button.place-hold")
+        desk.wait_for_selector(".rr-placed li, .holds-error")
+        assert not desk.query_selector(".holds-error"), desk.inner_text(".holds-error")
+        assert yanggu.book in desk.inner_text(".rr-placed")
+        desk.click("button.cancel-hold")
+        desk.wait_for_selector(".hold-status[data-status=CANCELLED]")
+        assert "已取消" in desk.inner_text(".rr-placed")
+        desk.click(".el-select:has(#batch-from) .el-select__wrapper")
+        desk.click(".batch-from-option:has-text('不二城市书房'):visible")
+        desk.wait_for_timeout(300)
+        desk.click(".el-select:has(#batch-to) .el-select__wrapper")
+        desk.click(".batch-to-option:has-text('金斗营镇城市书房'):visible")
+        desk.wait_for_timeout(300)
+        desk.fill("#batch-barcodes", yanggu.spare)
+        desk.click("button.send-batch")
+        desk.wait_for_selector(".el-message--success, .holds-error")
+        assert not desk.query_selector(".holds-error"), desk.inner_text(".holds-error")
+        deadline = 50
+        while len(desk.query_selector_all(".rr-transfers .el-table__row")) != sent + 1:
+            deadline -= 1
+            assert deadline, "the new transfer is listed"
+            desk.wait_for_timeout(100)
+        with desk.expect_download() as got:
+            desk.click("button.manifest >> nth=0")
+        assert got.value.suggested_filename.endswith(".xlsx")
+        check("reading-rooms-holds-phone", desk)
         assert not b.csp_problems(), b.csp_problems()
     assert not violations, "; ".join(f"{p}: {v['id']} ({v['impact']}) {v['nodes'][:1]}"
                                      for p, found in violations.items() for v in found)
