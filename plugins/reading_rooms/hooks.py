@@ -58,6 +58,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="reading_rooms.circulate", icon="Van", order=15),
         ConsolePage("reading-rooms/catalogue", "馆藏检索", "Catalogue", "catalogue.js",
                     permission="reading_rooms.read", icon="Search", order=20),
+        ConsolePage("reading-rooms/my-card", "我的读者证", "My reader's card", "card.js",
+                    icon="Postcard", order=30),
         ConsolePage("reading-rooms/find-a-book", "城市书房 · 找书", "Find a book", "catalogue.js",
                     icon="Search", public=True),
     ]

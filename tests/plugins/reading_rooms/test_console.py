@@ -44,8 +44,11 @@ async def yanggu(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleName
             Loan.id).first()
         lent_copy = await Copy.select(Copy.barcode).where(Copy.id == lent["copy_id"]).first()
     librarian = await factory.account(county, "tenant_admin", password=PASSWORD, name="王书香")
+    reader = await factory.account(tenants[0], "resident", password=PASSWORD, name="读者本人")
+    async with db.scoped(scope_for(county), write=True):
+        await Card.update({Card.account_id: reader.id}).where(Card.id == card["id"])
     return SimpleNamespace(county=county, tenants=tenants, settings=linli_env.settings,
-                           librarian=librarian, card=card["card_number"],
+                           librarian=librarian, reader=reader, card=card["card_number"],
                            shelf=shelf["barcode"], book=book["title"],
                            spare=spare["barcode"], lent=lent_copy["barcode"], db=db)
 
@@ -166,6 +169,15 @@ def test_reading_room_pages_in_headless_chromium(yanggu: SimpleNamespace) -> Non
             desk.click("button.manifest >> nth=0")
         assert got.value.suggested_filename.endswith(".xlsx")
         check("reading-rooms-holds-phone", desk)
+        # -- the reader's own card, on a phone --------------------------------------------------
+        mine = b.new_page(width=390, height=844)
+        b.login(yanggu.reader.username, page=mine)
+        b.open("reading-rooms/my-card", page=mine)
+        mine.wait_for_selector(".rr-card, .card-error")
+        assert not mine.query_selector(".card-error"), mine.inner_text(".card-error")
+        assert yanggu.card in mine.inner_text(".rr-card")
+        assert yanggu.book in mine.inner_text(".rr-my-loans")        # lent at the desk above
+        check("reading-rooms-my-card-phone", mine)
         assert not b.csp_problems(), b.csp_problems()
     assert not violations, "; ".join(f"{p}: {v['id']} ({v['impact']}) {v['nodes'][:1]}"
                                      for p, found in violations.items() for v in found)
