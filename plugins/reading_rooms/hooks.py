@@ -9,6 +9,7 @@ from typing import Any
 from piccolo.conf.apps import AppConfig
 
 from core.plugin import (
+    ConsolePage,
     CronSpec,
     EventType,
     JobSpec,
@@ -25,6 +26,7 @@ from plugins.reading_rooms.rules import RULES
 from plugins.reading_rooms.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
     "linli_event_types",
@@ -44,6 +46,23 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """The console's 城市书房 pages (modules in ``console/``, documents next to them)."""
+    return [
+        ConsolePage("reading-rooms/desk", "借还台", "Circulation desk", "desk.js",
+                    permission="reading_rooms.circulate", icon="Reading", order=10),
+        ConsolePage("reading-rooms/holds", "预约与配送", "Holds and transfers", "holds.js",
+                    permission="reading_rooms.circulate", icon="Van", order=15),
+        ConsolePage("reading-rooms/catalogue", "馆藏检索", "Catalogue", "catalogue.js",
+                    permission="reading_rooms.read", icon="Search", order=20),
+        ConsolePage("reading-rooms/my-card", "我的读者证", "My reader's card", "card.js",
+                    icon="Postcard", order=30),
+        ConsolePage("reading-rooms/find-a-book", "城市书房 · 找书", "Find a book", "catalogue.js",
+                    icon="Search", public=True),
+    ]
 
 
 @hookimpl

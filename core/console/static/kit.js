@@ -88,7 +88,7 @@ export async function refreshNow() {
       if (!token) return false;
       const data = await send(SESSION, "ConsoleRefresh", { refreshToken: token }, { auth: false });
       const out = data.refreshToken;
-      if (out.__typename !== "AuthPayload") {
+      if (out.__typename !== "RefreshTokenPayload") {
         dropTokens();
         return false;
       }

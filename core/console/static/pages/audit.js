@@ -32,7 +32,7 @@ export default {
           <${ElButton} nativeType="submit">${t("筛选", "Filter")}</${ElButton}>
         </form>
         <${ElTable} data=${state.rows} stripe class="audit" emptyText=${t("暂无记录", "No entries")}>
-          <${ElTableColumn} label=${t("时间", "When")} minWidth="150">${{ default: ({ row }) => when(row.at) }}</${ElTableColumn}>
+          <${ElTableColumn} label=${t("时间", "When")} minWidth="150">${{ default: ({ row }) => when(row.createdAt) }}</${ElTableColumn}>
           <${ElTableColumn} prop="action" label=${t("操作", "Action")} minWidth="150" />
           <${ElTableColumn} label=${t("操作人", "Actor")} minWidth="110">${{ default: ({ row }) => row.accountName || row.actor }}</${ElTableColumn}>
           <${ElTableColumn} label=${t("对象", "Object")} minWidth="120">${{ default: ({ row }) => `${row.objectType} ${row.objectId}` }}</${ElTableColumn}>

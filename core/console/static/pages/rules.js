@@ -9,14 +9,14 @@ const OPS = doc("console/admin.graphql");
 export default {
   props: ["route", "query", "page"],
   setup() {
-    const state = reactive({ rules: [], edit: null, form: { value: "", effectiveFrom: "", locked: false }, error: "" });
+    const state = reactive({ rules: [], edit: null, form: { value: "", effectiveOn: "", locked: false }, error: "" });
     async function load() { state.rules = (await query(OPS, "ConsoleRules")).effectiveRules; }
     onMounted(() => load().catch((e) => toast(e, "error")));
-    function open(r) { state.edit = r; state.error = ""; Object.assign(state.form, { value: r.value, effectiveFrom: "", locked: false }); }
+    function open(r) { state.edit = r; state.error = ""; Object.assign(state.form, { value: r.value, effectiveOn: "", locked: false }); }
     async function save() {
       try {
         await mutate(OPS, "ConsoleSetRuleValue", { key: state.edit.key, value: state.form.value,
-          effectiveFrom: state.form.effectiveFrom || null, locked: state.form.locked });
+          effectiveOn: state.form.effectiveOn || null, locked: state.form.locked });
         state.edit = null;
         toast(t("已保存", "Saved"));
         await load();
@@ -30,7 +30,7 @@ export default {
           <${ElTableColumn} label=${t("规则", "Rule")} minWidth="220">${{ default: ({ row }) => html`<div><strong>${t(row.descriptionZh, row.descriptionEn)}</strong></div><div class="muted">${row.key}</div>` }}</${ElTableColumn}>
           <${ElTableColumn} prop="value" label=${t("当前值", "Value")} minWidth="110" />
           <${ElTableColumn} label=${t("来源", "From")} minWidth="110">${{ default: ({ row }) => source(row.source) }}</${ElTableColumn}>
-          <${ElTableColumn} prop="effectiveFrom" label=${t("生效日", "Since")} minWidth="100" />
+          <${ElTableColumn} prop="effectiveOn" label=${t("生效日", "Since")} minWidth="100" />
           <${ElTableColumn} label=${t("锁定", "Locked")} width="90">${{ default: ({ row }) => (row.locked ? html`<${ElTag} type="warning" effect="dark">${t("已锁定", "Locked")}</${ElTag}>` : "—") }}</${ElTableColumn}>
           <${ElTableColumn} label=${t("操作", "Action")} width="100">${{ default: ({ row }) => html`<${ElButton} size="small" disabled=${!row.overridable} onClick=${() => open(row)}>${t("设置", "Set")}</${ElButton}>` }}</${ElTableColumn}>
         </${ElTable}>
@@ -38,7 +38,7 @@ export default {
           ${{ default: () => state.edit ? html`<${ElForm} labelPosition="top" onSubmit=${(e) => e.preventDefault()}>
             <p>${t(state.edit.descriptionZh, state.edit.descriptionEn)}</p>
             <${ElFormItem} label=${t("新值", "New value")} for="rule-value"><${ElInput} id="rule-value" ...${model(state.form, "value")} /></${ElFormItem}>
-            <${ElFormItem} label=${t("生效日期（YYYY-MM-DD，留空为今天）", "Effective from (YYYY-MM-DD; blank: today)")} for="rule-from"><${ElInput} id="rule-from" ...${model(state.form, "effectiveFrom")} /></${ElFormItem}>
+            <${ElFormItem} label=${t("生效日期（YYYY-MM-DD，留空为今天）", "Effective on (YYYY-MM-DD; blank: today)")} for="rule-from"><${ElInput} id="rule-from" ...${model(state.form, "effectiveOn")} /></${ElFormItem}>
             <label class="elder-toggle"><${ElSwitch} ...${model(state.form, "locked")} ariaLabel=${t("锁定（下级不可修改）", "Lock (nodes below cannot change it)")} /><span>${t("锁定（下级不可修改）", "Lock for nodes below")}</span></label>
             ${state.error ? html`<${ElAlert} type="error" title=${state.error} showIcon closable=${false} />` : null}
             <div><${ElButton} type="primary" onClick=${save}>${t("保存", "Save")}</${ElButton}></div>
