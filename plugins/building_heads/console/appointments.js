@@ -37,7 +37,7 @@ export default {
           <${ElTableColumn} prop="buildingName" label=${t("楼栋", "Building")} />
           <${ElTableColumn} prop="residentName" label=${t("楼长", "Head")} />
           <${ElTableColumn} label=${t("角色", "Role")}>${{ default: ({ row }) => (row.role === "HEAD" ? t("楼长", "Head") : t("副楼长", "Deputy")) }}</${ElTableColumn}>
-          <${ElTableColumn} label=${t("任期", "Term")}>${{ default: ({ row }) => `${row.termStart} – ${row.termEnd}` }}</${ElTableColumn}>
+          <${ElTableColumn} label=${t("任期", "Term")}>${{ default: ({ row }) => `${row.termStartsOn} – ${row.termEndsOn}` }}</${ElTableColumn}>
           <${ElTableColumn} label=${t("状态", "State")}>${{ default: ({ row }) => html`<${ElTag} type=${row.serving ? "success" : "info"} effect="dark">${row.serving ? t("在任", "Serving") : t("已卸任", "Ended")}</${ElTag}>` }}</${ElTableColumn}>
         </${ElTable}>
         <h2>${t("候选人", "Candidates")}</h2>

@@ -14,7 +14,7 @@ export default {
   props: ["route", "query", "page"],
   setup() {
     const state = reactive({ stations: [], stationId: null, shifts: [], unfilled: [] });
-    const period = () => ({ from: shanghaiDate(0), to: shanghaiDate(55) });
+    const period = () => ({ startsOn: shanghaiDate(0), endsOn: shanghaiDate(55) });
     async function loadRota() {
       if (!state.stationId) return;
       state.shifts = (await query(OPS, "BuildingHeadConsoleRota", { stationId: state.stationId, ...period() })).buildingHeadRota;
@@ -29,7 +29,7 @@ export default {
     async function generate() {
       try {
         const out = await mutate(OPS, "BuildingHeadConsoleGenerateRota", { stationId: state.stationId, ...period() });
-        state.unfilled = out.unfilledWeeks;
+        state.unfilled = out.unfilledWeeksStartingOn;
         toast(t(`已排 ${out.shifts.length} 班`, `${out.shifts.length} shifts planned`));
         await loadRota();
       } catch (e) { toast(e, "error"); }
