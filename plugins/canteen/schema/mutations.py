@@ -367,7 +367,7 @@ class CanteenMenuDishInput:
 @strawberry.input(description="设置一周菜单 / set a canteen's weekly menu")
 class CanteenSetMenuInput:
     canteen_id: strawberry.ID
-    week_start: date = strawberry.field(description="周一 / the Monday")
+    week_starts_on: date = strawberry.field(description="周一 / the Monday")
     dishes: list[CanteenMenuDishInput]
 
 
@@ -385,7 +385,7 @@ async def canteen_set_menu(info: Info, input: CanteenSetMenuInput) -> CanteenSet
     async def work(access: Access) -> int:
         return await canteens.set_menu(
             access, required_pk(input.canteen_id, "CanteenCanteen", "canteenId"),
-            input.week_start, [(d.weekday, d.slot.value, d.dish, d.price_fen,
+            input.week_starts_on, [(d.weekday, d.slot.value, d.dish, d.price_fen,
                                 ",".join(d.nutrition_tags)) for d in input.dishes])
 
     return await run_mutation(info, work, lambda n: CanteenSetMenuPayload(dishes=n),

@@ -157,11 +157,11 @@ async def canteen_elders_by_bracket(info: Info, from_: Annotated[date, strawberr
 
 @strawberry.field(description="食堂本周菜单（可匿名，用 X-Linli-Node 指定街镇）/ a canteen's "
                               "weekly menu (anonymous readers name the node with X-Linli-Node)")
-async def canteen_menu(info: Info, canteen_id: strawberry.ID, week_start: date | None = None
+async def canteen_menu(info: Info, canteen_id: strawberry.ID, week_starts_on: date | None = None
                        ) -> list[CanteenMenuItem]:
     canteen = required_pk(canteen_id, "CanteenCanteen", "canteenId")
     today = today_shanghai()
-    monday = week_start or (today - timedelta(days=today.weekday()))
+    monday = week_starts_on or (today - timedelta(days=today.weekday()))
     async with public_read(info.context):
         found = await canteens.get_canteen(canteen)
         if found is None:

@@ -165,7 +165,7 @@ async def set_menu(access: Access, canteen_id: int, week_start: date,
     row = await _own(access, canteen_id)
     await can_serve(access, row)
     if week_start.weekday() != 0:
-        raise ApiError.invalid("weekStart", "须为周一", "must be a Monday")
+        raise ApiError.invalid("weekStartsOn", "须为周一", "must be a Monday")
     if len(items) > 200:
         raise ApiError.invalid("items", "菜品过多", "too many dishes")
     for weekday, slot, dish, price, _ in items:

@@ -63,7 +63,7 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql):
                                           "accountId": gid("Account", admin.id)}},
         "CanteenCanteens": {"first": 10},
         "CanteenSetMenu": {"input": {"canteenId": operating,
-                                     "weekStart": str(today - timedelta(days=today.weekday())),
+                                     "weekStartsOn": str(today - timedelta(days=today.weekday())),
                                      "dishes": [{"weekday": 1, "slot": "LUNCH",
                                                  "dish": "清炖排骨", "priceFen": 1200}]}},
         "CanteenMenu": {"canteenId": operating},

@@ -108,7 +108,7 @@ async def test_workflow(city, gql, factory, linli_env):
     monday = today_shanghai().toordinal() - today_shanghai().weekday()
     week = date.fromordinal(monday).isoformat()
     menu = await call(gql, "CanteenSetMenu", {"input": {
-        "canteenId": canteen["id"], "weekStart": week, "dishes": [
+        "canteenId": canteen["id"], "weekStartsOn": week, "dishes": [
             {"weekday": 1, "slot": "LUNCH", "dish": "清蒸鲈鱼", "priceFen": 1200,
              "nutritionTags": ["低盐", "高蛋白"]}]}}, **kw)
     assert menu["canteenSetMenu"]["dishes"] == 1
