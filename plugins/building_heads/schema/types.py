@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import LIST_BOUND, Info, Node, encode_global_id
+from core.plugin import LIST_BOUND, Info, Node, choose, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
 from plugins.building_heads.services import appointments, duties, matters, meetings
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
@@ -131,7 +131,7 @@ class BuildingHeadCandidate(Node):
             nominator_ids=[encode_global_id("Resident", int(n))
                            for n in json.loads(row["nominators"] or "[]")],
             health_declared=bool(row["health_declared"]), eligible=bool(row["eligible"]),
-            reasons=[BuildingHeadEligibilityReason(code=r["code"], message=f"{r['zh']} / {r['en']}",
+            reasons=[BuildingHeadEligibilityReason(code=r["code"], message=choose(r["zh"], r["en"]),
                                                    message_zh=r["zh"], message_en=r["en"])
                      for r in reasons],
             overridden=bool(row["override_reason"]), override_reason=row["override_reason"],
