@@ -8,7 +8,7 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import CronSpec, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
+from core.plugin import ConsolePage, CronSpec, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
 from plugins.canteen import META, jobs, services
 from plugins.canteen import demo as demo_data
 from plugins.canteen.piccolo_app import APP_CONFIG
@@ -16,6 +16,7 @@ from plugins.canteen.rules import RULES
 from plugins.canteen.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
     "linli_graphql_types",
@@ -34,6 +35,25 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """The console's 幸福食堂 pages (modules in ``console/``, documents next to them)."""
+    return [
+        ConsolePage("canteen/counter", "就餐柜台", "Meal counter", "counter.js",
+                    permission="canteen.serve", icon="Bowl", order=10),
+        ConsolePage("canteen/live", "今日实时", "Today, live", "live.js",
+                    permission="canteen.read", icon="DataAnalysis", order=20),
+        ConsolePage("canteen/canteens", "幸福食堂", "Canteens", "canteens.js",
+                    permission="canteen.read", icon="House", order=30),
+        ConsolePage("canteen/settlements", "月度结算", "Monthly claims", "settlements.js",
+                    permission="canteen.settle", icon="Checked", order=40),
+        ConsolePage("canteen/payments", "结算拨付", "Claims to pay", "settlements.js",
+                    permission="canteen.pay", icon="Wallet", order=50),
+        ConsolePage("canteen/menu", "本周菜单", "This week's menu", "menu.js",
+                    icon="Food", public=True),
+    ]
 
 
 @hookimpl
