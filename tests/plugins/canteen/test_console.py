@@ -106,7 +106,7 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
         told = counter.inner_text(".ct-meal")
         assert "已补贴" in told and "补贴" in told, told
         assert str(world.today) in told, told
-        _check(b, "canteen-counter-phone", counter, violations)
+        _check(b, "canteen-counter-meal-phone", counter, violations)
         # the same lunch again: no second meal
         counter.click(".ct-elder button.record")
         b.wait_text("已登记过", page=counter, selector=".ct-meal")
@@ -119,6 +119,16 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
         assert _number(b.page, ".live-meals strong") == before + 1
         assert _number(b.page, ".live-subsidised strong") == subsidised + 1
         _check(b, "canteen-live", b.page, violations)
+
+        # -- dinner the same day: recorded, but the day's subsidy is used (the refusal shown) --
+        counter.click(".el-select:has(#ct-slot) .el-select__wrapper")
+        counter.click(".el-select-dropdown__item:has-text('晚餐'):visible")
+        counter.wait_for_timeout(300)
+        counter.click(".ct-elder button.record")
+        b.wait_text("晚餐", page=counter, selector=".ct-meal")
+        told = counter.inner_text(".ct-meal")
+        assert "无补贴" in told and "当日补贴次数已满" in told, told
+        _check(b, "canteen-counter-refused-phone", counter, violations)
 
         # -- a name search at the counter -----------------------------------------------------
         counter.fill("#ct-name", str(world.elder["name"])[:1])
