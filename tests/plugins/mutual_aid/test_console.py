@@ -1,7 +1,7 @@
 """The 红邻菜单 console pages in real headless Chromium (``core.testing.console``) on the demo:
 each page renders, a keeper lends a tool from a box to a resident and sees the loan (then takes
-it back), a note is published from the moderation queue, the public live board opens without
-login; axe-core reports no serious/critical violation in normal and elder-friendly mode, no CSP
+it back), an order is accepted, a note is published from the moderation queue, the public board
+opens without login and an answer given on the notes page arrives there live; axe-core reports no serious/critical violation in normal and elder-friendly mode, no CSP
 problem; a 390-pixel screenshot of each page goes to ``var/screenshots/console``."""
 
 from __future__ import annotations
@@ -90,6 +90,16 @@ def test_console_pages(world: SimpleNamespace) -> None:
         b.wait_text("服务队")
         _quiet(b)
         assert b.axe() == []
+        accepts = len(b.page.query_selector_all(".orders button.accept"))
+        assert accepts >= 1
+        b.page.click(".orders button.accept >> nth=0")        # placed → accepted
+        b.wait_text("已更新：已接单", selector="body")
+        for _ in range(50):
+            if len(b.page.query_selector_all(".orders button.accept")) == accepts - 1:
+                break
+            b.page.wait_for_timeout(100)
+        assert len(b.page.query_selector_all(".orders button.accept")) == accepts - 1
+        _quiet(b)
         # projects through their cycle
         b.open("mutual-aid/projects")
         b.wait_text("需求调查")
@@ -134,6 +144,13 @@ def test_console_pages(world: SimpleNamespace) -> None:
         b.wait_text("楼道堆放杂物太多", page=public)
         assert b.axe(public) == []
         b.shot("mutual-aid-board", public)
+        # an answer given on the notes page arrives on the open public board without reloading
+        b.open("mutual-aid/notes")
+        b.page.click("text=已公开")
+        b.page.wait_for_selector(".notes button.answer")
+        b.page.fill(".notes input[aria-label='答复内容'] >> nth=0", "已与广场舞队约定晚八点半前结束")
+        b.page.click(".notes button.answer >> nth=0")
+        b.wait_text("已与广场舞队约定晚八点半前结束", page=public)
         public.click(".elder-toggle .el-switch")
         public.wait_for_selector("html.elder")
         public.wait_for_timeout(300)
