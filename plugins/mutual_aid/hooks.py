@@ -9,6 +9,7 @@ from piccolo.conf.apps import AppConfig
 
 from core.plugin import (
     COMMUNITIES,
+    ConsolePage,
     CronSpec,
     Event,
     EventType,
@@ -26,6 +27,7 @@ from plugins.mutual_aid.rules import RULES
 from plugins.mutual_aid.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
     "linli_event_types",
@@ -47,6 +49,23 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_console_pages() -> Sequence[ConsolePage]:
+    """The console's 红邻菜单 pages (modules in ``console/``, documents next to them)."""
+    return [
+        ConsolePage("mutual-aid/boxes", "便民箱", "Neighbour boxes", "boxes.js",
+                    permission="mutual_aid.read", icon="Box", order=10),
+        ConsolePage("mutual-aid/menu", "红邻点单", "Needs menu", "menu.js",
+                    permission="mutual_aid.read", icon="Food", order=20),
+        ConsolePage("mutual-aid/projects", "4有项目", "Menu projects", "projects.js",
+                    permission="mutual_aid.read", icon="Guide", order=30),
+        ConsolePage("mutual-aid/notes", "红便签", "Red notes", "notes.js",
+                    permission="mutual_aid.moderate", icon="ChatLineSquare", order=40),
+        ConsolePage("mutual-aid/board", "红邻看板", "Mutual aid board", "board.js",
+                    icon="Notification", public=True),
+    ]
 
 
 @hookimpl
