@@ -232,7 +232,7 @@ def test_first_time_user_in_headless_chromium(world: SimpleNamespace) -> None:
                       "mutation($b: ID!) { buildingHeadRaiseMatter(input: {buildingId: $b, "
                       "title: \"楼道灯坏了\"}) { __typename } }", {"b": building})
         assert raised["data"]["buildingHeadRaiseMatter"]["__typename"] == \
-            "BuildingHeadMatterPayload", raised
+            "BuildingHeadRaiseMatterPayload", raised
         b.wait_text("楼道灯坏了", page=board)                       # no reload
         shots.append(str(b.shot("public-board-live", board)))
 

@@ -104,7 +104,7 @@ def test_accounts_page_and_live_unread_count(people: SimpleNamespace) -> None:
         assert before >= 0
         raised = _gql(b.base, world.neighbour.token, code,
                       "mutation($b: ID!) { buildingHeadRaiseMatter(input: {buildingId: $b, "
-                      "title: \"电梯异响\"}) { __typename ... on BuildingHeadMatterPayload "
+                      "title: \"电梯异响\"}) { __typename ... on BuildingHeadMatterChange "
                       "{ matter { id } } } }", {"b": building["id"]})
         matter = raised["data"]["buildingHeadRaiseMatter"]["matter"]["id"]
         handed = _gql(b.base, world.neighbour.token, code,
@@ -112,7 +112,7 @@ def test_accounts_page_and_live_unread_count(people: SimpleNamespace) -> None:
                       "$m, gridWorkerId: $w, note: \"请上门查看\"}) { __typename } }",
                       {"m": matter, "w": mine[0]["id"]})
         assert handed["data"]["buildingHeadHandOffMatter"]["__typename"] == \
-            "BuildingHeadMatterPayload", handed
+            "BuildingHeadHandOffMatterPayload", handed
         url = phone.url
         for _ in range(100):
             if _unread(phone) == before + 1:
