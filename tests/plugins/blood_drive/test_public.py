@@ -4,9 +4,11 @@ about donors or bookings; without the header it says the header is missing."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from core.plugin import encode_global_id
 
@@ -14,6 +16,24 @@ CALLS = """{ bloodDrivePublicCalls(first: 5) {
   campaignId title callText organisers contactName contactPhones startsOn endsOn anchorName
   sessions { sessionId siteName address heldOn seatsLeft slots { startsAt endsAt seatsLeft } }
 } }"""
+
+
+@contextlib.contextmanager
+def counting(engine: Any) -> Any:
+    calls: list[str] = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original
 
 
 async def _seed(world):
@@ -82,3 +102,18 @@ async def test_the_example_operation_runs_anonymously(world, gql):
 async def test_first_is_bounded(world, gql):
     out = await gql("{ bloodDrivePublicCalls(first: 6) { title } }", node=world.a.node.code)
     assert out["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT", out
+
+
+async def test_statement_count_does_not_grow_with_sessions(world, gql, linli_env):
+    campaign = await world.campaign(title="场次多的活动")
+    counts = []
+    for sessions in (1, 8):
+        for n in range(len(counts), sessions):
+            await world.session(world.a, campaign, capacity=2, slots=3, days=2 + n)
+        await gql(CALLS, node=world.a.node.code)          # warm the node and plugin caches
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(CALLS, node=world.a.node.code)
+        assert "errors" not in out, out
+        assert len(out["data"]["bloodDrivePublicCalls"][0]["sessions"]) == sessions
+        counts.append(len(calls))
+    assert counts[0] == counts[1], counts

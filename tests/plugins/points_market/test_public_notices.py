@@ -5,8 +5,10 @@ header is missing; pending, rejected and ended notices stay off the board."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import timedelta
+from typing import Any
 
 from core.plugin import encode_global_id, today_shanghai
 from plugins.points_market.services import claims
@@ -14,6 +16,24 @@ from plugins.points_market.services import claims
 BOARD = """query($c: ID) { pointsMarketPublicNotices(communityId: $c) {
   claimId subjectKind name community itemCode itemName points occurredOn
   noticeStartsOn noticeEndsOn } }"""
+
+
+@contextlib.contextmanager
+def counting(engine: Any) -> Any:
+    calls: list[str] = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original
 
 
 async def _seed(market):
@@ -68,3 +88,22 @@ async def test_board_without_the_node_header_says_it_is_missing(market, gql):
     assert out["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT", out
     assert "X-Linli-Node" in out["errors"][0]["message"]
     assert not out.get("data")
+
+
+async def test_statement_count_does_not_grow_with_lines(market, gql, linli_env):
+    today = today_shanghai()
+    counts = []
+    for wanted in (1, 6):
+        async with market.write():
+            for n in range(len(counts), wanted):
+                row = await claims.report_claim(
+                    item_code="C04", occurred_on=today - timedelta(days=n),
+                    resident_id=(market.resident, market.neighbour, market.spouse)[n % 3].id)
+                await claims.review_claim(int(row["id"]), True, reviewer_account_id=None,
+                                          today=today)
+        await gql(BOARD, node=market.node.code)
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(BOARD, node=market.node.code)
+        assert len(out["data"]["pointsMarketPublicNotices"]) == wanted, out
+        counts.append(len(calls))
+    assert counts[0] == counts[1], counts
