@@ -19,7 +19,9 @@ from core.plugin import (
     decode_cursor,
     make_connection,
     mask_text,
+    public_read,
     residents_by_ids,
+    today_shanghai,
 )
 from plugins.blood_drive.schema.common import pk, read, required_pk
 from plugins.blood_drive.schema.types import (
@@ -31,14 +33,18 @@ from plugins.blood_drive.schema.types import (
     BloodDriveDonor,
     BloodDriveHonours,
     BloodDrivePrecheck,
+    BloodDrivePublicCall,
     BloodDriveSession,
     BloodDriveStatLine,
     BloodDriveUnitAward,
 )
-from plugins.blood_drive.services import bookings, campaigns, health, honours, stats
+from plugins.blood_drive.services import bookings, campaigns, health, honours, public, stats
 from plugins.blood_drive.services.precheck import open_precheck
 
 __all__ = ["QUERIES"]
+
+PUBLIC_CALLS = 5
+"""At most this many campaigns on the public call (each with up to 20 sessions of 24 slots)."""
 
 
 @strawberry.field(description="献血活动（本级及上级所有）/ campaigns readable here (own and "
@@ -207,7 +213,22 @@ async def blood_drive_unit_award(info: Info, unit: str, on: date | None = None
     return BloodDriveUnitAward.of(await read(info, work))
 
 
+@strawberry.field(description="公开倡议：进行中活动的倡议书、发起单位、时间、联系方式和尚有名额的场次"
+                              "（无需登录，匿名访问用 X-Linli-Node 指定街镇）/ the public call: "
+                              "running campaigns with their open sessions and free seats (no "
+                              "login; anonymous reads name the node with X-Linli-Node)",
+                  metadata={LIST_BOUND: PUBLIC_CALLS})
+async def blood_drive_public_calls(info: Info, first: int = PUBLIC_CALLS
+                                   ) -> list[BloodDrivePublicCall]:
+    if not 1 <= first <= PUBLIC_CALLS:
+        raise ApiError.invalid("first", f"first 必须在 1 到 {PUBLIC_CALLS} 之间",
+                               f"first must be between 1 and {PUBLIC_CALLS}")
+    async with public_read(info.context):
+        calls = await public.public_calls(today_shanghai(), first)
+    return [BloodDrivePublicCall.from_call(c) for c in calls]
+
+
 QUERIES = [blood_drive_campaigns, blood_drive_sessions, blood_drive_bookings, blood_drive_donors,
            blood_drive_prechecks, blood_drive_donations, blood_drive_honours,
            blood_drive_benefits, blood_drive_campaign_stats, blood_drive_unit_leaderboard,
-           blood_drive_donor_leaderboard, blood_drive_unit_award]
+           blood_drive_donor_leaderboard, blood_drive_unit_award, blood_drive_public_calls]

@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 
 from core.plugin import LIST_BOUND, Info, Node, encode_global_id, mask_text, residents_by_ids
-from plugins.blood_drive.services import campaigns
+from plugins.blood_drive.services import campaigns, public
 from plugins.blood_drive.services.honours import Benefits, Honours, UnitAward
 from plugins.blood_drive.services.precheck import REASONS
 from plugins.blood_drive.services.stats import Line
@@ -31,6 +31,9 @@ __all__ = [
     "BloodDriveKind",
     "BloodDrivePrecheck",
     "BloodDrivePrecheckAnswers",
+    "BloodDrivePublicCall",
+    "BloodDrivePublicSession",
+    "BloodDrivePublicSlot",
     "BloodDriveSession",
     "BloodDriveSlot",
     "BloodDriveSlotUpdate",
@@ -465,3 +468,55 @@ class BloodDriveSlotUpdate:
 
 TYPES: list[type] = [BloodDriveCampaign, BloodDriveSession, BloodDriveSlot, BloodDriveDonor,
                      BloodDriveBooking, BloodDrivePrecheck, BloodDriveDonation]
+
+
+@strawberry.type(description="公开的时段余量（无个人信息）/ a slot's free seats, for the public")
+class BloodDrivePublicSlot:
+    starts_at: datetime
+    ends_at: datetime
+    seats_left: int = strawberry.field(description="剩余名额 / seats left")
+
+
+@strawberry.type(description="尚有名额的采血场次（公开）/ a session ahead with seats left")
+class BloodDrivePublicSession:
+    session_id: strawberry.ID = strawberry.field(
+        description="场次 ID（登录后可订阅 bloodDriveSlotUpdates）/ the session's id")
+    site_name: str
+    address: str
+    held_on: date
+    seats_left: int = strawberry.field(description="全场剩余名额 / seats left in the session")
+    slots: list[BloodDrivePublicSlot] = strawberry.field(metadata={LIST_BOUND: 24})
+
+
+@strawberry.type(description="公开倡议：活动的倡议书、发起单位、时间、联系方式与可预约场次（无需登录）"
+                             "/ a campaign's public call with its open sessions (no login)")
+class BloodDrivePublicCall:
+    campaign_id: strawberry.ID
+    title: str
+    call_text: str = strawberry.field(description="倡议书 / the call")
+    organisers: list[str] = strawberry.field(metadata={LIST_BOUND: 20})
+    contact_name: str = strawberry.field(description="联系人（单位的）/ the campaign's contact")
+    contact_phones: list[str] = strawberry.field(
+        description="单位联系电话 / the office's public phones", metadata={LIST_BOUND: 5})
+    starts_on: date
+    ends_on: date
+    anchor_name: str = strawberry.field(description="纪念日名称 / the commemorative day")
+    sessions: list[BloodDrivePublicSession] = strawberry.field(metadata={LIST_BOUND: 20})
+
+    @classmethod
+    def from_call(cls, call: public.PublicCall) -> BloodDrivePublicCall:
+        c = call.campaign
+        return cls(
+            campaign_id=encode_global_id("BloodDriveCampaign", int(c["id"])),
+            title=str(c["title"]), call_text=str(c["call_text"]),
+            organisers=list(json.loads(c["organisers"])), contact_name=str(c["contact_name"]),
+            contact_phones=list(json.loads(c["contact_phones"])), starts_on=c["starts_on"],
+            ends_on=c["ends_on"], anchor_name=str(c["anchor_name"]),
+            sessions=[BloodDrivePublicSession(
+                session_id=encode_global_id("BloodDriveSession", int(s.row["id"])),
+                site_name=str(s.row["site_name"]), address=str(s.row["address"]),
+                held_on=s.row["held_on"], seats_left=s.seats_left,
+                slots=[BloodDrivePublicSlot(
+                    starts_at=x["starts_at"], ends_at=x["ends_at"],
+                    seats_left=max(int(x["capacity"]) - int(x["booked"]), 0)) for x in s.slots])
+                for s in call.sessions])

@@ -1,4 +1,5 @@
-// 积分超市 · 公开排行 A public page (no login): this year's ranking of residents who agreed to be named.
+// 积分超市 · 公开排行与公示栏 A public page (no login): this year's ranking of residents who agreed
+// to be named, and the 公示栏 — claims on notice today with the name masked.
 import { reactive, onMounted } from "vue";
 import { ElEmpty } from "element-plus";
 import { html, t, doc, query, toast } from "@linli/console";
@@ -9,12 +10,19 @@ export default {
   props: ["route", "query", "page", "public"],
   setup() {
     const year = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
-    const state = reactive({ rows: [], loaded: false });
+    const state = reactive({ rows: [], notices: [], loaded: false });
     onMounted(async () => {
-      try { state.rows = (await query(OPS, "PointsMarketConsolePublicRanking", { year })).pointsMarketPublicRanking; }
-      catch (e) { toast(e, "error"); }
+      try {
+        const [ranking, notices] = await Promise.all([
+          query(OPS, "PointsMarketConsolePublicRanking", { year }),
+          query(OPS, "PointsMarketConsolePublicNotices", {}),
+        ]);
+        state.rows = ranking.pointsMarketPublicRanking;
+        state.notices = notices.pointsMarketPublicNotices;
+      } catch (e) { toast(e, "error"); }
       state.loaded = true;
     });
+    const signed = (p) => (p > 0 ? `+${p}` : `${p}`);
     return () => html`
       <section aria-labelledby="pm-public-title">
         <h1 class="page-title" id="pm-public-title">${t(`${year} 年积分榜`, `Points ranking ${year}`)}</h1>
@@ -23,6 +31,18 @@ export default {
         <div class="board-list">
           ${state.rows.map((r) => html`<div key=${r.rank + (r.name || "")} class="board-item">
             ${t(`第 ${r.rank} 名`, `No. ${r.rank}`)} · <strong>${r.name || t("（未公开）", "(not named)")}</strong> · ${r.points} ${t("分", "pts")}</div>`)}
+        </div>
+      </section>
+      <section aria-labelledby="pm-notice-title">
+        <h2 id="pm-notice-title">${t("积分公示", "On notice")}</h2>
+        <p class="muted">${t("以下申报正在公示，公示期内如有异议请向社区（村）反映。",
+                             "These claims are on notice; raise any objection with the community during the notice period.")}</p>
+        ${state.loaded && !state.notices.length ? html`<${ElEmpty} description=${t("暂无公示", "Nothing on notice")} />` : null}
+        <div class="board-list">
+          ${state.notices.map((n) => html`<div key=${n.claimId} class="board-item">
+            <strong>${n.name}</strong>${n.community ? ` · ${n.community}` : ""} · ${n.itemName} ·
+            <span class=${n.points < 0 ? "bad" : "ok"}>${signed(n.points)} ${t("分", "pts")}</span>
+            <span class="muted"> · ${t("公示至", "on notice until")} ${n.noticeEndsOn}</span></div>`)}
         </div>
       </section>`;
   },

@@ -14,17 +14,20 @@ from core.plugin import (
     Connection,
     Info,
     check_first,
+    choose,
     decode_cursor,
     encode_global_id,
     make_connection,
     pk_of,
     public_read,
+    today_shanghai,
 )
 from plugins.points_market.schema.types import (
     PointsMarketAccount,
     PointsMarketClaim,
     PointsMarketGood,
     PointsMarketItem,
+    PointsMarketNoticeLine,
     PointsMarketRankRow,
     load_statement,
     read,
@@ -147,5 +150,24 @@ async def points_market_public_ranking(info: Info, year: int, quarter: int | Non
     return _rank_rows(rows, household)
 
 
+@strawberry.field(description="公开公示栏：正在公示的积分申报（姓名遮蔽；匿名访问用 X-Linli-Node 指定"
+                              "街镇）/ the public notice board: claims on notice today, names "
+                              "masked (anonymous reads name the node with X-Linli-Node)")
+async def points_market_public_notices(info: Info, first: int = 50,
+                                       community_id: strawberry.ID | None = None
+                                       ) -> list[PointsMarketNoticeLine]:
+    check_first(first)
+    community = pk_of(community_id, "Community", "communityId")
+    async with public_read(info.context):
+        lines = await reports.public_notices(today_shanghai(), first, community)
+    return [PointsMarketNoticeLine(
+        claim_id=encode_global_id("PointsMarketClaim", n.claim_id), subject_kind=n.subject_kind,
+        name=n.name, community=n.community, item_code=n.item_code,
+        item_name=choose(n.item_name_zh, n.item_name_en or n.item_name_zh), points=n.points,
+        occurred_on=n.occurred_on, notice_starts_on=n.notice_from,
+        notice_ends_on=n.notice_until) for n in lines]
+
+
 QUERIES = [points_market_items, points_market_claims, points_market_account,
-           points_market_goods, points_market_ranking, points_market_public_ranking]
+           points_market_goods, points_market_ranking, points_market_public_ranking,
+           points_market_public_notices]

@@ -36,6 +36,7 @@ __all__ = [
     "PointsMarketGood",
     "PointsMarketItem",
     "PointsMarketMeeting",
+    "PointsMarketNoticeLine",
     "PointsMarketObjection",
     "PointsMarketRankRow",
     "PointsMarketRedemption",
@@ -337,6 +338,23 @@ class PointsMarketRankRow:
     owner_id: strawberry.ID
     points: int
     name: str | None = strawberry.field(description="仅显示同意公开者 / only where agreed")
+
+
+@strawberry.type(description="公示栏的一行（姓名已遮蔽）/ a line of the public notice board "
+                             "(the name masked)")
+class PointsMarketNoticeLine:
+    claim_id: strawberry.ID = strawberry.field(description="申报 ID（提出异议用）/ to object")
+    subject_kind: str = strawberry.field(description="resident | household")
+    name: str = strawberry.field(description="遮蔽的姓名（张**），家庭显示“某户” / the masked "
+                                             "name; a household shows 某户")
+    community: str = strawberry.field(description="社区/村 / the community or village")
+    item_code: str
+    item_name: str = strawberry.field(description="事项名称（按请求语言）/ the item, in the "
+                                                  "request's language")
+    points: int = strawberry.field(description="积分（扣分为负）/ points, deductions negative")
+    occurred_on: date
+    notice_starts_on: date
+    notice_ends_on: date
 
 
 TYPES: list[type] = [PointsMarketItem, PointsMarketClaim, PointsMarketObjection,

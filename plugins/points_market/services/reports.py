@@ -11,13 +11,25 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import ApiError, place_names, residents_in, rule_value
+from core.plugin import ApiError, mask_text, place_names, residents_in, rule_value
 from plugins.points_market.services.catalogue import items_by_ids
 from plugins.points_market.services.consent import consenting, consenting_query
 from plugins.points_market.tables import Account, Claim, Entry, Transfer
 
-__all__ = ["Figures", "RankRow", "credit_rows", "figures_of", "period_bounds", "ranking",
-           "sheet_xlsx", "stars_of", "statement", "statement_details"]
+__all__ = [
+    "Figures",
+    "NoticeLine",
+    "RankRow",
+    "credit_rows",
+    "figures_of",
+    "period_bounds",
+    "public_notices",
+    "ranking",
+    "sheet_xlsx",
+    "stars_of",
+    "statement",
+    "statement_details",
+]
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,62 @@ async def ranking(kind: str, year: int, quarter: int | None = None, *, first: in
                            points=int(r["points"] or 0),
                            name=names.get(owner) if owner in agreed else None))
     return out[:first]
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """A line of the public 公示栏: what was claimed and for whom, the name masked."""
+
+    claim_id: int
+    subject_kind: str
+    name: str
+    """A resident's name masked (``张**``); a household shows only ``某户`` — never an id, a
+    room or a phone."""
+    community: str
+    item_code: str
+    item_name_zh: str
+    item_name_en: str
+    points: int
+    """Signed: deductions (扣分) are negative."""
+    occurred_on: date
+    notice_from: date
+    notice_until: date
+
+
+async def public_notices(day: date, first: int, community_id: int | None = None
+                         ) -> list[NoticeLine]:
+    """The claims on notice on ``day`` at the node (newest first, at most ``first``), for the
+    public notice board: item, points, dates, the community and a masked name. Four statements
+    (claims, items, resident names, community names) whatever the number of lines."""
+    where = (Claim.status == "noticed") & (Claim.notice_from <= day) & (Claim.notice_until >= day)
+    if community_id is not None:
+        where &= Claim.community_id == community_id
+    rows = await Claim.select(
+        Claim.id, Claim.subject_kind, Claim.resident_id, Claim.community_id, Claim.item_id,
+        Claim.item_code, Claim.points, Claim.occurred_on, Claim.notice_from, Claim.notice_until,
+    ).where(where).order_by(Claim.id, ascending=False).limit(first)
+    if not rows:
+        return []
+    items = await items_by_ids([int(r["item_id"]) for r in rows])
+    people = await place_names("resident", [int(r["resident_id"]) for r in rows
+                                            if r["resident_id"] is not None])
+    places = await place_names("community", [int(r["community_id"]) for r in rows
+                                             if r["community_id"] is not None])
+    out: list[NoticeLine] = []
+    for r in rows:
+        item = items.get(int(r["item_id"])) or {}
+        if r["resident_id"] is not None:
+            name = mask_text(people.get(int(r["resident_id"]), ""))
+        else:
+            name = "某户"
+        out.append(NoticeLine(
+            claim_id=int(r["id"]), subject_kind=str(r["subject_kind"]), name=name,
+            community=places.get(int(r["community_id"]), "") if r["community_id"] else "",
+            item_code=str(r["item_code"]), item_name_zh=str(item.get("name_zh", "")),
+            item_name_en=str(item.get("name_en", "")), points=int(r["points"]),
+            occurred_on=r["occurred_on"], notice_from=r["notice_from"],
+            notice_until=r["notice_until"]))
+    return out
 
 
 async def credit_rows(start: date, end: date) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from graphql import (
 PUBLIC = {"buildingHeadBoard", "canteenMenu", "mutualAidNeedsBoard", "mutualAidNotesBoard",
           "mutualAidTeams", "mutualAidTeamResponseTimes", "publicCommunities",
           "pointsMarketPublicRanking", "readingRoomSearch", "readingRoomNetworks",
-          "mutualAidOpenNeedsByAge"}
+          "mutualAidOpenNeedsByAge", "bloodDrivePublicCalls", "pointsMarketPublicNotices"}
 """Public reads of every built-in plugin (anonymous with X-Linli-Node)."""
 
 

@@ -1,6 +1,6 @@
 """The 积分超市 console pages in real headless Chromium (``core.testing.console``) on the demo:
 each page renders, a reviewer approves a claim from the review queue (and it goes on notice),
-the public ranking opens without login; axe-core reports no serious/critical violation, no CSP
+the public ranking and the 公示栏 open without login; axe-core reports no serious/critical violation, no CSP
 problem; a 390-pixel screenshot of each page goes to ``var/screenshots/console``."""
 
 from __future__ import annotations
@@ -93,6 +93,9 @@ def test_console_pages(world: SimpleNamespace) -> None:
         public.goto(f"{b.base}/console/public/{node.code}/points-market/ranking")
         public.wait_for_selector("[data-page='points-market/ranking']")
         b.wait_text("积分榜", page=public)
+        b.wait_text("积分公示", page=public)     # the 公示栏: claims on notice, names masked
+        b.wait_text("公示至", page=public)
+        assert world.resident not in public.inner_text("[aria-labelledby='pm-notice-title']")
         assert b.axe(public) == []
         b.shot("points-market-ranking", public)
         assert not b.csp_problems(), b.problems

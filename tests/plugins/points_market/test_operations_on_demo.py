@@ -96,6 +96,7 @@ def _variables(ids: dict[str, Any], market: Any) -> dict[str, dict[str, Any]]:
         "PointsMarketHouseholdRanking": {"year": year},
         "PointsMarketResidentRanking": {"year": year},
         "PointsMarketPublicRanking": {"year": year},
+        "PointsMarketPublicNotices": {},
         "PointsMarketSetRankingConsent": {"residentId": resident, "consented": True},
     }
 
@@ -113,7 +114,7 @@ async def test_every_example_operation_runs_on_the_demo(market, factory, http):
     assert set(variables) == set(operations), set(variables) ^ set(operations)
     failures = {}
     for name, document in operations.items():
-        anonymous = name == "PointsMarketPublicRanking"
+        anonymous = name in ("PointsMarketPublicRanking", "PointsMarketPublicNotices")
         headers = {"X-Linli-Node": market.node.code}
         if not anonymous:
             headers["Authorization"] = f"Bearer {market.admin.token}"
@@ -126,7 +127,8 @@ async def test_every_example_operation_runs_on_the_demo(market, factory, http):
         if "errors" in out or field is None or (
                 isinstance(field, dict) and field.get("__typename") == "UserError"):
             failures[name] = out
-        elif name in ("PointsMarketPublicRanking", "PointsMarketHouseholdRanking",
+        elif name in ("PointsMarketPublicRanking", "PointsMarketPublicNotices",
+                      "PointsMarketHouseholdRanking",
                       "PointsMarketResidentRanking", "PointsMarketReviewQueue",
                       "PointsMarketNoticeBoard") and not (
                 field if isinstance(field, list) else field.get("edges")):
