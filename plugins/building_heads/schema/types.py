@@ -296,6 +296,8 @@ class BuildingHeadEvaluation(Node):
 MATTER = "BuildingHeadMatter"
 ENTRY_KIND_ZH = {"step": "议事", "resolve": "办结", "escalate": "上移", "handoff": "下单",
                  "followup": "跟进"}
+ENTRY_KIND_EN = {"step": "deliberation", "resolve": "resolved", "escalate": "escalated",
+                 "handoff": "handed to a grid worker", "followup": "follow-up"}
 
 
 @strawberry.enum(description="议事步骤（四步议事法）/ a step of the four-step method")
@@ -333,13 +335,15 @@ class BuildingHeadMatterEntry:
     decision: str
     decided_on: date
 
-    @strawberry.field(description="步骤名称，如“两委议事” / the step's name in Chinese")
+    @strawberry.field(description="步骤名称，如“两委议事”（按 Accept-Language）/ the step's name "
+                                  "in the request's language")
     def step_name(self) -> str:
-        return matters.STEP_ZH[self.step.value]
+        return choose(matters.STEP_ZH[self.step.value], matters.STEP_EN[self.step.value])
 
-    @strawberry.field(description="条目说明，如“上移” / what the entry is, in Chinese")
+    @strawberry.field(description="条目说明，如“上移”（按 Accept-Language）/ what the entry is, in "
+                                  "the request's language")
     def kind_name(self) -> str:
-        return ENTRY_KIND_ZH[self.kind.value]
+        return choose(ENTRY_KIND_ZH[self.kind.value], ENTRY_KIND_EN[self.kind.value])
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BuildingHeadMatterEntry:
@@ -370,17 +374,19 @@ class BuildingHeadMatter(Node):
     pk: strawberry.Private[int]
 
     @strawberry.field(description="当前步骤名称（提事、两委议事、多方主体共同议事、居民议事、办理、评价）"
-                                  " / the current step's name in Chinese")
+                                  "（按 Accept-Language）/ the current step's name in the "
+                                  "request's language")
     def step_name(self) -> str:
-        return matters.STEP_ZH[self.step.value]
+        return choose(matters.STEP_ZH[self.step.value], matters.STEP_EN[self.step.value])
 
     @strawberry.field(description="当前步骤名称（英文）/ the current step's name in English")
     def step_name_en(self) -> str:
         return matters.STEP_EN[self.step.value]
 
-    @strawberry.field(description="议事层级名称（楼栋、小区、社区）/ the level's name in Chinese")
+    @strawberry.field(description="议事层级名称（楼栋、小区、社区；按 Accept-Language）/ the "
+                                  "level's name in the request's language")
     def level_name(self) -> str:
-        return matters.LEVEL_ZH[self.level.value]
+        return choose(matters.LEVEL_ZH[self.level.value], matters.LEVEL_EN[self.level.value])
 
     @strawberry.field(description="时间线（最早的在前）/ the timeline, oldest first")
     async def timeline(self, info: Info) -> list[BuildingHeadMatterEntry]:

@@ -78,6 +78,7 @@ STEP_EN = {"raised": "raised", "committees": "deliberated by the two committees"
            "evaluated": "evaluated"}
 LEVELS = ("building", "compound", "community")
 LEVEL_ZH = {"building": "楼栋", "compound": "小区", "community": "社区"}
+LEVEL_EN = {"building": "building", "compound": "compound", "community": "community"}
 MAX_PARTICIPANTS = 50
 
 

@@ -243,3 +243,21 @@ async def test_subscription_refuses_where_the_plugin_is_off(make_world, linli_en
         assert getattr(exc, "code", None) == "PLUGIN_DISABLED"
     else:
         raise AssertionError("the subscription started where the plugin is off")
+
+
+async def test_board_captions_follow_accept_language(world, gql, factory):
+    """Captions for people (step, level, entry kind) come in the request's language, one
+    language per string — zh-CN by default, English on request (issue 8, item 10)."""
+    staff = await factory.account(world.node, "building_heads.coordinator")
+    await _raise(gql, world, staff.token, 0, "楼道灯坏了")
+    q = """query($c: ID) { buildingHeadBoard(first: 5, compoundId: $c) { edges { node {
+      stepName levelName timeline { stepName kindName } } } } }"""
+    variables = {"c": gid("Compound", world.compound.id)}
+    zh = await gql(q, variables, node=world.node.code)
+    en = await gql(q, variables, node=world.node.code, headers={"Accept-Language": "en-GB,en"})
+    (zh_node,) = [e["node"] for e in zh["data"]["buildingHeadBoard"]["edges"]]
+    (en_node,) = [e["node"] for e in en["data"]["buildingHeadBoard"]["edges"]]
+    assert (zh_node["stepName"], zh_node["levelName"]) == ("提事", "楼栋")
+    assert (en_node["stepName"], en_node["levelName"]) == ("raised", "building")
+    assert en_node["timeline"][0] == {"stepName": "raised", "kindName": "deliberation"}
+    assert " / " not in json.dumps(en, ensure_ascii=False)
