@@ -127,6 +127,7 @@ async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]]
     claims: list[DailySubsidy] = []
     absent = registered[0]  # a regular who stopped coming 9 days ago: the welfare concern
     skipped: dict[int, int] = {}
+    dinner = [c for c in operating if len(str(c["slots"]).split(",")) > 1]
     day, now = start, now_utc()
     while day < today:
         if day not in rules:
@@ -140,10 +141,13 @@ async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]]
                 skipped[n] = skipped.get(n, 0) + 1
                 continue
             skipped[n] = 0
-            canteen = operating[int(elder["id"]) % len(operating)]
+            # a few eat twice a day at a canteen serving dinner: the cap refuses a second
+            # subsidy (chosen by position, not by database id, so every seeding shows it)
+            twice = n % 5 == 0 and bool(dinner)
+            choices = dinner if twice else operating
+            canteen = choices[int(elder["id"]) % len(choices)]
             slots = str(canteen["slots"]).split(",")
-            # a few eat twice a day where dinner is served: the cap refuses a second subsidy
-            eaten = slots[-2:] if len(slots) > 1 and n % 5 == 0 else slots[-1:]
+            eaten = slots[-2:] if twice else slots[-1:]
             used = 0
             for slot in eaten:
                 subsidy = compute_subsidy(rule, elder["birth_date"],
