@@ -15,6 +15,8 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     Permission("plugins.manage", "管理插件启用", "Enable or disable plugins"),
     Permission("region.rollup", "查看汇总", "Read roll-up figures of the tenants below"),
     Permission("people.read", "查看居民与地点", "Read places, households and residents"),
+    Permission("places.read", "查看所在地点", "Read the places of one's grants (names only: "
+               "no households or residents)"),
     Permission("people.write", "维护居民与地点", "Create and change places and residents"),
     Permission("people.reveal_pii", "查看完整个人信息", "Reveal ID numbers and phones",
                personal_data=True),

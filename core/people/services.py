@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from core.audit import service as audit
+from core.crypto import pii_key
 from core.errors import ApiError
 from core.identity.access import Access, PlaceRef
 from core.people import places
@@ -26,10 +27,11 @@ from core.people.residents import (
     resident_tags,
     reveal_values,
 )
-from core.people.validation import check_reason
+from core.people.validation import check_reason, normalise_tags
 from core.people.view import people_view
 
 __all__ = [
+    "collect_resident_info",
     "create_building",
     "create_community",
     "create_grid",
@@ -187,6 +189,43 @@ async def update_resident(access: Access, pii_key: str, resident_id: int,
     if changed:
         await audit.record("people.update_resident", account_id=access.principal.account_id,
                            object_type="resident", object_id=rec.id, summary={"fields": changed})
+    return rec, changed
+
+
+COLLECTABLE = ("phone", "relation", "tags_added", "tags_removed")
+"""What a plugin's information collection (信息采集) may change on a resident record."""
+
+
+async def collect_resident_info(resident_id: int, changes: Mapping[str, Any], *,
+                                account_id: int | None, source: str
+                                ) -> tuple[ResidentRec, list[str]]:
+    """Write a plugin's collected household information back to the resident record (inside
+    the plugin's write scope): ``phone`` (None clears), ``relation``, ``tags_added``,
+    ``tags_removed``. Validated exactly as ``updateResident``; the caller decided who may
+    collect (core does not check ``people.write`` here). Audited as ``people.update_resident``
+    naming the plugin in ``source``. NOT_FOUND for a resident outside the scope."""
+    unknown = set(changes) - set(COLLECTABLE)
+    if unknown:
+        raise ApiError.invalid(min(unknown), "不能采集该字段", "this field cannot be collected")
+    current = (await by_ids("resident", [resident_id]))[0]
+    if current is None:
+        raise ApiError.not_found("居民", "resident", "residentId")
+    id_number, phone = reveal_values(current, key := pii_key())
+    household = ((await by_ids("household", [current.household_id]))[0]
+                 if current.household_id else None)
+    tags = [t for t in await resident_tags(current.id)
+            if t not in normalise_tags(changes.get("tags_removed") or [])]
+    tags += [t for t in normalise_tags(changes.get("tags_added") or []) if t not in tags]
+    data = make_resident_data(
+        name=current.name, id_number=id_number, gender=current.gender,
+        birth_date=current.birth_date, phone=changes.get("phone", phone), household=household,
+        relation=changes.get("relation", current.relation), is_head=current.is_head,
+        tags=tags)
+    rec, changed = await apply_resident(data, key, current)
+    if changed:
+        await audit.record("people.update_resident", account_id=account_id,
+                           object_type="resident", object_id=rec.id,
+                           summary={"fields": changed, "source": source})
     return rec, changed
 
 

@@ -77,7 +77,9 @@ from core.plugin.meta import (
     hookimpl,
 )
 from core.plugin.people import (
+    COLLECTABLE,
     ResidentInfo,
+    collect_resident_info,
     find_resident_by_id_number,
     get_resident,
     id_number_index,
@@ -152,6 +154,7 @@ from core.pubsub import PubSub, Subscription, get_pubsub
 
 __all__ = [
     "BUILDINGS",
+    "COLLECTABLE",
     "COMMUNITIES",
     "COMPOUNDS",
     "GRIDS",
@@ -221,6 +224,7 @@ __all__ = [
     "bulk_insert",
     "check_first",
     "choose",
+    "collect_resident_info",
     "current_scope",
     "decode_cursor",
     "decode_global_id",

@@ -18,10 +18,13 @@ from core.crypto import pii_key
 from core.people.lookup import find_resident_by_id_number, id_number_index, id_number_indexes
 from core.people.records import ResidentInfo, from_row
 from core.people.residents import id_index
+from core.people.services import COLLECTABLE, collect_resident_info
 from core.people.tables import Resident, ResidentTag
 
 __all__ = [
+    "COLLECTABLE",
     "ResidentInfo",
+    "collect_resident_info",
     "find_resident_by_id_number",
     "get_resident",
     "id_number_index",

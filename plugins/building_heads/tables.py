@@ -13,10 +13,12 @@ __all__ = [
     "Candidate",
     "Duty",
     "Evaluation",
+    "Handoff",
     "Leave",
     "Matter",
     "MatterStep",
     "Meeting",
+    "PropertyCompany",
     "RotaShift",
     "Station",
     "SurveyResponse",
@@ -149,6 +151,8 @@ class Matter(ScopedTable, tablename="building_heads_matter"):
     raised_by_account_id = BigInt(null=True, default=None)
     grid_account_id = BigInt(null=True, default=None)
     """The grid worker the matter was handed to (下单)."""
+    station_id = BigInt(null=True, default=None)
+    """The 红旗驿站 where the matter is deliberated (its board); NULL until a station exists."""
     rating = Integer(null=True, default=None)
     """Residents' rating 1–5 at the end."""
     created_at = Timestamptz()
@@ -273,6 +277,11 @@ class Duty(ScopedTable, tablename="building_heads_duty"):
     """open | closed (an opinion awaiting its answer, a hazard not yet closed)."""
     assigned_to = Text(default="")
     """Safety: who the hazard was assigned to."""
+    assigned_on = Date(null=True, default=None)
+    """Safety: when it was assigned (reported → assigned → closed)."""
+    collected = Text(default="{}")
+    """Information collection: JSON of what was written back to core's resident record
+    ({"resident_id": …, "fields": [...]}), personal values never kept here."""
     answer = Text(default="")
     """Opinion: the answer that came back."""
     closed_on = Date(null=True, default=None)
@@ -295,6 +304,8 @@ class Meeting(ScopedTable, tablename="building_heads_meeting"):
     """JSON {party: [names]}; parties community | property | heads | residents | other."""
     property_company = Varchar(length=100, default="")
     """The property company (物业) taking part, by name."""
+    property_company_id = BigInt(null=True, default=None)
+    """The registered property company (its name is copied into ``property_company``)."""
     topics = Text(default="[]")
     decisions = Text(default="[]")
     matter_ids = Text(default="[]")
@@ -319,3 +330,50 @@ class SurveyResponse(ScopedTable, tablename="building_heads_survey_response"):
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [
         ("tenant_id", "building_id", "year", "household_id")]
+
+
+class PropertyCompany(ScopedTable, tablename="building_heads_property_company"):
+    """物业公司 A property company serving a community: a named party of the 三方联席会议 that
+    may be given an account (role ``building_heads.property`` at the community) to answer the
+    matters handed to it."""
+
+    community_id = BigInt(null=False, default=None)
+    name = Varchar(length=100, null=False)
+    contact = Varchar(length=100, default="")
+    """A contact person or desk, as the company gives it (not a resident record)."""
+    account_id = BigInt(null=True, default=None)
+    created_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "community_id", "name")]
+
+
+class Handoff(ScopedTable, tablename="building_heads_handoff"):
+    """转交 A matter or duty handed from one party to another (双向进入): a head to a grid
+    worker, a grid worker to a head, anyone to the property company; the receiver answers it.
+    Each side lists what it handed and what it was handed."""
+
+    object_kind = Varchar(length=8, null=False)
+    """matter | duty."""
+    object_id = BigInt(null=False, default=None)
+    building_id = BigInt(null=True, default=None)
+    community_id = BigInt(null=False, default=None)
+    from_kind = Varchar(length=12, null=False)
+    """head | grid_worker | staff."""
+    from_account_id = BigInt(null=True, default=None)
+    to_kind = Varchar(length=12, null=False)
+    """head | grid_worker | property."""
+    to_account_id = BigInt(null=True, default=None)
+    """The receiving account (a property company without one is answered by staff)."""
+    to_property_id = BigInt(null=True, default=None)
+    note = Text(default="")
+    handed_on = Date(null=False, default=None)
+    status = Varchar(length=8, default="open")
+    """open | answered."""
+    answer = Text(default="")
+    answered_on = Date(null=True, default=None)
+    answered_by = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "to_account_id", "id"), ("tenant_id", "from_account_id", "id")]

@@ -13,17 +13,20 @@ from core.people.view import PlaceView, people_view
 __all__ = ["by_id", "children", "tags", "view"]
 
 
-async def view(ctx: Any) -> PlaceView:
-    """The caller's view of places (computed once per request); FORBIDDEN without people.read."""
+async def view(ctx: Any, permission: str = "people.read") -> PlaceView:
+    """The caller's view of places for ``permission`` (computed once per request);
+    FORBIDDEN without it. Lists of children always use ``people.read``."""
     async def load(keys: list[str]) -> list[Any]:
+        out: list[Any] = []
         async with ctx.read() as access:
-            try:
-                found: Any = await people_view(access)
-            except ApiError as exc:  # every field of the request sees the same refusal
-                found = exc
-        return [found for _ in keys]
+            for key in keys:
+                try:
+                    out.append(await people_view(access, key))
+                except ApiError as exc:  # every field of the request sees the same refusal
+                    out.append(exc)
+        return out
 
-    return await ctx.loader("people:view", load).load("people.read")  # type: ignore[no-any-return]
+    return await ctx.loader("people:view", load).load(permission)  # type: ignore[no-any-return]
 
 
 async def by_id(ctx: Any, kind: str, pk: int) -> Any:

@@ -252,18 +252,27 @@ _KINDS = {"Community": "community", "Compound": "compound", "Grid": "grid",
           "Resident": "resident"}
 
 
+_PLACE_KINDS = frozenset({"community", "compound", "grid", "building"})
+"""Kinds ``places.read`` reads through ``node(id:)`` (a building head's own building and the
+places around it); households and residents need ``people.read``."""
+
+
 def _node_loader(kind: str) -> Any:
     async def load(info: Info, pk: int) -> Any:
         rec = await loaders.by_id(info.context, kind, pk)
         if rec is None:
             return None
-        try:
-            place_view = await loaders.view(info.context)
-        except Exception as exc:
-            if getattr(exc, "code", "") == "FORBIDDEN":
-                return None
-            raise
-        return build(rec) if place_view.allows(kind, rec) else None
+        for permission in ("people.read", "places.read") if kind in _PLACE_KINDS else (
+                "people.read",):
+            try:
+                place_view = await loaders.view(info.context, permission)
+            except Exception as exc:
+                if getattr(exc, "code", "") == "FORBIDDEN":
+                    continue
+                raise
+            if place_view.allows(kind, rec):
+                return build(rec)
+        return None
 
     return load
 

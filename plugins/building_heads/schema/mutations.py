@@ -11,7 +11,15 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from core.plugin import Access, Info, UserError, encode_global_id, run_mutation, today_shanghai
+from core.plugin import (
+    Access,
+    ApiError,
+    Info,
+    UserError,
+    encode_global_id,
+    run_mutation,
+    today_shanghai,
+)
 from plugins.building_heads.schema.common import gid, pk, rules_of
 from plugins.building_heads.schema.types import (
     MATTER,
@@ -20,6 +28,8 @@ from plugins.building_heads.schema.types import (
     BuildingHeadDuty,
     BuildingHeadDutyKind,
     BuildingHeadEvaluation,
+    BuildingHeadHandoff,
+    BuildingHeadHandoffParty,
     BuildingHeadLeave,
     BuildingHeadMatter,
     BuildingHeadMatterChange,
@@ -28,6 +38,7 @@ from plugins.building_heads.schema.types import (
     BuildingHeadMeeting,
     BuildingHeadMeetingKind,
     BuildingHeadMeetingParty,
+    BuildingHeadPropertyCompany,
     BuildingHeadRotaShift,
     BuildingHeadStation,
     BuildingHeadVisit,
@@ -37,8 +48,10 @@ from plugins.building_heads.schema.types import (
 )
 from plugins.building_heads.services import (
     appointments,
+    companies,
     duties,
     evaluation,
+    handoffs,
     matters,
     meetings,
     rota,
@@ -503,6 +516,10 @@ class BuildingHeadRaiseMatterInput:
     community_id: strawberry.ID | None = None
     participants: list[str] = strawberry.field(default_factory=list)
     raised_on: date | None = None
+    station_id: strawberry.ID | None = strawberry.field(
+        default=None, description="在哪个红旗驿站议事（默认：所在小区的驿站，否则社区的驿站）/ the "
+                                  "station where it is deliberated (default: the compound's, "
+                                  "else the community's)")
 
 
 @strawberry.input(description="记录下一步：参与人、决定、日期；评价须打分 / record the next step")
@@ -613,7 +630,8 @@ async def building_head_raise_matter(info: Info, input: BuildingHeadRaiseMatterI
             building_id=pk(input.building_id, "Building", "buildingId"),
             compound_id=pk(input.compound_id, "Compound", "compoundId"),
             community_id=pk(input.community_id, "Community", "communityId"),
-            participants=input.participants, raised_on=input.raised_on)
+            participants=input.participants, raised_on=input.raised_on,
+            station_id=pk(input.station_id, "BuildingHeadStation", "stationId"))
     return await _mutate(info, change, BuildingHeadRaiseMatterPayload)
 
 
@@ -653,8 +671,14 @@ async def building_head_hand_off_matter(info: Info, input: BuildingHeadHandOffMa
                                         ) -> BuildingHeadHandOffMatterResult:
     async def change(access: Access) -> tuple[dict[str, Any], int]:
         worker = int(pk(input.grid_worker_id, "Account", "gridWorkerId"))  # type: ignore[arg-type]
-        return await matters.hand_off_matter(access, _matterpk(input.matter_id), worker,
-                                         input.note, decided_on=input.decided_on)
+        matter = _matterpk(input.matter_id)
+        await handoffs.hand_off(access, object_kind="matter", object_id=matter,
+                                to_kind="grid_worker", note=input.note, grid_account_id=worker,
+                                handed_on=input.decided_on)
+        found = await matters.get_matter(matter)
+        assert found is not None
+        entries = await matters.entries_of([matter])
+        return found, int(entries[matter][-1]["id"])
     return await _mutate(info, change, BuildingHeadHandOffMatterPayload)
 
 
@@ -712,6 +736,20 @@ async def building_head_log_visit(info: Info, input: BuildingHeadLogVisitInput
         matter_id=gid("BuildingHeadMatter", logged.matter_id)))
 
 
+@strawberry.input(description="信息采集的内容（写回居民登记，记入审计）/ household information "
+                              "collected (written back to the resident record, audited)")
+class BuildingHeadCollectedInfoInput:
+    resident_id: strawberry.ID = strawberry.field(description="该住户的居民 / a resident of the "
+                                                              "household")
+    phone: str | None = strawberry.field(default=None, description="新手机号（空串清除）/ new "
+                                                                  "phone (empty clears)")
+    relation: str | None = strawberry.field(default=None, description="与户主关系 / relation")
+    tags_added: list[str] = strawberry.field(default_factory=list,
+                                             description="新增标签，如 长期空巢 / tags to add")
+    tags_removed: list[str] = strawberry.field(default_factory=list,
+                                               description="去除标签 / tags to remove")
+
+
 @strawberry.input(description="记录一次履职（服务内容）/ record a duty of the service content")
 class BuildingHeadRecordDutyInput:
     building_id: strawberry.ID
@@ -725,6 +763,9 @@ class BuildingHeadRecordDutyInput:
     follow_up: str = strawberry.field(default="", description="后续跟进 / follow-up")
     household_id: strawberry.ID | None = strawberry.field(
         default=None, description="涉及的住户（如信息采集）/ the household concerned")
+    collected: BuildingHeadCollectedInfoInput | None = strawberry.field(
+        default=None, description="信息采集：写回居民登记的更新 / information collection: the "
+                                  "update written back to the resident record")
 
 
 @strawberry.type
@@ -748,20 +789,41 @@ async def building_head_record_duty(info: Info, input: BuildingHeadRecordDutyInp
             access, building_id=building, kind=input.kind.value, summary=input.summary,
             outcome=input.outcome, minutes=input.minutes, done_on=input.done_on,
             parties=input.parties, follow_up=input.follow_up,
-            household_id=pk(input.household_id, "Household", "householdId"))
+            household_id=pk(input.household_id, "Household", "householdId"),
+            collected=_collected(input.collected))
 
     result: BuildingHeadRecordDutyResult = await run_mutation(
         info, work, lambda row: BuildingHeadRecordDutyPayload(duty=BuildingHeadDuty.from_row(row)))
     return result
 
 
-@strawberry.input(description="办结履职记录：社情民意的答复，或安全隐患交由谁处理 / close a duty: "
-                              "an opinion's answer, or who a hazard was assigned to")
+def _collected(data: BuildingHeadCollectedInfoInput | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    out: dict[str, Any] = {"resident_id": pk(data.resident_id, "Resident",
+                                             "collected.residentId")}
+    if data.phone is not None:
+        out["phone"] = data.phone
+    if data.relation is not None:
+        out["relation"] = data.relation
+    if data.tags_added:
+        out["tags_added"] = data.tags_added
+    if data.tags_removed:
+        out["tags_removed"] = data.tags_removed
+    return out
+
+
+@strawberry.input(description="办结履职记录：社情民意的答复，安全隐患交由谁处理，或转交来的任务的结果与用时 / "
+                              "close a duty: an opinion's answer, who a hazard was assigned to, "
+                              "or a handed task's outcome and minutes")
 class BuildingHeadCloseDutyInput:
     duty_id: strawberry.ID
     answer: str = ""
     assigned_to: str = ""
     closed_on: date | None = None
+    outcome: str | None = strawberry.field(default=None, description="结果 / the outcome")
+    minutes: int | None = strawberry.field(default=None, description="实际用时（分钟）/ real "
+                                                                     "time spent")
 
 
 @strawberry.type
@@ -781,7 +843,9 @@ async def building_head_close_duty(info: Info, input: BuildingHeadCloseDutyInput
         duty = pk(input.duty_id, "BuildingHeadDuty", "dutyId")
         assert duty is not None
         return await duties.close_duty(access, duty, answer=input.answer,
-                                       assigned_to=input.assigned_to, closed_on=input.closed_on)
+                                       assigned_to=input.assigned_to, closed_on=input.closed_on,
+                                       outcome=input.outcome, minutes=input.minutes,
+                                       handed_to_me=await handoffs.open_handoff_for(access, duty))
 
     result: BuildingHeadCloseDutyResult = await run_mutation(
         info, work, lambda row: BuildingHeadCloseDutyPayload(duty=BuildingHeadDuty.from_row(row)))
@@ -842,6 +906,8 @@ class BuildingHeadRecordMeetingInput:
     matter_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="议定的事项 / the matters taken up")
     held_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+    property_company_id: strawberry.ID | None = strawberry.field(
+        default=None, description="登记的物业公司（代替名称）/ the registered property company")
 
 
 @strawberry.type
@@ -867,7 +933,9 @@ async def building_head_record_meeting(info: Info, input: BuildingHeadRecordMeet
             access, kind=input.kind.value, station_id=station, held_on=input.held_on,
             attendees=attendees, topics=input.topics, decisions=input.decisions,
             property_company=input.property_company,
-            matter_ids=[int(pk(m, MATTER, "matterIds") or 0) for m in input.matter_ids])
+            matter_ids=[int(pk(m, MATTER, "matterIds") or 0) for m in input.matter_ids],
+            property_company_id=pk(input.property_company_id, "BuildingHeadPropertyCompany",
+                                   "propertyCompanyId"))
 
     result: BuildingHeadRecordMeetingResult = await run_mutation(
         info, work, lambda row: BuildingHeadRecordMeetingPayload(
@@ -902,6 +970,217 @@ async def building_head_rate_head(info: Info, input: BuildingHeadRateHeadInput
     return result
 
 
+@strawberry.input(description="交办安全隐患（上报→交办→办结）/ assign a reported safety hazard")
+class BuildingHeadAssignDutyInput:
+    duty_id: strawberry.ID
+    assigned_to: str = strawberry.field(description="交由谁处理 / who will remove it")
+    assigned_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.type
+class BuildingHeadAssignDutyPayload:
+    duty: BuildingHeadDuty
+
+
+BuildingHeadAssignDutyResult = Annotated[BuildingHeadAssignDutyPayload | UserError,
+                                         strawberry.union("BuildingHeadAssignDutyResult")]
+
+
+@strawberry.mutation(description="交办安全隐患 / assign a safety hazard")
+async def building_head_assign_duty(info: Info, input: BuildingHeadAssignDutyInput
+                                    ) -> BuildingHeadAssignDutyResult:
+    async def work(access: Access) -> Any:
+        duty = pk(input.duty_id, "BuildingHeadDuty", "dutyId")
+        assert duty is not None
+        return await duties.assign_duty(access, duty, assigned_to=input.assigned_to,
+                                        assigned_on=input.assigned_on)
+
+    result: BuildingHeadAssignDutyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadAssignDutyPayload(duty=BuildingHeadDuty.from_row(row)))
+    return result
+
+
+@strawberry.input(description="转交议事事项或履职任务：楼长→网格员、网格员→楼长，或交物业 / hand a "
+                              "matter or duty over: head → grid worker, grid worker → head, or "
+                              "to the property company")
+class BuildingHeadHandOffInput:
+    to: BuildingHeadHandoffParty = strawberry.field(description="GRID_WORKER | HEAD | PROPERTY")
+    note: str
+    matter_id: strawberry.ID | None = None
+    duty_id: strawberry.ID | None = None
+    grid_worker_id: strawberry.ID | None = strawberry.field(
+        default=None, description="网格员账号ID（转网格员时）/ the grid worker's account id")
+    property_company_id: strawberry.ID | None = None
+    handed_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.type
+class BuildingHeadHandOffPayload:
+    handoff: BuildingHeadHandoff
+
+
+BuildingHeadHandOffResult = Annotated[BuildingHeadHandOffPayload | UserError,
+                                      strawberry.union("BuildingHeadHandOffResult")]
+
+
+@strawberry.mutation(description="转交（双向进入）/ hand a matter or duty over")
+async def building_head_hand_off(info: Info, input: BuildingHeadHandOffInput
+                                 ) -> BuildingHeadHandOffResult:
+    async def work(access: Access) -> Any:
+        matter = pk(input.matter_id, MATTER, "matterId")
+        duty = pk(input.duty_id, "BuildingHeadDuty", "dutyId")
+        if (matter is None) == (duty is None):
+            raise ApiError("INVALID_ARGUMENT", "请指定议事事项或履职记录（二选一）",
+                           "name either a matter or a duty", "matterId")
+        if input.to == BuildingHeadHandoffParty.STAFF:
+            raise ApiError("INVALID_ARGUMENT", "转交对象须为网格员、楼长或物业",
+                           "hand to a grid worker, a head or the property company", "to")
+        return await handoffs.hand_off(
+            access, object_kind="matter" if matter is not None else "duty",
+            object_id=int(matter if matter is not None else duty or 0), to_kind=input.to.value,
+            note=input.note, grid_account_id=pk(input.grid_worker_id, "Account", "gridWorkerId"),
+            property_company_id=pk(input.property_company_id, "BuildingHeadPropertyCompany",
+                                   "propertyCompanyId"), handed_on=input.handed_on)
+
+    result: BuildingHeadHandOffResult = await run_mutation(
+        info, work, lambda row: BuildingHeadHandOffPayload(handoff=BuildingHeadHandoff.from_row(row)))
+    return result
+
+
+@strawberry.input(description="网格员向楼长交办履职任务（如入户核查）/ a grid worker hands the "
+                              "building's head a task of the service content")
+class BuildingHeadRequestDutyInput:
+    building_id: strawberry.ID
+    kind: BuildingHeadDutyKind
+    summary: str = strawberry.field(description="要做什么 / what is to be done")
+    note: str = strawberry.field(description="给楼长的说明 / a note to the head")
+    household_id: strawberry.ID | None = None
+    handed_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.type
+class BuildingHeadRequestDutyPayload:
+    handoff: BuildingHeadHandoff
+
+
+BuildingHeadRequestDutyResult = Annotated[BuildingHeadRequestDutyPayload | UserError,
+                                          strawberry.union("BuildingHeadRequestDutyResult")]
+
+
+@strawberry.mutation(description="网格员交办楼长任务 / hand the head a task")
+async def building_head_request_duty(info: Info, input: BuildingHeadRequestDutyInput
+                                     ) -> BuildingHeadRequestDutyResult:
+    async def work(access: Access) -> Any:
+        building = pk(input.building_id, "Building", "buildingId")
+        assert building is not None
+        return await handoffs.request_duty(
+            access, building_id=building, kind=input.kind.value, summary=input.summary,
+            note=input.note, household_id=pk(input.household_id, "Household", "householdId"),
+            handed_on=input.handed_on)
+
+    result: BuildingHeadRequestDutyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadRequestDutyPayload(
+            handoff=BuildingHeadHandoff.from_row(row)))
+    return result
+
+
+@strawberry.input(description="答复转交来的事项 / answer what was handed to you")
+class BuildingHeadAnswerHandoffInput:
+    handoff_id: strawberry.ID
+    answer: str
+    answered_on: date | None = strawberry.field(default=None, description="默认今天 / today")
+
+
+@strawberry.type
+class BuildingHeadAnswerHandoffPayload:
+    handoff: BuildingHeadHandoff
+
+
+BuildingHeadAnswerHandoffResult = Annotated[BuildingHeadAnswerHandoffPayload | UserError,
+                                            strawberry.union("BuildingHeadAnswerHandoffResult")]
+
+
+@strawberry.mutation(description="答复转交（物业、网格员或楼长）/ answer a hand-off")
+async def building_head_answer_handoff(info: Info, input: BuildingHeadAnswerHandoffInput
+                                       ) -> BuildingHeadAnswerHandoffResult:
+    async def work(access: Access) -> Any:
+        ident = pk(input.handoff_id, "BuildingHeadHandoff", "handoffId")
+        assert ident is not None
+        return await handoffs.answer_handoff(access, ident, input.answer, input.answered_on)
+
+    result: BuildingHeadAnswerHandoffResult = await run_mutation(
+        info, work, lambda row: BuildingHeadAnswerHandoffPayload(
+            handoff=BuildingHeadHandoff.from_row(row)))
+    return result
+
+
+@strawberry.input(description="登记物业公司 / register a property company of a community")
+class BuildingHeadRegisterPropertyCompanyInput:
+    community_id: strawberry.ID
+    name: str
+    contact: str = ""
+
+
+@strawberry.type
+class BuildingHeadRegisterPropertyCompanyPayload:
+    property_company: BuildingHeadPropertyCompany
+
+
+BuildingHeadRegisterPropertyCompanyResult = Annotated[
+    BuildingHeadRegisterPropertyCompanyPayload | UserError,
+    strawberry.union("BuildingHeadRegisterPropertyCompanyResult")]
+
+
+@strawberry.mutation(description="登记物业公司 / register a property company")
+async def building_head_register_property_company(
+        info: Info, input: BuildingHeadRegisterPropertyCompanyInput
+) -> BuildingHeadRegisterPropertyCompanyResult:
+    async def work(access: Access) -> Any:
+        community = pk(input.community_id, "Community", "communityId")
+        assert community is not None
+        return await companies.register_company(access, community_id=community, name=input.name,
+                                               contact=input.contact)
+
+    result: BuildingHeadRegisterPropertyCompanyResult = await run_mutation(
+        info, work, lambda row: BuildingHeadRegisterPropertyCompanyPayload(
+            property_company=BuildingHeadPropertyCompany.from_row(row)))
+    return result
+
+
+@strawberry.input(description="为物业公司开通账号（可答复转交给它的事项）/ give a property company an "
+                              "account (it answers what is handed to it)")
+class BuildingHeadLinkPropertyAccountInput:
+    property_company_id: strawberry.ID
+    account_id: strawberry.ID
+
+
+@strawberry.type
+class BuildingHeadLinkPropertyAccountPayload:
+    property_company: BuildingHeadPropertyCompany
+
+
+BuildingHeadLinkPropertyAccountResult = Annotated[
+    BuildingHeadLinkPropertyAccountPayload | UserError,
+    strawberry.union("BuildingHeadLinkPropertyAccountResult")]
+
+
+@strawberry.mutation(description="开通物业账号 / link an account to a property company")
+async def building_head_link_property_account(
+        info: Info, input: BuildingHeadLinkPropertyAccountInput
+) -> BuildingHeadLinkPropertyAccountResult:
+    async def work(access: Access) -> Any:
+        company = pk(input.property_company_id, "BuildingHeadPropertyCompany",
+                     "propertyCompanyId")
+        account = pk(input.account_id, "Account", "accountId")
+        assert company is not None and account is not None
+        return await companies.link_company_account(access, company, account)
+
+    result: BuildingHeadLinkPropertyAccountResult = await run_mutation(
+        info, work, lambda row: BuildingHeadLinkPropertyAccountPayload(
+            property_company=BuildingHeadPropertyCompany.from_row(row)))
+    return result
+
+
 MUTATIONS: list[Any] = [
     building_head_nominate, building_head_check_eligibility,
     building_head_override_eligibility, building_head_start_notice, building_head_approve,
@@ -912,6 +1191,8 @@ MUTATIONS: list[Any] = [
     building_head_follow_up_matter, building_head_record_meeting,
     building_head_create_station, building_head_record_leave, building_head_generate_rota,
     building_head_swap_shifts, building_head_rate_head, building_head_evaluate,
-    building_head_plan_improvement,
+    building_head_plan_improvement, building_head_assign_duty, building_head_hand_off,
+    building_head_request_duty, building_head_answer_handoff,
+    building_head_register_property_company, building_head_link_property_account,
 ]
 """Mutation fields in schema order (``linli_mutation_fields``)."""

@@ -13,13 +13,22 @@ from plugins.building_heads.schema.types import (
     BuildingHeadAppointment,
     BuildingHeadCandidate,
     BuildingHeadEvaluation,
+    BuildingHeadHandoff,
     BuildingHeadMatter,
+    BuildingHeadPropertyCompany,
     BuildingHeadRotaShift,
     BuildingHeadStation,
     BuildingHeadVisit,
     BuildingHeadVisitTask,
 )
-from plugins.building_heads.services import appointments, matters, rota, visits
+from plugins.building_heads.services import (
+    appointments,
+    companies,
+    handoffs,
+    matters,
+    rota,
+    visits,
+)
 
 __all__ = ["NODE_TYPES"]
 
@@ -90,6 +99,18 @@ async def _visit_task(info: Info, ident: int) -> BuildingHeadVisitTask | None:
     return BuildingHeadVisitTask.of(row) if row else None
 
 
+async def _handoff(info: Info, ident: int) -> BuildingHeadHandoff | None:
+    async with info.context.read() as access:
+        row = await handoffs.handoff_for(access, ident)
+    return BuildingHeadHandoff.from_row(row) if row else None
+
+
+async def _company(info: Info, ident: int) -> BuildingHeadPropertyCompany | None:
+    async with info.context.read() as access:
+        row = await companies.company_for(access, ident)
+    return BuildingHeadPropertyCompany.from_row(row) if row else None
+
+
 NODE_TYPES: list[NodeType] = [
     NodeType("BuildingHeadCandidate", _candidate),
     NodeType("BuildingHeadAppointment", _appointment),
@@ -99,5 +120,7 @@ NODE_TYPES: list[NodeType] = [
     NodeType(MATTER, _matter),
     NodeType("BuildingHeadVisit", _visit),
     NodeType("BuildingHeadVisitTask", _visit_task),
+    NodeType("BuildingHeadHandoff", _handoff),
+    NodeType("BuildingHeadPropertyCompany", _company),
 ]
 """Every Relay node type the plugin owns, with its loader."""

@@ -31,9 +31,12 @@ from plugins.building_heads.schema.types import (
     BuildingHeadDuty,
     BuildingHeadDutyKind,
     BuildingHeadEvaluation,
+    BuildingHeadHandoff,
+    BuildingHeadHandoffDirection,
     BuildingHeadMatter,
     BuildingHeadMeeting,
     BuildingHeadOverdueHousehold,
+    BuildingHeadPropertyCompany,
     BuildingHeadReminderLine,
     BuildingHeadRotaShift,
     BuildingHeadStation,
@@ -43,7 +46,9 @@ from plugins.building_heads.schema.types import (
 )
 from plugins.building_heads.services import (
     appointments,
+    companies,
     duties,
+    handoffs,
     matters,
     meetings,
     rota,
@@ -128,29 +133,32 @@ async def building_head_evaluations(info: Info, year: int, first: int, after: st
     return make_connection(await read(info, work), first, BuildingHeadEvaluation.from_row)
 
 
-def board_place(compound_id: str | None, community_id: str | None) -> tuple[int | None,
-                                                                              int | None]:
-    if (compound_id is None) == (community_id is None):
-        raise ApiError(ErrorCode.INVALID_ARGUMENT, "请指定小区或社区（二选一）",
-                       "name either compoundId or communityId", "compoundId")
-    return pk(compound_id, "Compound", "compoundId"), pk(community_id, "Community",
-                                                            "communityId")
+def board_place(compound_id: str | None, community_id: str | None,
+                station_id: str | None = None) -> tuple[int | None, int | None, int | None]:
+    """The board asked for: exactly one of a compound, a community or a 红旗驿站."""
+    if sum(x is not None for x in (compound_id, community_id, station_id)) != 1:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "请指定红旗驿站、小区或社区（三选一）",
+                       "name one of stationId, compoundId or communityId", "compoundId")
+    return (pk(compound_id, "Compound", "compoundId"),
+            pk(community_id, "Community", "communityId"),
+            pk(station_id, "BuildingHeadStation", "stationId"))
 
 
-@strawberry.field(description="红旗驿站议事公开栏：小区或社区的公开议事板，最新的在前（可匿名，用 "
+@strawberry.field(description="红旗驿站议事公开栏：驿站、小区或社区的公开议事板，最新的在前（可匿名，用 "
                               "X-Linli-Node 指定街镇）/ the public matter board of a compound or "
                               "community, newest first (anonymous reads name the node with "
                               "X-Linli-Node)")
 async def building_head_board(info: Info, first: int, after: str | None = None,
                               compound_id: strawberry.ID | None = None,
-                              community_id: strawberry.ID | None = None
+                              community_id: strawberry.ID | None = None,
+                              station_id: strawberry.ID | None = None
                               ) -> Connection[BuildingHeadMatter]:
     check_first(first)
     before = decode_cursor(after)
-    compound, community = board_place(compound_id, community_id)
+    compound, community, station = board_place(compound_id, community_id, station_id)
     async with public_read(info.context):
         rows = await matters.board_matters(compound_id=compound, community_id=community,
-                                       first=first, before_id=before)
+                                           station_id=station, first=first, before_id=before)
     return make_connection(rows, first, BuildingHeadMatter.from_row)
 
 
@@ -279,11 +287,40 @@ async def building_head_survey(info: Info, building_id: strawberry.ID, year: int
         average=result.average_x100 / 100 if result.average_x100 is not None else None)
 
 
+@strawberry.field(description="转交（双向进入）：转给我的或我转出的，最新的在前 / hand-offs to me or "
+                              "by me, newest first")
+async def building_head_handoffs(info: Info, direction: BuildingHeadHandoffDirection,
+                                 first: int, after: str | None = None,
+                                 open_only: bool = False) -> Connection[BuildingHeadHandoff]:
+    check_first(first)
+    start = decode_cursor(after)
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await handoffs.handoffs_page(access, direction.value, first, start,
+                                            status="open" if open_only else None)
+
+    return make_connection(await read(info, work), first, BuildingHeadHandoff.from_row)
+
+
+@strawberry.field(description="物业公司（按名称）/ property companies, by name",
+                  metadata={LIST_BOUND: 200})
+async def building_head_property_companies(info: Info,
+                                           community_id: strawberry.ID | None = None
+                                           ) -> list[BuildingHeadPropertyCompany]:
+    community = pk(community_id, "Community", "communityId")
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        return await companies.property_companies(access, community)
+
+    return [BuildingHeadPropertyCompany.from_row(r) for r in await read(info, work)]
+
+
 QUERIES: list[Any] = [
     building_head_candidates, building_heads,
     building_head_coverage, building_head_overdue, building_head_region_coverage,
     building_head_visit_tasks, building_head_reminder_list, building_head_duties,
-    building_head_board, building_head_meetings,
+    building_head_board, building_head_meetings, building_head_handoffs,
+    building_head_property_companies,
     building_head_stations, building_head_rota, building_head_evaluations, building_head_survey,
 ]
 """Query fields in schema order (``linli_query_fields``)."""

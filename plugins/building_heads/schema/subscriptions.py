@@ -27,20 +27,25 @@ __all__ = ["SUBSCRIPTIONS", "building_head_matter_updates"]
 @strawberry.subscription(description="议事板实时更新：每次步骤变化推送一次（可匿名）/ live "
                                      "updates of a board: one message per change")
 async def building_head_matter_updates(info: Info, compound_id: strawberry.ID | None = None,
-                                       community_id: strawberry.ID | None = None
+                                       community_id: strawberry.ID | None = None,
+                                       station_id: strawberry.ID | None = None
                                        ) -> AsyncGenerator[BuildingHeadMatterUpdate, None]:
     ctx = info.context
     if NAME not in await ctx.enabled_plugins():
         raise ApiError(ErrorCode.PLUGIN_DISABLED, f"插件 {NAME} 未对本单位启用",
                        f"plugin {NAME} is not enabled for this tenant")
-    compound, community = board_place(compound_id, community_id)
+    compound, community, station = board_place(compound_id, community_id, station_id)
     async with public_read(ctx) as tenant_id:
-        await matters.board_matters(compound_id=compound, community_id=community, first=0)
+        await matters.board_matters(compound_id=compound, community_id=community,
+                                    station_id=station, first=0)
     pubsub = ctx.state.services.pubsub
     assert pubsub is not None, "the app installs the pub/sub service"
     async with matters.board_updates(pubsub, tenant_id) as updates:
         async for update in updates:
-            if (update.compound_id if compound is not None else update.community_id) != \
+            if station is not None:
+                if update.station_id != station:
+                    continue
+            elif (update.compound_id if compound is not None else update.community_id) != \
                     (compound if compound is not None else community):
                 continue
             async with public_read(ctx):

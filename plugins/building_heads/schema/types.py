@@ -14,7 +14,7 @@ import strawberry
 
 from core.plugin import LIST_BOUND, Info, Node, choose, encode_global_id
 from plugins.building_heads.schema.common import gid, place_name, public_read
-from plugins.building_heads.services import appointments, duties, matters, meetings
+from plugins.building_heads.services import appointments, duties, handoffs, matters, meetings
 from plugins.building_heads.services.coverage import CoverageRow, OverdueHousehold
 
 __all__ = [
@@ -28,6 +28,9 @@ __all__ = [
     "BuildingHeadDutyKind",
     "BuildingHeadEligibilityReason",
     "BuildingHeadEvaluation",
+    "BuildingHeadHandoff",
+    "BuildingHeadHandoffDirection",
+    "BuildingHeadHandoffParty",
     "BuildingHeadLeave",
     "BuildingHeadMatter",
     "BuildingHeadMatterChange",
@@ -40,6 +43,7 @@ __all__ = [
     "BuildingHeadMeetingKind",
     "BuildingHeadMeetingParty",
     "BuildingHeadOverdueHousehold",
+    "BuildingHeadPropertyCompany",
     "BuildingHeadReminderLine",
     "BuildingHeadRotaShift",
     "BuildingHeadStation",
@@ -369,6 +373,8 @@ class BuildingHeadMatter(Node):
     building_id: strawberry.ID | None
     compound_id: strawberry.ID | None
     community_id: strawberry.ID
+    station_id: strawberry.ID | None = strawberry.field(
+        description="在哪个红旗驿站议事（其公开栏）/ the station where it is deliberated")
     created_at: datetime
     updated_at: datetime
     pk: strawberry.Private[int]
@@ -411,6 +417,7 @@ class BuildingHeadMatter(Node):
                    building_id=gid("Building", row["building_id"]),
                    compound_id=gid("Compound", row["compound_id"]),
                    community_id=encode_global_id("Community", int(row["community_id"])),
+                   station_id=gid("BuildingHeadStation", row.get("station_id")),
                    created_at=row["created_at"], updated_at=row["updated_at"])
 
 
@@ -624,8 +631,16 @@ class BuildingHeadDuty:
     follow_up: str
     open: bool = strawberry.field(description="待答复或待办结 / awaiting its answer or closing")
     assigned_to: str
+    assigned_on: date | None = strawberry.field(
+        description="安全隐患交办日期（上报→交办→办结）/ when a hazard was assigned")
     answer: str
     closed_on: date | None
+    collected_resident_id: strawberry.ID | None = strawberry.field(
+        description="信息采集：更新了哪位居民的登记信息 / information collection: whose record "
+                    "was updated")
+    collected_fields: list[str] = strawberry.field(
+        description="信息采集：写回居民登记的字段（不含数值）/ the fields written back to the "
+                    "resident record (never the values)", metadata={LIST_BOUND: 10})
     created_at: datetime
 
     @strawberry.field(description="履职类型名称 / the kind's name in Chinese")
@@ -635,6 +650,7 @@ class BuildingHeadDuty:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BuildingHeadDuty:
         parties = row["parties"]
+        collected = json.loads(row.get("collected") or "{}")
         return cls(id=encode_global_id("BuildingHeadDuty", int(row["id"])),
                    building_id=encode_global_id("Building", int(row["building_id"])),
                    kind=BuildingHeadDutyKind(row["kind"]), done_on=row["done_on"],
@@ -643,8 +659,11 @@ class BuildingHeadDuty:
                    summary=row["summary"], outcome=row["outcome"], minutes=int(row["minutes"]),
                    parties=list(json.loads(parties) if isinstance(parties, str) else parties),
                    follow_up=row["follow_up"], open=row["status"] == "open",
-                   assigned_to=row["assigned_to"], answer=row["answer"],
-                   closed_on=row["closed_on"], created_at=row["created_at"])
+                   assigned_to=row["assigned_to"], assigned_on=row.get("assigned_on"),
+                   answer=row["answer"], closed_on=row["closed_on"],
+                   collected_resident_id=gid("Resident", collected.get("resident_id")),
+                   collected_fields=list(collected.get("fields", [])),
+                   created_at=row["created_at"])
 
 
 @strawberry.type(description="本月待走访特殊家庭名单（可打印，供无账号楼长）/ the month's "
@@ -691,6 +710,8 @@ class BuildingHeadMeeting:
     community_id: strawberry.ID
     held_on: date
     property_company: str
+    property_company_id: strawberry.ID | None = strawberry.field(
+        description="登记的物业公司 / the registered property company")
     attendees: list[BuildingHeadMeetingAttendees] = strawberry.field(metadata={LIST_BOUND: 5})
     topics: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
     decisions: list[str] = strawberry.field(metadata={LIST_BOUND: 50})
@@ -707,6 +728,8 @@ class BuildingHeadMeeting:
                    station_id=encode_global_id("BuildingHeadStation", int(row["station_id"])),
                    community_id=encode_global_id("Community", int(row["community_id"])),
                    held_on=row["held_on"], property_company=row["property_company"],
+                   property_company_id=gid("BuildingHeadPropertyCompany",
+                                           row.get("property_company_id")),
                    attendees=[BuildingHeadMeetingAttendees(
                        party=BuildingHeadMeetingParty(p), party_name=meetings.PARTIES[p][0],
                        names=list(n)) for p, n in people.items()],
@@ -744,3 +767,88 @@ TYPES: list[type] = [
     BuildingHeadVisitTask,
 ]
 """Types the schema must know even where no field names them (``linli_graphql_types``)."""
+
+
+@strawberry.type(description="物业公司（三方联席会议的一方，可开通账号答复转交事项）/ a property "
+                             "company: a party of the joint meeting, which may answer matters "
+                             "handed to it from its own account")
+class BuildingHeadPropertyCompany(Node):
+    community_id: strawberry.ID
+    name: str
+    contact: str
+    has_account: bool = strawberry.field(description="已开通账号 / has an account")
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadPropertyCompany:
+        return cls(id=encode_global_id("BuildingHeadPropertyCompany", int(row["id"])),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   name=row["name"], contact=row["contact"],
+                   has_account=row["account_id"] is not None, created_at=row["created_at"])
+
+
+@strawberry.enum(description="转交的一方 / a party of a hand-off")
+class BuildingHeadHandoffParty(Enum):
+    HEAD = "head"
+    GRID_WORKER = "grid_worker"
+    PROPERTY = "property"
+    STAFF = "staff"
+
+
+@strawberry.enum(description="转给我的或我转出的 / handed to me, or by me")
+class BuildingHeadHandoffDirection(Enum):
+    TO_ME = "to_me"
+    BY_ME = "by_me"
+
+
+@strawberry.type(description="转交（双向进入）：议事事项或履职任务在楼长、网格员、物业之间转交与答复 / "
+                             "a matter or duty handed between head, grid worker and property "
+                             "company, and its answer")
+class BuildingHeadHandoff(Node):
+    matter_id: strawberry.ID | None
+    duty_id: strawberry.ID | None
+    building_id: strawberry.ID | None
+    community_id: strawberry.ID
+    from_party: BuildingHeadHandoffParty
+    to_party: BuildingHeadHandoffParty
+    property_company_id: strawberry.ID | None
+    note: str
+    handed_on: date
+    answered: bool
+    answer: str
+    answered_on: date | None
+    created_at: datetime
+    key: strawberry.Private[tuple[str, int]]
+
+    @strawberry.field(description="事项标题或履职内容 / the matter's title or the duty's summary")
+    async def subject(self, info: Info) -> str:
+        ctx = info.context
+
+        async def load(keys: list[tuple[str, int]]) -> list[str]:
+            async with ctx.read():
+                found = await handoffs.subjects(keys)
+            return [found.get(k, "") for k in keys]
+
+        text: str = await ctx.loader("building_heads.handoff_subject", load).load(self.key)
+        return text
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BuildingHeadHandoff:
+        kind, ident = row["object_kind"], int(row["object_id"])
+        return cls(id=encode_global_id("BuildingHeadHandoff", int(row["id"])),
+                   matter_id=encode_global_id(MATTER, ident) if kind == "matter" else None,
+                   duty_id=encode_global_id("BuildingHeadDuty", ident) if kind == "duty"
+                   else None,
+                   building_id=gid("Building", row["building_id"]),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   from_party=BuildingHeadHandoffParty(row["from_kind"]),
+                   to_party=BuildingHeadHandoffParty(row["to_kind"]),
+                   property_company_id=gid("BuildingHeadPropertyCompany",
+                                           row["to_property_id"]),
+                   note=row["note"], handed_on=row["handed_on"],
+                   answered=row["status"] != "open", answer=row["answer"],
+                   answered_on=row["answered_on"], created_at=row["created_at"],
+                   key=(kind, ident))
+
+
+TYPES += [BuildingHeadPropertyCompany, BuildingHeadHandoff]

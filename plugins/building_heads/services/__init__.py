@@ -8,7 +8,11 @@
 - ``matters``: the four-step method and the live board's updates;
 - ``meetings``: 三方联席会议 and 民情恳谈会 at a station, with the matters they take up;
 - ``rota``: 红旗驿站 stations, leave, the weekly rota, swaps;
-- ``duties``: the standard's service content recorded as duties;
+- ``duties``: the standard's service content recorded as duties (information collection
+  written back to core's resident records);
+- ``handoffs``: matters and duties handed between heads, grid workers and the property
+  company (双向进入), and their answers;
+- ``companies``: property companies (物业) and their accounts;
 - ``survey``: residents' anonymous satisfaction survey of their head;
 - ``evaluation``: the yearly evaluation of heads;
 - ``personal_data``: one person's data, exported or erased.
@@ -23,9 +27,11 @@ from plugins.building_heads.services import (
     access,
     appointments,
     common,
+    companies,
     coverage,
     duties,
     evaluation,
+    handoffs,
     matters,
     meetings,
     personal_data,
@@ -40,9 +46,11 @@ __all__ = [
     "access",
     "appointments",
     "common",
+    "companies",
     "coverage",
     "duties",
     "evaluation",
+    "handoffs",
     "matters",
     "meetings",
     "on_event",

@@ -43,7 +43,7 @@ from core.plugin import (
 )
 from core.plugin import today_shanghai as _today
 from plugins.building_heads.services.access import check_building, head_buildings
-from plugins.building_heads.tables import Matter, MatterStep
+from plugins.building_heads.tables import Matter, MatterStep, Station
 
 __all__ = [
     "LEVELS",
@@ -53,6 +53,7 @@ __all__ = [
     "STEP_EN",
     "TOPIC",
     "MatterUpdate",
+    "add_entry",
     "advance_matter",
     "board_matters",
     "board_updates",
@@ -64,6 +65,7 @@ __all__ = [
     "on_matter_requested",
     "raise_matter",
     "resolve_matter",
+    "station_of",
 ]
 
 log = logging.getLogger("linli.building_heads.matters")
@@ -109,6 +111,7 @@ class MatterUpdate:
     kind: str
     community_id: int
     compound_id: int | None
+    station_id: int | None = None
 
 
 TOPIC = "building_heads.matters"
@@ -126,7 +129,8 @@ def _announce(matter: dict[str, Any], entry_id: int, kind: str, live: bool) -> N
     update = MatterUpdate(tenant_id=int(matter["tenant_id"]), matter_id=int(matter["id"]),
                           entry_id=entry_id, kind=kind,
                           community_id=int(matter["community_id"]),
-                          compound_id=matter["compound_id"])
+                          compound_id=matter["compound_id"],
+                          station_id=matter.get("station_id"))
 
     async def publish() -> None:
         await get_pubsub().publish(TOPIC, update.tenant_id, update)
@@ -169,9 +173,12 @@ async def _actor_kind(access: Access, level: str, place: dict[str, Any], *,
                       residents: bool) -> str:
     """``head``, ``staff`` or ``resident`` — who is acting on a matter at ``place`` — or
     NOT_FOUND when the caller may not (a head outside their building included)."""
+    building = (await get_building(int(place["building_id"]))
+                if level == "building" and place.get("building_id") else None)
     ref = PlaceRef(node_id=int(access.node_id), node_path=access.node_path,
                    community_id=place["community_id"],
-                   building_id=place.get("building_id") if level == "building" else None)
+                   grid_id=building.grid_id if building else None,
+                   building_id=building.id if building else None)
     if level == "building":
         decision = await check_building(access, PERMISSION, ref)
         if decision:
@@ -248,13 +255,20 @@ async def entries_of(matter_ids: Sequence[int]) -> dict[int, list[dict[str, Any]
 
 
 async def board_matters(*, compound_id: int | None = None, community_id: int | None = None,
-                        first: int, before_id: int = 0) -> list[dict[str, Any]]:
+                        first: int, before_id: int = 0, station_id: int | None = None
+                        ) -> list[dict[str, Any]]:
     """A board's matters, newest first: up to ``first + 1`` rows older than ``before_id``.
-    A compound's board shows the matters raised in it; a community's shows all of its own."""
-    if (compound_id is None) == (community_id is None):
-        raise _bad("请指定小区或社区（二选一）", "name either a compound or a community",
-                   "compoundId")
-    if compound_id is not None:
+    A compound's board shows the matters raised in it; a community's shows all of its own; a
+    station's (红旗驿站) the matters deliberated there."""
+    if sum(x is not None for x in (compound_id, community_id, station_id)) != 1:
+        raise _bad("请指定红旗驿站、小区或社区（三选一）",
+                   "name one of a station, a compound or a community", "compoundId")
+    if station_id is not None:
+        if not await Station.exists().where(Station.id == station_id):
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该红旗驿站", "station not found",
+                           "stationId")
+        query = Matter.select().where(Matter.station_id == station_id)
+    elif compound_id is not None:
         if await get_compound(compound_id) is None:
             raise ApiError(ErrorCode.NOT_FOUND, "未找到该小区", "compound not found",
                            "compoundId")
@@ -322,8 +336,8 @@ async def _place_to_raise(building_id: int | None, compound_id: int | None,
 async def raise_matter(access: Access, *, title: str, description: str = "",
                        building_id: int | None = None, compound_id: int | None = None,
                        community_id: int | None = None, participants: Sequence[str] = (),
-                       raised_on: date | None = None, live: bool = True
-                       ) -> tuple[dict[str, Any], int]:
+                       raised_on: date | None = None, live: bool = True,
+                       station_id: int | None = None) -> tuple[dict[str, Any], int]:
     """提事 Raise a matter at a building (resident, head or staff), or at a compound or
     community (staff); returns the matter and its first timeline entry's id."""
     title = _text(title, "title", required=True, limit=200)
@@ -332,12 +346,18 @@ async def raise_matter(access: Access, *, title: str, description: str = "",
     level, place = await _place_to_raise(building_id, compound_id, community_id)
     kind = await _actor_kind(access, level, place, residents=level == "building")
     on = await _check_date(None, raised_on, "raisedOn")
+    if station_id is None:
+        station_id = await station_of(place["compound_id"], int(place["community_id"]))
+    elif not await Station.exists().where((Station.id == station_id) & (
+            Station.community_id == place["community_id"])):
+        raise ApiError(ErrorCode.NOT_FOUND, "未找到本社区的该红旗驿站",
+                       "no such station in the community", "stationId")
     now = _now()
     row = Matter(tenant_id=int(access.scope.write_node or access.node_id), title=title,
                  description=description, level=level, step="raised", status="open",
                  raised_by_kind=kind, raised_by_account_id=access.principal.account_id,
                  raised_by_resident_id=access.principal.resident_id if kind == "resident"
-                 else None, created_at=now, updated_at=now, **place)
+                 else None, station_id=station_id, created_at=now, updated_at=now, **place)
     await Matter.insert(row)
     matter = await _matter_for_update(int(row.id))
     entry = await _entry(matter, access, "step", step="raised", participants=names,
@@ -445,8 +465,8 @@ async def _grid_of(matter: dict[str, Any]) -> set[int]:
 
 
 async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, note: str, *,
-                          decided_on: date | None = None, live: bool = True
-                          ) -> tuple[dict[str, Any], int]:
+                          decided_on: date | None = None, live: bool = True,
+                          notify_worker: bool = True) -> tuple[dict[str, Any], int]:
     """下单 Hand an open matter to a grid worker of its grid and notify them."""
     matter = await _matter_for_update(matter_id)
     await _actor_kind(access, matter["level"], matter, residents=False)
@@ -461,9 +481,10 @@ async def hand_off_matter(access: Access, matter_id: int, grid_account_id: int, 
     on = await _check_date(matter_id, decided_on, "decidedOn")
     matter = await _save(matter_id, {Matter.grid_account_id: grid_account_id})
     entry = await _entry(matter, access, "handoff", decision=note, on=on)
-    await notify(grid_account_id, "building_heads.matter_handoff",
-                 f"议事事项转交 / Matter handed to you: {matter['title']}"[:200], note,
-                 f"node:{global_id('BuildingHeadMatter', int(matter['id']))}")
+    if notify_worker:
+        await notify(grid_account_id, "building_heads.matter_handoff",
+                     f"议事事项转交 / Matter handed to you: {matter['title']}"[:200], note,
+                     f"node:{global_id('BuildingHeadMatter', int(matter['id']))}")
     await _audit(access, "handoff", matter, {"grid_account_id": grid_account_id})
     _announce(matter, entry, "handoff", live)
     return matter, entry
@@ -487,6 +508,34 @@ async def follow_up_matter(access: Access, matter_id: int, note: str, *,
     await _audit(access, "followup", matter, {})
     _announce(matter, entry, "followup", live)
     return matter, entry
+
+
+async def add_entry(access: Access, matter_id: int, kind: str, text: str, on: date, *,
+                    check: bool = True, live: bool = True) -> int:
+    """A hand-off or answer on a matter's timeline (the caller checked who may); ``check``
+    keeps the date after the previous entry. Audited and published like every change."""
+    matter = await _matter_for_update(matter_id)
+    if check:
+        on = await _check_date(matter_id, on, "handedOn")
+    else:
+        last = await _last_date(matter_id)
+        on = max(on, last) if last else on
+    entry = await _entry(matter, access, kind, decision=text[:4000], on=on)
+    matter = await _save(matter_id, {})
+    await _audit(access, kind, matter, {})
+    _announce(matter, entry, kind, live)
+    return entry
+
+
+async def station_of(compound_id: int | None, community_id: int) -> int | None:
+    """The 红旗驿站 where a matter raised at this place is deliberated: the compound's station,
+    else the community's station without a compound, else the community's first station."""
+    rows = await Station.select(Station.id, Station.compound_id).where(
+        Station.community_id == community_id).order_by(Station.id)
+    own = [r for r in rows if compound_id is not None and r["compound_id"] == compound_id]
+    plain = [r for r in rows if r["compound_id"] is None]
+    chosen = (own or plain or list(rows))[:1]
+    return int(chosen[0]["id"]) if chosen else None
 
 
 MATTER_REQUESTED = "mutual_aid.matter_requested"

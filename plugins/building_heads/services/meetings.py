@@ -12,7 +12,7 @@ from typing import Any
 from core.plugin import Access, ApiError, record, today_shanghai
 from plugins.building_heads.services.common import reach
 from plugins.building_heads.services.rota import get_station, require_at
-from plugins.building_heads.tables import Matter, Meeting
+from plugins.building_heads.tables import Matter, Meeting, PropertyCompany
 
 __all__ = ["KINDS", "PARTIES", "meetings_page", "record_meeting"]
 
@@ -41,7 +41,8 @@ def _lines(values: Sequence[str], field: str, *, required: bool) -> list[str]:
 async def record_meeting(access: Access, *, kind: str, station_id: int, held_on: date | None,
                          attendees: Mapping[str, Sequence[str]], topics: Sequence[str],
                          decisions: Sequence[str], property_company: str = "",
-                         matter_ids: Sequence[int] = ()) -> dict[str, Any]:
+                         matter_ids: Sequence[int] = (),
+                         property_company_id: int | None = None) -> dict[str, Any]:
     """Record a meeting at a station (staff of its community). A joint meeting has attendees
     of all three parties and names the property company; the matters must be of the station's
     community. Audited."""
@@ -65,6 +66,14 @@ async def record_meeting(access: Access, *, kind: str, station_id: int, held_on:
     if not people:
         raise _bad("须记录参会人员", "record who attended", "attendees")
     company = (property_company or "").strip()[:100]
+    if property_company_id is not None:
+        found = await PropertyCompany.select(PropertyCompany.name).where(
+            (PropertyCompany.id == property_company_id)
+            & (PropertyCompany.community_id == community_id)).first()
+        if found is None:
+            raise ApiError("NOT_FOUND", "未找到本社区的该物业公司",
+                           "no such property company in the community", "propertyCompanyId")
+        company = str(found["name"])
     if kind == "joint":
         missing = [PARTIES[p][0] for p in JOINT_PARTIES if p not in people]
         if missing:
@@ -75,14 +84,21 @@ async def record_meeting(access: Access, *, kind: str, station_id: int, held_on:
             raise _bad("须写明物业公司名称", "name the property company", "propertyCompany")
     ids = sorted({int(m) for m in matter_ids})
     if ids:
-        known = {int(r["id"]) for r in await Matter.select(Matter.id).where(
-            Matter.id.is_in(ids) & (Matter.community_id == community_id))}
-        if known != set(ids):
+        found_rows = await Matter.select(Matter.id, Matter.station_id).where(
+            Matter.id.is_in(ids) & (Matter.community_id == community_id))
+        if {int(r["id"]) for r in found_rows} != set(ids):
             raise ApiError("NOT_FOUND", "未找到该社区的议事事项", "matter not found in the "
                            "station's community", "matterIds")
+        if any(r["station_id"] not in (None, station_id) for r in found_rows):
+            raise ApiError("CONFLICT", "该事项在另一红旗驿站议事",
+                           "a matter is deliberated at another station", "matterIds")
+        # a matter belongs to the station where it is deliberated
+        await Matter.update({Matter.station_id: station_id}).where(
+            Matter.id.is_in(ids) & Matter.station_id.is_null())
     row = Meeting(tenant_id=access.node_id, kind=kind, station_id=station_id,
                   community_id=community_id, held_on=held_on,
                   attendees=json.dumps(people, ensure_ascii=False), property_company=company,
+                  property_company_id=property_company_id,
                   topics=json.dumps(_lines(topics, "topics", required=True), ensure_ascii=False),
                   decisions=json.dumps(_lines(decisions, "decisions", required=False),
                                        ensure_ascii=False),

@@ -88,7 +88,7 @@ async def test_the_board_type_exposes_only_public_fields(linli_env):
     fields = set(schema.type_map["BuildingHeadMatter"].fields)
     assert fields == {"id", "title", "description", "level", "step", "resolved", "resolution",
                       "raisedBy", "rating", "handedToGridWorker", "buildingId", "compoundId",
-                      "communityId", "createdAt", "updatedAt", "timeline", "stepName",
+                      "communityId", "stationId", "createdAt", "updatedAt", "timeline", "stepName",
                       "stepNameEn", "levelName"}
 
 
