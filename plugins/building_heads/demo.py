@@ -38,7 +38,9 @@ from core.plugin import (
     NodeInfo,
     accounts_holding,
     buildings_in,
+    collect_resident_info,
     demo_login,
+    get_building,
     get_community,
     get_compound,
     get_node,
@@ -48,25 +50,36 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.building_heads.rules import SPECIAL_TAGS_DEFAULT
-from plugins.building_heads.services import appointments, evaluation, matters, rota
+from plugins.building_heads.services import (
+    appointments,
+    companies,
+    evaluation,
+    matters,
+    rota,
+)
 from plugins.building_heads.services.access import HEAD_ROLE
 from plugins.building_heads.services.common import OWN_RULES
 from plugins.building_heads.tables import (
     Appointment,
     Candidate,
     Duty,
+    Handoff,
     Matter,
     MatterStep,
     Meeting,
+    PropertyCompany,
     Station,
     SurveyResponse,
     Visit,
 )
 
-__all__ = ["HEAD_LOGIN", "seed_demo"]
+__all__ = ["HEAD_LOGIN", "PROPERTY_LOGIN", "seed_demo"]
 
 HEAD_LOGIN = "demo-head-{code}"
 """The demo head's username per tenant (``linli demo`` prints it)."""
+PROPERTY_LOGIN = "demo-property-{code}"
+"""The demo property company's username per tenant (printed too)."""
+PROPERTY_NAME = "聊城安居物业服务有限公司"
 METHODS = ("self", "party_mutual", "residents", "organisation", "party_claim")
 TITLES = ("楼道声控灯不亮", "单元门禁损坏", "楼顶漏水需维修", "电动车楼道充电隐患", "加装电梯意向征集",
           "小区停车位划线", "垃圾分类投放点调整", "绿化带改建小菜园")
@@ -110,9 +123,12 @@ async def seed_demo(tenant_id: int) -> None:
     await _visits(tenant_id, [b for b in buildings if b["id"] in heads], heads, today, rng)
     await _matters(node, buildings, heads, today)
     station = await _station(buildings, heads, today)
+    company = None
     if station is not None:
-        await _meetings(tenant_id, station, today)
+        company = await _property_company(node, station)
+        await _meetings(tenant_id, station, today, company)
     await _duties(tenant_id, buildings, heads, by_building, today)
+    await _handoffs(node, heads, company, today)
     await _survey(tenant_id, heads, today, rng)
     await _evaluations(today, {heads[b] for b in sorted(heads)[:4]})
 
@@ -331,12 +347,30 @@ async def _station(buildings: list[dict[str, Any]], heads: dict[int, int], today
     station = await rota.create_station(name=f"{name}红旗驿站", community_id=community_id,
                                         compound_id=compound_id,
                                         fixed_head_resident_id=None, account_id=None)
+    # the community's matters are deliberated at its station (its board)
+    await Matter.update({Matter.station_id: int(station["id"])}).where(
+        Matter.community_id == community_id)
     monday = today - timedelta(days=today.weekday())
     await rota.generate(int(station["id"]), monday, monday + timedelta(days=27), None)
     return station
 
 
-async def _meetings(tenant_id: int, station: dict[str, Any], today: date) -> None:
+async def _property_company(node: NodeInfo, station: dict[str, Any]) -> dict[str, Any]:
+    """The station's community's property company, with its demo login (printed by
+    ``linli demo``) holding ``building_heads.property`` at the community."""
+    community_id = int(station["community_id"])
+    account_id = await demo_login(PROPERTY_LOGIN.format(code=node.code), PROPERTY_NAME,
+                                  f"property company in {node.name}")
+    await grant_place_role(account_id, node.id, companies.PROPERTY_ROLE, "community",
+                           community_id)
+    row = PropertyCompany(tenant_id=node.id, community_id=community_id, name=PROPERTY_NAME,
+                          contact="物业客服中心", account_id=account_id, created_at=_now())
+    await PropertyCompany.insert(row)
+    return {"id": int(row.id), "community_id": community_id, "account_id": account_id}
+
+
+async def _meetings(tenant_id: int, station: dict[str, Any], today: date,
+                    company: dict[str, Any] | None = None) -> None:
     """A 三方联席会议 taking up the station's community's matters at the joint step and a
     民情恳谈会 taking up those raised, at the station (two rows)."""
     community_id = int(station["community_id"])
@@ -351,7 +385,8 @@ async def _meetings(tenant_id: int, station: dict[str, Any], today: date) -> Non
                 attendees=json.dumps({"community": ["社区书记", "社区主任"],
                                       "property": ["物业经理"], "heads": ["楼长甲", "楼长乙"]},
                                      ensure_ascii=False),
-                property_company="聊城安居物业服务有限公司",
+                property_company=PROPERTY_NAME,
+                property_company_id=company["id"] if company else None,
                 topics=json.dumps(["楼顶漏水维修", "电动车充电隐患"], ensure_ascii=False),
                 decisions=json.dumps(["物业一周内维修", "加装集中充电桩，提交居民议事"],
                                      ensure_ascii=False),
@@ -403,8 +438,104 @@ async def _duties(tenant_id: int, buildings: list[dict[str, Any]], heads: dict[i
                              follow_up="一周后回访" if kind == "mediation" else "",
                              status=status, closed_on=day if status == "closed" else None,
                              created_at=now))
+        day = max(date(today.year, 1, 1), today - timedelta(days=30))
+        rows.append(Duty(tenant_id=tenant_id, building_id=building_id, kind="safety",
+                         done_on=day, appointment_id=term, resident_id=terms[term],
+                         summary="发现单元消防通道堵塞", outcome="已清理", minutes=25,
+                         parties="[]", status="closed", assigned_to="物业维修班",
+                         assigned_on=day + timedelta(days=1), closed_on=today,
+                         created_at=now))
     if rows:
         await Duty.insert(*rows)
+    for building_id in first.values():  # one update written back to core's record
+        people = [r for r in by_building.get(building_id, []) if r["household_id"]]
+        if not people:
+            continue
+        person = people[0]
+        _, fields = await collect_resident_info(
+            int(person["id"]), {"phone": f"139{int(person['id']) % 100000000:08d}"},
+            account_id=None, source="building_heads")
+        await Duty.update({Duty.household_id: person["household_id"],
+                           Duty.collected: json.dumps({"resident_id": int(person["id"]),
+                                                       "fields": fields})}).where(
+            (Duty.building_id == building_id) & (Duty.kind == "info_collection"))
+
+
+async def _handoffs(node: NodeInfo, heads: dict[int, int], company: dict[str, Any] | None,
+                    today: date) -> None:
+    """Both ways (双向进入): the matter handed to a grid worker, answered; at the demo head's
+    building a matter and a task a grid worker handed the head (open); a matter handed to the
+    property company (open) — bulk rows."""
+    if not heads:
+        return
+    linked = {int(r["building_id"]): r["account_id"] for r in await Appointment.select(
+        Appointment.building_id, Appointment.account_id).where(
+        Appointment.id.is_in(sorted(heads.values())))}
+    head_building = min(heads)
+    head_account = linked.get(head_building)
+    rows = await Matter.select().where(Matter.status == "open").order_by(Matter.id)
+    now = _now()
+    handoffs: list[Handoff] = []
+    entries: list[MatterStep] = []
+
+    def entry(matter: dict[str, Any], kind: str, text: str, on: date) -> None:
+        entries.append(MatterStep(tenant_id=node.id, matter_id=int(matter["id"]), kind=kind,
+                                  step=matter["step"], participants="[]", decision=text,
+                                  decided_on=on, created_at=now))
+
+    for m in rows:
+        if m["grid_account_id"] is not None:
+            handoffs.append(Handoff(
+                tenant_id=node.id, object_kind="matter", object_id=int(m["id"]),
+                building_id=m["building_id"], community_id=int(m["community_id"]),
+                from_kind="head", from_account_id=linked.get(int(m["building_id"] or 0)),
+                to_kind="grid_worker", to_account_id=int(m["grid_account_id"]),
+                note="请网格员协调维修", handed_on=today - timedelta(days=6), status="answered",
+                answer="已联系维修单位，三日内修复", answered_on=today - timedelta(days=4),
+                answered_by=int(m["grid_account_id"]), created_at=now))
+            entry(m, "followup", "网格员答复：已联系维修单位，三日内修复",
+                  today - timedelta(days=4))
+    building = await get_building(head_building)
+    workers = await accounts_holding(node.id, "grid_worker", "grid",
+                                     [building.grid_id] if building else [])
+    mine = [m for m in rows if m["building_id"] == head_building and m["level"] == "building"
+            and m["grid_account_id"] is None]
+    if workers and head_account is not None:
+        worker = workers[0]
+        if mine:
+            handoffs.append(Handoff(
+                tenant_id=node.id, object_kind="matter", object_id=int(mine[-1]["id"]),
+                building_id=head_building, community_id=int(mine[-1]["community_id"]),
+                from_kind="grid_worker", from_account_id=worker, to_kind="head",
+                to_account_id=head_account, note="网格巡查发现，请楼长牵头议一议",
+                handed_on=today, status="open", created_at=now))
+            entry(mine[-1], "handoff", "网格员转交楼长：网格巡查发现，请楼长牵头议一议", today)
+        task = Duty(tenant_id=node.id, building_id=head_building, kind="info_collection",
+                    done_on=today, recorded_by=worker, summary="核对本楼新入住住户信息",
+                    parties="[]", status="open", created_at=now)
+        await Duty.insert(task)
+        handoffs.append(Handoff(
+            tenant_id=node.id, object_kind="duty", object_id=int(task.id),
+            building_id=head_building, community_id=building.community_id if building else 0,
+            from_kind="grid_worker", from_account_id=worker, to_kind="head",
+            to_account_id=head_account, note="本周内完成，结果报网格", handed_on=today,
+            status="open", created_at=now))
+    if company is not None:
+        theirs = [m for m in rows if int(m["community_id"]) == company["community_id"]
+                  and m["step"] in ("committees", "joint") and m["grid_account_id"] is None]
+        if theirs:
+            m = theirs[0]
+            handoffs.append(Handoff(
+                tenant_id=node.id, object_kind="matter", object_id=int(m["id"]),
+                building_id=m["building_id"], community_id=int(m["community_id"]),
+                from_kind="staff", from_account_id=None, to_kind="property",
+                to_account_id=company["account_id"], to_property_id=company["id"],
+                note="请物业拿出维修方案", handed_on=today, status="open", created_at=now))
+            entry(m, "handoff", f"社区转交{PROPERTY_NAME}：请物业拿出维修方案", today)
+    if handoffs:
+        await Handoff.insert(*handoffs)
+    if entries:
+        await MatterStep.insert(*entries)
 
 
 async def _survey(tenant_id: int, heads: dict[int, int], today: date, rng: random.Random

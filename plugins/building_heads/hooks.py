@@ -61,12 +61,14 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="building_heads.visit", icon="Checked", order=20),
         ConsolePage("building-heads/board", "议事栏", "Matters board", "board.js",
                     permission="building_heads.matter", icon="ChatDotRound", order=30),
+        ConsolePage("building-heads/handoffs", "转交事项", "Hand-offs", "handoffs.js",
+                    icon="Switch", order=35),
         ConsolePage("building-heads/appointments", "楼长任命", "Appointments",
                     "appointments.js", permission="building_heads.manage", icon="Medal",
                     order=40),
         ConsolePage("building-heads/rota", "红旗驿站排班", "Station rota", "rota.js",
                     permission="building_heads.rota", icon="Calendar", order=50),
-        ConsolePage("building-heads/public-board", "红邻议事厅", "Matters board", "board.js",
+        ConsolePage("building-heads/public-board", "红旗驿站议事公开栏", "Station matters board", "board.js",
                     icon="ChatDotRound", public=True),
     ]
 

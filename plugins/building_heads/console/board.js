@@ -7,9 +7,11 @@ import { html, t, doc, query, mutate, subscribe, toast, model, nodes, when, sess
 const OPS = doc(new URL("./board.graphql", import.meta.url));
 
 const STEPS = ["RAISED", "COMMITTEES", "JOINT", "RESIDENTS", "IMPLEMENTING", "EVALUATED"];
+// the standard's step names (四步议事法); the API's stepName says the same in the reader's language
 const STEP_TEXT = {
-  RAISED: ["已提事", "Raised"], COMMITTEES: ["两委商议", "Committees"], JOINT: ["联席议事", "Joint meeting"],
-  RESIDENTS: ["居民议事", "Residents"], IMPLEMENTING: ["实施中", "Implementing"], EVALUATED: ["已评议", "Evaluated"],
+  RAISED: ["提事", "Raised"], COMMITTEES: ["两委议事", "Two committees"],
+  JOINT: ["多方主体共同议事", "Joint deliberation"], RESIDENTS: ["居民议事", "Residents decide"],
+  IMPLEMENTING: ["办理", "Carried out"], EVALUATED: ["评价", "Evaluated"],
 };
 const LEVEL_TEXT = { BUILDING: ["楼栋", "Building"], COMPOUND: ["小区", "Compound"], COMMUNITY: ["社区", "Community"] };
 
@@ -87,7 +89,7 @@ export default {
     const text = (pair) => (pair ? t(pair[0], pair[1]) : "");
     return () => html`
       <section aria-labelledby="board-title">
-        <h1 class="page-title" id="board-title">${props.public ? t("红邻议事厅 · 公开栏", "Neighbourhood matters board") : t("议事栏", "Matters board")}${state.community ? ` · ${state.community.name}` : ""}</h1>
+        <h1 class="page-title" id="board-title">${props.public ? t("红旗驿站议事公开栏", "Red-flag station matters board") : t("议事栏", "Matters board")}${state.community ? ` · ${state.community.name}` : ""}</h1>
         ${state.communities.length > 1 ? html`<nav class="toolbar" aria-label=${t("社区", "Communities")}>
           ${state.communities.map((c) => html`<${ElButton} key=${c.code} type=${state.community && state.community.code === c.code ? "primary" : "default"}
             onClick=${() => { navigate(`${base}/${c.code}`); show(c); }}>${c.name}</${ElButton}>`)}
@@ -111,10 +113,13 @@ export default {
             <li class="board-item" key=${m.id} data-matter=${m.id}>
               <h2>${m.title}</h2>
               <div>
-                <${ElTag} type=${m.resolved ? "success" : "primary"} effect="dark">${m.resolved ? t("已办结", "Resolved") : text(STEP_TEXT[m.step])}</${ElTag}>
+                <${ElTag} type=${m.resolved ? "success" : "primary"} effect="dark">${m.resolved ? t("已办结", "Resolved") : (m.stepName || text(STEP_TEXT[m.step]))}</${ElTag}>
                 <span class="muted"> ${text(LEVEL_TEXT[m.level])} · ${m.raisedBy} · ${when(m.createdAt)}</span>
               </div>
               ${m.description ? html`<p>${m.description}</p>` : null}
+              ${(m.timeline || []).length > 1 ? html`<ol class="timeline muted">
+                ${m.timeline.slice(1).map((e, i) => html`<li key=${i}>${e.decidedOn} ${e.kindName}（${e.stepName}）：${e.decision}</li>`)}
+              </ol>` : null}
               ${!props.public && !m.resolved && m.step !== "EVALUATED" ? html`
                 <${ElButton} size="small" class="advance" onClick=${() => advance(m)}>
                   ${t("推进到：", "Next: ")}${text(STEP_TEXT[STEPS[STEPS.indexOf(m.step) + 1]])}</${ElButton}>` : null}

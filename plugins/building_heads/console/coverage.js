@@ -20,14 +20,14 @@ export default {
       chart.setOption({
         aria: { enabled: true },
         tooltip: { trigger: "axis", renderMode: "richText" },
-        legend: { data: [t("年度走访覆盖率", "Yearly coverage"), t("重点户本月覆盖率", "Priority, this month")] },
+        legend: { data: [t("年度走访覆盖率", "Yearly coverage"), t("特殊家庭本月覆盖率", "Special households, this month")] },
         grid: { left: 40, right: 16, bottom: 60, containLabel: true },
         xAxis: { type: "category", data: state.communities.map((c) => c.name), axisLabel: { rotate: 20 } },
         yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         series: [
           { name: t("年度走访覆盖率", "Yearly coverage"), type: "bar", color: "#1f5fae",
             data: state.communities.map((c) => c.yearlyCoveragePercent ?? 0) },
-          { name: t("重点户本月覆盖率", "Priority, this month"), type: "bar", color: "#b3261e",
+          { name: t("特殊家庭本月覆盖率", "Special households, this month"), type: "bar", color: "#b3261e",
             data: state.communities.map((c) => c.specialCoveragePercent ?? 0) },
         ],
       }, true);
@@ -73,7 +73,7 @@ export default {
           <${ElTableColumn} prop="households" label=${t("住户", "Households")} />
           <${ElTableColumn} label=${t("年度覆盖", "Yearly")}>${{ default: ({ row }) => pct(row.yearlyCoveragePercent) }}</${ElTableColumn}>
           <${ElTableColumn} prop="overdueYearly" label=${t("年度未访", "Not yet visited")} />
-          <${ElTableColumn} label=${t("重点户本月", "Priority this month")}>${{ default: ({ row }) => pct(row.specialCoveragePercent) }}</${ElTableColumn}>
+          <${ElTableColumn} label=${t("特殊家庭本月", "Special households this month")}>${{ default: ({ row }) => pct(row.specialCoveragePercent) }}</${ElTableColumn}>
         </${ElTable}>
       </section>`;
     };

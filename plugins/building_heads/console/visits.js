@@ -69,7 +69,7 @@ export default {
                 <${ElButton} key=${r.householdId} class="household" data-household=${r.householdId}
                   onClick=${() => { state.chosen = r; }}>
                   ${r.address}
-                  ${r.special ? html`<${ElTag} type="danger" effect="dark" class="special">${t("重点户", "Priority")}</${ElTag}>` : null}
+                  ${r.special ? html`<${ElTag} type="danger" effect="dark" class="special">${t("特殊家庭", "Special household")}</${ElTag}>` : null}
                 </${ElButton}>`)}
             </div>`}
         <${ElDialog} modelValue=${!!state.chosen} onUpdate:modelValue=${(v) => { if (!v) state.chosen = null; }}

@@ -298,10 +298,10 @@ class BuildingHeadEvaluation(Node):
 
 
 MATTER = "BuildingHeadMatter"
-ENTRY_KIND_ZH = {"step": "议事", "resolve": "办结", "escalate": "上移", "handoff": "下单",
+ENTRY_KIND_ZH = {"step": "议事", "resolve": "办结", "escalate": "上移", "handoff": "转交",
                  "followup": "跟进"}
 ENTRY_KIND_EN = {"step": "deliberation", "resolve": "resolved", "escalate": "escalated",
-                 "handoff": "handed to a grid worker", "followup": "follow-up"}
+                 "handoff": "handed over", "followup": "follow-up"}
 
 
 @strawberry.enum(description="议事步骤（四步议事法）/ a step of the four-step method")

@@ -1,4 +1,4 @@
-"""红邻议事厅: the public matter board, read anonymously with X-Linli-Node (public fields only),
+"""红旗驿站议事公开栏: the public matter board, read anonymously with X-Linli-Node (public fields only),
 isolated per tenant, and its live subscription over WebSocket (graphql-transport-ws)."""
 
 from __future__ import annotations

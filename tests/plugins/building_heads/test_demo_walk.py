@@ -12,21 +12,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graphql import DocumentNode, OperationDefinitionNode, OperationType, parse, print_ast
-
 from core.demo.people import demo_rows
 from core.demo.places import DEMO_COMPOUNDS
 from core.identity.tables import Account
 from core.people.excel import import_rows
 from core.people.tables import Grid, Household, Resident
 from core.plugin import accounts_holding, get_building, scope_for
-from plugins.building_heads.demo import HEAD_LOGIN, seed_demo
+from graphql import DocumentNode, OperationDefinitionNode, OperationType, parse, print_ast
+from plugins.building_heads.demo import HEAD_LOGIN, PROPERTY_LOGIN, seed_demo
 from plugins.building_heads.tables import (
     Appointment,
     Candidate,
     Duty,
     Evaluation,
+    Handoff,
     Matter,
+    PropertyCompany,
     Station,
     SurveyResponse,
 )
@@ -72,7 +73,12 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
     login = await gql(LOGIN, {"input": {"login": HEAD_LOGIN.format(code=node.code),
                                         "password": linli_env.settings.demo_password}})
     head = login["data"]["login"]["accessToken"]
+    property_login = await gql(LOGIN, {"input": {
+        "login": PROPERTY_LOGIN.format(code=node.code),
+        "password": linli_env.settings.demo_password}})
+    company_token = property_login["data"]["login"]["accessToken"]
     coordinator = await factory.account(node, "building_heads.coordinator")
+    spare_company = await factory.account(node, None)
     official = await factory.account(region, "region_official")
     spare = await factory.account(node, None)
     voter = await factory.account(node, "resident")
@@ -103,6 +109,16 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
             Resident.household_id.not_in(sorted(answered) or [-1])
             & Resident.household_id.is_not_null() & Resident.building_id.is_not_null()).first()
         weak = await Evaluation.select().where(Evaluation.improvement_open == True).first()
+        hazard = await Duty.select().where((Duty.kind == "safety") & (Duty.status == "open")
+                                           & (Duty.assigned_to == "")).first()
+        collect_resident = await Resident.select(Resident.id, Resident.household_id).where(
+            (Resident.building_id == mine["building_id"])
+            & Resident.household_id.is_not_null()).first()
+        company = await PropertyCompany.select().first()
+        to_company = await Handoff.select().where(Handoff.to_kind == "property").first()
+        head_matter = await Matter.select().where(
+            (Matter.building_id == mine["building_id"]) & (Matter.status == "open")
+            & (Matter.level == "building") & Matter.grid_account_id.is_null()).first()
         worker_matter = next(r for k, r in matters.items()
                              if k[1] == "open" and k[2] == "building" and not k[3]
                              and r["id"] != handed["id"])
@@ -120,6 +136,10 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
     async with linli_env.state.db.scoped(scope_for(node)):
         b = await get_building(int(worker_matter["building_id"]))
         (worker, *_) = await accounts_holding(node.id, "grid_worker", "grid", [b.grid_id])
+        own = await get_building(int(mine["building_id"]))
+        (own_worker, *_) = await accounts_holding(node.id, "grid_worker", "grid", [own.grid_id])
+    requester = await factory.account(node, "grid_worker", place_kind="grid",
+                                      place_id=own.grid_id)
 
     walks: dict[str, tuple[str | None, dict[str, Any]]] = {
         # appointments.graphql
@@ -178,6 +198,35 @@ async def test_every_example_operation_runs_on_the_demo(linli_env, factory, gql,
         "BuildingHeadPlanImprovement": (coordinator.token, {
             "evaluationId": gid("BuildingHeadEvaluation", int(weak["id"])),
             "plan": "每周走访两户", "reviewOn": "2099-01-31"}),
+        "BuildingHeadAssignDuty": (head, {
+            "dutyId": gid("BuildingHeadDuty", int(hazard["id"])), "assignedTo": "物业维修班"}),
+        "BuildingHeadCollectInfo": (head, {
+            "buildingId": building,
+            "householdId": gid("Household", int(collect_resident["household_id"])),
+            "residentId": gid("Resident", int(collect_resident["id"])),
+            "phone": "13800138000", "tagsAdded": ["长期空巢"]}),
+        # handoffs.graphql
+        "BuildingHeadHandOff": (head, {
+            "matterId": gid("BuildingHeadMatter", int(head_matter["id"])), "to": "GRID_WORKER",
+            "gridWorkerId": gid("Account", own_worker), "note": "请网格员协助"}),
+        "BuildingHeadRequestDuty": (requester.token, {
+            "buildingId": building, "kind": "CAMPAIGN", "summary": "入户排查燃气安全",
+            "note": "本周完成"}),
+        "BuildingHeadAnswerHandoff": (company_token, {
+            "handoffId": gid("BuildingHeadHandoff", int(to_company["id"])),
+            "answer": "维修方案已报社区"}),
+        "BuildingHeadHandoffs": (head, {"direction": "TO_ME"}),
+        # property.graphql
+        "BuildingHeadRegisterPropertyCompany": (coordinator.token, {
+            "communityId": gid("Community", int(company["community_id"])),
+            "name": "鲁西物业"}),
+        "BuildingHeadLinkPropertyAccount": (coordinator.token, {
+            "propertyCompanyId": gid("BuildingHeadPropertyCompany", int(company["id"])),
+            "accountId": gid("Account", spare_company.id)}),
+        "BuildingHeadPropertyCompanies": (coordinator.token, {}),
+        "BuildingHeadStationBoard": (None, {
+            "stationId": gid("BuildingHeadStation", int(station["id"]))}),
+        "BuildingHeadOwnBuilding": (head, {"id": building}),
         # visits.graphql
         "BuildingHeadBuildingCoverage": (head, {"buildingId": building}),
         "BuildingHeadLogVisitNow": (head, {"householdId": gid("Household",

@@ -251,8 +251,12 @@ async def test_who_may_raise_and_move_a_matter(world, gql, factory):
                      buildingId=gid("Building", world.buildings[1].id))
     await head.fails(RAISE, "NOT_FOUND", title="小区的事",
                      compoundId=gid("Compound", world.compound.id))
-    await grid.fails(RAISE, "NOT_FOUND", title="网格员提事",
-                     buildingId=gid("Building", world.buildings[0].id))
+    # a grid worker raises in their own grid's buildings (双向进入: then hands it to the head)
+    await grid.fails(RAISE, "NOT_FOUND", title="别的网格",
+                     buildingId=gid("Building", world.buildings[2].id))
+    by_grid = await grid.ok(RAISE, title="网格员提事",
+                            buildingId=gid("Building", world.buildings[0].id))
+    assert by_grid["matter"]["raisedBy"] == "staff"
     await head.advance(mine, "COMMITTEES")
     community = (await staff.ok(RAISE, title="社区议事", communityId=gid("Community",
                                                                       world.community.id)))
