@@ -76,7 +76,15 @@ async def register_company(access: Access, *, community_id: int, name: str,
     row = PropertyCompany(tenant_id=access.node_id, community_id=community_id, name=name,
                           contact=contact, created_by=access.principal.account_id,
                           created_at=datetime.now(UTC))
-    await PropertyCompany.insert(row)
+    try:
+        await PropertyCompany.insert(row)
+    except Exception as exc:  # a concurrent registration of the name: the unique index decides
+        if type(exc).__name__ in ("IntegrityError", "UniqueViolationError") or \
+                "unique" in str(exc).lower():
+            raise ApiError("CONFLICT", "该社区已登记同名物业公司",
+                           "this community already has a property company of that name",
+                           "name") from exc
+        raise
     await record("building_heads.property.register", account_id=access.principal.account_id,
                  object_type="building_heads_property_company", object_id=row.id,
                  summary={"community_id": community_id, "name": name})

@@ -22,6 +22,7 @@ from core.plugin import (
     PlaceRef,
     accounts_holding,
     get_building,
+    get_household,
     global_id,
     grids_of_community,
     notify,
@@ -244,6 +245,11 @@ async def request_duty(access: Access, *, building_id: int, kind: str, summary: 
     if building_id in head_buildings(access, PERMISSION):
         raise ApiError(ErrorCode.CONFLICT, "楼长请直接记录履职", "a head records the duty "
                        "directly", "buildingId")
+    if household_id is not None:
+        household = await get_household(household_id)
+        if household is None or household.building_id != building_id:
+            raise ApiError(ErrorCode.NOT_FOUND, "未找到该住户", "household not found",
+                           "householdId")
     head = await _serving_head_account(building_id)
     summary = _text(summary, "summary")
     note = _text(note, "note")
@@ -284,7 +290,7 @@ async def _readable(access: Access, row: dict[str, Any]) -> bool:
         return True
     place = PlaceRef(node_id=access.node_id, node_path=access.node_path,
                      community_id=int(row["community_id"]))
-    return bool(access.check("building_heads.read", place)) and not head_buildings(access)
+    return bool(access.check("building_heads.read", place))
 
 
 async def handoff_for(access: Access, handoff_id: int) -> dict[str, Any] | None:

@@ -11,7 +11,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+
+import pytest
 
 from core.audit.service import AuditEntry
 from core.people.tables import Resident
@@ -364,3 +367,80 @@ async def test_the_property_company_answers_from_its_account_and_matters_belong_
                                               "matterIds": [matter["id"]]}},
                           token=staff.token, node=node), "buildingHeadRecordMeeting")["meeting"]
     assert met == {"propertyCompany": "安居物业", "propertyCompanyId": company["id"]}
+
+
+HANDOFF_NODE = """query($id: ID!) { node(id: $id) { __typename
+  ... on BuildingHeadHandoff { subject toParty } } }"""
+
+
+async def test_the_handoff_lists_are_flat_in_statements_and_nodes_stay_private(
+        world, factory, gql, heads_kit, linli_env):
+    from tests.plugins.building_heads.test_coverage import counting
+
+    head, _ = await _head(world, factory, heads_kit, linli_env)
+    b0 = world.buildings[0]
+    worker = await factory.account(world.node, "grid_worker", place_kind="grid",
+                                   place_id=world.grids[0].id)
+    stranger = await factory.account(world.node, "grid_worker", place_kind="grid",
+                                     place_id=world.grids[1].id)
+    node = world.node.code
+    counts = []
+    first_id = None
+    for round_ in (1, 5):
+        for k in range(round_):
+            out = _data(await gql(REQUEST, {"input": {"buildingId": gid("Building", b0.id),
+                                                      "kind": "CAMPAIGN",
+                                                      "summary": f"任务{round_}-{k}",
+                                                      "note": "请办理"}},
+                                  token=worker.token, node=node),
+                        "buildingHeadRequestDuty")["handoff"]
+            first_id = first_id or out["id"]
+            raised = _data(await gql(RAISE, {"input": {"buildingId": gid("Building", b0.id),
+                                                       "title": f"事项{round_}-{k}"}},
+                                     token=worker.token, node=node),
+                           "buildingHeadRaiseMatter")["matter"]
+            _data(await gql(HAND, {"input": {"matterId": raised["id"], "to": "HEAD",
+                                             "note": "请议"}}, token=worker.token, node=node),
+                  "buildingHeadHandOff")
+        await gql(LIST, {"d": "TO_ME"}, token=head.token, node=node)  # warm
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(LIST, {"d": "TO_ME"}, token=head.token, node=node)
+        assert "errors" not in out, out
+        counts.append(len(calls))
+    assert len(out["data"]["buildingHeadHandoffs"]["edges"]) == 12
+    assert counts[0] == counts[1], counts
+    seen = _data(await gql(HANDOFF_NODE, {"id": first_id}, token=head.token, node=node), "node")
+    assert seen["toParty"] == "HEAD"
+    hidden = await gql(HANDOFF_NODE, {"id": first_id}, token=stranger.token, node=node)
+    assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_answers_and_registrations_happen_once(world, factory, gql, heads_kit,
+                                                                linli_env):
+    from plugins.building_heads.tables import Handoff, PropertyCompany
+
+    head, _ = await _head(world, factory, heads_kit, linli_env)
+    worker = await factory.account(world.node, "grid_worker", place_kind="grid",
+                                   place_id=world.grids[0].id)
+    staff = await factory.account(world.node, "building_heads.coordinator")
+    node = world.node.code
+    handed = _data(await gql(REQUEST, {"input": {"buildingId": gid("Building",
+                                                                   world.buildings[0].id),
+                                                 "kind": "CAMPAIGN", "summary": "入户排查",
+                                                 "note": "请办理"}},
+                             token=worker.token, node=node), "buildingHeadRequestDuty")["handoff"]
+    answers = await asyncio.gather(*(gql(ANSWER, {"input": {"handoffId": handed["id"],
+                                                            "answer": f"答复{i}"}},
+                                         token=head.token, node=node) for i in range(4)))
+    kinds = sorted(a["data"]["buildingHeadAnswerHandoff"]["__typename"] for a in answers)
+    assert kinds == ["BuildingHeadAnswerHandoffPayload"] + ["UserError"] * 3, answers
+    community = gid("Community", world.community.id)
+    made = await asyncio.gather(*(gql(REGISTER, {"input": {"communityId": community,
+                                                           "name": "同名物业"}},
+                                      token=staff.token, node=node) for _ in range(4)))
+    kinds = sorted(m["data"]["buildingHeadRegisterPropertyCompany"]["__typename"] for m in made)
+    assert kinds == ["BuildingHeadRegisterPropertyCompanyPayload"] + ["UserError"] * 3, made
+    async with world.read():
+        assert await PropertyCompany.count() == 1
+        assert await Handoff.count().where(Handoff.status == "answered") == 1
