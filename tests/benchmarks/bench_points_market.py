@@ -37,6 +37,7 @@ CLAIMS = 10_000
 ACCOUNT = """query($r: ID!) { pointsMarketAccount(residentId: $r) { balance earned stars
   statement(first: 20) { edges { node { bookedOn amount earned kind contentZh minutes } }
   pageInfo { hasNextPage } } } }"""
+BALANCE = """query($r: ID!) { pointsMarketAccount(residentId: $r) { balance earned stars } }"""
 
 
 async def analyze(env, *tables: str) -> None:
@@ -49,6 +50,54 @@ async def analyze(env, *tables: str) -> None:
             await conn.execute(f"VACUUM ANALYZE {table}")
     finally:
         await conn.close()
+
+
+async def explain_account(env, node, gql, admin) -> None:
+    """Where one balance + statement request goes: its SQL statements (counted at the engine),
+    the plan of the statement page, and (``LINLI_BENCH_PROFILE=1``) a Python profile of 30
+    requests."""
+    import cProfile
+    import os
+    import pstats
+
+    db = env.state.db
+    cls = type(db.engine)
+    original, calls = cls.run_querystring, []
+
+    async def counted(self, querystring, *args, **kwargs):
+        if self is db.engine:
+            calls.append(str(querystring)[:160].replace("\n", " "))
+        return await original(self, querystring, *args, **kwargs)
+
+    rid = str(encode_global_id("Resident", 4321))
+    cls.run_querystring = counted
+    try:
+        await gql(ACCOUNT, {"r": rid}, token=admin.token, node=node.code)
+    finally:
+        cls.run_querystring = original
+    print(f"statements of one request: {len(calls)}")
+    for call in calls:
+        print("   ", call)
+    async with db.scoped(scope_for(node)):
+        account = (await db.execute(
+            "SELECT id FROM points_market_account WHERE kind = 'resident' AND owner_id = 4321")
+        )[0]["id"]
+        plan = await db.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM points_market_entry WHERE account_id = "
+            f"{account} AND tenant_id = {node.id} ORDER BY id DESC LIMIT 21")
+    print("plan of the statement page:")
+    for row in plan:
+        print("   ", next(iter(row.values())))
+    if os.environ.get("LINLI_BENCH_PROFILE"):
+        profile = cProfile.Profile()
+        profile.enable()
+        for i in range(30):
+            await gql(ACCOUNT, {"r": str(encode_global_id("Resident", 1 + i * 31))},
+                      token=admin.token, node=node.code)
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profile).print_callers("send' of|urandom|release' of")
 
 
 async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
@@ -115,6 +164,7 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
     for _ in range(5):
         await gql(ACCOUNT, {"r": resident}, token=admin.token, node=node.code)
     times = []
+    cpu = time.process_time()
     for i in range(50):
         rid = str(encode_global_id("Resident", 1 + (i * 997) % RESIDENTS))
         start = time.perf_counter()
@@ -122,9 +172,20 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
         times.append((time.perf_counter() - start) * 1000)
         assert "errors" not in out, out
         assert out["data"]["pointsMarketAccount"]["statement"]["edges"]
+    cpu = (time.process_time() - cpu) * 1000 / 50
     median = statistics.median(times)
     print(f"balance + first statement page: median {median:.1f} ms, p95 "
-          f"{sorted(times)[int(len(times) * 0.95)]:.1f} ms")
+          f"{sorted(times)[int(len(times) * 0.95)]:.1f} ms (process CPU {cpu:.1f} ms a request)")
+    # the split: the account's figures alone, then with the page
+    for label, text in (("balance only", BALANCE), ("balance + page", ACCOUNT)):
+        part = []
+        for i in range(30):
+            rid = str(encode_global_id("Resident", 7 + (i * 613) % RESIDENTS))
+            start = time.perf_counter()
+            await gql(text, {"r": rid}, token=admin.token, node=node.code)
+            part.append((time.perf_counter() - start) * 1000)
+        print(f"  {label}: median {statistics.median(part):.1f} ms")
+    await explain_account(linli_env, node, gql, admin)
 
     # 2. the quarterly ranking
     async with db.scoped(scope_for(node)):

@@ -90,7 +90,7 @@ async def points_market_account(info: Info, resident_id: strawberry.ID | None = 
         else:
             acl.require(access, "points_market.read")
             kind, owner = "household", household or 0
-        figures = await reports.figures_of(kind, owner, access.node_id)
+        figures = await reports.figures_of(kind, owner, access.node_id, access.node_path)
         page = None
         if figures.account_id is not None and wanted is not None:
             page = await load_statement(figures.account_id, *wanted)
