@@ -25,7 +25,7 @@ def _operations() -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(OPERATIONS.glob("*.graphql")):
         text = path.read_text(encoding="utf-8")
-        for name in re.findall(r"^(?:query|mutation|subscription)\s+(\w+)", text, re.M):
+        for name in re.findall(r"^(?:query|mutation|subscription)\s+(\w+)", text, re.MULTILINE):
             out[name] = text
     return out
 
@@ -85,6 +85,8 @@ def _variables(ids: dict[str, Any], market: Any) -> dict[str, dict[str, Any]]:
         "PointsMarketShelf": {},
         "PointsMarketSaveGood": {"input": {"name": "肥皂", "valueFen": 300, "pricePoints": 3,
                                            "stock": 20}},
+        "PointsMarketRestockGood": {"goodId": gid("PointsMarketGood", ids["cheap"]),
+                                    "quantity": 12},
         "PointsMarketRedeem": {"goodId": gid("PointsMarketGood", ids["cheap"]),
                                "residentId": resident, "key": "walk-redeem"},
         "PointsMarketVoidRedemption": {"redemptionId": gid("PointsMarketRedemption",
