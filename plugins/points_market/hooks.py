@@ -63,6 +63,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="points_market.read", icon="Wallet", order=30),
         ConsolePage("points-market/counter", "兑换柜台", "Shop counter", "counter.js",
                     permission="points_market.redeem", icon="ShoppingCart", order=40),
+        ConsolePage("points-market/goods", "货架管理", "Goods and stock", "goods.js",
+                    permission="points_market.manage", icon="Goods", order=50),
         ConsolePage("points-market/ranking", "积分榜", "Points ranking", "public.js",
                     icon="Trophy", public=True),
     ]
