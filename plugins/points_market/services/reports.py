@@ -5,13 +5,22 @@ the public credit information platform (公共信用信息平台)."""
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import RESIDENTS, ApiError, mask_text, place_names, rule_reader, rule_value
+from core.plugin import (
+    RESIDENTS,
+    ApiError,
+    mask_text,
+    place_names,
+    rule_reader,
+    rule_value,
+    today_shanghai,
+)
 from plugins.points_market.services.catalogue import items_by_ids
 from plugins.points_market.services.consent import consenting, consenting_query
 from plugins.points_market.tables import Account, Claim, Entry, Transfer
@@ -20,6 +29,7 @@ __all__ = [
     "Figures",
     "NoticeLine",
     "RankRow",
+    "account_with_page",
     "credit_rows",
     "figures_of",
     "period_bounds",
@@ -53,13 +63,32 @@ class _Tenant:
     is_region: bool = False
 
 
+STAR_RULE_TTL = 30.0
+"""Seconds an account read may reuse the star thresholds it read (per process, per tenant and
+day): a new threshold shows on a star grade within this long, with the version it came from."""
+_star_rules: dict[tuple[int, str, date], tuple[float, Any]] = {}
+
+
 async def stars_of(earned: int, tenant_id: int, tenant_path: str | None = None
                    ) -> tuple[int, int]:
-    """(stars 0–5, rule version) of an earned figure under ``points_market.star_thresholds``
-    (``tenant_path``: the tenant's path when the caller knows it, saving the node's lookup)."""
+    """(stars 0–5, rule version) of an earned figure under ``points_market.star_thresholds``.
+
+    With ``tenant_path`` (the caller's access knows it) the rule is read without looking the
+    node up, and reused for :data:`STAR_RULE_TTL` seconds — an account read is then the
+    account and its page alone (the benchmark's balance + statement)."""
     key = "points_market.star_thresholds"
-    rule = (await rule_reader().get(key, _Tenant(tenant_id, tenant_path)) if tenant_path
-            else await rule_value(key, tenant_id))
+    if tenant_path is None:
+        rule = await rule_value(key, tenant_id)
+    else:
+        day, now = today_shanghai(), time.monotonic()
+        cached = _star_rules.get((tenant_id, tenant_path, day))
+        if cached is not None and cached[0] > now:
+            rule = cached[1]
+        else:
+            rule = await rule_reader().get(key, _Tenant(tenant_id, tenant_path), day)
+            if len(_star_rules) > 10_000:
+                _star_rules.clear()
+            _star_rules[(tenant_id, tenant_path, day)] = (now + STAR_RULE_TTL, rule)
     return sum(1 for t in rule.value if earned >= int(t)), rule.version
 
 
@@ -73,6 +102,29 @@ async def figures_of(kind: str, owner_id: int, tenant_id: int, tenant_path: str 
     stars, version = await stars_of(earned, tenant_id, tenant_path)
     return Figures(account_id=int(row["id"]) if row else None, balance=balance, earned=earned,
                    stars=stars, rule_version=version)
+
+
+async def account_with_page(kind: str, owner_id: int, tenant_id: int, tenant_path: str, *,
+                            first: int) -> tuple[Figures, list[dict[str, Any]]]:
+    """An account's figures and the first page of its statement (``first + 1`` entries, newest
+    first) in one read: the page is selected through the account (a sub-select on its unique
+    key), and its newest entry carries the running balance and earned figure — the same as the
+    account's cache (``check_books`` compares both). Entries written before the running
+    figures existed fall back to reading the account (one more statement)."""
+    account = Account.select(Account.id).where((Account.kind == kind)
+                                               & (Account.owner_id == owner_id))
+    rows: list[dict[str, Any]] = await Entry.select().where(
+        Entry.account_id.is_in(account)).order_by(Entry.id, ascending=False).limit(first + 1)
+    if not rows:   # no entries: no account, or one with nothing on it yet
+        figures = await figures_of(kind, owner_id, tenant_id, tenant_path)
+        return figures, []
+    newest = rows[0]
+    if newest["balance_after"] is None:
+        return await figures_of(kind, owner_id, tenant_id, tenant_path), rows
+    earned = int(newest["earned_after"])
+    stars, version = await stars_of(earned, tenant_id, tenant_path)
+    return Figures(account_id=int(newest["account_id"]), balance=int(newest["balance_after"]),
+                   earned=earned, stars=stars, rule_version=version), rows
 
 
 async def statement(account_id: int, *, first: int, after: int | None = None
