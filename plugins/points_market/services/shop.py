@@ -25,6 +25,7 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.points_market.services import ledger
+from plugins.points_market.services.live import announce_good
 from plugins.points_market.tables import Card, CardBatch, Good, Quota, Redemption, Transfer
 
 __all__ = [
@@ -100,6 +101,7 @@ async def save_good(*, name: str, value_fen: int, price_points: int, stock: int,
             if not await Good.exists().where(Good.id == good_id):
                 raise ApiError.not_found("商品", "good", "goodId")
             raise ApiError.invalid("stock", "库存不能为负", "stock cannot go negative")
+    announce_good(good_id)
     return await get_good(good_id)
 
 
@@ -113,6 +115,7 @@ async def restock(good_id: int, quantity: int) -> dict[str, Any]:
         Good.id == good_id).returning(Good.id)
     if not done:
         raise ApiError.not_found("商品", "good", "goodId")
+    announce_good(good_id)
     return await get_good(good_id)
 
 
@@ -129,6 +132,7 @@ async def _take_stock(good_id: int, quantity: int) -> None:
     ).returning(Good.id)
     if not taken:
         raise ApiError.conflict("库存不足", "not enough stock", "quantity")
+    announce_good(good_id)
 
 
 async def _take_quota(good: dict[str, Any], resident_id: int, quantity: int, day: date
@@ -233,6 +237,7 @@ async def void_redemption(redemption_id: int, *, account_id: int | None,
                              created_by=account_id)
     await Good.update({Good.stock: Good.stock + int(row["quantity"])}).where(
         Good.id == row["good_id"])
+    announce_good(int(row["good_id"]))
     await _give_back_quota(row)
     await record("points_market.redemption.void", account_id=account_id,
                  object_type="PointsMarketRedemption", object_id=redemption_id,
