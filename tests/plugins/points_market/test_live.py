@@ -3,19 +3,13 @@ its stock changes — a restock, then a redemption at another counter."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
 from litestar.testing import TestClient
 
-from core import db as db_module
-from core import pubsub as pubsub_module
-from core.app import create_app
-from core.db import Database, bind_tables
 from core.plugin import encode_global_id
-from core.state import AppState
-from core.tables import all_tables
+from core.testing.live import in_own_app
 from plugins.points_market.services import shop
 from plugins.points_market.services.live import TOPIC
 
@@ -27,15 +21,6 @@ REDEEM = """mutation($g: ID!, $r: ID!, $k: String!) { pointsMarketRedeem(input: 
   residentId: $r, idempotencyKey: $k}) { __typename ... on UserError { code } } }"""
 
 
-def _own_app(linli_env: Any) -> tuple[AppState, Any]:
-    shared = linli_env.state
-    state = AppState(settings=shared.settings, registry=shared.registry,
-                     db=Database(shared.settings.database_url, all_tables(shared.registry)),
-                     rolebook=shared.rolebook, schema=shared.schema)
-    pubsub_module.install(state)
-    return state, create_app(state=state, manage_db=True)
-
-
 async def test_shelf_updates_follow_every_counter(market, linli_env):
     await market.fund(market.resident.id, 50)
     async with market.write():
@@ -44,11 +29,8 @@ async def test_shelf_updates_follow_every_counter(market, linli_env):
     resident = str(encode_global_id("Resident", market.resident.id))
     headers = {"Authorization": f"Bearer {market.admin.token}", "X-Linli-Node": market.node.code}
     keeper = {"Authorization": f"Bearer {market.keeper.token}", "X-Linli-Node": market.node.code}
-    shared_db = linli_env.state.db
-    previous = pubsub_module.get_pubsub()
-    state, app = _own_app(linli_env)
 
-    def run() -> list[dict[str, Any]]:
+    def run(state: Any, app: Any) -> list[dict[str, Any]]:
         with TestClient(app) as client, client.websocket_connect(
                 "/graphql", subprotocols=["graphql-transport-ws"], headers=headers) as ws:
             ws.send_json({"type": "connection_init"})
@@ -71,13 +53,7 @@ async def test_shelf_updates_follow_every_counter(market, linli_env):
             ws.send_json({"id": "1", "type": "complete"})
             return messages
 
-    db_module.set_db(state.db)
-    try:
-        messages = await asyncio.to_thread(run)
-    finally:
-        db_module.set_db(shared_db)
-        pubsub_module.set_pubsub(previous)
-        bind_tables(shared_db.tables, shared_db.engine)
+    messages = await in_own_app(linli_env, run)
     assert all(m["type"] == "next" for m in messages), messages
     shelf = [m["payload"]["data"]["pointsMarketShelfUpdates"] for m in messages]
     assert [(g["id"], g["stock"]) for g in shelf] == [(gid, 8), (gid, 7)]
