@@ -225,11 +225,28 @@ async def test_points_market_benchmark(linli_env, factory, enable_plugin, gql):
             f"DATE '{(past + timedelta(days=6)).isoformat()}', 0, 0, NULL, now() "
             f"FROM generate_series(1, {CLAIMS}) g")
     await analyze(linli_env, "points_market_claim")
+    cls, spent = type(db.engine), []
+    original = cls.run_querystring
+
+    async def timed(self, querystring, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return await original(self, querystring, *args, **kwargs)
+        finally:
+            spent.append((time.perf_counter() - began, str(querystring)[:90]))
+
+    cls.run_querystring = timed
     start = time.perf_counter()
-    async with db.scoped(scope_for(node), write=True):
-        posted = await claims.post_due()
+    try:
+        async with db.scoped(scope_for(node), write=True):
+            posted = await claims.post_due()
+    finally:
+        cls.run_querystring = original
     posting_s = time.perf_counter() - start
-    print(f"posting {posted} claims: {posting_s:.2f} s")
+    print(f"posting {posted} claims: {posting_s:.2f} s, {len(spent)} statements taking "
+          f"{sum(t for t, _ in spent):.2f} s; the slowest:")
+    for took, text in sorted(spent, reverse=True)[:6]:
+        print(f"   {took:.2f} s  {text}")
     assert posted == CLAIMS
     async with db.scoped(scope_for(node)):
         assert (await ledger.check_books()).ok
