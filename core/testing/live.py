@@ -25,7 +25,13 @@ from typing import Any, TypeVar
 
 import pytest
 
+from core import db as db_module
+from core import pubsub as pubsub_module
+from core.app import create_app
+from core.db import Database, bind_tables
 from core.settings import Settings
+from core.state import AppState
+from core.tables import all_tables
 
 __all__ = ["free_port", "in_ci", "in_own_app", "linli_command", "live_server", "require_tool"]
 
@@ -119,13 +125,6 @@ async def in_own_app(linli_env: Any, work: Callable[[Any, Any], T]) -> T:
     ``TestClient`` (which runs the app on another thread and loop); the session's database and
     pub/sub are put back afterwards. ``state.services.pubsub.subscribers(topic, key)`` tells
     when a subscription listens."""
-    from core import db as db_module
-    from core import pubsub as pubsub_module
-    from core.app import create_app
-    from core.db import Database, bind_tables
-    from core.state import AppState
-    from core.tables import all_tables
-
     shared = linli_env.state
     state = AppState(settings=shared.settings, registry=shared.registry,
                      db=Database(shared.settings.database_url, all_tables(shared.registry)),
