@@ -37,7 +37,8 @@ async def operating_canteen(env: Any, street: Any, name: str,
             operator_name="运营方", address="地址", slots=list(slots), seats=20)
         for status in ("signed", "fitting_out", "ready", "operating"):
             row = await canteens.change_status(access, int(row["id"]), status,
-                                               date(2024, 1, 1))
+                                               date(2024, 1, 1),
+                                               expected_ready_on=date(2024, 1, 1))
     return row
 
 
