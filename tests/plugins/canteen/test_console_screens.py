@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from canteen_kit import gid, liuyuan
+from canteen_kit import check_page, gid, liuyuan
 
 from core.people.tables import Resident
 from core.plugin import today_shanghai
@@ -42,24 +42,6 @@ async def world(linli_env: Any, factory: Any) -> SimpleNamespace:
     admin = await factory.account(node, "tenant_admin", password=PASSWORD, name="食堂管理员")
     return SimpleNamespace(node=node, admin=admin, settings=linli_env.settings, db=db,
                            elder=elder, resident=resident, today=today)
-
-
-def _check(b: Any, name: str, p: Any, violations: dict[str, Any]) -> None:
-    """Screenshot and axe, in normal then elder-friendly mode (after any toast has faded)."""
-    for _ in range(80):
-        if not p.query_selector(".el-message"):
-            break
-        p.wait_for_timeout(100)
-    p.wait_for_timeout(400)
-    b.shot(name, p)
-    if found := b.axe(p):
-        violations[name] = found
-    p.click(".elder-toggle .el-switch")
-    p.wait_for_timeout(300)
-    b.shot(f"{name}-elder", p)
-    if found := b.axe(p):
-        violations[f"{name}-elder"] = found
-    p.click(".elder-toggle .el-switch")
 
 
 def _api(b: Any, world: SimpleNamespace, doc: str, variables: dict[str, Any]) -> Any:
@@ -97,7 +79,7 @@ def test_secondary_screens_in_headless_chromium(world: SimpleNamespace) -> None:
         p.click(".ct-status-dialog button.ct-save-status")
         b.wait_text(f"预计达到运营条件 {expected}", selector=row)
         assert "已进场装修" in p.inner_text(row)
-        _check(b, "canteen-manage", p, violations)
+        check_page(b, "canteen-manage", p, violations)
 
         # -- registering an elder once for the whole city ---------------------------------------
         b.open("canteen/elders")
@@ -110,7 +92,7 @@ def test_secondary_screens_in_headless_chromium(world: SimpleNamespace) -> None:
         p.click(".ct-register button.register")
         p.wait_for_selector(".ct-registered li")
         assert "LY-CARD-9001" in p.inner_text(".ct-registered")
-        _check(b, "canteen-elders", p, violations)
+        check_page(b, "canteen-elders", p, violations)
 
         # -- editing this week's menu of the first operating canteen ----------------------------
         b.open("canteen/dishes")
@@ -125,7 +107,7 @@ def test_secondary_screens_in_headless_chromium(world: SimpleNamespace) -> None:
                 break
             p.wait_for_timeout(100)
         assert len(p.query_selector_all(".ct-dish-row")) == dishes + 1
-        _check(b, "canteen-dishes", p, violations)
+        check_page(b, "canteen-dishes", p, violations)
 
         # -- a day's meals uploaded: one recorded, two rows rejected, then nothing new ---------
         b.open("canteen/upload")
@@ -141,7 +123,7 @@ def test_secondary_screens_in_headless_chromium(world: SimpleNamespace) -> None:
         assert len(p.query_selector_all(".ct-rejected tbody tr")) == 2
         assert [c.inner_text() for c in p.query_selector_all(
             ".ct-rejected tbody tr td:first-child")] == ["2", "3"]
-        _check(b, "canteen-upload", p, violations)
+        check_page(b, "canteen-upload", p, violations)
         p.set_input_files("#ct-meals-file", files=[upload])
         b.wait_text("已登记过未变化 1 餐", selector=".ct-upload-summary")
         assert "新登记 0 餐" in p.inner_text(".ct-upload-summary")
@@ -167,7 +149,7 @@ def test_secondary_screens_in_headless_chromium(world: SimpleNamespace) -> None:
         b.wait_text("水韵社区养老服务中心幸福食堂 本周菜单", page=public)
         public.wait_for_selector(".ct-day")
         assert "/canteen/menu/" in public.url
-        _check(b, "canteen-public-canteens-phone", public, violations)
+        check_page(b, "canteen-public-canteens-phone", public, violations)
         assert not b.csp_problems(), b.problems
 
         # -- what the server now holds -----------------------------------------------------------
