@@ -43,6 +43,7 @@ from core.plugin.accounts import (
     system_access,
 )
 from core.plugin.bulk import bulk_insert
+from core.plugin.cli import cli_node, cli_progress, cli_run
 from core.plugin.demo import demo_login
 from core.plugin.graphql import (
     LIST_BOUND,
@@ -133,6 +134,7 @@ from core.plugin.rules import (
     plugin_rules,
     rule_reader,
     rule_value,
+    seed_rules,
 )
 from core.plugin.tenancy import (
     NodeInfo,
@@ -221,6 +223,9 @@ __all__ = [
     "bulk_insert",
     "check_first",
     "choose",
+    "cli_node",
+    "cli_progress",
+    "cli_run",
     "current_scope",
     "decode_cursor",
     "decode_global_id",
@@ -277,6 +282,7 @@ __all__ = [
     "scoped",
     "seal_personal",
     "search_residents",
+    "seed_rules",
     "system_access",
     "tenants_enabled_below",
     "to_graphql",
