@@ -12,7 +12,15 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import LIST_BOUND, Info, Node, encode_global_id, mask_text, residents_by_ids
+from core.plugin import (
+    LIST_BOUND,
+    Info,
+    Node,
+    encode_global_id,
+    mask_text,
+    open_personal,
+    residents_by_ids,
+)
 from plugins.blood_drive.services import campaigns, public
 from plugins.blood_drive.services.honours import Benefits, Honours, UnitAward
 from plugins.blood_drive.services.precheck import REASONS
@@ -211,9 +219,15 @@ class BloodDriveDonor(Node):
     leaderboard_opt_in: bool
     resident_id: strawberry.ID
     resident_pk: strawberry.Private[int]
+    visiting: bool = strawberry.field(
+        description="来自其他街镇（在本街镇预约了市级活动的场次）/ a donor of another street office "
+                    "who booked a session here")
+    visitor_name: strawberry.Private[str] = ""
 
     @strawberry.field(description="姓名（遮蔽）/ masked name")
     async def name_masked(self, info: Info) -> str:
+        if self.visiting:
+            return mask_text(self.visitor_name)
         ctx = info.context
 
         async def load(keys: list[int]) -> list[str]:
@@ -229,7 +243,10 @@ class BloodDriveDonor(Node):
                    work_unit=str(row["work_unit"]), remind_opt_in=bool(row["remind_opt_in"]),
                    leaderboard_opt_in=bool(row["leaderboard_opt_in"]),
                    resident_id=encode_global_id("Resident", int(row["resident_id"])),
-                   resident_pk=int(row["resident_id"]))
+                   resident_pk=int(row["resident_id"]),
+                   visiting=row.get("home_tenant_id") is not None,
+                   visitor_name=open_personal(str(row["name_cipher"]))
+                   if row.get("home_tenant_id") is not None and row.get("name_cipher") else "")
 
 
 def _loader_one(info: Info, key: str, fetch: Any, build: Any) -> Any:
@@ -472,6 +489,10 @@ TYPES: list[type] = [BloodDriveCampaign, BloodDriveSession, BloodDriveSlot, Bloo
 
 @strawberry.type(description="公开的时段余量（无个人信息）/ a slot's free seats, for the public")
 class BloodDrivePublicSlot:
+    slot_id: strawberry.ID = strawberry.field(
+        description="时段 ID（登录后用 bloodDriveBook 预约；其他街镇的居民另给 streetOfficeCode）/ "
+                    "the slot's id, to book with bloodDriveBook (a donor of another street "
+                    "office adds streetOfficeCode)")
     starts_at: datetime
     ends_at: datetime
     seats_left: int = strawberry.field(description="剩余名额 / seats left")
@@ -517,6 +538,7 @@ class BloodDrivePublicCall:
                 site_name=str(s.row["site_name"]), address=str(s.row["address"]),
                 held_on=s.row["held_on"], seats_left=s.seats_left,
                 slots=[BloodDrivePublicSlot(
+                    slot_id=encode_global_id("BloodDriveSlot", int(x["id"])),
                     starts_at=x["starts_at"], ends_at=x["ends_at"],
                     seats_left=max(int(x["capacity"]) - int(x["booked"]), 0)) for x in s.slots])
                 for s in call.sessions])

@@ -111,7 +111,9 @@ async def _store(access: Access, donor: dict[str, Any], data: ResultInput, on: d
         assert found is not None
         return dict(found), False
     donation_id = int(inserted[0]["id"])
-    if donated:
+    if donated and donor["home_tenant_id"] is None:
+        # a visiting donor's resident record is in their home street office, where the
+        # event's consumers would not find it: no event here (see the README)
         await emit("blood_drive.donation_completed", DonationCompleted(
             resident_id=int(donor["resident_id"]), donor_id=int(donor["id"]),
             donation_id=donation_id, donated_on=on, kind=data.kind, volume_ml=data.volume_ml,

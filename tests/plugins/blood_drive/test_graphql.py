@@ -355,3 +355,38 @@ async def test_statistics_export_sheet_is_audited(world, gql):
             AuditEntry.action == "blood_drive.stats.export")
     assert [(e["account_id"], e["object_type"]) for e in entries] == [
         (world.organiser.id, "BloodDriveCampaign")]
+
+
+async def test_a_donor_books_another_street_office_from_the_public_call(world, gql):
+    """A resident donor of street A, signed in at A, picks a slot on street B's public call
+    and books it with B's code; the booking holds their one booking in the city's campaign;
+    they cancel it the same way; another street's code of no such campaign is NOT_FOUND."""
+    campaign = await world.campaign()
+    await world.session(world.b, campaign)
+    resident = await world.factory.resident(world.a.household, "王跨街", birth=date(1991, 2, 3))
+    acct = await donor_account(world, resident.id)
+    donor = await call(gql, "BloodDriveRegisterDonor", {"input": {
+        "residentId": encode_global_id("Resident", resident.id)}}, acct, world.a.node)
+    board = await gql(op("BloodDrivePublicCalls"), {}, node=world.b.node.code)
+    [call_b] = [c for c in board["data"]["bloodDrivePublicCalls"] if c["title"] ==
+                campaign["title"]]
+    slot_id = call_b["sessions"][0]["slots"][0]["slotId"]
+    booked = await call(gql, "BloodDriveBook", {"input": {
+        "slotId": slot_id, "donorId": donor["donor"]["id"],
+        "streetOfficeCode": world.b.node.code}}, acct, world.a.node)
+    assert booked["booking"]["status"] == "BOOKED"
+    again = await gql(op("BloodDriveBook"), {"input": {
+        "slotId": slot_id, "donorId": donor["donor"]["id"],
+        "streetOfficeCode": world.b.node.code}}, token=acct.token, node=world.a.node.code)
+    assert again["data"]["bloodDriveBook"]["code"] == "CONFLICT"
+    listed = await call(gql, "BloodDriveBookings", {"first": 10}, world.b.site, world.b.node)
+    [edge] = listed["edges"]
+    assert edge["node"]["donor"]["nameMasked"] == "王**"     # B's site staff see the visitor
+    nowhere = await gql(op("BloodDriveBook"), {"input": {
+        "slotId": slot_id, "donorId": donor["donor"]["id"], "streetOfficeCode": "000"}},
+        token=acct.token, node=world.a.node.code)
+    assert nowhere["data"]["bloodDriveBook"]["code"] == "NOT_FOUND"
+    cancelled = await call(gql, "BloodDriveCancelBooking", {"input": {
+        "bookingId": booked["booking"]["id"], "streetOfficeCode": world.b.node.code}},
+        acct, world.a.node)
+    assert cancelled["booking"]["status"] == "CANCELLED"
