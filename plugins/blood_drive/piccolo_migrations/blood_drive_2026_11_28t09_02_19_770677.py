@@ -1,6 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Text
+from piccolo.columns.column_types import BigInt, Text
 from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-28T09:02:19:770677"

@@ -25,13 +25,13 @@ from core.plugin import (
     Subscription,
     after_commit,
     as_region,
+    beside,
     get_node,
     get_pubsub,
     get_resident,
     now_utc,
     person_keys,
     plugin_enabled,
-    beside,
     record,
     seal_personal,
 )
@@ -39,10 +39,21 @@ from plugins.blood_drive import NAME
 from plugins.blood_drive.services.common import is_self, require_any
 from plugins.blood_drive.tables import Booking, BookingClaim, Campaign, Donor, Session, Slot
 
-__all__ = ["SLOT_TOPIC", "SlotUpdate", "announce_slots", "book", "book_visiting", "booking_page",
-           "cancel_visiting",
-           "bookings_by_ids", "cancel", "check_in", "get_booking", "release_claims",
-           "slot_updates"]
+__all__ = [
+    "SLOT_TOPIC",
+    "SlotUpdate",
+    "announce_slots",
+    "book",
+    "book_visiting",
+    "booking_page",
+    "bookings_by_ids",
+    "cancel",
+    "cancel_visiting",
+    "check_in",
+    "get_booking",
+    "release_claims",
+    "slot_updates",
+]
 
 
 @dataclass(frozen=True)
