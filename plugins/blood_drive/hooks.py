@@ -67,6 +67,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     "sessions.js", permission="blood_drive.health", icon="Calendar", order=20),
         ConsolePage("blood-drive/precheck", "献血前健康征询", "Pre-donation check", "precheck.js",
                     permission="blood_drive.health", icon="FirstAidKit", order=30),
+        ConsolePage("blood-drive/import", "导入献血结果", "Import results", "import.js",
+                    permission="blood_drive.import", icon="Upload", order=40),
         ConsolePage("blood-drive/call", "献血倡议", "Blood drive: the call", "call.js",
                     icon="FirstAidKit", public=True),
     ]

@@ -531,10 +531,13 @@ def _report(r: results.ImportReport) -> BloodDriveImportReport:
                   for x in r.rejected])
 
 
-@strawberry.input(description="导入血站结果表（.xlsx，base64）/ import the station's result "
-                              "sheet (.xlsx, base64)")
+@strawberry.input(description="导入血站结果表（.xlsx 或 UTF-8 .csv，base64）/ import the "
+                              "station's result sheet (.xlsx or UTF-8 .csv, base64)")
 class BloodDriveImportResultsSheetInput:
     file_base64: str
+    session_id: strawberry.ID | None = strawberry.field(
+        default=None, description="采血场次（结果记入其活动）/ the session (its campaign is "
+                                  "recorded with each result)")
 
 
 @strawberry.type
@@ -547,9 +550,10 @@ BloodDriveImportResultsSheetResult = Annotated[
     strawberry.union("BloodDriveImportResultsSheetResult")]
 
 
-@strawberry.mutation(description="导入血站结果表（表头：血站记录号、身份证号、献血日期、结果、类型、"
-                                 "献血量、治疗单位、暂缓原因；幂等，逐行报告）/ import the "
-                                 "station's .xlsx results (idempotent; a report per row)")
+@strawberry.mutation(description="导入血站结果表（.xlsx 或 .csv；表头：血站记录号、身份证号、献血日期、"
+                                 "结果、类型、献血量、治疗单位、暂缓原因；幂等，逐行报告）/ import "
+                                 "the station's results (.xlsx or .csv; idempotent; a report "
+                                 "per row)")
 async def blood_drive_import_results_sheet(info: Info, input: BloodDriveImportResultsSheetInput
                                            ) -> BloodDriveImportResultsSheetResult:
     async def work(access: Access) -> results.ImportReport:
@@ -559,7 +563,11 @@ async def blood_drive_import_results_sheet(info: Info, input: BloodDriveImportRe
         except (binascii.Error, ValueError) as exc:
             raise ApiError.invalid("fileBase64", "文件须为 base64", "the file must be base64"
                                    ) from exc
-        rows, bad = sheets.parse_sheet(data)
+        session = pk(input.session_id, "BloodDriveSession", "sessionId")
+        campaign = None
+        if session is not None:
+            campaign = await campaigns.campaign_of_session(session)
+        rows, bad = sheets.parse_sheet(data, campaign_id=campaign)
         report = await results.import_results(access, rows) if rows else results.ImportReport()
         report.rejected = sorted([*bad, *report.rejected])
         return report
