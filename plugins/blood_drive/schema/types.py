@@ -74,6 +74,9 @@ class BloodDriveBookingStatus(Enum):
     DONATED = "donated"
     DEFERRED = "deferred"
     NO_SHOW = "no_show"
+    ATTENDED = "attended"
+    """到场（有结果）: what a caller without ``blood_drive.health`` sees for DONATED and
+    DEFERRED — a deferral is health data, and showing DONATED alone would give it away."""
 
 
 @strawberry.enum(description="征询结论 / pre-check outcome")
@@ -266,7 +269,7 @@ def _loader_one(info: Info, key: str, fetch: Any, build: Any) -> Any:
 
 @strawberry.type(description="预约 / a booking (no health data)")
 class BloodDriveBooking(Node):
-    status: BloodDriveBookingStatus
+    status_raw: strawberry.Private[str]
     booked_at: datetime
     cancelled_at: datetime | None
     checked_in_at: datetime | None
@@ -274,6 +277,15 @@ class BloodDriveBooking(Node):
     donor_pk: strawberry.Private[int]
     slot_pk: strawberry.Private[int]
     session_pk: strawberry.Private[int]
+
+    @strawberry.field(description="预约状态；献血或暂缓的结果只有采血点和血站人员可见，其他人看到"
+                                  "“到场”/ the status; DONATED or DEFERRED only for site and "
+                                  "station staff, ATTENDED for everyone else")
+    async def status(self, info: Info) -> BloodDriveBookingStatus:
+        if self.status_raw in ("donated", "deferred") and not (
+                await info.context.access()).has("blood_drive.health"):
+            return BloodDriveBookingStatus.ATTENDED
+        return BloodDriveBookingStatus(self.status_raw)
 
     @strawberry.field(description="献血者 / the donor")
     async def donor(self, info: Info) -> BloodDriveDonor | None:
@@ -298,7 +310,7 @@ class BloodDriveBooking(Node):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BloodDriveBooking:
         return cls(id=encode_global_id("BloodDriveBooking", int(row["id"])),
-                   status=BloodDriveBookingStatus(row["status"]), booked_at=row["booked_at"],
+                   status_raw=str(row["status"]), booked_at=row["booked_at"],
                    cancelled_at=row["cancelled_at"], checked_in_at=row["checked_in_at"],
                    campaign_id=encode_global_id("BloodDriveCampaign", int(row["campaign_id"])),
                    donor_pk=int(row["donor_id"]), slot_pk=int(row["slot_id"]),
