@@ -58,7 +58,10 @@ class _Main(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._mount_plugins()
+        try:
+            self._mount_plugins()
+        except SettingsError:  # --help still lists core's commands; running one says why
+            self._plugins_mounted = False
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
