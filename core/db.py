@@ -443,6 +443,43 @@ class Database:
             if not failed:
                 await self._apply_scope(outer)
 
+    @asynccontextmanager
+    async def beside(self, tenant_id: int, tenant_ancestors: Iterable[int],
+                     region_id: int) -> AsyncIterator[Scope]:
+        """Inside the current scoped write transaction of one tenant, read and write the rows
+        of another tenant ``tenant_id`` below the same region ``region_id``, then return to the
+        outer scope — for work a region runs across its tenants (a city's blood drive: a donor
+        of one street office books a session of another). The inner scope is the tenant's own
+        (its rows, its ancestors' shared rows; row-level security switched with it on
+        PostgreSQL), in the same transaction, so both sides commit or neither. Refused
+        (``CrossTenantWriteError``) outside a write transaction, or when ``region_id`` is not
+        above both tenants. The caller decides that the work belongs there and audits it
+        there."""
+        outer = current_scope()
+        ancestors = frozenset(tenant_ancestors)
+        if self.engine.current_transaction.get() is None or outer.write_node is None:
+            raise CrossTenantWriteError(
+                "须在租户写事务中使用 / beside needs a tenant's write transaction")
+        if region_id not in outer.shared_nodes or region_id not in ancestors:
+            raise CrossTenantWriteError(
+                f"节点 {region_id} 不是两者共同的上级区域 / node {region_id} is not a region above "
+                f"both node {outer.write_node} and node {tenant_id}")
+        inner = Scope(read_nodes=frozenset({tenant_id}), write_node=tenant_id,
+                      shared_nodes=ancestors, acting_node=outer.acting_node,
+                      account_id=outer.account_id, label=f"{outer.label}:beside")
+        token = use_scope(inner)
+        await self._apply_scope(inner)
+        failed = False
+        try:
+            yield inner
+        except BaseException:
+            failed = True  # on PostgreSQL the transaction is aborted: nothing more runs in it
+            raise
+        finally:
+            reset_scope(token)
+            if not failed:
+                await self._apply_scope(outer)
+
     def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the current outermost transaction (opened by :meth:`scoped` or
         :meth:`transaction`) has committed; never if it rolls back. Failures are logged, not
