@@ -22,6 +22,7 @@ from core.identity.cache import auth_cache
 from core.identity.throttle import client_address
 from core.identity.tokens import InvalidToken, decode_access_token
 from core.schema.errors import ApiError, ErrorCode
+from core.schema.execution import PacedDataLoader
 from core.state import AppState
 from tenants.service import NodeInfo, get_node, get_node_by_code
 
@@ -196,7 +197,7 @@ class Context(BaseContext, kw_only=True):
                load_fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
         """A per-request DataLoader, created on first use."""
         if key not in self.loaders:
-            self.loaders[key] = DataLoader(load_fn=load_fn)
+            self.loaders[key] = PacedDataLoader(load_fn=load_fn)
         return self.loaders[key]
 
     async def enabled_plugins(self) -> list[str]:

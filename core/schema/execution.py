@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from graphql.pyutils import Path, gather_with_cancel
+from strawberry.dataloader import DataLoader
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphql import GraphQLOutputType, GraphQLResolveInfo
 
-__all__ = ["LIST_SLICE", "LinliExecutionContext", "yields"]
+__all__ = ["LIST_SLICE", "WAVE", "LinliExecutionContext", "PacedDataLoader", "yields"]
 
 LIST_SLICE = 20
 """Items completed between two yields to the event loop (about 1–2 ms of work under load)."""
@@ -92,3 +93,49 @@ class LinliExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for index, result in zip(awaitable_indices, results, strict=True):
                 completed[index] = result
         return completed
+
+
+WAVE = 64
+"""Waiters of a DataLoader batch resumed per turn of the event loop."""
+
+
+class _Wave:
+    """How many DataLoader waiters resumed in the current turn of the event loop (reset by a
+    callback scheduled for the next turn)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.reset_pending = False
+
+    def claim(self) -> int:
+        if not self.reset_pending:
+            self.reset_pending = True
+            asyncio.get_running_loop().call_soon(self._reset)
+        self.count += 1
+        return self.count - 1
+
+    def _reset(self) -> None:
+        self.count = 0
+        self.reset_pending = False
+
+
+_WAVE = _Wave()
+
+
+async def _paced(future: Any) -> Any:
+    value = await future
+    for _ in range(_WAVE.claim() // WAVE):
+        await asyncio.sleep(0)
+    return value
+
+
+class PacedDataLoader(DataLoader[Any, Any]):
+    """A DataLoader whose waiters resume at most :data:`WAVE` per turn of the event loop.
+
+    When a batch resolves, every resolver waiting on it resumes in the same turn: for 9 aliases
+    of a full page, 900 ``household`` fields completed their objects back to back (~60 ms under
+    load) before anything else — ``/health/live`` included — ran. Here the n-th waiter to resume
+    in a turn yields ``n // WAVE`` times first, so each turn completes one wave."""
+
+    def load(self, key: Any) -> Any:  # a coroutine, not a Future
+        return _paced(super().load(key))

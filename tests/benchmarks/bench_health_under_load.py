@@ -18,6 +18,7 @@ median and worst latency, and the longest the event loop went without running a 
 - ``wide``: a ~7,000-character document of 4 response keys, each merging the most copies
   allowed (costly to validate: graphql-core compares merged fields pairwise).
 
+``GC_THRESHOLD=700,10,10`` sets the collector's thresholds first (to try other values).
 PostgreSQL: ``LINLI_TEST_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``);
 the script creates and drops its own database and roles.
 """

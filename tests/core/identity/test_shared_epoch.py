@@ -38,7 +38,8 @@ async def test_logout_in_one_process_is_refused_by_another_on_the_next_request(l
                                                                                factory):
     tenant = await factory.tenant()
     account = await factory.account(tenant, password=PASSWORD)
-    with live_server(linli_env.settings) as a, live_server(linli_env.settings) as b:
+    with live_server(linli_env.settings, timeout=180) as a, \
+            live_server(linli_env.settings, timeout=180) as b:
         async with httpx.AsyncClient(timeout=60) as http:
             session = (await _post(http, a, LOGIN, {"login": account.username,
                                                     "password": PASSWORD}))["data"]["login"]
@@ -57,7 +58,7 @@ async def test_a_membership_revoked_elsewhere_is_refused_on_the_next_request(lin
     tenant = await factory.tenant()
     account = await factory.account(tenant)
     headers = {"Authorization": f"Bearer {account.token}", "X-Linli-Node": tenant.code}
-    with live_server(linli_env.settings) as b:
+    with live_server(linli_env.settings, timeout=180) as b:
         async with httpx.AsyncClient(timeout=60) as http:
             for _ in range(3):
                 assert _code(await _post(http, b, READ, headers=headers)) is None
