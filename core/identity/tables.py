@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 
-from core.db import AuthStateTable, BaseTable
+from core.db import AUTH_EPOCH_TABLE, AuthStateTable, BaseTable
 
 __all__ = [
     "Account",
     "ApiKey",
+    "AuthEpochRow",
     "LoginAttempt",
     "Membership",
     "RefreshToken",
@@ -99,3 +100,12 @@ class ApiKey(AuthStateTable, BaseTable, tablename="linli_api_key"):
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
     uses = Integer(default=0)
+
+
+class AuthEpochRow(BaseTable, tablename=AUTH_EPOCH_TABLE):
+    """The shared revocation epoch: one row (id 1) whose ``value`` goes up in the same
+    transaction as every write to a table that decides who may do what (the tables mixing in
+    :class:`core.db.AuthStateTable`), so every API process sees a revocation, a role or a
+    membership change as soon as it is committed (:mod:`core.identity.cache`)."""
+
+    value = BigInt(default=0)
