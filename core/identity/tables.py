@@ -56,8 +56,13 @@ class Membership(AuthStateTable, BaseTable, tablename="linli_membership"):
     ]
 
 
-class RefreshToken(AuthStateTable, BaseTable, tablename="linli_refresh_token"):
-    """A rotating refresh token, stored as a SHA-256 hash; ``family`` ties rotations together."""
+class RefreshToken(BaseTable, tablename="linli_refresh_token"):
+    """A rotating refresh token, stored as a SHA-256 hash; ``family`` ties rotations together.
+
+    Not an :class:`~core.db.AuthStateTable`: issuing and rotating a token change nothing a
+    cache holds, so a login or a refresh must not make every process drop its caches. Revoking
+    (which refuses the family's access tokens) bumps the epoch itself
+    (``core.identity.refresh.revoke_family`` / ``revoke_account``)."""
 
     account_id = BigInt(null=False, default=None, index=True)
     family = Varchar(length=64, null=False, index=True)
