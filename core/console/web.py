@@ -4,8 +4,9 @@
 - ``/console/vendor/<file>``: the vendored libraries (``vendor/manifest.json``);
 - ``/console/plugins/<plugin>/…``: a plugin package's ``console/`` folder (page modules and
   their ``.graphql`` documents), for every loaded plugin;
-- ``/console/ops/<folder>/<file>.graphql``: the operation documents of ``graphql/operations/``
-  (core's pages send those of ``graphql/operations/console/``);
+- ``/console/ops/console/<file>.graphql``: the operation documents core's pages send, package
+  data of ``core.console`` (``core/console/operations/``), read through ``importlib.resources``
+  so an installed wheel serves the same documents as a checkout;
 - anything else under ``/console/``: the shell page (routing happens in the browser).
 
 Every file is answered gzip-compressed to a client that accepts it (compressed once, kept in
@@ -21,6 +22,7 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +33,19 @@ from core.console.pages import STATIC
 from core.console.vendor import IMPORTS, MANIFEST, VENDOR_DIR
 from core.registry import Registry
 
-__all__ = ["OPERATIONS", "csp", "import_map", "route_handlers", "shell_page"]
+__all__ = ["OPERATIONS", "csp", "import_map", "operation_documents", "route_handlers",
+           "shell_page"]
 
-OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
-"""The committed operation documents (a checkout's ``graphql/operations``)."""
+OPERATIONS = "operations"
+"""The folder of ``core.console`` that holds the console's operation documents (package data)."""
+
+
+def operation_documents() -> dict[str, bytes]:
+    """The console's operation documents by file name, read as package data (a checkout, an
+    editable install and a wheel alike)."""
+    folder = resources.files("core.console").joinpath(OPERATIONS)
+    return {f.name: f.read_bytes() for f in folder.iterdir()
+            if f.name.endswith(".graphql") and f.is_file()}
 
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript",
          ".css": "text/css", ".graphql": "application/graphql",
@@ -54,14 +65,16 @@ class _Blob:
 _BLOBS: dict[tuple[Path, float], _Blob] = {}
 
 
+def _blob_of(raw: bytes, media_type: str) -> _Blob:
+    return _Blob(raw, gzip.compress(raw, 9, mtime=0),
+                 '"' + hashlib.sha256(raw).hexdigest()[:32] + '"', media_type)
+
+
 def _blob(path: Path) -> _Blob:
     key = (path, path.stat().st_mtime)
     blob = _BLOBS.get(key)
     if blob is None:
-        raw = path.read_bytes()
-        blob = _Blob(raw, gzip.compress(raw, 9, mtime=0),
-                     '"' + hashlib.sha256(raw).hexdigest()[:32] + '"',
-                     TYPES.get(path.suffix, "application/octet-stream"))
+        blob = _blob_of(path.read_bytes(), TYPES.get(path.suffix, "application/octet-stream"))
         _BLOBS[key] = blob
     return blob
 
@@ -140,10 +153,9 @@ def shell_page(importmap: str) -> str:
 def route_handlers(registry: Registry) -> list[Any]:
     """The console's Litestar handlers for the plugins of ``registry``."""
     importmap = import_map()
-    page = shell_page(importmap).encode()
-    page_blob = _Blob(page, gzip.compress(page, 9, mtime=0),
-                      '"' + hashlib.sha256(page).hexdigest()[:32] + '"',
-                      "text/html")
+    page_blob = _blob_of(shell_page(importmap).encode(), "text/html")
+    operations = {name: _blob_of(raw, TYPES[".graphql"])
+                  for name, raw in operation_documents().items()}
     policy = csp(importmap)
     vendored = set(json.loads(MANIFEST.read_text())) | {"manifest.json"}
     for name in vendored - {"axe.min.js"}:  # compress once at start-up, not on a first visit
@@ -172,9 +184,10 @@ def route_handlers(registry: Registry) -> list[Any]:
                 raise NotFoundException()
             return _send(request, _blob(_inside(plugin_dirs[plugin], file)), "no-cache")
         if head == "ops":
-            if not rest.endswith(".graphql"):
+            folder, _, name = rest.partition("/")
+            if folder != "console" or name not in operations:
                 raise NotFoundException()
-            return _send(request, _blob(_inside(OPERATIONS, rest)), "no-cache")
+            return _send(request, operations[name], "no-cache")
         if "." in rel.rsplit("/", 1)[-1]:
             raise NotFoundException()  # a missing file, not a route of the shell
         response = _send(request, page_blob, "no-cache")
