@@ -11,7 +11,7 @@ import zhCn from "element-plus/locale/zh-cn";
 import en from "element-plus/locale/en";
 import {
   html, session, t, setLanguage, setElder, doc, query, mutate, subscribe, keepTokens, dropTokens,
-  refreshToken, signedIn, icon, model, toast, navigate,
+  refreshToken, signedIn, icon, model, toast, navigate, pageTitle,
 } from "@linli/console";
 
 const SESSION = doc("console/session.graphql");
@@ -162,8 +162,8 @@ const Toggles = {
           aria-label=${t("Switch to English", "切换到中文")}>${session.lang === "en" ? "中文" : "English"}</${ElButton}>
         <label class="elder-toggle">
           <${ElSwitch} modelValue=${session.elder} onChange=${setElder}
-            ariaLabel=${t("适老化模式（大字、高对比）", "Elder-friendly mode (large text, high contrast)")} />
-          <span>${t("大字模式", "Large text")}</span>
+            ariaLabel=${t("长辈模式（适老化：大字、高对比、说法简单）", "Elder-friendly mode (large text, high contrast, plain words)")} />
+          <span>${t("长辈模式", "Elder mode")}</span>
         </label>
       </div>`;
   },
@@ -177,7 +177,7 @@ function nav(close) {
       onSelect=${(route) => { navigate(route); if (close) close(); }}>
       ${session.pages.map((p) => html`
         <${ElMenuItem} index=${p.route} key=${p.route} data-route=${p.route}>
-          ${{ default: () => [icon(p.icon), html`<span>${session.lang === "en" ? p.titleEn : p.titleZh}</span>`] }}
+          ${{ default: () => [icon(p.icon), html`<span>${pageTitle(p)}</span>`] }}
         </${ElMenuItem}>`)}
     </${ElMenu}>`;
 }
@@ -241,7 +241,7 @@ const PublicFrame = {
           </header>
           ${session.pages.length > 1 ? html`<nav class="public-nav" aria-label=${t("公开页面", "Public pages")}>
             ${session.pages.map((p) => html`<a href=${`/console/public/${session.publicNode}/${p.route}`}
-              onClick=${(e) => { e.preventDefault(); navigate(p.route); }}>${session.lang === "en" ? p.titleEn : p.titleZh}</a>`)}
+              onClick=${(e) => { e.preventDefault(); navigate(p.route); }}>${pageTitle(p)}</a>`)}
           </nav>` : null}
           <main class="main page" id="main" data-page=${page ? page.route : ""}>
             ${page ? h(componentOf(page), { key: page.route, route: session.route, query: session.query, page, public: true })
