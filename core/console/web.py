@@ -9,9 +9,10 @@
   so an installed wheel serves the same documents as a checkout;
 - anything else under ``/console/``: the shell page (routing happens in the browser).
 
-Every file is answered gzip-compressed to a client that accepts it (compressed once, kept in
-memory), with an ETag; the vendored files are named with their sha256 in the import map, so
-they are cached for a year. The page carries :func:`csp`: this origin only, no inline script but
+Every file is answered gzip-compressed to a client that accepts it (the vendored files as the
+vendor step precompressed them, ``vendor/<file>.gz``; the others compressed once and kept in
+memory), with an ETag; a URL naming the file's sha256 (``?v=…``: the import map, the shell's
+styles and script) is cached for a year as immutable, anything else revalidates. The page carries :func:`csp`: this origin only, no inline script but
 the import map (allowed by its sha256), no inline style, no ``'unsafe-eval'``.
 """
 
@@ -74,9 +75,28 @@ def _blob(path: Path) -> _Blob:
     key = (path, path.stat().st_mtime)
     blob = _BLOBS.get(key)
     if blob is None:
-        blob = _blob_of(path.read_bytes(), TYPES.get(path.suffix, "application/octet-stream"))
+        raw = path.read_bytes()
+        media_type = TYPES.get(path.suffix, "application/octet-stream")
+        packed = path.with_name(path.name + ".gz")
+        if packed.is_file():  # precompressed by the vendor step: checked, not recompressed
+            gz = packed.read_bytes()
+            blob = _Blob(raw, gz, '"' + hashlib.sha256(raw).hexdigest()[:32] + '"', media_type) \
+                if gzip.decompress(gz) == raw else _blob_of(raw, media_type)
+        else:
+            blob = _blob_of(raw, media_type)
         _BLOBS[key] = blob
     return blob
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _cache(request: Request[Any, Any, Any], blob: _Blob) -> str:
+    """A year, immutable, for a URL that names the content's hash (``?v=`` + the first 12 hex
+    digits of its sha256, as the import map and the shell page write them); else revalidate."""
+    version = request.query_params.get("v")
+    return IMMUTABLE if version and len(version) >= 8 and blob.etag[1:].startswith(version) \
+        else "no-cache"
 
 
 def _send(request: Request[Any, Any, Any], blob: _Blob, cache: str) -> Response[bytes]:
@@ -124,10 +144,21 @@ def csp(importmap: str) -> str:
             "manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
+FIRST_MODULES = ("element-plus", "vue", "@linli/console", "htm", "element-plus/locale/zh-cn",
+                 "element-plus/locale/en")
+"""What the sign-in page imports (besides ``shell.js``), largest first: announced with
+``modulepreload`` so the browser fetches and compiles them while it is still reading the shell,
+instead of discovering them one import level at a time. The icon set, ECharts and graphql-ws
+are not among them (imported when first needed)."""
+
+
 def shell_page(importmap: str) -> str:
     versions = _vendor_versions()
     shell = hashlib.sha256((STATIC / "shell.js").read_bytes()).hexdigest()[:12]
     css = hashlib.sha256((STATIC / "shell.css").read_bytes()).hexdigest()[:12]
+    imports = json.loads(importmap)["imports"]
+    preload = "\n".join(f'    <link rel="modulepreload" href="{imports[name]}" />'
+                        for name in FIRST_MODULES)
     return f"""<!doctype html>
 <html lang="zh-CN">
   <head>
@@ -138,8 +169,7 @@ def shell_page(importmap: str) -> str:
     <link rel="stylesheet" href="/console/vendor/element-plus.css?v={versions['element-plus.css']}" />
     <link rel="stylesheet" href="/console/static/shell.css?v={css}" />
     <script type="importmap">{importmap}</script>
-    <link rel="modulepreload" href="/console/vendor/vue.runtime.esm-browser.prod.js?v={versions['vue.runtime.esm-browser.prod.js']}" />
-    <link rel="modulepreload" href="/console/vendor/element-plus.mjs?v={versions['element-plus.mjs']}" />
+{preload}
   </head>
   <body>
     <div id="app"><p class="boot">邻里 · 正在加载… / Loading…</p></div>
@@ -171,13 +201,13 @@ def route_handlers(registry: Registry) -> list[Any]:
         rel = path.lstrip("/")
         head, _, rest = rel.partition("/")
         if head == "static":
-            return _send(request, _blob(_inside(STATIC, rest)), "no-cache")
+            blob = _blob(_inside(STATIC, rest))
+            return _send(request, blob, _cache(request, blob))
         if head == "vendor":
             if rest not in vendored:
                 raise NotFoundException()
-            cache = "public, max-age=31536000, immutable" if request.query_params.get("v") \
-                else "no-cache"
-            return _send(request, _blob(VENDOR_DIR / rest), cache)
+            blob = _blob(VENDOR_DIR / rest)
+            return _send(request, blob, _cache(request, blob))
         if head == "plugins":
             plugin, _, file = rest.partition("/")
             if plugin not in plugin_dirs:

@@ -6,11 +6,11 @@
 //   const data = await query(ops, "ConsoleResidents", { first: 20 })
 //   const payload = await mutate(ops, "ConsoleRevealResident", { … }) // throws ApiError on UserError
 //   const stop = subscribe(ops, "BoardUpdates", {}, (data) => …)       // graphql-ws, live
-import { h, reactive, markRaw } from "vue";
+import { h, reactive, markRaw, shallowRef } from "vue";
 import htm from "htm";
 import { ElMessage, ElIcon } from "element-plus";
-import * as Icons from "@element-plus/icons-vue";
-import { createClient } from "graphql-ws";
+// The icon set (320 KB) and graphql-ws are imported when first needed, not on the first page:
+// the sign-in form needs neither (tests/benchmarks/bench_console_first_load.py measures it).
 
 /** htm bound to Vue's h: `html\`<${ElButton} onClick=${go}>…</${ElButton}>\``. */
 export const html = htm.bind(h);
@@ -290,8 +290,13 @@ function closeSocket() {
   socketKey = "";
 }
 
-function client() {
+let graphqlWs = null;
+
+async function client() {
   const key = `${nodeCode()}|${signedIn() && !session.publicNode}`;
+  if (socket && socketKey === key) return socket;
+  if (!graphqlWs) graphqlWs = import("graphql-ws");
+  const { createClient } = await graphqlWs;
   if (socket && socketKey === key) return socket;
   closeSocket();
   socketKey = key;
@@ -326,10 +331,10 @@ export function subscribe(document, operationName, variables, onData, onError, o
   let stop = () => {};
   let stopped = false;
   const live = () => { if (!stopped && onLive) onLive(); };
-  textOf(document).then((query) => {
+  Promise.all([textOf(document), client()]).then(([query, socketNow]) => {
     if (stopped) return;
     whenConnected.add(live);
-    const unsubscribe = client().subscribe({ query, operationName, variables: variables || {} }, {
+    const unsubscribe = socketNow.subscribe({ query, operationName, variables: variables || {} }, {
       next: (msg) => {
         if (msg.data) onData(msg.data);
         else if (msg.errors && onError) onError(msg.errors[0]);
@@ -361,9 +366,26 @@ export function toast(message, type = "success") {
   ElMessage({ message: text, type, grouping: true, showClose: type === "error" });
 }
 
-/** An Element Plus icon by name (`icon("House")`). */
+const icons = shallowRef(null);
+let iconsLoading = null;
+
+/** Start loading the icon set (once); a promise of it. */
+export function loadIcons() {
+  if (!iconsLoading) {
+    iconsLoading = import("@element-plus/icons-vue").then((m) => { icons.value = m; return m; });
+  }
+  return iconsLoading;
+}
+
+/** An Element Plus icon by name (`icon("House")`): an empty icon box until the set has loaded,
+ * then the icon (the render that asked re-runs by itself). */
 export function icon(name) {
-  const component = Icons[name] || Icons.Document;
+  const set = icons.value;
+  if (!set) {
+    loadIcons();
+    return h(ElIcon, { "aria-hidden": "true" });
+  }
+  const component = set[name] || set.Document;
   return h(ElIcon, { "aria-hidden": "true" }, () => h(component));
 }
 
