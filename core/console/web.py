@@ -144,18 +144,19 @@ def csp(importmap: str) -> str:
             "manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
-FIRST_MODULES = ("element-plus", "vue", "@linli/console", "htm", "element-plus/locale/zh-cn",
-                 "element-plus/locale/en")
+FIRST_MODULES = ("vue", "@linli/console", "htm")
 """What the sign-in page imports (besides ``shell.js``), largest first: announced with
-``modulepreload`` so the browser fetches and compiles them while it is still reading the shell,
-instead of discovering them one import level at a time. The icon set, ECharts and graphql-ws
-are not among them (imported when first needed)."""
+``modulepreload`` so the browser fetches them while it is still reading the shell, instead of
+discovering them one import level at a time. Element Plus (and its styles), the signed-in views
+(``frame.js``), the icon set, ECharts and graphql-ws are not among them: the shell imports them
+when first needed, and fetches Element Plus and the frame once the form is on screen."""
 
 
 def shell_page(importmap: str) -> str:
     versions = _vendor_versions()
     shell = hashlib.sha256((STATIC / "shell.js").read_bytes()).hexdigest()[:12]
     css = hashlib.sha256((STATIC / "shell.css").read_bytes()).hexdigest()[:12]
+    frame = hashlib.sha256((STATIC / "frame.js").read_bytes()).hexdigest()[:12]
     imports = json.loads(importmap)["imports"]
     preload = "\n".join(f'    <link rel="modulepreload" href="{imports[name]}" />'
                         for name in FIRST_MODULES)
@@ -166,7 +167,8 @@ def shell_page(importmap: str) -> str:
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>邻里 Linli</title>
     <link rel="icon" href="data:," />
-    <link rel="stylesheet" href="/console/vendor/element-plus.css?v={versions['element-plus.css']}" />
+    <meta name="linli-element-plus-css" content="/console/vendor/element-plus.css?v={versions['element-plus.css']}" />
+    <meta name="linli-frame" content="/console/static/frame.js?v={frame}" />
     <link rel="stylesheet" href="/console/static/shell.css?v={css}" />
     <script type="importmap">{importmap}</script>
 {preload}

@@ -8,9 +8,8 @@
 //   const stop = subscribe(ops, "BoardUpdates", {}, (data) => …)       // graphql-ws, live
 import { h, reactive, markRaw, shallowRef } from "vue";
 import htm from "htm";
-import { ElMessage, ElIcon } from "element-plus";
-// The icon set (320 KB) and graphql-ws are imported when first needed, not on the first page:
-// the sign-in form needs neither (tests/benchmarks/bench_console_first_load.py measures it).
+// Element Plus, the icon set (320 KB) and graphql-ws are imported when first needed, not on the
+// first page: the sign-in form needs none of them (tests/benchmarks/bench_console_first_load.py).
 
 /** htm bound to Vue's h: `html\`<${ElButton} onClick=${go}>…</${ElButton}>\``. */
 export const html = htm.bind(h);
@@ -363,7 +362,9 @@ export function navigate(route, query) {
 /** A short message: `toast(t("已保存", "Saved"))`, `toast(error, "error")`. */
 export function toast(message, type = "success") {
   const text = message instanceof Error ? message.message : String(message);
-  ElMessage({ message: text, type, grouping: true, showClose: type === "error" });
+  import("element-plus").then(({ ElMessage }) => {
+    ElMessage({ message: text, type, grouping: true, showClose: type === "error" });
+  });
 }
 
 const icons = shallowRef(null);
@@ -383,10 +384,11 @@ export function icon(name) {
   const set = icons.value;
   if (!set) {
     loadIcons();
-    return h(ElIcon, { "aria-hidden": "true" });
+    return h("i", { class: "el-icon", "aria-hidden": "true" });
   }
   const component = set[name] || set.Document;
-  return h(ElIcon, { "aria-hidden": "true" }, () => h(component));
+  // Element Plus's ElIcon is this <i class="el-icon">, without needing Element Plus loaded
+  return h("i", { class: "el-icon", "aria-hidden": "true" }, h(component));
 }
 
 /** v-model for an Element Plus input: `<${ElInput} ...${model(form, "name")} />`. */

@@ -4,6 +4,7 @@ loaded plugin's (``<plugin package>/console/*.graphql``). Operation names are un
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from core.console.pages import HERE
@@ -39,3 +40,29 @@ def test_console_documents_validate_and_fit_the_budget(linli_env):
             names[name] = path
             cost = operation_cost(schema, document, name)
             assert cost <= cap, f"{path}: {name} costs {cost} > {cap}"
+
+
+GRAPHQL_IN_A_STRING = re.compile(
+    r"""["'`]\s*(query|mutation|subscription|fragment)\b[^"'`]*[{(]""")
+
+
+def test_pages_build_no_query_strings(linli_env):
+    """The console never builds a query string at run time: no page module (core's or a loaded
+    plugin's) holds GraphQL in a string literal, and only the kit talks to ``/graphql`` (sending
+    the text of a committed document)."""
+    from core.console.pages import STATIC
+
+    registry = linli_env.state.registry
+    modules = sorted(STATIC.rglob("*.js"))
+    for name in registry.names:
+        folder = registry.plugin_dir(name)
+        if folder is not None:
+            modules += sorted((folder / "console").rglob("*.js"))
+    assert len(modules) > 10
+    for path in modules:
+        text = path.read_text(encoding="utf-8")
+        found = GRAPHQL_IN_A_STRING.search(text)
+        assert found is None, f"{path}: GraphQL built in a string: {found.group(0)!r}"
+        if path.name != "kit.js":
+            assert '"/graphql"' not in text and "'/graphql'" not in text, \
+                f"{path}: talks to /graphql itself (use query/mutate/subscribe from the kit)"
