@@ -41,7 +41,9 @@ META = PluginMeta(
                  ("tenant.read", "reading_rooms.read", "reading_rooms.manage",
                   "reading_rooms.circulate", "reading_rooms.report")),
     ),
-    emits=("reading_rooms.hold_ready", "reading_rooms.loan_overdue"),
+    emits=("reading_rooms.hold_ready", "reading_rooms.loan_overdue",
+           "reading_rooms.reader_notice"),
+    consumes=("reading_rooms.reader_notice",),
     rule_keys=(
         "reading_rooms.loan_limit_adult",
         "reading_rooms.loan_limit_child",
@@ -51,6 +53,7 @@ META = PluginMeta(
         "reading_rooms.hold_shelf_days",
         "reading_rooms.lost_after_days",
         "reading_rooms.due_soon_days",
+        "reading_rooms.class_policy",
         "reading_rooms.fines_enabled",
     ),
     personal_fields=("reading_rooms_card.name_cipher", "reading_rooms_card.phone_cipher",

@@ -34,6 +34,7 @@ __all__ = [
     "linli_jobs",
     "linli_mutation_fields",
     "linli_node_types",
+    "linli_on_event",
     "linli_personal_data",
     "linli_plugin_meta",
     "linli_query_fields",
@@ -113,6 +114,14 @@ def linli_jobs() -> Sequence[JobSpec | Any]:
 @hookimpl
 def linli_cron_jobs() -> Sequence[CronSpec]:
     return jobs.CRONS
+
+
+@hookimpl
+async def linli_on_event(event: Any) -> None:
+    from plugins.reading_rooms.services.holds import deliver_notice
+
+    if event.type == "reading_rooms.reader_notice":
+        await deliver_notice(event)
 
 
 @hookimpl
