@@ -232,7 +232,7 @@ async def _surplus_destination(network: NetworkRef, room_id: int, letter: str) -
         return None
     held_rows = await Copy.select(Copy.current_room_id, Count(alias="count")).where(
         (Copy.network_id == network.id) & Copy.status.is_in(["available", "on_hold_shelf"])
-        & Copy.title_id.is_in(Title.select(Title.id).where(Title.class_letter == letter))
+        & (Copy.title_id.join_on(Title.id).class_letter == letter)
     ).group_by(Copy.current_room_id)
     held = {int(r["current_room_id"]): int(r["count"]) for r in held_rows}
     if held.get(room_id, 0) < limits[room_id]:
