@@ -71,18 +71,20 @@ async def reading_room_search(info: Info, first: int, after: str | None = None,
     room = pk(available_in_room_id, "ReadingRoomRoom", "availableInRoomId")
     wanted = pk(network_id, "ReadingRoomNetwork", "networkId")
     async with public_read(info.context):
-        rows = await Network.select(Network.id).order_by(Network.id).limit(2)
+        rows = await Network.select(Network.id, Network.tenant_id).order_by(Network.id).limit(2)
         ids = [int(r["id"]) for r in rows]
+        owners = {int(r["id"]): int(r["tenant_id"]) for r in rows}
         if wanted is not None and wanted not in ids:
-            found = await Network.exists().where(Network.id == wanted)
-            if not found:
+            found = await Network.select(Network.tenant_id).where(Network.id == wanted).first()
+            if found is None:
                 raise ApiError.not_found("书房网络", "reading-room network", "networkId")
-            ids = [wanted]
+            ids, owners[wanted] = [wanted], int(found["tenant_id"])
         if wanted is None and len(ids) != 1:
             if not ids:
                 raise ApiError.not_found("书房网络", "reading-room network", "networkId")
             raise ApiError.invalid("networkId", "请指定书房网络", "name the network")
-        titles = await catalogue.search_titles(wanted or ids[0], words=words,
+        titles = await catalogue.search_titles(wanted or ids[0], owners[wanted or ids[0]],
+                                               words=words,
                                                class_letter=class_letter, room_id=room,
                                                first=first, after=start)
     return make_connection(titles, first, ReadingRoomTitle.from_row)

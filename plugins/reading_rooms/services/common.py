@@ -145,11 +145,19 @@ async def require_room(access: Access, room_id: int, permission: str = "reading_
     room of their county's network, a librarian only at the room linked to their account, a
     machine only at the room its API key is bound to."""
     require(access, permission)
-    room = await get_room(room_id)
-    network = await get_network(int(room["network_id"]))
-    if access.node_id != network.county.id:
+    net = Room.network_id.join_on(Network.id)
+    row = await Room.select(*Room.all_columns(), net.return_policy.as_alias("net_policy"),
+                            net.name.as_alias("net_name")).where(Room.id == room_id).first()
+    if row is None:
+        raise ApiError.not_found("书房", "reading room", "roomId")
+    room = dict(row)
+    if access.node_id != int(room["tenant_id"]):   # the room and its network are the county's
         raise ApiError.forbidden("须以县级书房网络身份操作",
                                  "act as the county that runs the network")
+    county = await get_node(int(room["tenant_id"]))
+    assert county is not None
+    network = NetworkRef(int(room["network_id"]), county, str(room.pop("net_policy")),
+                         str(room.pop("net_name")))
     principal = access.principal
     if principal.is_operator or access.has("reading_rooms.manage"):
         return network, room
