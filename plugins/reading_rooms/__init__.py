@@ -75,6 +75,8 @@ META = PluginMeta(
         "reading_rooms.transfer.create",
         "reading_rooms.transfer.receive",
         "reading_rooms.seat.book",
+        "reading_rooms.seat.add",
+        "reading_rooms.visits.record",
         "reading_rooms.activity.create",
         "reading_rooms.activity.signup",
     ),

@@ -22,6 +22,7 @@ from core.plugin import (
 )
 from plugins.reading_rooms.schema.common import cipher, gid, pk, required_pk
 from plugins.reading_rooms.schema.types import (
+    ReadingRoomActivityCount,
     ReadingRoomCard,
     ReadingRoomClassCount,
     ReadingRoomCollection,
@@ -33,6 +34,7 @@ from plugins.reading_rooms.schema.types import (
     ReadingRoomTitle,
     ReadingRoomTransfer,
     ReadingRoomTransitCount,
+    ReadingRoomVisitCount,
 )
 from plugins.reading_rooms.services import cards, catalogue, reports, transfers
 from plugins.reading_rooms.services.common import (
@@ -177,9 +179,18 @@ async def reading_room_report(info: Info, month: str, network_id: strawberry.ID 
         loans = await reports.loans_by_month(network.id, month)
         transit = await reports.in_transit(network.id)
         late = await reports.overdue(network.id)
+        visits = await reports.visits_by_month(network.id, month)
+        held = await reports.activities_by_month(network.id, month)
+        readers = await reports.active_readers(network.id, month)
     room = "ReadingRoomRoom"
     return ReadingRoomReport(
         month=month,
+        visits=[ReadingRoomVisitCount(room_id=gid(room, v["room_id"]), entries=v["entries"])
+                for v in visits],
+        activities=[ReadingRoomActivityCount(room_id=gid(room, a["room_id"]),
+                                             activities=a["activities"],
+                                             signed_up=a["signed_up"]) for a in held],
+        active_readers=readers,
         collection=[ReadingRoomCollection(
             room_id=gid(room, c["room_id"]), room_name=c["room_name"],
             by_class=[ReadingRoomClassCount(class_letter=k, copies=v)

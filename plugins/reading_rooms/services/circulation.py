@@ -43,7 +43,7 @@ async def copy_by_barcode(network: NetworkRef, barcode: str) -> dict[str, Any]:
     return found
 
 
-def _overdue_of(card_id: int, today: date) -> Select:
+def _overdue_of(card_id: int, today: date) -> Select[Loan]:
     return Loan.select(Loan.card_id).where((Loan.card_id == card_id) & (Loan.status == "open")
                                            & (Loan.due_on < today))
 
