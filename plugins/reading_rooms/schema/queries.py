@@ -17,11 +17,13 @@ from core.plugin import (
     check_first,
     decode_cursor,
     make_connection,
+    now_utc,
     public_read,
     today_shanghai,
 )
 from plugins.reading_rooms.schema.common import cipher, gid, pk, required_pk
 from plugins.reading_rooms.schema.types import (
+    ReadingRoomActivity,
     ReadingRoomActivityCount,
     ReadingRoomCard,
     ReadingRoomClassCount,
@@ -44,7 +46,7 @@ from plugins.reading_rooms.services.common import (
     require,
     require_room,
 )
-from plugins.reading_rooms.tables import Loan, Network, Transfer
+from plugins.reading_rooms.tables import Activity, Loan, Network, Room, Transfer
 
 __all__ = ["QUERIES"]
 
@@ -220,6 +222,19 @@ async def reading_room_transfer_manifest(info: Info, transfer_id: strawberry.ID)
     return base64.b64encode(data).decode()
 
 
-QUERIES = [reading_room_networks, reading_room_search, reading_room_my_cards,
+@strawberry.field(description="书房活动（公开）：尚未开始的活动，按发布先后 / the network's activities "
+                              "yet to start (public), in the order announced")
+async def reading_room_activities(info: Info, first: int, after: str | None = None
+                                  ) -> Connection[ReadingRoomActivity]:
+    check_first(first)
+    start = decode_cursor(after)
+    async with public_read(info.context):
+        rows = await Activity.select().where(
+            Activity.room_id.is_in(Room.select(Room.id)) & (Activity.starts_at >= now_utc())
+            & (Activity.id > start)).order_by(Activity.id).limit(first + 1)
+    return make_connection([dict(r) for r in rows], first, ReadingRoomActivity.from_row)
+
+
+QUERIES = [reading_room_activities, reading_room_networks, reading_room_search, reading_room_my_cards,
            reading_room_patron_status, reading_room_loans, reading_room_transfers,
            reading_room_report, reading_room_transfer_manifest]
