@@ -37,6 +37,7 @@ from core.host import Host
 from core.people.tables import Resident
 from core.registry import get_registry
 from tenants.scope import peek_scope
+from tenants.service import get_node
 
 __all__ = [
     "CORE_EVENT_TYPES",
@@ -104,8 +105,6 @@ async def _below(tenant_id: int, region_id: int | None) -> bool:
     tenant's own scope (a county's reading room telling a reader in the reader's own tenant)."""
     if region_id is None:
         return False
-    from tenants.service import get_node
-
     node = await get_node(tenant_id)
     return node is not None and region_id in node.ancestor_ids
 
