@@ -15,7 +15,9 @@ from core.events import cli as events_cli
 from core.identity import cli as identity_cli
 from core.jobs import cli as jobs_cli
 from core.people import cli as people_cli
+from core.plugin.cli import mount_plugin_commands
 from core.privacy import cli as privacy_cli
+from core.registry import get_registry
 from core.schema import export as schema_export
 from core.settings import SettingsError, default_var_dir, var_dir_from_env
 from tenants import cli as tenants_cli
@@ -28,7 +30,39 @@ CLI_MODULES = (serve_cli, tenants_cli, people_cli, identity_cli, migrate, bootst
 
 
 class _Main(click.Group):
-    """The root group: a setting that is missing or invalid is one clear line, not a traceback."""
+    """The root group: a setting that is missing or invalid is one clear line, not a traceback.
+    Plugins' commands (``linli_cli_commands``) are mounted as ``linli <plugin> …`` the first
+    time a command outside core's is asked for (or the list is shown), so core's commands
+    never load the plugins."""
+
+    _plugins_mounted = False
+
+    def _mount_plugins(self) -> None:
+        if self._plugins_mounted:
+            return
+        self._plugins_mounted = True
+        registry = get_registry()
+        by_plugin: dict[str, list[click.Command]] = {}
+        for plugin, command in registry.cli_commands():
+            by_plugin.setdefault(plugin, []).append(command)
+        for plugin, commands in sorted(by_plugin.items()):
+            if plugin.replace("_", "-") in self.commands:
+                raise click.ClickException(f"插件 {plugin} 的命令组与核心命令重名 / plugin "
+                                           f"{plugin}'s command group clashes with a core command")
+            meta = registry.meta(plugin)
+            mount_plugin_commands(self, plugin, commands, f"{meta.title_zh} / {meta.title_en}")
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._mount_plugins()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            self._mount_plugins()
+        except SettingsError:  # --help still lists core's commands; running one says why
+            self._plugins_mounted = False
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
 

@@ -40,6 +40,7 @@ from tenants.scope import (
 )
 
 __all__ = [
+    "AUTH_EPOCH_TABLE",
     "AuthEpoch",
     "AuthStateTable",
     "BaseTable",
@@ -50,6 +51,7 @@ __all__ = [
     "bump_auth_epoch",
     "get_db",
     "make_engine",
+    "observe_shared_epoch",
     "request_reads",
     "scoped",
     "set_db",
@@ -78,9 +80,48 @@ class AuthEpoch:
     (tables mixing in :class:`AuthStateTable`) bumps it, once when the write is built and once
     more after its transaction commits. Caches of principals, accesses, nodes by code and
     enabled plugins (:mod:`core.identity.cache`) keep what they read under the value seen
-    before reading and drop everything when it moves."""
+    before reading and drop everything when it moves.
+
+    Across processes: the same writes bump a counter row in the database
+    (:data:`AUTH_EPOCH_TABLE`) in their own transaction, and every scoped transaction reads it
+    in the statement that sets its scope (no extra statement on PostgreSQL; one on SQLite).
+    When the row differs from what this process saw last (``shared``), ``value`` moves here
+    too, and the request that saw it checks its caller again in the transaction it just opened
+    (``core.schema.context``): a revocation in one process is refused on the next request in
+    every other."""
 
     value = 0
+    shared: int | None = None
+    """The database's epoch as this process last read it (None: not read yet)."""
+
+
+AUTH_EPOCH_TABLE = "linli_auth_epoch"
+_BUMP_SHARED = (f"INSERT INTO {AUTH_EPOCH_TABLE} (id, value) VALUES (1, 1) ON CONFLICT (id) "
+                f"DO UPDATE SET value = {AUTH_EPOCH_TABLE}.value + 1 RETURNING value")
+_READ_SHARED = f"(SELECT value FROM {AUTH_EPOCH_TABLE} WHERE id = 1)"
+_shared_bump: ContextVar[list[bool] | None] = ContextVar("linli_shared_bump", default=None)
+"""Set in an outermost transaction: holds ``True`` once an auth-state write was built in it,
+so the counter row is bumped before it commits."""
+
+
+def observe_shared_epoch(value: Any) -> bool:
+    """Note the database's epoch (read with a scope); moves :class:`AuthEpoch` when it differs
+    from the last one seen — the first sighting included, since caches filled before it were
+    never compared. Whether it moved."""
+    seen = int(value or 0)
+    if AuthEpoch.shared == seen:
+        return False
+    AuthEpoch.shared = seen
+    AuthEpoch.value += 1
+    return True
+
+
+def _saw_own_bump(rows: list[dict[str, Any]]) -> None:
+    """After committing a bump of the shared counter: this process already dropped its caches
+    (:func:`bump_auth_epoch`), so its next scope statement need not take the new value for
+    someone else's change (a value another process set meanwhile still differs, and moves)."""
+    if rows:
+        AuthEpoch.shared = int(rows[0]["value"])
 
 
 def bump_auth_epoch() -> None:
@@ -88,6 +129,16 @@ def bump_auth_epoch() -> None:
     pending = _after_commit.get()
     if pending is not None and _bump_after_commit not in pending:
         pending.append(_bump_after_commit)
+    marks = _shared_bump.get()
+    if marks is not None:
+        if not marks:
+            marks.append(True)
+    elif _db is not None:
+        # a write outside any transaction of ours (piccolo autocommits it): bump the shared
+        # counter right after, on its own; not atomic with the write, so logged
+        log.warning("auth-state write outside a transaction: shared epoch bumped apart")
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing to share with
+            asyncio.get_running_loop().create_task(_db.execute(_BUMP_SHARED))
 
 
 async def _bump_after_commit() -> None:
@@ -363,8 +414,10 @@ class Database:
     async def _scoped(self, scope: Scope, *, write: bool) -> AsyncIterator[None]:
         token = use_scope(scope)
         pending: list[AfterCommit] = []
-        pending_token = (_after_commit.set(pending)
-                         if self.engine.current_transaction.get() is None else None)
+        outermost = self.engine.current_transaction.get() is None
+        pending_token = _after_commit.set(pending) if outermost else None
+        marks: list[bool] = []
+        marks_token = _shared_bump.set(marks) if outermost else None
         try:
             if isinstance(self.engine, SQLiteEngine):
                 tx = self.engine.transaction(
@@ -372,13 +425,19 @@ class Database:
                 )
             else:
                 tx = self.engine.transaction()
+            bumped: list[dict[str, Any]] = []
             async with tx:
                 await self._apply_scope(scope)
                 yield
+                if marks:
+                    bumped = await self.execute(_BUMP_SHARED)
         finally:
             reset_scope(token)
             if pending_token is not None:
                 _after_commit.reset(pending_token)
+            if marks_token is not None:
+                _shared_bump.reset(marks_token)
+        _saw_own_bump(bumped)
         await _run_after_commit(pending)
 
     def shared(self, scope: Scope) -> SharedTransaction:
@@ -387,18 +446,24 @@ class Database:
 
     async def _apply_scope(self, scope: Scope) -> None:
         """Hand ``scope`` to row-level security for the rest of the transaction (PostgreSQL);
-        one statement sets the scope and the statement timeout (transaction-local both)."""
+        one statement sets the scope and the statement timeout (transaction-local both) and
+        reads the shared auth epoch (:class:`AuthEpoch`). SQLite has no scope to set: the
+        epoch is read on its own."""
         if isinstance(self.engine, PostgresEngine):
-            await self.execute(
+            rows = await self.execute(
                 "SELECT set_config('linli.read_nodes', {}, true),"
                 " set_config('linli.shared_nodes', {}, true),"
                 " set_config('linli.write_node', {}, true),"
-                " set_config('statement_timeout', {}, true)",
+                " set_config('statement_timeout', {}, true),"
+                f" {_READ_SHARED} AS auth_epoch",
                 ",".join(str(n) for n in sorted(scope.read_nodes)),
                 ",".join(str(n) for n in sorted(scope.shared_nodes)),
                 "" if scope.write_node is None else str(scope.write_node),
                 str(self.statement_timeout_ms),
             )
+        else:
+            rows = await self.execute(f"SELECT {_READ_SHARED} AS auth_epoch")
+        observe_shared_epoch(rows[0]["auth_epoch"] if rows else None)
 
     @asynccontextmanager
     async def as_region(self, region_id: int,
@@ -430,6 +495,43 @@ class Database:
         inner = Scope(read_nodes=frozenset({region_id}), write_node=region_id,
                       acting_node=outer.acting_node, account_id=outer.account_id,
                       label=f"{outer.label}:as-region")
+        token = use_scope(inner)
+        await self._apply_scope(inner)
+        failed = False
+        try:
+            yield inner
+        except BaseException:
+            failed = True  # on PostgreSQL the transaction is aborted: nothing more runs in it
+            raise
+        finally:
+            reset_scope(token)
+            if not failed:
+                await self._apply_scope(outer)
+
+    @asynccontextmanager
+    async def beside(self, tenant_id: int, tenant_ancestors: Iterable[int],
+                     region_id: int) -> AsyncIterator[Scope]:
+        """Inside the current scoped write transaction of one tenant, read and write the rows
+        of another tenant ``tenant_id`` below the same region ``region_id``, then return to the
+        outer scope — for work a region runs across its tenants (a city's blood drive: a donor
+        of one street office books a session of another). The inner scope is the tenant's own
+        (its rows, its ancestors' shared rows; row-level security switched with it on
+        PostgreSQL), in the same transaction, so both sides commit or neither. Refused
+        (``CrossTenantWriteError``) outside a write transaction, or when ``region_id`` is not
+        above both tenants. The caller decides that the work belongs there and audits it
+        there."""
+        outer = current_scope()
+        ancestors = frozenset(tenant_ancestors)
+        if self.engine.current_transaction.get() is None or outer.write_node is None:
+            raise CrossTenantWriteError(
+                "须在租户写事务中使用 / beside needs a tenant's write transaction")
+        if region_id not in outer.shared_nodes or region_id not in ancestors:
+            raise CrossTenantWriteError(
+                f"节点 {region_id} 不是两者共同的上级区域 / node {region_id} is not a region above "
+                f"both node {outer.write_node} and node {tenant_id}")
+        inner = Scope(read_nodes=frozenset({tenant_id}), write_node=tenant_id,
+                      shared_nodes=ancestors, acting_node=outer.acting_node,
+                      account_id=outer.account_id, label=f"{outer.label}:beside")
         token = use_scope(inner)
         await self._apply_scope(inner)
         failed = False
@@ -475,11 +577,18 @@ class Database:
             tx = self.engine.transaction()
         pending: list[AfterCommit] = []
         pending_token = _after_commit.set(pending)
+        marks: list[bool] = []
+        marks_token = _shared_bump.set(marks)
+        bumped: list[dict[str, Any]] = []
         try:
             async with tx:
                 yield
+                if marks:
+                    bumped = await self.execute(_BUMP_SHARED)
         finally:
             _after_commit.reset(pending_token)
+            _shared_bump.reset(marks_token)
+        _saw_own_bump(bumped)
         await _run_after_commit(pending)
 
 

@@ -16,6 +16,7 @@ import pluggy
 from core.declarations import PROJECT
 
 if TYPE_CHECKING:
+    import click
     from litestar.types import ControllerRouterHandler
     from piccolo.conf.apps import AppConfig
     from strawberry.types.field import StrawberryField
@@ -120,6 +121,15 @@ def linli_event_types() -> Sequence[Any]:
 @hookspec
 def linli_notification_channels() -> Sequence[Any]:
     """Return delivery channels (SMS, WeChat, …) for in-app notifications."""
+
+
+@hookspec
+def linli_cli_commands() -> Sequence[click.Command]:
+    """Return ``click`` commands (or groups) of the plugin, mounted under ``linli <plugin> …``
+    (the plugin's name with ``-`` for ``_``: ``linli blood-drive import-results``). Loaded
+    only when that group is asked for; run the work with ``core.plugin.cli_run`` (the
+    configured database, core's error line and exit code). A command name claimed twice
+    within one plugin fails naming it."""
 
 
 # ---------------------------------------------------------------------------

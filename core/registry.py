@@ -239,6 +239,10 @@ class Registry:
     def notification_channels(self) -> list[tuple[str, Any]]:
         return self._flat("linli_notification_channels")
 
+    def cli_commands(self) -> list[tuple[str, Any]]:
+        """``[(plugin, click.Command)]`` for ``linli <plugin> …``."""
+        return self._flat("linli_cli_commands")
+
     # run-time hooks: the registry decides which plugins are on for the tenant concerned
     async def enabled_for(self, tenant: int | NodeInfo) -> frozenset[str]:
         """The loaded plugins enabled at ``tenant`` (an id or a node; an unknown id has none).

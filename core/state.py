@@ -7,6 +7,7 @@ names their classes and installs them; the GraphQL context (``core.schema.contex
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,7 @@ from core.rules import service as rules_service
 from core.rules.service import RuleRegistry
 from core.settings import Settings
 
-__all__ = ["AppState", "Services", "install_services", "start_state", "stop_state"]
+__all__ = ["AppState", "Services", "install_services", "settle_heap", "start_state", "stop_state"]
 
 
 @dataclass
@@ -91,6 +92,17 @@ async def start_state(state: AppState) -> None:
         await ensure_sqlite_schema(state.db, state.db.tables)
     for start in state.on_startup:
         await start()
+    settle_heap()
+
+
+def settle_heap() -> None:
+    """Move everything built so far (schema, plugins, registry, imported modules) out of the
+    collector's reach with ``gc.freeze()``. Without it the first full collection after start-up
+    walked that whole heap in one go: 207 ms measured in the middle of the dearest allowed
+    query, during which the event loop answered nobody (``/health/live`` waited as long).
+    Objects made later are collected as usual; what start-up built lives as long as the
+    process anyway."""
+    gc.freeze()
 
 
 async def stop_state(state: AppState) -> None:

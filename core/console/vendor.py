@@ -12,6 +12,7 @@ element-plus 2.14.8, echarts 6.1.0, graphql-ws 6.4.2).
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from core.graphiql.vendor import LICENCE_NAMES, Asset, _licence_name, _pack, sha256_of
 
-__all__ = ["ASSETS", "IMPORTS", "MANIFEST", "VENDOR_DIR", "vendor"]
+__all__ = ["ASSETS", "IMPORTS", "MANIFEST", "VENDOR_DIR", "precompress", "vendor"]
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 MANIFEST = VENDOR_DIR / "manifest.json"
@@ -55,6 +56,20 @@ IMPORTS: dict[str, str] = {
 """Bare specifiers of the import map → vendored file (served at ``/console/vendor/<file>``)."""
 
 
+def precompress(manifest: dict[str, dict[str, str]]) -> list[Path]:
+    """Write ``<file>.gz`` next to every vendored file the console serves (gzip -9, no
+    timestamp, so the bytes are reproducible): the server sends these as they are instead of
+    compressing 3 MB at every start. Licences are not served compressed. Returns the files."""
+    written = []
+    for name in sorted(manifest):
+        if name.startswith("LICENSE."):
+            continue
+        target = VENDOR_DIR / (name + ".gz")
+        target.write_bytes(gzip.compress((VENDOR_DIR / name).read_bytes(), 9, mtime=0))
+        written.append(target)
+    return written
+
+
 def vendor(npm: str = "npm") -> dict[str, dict[str, str]]:
     """Fetch every asset and its licence; write the manifest. Returns it."""
     VENDOR_DIR.mkdir(parents=True, exist_ok=True)
@@ -78,6 +93,7 @@ def vendor(npm: str = "npm") -> dict[str, dict[str, str]]:
             manifest[asset.name] = {"package": asset.package, "version": asset.version,
                                     "source": asset.source, "sha256": sha256_of(target)}
     MANIFEST.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    precompress(manifest)
     return manifest
 
 

@@ -3,8 +3,8 @@
 ``emit(type, payload)`` validates the payload against the catalogue (``core.events.types``: core's
 shared types plus every plugin's ``linli_event_types``) and writes an outbox row in the caller's
 transaction, so a rolled-back change emits nothing. An event's tenant is that of the resident it
-concerns (looked up in the caller's scope), else the explicit ``tenant_id`` or the scope's write
-node. :class:`EventService` (``state.services.events``, see ``core.events.dispatch``) delivers
+concerns (looked up in the caller's scope), else the explicit ``tenant_id`` (one the scope reads, or
+a tenant below the region the scope writes for) or the scope's write node. :class:`EventService` (``state.services.events``, see ``core.events.dispatch``) delivers
 each pending event to ``linli_on_event`` of every plugin enabled for its tenant that lists the
 type in ``PluginMeta.consumes``, exactly once per (event, handler), with retries and parking; its
 ``sweep()`` delivers whatever nobody delivered, so losing Redis or a worker loses nothing.
@@ -37,6 +37,7 @@ from core.host import Host
 from core.people.tables import Resident
 from core.registry import get_registry
 from tenants.scope import peek_scope
+from tenants.service import get_node
 
 __all__ = [
     "CORE_EVENT_TYPES",
@@ -98,6 +99,16 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"cannot store {type(value).__name__} in an event payload")
 
 
+async def _below(tenant_id: int, region_id: int | None) -> bool:
+    """Whether ``tenant_id`` lies below the region ``region_id`` (the node a scope writes for):
+    a region's work may address an event to a tenant below it, whose handlers then run in that
+    tenant's own scope (a county's reading room telling a reader in the reader's own tenant)."""
+    if region_id is None:
+        return False
+    node = await get_node(tenant_id)
+    return node is not None and region_id in node.ancestor_ids
+
+
 async def _event_tenant(values: Mapping[str, Any], tenant_id: int | None) -> int:
     """The tenant of the resident the event concerns, else the explicit or the scope's node."""
     scope = peek_scope()
@@ -118,7 +129,8 @@ async def _event_tenant(values: Mapping[str, Any], tenant_id: int | None) -> int
                            "the event's tenant must be the resident's tenant", "tenant_id")
         return owner
     if tenant_id is not None:
-        if scope is not None and tenant_id not in scope.read_nodes:
+        if scope is not None and tenant_id not in scope.read_nodes \
+                and not await _below(tenant_id, scope.write_node):
             raise ApiError(ErrorCode.FORBIDDEN, "不能为范围之外的租户发出事件",
                            "cannot emit an event for a tenant outside the scope", "tenant_id")
         return tenant_id

@@ -3,10 +3,13 @@
 A request with a token seen before needs no identity SQL: the principal (account, memberships)
 and each access it was resolved to (a node named by ``X-Linli-Node``, its scope) come from here.
 Everything is dropped when :class:`core.db.AuthEpoch` moves — logout, a revoked refresh family,
-a membership, account, API key, node or plugin-setting change in this process bumps it — and an
-entry lives at most :data:`TTL_SECONDS` (and never past its token's expiry), which bounds how
-long a change made by *another* API process can go unseen. A value read while the epoch moved
-is not kept, so a write racing a read can never be cached stale.
+a membership, account, API key, node or plugin-setting change in this process bumps it, and so
+does such a change committed by *another* process, seen in the shared epoch row that every
+scoped transaction reads with its scope (the request that sees it checks its caller again in
+that transaction, ``core.schema.context``). An entry lives at most :data:`TTL_SECONDS` (and never
+past its token's expiry): that still bounds a request that opens no scoped transaction at all
+(``me`` alone). A value read while the epoch moved is not kept, so a write racing a read can
+never be cached stale.
 """
 
 from __future__ import annotations
@@ -114,4 +117,5 @@ class AuthCache:
 
 
 auth_cache = AuthCache()
-"""The process's cache (one per process: the epoch is per process too)."""
+"""The process's cache (one per process; the epoch it follows is shared through the
+database)."""

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from core.db import bump_auth_epoch
 from core.identity.tables import RefreshToken
 
 __all__ = ["IssuedRefresh", "RotateOutcome", "hash_token", "issue_refresh", "revoke_account",
@@ -89,12 +90,17 @@ async def find_refresh(raw: str) -> dict[str, Any] | None:
 
 
 async def revoke_family(family: str, now: datetime | None = None) -> None:
+    """Revoke a login session's family: its access tokens are refused from now on, so every
+    process drops its identity caches (the shared epoch moves with this transaction)."""
+    bump_auth_epoch()
     await RefreshToken.update({RefreshToken.revoked_at: now or datetime.now(UTC)}).where(
         (RefreshToken.family == family) & RefreshToken.revoked_at.is_null())
 
 
 async def revoke_account(account_id: int, now: datetime | None = None) -> None:
-    """Revoke every refresh token of an account (logout everywhere)."""
+    """Revoke every refresh token of an account (logout everywhere); bumps the epoch like
+    :func:`revoke_family`."""
+    bump_auth_epoch()
     await RefreshToken.update({RefreshToken.revoked_at: now or datetime.now(UTC)}).where(
         (RefreshToken.account_id == account_id) & RefreshToken.revoked_at.is_null())
 

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from piccolo.columns import BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 
-from core.db import AuthStateTable, BaseTable
+from core.db import AUTH_EPOCH_TABLE, AuthStateTable, BaseTable
 
 __all__ = [
     "Account",
     "ApiKey",
+    "AuthEpochRow",
     "LoginAttempt",
     "Membership",
     "RefreshToken",
@@ -55,8 +56,13 @@ class Membership(AuthStateTable, BaseTable, tablename="linli_membership"):
     ]
 
 
-class RefreshToken(AuthStateTable, BaseTable, tablename="linli_refresh_token"):
-    """A rotating refresh token, stored as a SHA-256 hash; ``family`` ties rotations together."""
+class RefreshToken(BaseTable, tablename="linli_refresh_token"):
+    """A rotating refresh token, stored as a SHA-256 hash; ``family`` ties rotations together.
+
+    Not an :class:`~core.db.AuthStateTable`: issuing and rotating a token change nothing a
+    cache holds, so a login or a refresh must not make every process drop its caches. Revoking
+    (which refuses the family's access tokens) bumps the epoch itself
+    (``core.identity.refresh.revoke_family`` / ``revoke_account``)."""
 
     account_id = BigInt(null=False, default=None, index=True)
     family = Varchar(length=64, null=False, index=True)
@@ -99,3 +105,12 @@ class ApiKey(AuthStateTable, BaseTable, tablename="linli_api_key"):
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
     uses = Integer(default=0)
+
+
+class AuthEpochRow(BaseTable, tablename=AUTH_EPOCH_TABLE):
+    """The shared revocation epoch: one row (id 1) whose ``value`` goes up in the same
+    transaction as every write to a table that decides who may do what (the tables mixing in
+    :class:`core.db.AuthStateTable`), so every API process sees a revocation, a role or a
+    membership change as soon as it is committed (:mod:`core.identity.cache`)."""
+
+    value = BigInt(default=0)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from core.errors import ApiError, ErrorCode
 from core.identity.service import MembershipInfo
 from core.identity.tables import Account, Membership
@@ -102,14 +104,29 @@ async def list_memberships(node_id: int, first: int, after: int, *,
     return [_membership(r) for r in rows]
 
 
-async def list_accounts(node_id: int, first: int, after: int) -> list[AccountRec]:
+def _contains(search: str) -> WhereRaw:
+    """Name or username contains ``search``, ignoring case: ``lower(…) LIKE … ESCAPE``, the same
+    on both engines (SQLite has no ILIKE and no default escape character), with ``%``, ``_``
+    and the escape itself taken literally."""
+    pattern = "%" + search.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+    table = Account._meta.tablename
+    return WhereRaw(f"(lower({table}.display_name) LIKE {{}} ESCAPE '!' "
+                    f"OR lower(coalesce({table}.username, '')) LIKE {{}} ESCAPE '!')",
+                    pattern, pattern)
+
+
+async def list_accounts(node_id: int, first: int, after: int, search: str | None = None
+                        ) -> list[AccountRec]:
     """The tenant's accounts: those holding a role at ``node_id`` or linked to one of its
-    residents, by id after ``after`` (``first + 1`` rows)."""
+    residents, by id after ``after`` (``first + 1`` rows); with ``search``, only those whose
+    display name or username contains it (case ignored). One statement either way."""
     holders = Membership.select(Membership.account_id).where(Membership.node_id == node_id)
-    rows = await Account.select(*_COLUMNS).where(
+    query = Account.select(*_COLUMNS).where(
         (Account.id > after)
-        & (Account.id.is_in(holders) | (Account.resident_tenant_id == node_id))
-    ).order_by(Account.id).limit(first + 1)
+        & (Account.id.is_in(holders) | (Account.resident_tenant_id == node_id)))
+    if search is not None and search.strip():
+        query = query.where(_contains(search.strip()))
+    rows = await query.order_by(Account.id).limit(first + 1)
     return [_rec(r) for r in rows]
 
 

@@ -43,6 +43,7 @@ from core.plugin.accounts import (
     system_access,
 )
 from core.plugin.bulk import bulk_insert
+from core.plugin.cli import cli_node, cli_progress, cli_run
 from core.plugin.demo import demo_login
 from core.plugin.graphql import (
     LIST_BOUND,
@@ -135,12 +136,14 @@ from core.plugin.rules import (
     plugin_rules,
     rule_reader,
     rule_value,
+    seed_rules,
 )
 from core.plugin.tenancy import (
     NodeInfo,
     Scope,
     after_commit,
     as_region,
+    beside,
     current_scope,
     get_node,
     get_node_by_code,
@@ -219,11 +222,15 @@ __all__ = [
     "accounts_holding",
     "after_commit",
     "as_region",
+    "beside",
     "buildings_by_ids",
     "buildings_in",
     "bulk_insert",
     "check_first",
     "choose",
+    "cli_node",
+    "cli_progress",
+    "cli_run",
     "collect_resident_info",
     "current_scope",
     "decode_cursor",
@@ -281,6 +288,7 @@ __all__ = [
     "scoped",
     "seal_personal",
     "search_residents",
+    "seed_rules",
     "system_access",
     "tenants_enabled_below",
     "to_graphql",

@@ -20,6 +20,7 @@ __all__ = [
     "Scope",
     "after_commit",
     "as_region",
+    "beside",
     "current_scope",
     "get_node",
     "get_node_by_code",
@@ -67,4 +68,18 @@ async def as_region(region: NodeInfo, *tables: type[ScopedTable]) -> AsyncIterat
     if not region.is_region:
         raise CrossTenantWriteError(f"节点 {region.id} 不是区域 / node {region.id} is not a region")
     async with get_db().as_region(region.id, tables) as inner:
+        yield inner
+
+
+@asynccontextmanager
+async def beside(tenant: NodeInfo, region: NodeInfo) -> AsyncIterator[Scope]:
+    """Within a tenant's write transaction, work in another ``tenant`` below the same
+    ``region`` (its rows, in the same transaction), then return to the tenant's scope: how a
+    donor of one street office books a session of another in the city's campaign. Refused
+    for a region that is not above both tenants, a region as ``tenant``, or outside a write
+    transaction. Decide in the plugin that the work belongs there (the region runs it across
+    its tenants) and audit it there."""
+    if tenant.is_region:
+        raise CrossTenantWriteError(f"节点 {tenant.id} 是区域 / node {tenant.id} is a region")
+    async with get_db().beside(tenant.id, tenant.ancestor_ids, region.id) as inner:
         yield inner

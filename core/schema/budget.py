@@ -12,18 +12,21 @@ numbers, and nothing runs.
 Why an extension and not a validation rule: the cap depends on the caller and the cost on the
 variables (``first: $n``), neither of which a validation rule sees, and a rule built per request
 would miss strawberry's validation cache (keyed on the rule classes). The walk is memoised per
-(selection set, type), so fragments spread many times cost one visit each.
+(selection set, type), so fragments spread many times cost one visit each; the result is cached
+per (query text, operation, integer variables), and a new large document is costed on a worker
+thread (``core.schema.documents``) so the event loop keeps serving others meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
 from core.errors import ApiError, ErrorCode
+from core.schema.documents import PREPARE_INLINE_BELOW, DocumentCache, off_loop
 from core.schema.errors import to_graphql
 from graphql import (
     DocumentNode,
@@ -45,8 +48,8 @@ from graphql import (
     is_abstract_type,
 )
 
-__all__ = ["DEFAULT_LIST_BOUND", "LIST_BOUND", "QueryBudget", "caller_kind", "cost_cap",
-           "deadline_result", "operation_cost", "with_deadline"]
+__all__ = ["DEFAULT_LIST_BOUND", "LIST_BOUND", "QueryBudget", "caller_kind", "cost_cache",
+           "cost_cap", "deadline_result", "operation_cost", "with_deadline"]
 
 LIST_BOUND = "linli_list_bound"
 """Key in a strawberry field's ``metadata``: the most items its (unpaginated) list holds, for
@@ -184,16 +187,44 @@ def too_costly(cost: int, cap: int) -> ApiError:
                     "less nesting or fewer aliases")
 
 
+_COSTS = DocumentCache()
+
+
+def cost_cache() -> DocumentCache:
+    """The process's cache of operation costs (for tests)."""
+    return _COSTS
+
+
+async def _cost(ctx: Any, document: DocumentNode) -> int:
+    """The operation's cost, from the cache when the same text, operation and integer
+    variables (only ``first`` changes a cost) were costed before."""
+    query = ctx.query
+    variables = ctx.variables or {}
+    if not isinstance(query, str):
+        return operation_cost(ctx.schema._schema, document, ctx.operation_name, variables)
+    key = (id(ctx.schema._schema), query, ctx.operation_name,
+           tuple(sorted((k, v) for k, v in variables.items()
+                        if isinstance(v, int) and not isinstance(v, bool))))
+    cost = _COSTS.get(key)
+    if cost is None:
+        if len(query) < PREPARE_INLINE_BELOW:
+            cost = operation_cost(ctx.schema._schema, document, ctx.operation_name, variables)
+        else:
+            cost = await off_loop(operation_cost, ctx.schema._schema, document,
+                                  ctx.operation_name, dict(variables))
+        _COSTS.put(key, cost)
+    return int(cost)
+
+
 class QueryBudget(SchemaExtension):
     """Refuses an operation over its caller's cost cap before it executes."""
 
-    def on_execute(self) -> Any:
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         state = getattr(ctx.context, "state", None)
         document = ctx.graphql_document
         if state is not None and document is not None and ctx.result is None:
-            cost = operation_cost(ctx.schema._schema, document, ctx.operation_name,
-                                  ctx.variables)
+            cost = await _cost(ctx, document)
             kind = caller_kind(getattr(ctx.context, "principal", None))
             cap = cost_cap(state.settings, kind)
             if cost > cap:

@@ -26,6 +26,7 @@ from core.privacy import schema as privacy_schema
 from core.rules import schema as rules_schema
 from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
+from core.schema.execution import LinliExecutionContext
 from core.schema.limits import (
     SURROGATE_EN,
     SURROGATE_ZH,
@@ -187,6 +188,7 @@ def build_schema(registry: Any, *, limits: bool = True, production: bool = False
         types=types,
         extensions=schema_extensions(limits=limits, production=production, caches=caches),
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=LinliExecutionContext,
     )
     schema.node_table = node_table
     return schema

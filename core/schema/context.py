@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
 from core.audit.service import actor_var, request_id_var
-from core.db import SharedTransaction
+from core.db import AuthEpoch, SharedTransaction
 from core.identity import apikeys
 from core.identity.access import Access, Decision, PlaceRef, Principal
 from core.identity.auth import access_at, authenticate_bearer, resolve_node
@@ -22,6 +22,7 @@ from core.identity.cache import auth_cache
 from core.identity.throttle import client_address
 from core.identity.tokens import InvalidToken, decode_access_token
 from core.schema.errors import ApiError, ErrorCode
+from core.schema.execution import PacedDataLoader
 from core.state import AppState
 from tenants.service import NodeInfo, get_node, get_node_by_code
 
@@ -50,6 +51,11 @@ class Context(BaseContext, kw_only=True):
     """Set for a query operation (:class:`core.schema.limits.RequestTransaction`): every
     :meth:`read` of the request goes through one shared transaction."""
     _shared: SharedTransaction | None = None
+    _authorization: str = ""
+    _api_key: str = ""
+    _auth_seen: int = 0
+    """:class:`AuthEpoch` when the principal was taken (from the cache or the database)."""
+    _recheck: asyncio.Lock | None = None
     loaders: dict[str, DataLoader[Any, Any]] = {}  # noqa: RUF012 - msgspec copies mutable defaults
 
     # -- who and where -----------------------------------------------------
@@ -119,10 +125,50 @@ class Context(BaseContext, kw_only=True):
             if self._shared is None:
                 self._shared = self.state.db.shared(access.scope)
             async with self._shared.use():
-                yield access
+                yield await self._still_valid(access)
             return
         async with self.state.db.scoped(access.scope):
-            yield access
+            yield await self._still_valid(access)
+
+    async def _still_valid(self, access: Access) -> Access:
+        """``access``, once the transaction just opened has shown that nothing deciding it
+        changed since it was taken: its scope statement read the shared auth epoch
+        (:class:`core.db.AuthEpoch`), and if that moved — a logout, a revoked family, a role or
+        membership change committed by any process — the caller is authenticated and resolved
+        again here, in this transaction (an error if the token or the access is gone;
+        ``CONFLICT`` if the scope itself changed under the request). Statements only when the
+        epoch moved."""
+        if AuthEpoch.value == self._auth_seen and self.auth_error is None:
+            return access
+        if self._recheck is None:
+            self._recheck = asyncio.Lock()
+        async with self._recheck:  # concurrent resolvers wait for one check
+            if self.auth_error is not None:
+                raise self.auth_error
+            if AuthEpoch.value == self._auth_seen or not self.credential:
+                return self._access or access
+            self._auth_seen = AuthEpoch.value
+            principal, error, _ = await _authenticate(self.state, self._authorization,
+                                                      self._api_key)
+            if error is not None or principal is None:
+                self.principal = None
+                self.auth_error = error or ApiError(ErrorCode.UNAUTHENTICATED, "请先登录",
+                                                    "authentication required")
+                raise self.auth_error
+            code = self.node_code.strip() if self.node_code else None
+            try:
+                node = await resolve_node(principal, code)
+                fresh = await access_at(principal, node)
+            except ApiError as exc:
+                self.auth_error = exc
+                raise
+            if fresh.scope != access.scope:
+                self.auth_error = ApiError(
+                    ErrorCode.CONFLICT, "请求期间权限已变更，请重试",
+                    "who may do what changed during the request; try again")
+                raise self.auth_error
+            self.principal, self._access = principal, fresh
+            return fresh
 
     def shared_reads(self) -> SharedTransaction | None:
         """The request's shared transaction for unscoped reads, once the access is known."""
@@ -145,13 +191,13 @@ class Context(BaseContext, kw_only=True):
         access = await self.access()
         actor_var.set((access.principal.account_id, access.principal.api_key_id))
         async with self.state.db.scoped(access.scope, write=True):
-            yield access
+            yield await self._still_valid(access)
 
     def loader(self, key: str,
                load_fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
         """A per-request DataLoader, created on first use."""
         if key not in self.loaders:
-            self.loaders[key] = DataLoader(load_fn=load_fn)
+            self.loaders[key] = PacedDataLoader(load_fn=load_fn)
         return self.loaders[key]
 
     async def enabled_plugins(self) -> list[str]:
@@ -234,11 +280,14 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     client = client_address(request.client.host if request.client else "",
                             request.headers.get("x-forwarded-for"),
                             state.settings.trusted_proxies)
-    principal, error, credential = await _authenticate(
-        state, request.headers.get("authorization", ""), request.headers.get("x-api-key", ""))
+    authorization = request.headers.get("authorization", "")
+    api_key = request.headers.get("x-api-key", "")
+    seen = AuthEpoch.value  # before the cache or the database is asked
+    principal, error, credential = await _authenticate(state, authorization, api_key)
     return Context(state=state, request_id=request_id, principal=principal, auth_error=error,
                    node_code=request.headers.get("x-linli-node"), client_ip=client,
-                   credential=credential)
+                   credential=credential, _authorization=authorization, _api_key=api_key,
+                   _auth_seen=seen)
 
 
 def _param(params: dict[str, Any], *names: str) -> str | None:
@@ -268,6 +317,8 @@ async def accept_connection_params(context: Context) -> None:
         authorization = f"Bearer {token}"
     api_key = _param(params, "x-api-key", "apiKey")
     if authorization is not None or api_key is not None:
+        context._auth_seen = AuthEpoch.value
+        context._authorization, context._api_key = authorization or "", api_key or ""
         context.principal, context.auth_error, context.credential = await _authenticate(
             context.state, authorization or "", api_key or "")
     node = _param(params, "x-linli-node", "node")

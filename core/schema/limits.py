@@ -16,9 +16,7 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
@@ -28,6 +26,7 @@ from core.db import request_reads
 from core.logging import redact
 from core.metrics import OperationMetrics
 from core.schema.budget import QueryBudget
+from core.schema.documents import PreparedDocuments
 from core.schema.errors import ApiError, to_graphql
 from graphql import (
     ExecutionResult as GraphQLExecutionResult,
@@ -322,9 +321,8 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
     exts: list[Any] = [OperationMetrics, ShapeErrorsQuietly if production else ShapeErrors,
                        NamedOperation, RequestTransaction]
     if caches:
-        exts += [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
+        exts.append(PreparedDocuments)
     if limits:
-
         exts += [LinliTokens, LinliRules, QueryBudget]
     if production:
         exts.append(DisableIntrospection)

@@ -9,6 +9,7 @@ missing, the test skips with the reason — except under ``CI=true``, where it f
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -17,15 +18,24 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
+from core import db as db_module
+from core import pubsub as pubsub_module
+from core.app import create_app
+from core.db import Database, bind_tables
 from core.settings import Settings
+from core.state import AppState
+from core.tables import all_tables
 
-__all__ = ["free_port", "in_ci", "linli_command", "live_server", "require_tool"]
+__all__ = ["free_port", "in_ci", "in_own_app", "linli_command", "live_server", "require_tool"]
+
+T = TypeVar("T")
 
 
 def in_ci() -> bool:
@@ -107,3 +117,25 @@ def live_server(settings: Settings, env: dict[str, str] | None = None,
             sys.stderr.write(log_path.read_text(errors="replace"))
         shutil.rmtree(var_dir, ignore_errors=True)
 
+
+
+async def in_own_app(linli_env: Any, work: Callable[[Any, Any], T]) -> T:
+    """Run ``work(state, app)`` on a thread with an app of its own — its own database pools and
+    pub/sub service over the session's database — for a WebSocket test through Litestar's
+    ``TestClient`` (which runs the app on another thread and loop); the session's database and
+    pub/sub are put back afterwards. ``state.services.pubsub.subscribers(topic, key)`` tells
+    when a subscription listens."""
+    shared = linli_env.state
+    state = AppState(settings=shared.settings, registry=shared.registry,
+                     db=Database(shared.settings.database_url, all_tables(shared.registry)),
+                     rolebook=shared.rolebook, schema=shared.schema)
+    previous = pubsub_module.get_pubsub()
+    pubsub_module.install(state)
+    app = create_app(state=state, manage_db=True)
+    db_module.set_db(state.db)
+    try:
+        return await asyncio.to_thread(work, state, app)
+    finally:
+        db_module.set_db(shared.db)
+        pubsub_module.set_pubsub(previous)
+        bind_tables(shared.db.tables, shared.db.engine)

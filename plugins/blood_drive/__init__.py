@@ -57,7 +57,8 @@ META = PluginMeta(
         "blood_drive.unit_award",
         "blood_drive.benefits",
     ),
-    personal_fields=("blood_drive_precheck.answers_cipher",
+    personal_fields=("blood_drive_donor.name_cipher",
+                     "blood_drive_precheck.answers_cipher",
                      "blood_drive_precheck.reasons_cipher",
                      "blood_drive_donation.deferral_cipher"),
     audit_actions=(

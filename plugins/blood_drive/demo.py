@@ -25,11 +25,14 @@ from core.plugin import (
     person_keys,
     residents_in,
     seal_personal,
+    seed_rules,
     today_shanghai,
 )
 from plugins.blood_drive.events import DonationCompleted
+from plugins.blood_drive.rules import RULES, SINCE
 from plugins.blood_drive.services.bookings import PERSON_PURPOSE
 from plugins.blood_drive.services.common import age_on, rule_values
+from plugins.blood_drive.services.precheck import PRECHECK_KEYS
 from plugins.blood_drive.tables import (
     Booking,
     BookingClaim,
@@ -110,6 +113,9 @@ async def seed_demo(tenant_id: int) -> None:
     city = await _city(node)
     if city is None:
         return
+    # the rule rows as on enablement (the demo may enable the plugin before the hook runs):
+    # every result and pre-check below stores a real version, never 0
+    await seed_rules(RULES, SINCE)
     today = today_shanghai()
     rng = random.Random(tenant_id)
     site = STREETS[node.name]
@@ -221,10 +227,12 @@ async def seed_demo(tenant_id: int) -> None:
     answers = json.dumps({"weight_kg": 65, "planned_kind": "whole_blood",
                           "adverse_reaction_before": False, "feeling_well": True,
                           "last_donation_on": None, "last_donation_kind": None})
+    precheck_versions = json.dumps((await rule_values(node, today, *PRECHECK_KEYS))[1],
+                                   sort_keys=True)
     await Precheck.insert(*[Precheck(
         tenant_id=tenant_id, donor_id=d, campaign_id=current_id, checked_on=today,
         answers_cipher=seal_personal(answers), reasons_cipher=seal_personal("[]"),
-        outcome="eligible", rule_versions="{}", created_at=now) for d in upcoming])
+        outcome="eligible", rule_versions=precheck_versions, created_at=now) for d in upcoming])
     await VolunteerShift.insert(*[VolunteerShift(
         tenant_id=tenant_id, session_id=sessions[0], resident_id=people[-1 - i].id,
         minutes=240, recorded_at=now) for i in range(2)])

@@ -17,15 +17,17 @@ from core.plugin import (
     PluginMeta,
     RuleKey,
     hookimpl,
+    seed_rules,
 )
-from plugins.blood_drive import META, jobs, services
+from plugins.blood_drive import META, cli, jobs, services
 from plugins.blood_drive import demo as demo_data
 from plugins.blood_drive.events import EVENT_TYPES
 from plugins.blood_drive.piccolo_app import APP_CONFIG
-from plugins.blood_drive.rules import RULES
+from plugins.blood_drive.rules import RULES, SINCE
 from plugins.blood_drive.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_cli_commands",
     "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
@@ -40,12 +42,19 @@ __all__ = [
     "linli_rules",
     "linli_subscription_fields",
     "linli_tables",
+    "linli_tenant_enabled",
 ]
 
 
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_cli_commands() -> Sequence[Any]:
+    """``linli blood-drive import-results FILE --node CODE --session ID``."""
+    return cli.COMMANDS
 
 
 @hookimpl
@@ -58,6 +67,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     "sessions.js", permission="blood_drive.health", icon="Calendar", order=20),
         ConsolePage("blood-drive/precheck", "献血前健康征询", "Pre-donation check", "precheck.js",
                     permission="blood_drive.health", icon="FirstAidKit", order=30),
+        ConsolePage("blood-drive/import", "导入献血结果", "Import results", "import.js",
+                    permission="blood_drive.import", icon="Upload", order=40),
         ConsolePage("blood-drive/call", "献血倡议", "Blood drive: the call", "call.js",
                     icon="FirstAidKit", public=True),
     ]
@@ -111,6 +122,12 @@ def linli_jobs() -> Sequence[JobSpec | Any]:
 @hookimpl
 def linli_cron_jobs() -> Sequence[CronSpec]:
     return jobs.CRONS
+
+
+@hookimpl
+async def linli_tenant_enabled(tenant_id: int) -> None:
+    """Seed the rule rows (the domain file's defaults, dated by their standards)."""
+    await seed_rules(RULES, SINCE)
 
 
 @hookimpl

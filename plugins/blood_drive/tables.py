@@ -82,9 +82,14 @@ class Unit(ScopedTable, tablename="blood_drive_unit"):
 
 
 class Donor(ScopedTable, tablename="blood_drive_donor"):
-    """献血者 A resident registered as a donor, with their work unit and consents."""
+    """献血者 A resident registered as a donor, with their work unit and consents. A *visiting*
+    donor (``home_tenant_id`` set) is a donor of another street office under the campaign's
+    owner who booked a session here: ``resident_id`` is their resident record there, and
+    ``name_cipher`` (sealed) is the name the site staff check in."""
 
     resident_id = BigInt(null=False, default=None)
+    home_tenant_id = BigInt(null=True, default=None)
+    name_cipher = Text(default="")
     work_unit = Varchar(length=100, default="")
     gold_awards = Integer(default=0)
     """National gold awards (奉献奖金奖) already received: three make the lifetime award."""

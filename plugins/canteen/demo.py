@@ -128,6 +128,11 @@ async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]]
     absent = registered[0]  # a regular who stopped coming 9 days ago: the welfare concern
     skipped: dict[int, int] = {}
     dinner = [c for c in operating if len(str(c["slots"]).split(",")) > 1]
+    # a few elders of subsidy age eat twice a day at a canteen serving two meals: the cap
+    # refuses a second subsidy (chosen among those 70 or over, so every seeding shows it —
+    # by position alone it depended on the generated birth dates)
+    eligible = [e for e in registered if e is not absent and age_on(e["birth_date"], start) >= 70]
+    twice_ids = {int(e["id"]) for e in eligible[::3]} if dinner else set()
     day, now = start, now_utc()
     while day < today:
         if day not in rules:
@@ -141,9 +146,7 @@ async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]]
                 skipped[n] = skipped.get(n, 0) + 1
                 continue
             skipped[n] = 0
-            # a few eat twice a day at a canteen serving dinner: the cap refuses a second
-            # subsidy (chosen by position, not by database id, so every seeding shows it)
-            twice = n % 5 == 0 and bool(dinner)
+            twice = int(elder["id"]) in twice_ids
             choices = dinner if twice else operating
             canteen = choices[int(elder["id"]) % len(choices)]
             slots = str(canteen["slots"]).split(",")
@@ -209,12 +212,13 @@ async def _claims(access: Any, node: NodeInfo, last: str, current: str,
     late = date(int(last[:4]), int(last[5:7]), 28)
     for elder in registered[1:]:
         try:
-            await record_one(node, city, canteen, elder, MealInput(
+            done = await record_one(node, city, canteen, elder, MealInput(
                 int(elder["id"]), late, "breakfast" if "breakfast" in str(canteen["slots"])
                 else str(canteen["slots"]).split(",")[0], 1000),
                 await subsidy_rules(node, late), source="batch", frozen={last},
                 account_id=None)
-            break
-        except ApiError:  # that elder already ate in that slot that day
+        except ApiError:  # that elder already ate in that slot that day, elsewhere
             continue
+        if done.created:  # not the very meal already seeded for that day
+            break
     await settlement.generate_month(node.id, current)

@@ -64,6 +64,7 @@ META = PluginMeta(
         "points_market.transfer",
         "points_market.reversal",
         "points_market.good.save",
+        "points_market.good.restock",
         "points_market.redeem",
         "points_market.redemption.void",
         "points_market.cards.issue",

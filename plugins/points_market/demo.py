@@ -1,6 +1,7 @@
 """Demo data (``linli_demo_data``): in a village — 苏庄村 of 侯营镇 when the tenant has it, else
-the tenant's first community — a month of claims at every stage (pending, rejected, on notice,
-on notice with an open objection, cancelled, posted), a stocked 信义超市 shelf with redemptions
+the tenant's first community — a month of claims at every stage, reviewed at two recorded
+village meetings (pending, rejected, on notice, on notice with an open objection, cancelled,
+posted), a stocked 信义超市 shelf with redemptions
 of today (by points and by a point card), point card batches (one card credited), and three
 villagers who agreed to be named on rankings.
 
@@ -9,14 +10,22 @@ goods there, so ``make run`` can be repeated. Deterministic per tenant."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.plugin import COMMUNITIES, bulk_insert, residents_in, rule_value, today_shanghai
+from core.plugin import (
+    COMMUNITIES,
+    bulk_insert,
+    current_scope,
+    residents_in,
+    rule_value,
+    today_shanghai,
+)
 from plugins.points_market.services import catalogue, claims, consent, ledger, shop
 from plugins.points_market.services.jobs_work import seed_tenant
-from plugins.points_market.tables import Card, Claim, Good, Objection
+from plugins.points_market.tables import Card, Claim, Good, Meeting, Objection
 
 __all__ = ["GOODS", "VILLAGE", "seed_demo"]
 
@@ -72,20 +81,23 @@ async def seed_demo(tenant_id: int) -> None:
 async def _seed_claims(tenant_id: int, people: list[Any], rng: random.Random, today: date
                        ) -> None:
     """A month of claims at every stage, set-based (two inserts, not ~700 statements — the demo
-    runs for every demo tenant): reported by grid workers, building heads and villagers; the
-    first three weeks reviewed, some rejected (and short service refused), the rest noticed for
-    the rule's days, a few objected to (upheld: cancelled; dismissed: noticed); the oldest are
-    then posted by the posting job itself."""
+    runs for every demo tenant): reported by grid workers, building heads and villagers;
+    reviewed at the village meetings (:func:`_meetings`) that followed them — some rejected
+    (short service refused), the rest noticed for the rule's days from the meeting, a few
+    objected to (upheld: cancelled; dismissed: noticed); those after the latest meeting wait
+    (pending); the older meeting's claims are then posted by the posting job itself."""
     items = {str(i["code"]): i for i in await catalogue.list_items(today)}
     least = await rule_value("points_market.min_service_minutes", tenant_id)
     notice = await rule_value("points_market.notice_days", tenant_id)
+    meetings = await _meetings(today)
     rows: list[tuple[Any, ...]] = []
     objections: list[tuple[int, bool]] = []
     seen: set[tuple[str, int, str, date]] = set()
     now = datetime.now(UTC)
     for n in range(60):
         resident = rng.choice(people)
-        day = today - timedelta(days=rng.randint(0, 30))
+        # the last claims came in after the latest meeting: they wait for the next one
+        day = today - timedelta(days=rng.randint(0, 2) if n % 20 == 19 else rng.randint(0, 30))
         code = CODES[n % len(CODES)]
         item = items.get(code)
         if item is None:
@@ -94,13 +106,14 @@ async def _seed_claims(tenant_id: int, people: list[Any], rng: random.Random, to
         reporter = rng.choice(("grid_worker", "building_head", "resident"))
         minutes = rng.choice((20, 45, 90)) if code == "C01" else None
         status, note, notice_from, notice_until, reviewed_at = "pending", "", None, None, None
-        if minutes is not None and minutes < int(least.value):
+        meeting = next(((mid, held) for mid, held in meetings if held > day), None)
+        if meeting is not None and minutes is not None and minutes < int(least.value):
             status = "rejected"
             note = (f"服务时长 {minutes} 分钟，不足 {least.value} 分钟 / service of {minutes} "
                     f"minutes is under {least.value}")
-        elif n % 5 != 4 and day + timedelta(days=1) <= today:
-            reviewed = day + timedelta(days=1)
-            reviewed_at = now
+        elif meeting is not None:
+            reviewed = meeting[1]
+            reviewed_at = datetime(reviewed.year, reviewed.month, reviewed.day, 1, tzinfo=UTC)
             if n % 7 == 3:
                 status, note = "rejected", "证据不足 / not enough evidence"
             else:
@@ -120,14 +133,14 @@ async def _seed_claims(tenant_id: int, people: list[Any], rng: random.Random, to
             resident.household_id, resident.community_id, int(item["id"]), code,
             int(item["points"]) * int(item["sign"]), day, minutes,
             "网格员现场核实 / checked on the spot by the grid worker", reporter, status,
-            duplicate, reviewed_at, note, notice_from, notice_until,
-            notice.version if notice_from else 0, now))
+            duplicate, meeting[0] if meeting else None, reviewed_at, note, notice_from,
+            notice_until, notice.version if notice_from else 0, now))
     made = await bulk_insert(Claim, [
         Claim.subject_kind, Claim.resident_id, Claim.household_id, Claim.community_id,
         Claim.item_id, Claim.item_code, Claim.points, Claim.occurred_on, Claim.minutes,
-        Claim.evidence, Claim.reporter_kind, Claim.status, Claim.duplicate, Claim.reviewed_at,
-        Claim.review_note, Claim.notice_from, Claim.notice_until, Claim.notice_rule_version,
-        Claim.created_at], rows, returning=[Claim.id])
+        Claim.evidence, Claim.reporter_kind, Claim.status, Claim.duplicate, Claim.meeting_id,
+        Claim.reviewed_at, Claim.review_note, Claim.notice_from, Claim.notice_until,
+        Claim.notice_rule_version, Claim.created_at], rows, returning=[Claim.id])
     ids = [int(r["id"]) for r in made]
     if objections and len(ids) == len(rows):
         await bulk_insert(Objection, [
@@ -136,6 +149,26 @@ async def _seed_claims(tenant_id: int, people: list[Any], rng: random.Random, to
             (ids[k], "情况不属实 / not true", True, "upheld" if upheld else "dismissed", now,
              "村评议小组复核 / checked by the review group", now)
             for k, upheld in objections])
+
+
+MEMBERS = ["村党支部书记", "村委会主任", "村务监督委员会主任", "网格员", "村民代表"]
+"""The village review group (村评议小组) that meets to review the claims."""
+
+
+async def _meetings(today: date) -> list[tuple[int, date]]:
+    """The village's review meetings (侯营镇 reviews at the monthly village meeting): one 16
+    days ago (its claims' notice has ended: they are posted) and one 3 days ago (its claims are
+    on notice); ``[(meeting id, held on)]``, oldest first."""
+    out: list[tuple[int, date]] = []
+    for back in (16, 3):
+        held = today - timedelta(days=back)
+        made = await Meeting.insert(Meeting(
+            tenant_id=current_scope().write_node, held_on=held,
+            members=json.dumps(MEMBERS, ensure_ascii=False),
+            note="村评议会：本期加分、扣分事项评议 / village meeting: this period's claims",
+            created_at=datetime.now(UTC))).returning(Meeting.id)
+        out.append((int(made[0]["id"]), held))
+    return out
 
 
 async def _fund_and_redeem(resident_ids: list[int], rng: random.Random) -> None:

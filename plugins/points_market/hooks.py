@@ -24,7 +24,7 @@ from plugins.points_market import demo as demo_data
 from plugins.points_market.events import EVENT_TYPES
 from plugins.points_market.piccolo_app import APP_CONFIG
 from plugins.points_market.rules import RULES
-from plugins.points_market.schema import mutations, nodes, queries, types
+from plugins.points_market.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
     "linli_console_pages",
@@ -41,6 +41,7 @@ __all__ = [
     "linli_query_fields",
     "linli_routes",
     "linli_rules",
+    "linli_subscription_fields",
     "linli_tables",
     "linli_tenant_enabled",
 ]
@@ -63,9 +64,16 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="points_market.read", icon="Wallet", order=30),
         ConsolePage("points-market/counter", "兑换柜台", "Shop counter", "counter.js",
                     permission="points_market.redeem", icon="ShoppingCart", order=40),
+        ConsolePage("points-market/goods", "货架管理", "Goods and stock", "goods.js",
+                    permission="points_market.manage", icon="Goods", order=50),
         ConsolePage("points-market/ranking", "积分榜", "Points ranking", "public.js",
                     icon="Trophy", public=True),
     ]
+
+
+@hookimpl
+def linli_subscription_fields() -> Sequence[Any]:
+    return subscriptions.SUBSCRIPTIONS
 
 
 @hookimpl

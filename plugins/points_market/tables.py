@@ -175,6 +175,12 @@ class Entry(ScopedTable, tablename="points_market_entry"):
     written before the copy have ``kind`` empty: read from the transfer)."""
     memo = Text(default="")
     claim_id = BigInt(null=True, default=None)
+    balance_after = BigInt(null=True, default=None)
+    """The account's balance right after this entry (a running balance, like a savings book's):
+    the newest entry of an account carries its balance, so a balance and the first statement
+    page are one read. NULL on entries written before the column."""
+    earned_after = BigInt(null=True, default=None)
+    """The account's cumulative earned figure right after this entry."""
     created_at = Timestamptz()
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [

@@ -39,11 +39,13 @@ from plugins.reading_rooms.tables import (
     Room,
     Seat,
     SeatBooking,
+    SeatSlot,
     Signup,
     Title,
     TitleGram,
     Transfer,
     TransferItem,
+    Visit,
 )
 
 __all__ = ["CLASSICS", "ROOMS", "seed_demo"]
@@ -257,6 +259,12 @@ async def _people_and_circulation(network: NetworkRef, rooms: list[int], now: da
     await SeatBooking.insert(*(SeatBooking(tenant_id=network.county.id, seat_id=seat["id"],
                                            card_id=cards[n].id, day=today + timedelta(days=1),
                                            slot=n, created_at=now) for n in range(3)))
+    await SeatSlot.insert(*(SeatSlot(tenant_id=network.county.id, seat_id=seat["id"],
+                                     day=today + timedelta(days=1), slot=n) for n in range(3)))
+    # visits counted at each room's door over the last two weeks
+    await Visit.insert(*(Visit(tenant_id=network.county.id, room_id=room, day=today - timedelta(
+        days=d), entries=40 + (room * 7 + d * 13) % 60, updated_at=now)
+        for room in rooms for d in range(14)))
     activity = Activity(tenant_id=network.county.id, room_id=rooms[0], title="品茶读书会",
                         kind="tea_reading", starts_at=now + timedelta(days=3), capacity=20,
                         signed_up=2, created_at=now)

@@ -34,6 +34,7 @@ __all__ = [
     "linli_jobs",
     "linli_mutation_fields",
     "linli_node_types",
+    "linli_on_event",
     "linli_personal_data",
     "linli_plugin_meta",
     "linli_query_fields",
@@ -60,6 +61,14 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="reading_rooms.read", icon="Search", order=20),
         ConsolePage("reading-rooms/my-card", "我的读者证", "My reader's card", "card.js",
                     icon="Postcard", order=30),
+        ConsolePage("reading-rooms/register", "办理读者证", "Get a reader's card", "register.js",
+                    icon="CreditCard", order=31),
+        ConsolePage("reading-rooms/seats", "自习座位预约", "Book a study seat", "seats.js",
+                    icon="Calendar", order=32),
+        ConsolePage("reading-rooms/activities", "书房活动", "Reading-room activities",
+                    "activities.js", icon="Star", order=33),
+        ConsolePage("reading-rooms/reports", "书房统计", "Network report", "reports.js",
+                    permission="reading_rooms.report", icon="DataAnalysis", order=40),
         ConsolePage("reading-rooms/find-a-book", "城市书房 · 找书", "Find a book", "catalogue.js",
                     icon="Search", public=True),
     ]
@@ -113,6 +122,14 @@ def linli_jobs() -> Sequence[JobSpec | Any]:
 @hookimpl
 def linli_cron_jobs() -> Sequence[CronSpec]:
     return jobs.CRONS
+
+
+@hookimpl
+async def linli_on_event(event: Any) -> None:
+    from plugins.reading_rooms.services.holds import deliver_notice
+
+    if event.type == "reading_rooms.reader_notice":
+        await deliver_notice(event)
 
 
 @hookimpl

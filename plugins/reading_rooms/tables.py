@@ -30,12 +30,14 @@ __all__ = [
     "Room",
     "Seat",
     "SeatBooking",
+    "SeatSlot",
     "Signup",
     "Staff",
     "Title",
     "TitleGram",
     "Transfer",
     "TransferItem",
+    "Visit",
 ]
 
 
@@ -161,6 +163,19 @@ class Seat(ScopedTable, tablename="reading_rooms_seat"):
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "room_id", "label")]
 
 
+class SeatSlot(ScopedTable, tablename="reading_rooms_seat_slot"):
+    """已约时段 A seat's slot of a day taken: no reader in it, so it is shared downward and every
+    tenant below sees which slots are free; its unique key is the one-booking-per-seat-at-a-time
+    rule (the private :class:`SeatBooking` says whose it is)."""
+
+    shared_downward = True
+    seat_id = BigInt(null=False, default=None)
+    day = Date(null=False, default=None)
+    slot = Integer(null=False, default=None)
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "seat_id", "day", "slot")]
+
+
 class Activity(ScopedTable, tablename="reading_rooms_activity"):
     """活动 A salon, parent-child event or 品茶读书 with sign-ups up to its capacity."""
 
@@ -197,6 +212,9 @@ class Card(ScopedTable, tablename="reading_rooms_card"):
     guardian_card_id = BigInt(null=True, default=None)
     status = Varchar(length=10, default="active")
     """active | blocked | expired."""
+    open_loans = Integer(default=0)
+    """Loans open now: moved by conditional updates only (``+1 WHERE open_loans < limit``
+    at checkout, ``-1`` at return or loss), so the reader-type limit holds under load."""
     expires_on = Date(null=True, default=None)
     registered_at = Timestamptz()
 
@@ -265,7 +283,8 @@ class SeatBooking(ScopedTable, tablename="reading_rooms_seat_booking"):
     """0 = 08:00–10:00, 1 = 10:00–12:00, … (two-hour slots)."""
     created_at = Timestamptz()
 
-    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "seat_id", "day", "slot")]
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "seat_id", "day", "slot"),
+                                                        ("tenant_id", "card_id", "day", "slot")]
 
 
 class Signup(ScopedTable, tablename="reading_rooms_signup"):
@@ -315,6 +334,19 @@ class TransferItem(ScopedTable, tablename="reading_rooms_transfer_item"):
     received_at = Timestamptz(null=True, default=None)
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "transfer_id", "copy_id")]
+
+
+class Visit(ScopedTable, tablename="reading_rooms_visit"):
+    """到馆人次 Entries counted at a room's door on a day (a gate counter or the desk reports
+    them; each report adds to the day's count by a conditional update)."""
+
+    reached_from_below = True
+    room_id = BigInt(null=False, default=None)
+    day = Date(null=False, default=None)
+    entries = Integer(default=0)
+    updated_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [("tenant_id", "room_id", "day")]
 
 
 class Notice(ScopedTable, tablename="reading_rooms_notice"):

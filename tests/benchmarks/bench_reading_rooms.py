@@ -122,7 +122,7 @@ async def _run(linli_env, factory, db) -> None:
         for _ in range(RUNS):
             t0 = time.perf_counter()
             async with db.scoped(scope_for(tenants[0])):       # a tenant below: shared rows
-                found = await catalogue.search_titles(net.id, first=20, **kwargs)  # type: ignore[arg-type]
+                found = await catalogue.search_titles(net.id, county.id, first=20, **kwargs)  # type: ignore[arg-type]
             samples.append(time.perf_counter() - t0)
         results[label] = _median_ms(samples)
         if label.startswith(("红楼", "ISBN")):

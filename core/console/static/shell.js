@@ -1,17 +1,13 @@
 // The console shell: sign-in, acting node, navigation from consolePages (core's pages and those
 // of the plugins enabled for the node, where the user holds the permission), language,
 // elder-friendly mode (适老化), the notifications count (live), and the page area.
-import { createApp, h, computed, defineAsyncComponent, markRaw, reactive, onMounted } from "vue";
-import ElementPlus, {
-  ElConfigProvider, ElContainer, ElHeader, ElAside, ElMain, ElMenu, ElMenuItem, ElSelect,
-  ElOption, ElButton, ElBadge, ElSwitch, ElForm, ElFormItem, ElInput, ElDrawer, ElAlert,
-  ElResult, ElSkeleton,
-} from "element-plus";
-import zhCn from "element-plus/locale/zh-cn";
-import en from "element-plus/locale/en";
+// The sign-in form is plain HTML on Vue: Element Plus and the signed-in views (frame.js) are
+// imported once someone signs in or a public page opens — and fetched in the background while
+// the form waits — so the first page loads only Vue, htm and the kit.
+import { createApp, h, computed, reactive, shallowRef, onMounted } from "vue";
 import {
   html, session, t, setLanguage, setElder, doc, query, mutate, subscribe, keepTokens, dropTokens,
-  refreshToken, signedIn, icon, model, toast, navigate,
+  refreshToken, signedIn, navigate,
 } from "@linli/console";
 
 const SESSION = doc("console/session.graphql");
@@ -96,17 +92,44 @@ const currentPage = computed(() => {
   return best;
 });
 
-const components = new Map();
-function componentOf(page) {
-  if (!components.has(page.moduleUrl)) {
-    components.set(page.moduleUrl, markRaw(defineAsyncComponent({
-      loader: () => import(page.moduleUrl).then((m) => m.default),
-      loadingComponent: { render: () => h(ElSkeleton, { rows: 4, animated: true }) },
-      errorComponent: { render: () => h(ElResult, { icon: "error",
-        title: t("页面加载失败", "The page failed to load") }) },
-    })));
+// -- frame.js: Element Plus and the signed-in views, imported when first needed ------------------
+const frame = shallowRef(null);
+let frameLoading = null;
+let app = null;
+
+function meta(name) {
+  const found = document.querySelector(`meta[name="${name}"]`);
+  return found ? found.content : "";
+}
+
+/** Fetch frame.js, Element Plus and its styles into the HTTP cache (their URLs name their hashes
+ * and are cached as immutable) without running them: the sign-in form stays responsive. */
+function prefetchFrame() {
+  const { imports } = JSON.parse(document.querySelector('script[type="importmap"]').textContent);
+  for (const url of [meta("linli-frame"), meta("linli-element-plus-css"), imports["element-plus"],
+    imports["element-plus/locale/zh-cn"], imports["element-plus/locale/en"]]) {
+    fetch(url).catch(() => {});
   }
-  return components.get(page.moduleUrl);
+}
+
+function loadFrame() {
+  if (!frameLoading) {
+    const styles = new Promise((resolve) => {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = meta("linli-element-plus-css");
+      link.onload = resolve;
+      link.onerror = resolve;
+      // before shell.css, whose rules override Element Plus's
+      document.head.insertBefore(link, document.querySelector('link[rel="stylesheet"]'));
+    });
+    frameLoading = Promise.all([import(meta("linli-frame")), styles]).then(([m]) => {
+      m.install(app);
+      frame.value = m.views({ ui, currentPage, switchNode, logout, Toggles });
+      return frame.value;
+    });
+  }
+  return frameLoading;
 }
 
 // -- views ----------------------------------------------------------------------------------------
@@ -116,13 +139,14 @@ const Login = {
     async function submit() {
       form.busy = true;
       form.error = "";
+      const framing = loadFrame(); // while the server checks the password
       try {
         const out = await mutate(SESSION, "ConsoleLogin",
           { login: form.login.trim(), password: form.password });
         keepTokens(out);
         form.password = "";
         ui.ready = false;
-        await start();
+        await Promise.all([start(), framing]);
         if (!session.route) navigate("home");
       } catch (e) {
         form.error = e.message;
@@ -130,127 +154,49 @@ const Login = {
         form.busy = false;
       }
     }
+    const input = (key) => ({ value: form[key], onInput: (e) => { form[key] = e.target.value; } });
     return () => html`
       <main class="login" aria-labelledby="login-title">
         <div class="login-card">
           <h1 id="login-title">${t("邻里 · 社区工作台", "Linli · community console")}</h1>
           <p class="muted">${t("街道、社区、网格与楼长共用", "For street offices, communities, grids and building heads")}</p>
-          <${ElForm} labelPosition="top" onSubmit=${(e) => { e.preventDefault(); submit(); }}>
-            <${ElFormItem} label=${t("账号", "Account")} for="login-name">
-              <${ElInput} id="login-name" name="username" autocomplete="username" ...${model(form, "login")} />
-            </${ElFormItem}>
-            <${ElFormItem} label=${t("密码", "Password")} for="login-password">
-              <${ElInput} id="login-password" name="password" type="password" showPassword
-                autocomplete="current-password" ...${model(form, "password")}
-                onKeyup=${(e) => e.key === "Enter" && submit()} />
-            </${ElFormItem}>
-            ${form.error ? html`<${ElAlert} type="error" title=${form.error} showIcon closable=${false} class="login-error" />` : null}
-            <${ElButton} type="primary" class="wide" loading=${form.busy} onClick=${submit}
-              nativeType="submit">${t("登录", "Sign in")}</${ElButton}>
-          </${ElForm}>
+          <form class="login-form" onSubmit=${(e) => { e.preventDefault(); submit(); }}>
+            <label for="login-name">${t("账号", "Account")}</label>
+            <input id="login-name" class="field" name="username" autocomplete="username" ...${input("login")} />
+            <label for="login-password">${t("密码", "Password")}</label>
+            <input id="login-password" class="field" name="password" type="password"
+              autocomplete="current-password" ...${input("password")} />
+            ${form.error ? html`<p class="login-error" role="alert">${form.error}</p>` : null}
+            <button type="submit" class="primary wide" disabled=${form.busy} aria-busy=${form.busy ? "true" : "false"}>
+              ${form.busy ? t("正在登录…", "Signing in…", ["请稍等…", "Please wait…"]) : t("登录", "Sign in")}</button>
+          </form>
           <${Toggles} />
         </div>
       </main>`;
   },
 };
 
+// plain buttons (no Element Plus): the sign-in page shows them too
 const Toggles = {
   setup() {
     return () => html`
       <div class="toggles">
-        <${ElButton} text class="lang" onClick=${() => setLanguage(session.lang === "en" ? "zh" : "en")}
-          aria-label=${t("Switch to English", "切换到中文")}>${session.lang === "en" ? "中文" : "English"}</${ElButton}>
-        <label class="elder-toggle">
-          <${ElSwitch} modelValue=${session.elder} onChange=${setElder}
-            ariaLabel=${t("适老化模式（大字、高对比）", "Elder-friendly mode (large text, high contrast)")} />
-          <span>${t("大字模式", "Large text")}</span>
-        </label>
+        <button type="button" class="lang link-button" onClick=${() => setLanguage(session.lang === "en" ? "zh" : "en")}
+          aria-label=${t("Switch to English", "切换到中文")}>${session.lang === "en" ? "中文" : "English"}</button>
+        <span class="elder-toggle">
+          <button type="button" role="switch" id="elder-switch" class=${`el-switch${session.elder ? " is-checked" : ""}`}
+            aria-checked=${session.elder ? "true" : "false"} onClick=${() => setElder(!session.elder)}
+            aria-label=${t("长辈模式（适老化：大字、高对比、说法简单）", "Elder-friendly mode (large text, high contrast, plain words)")}></button>
+          <label for="elder-switch">${t("长辈模式", "Elder mode")}</label>
+        </span>
       </div>`;
   },
 };
 
-function nav(close) {
-  const active = currentPage.value ? currentPage.value.route : "";
-  return html`
-    <${ElMenu} defaultActive=${active} key=${active + session.pages.length} class="nav"
-      aria-label=${t("导航", "Navigation")}
-      onSelect=${(route) => { navigate(route); if (close) close(); }}>
-      ${session.pages.map((p) => html`
-        <${ElMenuItem} index=${p.route} key=${p.route} data-route=${p.route}>
-          ${{ default: () => [icon(p.icon), html`<span>${session.lang === "en" ? p.titleEn : p.titleZh}</span>`] }}
-        </${ElMenuItem}>`)}
-    </${ElMenu}>`;
+function Problem({ message }) {
+  return html`<div class="boot" role="alert"><p>${message}</p>
+    <button type="button" class="primary" onClick=${logout}>${t("重新登录", "Sign in again")}</button></div>`;
 }
-
-const Frame = {
-  setup() {
-    return () => {
-      const page = currentPage.value;
-      const pageView = page
-        ? h(componentOf(page), { key: `${session.node ? session.node.code : session.publicNode}:${page.route}`,
-            route: session.route, query: session.query, page })
-        : html`<${ElResult} icon="warning" title=${t("没有这个页面或没有权限", "No such page, or no permission")} />`;
-      const switcher = session.memberships.length > 1
-        ? html`<${ElSelect} class="node-switch" modelValue=${session.node.code} onChange=${switchNode}
-            ariaLabel=${t("当前单位", "Acting node")} size="default" teleported=${false}>
-            ${session.memberships.map((n) => html`<${ElOption} key=${n.code} value=${n.code} label=${n.name} />`)}
-          </${ElSelect}>`
-        : html`<span class="node-name">${session.node.name}</span>`;
-      return html`
-        <${ElContainer} class="frame" data-pages-of=${ui.pagesOf}>
-          <${ElHeader} class="top">
-            <${ElButton} class="menu-button" text aria-label=${t("打开导航", "Open navigation")}
-              onClick=${() => { ui.drawer = true; }}>${icon("Menu")}</${ElButton}>
-            <span class="brand">${t("邻里", "Linli")}</span>
-            ${switcher}
-            <span class="spacer"></span>
-            <${ElButton} text class="bell" aria-label=${t(`通知，${session.unread} 条未读`, `Notifications, ${session.unread} unread`)}
-              onClick=${() => navigate("notifications")}>
-              <${ElBadge} value=${session.unread} hidden=${!session.unread} max=${99} class="unread">${icon("Bell")}</${ElBadge}>
-            </${ElButton}>
-            <${Toggles} />
-            <span class="who">${session.account.name}</span>
-            <${ElButton} class="logout" onClick=${logout}>${t("退出", "Sign out")}</${ElButton}>
-          </${ElHeader}>
-          <${ElContainer}>
-            <${ElAside} class="side" width="220px">${nav()}</${ElAside}>
-            <${ElMain} class="main" id="main">
-              <div class="page" data-page=${page ? page.route : ""}>${pageView}</div>
-            </${ElMain}>
-          </${ElContainer}>
-          <${ElDrawer} modelValue=${ui.drawer} onUpdate:modelValue=${(v) => { ui.drawer = v; }}
-            direction="ltr" size="260px" title=${t("导航", "Navigation")}>
-            ${nav(() => { ui.drawer = false; })}
-          </${ElDrawer}>
-        </${ElContainer}>`;
-    };
-  },
-};
-
-const PublicFrame = {
-  setup() {
-    return () => {
-      const page = currentPage.value;
-      return html`
-        <div class="public">
-          <header class="top public-top">
-            <span class="brand">${t("邻里 · 社区公开栏", "Linli · community board")}</span>
-            <span class="node-name">${session.publicNode}</span>
-            <span class="spacer"></span>
-            <${Toggles} />
-          </header>
-          ${session.pages.length > 1 ? html`<nav class="public-nav" aria-label=${t("公开页面", "Public pages")}>
-            ${session.pages.map((p) => html`<a href=${`/console/public/${session.publicNode}/${p.route}`}
-              onClick=${(e) => { e.preventDefault(); navigate(p.route); }}>${session.lang === "en" ? p.titleEn : p.titleZh}</a>`)}
-          </nav>` : null}
-          <main class="main page" id="main" data-page=${page ? page.route : ""}>
-            ${page ? h(componentOf(page), { key: page.route, route: session.route, query: session.query, page, public: true })
-              : html`<${ElResult} icon="info" title=${t("这个社区还没有公开页面", "This community has no public page yet")} />`}
-          </main>
-        </div>`;
-    };
-  },
-};
 
 const Root = {
   setup() {
@@ -260,23 +206,27 @@ const Root = {
         dropTokens();
         Object.assign(session, { account: null, node: null, pages: [] });
       });
+      // the form is on screen: download (not yet run) the rest while the user types
+      if (!frameLoading) {
+        const idle = window.requestIdleCallback || ((f) => window.setTimeout(f, 200));
+        idle(prefetchFrame, { timeout: 3000 });
+      }
     });
     return () => {
+      const loading = html`<p class="boot">${t("正在加载…", "Loading…")}</p>`;
+      if (!ui.ready) return loading;
+      if (ui.error && !session.publicNode && !session.account) return h(Problem, { message: ui.error.message });
+      if (!session.publicNode && !session.account) return html`<${Login} />`;
+      const views = frame.value;
+      if (!views) {
+        loadFrame();
+        return loading;
+      }
       let body;
-      if (!ui.ready) body = html`<p class="boot">${t("正在加载…", "Loading…")}</p>`;
-      else if (ui.error && !session.publicNode && !session.account) {
-        body = html`<${ElResult} icon="error" title=${ui.error.message}>
-          ${{ extra: () => html`<${ElButton} onClick=${logout}>${t("重新登录", "Sign in again")}</${ElButton}>` }}
-        </${ElResult}>`;
-      } else if (session.publicNode) body = html`<${PublicFrame} />`;
-      else if (!session.account) body = html`<${Login} />`;
-      else if (!session.node) {
-        body = html`<${ElResult} icon="warning" title=${t("您还没有任何单位的成员身份", "You are not a member of any node yet")}>
-          ${{ extra: () => html`<${ElButton} onClick=${logout}>${t("退出", "Sign out")}</${ElButton}>` }}
-        </${ElResult}>`;
-      } else body = html`<${Frame} />`;
-      return h(ElConfigProvider, { locale: session.lang === "en" ? en : zhCn,
-        size: session.elder ? "large" : "default" }, () => body);
+      if (session.publicNode) body = html`<${views.PublicFrame} />`;
+      else if (!session.node) body = html`<${views.NoNode} />`;
+      else body = html`<${views.Frame} />`;
+      return views.render(body);
     };
   },
 };
@@ -285,4 +235,5 @@ readLocation();
 setLanguage(session.lang);
 setElder(session.elder);
 start();
-createApp(Root).use(ElementPlus).mount("#app");
+app = createApp(Root);
+app.mount("#app");

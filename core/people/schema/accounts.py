@@ -119,13 +119,19 @@ async def _memberships(info: Info, account_id: int) -> list[MembershipInfo]:
 
 @strawberry.field(name="accounts", description="本节点的账号（在此持有角色或关联本街镇居民）/ the accounts of the "
                               "acting node: holding a role here or linked to one of its residents")
-async def accounts_(info: Info, first: int, after: str | None = None
+async def accounts_(info: Info, first: int, after: str | None = None,
+                    search: Annotated[str | None, strawberry.argument(
+                        description="姓名或用户名包含的文字（不分大小写）/ text the display name "
+                                    "or username contains (case ignored)")] = None
                     ) -> Connection[AccountType]:
     check_first(first)
     start = decode_cursor(after)
+    if search is not None and len(search) > 64:
+        raise ApiError(ErrorCode.INVALID_ARGUMENT, "查找文字不能超过 64 个字符",
+                       "the search text is at most 64 characters", "search")
     await info.context.require(_MANAGE)
     async with info.context.read() as access:
-        rows = await accounts.list_accounts(access.node_id, first, start)
+        rows = await accounts.list_accounts(access.node_id, first, start, search)
     return make_connection(rows, first, lambda r: AccountType.of(r, access.node_id),
                            pk=lambda r: int(r.id))
 

@@ -6,7 +6,8 @@ import { html, t, doc, query, mutate, toast, nodes, when, model } from "@linli/c
 
 const OPS = doc(new URL("./sessions.graphql", import.meta.url));
 const STATUS = { BOOKED: ["已预约", "Booked"], CANCELLED: ["已取消", "Cancelled"], CHECKED_IN: ["已签到", "Checked in"],
-  DONATED: ["已献血", "Donated"], DEFERRED: ["暂缓献血", "Deferred"] };
+  DONATED: ["已献血", "Donated"], DEFERRED: ["暂缓献血", "Deferred"],
+  ATTENDED: ["已到场", "Attended"], NO_SHOW: ["未到场", "No show"] };
 const DEFERRALS = [["hemoglobin", "血红蛋白", "Haemoglobin"], ["blood_pressure", "血压", "Blood pressure"],
   ["pulse", "脉搏", "Pulse"], ["temperature", "体温", "Temperature"], ["weight", "体重", "Weight"],
   ["recent_illness", "近期患病", "Recent illness"], ["medication", "用药", "Medication"],

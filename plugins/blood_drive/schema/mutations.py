@@ -11,7 +11,16 @@ from typing import Annotated, Any
 
 import strawberry
 
-from core.plugin import Access, ApiError, Audit, Info, UserError, run_mutation
+from core.plugin import (
+    Access,
+    ApiError,
+    Audit,
+    Info,
+    NodeInfo,
+    UserError,
+    get_node_by_code,
+    run_mutation,
+)
 from plugins.blood_drive.schema.common import pk, required_pk
 from plugins.blood_drive.schema.types import (
     BloodDriveBooking,
@@ -40,6 +49,13 @@ from plugins.blood_drive.services import (
 from plugins.blood_drive.services.common import require
 
 __all__ = ["MUTATIONS"]
+
+
+async def _street(code: str) -> NodeInfo:
+    node = await get_node_by_code(code.strip())
+    if node is None:
+        raise ApiError.not_found("街镇", "street office", "streetOfficeCode")
+    return node
 
 
 # ---- campaigns -------------------------------------------------------------------------------
@@ -307,6 +323,10 @@ async def blood_drive_reveal_precheck(info: Info, input: BloodDriveRevealPrechec
 class BloodDriveBookInput:
     slot_id: strawberry.ID
     donor_id: strawberry.ID
+    street_office_code: str | None = strawberry.field(
+        default=None, description="场次所在街镇的编码（不是当前街镇时；市级活动可跨街镇预约）/ the "
+                                  "code of the street office holding the session, when it is "
+                                  "not the acting one (a city's campaign books across offices)")
 
 
 @strawberry.type
@@ -322,8 +342,12 @@ BloodDriveBookResult = Annotated[BloodDriveBookPayload | UserError,
                                  "when the donor already holds a booking in the campaign)")
 async def blood_drive_book(info: Info, input: BloodDriveBookInput) -> BloodDriveBookResult:
     async def work(access: Access) -> dict[str, Any]:
-        return await bookings.book(access, required_pk(input.slot_id, "BloodDriveSlot", "slotId"),
-                                   required_pk(input.donor_id, "BloodDriveDonor", "donorId"))
+        slot = required_pk(input.slot_id, "BloodDriveSlot", "slotId")
+        donor = required_pk(input.donor_id, "BloodDriveDonor", "donorId")
+        if input.street_office_code:
+            street = await _street(input.street_office_code)
+            return await bookings.book_visiting(access, street, slot, donor)
+        return await bookings.book(access, slot, donor)
 
     return await run_mutation(
         info, work, lambda r: BloodDriveBookPayload(booking=BloodDriveBooking.from_row(r)),
@@ -333,6 +357,9 @@ async def blood_drive_book(info: Info, input: BloodDriveBookInput) -> BloodDrive
 @strawberry.input(description="取消预约 / cancel a booking")
 class BloodDriveCancelBookingInput:
     booking_id: strawberry.ID
+    street_office_code: str | None = strawberry.field(
+        default=None, description="预约所在街镇的编码（在其他街镇预约时）/ the code of the street "
+                                  "office holding the booking, when it is not the acting one")
 
 
 @strawberry.type
@@ -349,8 +376,11 @@ BloodDriveCancelBookingResult = Annotated[BloodDriveCancelBookingPayload | UserE
 async def blood_drive_cancel_booking(info: Info, input: BloodDriveCancelBookingInput
                                      ) -> BloodDriveCancelBookingResult:
     async def work(access: Access) -> dict[str, Any]:
-        return await bookings.cancel(
-            access, required_pk(input.booking_id, "BloodDriveBooking", "bookingId"))
+        booking = required_pk(input.booking_id, "BloodDriveBooking", "bookingId")
+        if input.street_office_code:
+            street = await _street(input.street_office_code)
+            return await bookings.cancel_visiting(access, street, booking)
+        return await bookings.cancel(access, booking)
 
     return await run_mutation(
         info, work, lambda r: BloodDriveCancelBookingPayload(
@@ -501,10 +531,13 @@ def _report(r: results.ImportReport) -> BloodDriveImportReport:
                   for x in r.rejected])
 
 
-@strawberry.input(description="导入血站结果表（.xlsx，base64）/ import the station's result "
-                              "sheet (.xlsx, base64)")
+@strawberry.input(description="导入血站结果表（.xlsx 或 UTF-8 .csv，base64）/ import the "
+                              "station's result sheet (.xlsx or UTF-8 .csv, base64)")
 class BloodDriveImportResultsSheetInput:
     file_base64: str
+    session_id: strawberry.ID | None = strawberry.field(
+        default=None, description="采血场次（结果记入其活动）/ the session (its campaign is "
+                                  "recorded with each result)")
 
 
 @strawberry.type
@@ -517,9 +550,10 @@ BloodDriveImportResultsSheetResult = Annotated[
     strawberry.union("BloodDriveImportResultsSheetResult")]
 
 
-@strawberry.mutation(description="导入血站结果表（表头：血站记录号、身份证号、献血日期、结果、类型、"
-                                 "献血量、治疗单位、暂缓原因；幂等，逐行报告）/ import the "
-                                 "station's .xlsx results (idempotent; a report per row)")
+@strawberry.mutation(description="导入血站结果表（.xlsx 或 .csv；表头：血站记录号、身份证号、献血日期、"
+                                 "结果、类型、献血量、治疗单位、暂缓原因；幂等，逐行报告）/ import "
+                                 "the station's results (.xlsx or .csv; idempotent; a report "
+                                 "per row)")
 async def blood_drive_import_results_sheet(info: Info, input: BloodDriveImportResultsSheetInput
                                            ) -> BloodDriveImportResultsSheetResult:
     async def work(access: Access) -> results.ImportReport:
@@ -529,7 +563,11 @@ async def blood_drive_import_results_sheet(info: Info, input: BloodDriveImportRe
         except (binascii.Error, ValueError) as exc:
             raise ApiError.invalid("fileBase64", "文件须为 base64", "the file must be base64"
                                    ) from exc
-        rows, bad = sheets.parse_sheet(data)
+        session = pk(input.session_id, "BloodDriveSession", "sessionId")
+        campaign = None
+        if session is not None:
+            campaign = await campaigns.campaign_of_session(session)
+        rows, bad = sheets.parse_sheet(data, campaign_id=campaign)
         report = await results.import_results(access, rows) if rows else results.ImportReport()
         report.rejected = sorted([*bad, *report.rejected])
         return report

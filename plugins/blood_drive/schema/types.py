@@ -12,7 +12,15 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import LIST_BOUND, Info, Node, encode_global_id, mask_text, residents_by_ids
+from core.plugin import (
+    LIST_BOUND,
+    Info,
+    Node,
+    encode_global_id,
+    mask_text,
+    open_personal,
+    residents_by_ids,
+)
 from plugins.blood_drive.services import campaigns, public
 from plugins.blood_drive.services.honours import Benefits, Honours, UnitAward
 from plugins.blood_drive.services.precheck import REASONS
@@ -66,6 +74,9 @@ class BloodDriveBookingStatus(Enum):
     DONATED = "donated"
     DEFERRED = "deferred"
     NO_SHOW = "no_show"
+    ATTENDED = "attended"
+    """到场（有结果）: what a caller without ``blood_drive.health`` sees for DONATED and
+    DEFERRED — a deferral is health data, and showing DONATED alone would give it away."""
 
 
 @strawberry.enum(description="征询结论 / pre-check outcome")
@@ -211,9 +222,15 @@ class BloodDriveDonor(Node):
     leaderboard_opt_in: bool
     resident_id: strawberry.ID
     resident_pk: strawberry.Private[int]
+    visiting: bool = strawberry.field(
+        description="来自其他街镇（在本街镇预约了市级活动的场次）/ a donor of another street office "
+                    "who booked a session here")
+    visitor_name: strawberry.Private[str] = ""
 
     @strawberry.field(description="姓名（遮蔽）/ masked name")
     async def name_masked(self, info: Info) -> str:
+        if self.visiting:
+            return mask_text(self.visitor_name)
         ctx = info.context
 
         async def load(keys: list[int]) -> list[str]:
@@ -229,7 +246,10 @@ class BloodDriveDonor(Node):
                    work_unit=str(row["work_unit"]), remind_opt_in=bool(row["remind_opt_in"]),
                    leaderboard_opt_in=bool(row["leaderboard_opt_in"]),
                    resident_id=encode_global_id("Resident", int(row["resident_id"])),
-                   resident_pk=int(row["resident_id"]))
+                   resident_pk=int(row["resident_id"]),
+                   visiting=row.get("home_tenant_id") is not None,
+                   visitor_name=open_personal(str(row["name_cipher"]))
+                   if row.get("home_tenant_id") is not None and row.get("name_cipher") else "")
 
 
 def _loader_one(info: Info, key: str, fetch: Any, build: Any) -> Any:
@@ -249,7 +269,7 @@ def _loader_one(info: Info, key: str, fetch: Any, build: Any) -> Any:
 
 @strawberry.type(description="预约 / a booking (no health data)")
 class BloodDriveBooking(Node):
-    status: BloodDriveBookingStatus
+    status_raw: strawberry.Private[str]
     booked_at: datetime
     cancelled_at: datetime | None
     checked_in_at: datetime | None
@@ -257,6 +277,15 @@ class BloodDriveBooking(Node):
     donor_pk: strawberry.Private[int]
     slot_pk: strawberry.Private[int]
     session_pk: strawberry.Private[int]
+
+    @strawberry.field(description="预约状态；献血或暂缓的结果只有采血点和血站人员可见，其他人看到"
+                                  "“到场”/ the status; DONATED or DEFERRED only for site and "
+                                  "station staff, ATTENDED for everyone else")
+    async def status(self, info: Info) -> BloodDriveBookingStatus:
+        if self.status_raw in ("donated", "deferred") and not (
+                await info.context.access()).has("blood_drive.health"):
+            return BloodDriveBookingStatus.ATTENDED
+        return BloodDriveBookingStatus(self.status_raw)
 
     @strawberry.field(description="献血者 / the donor")
     async def donor(self, info: Info) -> BloodDriveDonor | None:
@@ -281,7 +310,7 @@ class BloodDriveBooking(Node):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BloodDriveBooking:
         return cls(id=encode_global_id("BloodDriveBooking", int(row["id"])),
-                   status=BloodDriveBookingStatus(row["status"]), booked_at=row["booked_at"],
+                   status_raw=str(row["status"]), booked_at=row["booked_at"],
                    cancelled_at=row["cancelled_at"], checked_in_at=row["checked_in_at"],
                    campaign_id=encode_global_id("BloodDriveCampaign", int(row["campaign_id"])),
                    donor_pk=int(row["donor_id"]), slot_pk=int(row["slot_id"]),
@@ -472,6 +501,10 @@ TYPES: list[type] = [BloodDriveCampaign, BloodDriveSession, BloodDriveSlot, Bloo
 
 @strawberry.type(description="公开的时段余量（无个人信息）/ a slot's free seats, for the public")
 class BloodDrivePublicSlot:
+    slot_id: strawberry.ID = strawberry.field(
+        description="时段 ID（登录后用 bloodDriveBook 预约；其他街镇的居民另给 streetOfficeCode）/ "
+                    "the slot's id, to book with bloodDriveBook (a donor of another street "
+                    "office adds streetOfficeCode)")
     starts_at: datetime
     ends_at: datetime
     seats_left: int = strawberry.field(description="剩余名额 / seats left")
@@ -517,6 +550,7 @@ class BloodDrivePublicCall:
                 site_name=str(s.row["site_name"]), address=str(s.row["address"]),
                 held_on=s.row["held_on"], seats_left=s.seats_left,
                 slots=[BloodDrivePublicSlot(
+                    slot_id=encode_global_id("BloodDriveSlot", int(x["id"])),
                     starts_at=x["starts_at"], ends_at=x["ends_at"],
                     seats_left=max(int(x["capacity"]) - int(x["booked"]), 0)) for x in s.slots])
                 for s in call.sessions])

@@ -19,21 +19,41 @@ from typing import Any
 from core.plugin import (
     Access,
     ApiError,
+    ErrorCode,
+    NodeInfo,
     PubSub,
     Subscription,
     after_commit,
     as_region,
+    beside,
     get_node,
     get_pubsub,
+    get_resident,
     now_utc,
     person_keys,
+    plugin_enabled,
+    record,
+    seal_personal,
 )
+from plugins.blood_drive import NAME
 from plugins.blood_drive.services.common import is_self, require_any
 from plugins.blood_drive.tables import Booking, BookingClaim, Campaign, Donor, Session, Slot
 
-__all__ = ["SLOT_TOPIC", "SlotUpdate", "announce_slots", "book", "booking_page",
-           "bookings_by_ids", "cancel", "check_in", "get_booking", "release_claims",
-           "slot_updates"]
+__all__ = [
+    "SLOT_TOPIC",
+    "SlotUpdate",
+    "announce_slots",
+    "book",
+    "book_visiting",
+    "booking_page",
+    "bookings_by_ids",
+    "cancel",
+    "cancel_visiting",
+    "check_in",
+    "get_booking",
+    "release_claims",
+    "slot_updates",
+]
 
 
 @dataclass(frozen=True)
@@ -86,16 +106,20 @@ async def _at_owner(owner_id: int, tenant_id: int) -> AsyncIterator[None]:
         yield
 
 
-async def _claim(owner_id: int, tenant_id: int, campaign_id: int, resident_id: int,
+async def _person_key(resident_id: int) -> str:
+    key = (await person_keys([resident_id], PERSON_PURPOSE)).get(resident_id)
+    if key is None:
+        raise ApiError.not_found("居民", "resident", "donorId")
+    return key
+
+
+async def _claim(owner_id: int, tenant_id: int, campaign_id: int, key: str,
                  booking_id: int, ends_at: datetime) -> bool:
     """Claim the person's one future booking of the campaign (``INSERT … ON CONFLICT DO
     NOTHING`` on the owner's unique key: a concurrent claim waits for the other transaction and
     then does nothing). A claim held by a booking whose slot has ended unattended is taken over:
     it is closed by a conditional update (``active = 1 AND ends_at <= now``, which one
     transaction alone wins) and the claim is tried once more."""
-    key = (await person_keys([resident_id], PERSON_PURPOSE)).get(resident_id)
-    if key is None:
-        raise ApiError.not_found("居民", "resident", "donorId")
     row = BookingClaim(tenant_id=owner_id, campaign_id=campaign_id, person_key=key,
                        booking_tenant_id=tenant_id, booking_id=booking_id, active=1,
                        ends_at=ends_at, created_at=now_utc())
@@ -175,15 +199,30 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
     if int(slot["tenant_id"]) != int(donor["tenant_id"]):
         raise ApiError.invalid("slotId", "只能预约本街镇的场次",
                                "book a session of the donor's own street office")
+    session, owner_id = await _future_slot(dict(slot))
+    return await _reserve(dict(slot), session, owner_id, donor_id,
+                          await _person_key(int(donor["resident_id"])))
+
+
+async def _future_slot(slot: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The slot's session and its campaign's owner; refused once the slot has started."""
     if slot["starts_at"] <= now_utc():
         raise ApiError.invalid("slotId", "该时段已开始或已结束", "this slot has started or passed")
     session = await Session.select().where(Session.id == slot["session_id"]).first()
     assert session is not None
-    campaign_id = int(session["campaign_id"])
     campaign = await Campaign.select(Campaign.tenant_id).where(
-        Campaign.id == campaign_id).first()
+        Campaign.id == session["campaign_id"]).first()
     if campaign is None:
         raise ApiError.not_found("献血活动", "campaign", "slotId")
+    return dict(session), int(campaign["tenant_id"])
+
+
+async def _reserve(slot: dict[str, Any], session: dict[str, Any], owner_id: int, donor_id: int,
+                   key: str) -> dict[str, Any]:
+    """In the slot's street office: the booking row, the owner's once-only claim for the
+    person ``key`` and the seat — each refused by the database, all in one transaction."""
+    campaign_id = int(session["campaign_id"])
+    slot_id = int(slot["id"])
     await _expire_unattended(donor_id, campaign_id)
     row = Booking(tenant_id=int(slot["tenant_id"]), campaign_id=campaign_id,
                   session_id=int(session["id"]), slot_id=slot_id, donor_id=donor_id,
@@ -193,8 +232,8 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
         raise ApiError.conflict("该献血者在本次活动中已有预约，请先取消再改约",
                                 "the donor already holds a booking in this campaign: cancel "
                                 "it to rebook", "donorId")
-    if not await _claim(int(campaign["tenant_id"]), int(slot["tenant_id"]), campaign_id,
-                        int(donor["resident_id"]), int(inserted[0]["id"]), slot["ends_at"]):
+    if not await _claim(owner_id, int(slot["tenant_id"]), campaign_id, key,
+                        int(inserted[0]["id"]), slot["ends_at"]):
         raise ApiError.conflict("该献血者在本次活动中已有预约（可能在其他街镇），请先取消再改约",
                                 "the donor already holds a booking in this campaign (perhaps "
                                 "in another street office): cancel it to rebook", "donorId")
@@ -202,8 +241,71 @@ async def book(access: Access, slot_id: int, donor_id: int) -> dict[str, Any]:
         (Slot.id == slot_id) & (Slot.booked < Slot.capacity)).returning(Slot.id)
     if not seat:
         raise ApiError.conflict("该时段已约满", "this slot is full", "slotId")
-    announce_slots([dict(slot)])
+    announce_slots([slot])
     return await get_booking(int(inserted[0]["id"]))
+
+
+async def _common_region(access: Access, street: NodeInfo) -> NodeInfo | None:
+    """The nearest region above both the acting street office and ``street`` (None for a
+    region or an office of another tree)."""
+    if street.is_region:
+        return None
+    home = [int(p) for p in access.node_path.strip("/").split("/") if p][:-1]
+    shared = [n for n in home if n in street.ancestor_ids]
+    return await get_node(shared[-1]) if shared else None
+
+
+def _not_reachable() -> ApiError:
+    return ApiError.not_found("时段", "slot", "slotId")
+
+
+async def book_visiting(access: Access, street: NodeInfo, slot_id: int, donor_id: int
+                        ) -> dict[str, Any]:
+    """A donor of the acting street office (themselves, or staff mobilising them) books a slot
+    of another street office ``street``, in a campaign owned by a region above both — the
+    city's campaign runs across its street offices. The booking, the seat and a *visiting*
+    donor row (the person's name sealed, for check-in) are written in ``street``'s scope
+    (``core.plugin.beside``) in the mutation's own transaction, the once-only claim in the owner's table as for every
+    booking, so one person still holds one future booking in the campaign whichever street
+    offices they book in. A slot outside such a campaign, of a region, or where the plugin is
+    off is not found; the acting office's own slots go through :func:`book`."""
+    if street.id == access.node_id:
+        return await book(access, slot_id, donor_id)
+    donor = await _donor_for(access, donor_id)
+    if donor["home_tenant_id"] is not None:
+        raise ApiError.not_found("献血者", "donor", "donorId")
+    resident_id = int(donor["resident_id"])
+    resident = await get_resident(resident_id)
+    if resident is None:
+        raise ApiError.not_found("居民", "resident", "donorId")
+    key = await _person_key(resident_id)
+    above_home = {int(p) for p in access.node_path.strip("/").split("/") if p} - {
+        access.node_id}
+    region = await _common_region(access, street)
+    if region is None or not await plugin_enabled(NAME, street):
+        raise _not_reachable()
+    async with beside(street, region):
+        slot = await Slot.select().where(Slot.id == slot_id).first()
+        if slot is None:
+            raise _not_reachable()
+        session, owner_id = await _future_slot(dict(slot))
+        if owner_id not in above_home:        # not a campaign run across both offices
+            raise _not_reachable()
+        await Donor.insert(Donor(
+            tenant_id=street.id, resident_id=resident_id, home_tenant_id=access.node_id,
+            name_cipher=seal_personal(resident.name), created_at=now_utc())
+        ).on_conflict(action="DO NOTHING")
+        visitor = await Donor.select(Donor.id, Donor.home_tenant_id).where(
+            Donor.resident_id == resident_id).first()
+        if visitor is None or visitor["home_tenant_id"] != access.node_id:
+            raise ApiError(ErrorCode.CONFLICT, "该居民已是该街镇的献血者，请在该街镇预约",
+                           "this person is a donor of that street office: book there",
+                           "donorId")
+        booking = await _reserve(dict(slot), session, owner_id, int(visitor["id"]), key)
+        await record("blood_drive.booking.create", account_id=access.principal.account_id,
+                     object_type="BloodDriveBooking", object_id=booking["id"],
+                     summary={"visiting_from": access.node_id})
+    return booking
 
 
 async def get_booking(booking_id: int) -> dict[str, Any]:
@@ -217,6 +319,11 @@ async def cancel(access: Access, booking_id: int) -> dict[str, Any]:
     """Cancel an open booking (the seat is given back); the donor may then book again."""
     booking = await get_booking(booking_id)
     await _donor_for(access, int(booking["donor_id"]))
+    return await _cancel_open(booking)
+
+
+async def _cancel_open(booking: dict[str, Any]) -> dict[str, Any]:
+    booking_id = int(booking["id"])
     done = await Booking.update({Booking.status: "cancelled", Booking.active: None,
                                  Booking.cancelled_at: now_utc()}).where(
         (Booking.id == booking_id) & (Booking.status == "booked")).returning(Booking.id)
@@ -229,6 +336,30 @@ async def cancel(access: Access, booking_id: int) -> dict[str, Any]:
     slot = await Slot.select().where(Slot.id == booking["slot_id"]).first()
     announce_slots([dict(slot)] if slot is not None else [])
     return await get_booking(booking_id)
+
+
+async def cancel_visiting(access: Access, street: NodeInfo, booking_id: int) -> dict[str, Any]:
+    """Cancel a booking a donor of the acting street office holds in ``street`` (made by
+    :func:`book_visiting`): the donor themselves or the acting office's mobilising staff, in
+    ``street``'s scope; anyone else's booking there is not found."""
+    if street.id == access.node_id:
+        return await cancel(access, booking_id)
+    region = await _common_region(access, street)
+    if region is None or not await plugin_enabled(NAME, street):
+        raise ApiError.not_found("预约", "booking", "bookingId")
+    async with beside(street, region):
+        booking = await Booking.select().where(Booking.id == booking_id).first()
+        visitor = None if booking is None else await Donor.select().where(
+            Donor.id == booking["donor_id"]).first()
+        if booking is None or visitor is None or visitor["home_tenant_id"] != access.node_id:
+            raise ApiError.not_found("预约", "booking", "bookingId")
+        if not is_self(access, int(visitor["resident_id"])):
+            require_any(access, "blood_drive.mobilise")
+        done = await _cancel_open(dict(booking))
+        await record("blood_drive.booking.cancel", account_id=access.principal.account_id,
+                     object_type="BloodDriveBooking", object_id=booking_id,
+                     summary={"visiting_from": access.node_id})
+    return done
 
 
 async def check_in(access: Access, booking_id: int) -> dict[str, Any]:

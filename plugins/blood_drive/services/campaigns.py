@@ -24,6 +24,7 @@ __all__ = [
     "GROUPS",
     "CampaignInput",
     "SlotInput",
+    "campaign_of_session",
     "campaign_page",
     "campaigns_by_ids",
     "create_campaign",
@@ -281,6 +282,14 @@ async def register_donor(access: Access, resident_id: int, work_unit: str = "",
     row = await Donor.select().where(Donor.resident_id == resident_id).first()
     assert row is not None
     return dict(row)
+
+
+async def campaign_of_session(session_id: int) -> int:
+    """The campaign of a session readable here (NOT_FOUND on ``sessionId`` otherwise)."""
+    row = await Session.select(Session.campaign_id).where(Session.id == session_id).first()
+    if row is None:
+        raise ApiError.not_found("采血场次", "session", "sessionId")
+    return int(row["campaign_id"])
 
 
 async def donors_by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -4,13 +4,19 @@ Erasure deletes the pre-checks (health answers and reasons) and cancels open boo
 seats are given back) and deletes their closed once-only claims at the campaign's owner
 (the pseudonymous person key with them); donation results are the blood station's record and count towards
 honours and statistics, so they are kept and pseudonymised (the sealed deferral reason is
-blanked); the donor row is kept for them, its work unit and consents cleared."""
+blanked); the donor row is kept for them, its work unit and consents cleared.
+
+A person who booked sessions of other street offices (a city's campaign) has a *visiting*
+donor row in each: those street offices are reached with ``core.plugin.beside`` and treated
+alike (exported under ``visiting``; erased the same way, the sealed name blanked too)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from core.plugin import beside, current_scope, get_node, tenants_enabled_below
+from plugins.blood_drive import NAME
 from plugins.blood_drive.services.bookings import announce_slots, release_claims
 from plugins.blood_drive.services.precheck import open_precheck
 from plugins.blood_drive.tables import Booking, Donation, Donor, Precheck, Slot
@@ -19,9 +25,56 @@ __all__ = ["personal_data"]
 
 
 async def personal_data(resident_id: int, action: str) -> dict[str, Any] | None:
-    donor = await Donor.select().where(Donor.resident_id == resident_id).first()
-    if donor is None:
-        return None
+    home = await Donor.select().where(Donor.resident_id == resident_id).first()
+    out = await _here(dict(home), action) if home is not None else None
+    visits = await _visiting(resident_id, action)
+    if not visits:
+        return out
+    if action == "export":
+        return {**(out or {}), "visiting": [
+            {"street_office_id": t, **part} for t, part in visits]}
+    total = dict(out or {})
+    for _, part in visits:
+        for k, v in part.items():
+            total[k] = int(total.get(k, 0)) + int(v)
+    return total
+
+
+async def _visiting(resident_id: int, action: str) -> list[tuple[int, dict[str, Any]]]:
+    """The person's visiting donor rows in the other street offices of the tree."""
+    node_id = current_scope().write_node
+    home = await get_node(node_id) if node_id is not None else None
+    if home is None:
+        return []
+    path = [int(p) for p in home.path.strip("/").split("/") if p]
+    root = await get_node(path[0]) if len(path) > 1 else None
+    if root is None:
+        return []
+    found = []
+    for street in await tenants_enabled_below(NAME, root):
+        if street.id == home.id or street.is_region:
+            continue
+        region = next(n for n in reversed(path[:-1]) if n in street.ancestor_ids)
+        async with beside(street, await _node(region)):
+            visitor = await Donor.select().where(
+                (Donor.resident_id == resident_id) & (Donor.home_tenant_id == home.id)).first()
+            if visitor is not None:
+                part = await _here(dict(visitor), action)
+                if action != "export" and visitor["name_cipher"]:
+                    await Donor.update({Donor.name_cipher: ""}).where(
+                        Donor.id == visitor["id"])
+                    part["visitor_name_blanked"] = 1
+                found.append((street.id, part))
+    return found
+
+
+async def _node(node_id: int) -> Any:
+    node = await get_node(node_id)
+    assert node is not None
+    return node
+
+
+async def _here(donor: dict[str, Any], action: str) -> dict[str, Any]:
     donor_id = int(donor["id"])
     prechecks = await Precheck.select().where(Precheck.donor_id == donor_id).order_by(Precheck.id)
     bookings = await Booking.select().where(Booking.donor_id == donor_id).order_by(Booking.id)

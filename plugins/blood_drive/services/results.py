@@ -5,6 +5,7 @@ Idempotent through ``result_key``: a booking's result once, an import row's exte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -110,7 +111,9 @@ async def _store(access: Access, donor: dict[str, Any], data: ResultInput, on: d
         assert found is not None
         return dict(found), False
     donation_id = int(inserted[0]["id"])
-    if donated:
+    if donated and donor["home_tenant_id"] is None:
+        # a visiting donor's resident record is in their home street office, where the
+        # event's consumers would not find it: no event here (see the README)
         await emit("blood_drive.donation_completed", DonationCompleted(
             resident_id=int(donor["resident_id"]), donor_id=int(donor["id"]),
             donation_id=donation_id, donated_on=on, kind=data.kind, volume_ml=data.volume_ml,
@@ -188,9 +191,11 @@ class ImportReport:
     """(row, code, zh, en, field)."""
 
 
-async def import_results(access: Access, rows: list[ImportRow]) -> ImportReport:
+async def import_results(access: Access, rows: list[ImportRow],
+                         done: Callable[[int], None] | None = None) -> ImportReport:
     """Import the blood station's results: each row once (its external id), every bad row
-    reported with its reason while the good ones are kept; importing again adds nothing."""
+    reported with its reason while the good ones are kept; importing again adds nothing.
+    ``done(n)`` is told after each row how many are through (the CLI's progress)."""
     require(access, "blood_drive.import")
     if not 1 <= len(rows) <= 2000:
         raise ApiError.invalid("rows", "每次导入1–2000行", "import 1–2,000 rows at a time")
@@ -230,6 +235,8 @@ async def import_results(access: Access, rows: list[ImportRow]) -> ImportReport:
                 report.duplicates += 1
         except ApiError as err:
             report.rejected.append((item.row, err.code, err.zh, err.en, err.field))
+        if done is not None:
+            done(report.imported + report.duplicates + len(report.rejected))
     for campaign_id in sorted(c for c in changed if c is not None):
         await announce_result(campaign_id)
     return report

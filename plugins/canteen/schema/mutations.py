@@ -88,7 +88,9 @@ class CanteenChangeStatusInput:
     canteen_id: strawberry.ID
     status: CanteenStatus
     changed_on: date | None = strawberry.field(default=None, description="默认今天 / today")
-    expected_ready_on: date | None = None
+    expected_ready_on: date | None = strawberry.field(
+        default=None, description="预计达到运营条件日期（改为装修中时必填）/ expected ready date "
+                                  "(required when moving to fitting out)")
     note: str = ""
 
 

@@ -30,6 +30,7 @@ from plugins.canteen.schema.types import (
     CanteenElder,
     CanteenMeal,
     CanteenMenuItem,
+    CanteenPublicCanteen,
     CanteenSettlement,
 )
 from plugins.canteen.services import canteens, elders, meals, settlement, signals
@@ -170,9 +171,21 @@ async def canteen_menu(info: Info, canteen_id: strawberry.ID, week_starts_on: da
     return [CanteenMenuItem.from_row(r) for r in rows]
 
 
+@strawberry.field(description="街镇的幸福食堂（可匿名，用 X-Linli-Node 指定街镇；不含规划中与已关闭的）"
+                              "/ a tenant's canteens for residents, no login (name the node "
+                              "with X-Linli-Node); planned and closed ones are not listed")
+async def canteen_public_canteens(info: Info, first: int, after: str | None = None
+                                  ) -> Connection[CanteenPublicCanteen]:
+    check_first(first)
+    start = decode_cursor(after)
+    async with public_read(info.context) as tenant_id:
+        rows = await canteens.public_canteen_page(tenant_id, first, start)
+    return make_connection(rows, first, CanteenPublicCanteen.from_row)
+
+
 QUERIES: list[Any] = [
     canteen_canteens, canteen_identify_elder, canteen_elders, canteen_meals,
     canteen_settlements, canteen_settlement_export, canteen_daily_stats,
-    canteen_elders_by_bracket, canteen_menu,
+    canteen_elders_by_bracket, canteen_menu, canteen_public_canteens,
 ]
 """Query fields in schema order (``linli_query_fields``)."""

@@ -25,6 +25,7 @@ __all__ = [
     "CanteenKind",
     "CanteenMeal",
     "CanteenMenuItem",
+    "CanteenPublicCanteen",
     "CanteenRejectedRow",
     "CanteenSettlement",
     "CanteenSettlementLine",
@@ -83,6 +84,10 @@ class CanteenCanteen(Node):
     construction_subsidy_on: date | None
     pk: strawberry.Private[int]
 
+    @strawberry.field(description="可变更为的状态 / the statuses it may move to next")
+    def next_statuses(self) -> list[CanteenStatus]:
+        return [CanteenStatus(s) for s in canteens.next_statuses(self.status.value)]
+
     @strawberry.field(description="状态历史 / status history, oldest first",
                       metadata={LIST_BOUND: 20})  # seven states; a return is rare
     async def history(self, info: Info) -> list[CanteenStatusChange]:
@@ -109,6 +114,31 @@ class CanteenCanteen(Node):
             seats=int(row["seats"]), opened_on=row["opened_on"],
             construction_subsidy_fen=int(row["construction_subsidy_fen"]),
             construction_subsidy_on=row["construction_subsidy_on"])
+
+
+@strawberry.type(description="公开的食堂信息（无需登录）/ a canteen as residents see it, no login")
+class CanteenPublicCanteen:
+    id: strawberry.ID = strawberry.field(description="全局ID（CanteenCanteen），可用于 canteenMenu "
+                                                     "/ the canteen's global id, for canteenMenu")
+    name: str
+    address: str
+    status: CanteenStatus
+    status_on: date | None
+    expected_ready_on: date | None = strawberry.field(description="装修中时的预计开业日期 / "
+                                                                  "when fitting out: expected ready")
+    slots: list[CanteenSlot]
+    seats: int
+    operating: bool = strawberry.field(description="正在供餐 / serving meals now")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CanteenPublicCanteen:
+        status = CanteenStatus(row["status"])
+        return cls(id=encode_global_id("CanteenCanteen", int(row["id"])), name=str(row["name"]),
+                   address=str(row["address"]), status=status, status_on=row["status_on"],
+                   expected_ready_on=row["expected_ready_on"]
+                   if status is CanteenStatus.FITTING_OUT else None,
+                   slots=[CanteenSlot(s) for s in str(row["slots"]).split(",") if s],
+                   seats=int(row["seats"]), operating=status is CanteenStatus.OPERATING)
 
 
 @strawberry.type(description="登记的老人（全市通用；姓名已遮蔽）/ an elder of the city registry "

@@ -22,6 +22,8 @@ __all__ = [
     "link_operator",
     "menu_of",
     "names_of",
+    "next_statuses",
+    "public_canteen_page",
     "set_menu",
 ]
 
@@ -111,6 +113,10 @@ async def change_status(access: Access, canteen_id: int, status: str, on_date: d
         raise ApiError.invalid("onDate", "日期不能在将来", "the date cannot be in the future")
     values: dict[Any, Any] = {Canteen.status: status, Canteen.status_on: on_date}
     if status == "fitting_out":
+        if expected_ready_on is None or expected_ready_on < on_date:
+            raise ApiError.invalid("expectedReadyOn", "装修中须填写预计达到运营条件的日期（不早于变更日期）",
+                                   "fitting out needs the expected ready date, not before the "
+                                   "date of the change")
         values[Canteen.expected_ready_on] = expected_ready_on
     if status == "operating" and row["opened_on"] is None:
         values[Canteen.opened_on] = on_date
@@ -199,6 +205,23 @@ async def menu_of(canteen_ids: list[int], week_start: date) -> dict[int, list[di
     for r in rows:
         out[int(r["canteen_id"])].append(r)
     return out
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    """The statuses a canteen may move to from ``status`` (none once closed)."""
+    return _NEXT.get(status, ())
+
+
+async def public_canteen_page(tenant_id: int, first: int, after: int
+                              ) -> list[dict[str, Any]]:
+    """A tenant's canteens for residents (no login): what a poster or a neighbour needs —
+    name, address, status, slots — by id, ``first + 1`` rows after ``after``, one statement.
+    Planned canteens are not announced yet and closed ones are gone, so neither is listed."""
+    return list(await Canteen.select(
+        Canteen.id, Canteen.name, Canteen.address, Canteen.status, Canteen.status_on,
+        Canteen.expected_ready_on, Canteen.slots, Canteen.seats).where(
+        (Canteen.tenant_id == tenant_id) & (Canteen.id > after)
+        & Canteen.status.not_in(["planned", "closed"])).order_by(Canteen.id).limit(first + 1))
 
 
 async def canteen_page(access: Access, first: int, after: int) -> list[dict[str, Any]]:

@@ -289,6 +289,35 @@ async def points_market_save_good(info: Info, input: PointsMarketSaveGoodInput
                               {"stock": r["stock"], "price": r["price_points"]}))
 
 
+@strawberry.input(description="进货（增加库存）/ restock a good")
+class PointsMarketRestockGoodInput:
+    good_id: strawberry.ID
+    quantity: int = strawberry.field(description="增加的件数 / items added")
+
+
+@strawberry.type
+class PointsMarketRestockGoodPayload:
+    good: PointsMarketGood
+
+
+PointsMarketRestockGoodResult = Annotated[PointsMarketRestockGoodPayload | UserError,
+                                          strawberry.union("PointsMarketRestockGoodResult")]
+
+
+@strawberry.mutation(description="进货 / restock a good")
+async def points_market_restock_good(info: Info, input: PointsMarketRestockGoodInput
+                                     ) -> PointsMarketRestockGoodResult:
+    async def work(access: Access) -> dict[str, Any]:
+        acl.require(access, "points_market.manage")
+        return await shop.restock(_pk(input.good_id, "PointsMarketGood", "goodId"),
+                                  input.quantity)
+
+    return await run_mutation(
+        info, work, lambda r: PointsMarketRestockGoodPayload(good=PointsMarketGood.from_row(r)),
+        audit=lambda r: Audit("points_market.good.restock", "PointsMarketGood", r["id"],
+                              {"quantity": input.quantity, "stock": r["stock"]}))
+
+
 @strawberry.input(description="柜台兑换 / redeem at the counter")
 class PointsMarketRedeemInput:
     good_id: strawberry.ID
@@ -500,6 +529,7 @@ async def points_market_set_ranking_consent(info: Info,
 
 MUTATIONS = [points_market_save_item, points_market_report_claim, points_market_review_claim,
              points_market_record_meeting, points_market_object, points_market_decide_objection,
-             points_market_save_good, points_market_redeem, points_market_void_redemption,
-             points_market_issue_cards, points_market_use_card, points_market_redeem_with_cards,
+             points_market_save_good, points_market_restock_good, points_market_redeem,
+             points_market_void_redemption, points_market_issue_cards,
+             points_market_use_card, points_market_redeem_with_cards,
              points_market_set_ranking_consent]

@@ -31,6 +31,7 @@ from plugins.points_market.schema.types import (
     PointsMarketRankRow,
     load_statement,
     read,
+    statement_page,
     statement_wanted,
 )
 from plugins.points_market.services import access as acl
@@ -90,10 +91,15 @@ async def points_market_account(info: Info, resident_id: strawberry.ID | None = 
         else:
             acl.require(access, "points_market.read")
             kind, owner = "household", household or 0
-        figures = await reports.figures_of(kind, owner, access.node_id)
         page = None
-        if figures.account_id is not None and wanted is not None:
-            page = await load_statement(figures.account_id, *wanted)
+        if wanted is not None and wanted[1] is None:   # the first page: one read with figures
+            figures, rows = await reports.account_with_page(
+                kind, owner, access.node_id, access.node_path, first=wanted[0])
+            page = await statement_page(wanted[0], None, rows)
+        else:
+            figures = await reports.figures_of(kind, owner, access.node_id, access.node_path)
+            if figures.account_id is not None and wanted is not None:
+                page = await load_statement(figures.account_id, *wanted)
         return PointsMarketAccount(
             kind=kind, owner_id=strawberry.ID(str(resident_id or household_id)),
             balance=figures.balance, earned=figures.earned, stars=figures.stars,

@@ -41,6 +41,10 @@ __all__ = [
     "PointsMarketRankRow",
     "PointsMarketRedemption",
     "PointsMarketStatementEntry",
+    "load_statement",
+    "read",
+    "statement_page",
+    "statement_wanted",
 ]
 
 
@@ -254,8 +258,13 @@ class StatementPage:
 
 async def load_statement(account: int, first: int, after: int | None) -> StatementPage:
     rows = await reports.statement(account, first=first, after=after)
-    details = await reports.statement_details(rows[:first])
-    return StatementPage(first, after, rows, details)
+    return await statement_page(first, after, rows)
+
+
+async def statement_page(first: int, after: int | None, rows: list[dict[str, Any]]
+                         ) -> StatementPage:
+    """A page from its ``first + 1`` entries, with their details (claims and items)."""
+    return StatementPage(first, after, rows, await reports.statement_details(rows[:first]))
 
 
 def statement_wanted(info: Info) -> tuple[int, int | None] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Sum
+from piccolo.query.functions.aggregate import Max, Sum
 
 from core.plugin import ApiError, ErrorCode, bulk_insert, current_scope, today_shanghai
 from plugins.points_market.tables import Account, Entry, Transfer
@@ -105,17 +105,21 @@ async def get_transfer(transfer_id: int) -> dict[str, Any] | None:
     return row
 
 
-async def _move(account: int, amount: int, earned: int, *, guard: bool) -> bool:
+async def _move(account: int, amount: int, earned: int, *, guard: bool
+                ) -> tuple[int, int] | None:
     """Add ``amount`` (signed) to an account's balance and ``earned`` to its earned figure;
-    guarded: only while the balance stays at or above zero (False when it would not)."""
+    guarded: only while the balance stays at or above zero (``None`` when it would not).
+    Returns the figures after the move (the row stays locked until the transaction ends, so
+    the entry written next is the account's newest)."""
     values: dict[Any, Any] = {Account.balance: Account.balance + amount}
     if earned:
         values[Account.earned] = Account.earned + earned
     where: Any = Account.id == account
     if guard:
         where = where & (Account.balance >= -amount)
-    moved = await Account.update(values).where(where).returning(Account.id)
-    return bool(moved)
+    moved = await Account.update(values).where(where).returning(
+        Account.balance, Account.earned)
+    return (int(moved[0]["balance"]), int(moved[0]["earned"])) if moved else None
 
 
 async def transfer(key: str, kind: str, from_account: int, to_account: int, amount: int, *,
@@ -157,17 +161,22 @@ async def transfer(key: str, kind: str, from_account: int, to_account: int, amou
     # Lock order: ascending account id, so opposite transfers never deadlock.
     moves = sorted([(from_account, -amount, from_earned, guard),
                     (to_account, amount, to_earned, False)])
+    after: dict[int, tuple[int, int]] = {}
     for account, delta, earned, guarded in moves:
-        if not await _move(account, delta, earned, guard=guarded):
+        figures = await _move(account, delta, earned, guard=guarded)
+        if figures is None:
             row = await Account.select(Account.balance).where(Account.id == account).first()
             raise insufficient(None if row is None else int(row["balance"]))
+        after[account] = figures
     today, now = today_shanghai(), _now()
     await Entry.insert(
         Entry(tenant_id=node, transfer_id=tid, account_id=from_account, amount=-amount,
               earned=from_earned, booked_on=today, kind=kind, memo=memo, claim_id=claim_id,
+              balance_after=after[from_account][0], earned_after=after[from_account][1],
               created_at=now),
         Entry(tenant_id=node, transfer_id=tid, account_id=to_account, amount=amount,
               earned=to_earned, booked_on=today, kind=kind, memo=memo, claim_id=claim_id,
+              balance_after=after[to_account][0], earned_after=after[to_account][1],
               created_at=now),
     )
     return {"id": tid, "tenant_id": node, "idempotency_key": key, "kind": kind,
@@ -232,14 +241,6 @@ async def transfer_many(moves: list[Move], *, guard: bool = False) -> dict[str, 
         returning=[Transfer.id, Transfer.idempotency_key], on_conflict_do_nothing=True)
     made = {str(r["idempotency_key"]): int(r["id"]) for r in rows}
     done = [m for m in moves if m.key in made]
-    await bulk_insert(
-        Entry, [Entry.transfer_id, Entry.account_id, Entry.amount, Entry.earned, Entry.booked_on,
-                Entry.kind, Entry.memo, Entry.claim_id, Entry.created_at],
-        [entry for m in done for entry in (
-            (made[m.key], m.from_account, -m.amount, m.from_earned, today, m.kind, m.memo,
-             m.claim_id, now),
-            (made[m.key], m.to_account, m.amount, m.to_earned, today, m.kind, m.memo,
-             m.claim_id, now))])
     change: dict[int, list[int]] = {}
     for m in done:
         change.setdefault(m.from_account, [0, 0])
@@ -251,18 +252,39 @@ async def transfer_many(moves: list[Move], *, guard: bool = False) -> dict[str, 
     groups: dict[tuple[int, int], list[int]] = {}
     for account, (amount, earned) in sorted(change.items()):
         groups.setdefault((amount, earned), []).append(account)
+    # the accounts first (their rows stay locked to the end of the transaction), so the entries
+    # written next are each account's newest and carry its running figures
+    final: dict[int, tuple[int, int]] = {}
     for (amount, earned), ids in groups.items():
         for chunk in range(0, len(ids), 5000):
             ids_part = ids[chunk:chunk + 5000]
             values = {Account.balance: Account.balance + amount,
                       Account.earned: Account.earned + earned}
-            if not (guard and amount < 0):
-                await Account.update(values).where(Account.id.is_in(ids_part))
-                continue
-            moved = await Account.update(values).where(
-                Account.id.is_in(ids_part) & (Account.balance >= -amount)).returning(Account.id)
+            where: Any = Account.id.is_in(ids_part)
+            if guard and amount < 0:
+                where = where & (Account.balance >= -amount)
+            moved = await Account.update(values).where(where).returning(
+                Account.id, Account.balance, Account.earned)
             if len(moved) != len(ids_part):
                 raise insufficient()
+            final.update({int(r["id"]): (int(r["balance"]), int(r["earned"])) for r in moved})
+    entries = [entry for m in done for entry in (
+        (made[m.key], m.from_account, -m.amount, m.from_earned, m.kind, m.memo, m.claim_id),
+        (made[m.key], m.to_account, m.amount, m.to_earned, m.kind, m.memo, m.claim_id))]
+    # running figures, newest entry first: each account's final figures, less what came later
+    running = dict(final)
+    afters: list[tuple[int, int]] = []
+    for _, account, amount, earned, *_rest in reversed(entries):
+        afters.append(running[account])
+        running[account] = (running[account][0] - amount, running[account][1] - earned)
+    afters.reverse()
+    await bulk_insert(
+        Entry, [Entry.transfer_id, Entry.account_id, Entry.amount, Entry.earned, Entry.booked_on,
+                Entry.kind, Entry.memo, Entry.claim_id, Entry.balance_after, Entry.earned_after,
+                Entry.created_at],
+        [(tid, account, amount, earned, today, kind, memo, claim, balance, total, now)
+         for (tid, account, amount, earned, kind, memo, claim), (balance, total)
+         in zip(entries, afters, strict=True)])
     return made
 
 
@@ -280,13 +302,25 @@ class Books:
 
 
 async def check_books() -> Books:
-    """Compare every account's cached balance and earned figure with its entries."""
+    """Compare every account's cached balance and earned figure with its entries: their sums,
+    and the running figures its newest entry carries (where it has them)."""
     sums = await Entry.select(Entry.account_id, Sum(Entry.amount).as_alias("amount"),
-                              Sum(Entry.earned).as_alias("earned")).group_by(Entry.account_id)
+                              Sum(Entry.earned).as_alias("earned"),
+                              Max(Entry.id).as_alias("newest")).group_by(Entry.account_id)
     by_account = {int(r["account_id"]): (int(r["amount"] or 0), int(r["earned"] or 0))
                   for r in sums}
+    newest = [int(r["newest"]) for r in sums]
+    running: dict[int, tuple[int, int]] = {}
+    for chunk in range(0, len(newest), 5000):
+        for e in await Entry.select(Entry.account_id, Entry.balance_after, Entry.earned_after
+                                    ).where(Entry.id.is_in(newest[chunk:chunk + 5000])):
+            if e["balance_after"] is not None:
+                running[int(e["account_id"])] = (int(e["balance_after"]),
+                                                 int(e["earned_after"]))
     accounts = await Account.select(Account.id, Account.balance, Account.earned)
-    mismatched = [int(a["id"]) for a in accounts
-                  if by_account.get(int(a["id"]), (0, 0)) != (int(a["balance"]),
-                                                               int(a["earned"]))]
+    mismatched = [
+        int(a["id"]) for a in accounts
+        if by_account.get(int(a["id"]), (0, 0)) != (int(a["balance"]), int(a["earned"]))
+        or running.get(int(a["id"]), (int(a["balance"]), int(a["earned"])))
+        != (int(a["balance"]), int(a["earned"]))]
     return Books(total=sum(v[0] for v in by_account.values()), mismatched=mismatched)

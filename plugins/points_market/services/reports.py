@@ -5,13 +5,22 @@ the public credit information platform (公共信用信息平台)."""
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from core.plugin import ApiError, mask_text, place_names, residents_in, rule_value
+from core.plugin import (
+    RESIDENTS,
+    ApiError,
+    mask_text,
+    place_names,
+    rule_reader,
+    rule_value,
+    today_shanghai,
+)
 from plugins.points_market.services.catalogue import items_by_ids
 from plugins.points_market.services.consent import consenting, consenting_query
 from plugins.points_market.tables import Account, Claim, Entry, Transfer
@@ -20,6 +29,7 @@ __all__ = [
     "Figures",
     "NoticeLine",
     "RankRow",
+    "account_with_page",
     "credit_rows",
     "figures_of",
     "period_bounds",
@@ -43,19 +53,78 @@ class Figures:
     rule_version: int
 
 
-async def stars_of(earned: int, tenant_id: int) -> tuple[int, int]:
-    """(stars 0–5, rule version) of an earned figure under ``points_market.star_thresholds``."""
-    rule = await rule_value("points_market.star_thresholds", tenant_id)
+@dataclass(frozen=True)
+class _Tenant:
+    """The acting tenant as the rules read it (its id and path), known from the caller's access
+    — so reading a rule costs no lookup of the node."""
+
+    id: int
+    path: str
+    is_region: bool = False
+
+
+STAR_RULE_TTL = 30.0
+"""Seconds an account read may reuse the star thresholds it read (per process, per tenant and
+day): a new threshold shows on a star grade within this long, with the version it came from."""
+_star_rules: dict[tuple[int, str, date], tuple[float, Any]] = {}
+
+
+async def stars_of(earned: int, tenant_id: int, tenant_path: str | None = None
+                   ) -> tuple[int, int]:
+    """(stars 0–5, rule version) of an earned figure under ``points_market.star_thresholds``.
+
+    With ``tenant_path`` (the caller's access knows it) the rule is read without looking the
+    node up, and reused for :data:`STAR_RULE_TTL` seconds — an account read is then the
+    account and its page alone (the benchmark's balance + statement)."""
+    key = "points_market.star_thresholds"
+    if tenant_path is None:
+        rule = await rule_value(key, tenant_id)
+    else:
+        day, now = today_shanghai(), time.monotonic()
+        cached = _star_rules.get((tenant_id, tenant_path, day))
+        if cached is not None and cached[0] > now:
+            rule = cached[1]
+        else:
+            rule = await rule_reader().get(key, _Tenant(tenant_id, tenant_path), day)
+            if len(_star_rules) > 10_000:
+                _star_rules.clear()
+            _star_rules[(tenant_id, tenant_path, day)] = (now + STAR_RULE_TTL, rule)
     return sum(1 for t in rule.value if earned >= int(t)), rule.version
 
 
-async def figures_of(kind: str, owner_id: int, tenant_id: int) -> Figures:
-    row = await Account.select().where((Account.kind == kind)
-                                       & (Account.owner_id == owner_id)).first()
+async def figures_of(kind: str, owner_id: int, tenant_id: int, tenant_path: str | None = None
+                     ) -> Figures:
+    """An account's cached figures (``check_books`` compares them with the entries) and star
+    grade: two statements (the account, the rule) when ``tenant_path`` is given."""
+    row = await Account.select(Account.id, Account.balance, Account.earned).where(
+        (Account.kind == kind) & (Account.owner_id == owner_id)).first()
     balance, earned = (int(row["balance"]), int(row["earned"])) if row else (0, 0)
-    stars, version = await stars_of(earned, tenant_id)
+    stars, version = await stars_of(earned, tenant_id, tenant_path)
     return Figures(account_id=int(row["id"]) if row else None, balance=balance, earned=earned,
                    stars=stars, rule_version=version)
+
+
+async def account_with_page(kind: str, owner_id: int, tenant_id: int, tenant_path: str, *,
+                            first: int) -> tuple[Figures, list[dict[str, Any]]]:
+    """An account's figures and the first page of its statement (``first + 1`` entries, newest
+    first) in one read: the page is selected through the account (a sub-select on its unique
+    key), and its newest entry carries the running balance and earned figure — the same as the
+    account's cache (``check_books`` compares both). Entries written before the running
+    figures existed fall back to reading the account (one more statement)."""
+    account = Account.select(Account.id).where((Account.kind == kind)
+                                               & (Account.owner_id == owner_id))
+    rows: list[dict[str, Any]] = await Entry.select().where(
+        Entry.account_id.is_in(account)).order_by(Entry.id, ascending=False).limit(first + 1)
+    if not rows:   # no entries: no account, or one with nothing on it yet
+        figures = await figures_of(kind, owner_id, tenant_id, tenant_path)
+        return figures, []
+    newest = rows[0]
+    if newest["balance_after"] is None:
+        return await figures_of(kind, owner_id, tenant_id, tenant_path), rows
+    earned = int(newest["earned_after"])
+    stars, version = await stars_of(earned, tenant_id, tenant_path)
+    return Figures(account_id=int(newest["account_id"]), balance=int(newest["balance_after"]),
+                   earned=earned, stars=stars, rule_version=version), rows
 
 
 async def statement(account_id: int, *, first: int, after: int | None = None
@@ -132,45 +201,39 @@ async def ranking(kind: str, year: int, quarter: int | None = None, *, first: in
     aggregate statement over the entries, plus one for consent and one for names).
 
     Residents are named only when they agreed (``RankingConsent``); on the ``public`` ranking
-    only residents who agreed appear at all (filtered in SQL before ranking), and households
-    only when a member of theirs agreed."""
+    only residents who agreed appear at all, and households only when a member of theirs
+    agreed — both filtered in SQL *before* the ``LIMIT``, so a public ranking is never shorter
+    than asked while more qualify."""
     if kind not in ("resident", "household"):
         raise ApiError.invalid("kind", "排行对象必须是居民或家庭", "rank residents or households")
     start, end = period_bounds(year, quarter)
     owners = Account.select(Account.id).where(Account.kind == kind)
-    if public and kind == "resident":
+    if public:
+        agreeing: Any = consenting_query()
+        if kind == "household":   # households with a member who agreed
+            agreeing = RESIDENTS.select(RESIDENTS.household_id).where(
+                RESIDENTS.id.is_in(consenting_query()) & RESIDENTS.household_id.is_not_null())
         owners = Account.select(Account.id).where(
-            (Account.kind == kind) & Account.owner_id.is_in(consenting_query()))
+            (Account.kind == kind) & Account.owner_id.is_in(agreeing))
     total = Sum(Entry.earned).as_alias("points")
     rows = await Entry.select(Entry.account_id, total).where(
         (Entry.booked_on >= start) & (Entry.booked_on <= end) & (Entry.earned != 0)
         & Entry.account_id.is_in(owners)
-    ).group_by(Entry.account_id).order_by(total, ascending=False).limit(
-        first * 5 if public and kind == "household" else first)
+    ).group_by(Entry.account_id).order_by(total, ascending=False).order_by(
+        Entry.account_id).limit(first)
     if not rows:
         return []
     accounts = {int(a["id"]): int(a["owner_id"]) for a in await Account.select(
         Account.id, Account.owner_id).where(Account.id.is_in([r["account_id"] for r in rows]))}
     owner_ids = [accounts[int(r["account_id"])] for r in rows]
-    if kind == "resident":
-        agreed = await consenting(owner_ids)
-    else:
-        agreed = set(owner_ids)
-        if public:   # a household shows on the public ranking when a member agreed
-            members = await residents_in(household_ids=owner_ids)
-            yes = await consenting([m.id for m in members])
-            agreed = {int(m.household_id) for m in members
-                      if m.id in yes and m.household_id is not None}
+    # residents are named only when they agreed; households (a room) on the staff ranking
+    # always, on the public one only those a member agreed for — every row there
+    agreed = (await consenting(owner_ids) if kind == "resident" and not public
+              else set(owner_ids))
     names = await place_names(kind, [o for o in owner_ids if o in agreed])
-    out: list[RankRow] = []
-    for r in rows:
-        owner = accounts[int(r["account_id"])]
-        if public and owner not in agreed:
-            continue
-        out.append(RankRow(rank=len(out) + 1, kind=kind, owner_id=owner,
-                           points=int(r["points"] or 0),
-                           name=names.get(owner) if owner in agreed else None))
-    return out[:first]
+    return [RankRow(rank=n, kind=kind, owner_id=owner, points=int(r["points"] or 0),
+                    name=names.get(owner) if owner in agreed else None)
+            for n, (r, owner) in enumerate(zip(rows, owner_ids, strict=True), 1)]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from core.plugin import (
     today_shanghai,
 )
 from plugins.points_market.services import ledger
+from plugins.points_market.services.live import announce_good
 from plugins.points_market.tables import Card, CardBatch, Good, Quota, Redemption, Transfer
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "quarter_of",
     "redeem",
     "redeem_with_cards",
+    "restock",
     "save_good",
     "use_card",
     "void_redemption",
@@ -99,6 +101,21 @@ async def save_good(*, name: str, value_fen: int, price_points: int, stock: int,
             if not await Good.exists().where(Good.id == good_id):
                 raise ApiError.not_found("商品", "good", "goodId")
             raise ApiError.invalid("stock", "库存不能为负", "stock cannot go negative")
+    announce_good(good_id)
+    return await get_good(good_id)
+
+
+async def restock(good_id: int, quantity: int) -> dict[str, Any]:
+    """进货 Add ``quantity`` to a good's stock (``stock = stock + n`` in the database, so a
+    restock racing with counters loses nothing); the rest of the good is left as it is."""
+    if quantity <= 0 or quantity > 100_000:
+        raise ApiError.invalid("quantity", "进货数量必须在1–100000之间",
+                               "restock 1–100,000 items")
+    done = await Good.update({Good.stock: Good.stock + quantity}).where(
+        Good.id == good_id).returning(Good.id)
+    if not done:
+        raise ApiError.not_found("商品", "good", "goodId")
+    announce_good(good_id)
     return await get_good(good_id)
 
 
@@ -115,6 +132,7 @@ async def _take_stock(good_id: int, quantity: int) -> None:
     ).returning(Good.id)
     if not taken:
         raise ApiError.conflict("库存不足", "not enough stock", "quantity")
+    announce_good(good_id)
 
 
 async def _take_quota(good: dict[str, Any], resident_id: int, quantity: int, day: date
@@ -193,11 +211,17 @@ async def redeem(*, good_id: int, resident_id: int, quantity: int, idempotency_k
 async def void_redemption(redemption_id: int, *, account_id: int | None,
                           today: date | None = None) -> dict[str, Any]:
     """Void a redemption on the day it was made: the points come back by a reversal, the
-    stock is restored; once."""
+    stock is restored; once. A redemption paid with 信义积分卡 cannot be voided: a card is
+    used once, its serial retired on use (domain file), so it never comes back to be spent
+    again."""
     day = today or today_shanghai()
     row = await Redemption.select().where(Redemption.id == redemption_id).first()
     if row is None:
         raise ApiError.not_found("兑换记录", "redemption", "redemptionId")
+    if row["paid_by"] == "card":
+        raise ApiError.invalid("redemptionId", "积分卡兑换不能撤销：卡号使用后即注销，一卡只用一次",
+                               "a redemption paid with point cards cannot be voided: a card's "
+                               "serial is retired on use, and a card is used once")
     if row["redeemed_on"] != day:
         raise ApiError.invalid("redemptionId", "只能撤销当天的兑换",
                                "only a redemption of today can be voided")
@@ -211,12 +235,9 @@ async def void_redemption(redemption_id: int, *, account_id: int | None,
     if row["transfer_id"] is not None:
         await ledger.reverse(int(row["transfer_id"]), f"void:{redemption_id}",
                              created_by=account_id)
-    if row["paid_by"] == "card":   # the keeper hands the cards back: they can be used again
-        await Card.update({Card.status: "issued", Card.used_at: None, Card.used_as: "",
-                           Card.transfer_id: None, Card.redemption_id: None}).where(
-            (Card.redemption_id == redemption_id) & (Card.status == "used"))
     await Good.update({Good.stock: Good.stock + int(row["quantity"])}).where(
         Good.id == row["good_id"])
+    announce_good(int(row["good_id"]))
     await _give_back_quota(row)
     await record("points_market.redemption.void", account_id=account_id,
                  object_type="PointsMarketRedemption", object_id=redemption_id,

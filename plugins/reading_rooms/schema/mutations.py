@@ -26,6 +26,7 @@ from plugins.reading_rooms.schema.types import (
     ReadingRoomSeatBooking,
     ReadingRoomTitle,
     ReadingRoomTransfer,
+    ReadingRoomVisitDay,
 )
 from plugins.reading_rooms.services import (
     cards,
@@ -41,6 +42,7 @@ from plugins.reading_rooms.services.common import (
     NetworkRef,
     as_county,
     get_network,
+    get_room,
     network_of_caller,
 )
 
@@ -767,11 +769,82 @@ async def reading_room_sign_up(info: Info, input: ReadingRoomSignUpInput
         audit=lambda r: Audit("reading_rooms.activity.signup", "ReadingRoomActivity", r["id"]))
 
 
+@strawberry.type
+class ReadingRoomAddSeatsPayload:
+    room: ReadingRoomRoom
+
+
+ReadingRoomAddSeatsResult = Annotated[ReadingRoomAddSeatsPayload | UserError,
+                                      strawberry.union("ReadingRoomAddSeatsResult")]
+
+
+@strawberry.input(description="新增自习座位 / add quiet-study seats to a room")
+class ReadingRoomAddSeatsInput:
+    room_id: strawberry.ID
+    labels: list[str] = strawberry.field(metadata={LIST_BOUND: 100})
+
+
+@strawberry.mutation(description="新增自习座位 / add quiet-study seats")
+async def reading_room_add_seats(info: Info, input: ReadingRoomAddSeatsInput
+                                 ) -> ReadingRoomAddSeatsResult:
+    room_id = required_pk(input.room_id, "ReadingRoomRoom", "roomId")
+
+    async def work(access: Access) -> dict[str, Any]:
+        if not 1 <= len(input.labels) <= 100:
+            raise ApiError.invalid("labels", "一次新增1–100个座位", "add 1–100 seats at once")
+        net = await _network(access, None)
+        room = await get_room(room_id, net)
+        await network.add_seats(access, room_id, input.labels)
+        return room
+
+    return await run_mutation(
+        info, work, lambda r: ReadingRoomAddSeatsPayload(room=ReadingRoomRoom.from_row(r)),
+        audit=lambda r: Audit("reading_rooms.seat.add", "ReadingRoomRoom", r["id"]))
+
+
+@strawberry.type
+class ReadingRoomRecordVisitsPayload:
+    visit: ReadingRoomVisitDay
+
+
+ReadingRoomRecordVisitsResult = Annotated[ReadingRoomRecordVisitsPayload | UserError,
+                                          strawberry.union("ReadingRoomRecordVisitsResult")]
+
+
+@strawberry.input(description="登记到馆人次（门禁计数器或服务台）/ record entries counted at a "
+                              "room's door (a gate counter or the desk)")
+class ReadingRoomRecordVisitsInput:
+    room_id: strawberry.ID
+    entries: int
+    visited_on: date | None = None
+
+
+@strawberry.mutation(description="登记到馆人次 / record visits")
+async def reading_room_record_visits(info: Info, input: ReadingRoomRecordVisitsInput
+                                     ) -> ReadingRoomRecordVisitsResult:
+    room_id = required_pk(input.room_id, "ReadingRoomRoom", "roomId")
+
+    async def work(access: Access) -> dict[str, Any]:
+        return await seats.record_visits(access, room_id, input.entries, input.visited_on)
+
+    def wrap(r: dict[str, Any]) -> ReadingRoomRecordVisitsPayload:
+        from plugins.reading_rooms.schema.common import gid
+
+        return ReadingRoomRecordVisitsPayload(visit=ReadingRoomVisitDay(
+            room_id=gid("ReadingRoomRoom", r["room_id"]), visited_on=r["day"],
+            entries=int(r["entries"])))
+
+    return await run_mutation(
+        info, work, wrap,
+        audit=lambda r: Audit("reading_rooms.visits.record", "ReadingRoomRoom", r["room_id"]))
+
+
 MUTATIONS = [
     reading_room_create_network, reading_room_add_room, reading_room_link_librarian,
     reading_room_add_title, reading_room_add_copies, reading_room_import_catalogue,
     reading_room_register_card, reading_room_set_card_status, reading_room_reveal_card,
     reading_room_checkout, reading_room_checkin, reading_room_renew, reading_room_place_hold,
     reading_room_cancel_hold, reading_room_create_transfer, reading_room_book_seat,
-    reading_room_create_activity, reading_room_sign_up,
+    reading_room_create_activity, reading_room_sign_up, reading_room_add_seats,
+    reading_room_record_visits,
 ]

@@ -17,11 +17,14 @@ from core.plugin import (
     check_first,
     decode_cursor,
     make_connection,
+    now_utc,
     public_read,
     today_shanghai,
 )
 from plugins.reading_rooms.schema.common import cipher, gid, pk, required_pk
 from plugins.reading_rooms.schema.types import (
+    ReadingRoomActivity,
+    ReadingRoomActivityCount,
     ReadingRoomCard,
     ReadingRoomClassCount,
     ReadingRoomCollection,
@@ -33,6 +36,7 @@ from plugins.reading_rooms.schema.types import (
     ReadingRoomTitle,
     ReadingRoomTransfer,
     ReadingRoomTransitCount,
+    ReadingRoomVisitCount,
 )
 from plugins.reading_rooms.services import cards, catalogue, reports, transfers
 from plugins.reading_rooms.services.common import (
@@ -42,7 +46,7 @@ from plugins.reading_rooms.services.common import (
     require,
     require_room,
 )
-from plugins.reading_rooms.tables import Loan, Network, Transfer
+from plugins.reading_rooms.tables import Activity, Loan, Network, Room, Transfer
 
 __all__ = ["QUERIES"]
 
@@ -71,18 +75,20 @@ async def reading_room_search(info: Info, first: int, after: str | None = None,
     room = pk(available_in_room_id, "ReadingRoomRoom", "availableInRoomId")
     wanted = pk(network_id, "ReadingRoomNetwork", "networkId")
     async with public_read(info.context):
-        rows = await Network.select(Network.id).order_by(Network.id).limit(2)
+        rows = await Network.select(Network.id, Network.tenant_id).order_by(Network.id).limit(2)
         ids = [int(r["id"]) for r in rows]
+        owners = {int(r["id"]): int(r["tenant_id"]) for r in rows}
         if wanted is not None and wanted not in ids:
-            found = await Network.exists().where(Network.id == wanted)
-            if not found:
+            found = await Network.select(Network.tenant_id).where(Network.id == wanted).first()
+            if found is None:
                 raise ApiError.not_found("书房网络", "reading-room network", "networkId")
-            ids = [wanted]
+            ids, owners[wanted] = [wanted], int(found["tenant_id"])
         if wanted is None and len(ids) != 1:
             if not ids:
                 raise ApiError.not_found("书房网络", "reading-room network", "networkId")
             raise ApiError.invalid("networkId", "请指定书房网络", "name the network")
-        titles = await catalogue.search_titles(wanted or ids[0], words=words,
+        titles = await catalogue.search_titles(wanted or ids[0], owners[wanted or ids[0]],
+                                               words=words,
                                                class_letter=class_letter, room_id=room,
                                                first=first, after=start)
     return make_connection(titles, first, ReadingRoomTitle.from_row)
@@ -175,9 +181,18 @@ async def reading_room_report(info: Info, month: str, network_id: strawberry.ID 
         loans = await reports.loans_by_month(network.id, month)
         transit = await reports.in_transit(network.id)
         late = await reports.overdue(network.id)
+        visits = await reports.visits_by_month(network.id, month)
+        held = await reports.activities_by_month(network.id, month)
+        readers = await reports.active_readers(network.id, month)
     room = "ReadingRoomRoom"
     return ReadingRoomReport(
         month=month,
+        visits=[ReadingRoomVisitCount(room_id=gid(room, v["room_id"]), entries=v["entries"])
+                for v in visits],
+        activities=[ReadingRoomActivityCount(room_id=gid(room, a["room_id"]),
+                                             activities=a["activities"],
+                                             signed_up=a["signed_up"]) for a in held],
+        active_readers=readers,
         collection=[ReadingRoomCollection(
             room_id=gid(room, c["room_id"]), room_name=c["room_name"],
             by_class=[ReadingRoomClassCount(class_letter=k, copies=v)
@@ -207,6 +222,19 @@ async def reading_room_transfer_manifest(info: Info, transfer_id: strawberry.ID)
     return base64.b64encode(data).decode()
 
 
-QUERIES = [reading_room_networks, reading_room_search, reading_room_my_cards,
+@strawberry.field(description="书房活动（公开）：尚未开始的活动，按发布先后 / the network's activities "
+                              "yet to start (public), in the order announced")
+async def reading_room_activities(info: Info, first: int, after: str | None = None
+                                  ) -> Connection[ReadingRoomActivity]:
+    check_first(first)
+    start = decode_cursor(after)
+    async with public_read(info.context):
+        rows = await Activity.select().where(
+            Activity.room_id.is_in(Room.select(Room.id)) & (Activity.starts_at >= now_utc())
+            & (Activity.id > start)).order_by(Activity.id).limit(first + 1)
+    return make_connection([dict(r) for r in rows], first, ReadingRoomActivity.from_row)
+
+
+QUERIES = [reading_room_activities, reading_room_networks, reading_room_search, reading_room_my_cards,
            reading_room_patron_status, reading_room_loans, reading_room_transfers,
            reading_room_report, reading_room_transfer_manifest]

@@ -32,6 +32,7 @@ __all__ = [
     "ReadingRoomSeatBooking",
     "ReadingRoomTitle",
     "ReadingRoomTransfer",
+    "ReadingRoomVisitDay",
 ]
 
 
@@ -99,7 +100,27 @@ async def _title(info: Info, ident: int) -> ReadingRoomTitle | None:
 @strawberry.type(description="自习座位 / a quiet-study seat")
 class ReadingRoomSeat(Node):
     id: strawberry.ID
+    pk: strawberry.Private[int]
     label: str
+
+    @strawberry.field(description="某日已被预约的时段（0 = 08:00–10:00，两小时一段）/ the slots of "
+                                  "a day already booked (0 = 08:00–10:00, two hours each)",
+                      metadata={LIST_BOUND: 6})
+    async def taken_slots(self, info: Info, on: date) -> list[int]:
+        from plugins.reading_rooms.services.seats import taken_slots
+
+        async def load(keys: list[tuple[int, date]]) -> list[list[int]]:
+            async with public_read(info.context):
+                found: dict[tuple[int, date], list[int]] = {}
+                for day in sorted({d for _, d in keys}):
+                    for seat, slots in (await taken_slots(
+                            [s for s, d in keys if d == day], day)).items():
+                        found[(seat, day)] = slots
+            return [found.get(k, []) for k in keys]
+
+        slots: list[int] = await info.context.loader("reading_rooms.taken_slots", load).load(
+            (self.pk, on))
+        return slots
 
 
 async def _by_room(info: Info, key: str, table: Any, room_id: int) -> list[dict[str, Any]]:
@@ -132,7 +153,7 @@ class ReadingRoomRoom(Node):
 
         rows = await _by_room(info, "reading_rooms.seats", Seat, self.pk)
         return [ReadingRoomSeat(id=encode_global_id("ReadingRoomSeat", int(r["id"])),
-                                label=str(r["label"])) for r in rows]
+                                pk=int(r["id"]), label=str(r["label"])) for r in rows]
 
     @strawberry.field(description="活动 / activities", metadata={LIST_BOUND: 100})
     async def activities(self, info: Info) -> list[ReadingRoomActivity]:
@@ -514,9 +535,33 @@ class ReadingRoomOverdueCount:
     loans: int
 
 
+@strawberry.type(description="到馆人次 / entries counted at a room's door on a day")
+class ReadingRoomVisitDay:
+    room_id: strawberry.ID
+    visited_on: date
+    entries: int
+
+
+@strawberry.type(description="月到馆人次 / a room's entries in the month")
+class ReadingRoomVisitCount:
+    room_id: strawberry.ID
+    entries: int
+
+
+@strawberry.type(description="月活动 / a room's activities in the month and their sign-ups")
+class ReadingRoomActivityCount:
+    room_id: strawberry.ID
+    activities: int
+    signed_up: int
+
+
 @strawberry.type(description="书房网络统计 / network report")
 class ReadingRoomReport:
     month: str
+    visits: list[ReadingRoomVisitCount] = strawberry.field(metadata={LIST_BOUND: 50})
+    activities: list[ReadingRoomActivityCount] = strawberry.field(metadata={LIST_BOUND: 50})
+    active_readers: int = strawberry.field(description="本月借过书的读者数 / readers who "
+                                                       "borrowed in the month")
     collection: list[ReadingRoomCollection] = strawberry.field(metadata={LIST_BOUND: 50})
     loans: list[ReadingRoomLoanCount] = strawberry.field(metadata={LIST_BOUND: 1100})
     in_transit: list[ReadingRoomTransitCount] = strawberry.field(metadata={LIST_BOUND: 2500})

@@ -130,11 +130,16 @@ async def add_copies(access: Access, network: NetworkRef, title_id: int, room_id
     return [dict(r) for r in await Copy.select().where(Copy.id.is_in([r.id for r in rows]))]
 
 
-async def search_titles(network_id: int, *, words: str | None = None,
+async def search_titles(network_id: int, county_id: int, *, words: str | None = None,
                         class_letter: str | None = None, room_id: int | None = None,
                         first: int = 20, after: int = 0) -> list[dict[str, Any]]:
     """Titles matching every word (title, author or ISBN in either form), of a class, with a
-    copy available in a room; keyset-paged by id (``first + 1`` rows)."""
+    copy available in a room; keyset-paged by id (``first + 1`` rows). One statement: each
+    word of two or more characters must hold all its two-character grams — a semi-join per
+    gram on ``reading_rooms_title_gram``'s (tenant, gram, title) index with the county named,
+    equality only (which row-level security lets PostgreSQL use), so the postings come in title
+    order and are merged, stopping at the page — and a longer word must also be a substring
+    (the order of its characters). ``county_id`` is the network's owner."""
     query = Title.select().where((Title.network_id == network_id) & (Title.id > after))
     for word in (words or "").lower().split()[:5]:
         term = word.replace("-", "")
@@ -150,10 +155,15 @@ async def search_titles(network_id: int, *, words: str | None = None,
         escaped = term.replace("\\", "").replace("%", "").replace("_", "")
         if not escaped:
             continue
-        candidates = await _candidates(escaped)
-        if candidates is not None:
-            query = query.where(Title.id.is_in(sorted(candidates) or [-1]))
-        query = query.where(Title.search_text.like(f"%{escaped}%"))
+        grams = grams_of(escaped) if len(escaped) > 1 else []
+        for gram in grams[:GRAMS_PER_WORD]:
+            # the postings of every gram (the network's county named, so its index yields them
+            # in title order), joined by the database in the same statement
+            query = query.where(Title.id.is_in(TitleGram.select(TitleGram.title_id).where(
+                (TitleGram.tenant_id == county_id) & (TitleGram.gram == gram[:8]))))
+        if len(escaped) != 2 or len(grams) != 1:
+            # a two-character word is its one gram; a longer one must also be contiguous
+            query = query.where(Title.search_text.like(f"%{escaped}%"))
     if class_letter:
         query = query.where(Title.class_letter == class_letter.upper())
     if room_id is not None:
@@ -163,27 +173,8 @@ async def search_titles(network_id: int, *, words: str | None = None,
     return [dict(r) for r in await query.order_by(Title.id).limit(first + 1)]
 
 
-RARE = 2000
-"""A gram held by fewer titles than this narrows a search by its postings; commoner grams are
-left to the substring check, which stops early because they match many titles."""
-
-
-async def _candidates(word: str) -> set[int] | None:
-    """Titles holding every *rare* gram of ``word`` (one bounded index read per gram, at most
-    six), or ``None`` when every gram is common (or the word is one character)."""
-    if len(word) < 2:
-        return None
-    found: set[int] | None = None
-    for gram in grams_of(word)[:6]:
-        rows = await TitleGram.select(TitleGram.title_id).where(
-            TitleGram.gram == gram[:8]).limit(RARE)
-        if len(rows) >= RARE:
-            continue
-        ids = {int(r["title_id"]) for r in rows}
-        found = ids if found is None else found & ids
-        if not found:
-            return found
-    return found
+GRAMS_PER_WORD = 6
+"""A longer word is narrowed by its first six grams (sorted); the substring check does the rest."""
 
 
 async def titles_by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -1,7 +1,11 @@
 """通借通还: checkout at any room, return at any room, renewals; check-in always says where the
-copy goes next. Only-once rules are the database's: a copy moves to ``on_loan`` by a conditional
-update (``WHERE status = 'available'``) and a loan's ``open_copy_id`` is unique, so one copy can
-never be lent twice however many machines scan it at once."""
+copy goes next. Only-once rules are the database's, the same on both engines with no engine
+checks here: a copy moves to ``on_loan`` by a conditional update (``WHERE status =
+'available'``) and a loan's ``open_copy_id`` is unique, so one copy can never be lent twice
+however many machines scan it at once; a card's count of open loans moves by a conditional
+update (``WHERE open_loans < limit AND no overdue loan``), so the reader-type limit holds under
+concurrent checkouts, and that update's row lock makes the per-class check that follows it see
+every earlier checkout of the card."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
+from piccolo.query.methods.select import Select
 
 from core.plugin import Access, ApiError, now_utc, today_shanghai
 from plugins.reading_rooms.services import holds as hold_service
@@ -22,15 +27,25 @@ from plugins.reading_rooms.services.common import (
 )
 from plugins.reading_rooms.tables import Card, ClassLimit, Copy, Hold, Loan, Title, TransferItem
 
-__all__ = ["Checkin", "checkin", "checkout", "copy_by_barcode", "renew"]
+__all__ = ["Checkin", "checkin", "checkout", "copy_by_barcode", "release_loans", "renew"]
 
 
 async def copy_by_barcode(network: NetworkRef, barcode: str) -> dict[str, Any]:
-    row = await Copy.select().where((Copy.network_id == network.id)
-                                    & (Copy.barcode == (barcode or "").strip())).first()
+    """The copy with its title's class letter (``class_letter``), in one statement."""
+    row = await Copy.select(*Copy.all_columns(),
+                            Copy.title_id.join_on(Title.id).class_letter.as_alias(
+                                "class_letter")).where(
+        (Copy.network_id == network.id) & (Copy.barcode == (barcode or "").strip())).first()
     if row is None:
         raise ApiError.not_found("馆藏", "copy", "barcode")
-    return dict(row)
+    found = dict(row)
+    found["class_letter"] = found["class_letter"] or "Z"
+    return found
+
+
+def _overdue_of(card_id: int, today: date) -> Select[Loan]:
+    return Loan.select(Loan.card_id).where((Loan.card_id == card_id) & (Loan.status == "open")
+                                           & (Loan.due_on < today))
 
 
 async def checkout(access: Access, room_id: int, card_number: str, barcode: str
@@ -51,19 +66,28 @@ async def checkout(access: Access, room_id: int, card_number: str, barcode: str
     if int(copy["current_room_id"]) != room_id and copy["status"] != "on_loan":
         raise ApiError.invalid("barcode", "该书不在本书房", "this copy is not at this room")
     rules = await loan_rules(network.county, today)
-    if Card._meta.db.engine_type == "postgres":
-        # one checkout per card at a time, so two machines cannot both pass the limit check
-        # (SQLite's write transactions are serial already)
-        await Card.select(Card.id).where(Card.id == card["id"]).lock_rows("UPDATE")
-    open_loans = await Loan.select(Loan.id, Loan.due_on).where(
-        (Loan.card_id == card["id"]) & (Loan.status == "open"))
-    if any(r["due_on"] < today for r in open_loans):
-        raise ApiError.invalid("cardNumber", "有逾期未还的图书，请先归还",
-                               "an overdue item blocks new loans until it is returned")
-    if len(open_loans) >= rules.limit(card["reader_type"]):
+    policy = rules.policy(card["reader_type"], copy["class_letter"])
+    # the card's open-loan count moves only while under the limit and with nothing overdue: a
+    # conditional update, so concurrent checkouts cannot pass the limit (and the row it locks
+    # until commit orders this card's checkouts for the class check below)
+    took = await Card.update({Card.open_loans: Card.open_loans + 1}).where(
+        (Card.id == card["id"]) & (Card.open_loans < rules.limit(card["reader_type"]))
+        & Card.id.not_in(_overdue_of(int(card["id"]), today))).returning(Card.id)
+    if not took:
+        if await Loan.exists().where((Loan.card_id == card["id"]) & (Loan.status == "open")
+                                     & (Loan.due_on < today)):
+            raise ApiError.invalid("cardNumber", "有逾期未还的图书，请先归还",
+                                   "an overdue item blocks new loans until it is returned")
+        limit = rules.limit(card["reader_type"])
+        raise ApiError.invalid("cardNumber", f"已达借阅上限（{limit}册）",
+                               f"loan limit reached ({limit} items)")
+    if policy.class_limit is not None and await Loan.count().where(
+            (Loan.card_id == card["id"]) & (Loan.status == "open")
+            & (Loan.class_letter == copy["class_letter"])) >= policy.class_limit:
         raise ApiError.invalid("cardNumber",
-                               f"已达借阅上限（{rules.limit(card['reader_type'])}册）",
-                               f"loan limit reached ({rules.limit(card['reader_type'])} items)")
+                               f"{copy['class_letter']}类图书已达借阅上限（{policy.class_limit}册）",
+                               f"loan limit for class {copy['class_letter']} reached "
+                               f"({policy.class_limit} items)")
     hold = None
     allowed = ["available"]
     if copy["status"] == "on_hold_shelf":
@@ -80,18 +104,25 @@ async def checkout(access: Access, room_id: int, card_number: str, barcode: str
     if not moved:
         raise ApiError.conflict("该书已借出或不可借", "this copy is already on loan or not "
                                 "available", "barcode")
-    title = await Title.select(Title.class_letter).where(Title.id == copy["title_id"]).first()
-    due = await next_open_day(room, today + timedelta(days=rules.loan_days))
+    due = await next_open_day(room, today + timedelta(days=policy.loan_days))
     loan = Loan(tenant_id=network.county.id, network_id=network.id, copy_id=copy["id"],
                 card_id=card["id"], title_id=copy["title_id"],
-                class_letter=title["class_letter"] if title else "Z", room_id=room_id,
+                class_letter=copy["class_letter"], room_id=room_id,
                 loaned_at=now_utc(), due_on=due, renewals=0, status="open",
                 open_copy_id=copy["id"], rule_versions=rules.versions)
     await Loan.insert(loan)
     if hold is not None:
         await Hold.update({Hold.status: "collected", Hold.active_key: None}).where(
             Hold.id == hold["id"])
-    return dict(await Loan.select().where(Loan.id == loan.id).first() or {})
+    return loan.to_dict()
+
+
+async def release_loans(card_ids: list[int]) -> None:
+    """Closed loans (returned or lost) give their place back on the cards' open-loan count."""
+    for card_id in sorted(set(card_ids)):
+        ended = card_ids.count(card_id)
+        await Card.update({Card.open_loans: Card.open_loans - ended}).where(
+            (Card.id == card_id) & (Card.open_loans >= ended))
 
 
 @dataclass(frozen=True)
@@ -117,16 +148,17 @@ async def checkin(access: Access, room_id: int, barcode: str) -> Checkin:
     if copy["status"] == "on_loan":
         closed = await Loan.update({Loan.status: "returned", Loan.open_copy_id: None,
                                     Loan.returned_at: now, Loan.return_room_id: room_id}).where(
-            (Loan.open_copy_id == copy["id"]) & (Loan.status == "open")).returning(Loan.id)
+            (Loan.open_copy_id == copy["id"]) & (Loan.status == "open")
+        ).returning(*Loan.all_columns())
         if closed:
-            loan = dict(await Loan.select().where(Loan.id == closed[0]["id"]).first() or {})
+            loan = dict(closed[0])
+            await release_loans([int(loan["card_id"])])
     elif copy["status"] == "in_transit":
         return await _receive(network, room, copy)
     elif copy["status"] not in ("lost",):
         raise ApiError.invalid("barcode", "该书未借出，无需归还", "this copy is not on loan")
     # a copy declared lost that comes back is returned like any other
-    title = await Title.select(Title.class_letter).where(Title.id == copy["title_id"]).first()
-    letter = title["class_letter"] if title else "Z"
+    letter = copy["class_letter"]
     hold = await hold_service.next_waiting(int(copy["title_id"]))
     if hold is not None:
         return await _route_to_hold(network, room, copy, hold, loan, today)
@@ -137,17 +169,14 @@ async def checkin(access: Access, room_id: int, barcode: str) -> Checkin:
         surplus_to = await _surplus_destination(network, room_id, letter)
         if surplus_to is not None:
             destination, reason = surplus_to, "rebalance"
-    if destination == room_id:
-        await Copy.update({Copy.status: "available", Copy.current_room_id: room_id,
-                           Copy.destination_room_id: None, Copy.hold_id: None,
-                           Copy.updated_at: now}).where(Copy.id == copy["id"])
-        action = "shelf"
-    else:
-        await Copy.update({Copy.status: "in_transit", Copy.current_room_id: room_id,
-                           Copy.destination_room_id: destination, Copy.hold_id: None,
-                           Copy.updated_at: now}).where(Copy.id == copy["id"])
-        action = "transit"
-    return Checkin(await copy_by_barcode(network, barcode), action, destination, reason, loan)
+    action = "shelf" if destination == room_id else "transit"
+    moved = {"status": "available" if action == "shelf" else "in_transit",
+             "current_room_id": room_id,
+             "destination_room_id": None if action == "shelf" else destination,
+             "hold_id": None, "updated_at": now}
+    await Copy.update({getattr(Copy, k): v for k, v in moved.items()}).where(
+        Copy.id == copy["id"])
+    return Checkin({**copy, **moved}, action, destination, reason, loan)
 
 
 async def _route_to_hold(network: NetworkRef, room: dict[str, Any], copy: dict[str, Any],
@@ -203,7 +232,7 @@ async def _surplus_destination(network: NetworkRef, room_id: int, letter: str) -
         return None
     held_rows = await Copy.select(Copy.current_room_id, Count(alias="count")).where(
         (Copy.network_id == network.id) & Copy.status.is_in(["available", "on_hold_shelf"])
-        & Copy.title_id.is_in(Title.select(Title.id).where(Title.class_letter == letter))
+        & (Copy.title_id.join_on(Title.id).class_letter == letter)
     ).group_by(Copy.current_room_id)
     held = {int(r["current_room_id"]): int(r["count"]) for r in held_rows}
     if held.get(room_id, 0) < limits[room_id]:

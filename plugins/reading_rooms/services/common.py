@@ -33,12 +33,14 @@ from plugins.reading_rooms.tables import (
     Room,
     Seat,
     SeatBooking,
+    SeatSlot,
     Signup,
     Staff,
     Title,
     TitleGram,
     Transfer,
     TransferItem,
+    Visit,
 )
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "CLASSES",
     "OWN_RULES",
     "READER_TABLES",
+    "LoanPolicy",
     "LoanRules",
     "NetworkRef",
     "as_county",
@@ -71,11 +74,11 @@ CLASSES: dict[str, str] = {
 }
 """The 22 top-level classes of 中图法 (5th edition)."""
 
-READER_TABLES = (Card, Loan, Hold, SeatBooking, Signup, Notice, Activity)
+READER_TABLES = (Card, Loan, Hold, SeatBooking, SeatSlot, Signup, Notice, Activity)
 """What a reader's own work enters in the county's rows (their card, loans, holds, bookings)."""
 
 ALL_TABLES = (*READER_TABLES, Network, Room, Closure, ClassLimit, Title, TitleGram, Copy, Seat,
-              Staff, Transfer, TransferItem)
+              Staff, Transfer, TransferItem, Visit)
 """Every table, for the per-tenant daily job and the demo entering the county's rows."""
 
 
@@ -142,11 +145,19 @@ async def require_room(access: Access, room_id: int, permission: str = "reading_
     room of their county's network, a librarian only at the room linked to their account, a
     machine only at the room its API key is bound to."""
     require(access, permission)
-    room = await get_room(room_id)
-    network = await get_network(int(room["network_id"]))
-    if access.node_id != network.county.id:
+    net = Room.network_id.join_on(Network.id)
+    row = await Room.select(*Room.all_columns(), net.return_policy.as_alias("net_policy"),
+                            net.name.as_alias("net_name")).where(Room.id == room_id).first()
+    if row is None:
+        raise ApiError.not_found("书房", "reading room", "roomId")
+    room = dict(row)
+    if access.node_id != int(room["tenant_id"]):   # the room and its network are the county's
         raise ApiError.forbidden("须以县级书房网络身份操作",
                                  "act as the county that runs the network")
+    county = await get_node(int(room["tenant_id"]))
+    assert county is not None
+    network = NetworkRef(int(room["network_id"]), county, str(room.pop("net_policy")),
+                         str(room.pop("net_name")))
     principal = access.principal
     if principal.is_operator or access.has("reading_rooms.manage"):
         return network, room
@@ -159,6 +170,15 @@ async def require_room(access: Access, room_id: int, permission: str = "reading_
             (Staff.room_id == room_id) & (Staff.account_id == principal.account_id)):
         return network, room
     raise ApiError.forbidden("您不是该书房的馆员", "you are not a librarian of this room")
+
+
+@dataclass(frozen=True)
+class LoanPolicy:
+    """What applies to one loan: its period and, when a class rule sets one, the most open
+    loans of that class the reader may hold."""
+
+    loan_days: int
+    class_limit: int | None
 
 
 @dataclass(frozen=True)
@@ -175,9 +195,27 @@ class LoanRules:
     due_soon_days: int
     fines_enabled: bool
     versions: str
+    class_policy: tuple[dict[str, Any], ...] = ()
 
     def limit(self, reader_type: str) -> int:
         return self.limit_child if reader_type == "child" else self.limit_adult
+
+    def policy(self, reader_type: str, class_letter: str) -> LoanPolicy:
+        """The loan period and class limit for a reader type and class: each value from the
+        most specific ``class_policy`` entry setting it (type and class, then class, then
+        type), else the network's loan period and no class limit."""
+        def rank(item: dict[str, Any]) -> int | None:
+            if item.get("reader_type", reader_type) != reader_type or item.get(
+                    "class_letter", class_letter) != class_letter:
+                return None
+            return 2 * ("class_letter" in item) + ("reader_type" in item)
+
+        ranked = sorted(((r, i) for i in self.class_policy if (r := rank(i)) is not None),
+                        key=lambda pair: -pair[0])
+        days = next((int(i["loan_days"]) for _, i in ranked if "loan_days" in i),
+                    self.loan_days)
+        limit = next((int(i["limit"]) for _, i in ranked if "limit" in i), None)
+        return LoanPolicy(days, limit)
 
 
 async def loan_rules(county: NodeInfo, on: date | None = None) -> LoanRules:
@@ -196,7 +234,8 @@ async def loan_rules(county: NodeInfo, on: date | None = None) -> LoanRules:
         hold_shelf_days=int(values["hold_shelf_days"]),
         lost_after_days=int(values["lost_after_days"]),
         due_soon_days=int(values["due_soon_days"]),
-        fines_enabled=bool(values["fines_enabled"]), versions=",".join(versions)[:200])
+        fines_enabled=bool(values["fines_enabled"]), versions=",".join(versions)[:200],
+        class_policy=tuple(dict(i) for i in values["class_policy"] or ()))
 
 
 async def next_open_day(room: dict[str, Any], day: date) -> date:

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from core.plugin import ApiError, emit, notify, now_utc, today_shanghai
+from core.plugin import ApiError, LocalText, emit, notify, now_utc, today_shanghai
 from plugins.reading_rooms.services.common import NetworkRef, get_room, loan_rules
 from plugins.reading_rooms.tables import Card, Copy, Hold, Notice, Title
 
 __all__ = [
     "HoldReady",
+    "ReaderNotice",
     "cancel_hold",
+    "deliver_notice",
     "expire_holds",
     "make_ready",
     "next_waiting",
@@ -89,38 +91,66 @@ async def make_ready(network: NetworkRef, hold: dict[str, Any], copy_id: int, ro
                HoldReady(int(hold["id"]), int(hold["card_id"]), int(hold["title_id"]), room_id,
                          expires), tenant_id=network.county.id)
     await tell(int(hold["card_id"]), "reading_rooms.hold_ready", int(hold["id"]),
-                "预约的图书已到", f"您预约的图书已在预约架上，请于{expires:%m月%d日}前取书")
+               LocalText("预约的图书已到", "Your reserved book is ready"),
+               LocalText(f"您预约的图书已在预约架上，请于{expires.month}月{expires.day}日前取书",
+                         f"Your reserved book is on the hold shelf; collect it by "
+                         f"{expires.isoformat()}"))
 
 
-async def tell(card_id: int, kind: str, ref_id: int, title: str, body: str,
-                period: str = "-") -> bool:
-    """A notice to the card's account, once per (kind, ref, period): the unique key makes
-    every sender idempotent."""
-    inserted = await Notice.insert(Notice(tenant_id=(await _tenant_of_card(card_id)), kind=kind,
+@dataclass(frozen=True)
+class ReaderNotice:
+    """Payload of ``reading_rooms.reader_notice``: words for a reader's account. Written at the
+    county with the notice, it is addressed to the reader's own tenant (where they read their
+    notifications), and the plugin's handler writes the inbox row there."""
+
+    account_id: int
+    kind: str
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
+
+
+async def tell(card_id: int, kind: str, ref_id: int, title: LocalText, body: LocalText,
+               period: str = "-") -> bool:
+    """A notice to the card's account (a child card's: the guardian's), once per (kind, ref,
+    period): the unique key makes every sender idempotent. The notice row is the county's; the
+    words reach the reader in their own tenant through ``reading_rooms.reader_notice``."""
+    card = await Card.select(Card.tenant_id, Card.account_id, Card.home_tenant_id,
+                             Card.guardian_card_id).where(Card.id == card_id).first()
+    if card is None:
+        raise ApiError.not_found("读者证", "card", "cardId")
+    inserted = await Notice.insert(Notice(tenant_id=int(card["tenant_id"]), kind=kind,
                                           ref_id=ref_id, period=period, created_at=now_utc())
                                    ).on_conflict(action="DO NOTHING").returning(Notice.id)
     if not inserted:
         return False
-    card = await Card.select(Card.account_id, Card.guardian_card_id).where(
-        Card.id == card_id).first()
-    account = card["account_id"] if card else None
-    if account is None and card and card["guardian_card_id"]:
-        guardian = await Card.select(Card.account_id).where(
-            Card.id == card["guardian_card_id"]).first()
-        account = guardian["account_id"] if guardian else None
-    if account is not None:
-        try:
-            await notify(int(account), kind, title, body)
-        except ApiError:
-            pass  # an account that can no longer be notified: the notice row still records it
+    reader = card
+    if card["account_id"] is None and card["guardian_card_id"] is not None:
+        reader = await Card.select(Card.tenant_id, Card.account_id, Card.home_tenant_id).where(
+            Card.id == card["guardian_card_id"]).first() or card
+    if reader["account_id"] is not None:
+        await emit("reading_rooms.reader_notice",
+                   ReaderNotice(int(reader["account_id"]), kind, title.zh, title.en, body.zh,
+                                body.en),
+                   tenant_id=int(reader["home_tenant_id"] or reader["tenant_id"]))
     return True
 
 
-async def _tenant_of_card(card_id: int) -> int:
-    row = await Card.select(Card.tenant_id).where(Card.id == card_id).first()
-    if row is None:
-        raise ApiError.not_found("读者证", "card", "cardId")
-    return int(row["tenant_id"])
+async def deliver_notice(event: Any) -> None:
+    """``reading_rooms.reader_notice``, in the reader's tenant's write scope: the inbox row
+    (exactly once per event: core claims the delivery in the same transaction)."""
+    payload = event.payload
+
+    def field(name: str) -> Any:
+        return payload[name] if isinstance(payload, dict) else getattr(payload, name)
+
+    try:
+        await notify(int(field("account_id")), str(field("kind")),
+                     LocalText(field("title_zh"), field("title_en")),
+                     LocalText(field("body_zh"), field("body_en")))
+    except ApiError:
+        pass  # an account that can no longer be notified: the county's notice row records it
 
 
 async def expire_holds(network: NetworkRef, today: date | None = None,

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.plugin import as_region, emit, now_utc, today_shanghai
+from core.plugin import LocalText, as_region, emit, now_utc, today_shanghai
+from plugins.reading_rooms.services.circulation import release_loans
 from plugins.reading_rooms.services.common import ALL_TABLES, NetworkRef, get_network, loan_rules
 from plugins.reading_rooms.services.holds import expire_holds, tell
 from plugins.reading_rooms.tables import Copy, Loan, Network, Room
@@ -56,17 +57,24 @@ async def _daily(network: NetworkRef, rooms: list[int], today: date,
         (Loan.network_id == network.id) & (Loan.status == "open") & Loan.room_id.is_in(rooms)
         & (Loan.due_on == soon))
     for loan in due:
+        due_on = loan["due_on"]
         if await tell(int(loan["card_id"]), "reading_rooms.due_soon", int(loan["id"]),
-                       "图书即将到期", f"您借阅的图书将于{loan['due_on']:%m月%d日}到期，请及时归还或续借",
-                       period=today.isoformat()):
+                      LocalText("图书即将到期", "A book is due soon"),
+                      LocalText(f"您借阅的图书将于{due_on.month}月{due_on.day}日到期，请及时归还或续借",
+                                f"A book you borrowed is due on {due_on.isoformat()}; return "
+                                "or renew it in time"),
+                      period=today.isoformat()):
             outcome.due_soon += 1
     late = await Loan.select(Loan.id, Loan.card_id, Loan.due_on, Loan.room_id).where(
         (Loan.network_id == network.id) & (Loan.status == "open") & Loan.room_id.is_in(rooms)
         & (Loan.due_on < today))
     for loan in late:
         first = await tell(int(loan["card_id"]), "reading_rooms.overdue", int(loan["id"]),
-                            "图书已逾期", "您借阅的图书已逾期，逾期期间不能借新书，请尽快归还",
-                            period="-")
+                           LocalText("图书已逾期", "A book is overdue"),
+                           LocalText("您借阅的图书已逾期，逾期期间不能借新书，请尽快归还",
+                                     "A book you borrowed is overdue; no new loans until it "
+                                     "is returned"),
+                           period="-")
         if first:
             outcome.overdue += 1
             await emit("reading_rooms.loan_overdue",
@@ -76,8 +84,9 @@ async def _daily(network: NetworkRef, rooms: list[int], today: date,
     lost = await Loan.update({Loan.status: "lost", Loan.open_copy_id: None,
                               Loan.lost_at: now_utc()}).where(
         (Loan.network_id == network.id) & (Loan.status == "open") & Loan.room_id.is_in(rooms)
-        & (Loan.due_on < cutoff)).returning(Loan.copy_id)
+        & (Loan.due_on < cutoff)).returning(Loan.copy_id, Loan.card_id)
     if lost:
+        await release_loans([int(r["card_id"]) for r in lost])
         await Copy.update({Copy.status: "lost", Copy.updated_at: now_utc()}).where(
             Copy.id.is_in([int(r["copy_id"]) for r in lost]) & (Copy.status == "on_loan"))
         outcome.lost += len(lost)

@@ -13,7 +13,7 @@ from typing import Any
 
 from core.plugin import PersonalCipher, as_region
 from plugins.reading_rooms.services.common import READER_TABLES, get_network
-from plugins.reading_rooms.tables import Card, Hold, Loan, Network, SeatBooking
+from plugins.reading_rooms.tables import Card, Hold, Loan, Network, SeatBooking, SeatSlot
 
 __all__ = ["personal_data"]
 
@@ -55,7 +55,13 @@ async def personal_data(resident_id: int, action: str, cipher: PersonalCipher
                                           ).returning(Hold.id)
             done["holds_cancelled"] += len(cancelled)
             booked = await SeatBooking.delete().where(SeatBooking.card_id.is_in(ids)
-                                                      ).returning(SeatBooking.id)
+                                                      ).returning(SeatBooking.seat_id,
+                                                                  SeatBooking.day,
+                                                                  SeatBooking.slot)
+            for b in booked:   # the seats they had are free again
+                await SeatSlot.delete().where((SeatSlot.seat_id == b["seat_id"])
+                                              & (SeatSlot.day == b["day"])
+                                              & (SeatSlot.slot == b["slot"]))
             done["bookings_deleted"] += len(booked)
             for card in cards:
                 if card["id_mask"] == "":

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.aggregate import Count, Sum
 
 from core.plugin import SHANGHAI, today_shanghai
 from plugins.reading_rooms.services.common import CLASSES
-from plugins.reading_rooms.tables import Copy, Loan, Room, Title
+from plugins.reading_rooms.tables import Activity, Copy, Loan, Room, Title, Visit
 
-__all__ = ["collection_by_class", "in_transit", "loans_by_month", "overdue"]
+__all__ = ["active_readers", "activities_by_month", "collection_by_class", "in_transit",
+           "loans_by_month", "overdue", "visits_by_month"]
 
 
 async def collection_by_class(network_id: int) -> list[dict[str, Any]]:
@@ -65,6 +66,45 @@ async def overdue(network_id: int, today: date | None = None) -> list[dict[str, 
         (Loan.network_id == network_id) & (Loan.status == "open") & (Loan.due_on < today)
     ).group_by(Loan.room_id)
     return [{"room_id": int(r["room_id"]), "loans": int(r["count"])} for r in rows]
+
+
+def _month_range(month: str) -> tuple[datetime, datetime]:
+    first, last = month_bounds(month)
+    return (datetime.combine(first, time(), SHANGHAI),
+            datetime.combine(last + timedelta(days=1), time(), SHANGHAI))
+
+
+async def visits_by_month(network_id: int, month: str) -> list[dict[str, Any]]:
+    """Entries counted per room in ``month`` (every room of the network, 0 when none)."""
+    first, last = month_bounds(month)
+    rooms = await Room.select(Room.id).where(Room.network_id == network_id).order_by(Room.id)
+    ids = [int(r["id"]) for r in rooms]
+    rows = await Visit.select(Visit.room_id, Sum(Visit.entries, alias="entries")).where(
+        Visit.room_id.is_in(ids or [-1]) & (Visit.day >= first) & (Visit.day <= last)
+    ).group_by(Visit.room_id)
+    counted = {int(r["room_id"]): int(r["entries"] or 0) for r in rows}
+    return [{"room_id": room, "entries": counted.get(room, 0)} for room in ids]
+
+
+async def activities_by_month(network_id: int, month: str) -> list[dict[str, Any]]:
+    """Activities held per room in ``month`` (Asia/Shanghai) and the sign-ups they had."""
+    start, end = _month_range(month)
+    rows = await Activity.select(Activity.room_id, Count(alias="count"),
+                                 Sum(Activity.signed_up, alias="signed_up")).where(
+        Activity.room_id.is_in(Room.select(Room.id).where(Room.network_id == network_id))
+        & (Activity.starts_at >= start) & (Activity.starts_at < end)
+    ).group_by(Activity.room_id).order_by(Activity.room_id)
+    return [{"room_id": int(r["room_id"]), "activities": int(r["count"]),
+             "signed_up": int(r["signed_up"] or 0)} for r in rows]
+
+
+async def active_readers(network_id: int, month: str) -> int:
+    """Readers (cards) who borrowed at least once in ``month``."""
+    start, end = _month_range(month)
+    rows = await Loan.select(Loan.card_id).where(
+        (Loan.network_id == network_id) & (Loan.loaned_at >= start) & (Loan.loaned_at < end)
+    ).distinct()
+    return len(rows)
 
 
 def month_bounds(month: str) -> tuple[date, date]:

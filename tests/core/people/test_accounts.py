@@ -109,3 +109,53 @@ async def test_the_lists_need_their_permission(gql, factory):
                         ("gridWorkers", GRID_WORKERS)):
         out = await gql(query, {"n": 5}, token=volunteer.token, node=tenant.code)
         assert out["errors"][0]["extensions"]["code"] == "FORBIDDEN", out
+
+
+SEARCH = """query($n: Int!, $q: String, $after: String) { accounts(first: $n, search: $q,
+  after: $after) { pageInfo { hasNextPage endCursor }
+  edges { node { id username displayName memberships { role } } } } }"""
+
+
+async def test_accounts_search_by_name_or_username_is_flat(gql, factory, linli_env,
+                                                           record_property):
+    tenant, *_ = await _town(factory)
+    admin = await factory.account(tenant, name="管理员")
+    elsewhere = await factory.tenant()
+    await factory.account(elsewhere, "grid_worker", name="王外人")  # another tenant's: never
+    wangs = [await factory.account(tenant, "grid_worker", name=f"王{i}号") for i in range(30)]
+    await factory.account(tenant, "grid_worker", name="李四")
+    await factory.account(tenant, "volunteer", name="百分之100%_志愿者")
+
+    async def names(q: str, n: int = 100) -> list[str]:
+        out = await gql(SEARCH, {"n": n, "q": q}, token=admin.token, node=tenant.code)
+        assert out.get("errors") is None, out
+        return [e["node"]["displayName"] for e in out["data"]["accounts"]["edges"]]
+
+    found = await names("王")
+    assert len(found) == 30 and "王外人" not in found and "李四" not in found
+    assert await names("7号") == ["王7号", "王17号", "王27号"]
+    # the username matches too, case ignored
+    username = wangs[3].username
+    assert username and await names(username.upper()) == ["王3号"]
+    # LIKE's wildcards are plain text
+    assert await names("%_") == ["百分之100%_志愿者"]
+    assert await names("_") == ["百分之100%_志愿者"]
+    assert len(await names("  ")) == 33  # blank: no filter (the admin, 31 staff, a volunteer)
+    # paging inside a search
+    page = (await gql(SEARCH, {"n": 20, "q": "王"}, token=admin.token,
+                      node=tenant.code))["data"]["accounts"]
+    rest = (await gql(SEARCH, {"n": 20, "q": "王", "after": page["pageInfo"]["endCursor"]},
+                      token=admin.token, node=tenant.code))["data"]["accounts"]
+    assert len(page["edges"]) == 20 and len(rest["edges"]) == 10
+    # N+1-free: the same statements for 5 and 30 matches
+    counts = {}
+    for n in (5, 30):
+        await gql(SEARCH, {"n": n, "q": "王"}, token=admin.token, node=tenant.code)
+        with counting(linli_env.state.db.engine) as calls:
+            out = await gql(SEARCH, {"n": n, "q": "王"}, token=admin.token, node=tenant.code)
+        assert len(out["data"]["accounts"]["edges"]) == n
+        counts[n] = len(calls)
+    record_property("statements_accounts_search", counts)
+    assert counts[5] == counts[30] <= 16, counts
+    long = await gql(SEARCH, {"n": 5, "q": "王" * 65}, token=admin.token, node=tenant.code)
+    assert long["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT", long

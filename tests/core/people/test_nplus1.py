@@ -67,6 +67,47 @@ async def test_nested_levels_cost_one_statement_each(gql, factory, seed, linli_e
     assert out.get("errors") is None, out
     assert out["data"]["residents"]["edges"][0]["node"]["household"]["building"]["grid"]
     assert len(opened) == 1, statements
-    # scope (PostgreSQL), page, then household, building, grid: one batch each
-    expected = (1 if linli_env.engine == "postgres" else 0) + 1 + 3
+    # scope (PostgreSQL; it reads the shared auth epoch too, which SQLite reads on its own),
+    # page, then household, building, grid: one batch each
+    expected = 1 + 1 + 3
     assert len(statements) <= expected, statements
+
+
+MASKED_PAGE = """query($n: Int!) { residents(first: $n) { edges { node {
+  name gender birthYear birthDate idNumber phone } } } }"""
+
+
+async def test_masking_is_decided_once_per_page(gql, factory, seed, linli_env, monkeypatch):
+    """Issue 10: a grid worker's masked page asks no per-row question — no DataLoader load
+    and no statement per resident for the ID number or phone (they are masked from the row
+    itself; the full values come only from revealResident). The one decision is the caller's
+    view of places, loaded once for the page."""
+    from core.schema.context import Context
+
+    town = await seed.town(factory, households=26, per_household=2)
+    worker = await factory.account(town.node, "grid_worker", place_kind="grid",
+                                   place_id=town.grids[0].id)
+    await gql(MASKED_PAGE, {"n": 1}, token=worker.token, node=town.node.code)
+    loads: list[str] = []
+    original = Context.loader
+
+    def counted(self, key, load_fn):
+        loader = original(self, key, load_fn)
+        loads.append(key)
+        return loader
+
+    monkeypatch.setattr(Context, "loader", counted)
+    counts = {}
+    for n in (5, 50):
+        loads.clear()
+        with watching(linli_env.state.db) as (statements, _opened):
+            out = await gql(MASKED_PAGE, {"n": n}, token=worker.token, node=town.node.code)
+        assert out.get("errors") is None, out
+        edges = out["data"]["residents"]["edges"]
+        assert len(edges) == n
+        assert all("*" in e["node"]["idNumber"] and e["node"]["birthDate"] is None
+                   for e in edges)
+        assert loads == ["people:view"], loads
+        counts[n] = len(statements)
+    # the scope (with the epoch), the worker's view of places, the page: nothing per row
+    assert counts[5] == counts[50] <= 4, counts

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import strawberry
-from strawberry.extensions.validation_cache import _get_validate_cache
+from core.schema.documents import document_cache
 from strawberry.types import Info
 
 from core.plugin import PluginMeta, hookimpl
@@ -112,7 +112,7 @@ async def test_caps_by_caller_kind(gql, factory, linli_env):
 async def test_budget_keeps_the_validation_cache_hitting(gql, factory):
     tenant = await factory.tenant()
     admin = await factory.account(tenant)
-    cache = _get_validate_cache(512)
+    cache = document_cache()[1]
     await gql(WORST, token=admin.token, node=tenant.code)
     before = cache.cache_info()
     for _ in range(3):

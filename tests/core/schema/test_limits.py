@@ -4,7 +4,7 @@ masked errors; ``first`` bounds; and the validation cache still hitting."""
 from dataclasses import replace
 
 import strawberry
-from strawberry.extensions.validation_cache import _get_validate_cache
+from core.schema.documents import document_cache
 from strawberry.types import Info
 
 from core.plugin import PluginMeta, hookimpl
@@ -168,7 +168,7 @@ async def test_validation_cache_hits_with_limits_on(gql, factory):
     region = await factory.region()
     admin = await factory.account(region)
     query = "{ tenantTree(first: 7) { edges { node { code kind } } } tenant { code } }"
-    cache = _get_validate_cache(512)
+    cache = document_cache()[1]
     await gql(query, token=admin.token, node=region.code)
     before = cache.cache_info()
     for _ in range(3):

@@ -163,3 +163,51 @@ async def test_taking_over_a_passed_claim_at_once_gets_one(world, linli_env):
     async with world.read(world.city):
         assert await BookingClaim.count().where(
             (BookingClaim.campaign_id == campaign["id"]) & (BookingClaim.active == 1)) == 1
+
+
+async def test_visiting_bookings_at_once_hold_both_rules(world, linli_env):
+    """Donors registered only in street A book street B's session of the city's campaign from
+    A, truly at once: one person booking A's own slot and B's slot five times each gets
+    exactly one booking; 50 of A's donors after B's last 3 seats get exactly 3."""
+    from plugins.blood_drive.tables import BookingClaim, Donor
+
+    campaign = await world.campaign()
+    slot_a = (await world.slots(world.a, await world.session(world.a, campaign, 10)))[0]
+    slot_b = (await world.slots(world.b, await world.session(world.b, campaign, 10)))[0]
+    donors = await _donors(world, 51)
+
+    async def visit(donor: int, slot: dict) -> str:
+        try:
+            async with world.write(world.a.node):
+                await bookings.book_visiting(system_access(world.a.node), world.b.node,
+                                             int(slot["id"]), donor)
+            return "booked"
+        except ApiError as err:
+            return f"{err.code}:{err.field}"
+
+    one = donors[0]
+    outcomes = await asyncio.gather(*(
+        _book(world, int(slot_a["id"]), one) if i % 2 else visit(one, slot_b)
+        for i in range(10)))
+    assert outcomes.count("booked") == 1, outcomes
+    assert outcomes.count("CONFLICT:donorId") == 9, outcomes
+    async with world.read(world.b.node):
+        seats_b = (await Slot.select().where(Slot.id == slot_b["id"]).first())["booked"]
+    async with world.read(world.a.node):
+        seats_a = (await Slot.select().where(Slot.id == slot_a["id"]).first())["booked"]
+    assert seats_a + seats_b == 1
+    last = (await world.slots(world.b, await world.session(world.b, campaign, 10, days=3)))[0]
+    async with world.write(world.b.node):               # seven of ten taken: three left
+        await Slot.update({Slot.booked: 7}).where(Slot.id == last["id"])
+    crowd = await asyncio.gather(*(visit(d, last) for d in donors[1:]))
+    assert crowd.count("booked") == 3, crowd
+    assert crowd.count("CONFLICT:slotId") == 47, crowd
+    async with world.read(world.b.node):
+        assert (await Slot.select().where(Slot.id == last["id"]).first())["booked"] == 10
+        assert await Booking.count().where(Booking.slot_id == last["id"]) == 3
+        visitors = await Donor.count().where(Donor.home_tenant_id == world.a.node.id)
+    async with world.read(world.city):
+        claims = await BookingClaim.count().where((BookingClaim.campaign_id == campaign["id"])
+                                                  & (BookingClaim.active == 1))
+    assert claims == 4
+    assert visitors <= 51

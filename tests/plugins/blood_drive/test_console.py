@@ -119,3 +119,60 @@ def test_console_pages(world: SimpleNamespace) -> None:
             phone.wait_for_timeout(1000)
             b.shot(route.replace("/", "-"), phone)
         assert not b.csp_problems(), b.problems
+
+
+@pytest.fixture
+async def station(world: SimpleNamespace, factory: Any, linli_env: Any) -> SimpleNamespace:
+    """Blood-station staff of the street office (import) and one resident with a known 身份证号."""
+    from datetime import date
+
+    from core.people.residents import apply_resident, make_resident_data
+    from core.plugin import get_household
+    from core.testing import id_number
+
+    number = id_number(date(1986, 7, 9), male=False)
+    async with linli_env.state.db.scoped(scope_for(world.node), write=True):
+        from core.people.tables import Household
+
+        household = await Household.select(Household.id).first()
+        rec, _ = await apply_resident(make_resident_data(
+            name="赵导入", id_number=number, household=await get_household(int(household["id"])),
+            relation="其他", tags=[]), linli_env.state.settings.pii_key)
+    staff = await factory.account(world.node, "blood_drive.station_staff", password=PASSWORD,
+                                  name="血站工作人员")
+    return SimpleNamespace(staff=staff, number=number, resident=rec.id)
+
+
+def test_results_import_page(world: SimpleNamespace, station: SimpleNamespace,
+                             tmp_path: Any) -> None:
+    """Station staff upload a .csv on the import page: the good row is imported, the two bad
+    rows are listed with row, field and reason; uploading again reports a duplicate."""
+    path = tmp_path / "results.csv"
+    path.write_text("血站记录号,身份证号,献血日期,结果,类型,献血量,治疗单位,暂缓原因\n"
+                    f"WEB-1,{station.number},2024-03-01,已献血,全血,400,,\n"
+                    "WEB-2,110101199001011234,2024-03-01,已献血,全血,200,,\n"
+                    f"WEB-3,{station.number},not a date,已献血,全血,200,,\n", encoding="utf-8")
+    with console_browser(world.settings) as b:
+        b.login(station.staff.username)
+        assert "blood-drive/import" in b.nav_routes(), b.nav_routes()
+        b.open("blood-drive/import")
+        b.wait_text("导入献血结果")
+        b.page.wait_for_selector("#bd-import-session")
+        assert b.axe() == []
+        b.page.set_input_files("#bd-results-file", str(path))
+        b.wait_text("已导入 1 条，重复 0 条，被拒 2 行", selector="body")
+        rows = b.page.locator(".import-errors .el-table__body tr")
+        assert rows.count() == 2
+        text = b.page.inner_text(".import-errors")
+        assert "idNumber" in text and "donatedOn" in text and "3" in text and "4" in text
+        _quiet(b)
+        assert b.axe() == []
+        b.shot("blood-drive-import-report")
+        b.page.set_input_files("#bd-results-file", str(path))
+        b.wait_text("已导入 0 条，重复 1 条，被拒 2 行", selector="body")
+        phone = b.new_page(width=390)
+        b.login(station.staff.username, page=phone)
+        b.open("blood-drive/import", phone)
+        phone.wait_for_timeout(1000)
+        b.shot("blood-drive-import", phone)
+        assert not b.csp_problems(), b.problems

@@ -3,6 +3,7 @@ sessions, bookings and results in several street offices; fast; a second run add
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -61,6 +62,13 @@ async def test_demo(linli_env, factory, enable_plugin, emitted_events):
                                                         "blood_drive.donation_count"))[1]
                     ["blood_drive.donation_count"] for d in donated}
         assert all(d["count_rule_version"] == used[d["donated_on"]] for d in donated)
+        assert min(used.values()) >= 1, used     # seeded rule rows, never the default's 0
+        async with linli_env.state.db.scoped(scope_for(node)):
+            from plugins.blood_drive.tables import Precheck
+
+            checks = await Precheck.select(Precheck.rule_versions)
+        assert checks and all(len(json.loads(c["rule_versions"])) == 7 and min(
+            json.loads(c["rule_versions"]).values()) >= 1 for c in checks)
         assert claims == open_bookings > 0          # the city's once-only claims
     for node in streets:
         async with linli_env.state.db.scoped(scope_for(node), write=True):

@@ -355,3 +355,110 @@ async def test_statistics_export_sheet_is_audited(world, gql):
             AuditEntry.action == "blood_drive.stats.export")
     assert [(e["account_id"], e["object_type"]) for e in entries] == [
         (world.organiser.id, "BloodDriveCampaign")]
+
+
+async def test_a_donor_books_another_street_office_from_the_public_call(world, gql):
+    """A resident donor of street A, signed in at A, picks a slot on street B's public call
+    and books it with B's code; the booking holds their one booking in the city's campaign;
+    they cancel it the same way; another street's code of no such campaign is NOT_FOUND."""
+    campaign = await world.campaign()
+    await world.session(world.b, campaign)
+    resident = await world.factory.resident(world.a.household, "王跨街", birth=date(1991, 2, 3))
+    acct = await donor_account(world, resident.id)
+    donor = await call(gql, "BloodDriveRegisterDonor", {"input": {
+        "residentId": encode_global_id("Resident", resident.id)}}, acct, world.a.node)
+    board = await gql(op("BloodDrivePublicCalls"), {}, node=world.b.node.code)
+    [call_b] = [c for c in board["data"]["bloodDrivePublicCalls"] if c["title"] ==
+                campaign["title"]]
+    slot_id = call_b["sessions"][0]["slots"][0]["slotId"]
+    booked = await call(gql, "BloodDriveBook", {"input": {
+        "slotId": slot_id, "donorId": donor["donor"]["id"],
+        "streetOfficeCode": world.b.node.code}}, acct, world.a.node)
+    assert booked["booking"]["status"] == "BOOKED"
+    again = await gql(op("BloodDriveBook"), {"input": {
+        "slotId": slot_id, "donorId": donor["donor"]["id"],
+        "streetOfficeCode": world.b.node.code}}, token=acct.token, node=world.a.node.code)
+    assert again["data"]["bloodDriveBook"]["code"] == "CONFLICT"
+    listed = await call(gql, "BloodDriveBookings", {"first": 10}, world.b.site, world.b.node)
+    [edge] = listed["edges"]
+    assert edge["node"]["donor"]["nameMasked"] == "王**"     # B's site staff see the visitor
+    nowhere = await gql(op("BloodDriveBook"), {"input": {
+        "slotId": slot_id, "donorId": donor["donor"]["id"], "streetOfficeCode": "000"}},
+        token=acct.token, node=world.a.node.code)
+    assert nowhere["data"]["bloodDriveBook"]["code"] == "NOT_FOUND"
+    cancelled = await call(gql, "BloodDriveCancelBooking", {"input": {
+        "bookingId": booked["booking"]["id"], "streetOfficeCode": world.b.node.code}},
+        acct, world.a.node)
+    assert cancelled["booking"]["status"] == "CANCELLED"
+
+
+HEALTH_MARKS = ("DONATED", "DEFERRED", "hemoglobin", "血红蛋白", "weightKg", "feelingWell",
+                "体重", "adverse", "NOT_ELIGIBLE", "ELIGIBLE_FROM", "reasons")
+
+
+async def test_no_query_node_or_export_gives_organisers_health_data(world, gql):
+    """Every query document of the module (examples and console pages) run by the city's
+    organiser and by the street's administrator, ``node()`` on every booking, pre-check and
+    donation id, and the statistics sheet: no result, deferral, pre-check outcome or answer
+    comes back (a donated or deferred booking reads ATTENDED); site staff see them."""
+    import base64
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    ids = await workflow(world, gql)
+    # a second donor: a failed pre-check and a deferral
+    resident = await world.factory.resident(world.a.household, "钱暂缓", birth=date(1985, 1, 1))
+    donor = await call(gql, "BloodDriveRegisterDonor", {"input": {
+        "residentId": encode_global_id("Resident", resident.id), "workUnit": "市直机关"}},
+        world.a.admin, world.a.node)
+    did = donor["donor"]["id"]
+    low = await call(gql, "BloodDriveSubmitPrecheck", {"input": {
+        "donorId": did, "weightKg": 41, "feelingWell": False}}, world.a.site, world.a.node)
+    sessions = await call(gql, "BloodDriveSessions", {"first": 5}, world.a.admin, world.a.node)
+    slot = sessions["edges"][0]["node"]["slots"][1]["id"]
+    booked = await call(gql, "BloodDriveBook", {"input": {"slotId": slot, "donorId": did}},
+                        world.a.admin, world.a.node)
+    bid = booked["booking"]["id"]
+    await call(gql, "BloodDriveCheckIn", {"input": {"bookingId": bid}}, world.a.site,
+               world.a.node)
+    deferred = await call(gql, "BloodDriveRecordResult", {"input": {
+        "bookingId": bid, "outcome": "DEFERRED", "deferralCode": "hemoglobin"}},
+        world.a.site, world.a.node)
+    docs = DOCS + "\n" + "\n".join(p.read_text(encoding="utf-8") for p in sorted(
+        (Path(__file__).resolve().parents[3] / "plugins" / "blood_drive" / "console"
+         ).glob("*.graphql")))
+    queries = [p for p in re.split(r"\n(?=(?:query|mutation|subscription|#) )", docs)
+               if p.strip().startswith("query ")]
+    assert len(queries) >= 20
+    values = {"first": 20, "campaignId": ids["campaign"], "sessionId": ids["session"],
+              "donorId": did, "unit": "市直机关"}
+    for who, node in ((world.organiser, world.city), (world.a.admin, world.a.node)):
+        for document in queries:
+            wanted = set(re.findall(r"\$(\w+):", document.split("{", 1)[0]))
+            out = await gql(document, {k: values[k] for k in wanted if k in values},
+                            token=who.token, node=node.code)
+            text = str(out)
+            assert "GRAPHQL_VALIDATION_FAILED" not in text, (document[:60], text[:400])
+            assert not any(mark in text for mark in HEALTH_MARKS), (document[:60], text[:400])
+        for gid in (ids["booking"], bid, ids["precheck"], low["precheck"]["id"],
+                    ids["donation"], deferred["donation"]["id"]):
+            out = await gql("""query($id: ID!) { node(id: $id) { id __typename
+                ... on BloodDriveBooking { status }
+                ... on BloodDrivePrecheck { checkOutcome: outcome }
+                ... on BloodDriveDonation { outcome kind } } }""", {"id": gid},
+                token=who.token, node=node.code)
+            assert "GRAPHQL_VALIDATION_FAILED" not in str(out), out
+            text = str(out)
+            assert not any(mark in text for mark in HEALTH_MARKS), text
+            if gid in (ids["booking"], bid) and node == world.a.node:
+                assert (out.get("data") or {}).get("node", {}).get("status") == "ATTENDED", out
+    sheet = await call(gql, "BloodDriveExportStats", {"input": {"campaignId": ids["campaign"]}},
+                       world.organiser, world.city)
+    cells = str([list(r) for r in load_workbook(io.BytesIO(base64.b64decode(
+        sheet["contentBase64"]))).active.iter_rows(values_only=True)])
+    assert not any(mark in cells for mark in HEALTH_MARKS) and "钱" not in cells
+    staff = await gql("query($id: ID!) { node(id: $id) { ... on BloodDriveBooking { status } } }",
+                      {"id": bid}, token=world.a.site.token, node=world.a.node.code)
+    assert staff["data"]["node"]["status"] == "DEFERRED"

@@ -129,3 +129,48 @@ def test_benefits():
     big = compute_benefits(rule, [(date(2020, 1, 1), 400)] * 2 + [(date(2021, 1, 1), 200)],
                            date(2024, 1, 1))
     assert big.unlimited and big.donor_limit_ml is None and big.family_limit_ml == 1000
+
+
+async def test_enablement_seeds_dated_rule_rows_citing_their_source(linli_env, factory,
+                                                                   enable_plugin):
+    """Enabling the plugin writes every rule's default as a row of the root region, in force
+    from its standard's date (so a 2023 result stores version ≥ 1); a second enablement adds
+    nothing; a street office still overrides; each description cites its source."""
+    from datetime import date
+
+    from core.rules.service import RuleValue
+    from plugins.blood_drive.rules import RULES, SINCE
+    from plugins.blood_drive.services.common import OWN_RULES
+    from tenants.service import scope_for
+
+    for key in RULES:
+        assert "domain/blood-drive.md" in key.description_zh
+        assert "domain/blood-drive.md" in key.description_en
+    count = next(k for k in RULES if k.key == "blood_drive.donation_count")
+    assert count.default["legacy_platelet_unit_count"] == 4
+    assert count.default["legacy_platelets_before"] == "2010-01-01"
+    unit = next(k for k in RULES if k.key == "blood_drive.unit_award")
+    assert unit.default == {"window_years": 2, "visits": 200, "staff_share_pct": 50,
+                            "visits_alone": 1000}
+    city = await factory.region("city", name="聊城市")
+    street = await factory.tenant(city, name="新区街道")
+    other = await factory.tenant(city, name="柳园街道")
+    await enable_plugin(street, "blood_drive")
+    await enable_plugin(other, "blood_drive")
+    async with linli_env.state.db.scoped(scope_for(other)):
+        rows = [r for r in await RuleValue.select() if r["key"].startswith("blood_drive.")]
+    assert len(rows) == len(RULES)
+    assert {r["key"] for r in rows} == {k.key for k in RULES}
+    assert all(int(r["tenant_id"]) == city.id for r in rows)
+    async with linli_env.state.db.scoped(scope_for(street)):
+        got = await OWN_RULES.get("blood_drive.donation_count", street, date(2023, 2, 18))
+        assert got.version >= 1 and got.value["legacy_platelet_unit_count"] == 4
+        assert got.effective_from == SINCE["blood_drive.donation_count"]
+        gb = await OWN_RULES.get("blood_drive.age_max", street, date(2023, 2, 18))
+        assert gb.version >= 1 and gb.effective_from == date(2012, 7, 1)
+        assert (await OWN_RULES.get("blood_drive.age_max", street,
+                                    date(2012, 6, 30))).version == 0
+    async with linli_env.state.db.scoped(scope_for(street), write=True):
+        mine = await OWN_RULES.set("blood_drive.age_max", 58, street)
+    async with linli_env.state.db.scoped(scope_for(street)):
+        assert (await OWN_RULES.get("blood_drive.age_max", street)).version == mine.version

@@ -157,3 +157,31 @@ async def test_donor_leaderboard_only_with_consent(world):
     for cid in campaign_ids:
         ranked += await world.do(world.a.node, lambda s, c=cid: stats.donor_leaderboard(s, c))
     assert ranked == [(int(proud["resident_id"]), 200, 400)]
+
+
+async def test_personal_data_reaches_visiting_rows_in_other_street_offices(world):
+    """A donor of A who booked B's session: the export from A lists B's visiting row and
+    booking; the erasure cancels it (seat and claim back) and blanks the sealed name there."""
+    from plugins.blood_drive.tables import Booking, BookingClaim
+
+    donor = await world.donor(world.a, "李跨街")
+    campaign = await world.campaign()
+    slot = (await world.slots(world.b, await world.session(world.b, campaign)))[0]
+    await world.do(world.a.node, lambda s: bookings.book_visiting(
+        s, world.b.node, int(slot["id"]), int(donor["id"])))
+    resident = int(donor["resident_id"])
+    async with world.write(world.a.node):
+        exported = await personal_data(resident, "export")
+    [visit] = exported["visiting"]
+    assert visit["street_office_id"] == world.b.node.id and len(visit["bookings"]) == 1
+    async with world.write(world.a.node):
+        erased = await personal_data(resident, "erase")
+    assert erased["bookings_cancelled"] == 1 and erased["visitor_name_blanked"] == 1
+    async with world.read(world.b.node):
+        assert (await Slot.select().where(Slot.id == slot["id"]).first())["booked"] == 0
+        assert (await Booking.select().first())["status"] == "cancelled"
+        assert (await Donor.select().where(Donor.resident_id == resident).first())[
+            "name_cipher"] == ""
+    async with world.read(world.city):
+        assert await BookingClaim.count().where(
+            BookingClaim.campaign_id == campaign["id"]) == 0

@@ -16,7 +16,7 @@ from graphql import (
     Undefined,
 )
 
-PUBLIC = {"buildingHeadBoard", "canteenMenu", "mutualAidNeedsBoard", "mutualAidNotesBoard",
+PUBLIC = {"buildingHeadBoard", "canteenMenu", "canteenPublicCanteens", "mutualAidNeedsBoard", "mutualAidNotesBoard",
           "mutualAidTeams", "mutualAidTeamResponseTimes", "publicCommunities",
           "pointsMarketPublicRanking", "readingRoomSearch", "readingRoomNetworks",
           "mutualAidOpenNeedsByAge", "bloodDrivePublicCalls", "pointsMarketPublicNotices"}

@@ -1,5 +1,6 @@
 """Helpers of the canteen tests importable by test modules (conftest modules are not):
-global ids, enabling the plugin, an operating canteen, counting statements."""
+global ids, enabling the plugin, an operating canteen, counting statements, checking a console
+page in the browser."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ async def operating_canteen(env: Any, street: Any, name: str,
             operator_name="运营方", address="地址", slots=list(slots), seats=20)
         for status in ("signed", "fitting_out", "ready", "operating"):
             row = await canteens.change_status(access, int(row["id"]), status,
-                                               date(2024, 1, 1))
+                                               date(2024, 1, 1),
+                                               expected_ready_on=date(2024, 1, 1))
     return row
 
 
@@ -77,3 +79,21 @@ async def liuyuan(env: Any, factory: Any) -> Any:
     assert report.ok, report.errors[:3]
     await enable(env, node)
     return node
+
+
+def check_page(b: Any, name: str, p: Any, violations: dict[str, Any]) -> None:
+    """Screenshot and axe, in normal then elder-friendly mode (after any toast has faded)."""
+    for _ in range(80):
+        if not p.query_selector(".el-message"):
+            break
+        p.wait_for_timeout(100)
+    p.wait_for_timeout(400)
+    b.shot(name, p)
+    if found := b.axe(p):
+        violations[name] = found
+    p.click(".elder-toggle .el-switch")
+    p.wait_for_timeout(300)
+    b.shot(f"{name}-elder", p)
+    if found := b.axe(p):
+        violations[f"{name}-elder"] = found
+    p.click(".elder-toggle .el-switch")

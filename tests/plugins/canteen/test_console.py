@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from canteen_kit import enable, gid, liuyuan
+from canteen_kit import check_page, enable, gid, liuyuan
 
 from core.people.records import ResidentRec, from_row
 from core.people.residents import reveal_values
@@ -56,24 +56,6 @@ async def world(linli_env: Any, factory: Any) -> SimpleNamespace:
                            canteen=gid("CanteenCanteen", int(canteen["id"])), today=today)
 
 
-def _check(b: Any, name: str, p: Any, violations: dict[str, Any]) -> None:
-    """Screenshot and axe, in normal then elder-friendly mode (after any toast has faded)."""
-    for _ in range(80):
-        if not p.query_selector(".el-message"):
-            break
-        p.wait_for_timeout(100)
-    p.wait_for_timeout(400)
-    b.shot(name, p)
-    if found := b.axe(p):
-        violations[name] = found
-    p.click(".elder-toggle .el-switch")
-    p.wait_for_timeout(300)
-    b.shot(f"{name}-elder", p)
-    if found := b.axe(p):
-        violations[f"{name}-elder"] = found
-    p.click(".elder-toggle .el-switch")
-
-
 def _number(p: Any, selector: str) -> int:
     return int(p.inner_text(selector).strip())
 
@@ -106,7 +88,7 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
         told = counter.inner_text(".ct-meal")
         assert "已补贴" in told and "补贴" in told, told
         assert str(world.today) in told, told
-        _check(b, "canteen-counter-meal-phone", counter, violations)
+        check_page(b, "canteen-counter-meal-phone", counter, violations)
         # the same lunch again: no second meal
         counter.click(".ct-elder button.record")
         b.wait_text("已登记过", page=counter, selector=".ct-meal")
@@ -118,7 +100,7 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
             b.page.wait_for_timeout(100)
         assert _number(b.page, ".live-meals strong") == before + 1
         assert _number(b.page, ".live-subsidised strong") == subsidised + 1
-        _check(b, "canteen-live", b.page, violations)
+        check_page(b, "canteen-live", b.page, violations)
 
         # -- dinner the same day: recorded, but the day's subsidy is used (the refusal shown) --
         counter.click(".el-select:has(#ct-slot) .el-select__wrapper")
@@ -128,7 +110,7 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
         b.wait_text("晚餐", page=counter, selector=".ct-meal")
         told = counter.inner_text(".ct-meal")
         assert "无补贴" in told and "当日补贴次数已满" in told, told
-        _check(b, "canteen-counter-refused-phone", counter, violations)
+        check_page(b, "canteen-counter-refused-phone", counter, violations)
 
         # -- a name search at the counter -----------------------------------------------------
         counter.fill("#ct-name", str(world.elder["name"])[:1])
@@ -140,14 +122,14 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
         b.wait_text("东关国际幸福食堂")
         b.wait_text("装修中")
         b.wait_text("暂停")   # 育新社区幸福食堂 was suspended once
-        _check(b, "canteen-canteens", b.page, violations)
+        check_page(b, "canteen-canteens", b.page, violations)
 
         # -- monthly claims: approve one awaiting review --------------------------------------
         b.open("canteen/settlements")
         b.page.wait_for_selector(".ct-claim")
         approvable = len(b.page.query_selector_all(".ct-claim button.approve"))
         assert approvable >= 1
-        _check(b, "canteen-settlements", b.page, violations)
+        check_page(b, "canteen-settlements", b.page, violations)
         b.page.click(".ct-claim button.approve >> nth=0")
         b.wait_text("已通过", selector="body")
         for _ in range(50):
@@ -173,7 +155,7 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
             b.open("canteen/payments", pay)
             pay.wait_for_selector(".ct-claim button.mark-paid")
             unpaid = len(pay.query_selector_all(".ct-claim button.mark-paid"))
-            _check(b, "canteen-payments-phone", pay, violations)
+            check_page(b, "canteen-payments-phone", pay, violations)
             pay.click(".ct-claim button.mark-paid >> nth=0")
             b.wait_text("已标记拨付", page=pay, selector="body")
             for _ in range(50):
@@ -189,6 +171,6 @@ def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
         b.wait_text("本周菜单", page=public)
         public.wait_for_selector(".ct-day")
         b.wait_text("红烧肉", page=public)
-        _check(b, "canteen-menu-phone", public, violations)
+        check_page(b, "canteen-menu-phone", public, violations)
         assert not b.csp_problems(), b.problems
     assert violations == {}, violations

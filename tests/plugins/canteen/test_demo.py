@@ -52,7 +52,7 @@ async def test_demo(linli_env, factory):
     assert {"generated", "approved", "returned"} <= statuses, statuses
     assert reasons == {"", "daily_cap", "not_eligible"}, reasons
     assert sources == {"counter", "batch", "import"}, sources
-    assert adjustments == 1 and paid == 1 and alerts == 1 and menu > 0
+    assert (adjustments, paid, alerts) == (1, 1, 1) and menu > 0, (adjustments, paid, alerts)
     assert {"planned", "signed", "fitting_out", "ready", "operating", "suspended"} <= history
     assert elapsed < 30, elapsed   # the whole demo must stay under 30 s
     async with linli_env.state.db.scoped(scope_for(node), write=True):

@@ -67,6 +67,7 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql):
                                      "dishes": [{"weekday": 1, "slot": "LUNCH",
                                                  "dish": "清炖排骨", "priceFen": 1200}]}},
         "CanteenMenu": {"canteenId": operating},
+        "CanteenPublicCanteens": {"first": 10},
         "CanteenRegisterElder": {"input": {"residentId": gid("Resident",
                                                              unregistered["id"])}},
         "CanteenIdentifyElder": {"cardToken": elder["card_token"]},
@@ -97,7 +98,7 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql):
             continue
         caller = finance if name == "CanteenMarkPaid" else admin
         code = (await _parent(node)).code if name == "CanteenMarkPaid" else node.code
-        token = None if name == "CanteenMenu" else caller.token
+        token = None if name in ("CanteenMenu", "CanteenPublicCanteens") else caller.token
         out = await gql(doc, variables[name], token=token, node=code)
         assert "errors" not in out, (name, out)
         for value in out["data"].values():

@@ -42,11 +42,24 @@ async def test_workflow(city, gql, factory, linli_env):
     assert canteen["status"] == "PLANNED"
     for status in ("SIGNED", "FITTING_OUT", "READY", "OPERATING"):
         moved = await call(gql, "CanteenChangeStatus", {"input": {
-            "canteenId": canteen["id"], "status": status, "changedOn": "2024-01-02"}}, **kw)
+            "canteenId": canteen["id"], "status": status, "changedOn": "2024-01-02",
+            "expectedReadyOn": "2024-03-01" if status == "FITTING_OUT" else None}}, **kw)
+        if status == "FITTING_OUT":
+            assert moved["canteenChangeStatus"]["canteen"]["expectedReadyOn"] == "2024-03-01"
         assert moved["canteenChangeStatus"]["__typename"] == "CanteenChangeStatusPayload", moved
     history = moved["canteenChangeStatus"]["canteen"]["history"]
     assert [h["status"] for h in history] == ["PLANNED", "SIGNED", "FITTING_OUT", "READY",
                                                "OPERATING"]
+    # fitting out without its expected ready date is refused, nothing written
+    other = await call(gql, "CanteenCreate", {"input": {"name": "东关国际幸福食堂",
+                                                        "kind": "ENTERPRISE_LISTED"}}, **kw)
+    other_id = other["canteenCreate"]["canteen"]["id"]
+    await call(gql, "CanteenChangeStatus", {"input": {"canteenId": other_id,
+                                                      "status": "SIGNED"}}, **kw)
+    missing = await call(gql, "CanteenChangeStatus", {"input": {
+        "canteenId": other_id, "status": "FITTING_OUT"}}, **kw)
+    assert (missing["canteenChangeStatus"]["code"],
+            missing["canteenChangeStatus"]["field"]) == ("INVALID_ARGUMENT", "expectedReadyOn")
     bad = await call(gql, "CanteenChangeStatus", {"input": {
         "canteenId": canteen["id"], "status": "SIGNED"}}, **kw)
     assert bad["canteenChangeStatus"]["code"] == "CONFLICT"

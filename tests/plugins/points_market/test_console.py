@@ -17,7 +17,7 @@ from plugins.points_market.tables import Claim
 from tenants.service import scope_for
 
 PAGES = ("points-market/claims", "points-market/notices", "points-market/account",
-         "points-market/counter")
+         "points-market/counter", "points-market/goods")
 
 
 @pytest.fixture
@@ -81,6 +81,32 @@ def test_console_pages(world: SimpleNamespace) -> None:
         b.open("points-market/counter")
         b.wait_text("货架")
         assert b.axe() == []
+        # goods stocking: add a good with price, stock and limit; restock it; change its price
+        b.open("points-market/goods")
+        b.wait_text("货架管理")
+        b.page.fill("#pm-good-name", "搪瓷杯")
+        b.page.fill("#pm-good-value", "6")
+        b.page.fill("#pm-good-price", "6")
+        b.page.fill("#pm-good-stock", "12")
+        b.page.fill("#pm-good-limit", "2")
+        b.page.click("button.save-good")
+        b.wait_text("已上架：搪瓷杯", selector="body")
+        b.page.wait_for_selector(".stock[data-good='搪瓷杯']")
+        assert b.page.inner_text(".stock[data-good='搪瓷杯']") == "12"
+        row = b.page.locator(".goods .el-table__row", has_text="搪瓷杯")
+        row.locator(".restock-qty input").fill("8")
+        row.locator("button.restock").click()
+        b.wait_text("已进货，库存 20", selector="body")
+        assert b.page.inner_text(".stock[data-good='搪瓷杯']") == "20"
+        row.locator("button.edit").click()
+        b.page.fill("#pm-good-price", "5")
+        b.page.click("button.save-good")
+        b.wait_text("已保存：搪瓷杯", selector="body")
+        b.page.wait_for_timeout(300)
+        cells = row.locator("td").all_inner_texts()
+        assert [c.strip() for c in cells[:5]] == ["搪瓷杯", "6.00", "5", "20", "2"], cells
+        _quiet(b)
+        assert b.axe() == []
         # phone-sized screenshots of every page
         phone = b.new_page(width=390)
         b.login(admin.username, page=phone)
@@ -99,4 +125,3 @@ def test_console_pages(world: SimpleNamespace) -> None:
         assert b.axe(public) == []
         b.shot("points-market-ranking", public)
         assert not b.csp_problems(), b.problems
-

@@ -153,3 +153,30 @@ async def test_account_statement_statement_count_is_flat(market, gql, linli_env)
                         token=market.admin.token, node=market.node.code)
     assert "errors" not in out, out
     assert len(calls) == counts[10], (len(calls), counts)
+
+
+RESTOCK = """mutation($g: ID!, $q: Int!) { pointsMarketRestockGood(input: {goodId: $g, quantity: $q}) {
+  __typename ... on PointsMarketRestockGoodPayload { good { stock pricePoints } }
+  ... on UserError { code field } } }"""
+
+
+async def test_restock_adds_stock_only_and_refuses_bad_input(market, gql):
+    async with market.write():
+        good = await shop.save_good(name="毛巾", value_fen=800, price_points=8, stock=3)
+    g = gid("PointsMarketGood", good["id"])
+    out = await gql(RESTOCK, {"g": g, "q": 7}, token=market.admin.token, node=market.node.code)
+    assert out["data"]["pointsMarketRestockGood"] == {
+        "__typename": "PointsMarketRestockGoodPayload", "good": {"stock": 10, "pricePoints": 8}}
+    for quantity in (0, -5):
+        bad = await gql(RESTOCK, {"g": g, "q": quantity}, token=market.admin.token,
+                        node=market.node.code)
+        assert bad["data"]["pointsMarketRestockGood"] == {
+            "__typename": "UserError", "code": "INVALID_ARGUMENT", "field": "quantity"}
+    keeper = await gql(RESTOCK, {"g": g, "q": 1}, token=market.keeper.token,
+                       node=market.node.code)
+    assert keeper["data"]["pointsMarketRestockGood"]["code"] == "FORBIDDEN"
+    missing = await gql(RESTOCK, {"g": gid("PointsMarketGood", 999999), "q": 1},
+                        token=market.admin.token, node=market.node.code)
+    assert missing["data"]["pointsMarketRestockGood"]["code"] == "NOT_FOUND"
+    async with market.read():
+        assert (await shop.get_good(good["id"]))["stock"] == 10

@@ -78,6 +78,33 @@ async def test_books_detect_a_tampered_cache(market):
     assert not books.ok and len(books.mismatched) == 1
 
 
+async def test_entries_carry_running_figures_that_the_books_check(market):
+    """Each entry carries its account's balance and earned figure right after it (a savings
+    book's running balance); the newest equals the account's cache, and a wrong one is found."""
+    from plugins.points_market.tables import Entry
+
+    await market.fund(market.resident.id, 5, key="a")
+    await market.fund(market.resident.id, 7, key="b")
+    async with market.write():
+        issuance = await ledger.account_id(ledger.ISSUANCE)
+        target = await ledger.account_id("resident", market.resident.id)
+        await ledger.transfer_many([ledger.Move(f"m{i}", "award", issuance, target, 2,
+                                                to_earned=2) for i in range(3)])
+        rows = await Entry.select(Entry.balance_after, Entry.earned_after).where(
+            Entry.account_id == target).order_by(Entry.id)
+        assert [(r["balance_after"], r["earned_after"]) for r in rows] == [
+            (5, 5), (12, 12), (14, 14), (16, 16), (18, 18)]
+        issued = await Entry.select(Entry.balance_after).where(
+            Entry.account_id == issuance).order_by(Entry.id)
+        assert [r["balance_after"] for r in issued] == [-5, -12, -14, -16, -18]
+        assert (await ledger.check_books()).ok
+        newest = await Entry.select(Entry.id).where(Entry.account_id == target).order_by(
+            Entry.id, ascending=False).first()
+        await Entry.update({Entry.balance_after: 99}).where(Entry.id == newest["id"])
+        books = await ledger.check_books()
+    assert books.mismatched == [target]
+
+
 async def _replay(market: Any, key: str) -> bool:
     async with market.write():
         issuance = await ledger.account_id(ledger.ISSUANCE)

@@ -68,6 +68,31 @@ async def test_public_household_ranking_needs_a_member_who_agreed(market):
     assert [(r.owner_id, r.rank) for r in public] == [(market.other_household.id, 1)]
 
 
+async def test_public_household_ranking_is_not_short(market, factory):
+    """Twelve households without consent outrank two with it: the public ranking asked for two
+    rows still gives both (consent is filtered before the limit, not after), and a resident
+    ranking likewise."""
+    from plugins.points_market.services import ledger
+
+    quiet = [await factory.household(market.place.building) for _ in range(12)]
+    agreeing = [market.other_household, market.place.household]
+    async with market.write():
+        issuance = await ledger.account_id(ledger.ISSUANCE)
+        for n, household in enumerate(quiet + agreeing):
+            account = await ledger.account_id("household", household.id)
+            await ledger.transfer(f"q{household.id}", "award", issuance, account, 100 - n,
+                                  to_earned=100 - n)
+        await consent.set_consent(market.neighbour.id, True, account_id=None)
+        await consent.set_consent(market.spouse.id, True, account_id=None)
+        year = today_shanghai().year
+        public = await reports.ranking("household", year, public=True, first=2)
+        staff = await reports.ranking("household", year, first=2)
+    assert [(r.rank, r.owner_id) for r in public] == [
+        (1, market.other_household.id), (2, market.place.household.id)]
+    assert all(r.name for r in public)
+    assert [r.owner_id for r in staff] == [quiet[0].id, quiet[1].id]
+
+
 def _sheet(data: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
 

@@ -232,10 +232,15 @@ async def test_cards_spent_at_the_counter_retire_and_pay_for_goods(market):
         assert (await Good.select(Good.stock).where(Good.id == good).first())["stock"] == 2
         assert await Transfer.count().where(Transfer.kind == "card_spend") == 1
         assert (await ledger.check_books()).ok
-    # voided the same day: the cards come back (the keeper returns them), stock too
-    async with market.write():
-        await shop.void_redemption(use.redemption["id"], account_id=market.keeper.id)
-    assert (await _spend(market, good, [fives[0], twos[0]], "k3")).refused is None
+    # a card is used once: its redemption cannot be voided to bring the serials back
+    with pytest.raises(ApiError) as refused:
+        async with market.write():
+            await shop.void_redemption(use.redemption["id"], account_id=market.keeper.id)
+    assert refused.value.code == "INVALID_ARGUMENT" and refused.value.field == "redemptionId"
+    assert (await _spend(market, good, [fives[0], twos[0]], "k3")).refused.code == "CONFLICT"
+    async with market.read():
+        assert (await Good.select(Good.stock).where(Good.id == good).first())["stock"] == 2
+        assert await Redemption.count().where(Redemption.status == "voided") == 0
 
 
 async def test_the_same_card_spent_at_two_counters_at_once_pays_once(market):

@@ -138,4 +138,4 @@ async def test_checkout_and_checkin_statement_counts(world, linli_env):
     finally:
         cls.run_querystring = original
     print(f"checkout {out} statements, check-in {back} statements")
-    assert out <= 17 and back <= 16, (out, back)
+    assert out <= 10 and back <= 9, (out, back)

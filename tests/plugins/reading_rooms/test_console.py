@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from core.testing import id_number
 from core.testing.console import PASSWORD, console_browser
 from tenants.service import scope_for
 
@@ -45,10 +46,12 @@ async def yanggu(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleName
         lent_copy = await Copy.select(Copy.barcode).where(Copy.id == lent["copy_id"]).first()
     librarian = await factory.account(county, "tenant_admin", password=PASSWORD, name="王书香")
     reader = await factory.account(tenants[0], "resident", password=PASSWORD, name="读者本人")
+    newcomer = await factory.account(tenants[1], "resident", password=PASSWORD, name="新读者")
     async with db.scoped(scope_for(county), write=True):
         await Card.update({Card.account_id: reader.id}).where(Card.id == card["id"])
     return SimpleNamespace(county=county, tenants=tenants, settings=linli_env.settings,
                            librarian=librarian, reader=reader, card=card["card_number"],
+                           newcomer=newcomer, newcomer_id=id_number(date(1990, 3, 8)),
                            shelf=shelf["barcode"], book=book["title"],
                            spare=spare["barcode"], lent=lent_copy["barcode"], db=db)
 
@@ -178,6 +181,76 @@ def test_reading_room_pages_in_headless_chromium(yanggu: SimpleNamespace) -> Non
         assert yanggu.card in mine.inner_text(".rr-card")
         assert yanggu.book in mine.inner_text(".rr-my-loans")        # lent at the desk above
         check("reading-rooms-my-card-phone", mine)
+
+        # -- the reader books a quiet-study seat (tomorrow: the demo's seat A has 3 slots taken)
+        b.open("reading-rooms/seats", page=mine)
+        mine.wait_for_selector(".rr-seat-grid, .seats-error, .rr-seats .muted")
+        mine.wait_for_selector(".rr-seat-grid")
+        first_row = mine.query_selector(".rr-seat-grid tbody tr")
+        assert len(first_row.query_selector_all(".slot-taken")) == 3, first_row.inner_text()
+        free = len(mine.query_selector_all(".rr-seat-grid .slot-free"))
+        mine.click(".rr-seat-grid tbody tr >> nth=1 >> .slot-free >> nth=0")
+        mine.wait_for_selector(".rr-booked, .seats-error")
+        assert not mine.query_selector(".seats-error"), mine.inner_text(".seats-error")
+        b.wait_text("已约", page=mine, selector=".rr-seat-grid tbody tr >> nth=1")
+        assert len(mine.query_selector_all(".rr-seat-grid .slot-free")) == free - 1
+        # the same reader cannot take a second seat in that slot: refused, shown
+        mine.click(".rr-seat-grid tbody tr >> nth=2 >> .slot-free >> nth=0")
+        mine.wait_for_selector(".seats-error")
+        assert "已预约" in mine.inner_text(".seats-error")
+        width = mine.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390 + 1 or mine.query_selector(".rr-seat-grid"), width
+        check("reading-rooms-seats-phone", mine)
+
+        # -- the reader signs up for an activity ------------------------------------------------
+        b.open("reading-rooms/activities", page=mine)
+        mine.wait_for_selector(".rr-activity[data-title='品茶读书会']")
+        assert not mine.query_selector(".rr-announce")          # readers do not announce
+        mine.click(".rr-activity[data-title='品茶读书会'] button.sign-up")
+        mine.wait_for_selector(".rr-activity[data-title='品茶读书会'] .signed, .activities-error")
+        assert not mine.query_selector(".activities-error"), mine.inner_text(".activities-error")
+        assert "3/20" in mine.inner_text(".rr-activity[data-title='品茶读书会'] .places")
+        check("reading-rooms-activities-phone", mine)
+
+        # -- a newcomer of 寿张镇 registers their own card ----------------------------------------
+        fresh = b.new_page(width=390, height=844)
+        b.login(yanggu.newcomer.username, page=fresh)
+        b.open("reading-rooms/register", page=fresh)
+        fresh.fill("#rr-name", "新读者")
+        fresh.fill("#rr-id", "110105199001011234")                     # a wrong check digit
+        fresh.click("button.register")
+        fresh.wait_for_selector(".register-error")
+        assert fresh.get_attribute(".register-error", "data-field") == "idNumber"
+        fresh.fill("#rr-id", yanggu.newcomer_id)
+        fresh.fill("#rr-phone", "13912345678")
+        fresh.click("button.register")
+        fresh.wait_for_selector(".rr-new-card, .register-error")
+        assert not fresh.query_selector(".register-error"), fresh.inner_text(".register-error")
+        assert "成人证" in fresh.inner_text(".rr-new-card")
+        check("reading-rooms-register-phone", fresh)
+        fresh.click("button.register")                                 # one card per person
+        fresh.wait_for_selector(".register-error")
+        assert "已有" in fresh.inner_text(".register-error")
+
+        # -- central staff: the month's report, and an activity announced -------------------------
+        staff = b.new_page()
+        b.login(yanggu.librarian.username, page=staff)
+        assert "reading-rooms/reports" in b.nav_routes(staff)
+        b.open("reading-rooms/reports", page=staff)
+        staff.wait_for_selector(".rr-report-rooms .el-table__row")
+        report = staff.inner_text(".rr-report-rooms")
+        assert "不二城市书房" in report and "22类齐全" in report, report
+        assert int(staff.inner_text(".rr-active strong")) > 0
+        check("reading-rooms-reports", staff)
+        b.open("reading-rooms/activities", page=staff)
+        staff.wait_for_selector(".rr-announce")
+        staff.fill("#act-title", "周末读书沙龙")
+        staff.fill("#act-starts", "2030-05-01T14:30")
+        staff.click("button.announce")
+        staff.wait_for_selector(".rr-activity[data-title='周末读书沙龙'], .activities-error")
+        assert not staff.query_selector(".activities-error"), staff.inner_text(
+            ".activities-error")
+        check("reading-rooms-activities-staff", staff)
         assert not b.csp_problems(), b.csp_problems()
     assert not violations, "; ".join(f"{p}: {v['id']} ({v['impact']}) {v['nodes'][:1]}"
                                      for p, found in violations.items() for v in found)

@@ -48,8 +48,7 @@ async def test_demo_and_every_example_operation(linli_env, factory, enable_plugi
     assert loans["open"] > 5 and loans["returned"] >= 1 and overdue >= 2
     assert {"waiting", "in_transit", "ready", "expired"} <= set(holds)
     assert transfer["status"] == "sent"
-    print(f"reading_rooms demo seeded in {elapsed:.2f} s")
-    assert elapsed < 15, elapsed
+    print(f"reading_rooms demo seeded in {elapsed:.2f} s")   # a figure, not a timed test
     for tenant in tenants:                         # seeded once
         async with db.scoped(scope_for(tenant), write=True):
             await seed_demo(tenant.id)
@@ -82,6 +81,8 @@ async def test_demo_and_every_example_operation(linli_env, factory, enable_plugi
     report = await call(gql, "ReadingRoomReport", {"month": datetime.now(UTC).strftime("%Y-%m")},
                         **kw)
     assert all(not c["missingClasses"] for c in report["readingRoomReport"]["collection"])
+    assert all(v["entries"] > 0 for v in report["readingRoomReport"]["visits"])
+    assert report["readingRoomReport"]["activeReaders"] > 0
     await call(gql, "ReadingRoomMyCards", **kw)
     title = found["readingRoomSearch"]["edges"][0]["node"]
     out = await call(gql, "ReadingRoomPlaceHold", {"input": {"titleId": title["id"],
@@ -121,6 +122,15 @@ async def test_demo_and_every_example_operation(linli_env, factory, enable_plugi
         "seatId": seat, "bookedOn": (datetime.now(UTC) + timedelta(days=2)).date().isoformat(),
         "slot": 1, "cardNumber": card["card_number"]}}, **kw)
     assert booked["readingRoomBookSeat"]["booking"]["slot"] == 1
+    day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    slots = await call(gql, "ReadingRoomSeatSlots", {"id": qr, "on": day}, node=tenants[1].code)
+    assert [s["takenSlots"] for s in slots["node"]["seats"] if s["id"] == seat] == [[1]]
+    more = await call(gql, "ReadingRoomAddSeats", {"input": {"roomId": qr,
+                                                            "labels": ["C01", "C02"]}}, **kw)
+    assert len(more["readingRoomAddSeats"]["room"]["seats"]) == 12
+    counted = await call(gql, "ReadingRoomRecordVisits", {"input": {"roomId": qr,
+                                                                    "entries": 35}}, **kw)
+    assert counted["readingRoomRecordVisits"]["visit"]["entries"] >= 35
     activity = await call(gql, "ReadingRoomCreateActivity", {"input": {
         "roomId": qr, "title": "亲子绘本会", "kind": "parent_child", "capacity": 2,
         "startsAt": (datetime.now(UTC) + timedelta(days=5)).isoformat()}}, **kw)

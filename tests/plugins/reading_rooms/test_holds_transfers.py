@@ -23,7 +23,8 @@ async def _hold_row(world, hold_id):
         return await Hold.select().where(Hold.id == hold_id).first()
 
 
-async def test_hold_is_ready_only_after_the_transit_is_received(world, factory, notifications):
+async def test_hold_is_ready_only_after_the_transit_is_received(world, factory, notifications,
+                                                                drain):
     reader = await factory.account(world.qr, "resident")
     waiting = await world.card("候补", account=reader, home=world.qr)
     borrower = await world.card("借者")
@@ -36,13 +37,19 @@ async def test_hold_is_ready_only_after_the_transit_is_received(world, factory, 
         "transit", world.rooms["jd"], "hold")
     row = await _hold_row(world, hold["id"])
     assert row["status"] == "in_transit" and row["ready_at"] is None
-    assert await notifications(world.county, reader, "reading_rooms.hold_ready") == []
+    await drain()
+    assert await notifications(world.qr, reader, "reading_rooms.hold_ready") == []
     arrived = await world.checkin("jd", codes[0])               # received at the pickup room
     assert arrived.action == "hold_shelf"
     row = await _hold_row(world, hold["id"])
     assert row["status"] == "ready"
     assert row["expires_on"] == today_shanghai() + timedelta(days=7)
-    assert len(await notifications(world.county, reader, "reading_rooms.hold_ready")) == 1
+    await drain()     # told in the reader's own tenant (侨润), not at the county's desk
+    assert await notifications(world.county, reader, "reading_rooms.hold_ready") == []
+    [told] = await notifications(world.qr, reader, "reading_rooms.hold_ready")
+    assert told["title"] == "预约的图书已到" and told["title_en"] == "Your reserved book is ready"
+    await drain()     # delivered exactly once
+    assert len(await notifications(world.qr, reader, "reading_rooms.hold_ready")) == 1
     copy = await world.copy(codes[0])
     assert (copy["status"], copy["current_room_id"]) == ("on_hold_shelf", world.rooms["jd"])
     # only the reader it waits for may borrow it

@@ -10,7 +10,7 @@ from core.plugin import today_shanghai
 
 
 async def test_daily_job_notices_expiry_and_lost(world, factory, run_cron, notifications,
-                                                 emitted_events):
+                                                 emitted_events, drain):
     from plugins.reading_rooms.tables import Copy, Loan
 
     reader = await factory.account(world.qr, "resident")
@@ -32,8 +32,10 @@ async def test_daily_job_notices_expiry_and_lost(world, factory, run_cron, notif
     assert again.result == {"due_soon": 0, "overdue": 0, "holds_expired": 0, "lost": 0}
     other = await run_cron("reading_rooms.daily", world.sz)     # no room of 寿张 lent them
     assert other.result == {"due_soon": 0, "overdue": 0, "holds_expired": 0, "lost": 0}
+    await drain()     # the reader is told in their own tenant (侨润), where they read it
+    assert await notifications(world.county, reader) == []
     kinds = [n["kind"] if isinstance(n, dict) else n.kind
-             for n in await notifications(world.county, reader)]
+             for n in await notifications(world.qr, reader)]
     assert sorted(kinds) == ["reading_rooms.due_soon", "reading_rooms.overdue",
                              "reading_rooms.overdue"]
     assert len(await emitted_events(world.county, "reading_rooms.loan_overdue")) == 2
@@ -87,3 +89,24 @@ async def test_personal_data_export_and_erase(world, factory, linli_env):
         row = await Card.select().where(Card.id == card["id"]).first()
     assert row["status"] == "blocked" and row["account_id"] is None
     assert world.cipher.open(row["name_cipher"]) == ""
+
+
+async def test_a_notice_from_another_tenants_room_reaches_the_reader_at_home(
+        world, factory, run_cron, notifications, drain):
+    """A reader of 侨润街道 borrows in 寿张镇: 寿张's daily job (inside the county's rows) tells
+    the reader in 侨润, where they read their notifications, and nowhere else."""
+    from plugins.reading_rooms.tables import Loan
+
+    reader = await factory.account(world.qr, "resident")
+    card = await world.card("李四", account=reader, home=world.qr)
+    _, codes = await world.title(copies={"sz": 1})
+    loan = await world.checkout("sz", card, codes[0])
+    async with world.county_write():
+        await Loan.update({Loan.due_on: today_shanghai() - timedelta(days=1)}).where(
+            Loan.id == loan["id"])
+    assert (await run_cron("reading_rooms.daily", world.sz)).result["overdue"] == 1
+    await drain()
+    assert [n["kind"] for n in await notifications(world.qr, reader)] == [
+        "reading_rooms.overdue"]
+    for elsewhere in (world.sz, world.county, world.jd):
+        assert await notifications(elsewhere, reader) == []

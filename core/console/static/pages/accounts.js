@@ -20,7 +20,7 @@ export default {
   setup() {
     const state = reactive({
       form: { accountId: "", role: "grid_worker", placeKind: "node", placeId: "" }, error: "", granted: [],
-      accounts: [], workers: [], grids: [], search: "", names: {},
+      accounts: [], workers: [], grids: [], search: "", found: null, searched: "", names: {},
       link: null, linkName: "", linkRows: [], linkError: "", linkBusy: false,
     });
     async function load() {
@@ -28,13 +28,27 @@ export default {
       state.accounts = nodes(data.accounts);
       state.workers = nodes(data.gridWorkers);
       state.grids = nodes(data.grids);
+      if (state.search.trim()) await search();
     }
     onMounted(() => load().catch((e) => toast(e, "error")));
-    const shown = computed(() => {
-      const q = state.search.trim().toLowerCase();
-      return q ? state.accounts.filter((a) => `${a.displayName} ${a.username || ""}`.toLowerCase().includes(q))
-        : state.accounts;
-    });
+    // the search asks the server (accounts(search:)): every account of the node, not the first page
+    let asked = 0;
+    let timer = 0;
+    async function search() {
+      const q = state.search.trim();
+      const mine = ++asked;
+      if (!q) { state.found = null; return; }
+      try {
+        const data = await query(OPS, "ConsoleAccountSearch", { search: q });
+        if (mine === asked) Object.assign(state, { found: nodes(data.accounts), searched: q });
+      } catch (e) { toast(e, "error"); }
+    }
+    function typed(v) {
+      state.search = v;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 250);
+    }
+    const shown = computed(() => state.found || state.accounts);
     function roleLabel(code) {
       const r = ROLES.find(([c]) => c === code);
       return r ? t(r[1], r[2]) : code;
@@ -88,11 +102,11 @@ export default {
       <section aria-labelledby="accounts-title">
         <h1 class="page-title" id="accounts-title">${t("账号与成员", "Accounts and memberships")}</h1>
         <h2>${t("本单位账号", "Accounts of this node")}</h2>
-        <form class="toolbar" role="search" onSubmit=${(e) => e.preventDefault()}>
-          <${ElInput} id="account-search" ...${model(state, "search")} clearable
+        <form class="toolbar" role="search" onSubmit=${(e) => { e.preventDefault(); search(); }}>
+          <${ElInput} id="account-search" modelValue=${state.search} onUpdate:modelValue=${typed} clearable
             placeholder=${t("按姓名或用户名查找", "Search by name or username")} ariaLabel=${t("按姓名或用户名查找", "Search by name or username")} />
         </form>
-        <${ElTable} data=${shown.value} class="accounts" stripe emptyText=${t("没有找到账号", "No accounts found")}>
+        <${ElTable} data=${shown.value} class="accounts" data-searched=${state.found ? state.searched : ""} stripe emptyText=${t("没有找到账号", "No accounts found")}>
           <${ElTableColumn} label=${t("账号", "Account")} minWidth="160">${{ default: ({ row }) => html`<strong>${row.displayName}</strong> <span class="muted">${row.username || ""}</span>` }}</${ElTableColumn}>
           <${ElTableColumn} label=${t("角色", "Roles")} minWidth="160">${{ default: ({ row }) => (row.memberships.length ? row.memberships.map((m) => html`<div key=${m.id}>${roleLabel(m.role)} · ${place(m)}</div>`) : "—") }}</${ElTableColumn}>
           <${ElTableColumn} label=${t("关联居民", "Resident")} minWidth="110">${{ default: ({ row }) => residentCell(row) }}</${ElTableColumn}>

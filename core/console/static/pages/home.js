@@ -1,6 +1,6 @@
 // 首页 Home: where am I, what can I open here.
 import { ElCard } from "element-plus";
-import { html, session, t, navigate, icon } from "@linli/console";
+import { html, session, t, navigate, icon, pageTitle } from "@linli/console";
 
 export default {
   setup() {
@@ -12,7 +12,7 @@ export default {
           ${session.pages.filter((p) => p.route !== "home").map((p) => html`
             <${ElCard} shadow="hover" key=${p.route} class="home-card">
               <a href=${`/console/${p.route}`} onClick=${(e) => { e.preventDefault(); navigate(p.route); }}>
-                ${icon(p.icon)} ${session.lang === "en" ? p.titleEn : p.titleZh}
+                ${icon(p.icon)} ${pageTitle(p)}
               </a>
             </${ElCard}>`)}
         </div>
