@@ -224,6 +224,9 @@ class MutualAidOrder(Node):
     minutes: int | None
     rating: int | None
     escalated: bool
+    service_recorded: bool = strawberry.field(
+        description="志愿服务已记给提供服务的志愿者（发出 volunteer.service_recorded）/ the "
+                    "service was recorded for the volunteer who served")
     response_rule_version: int
     dish_id: strawberry.ID | None
     team_id: strawberry.ID
@@ -252,6 +255,7 @@ class MutualAidOrder(Node):
                    scheduled_at=common.as_utc(row["scheduled_for"]),
                    done_at=common.as_utc(row["done_at"]), minutes=row["minutes"],
                    rating=row["rating"], escalated=row["escalated_at"] is not None,
+                   service_recorded=bool(row["service_recorded"]),
                    response_rule_version=int(row["response_rule_version"]),
                    dish_id=gid("MutualAidDish", row["dish_id"]),
                    team_id=encode_global_id("MutualAidTeam", int(row["team_id"])),
