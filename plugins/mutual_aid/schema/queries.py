@@ -112,13 +112,16 @@ async def mutual_aid_notes(info: Info, first: int, after: str | None = None,
 
 
 @strawberry.field(description="公开需求榜：未办结的需求及附议数（无需登录）/ the public needs "
-                              "board: open needs with their +1s (no login needed)")
-async def mutual_aid_needs_board(info: Info, first: int, after: str | None = None
+                              "board: open needs with their +1s, of one community or the "
+                              "whole tenant (no login needed)")
+async def mutual_aid_needs_board(info: Info, first: int, after: str | None = None,
+                                 community_id: strawberry.ID | None = None
                                  ) -> Connection[MutualAidOrder]:
     check_first(first)
     start = decode_cursor(after)
+    community = pk(community_id, "Community", "communityId")
     async with public_read(info.context):
-        rows = await menu.open_needs(first, start)
+        rows = await menu.open_needs(first, start, community)
     return make_connection(rows, first, MutualAidOrder.from_row)
 
 

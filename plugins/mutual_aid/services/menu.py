@@ -455,11 +455,15 @@ async def teams_of(community_id: int) -> list[dict[str, Any]]:
             .order_by(Team.id)]
 
 
-async def open_needs(first: int, after: int) -> list[dict[str, Any]]:
-    """The public needs board: open orders in id order (no resident shown by the type)."""
-    return [dict(r) for r in await Order.select().where(
+async def open_needs(first: int, after: int, community_id: int | None = None
+                     ) -> list[dict[str, Any]]:
+    """The public needs board: open orders in id order (no resident shown by the type), of one
+    community when ``community_id`` is given (a compound's screen), else of the tenant."""
+    query = Order.select().where(
         (Order.id > after) & Order.status.is_in(["placed", "accepted", "scheduled"]))
-        .order_by(Order.id).limit(first + 1)]
+    if community_id is not None:
+        query = query.where(Order.community_id == community_id)
+    return [dict(r) for r in await query.order_by(Order.id).limit(first + 1)]
 
 
 def _percentile(values: list[float], share: float) -> float | None:

@@ -118,7 +118,7 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql, enable_pl
         "MutualAidPlusOne": {"orderId": gid("MutualAidOrder", placed[1]["id"])},
         "MutualAidNeedToMatter": {"orderId": gid("MutualAidOrder", placed[-1]["id"])},
         "MutualAidOrders": {"status": "placed"},
-        "MutualAidNeedsBoard": {},
+        "MutualAidNeedsBoard": {"communityId": gid("Community", community)},
         "MutualAidTeamResponseTimes": {"communityId": gid("Community", community)},
         "MutualAidPostNote": {"communityId": gid("Community", community)},
         "MutualAidTranscribeNote": {"communityId": gid("Community", community)},

@@ -124,6 +124,32 @@ async def test_the_needs_board_is_public_and_shows_plus_ones(world, gql):
     assert "errors" in leak  # the type has no resident field
 
 
+async def test_the_needs_board_reads_one_community(world, factory, gql, drain):
+    """A compound's screen shows its own community's needs (``communityId``); without it the
+    board is the whole tenant's."""
+    other = await factory.community(world.node, "东苑社区")
+    await drain()                      # its five teams, seeded by people.community_created
+    building = await factory.building(other, "1号楼")
+    household = await factory.household(building)
+    there = await factory.resident(household, "东苑居民")
+    async with world.write():
+        access = await world.access()
+        for community, resident, title in ((world.community.id, world.residents[0].id, "楼道灯不亮"),
+                                           (other.id, there.id, "门禁坏了")):
+            team = (await menu.teams_of(community))[0]
+            await menu.place_order(access, team_id=team["id"], title=title, resident_id=resident)
+    board = """query($c: ID) { mutualAidNeedsBoard(first: 10, communityId: $c) {
+      edges { node { title communityId } } } }"""
+    titles = {}
+    for key, community in (("ours", world.community.id), ("theirs", other.id), ("all", None)):
+        out = await gql(board, {"c": gid("Community", community) if community else None},
+                        node=world.node.code)
+        titles[key] = sorted(e["node"]["title"] for e in out["data"]["mutualAidNeedsBoard"]["edges"])
+    assert titles == {"ours": ["楼道灯不亮"], "theirs": ["门禁坏了"], "all": ["楼道灯不亮", "门禁坏了"]}
+    bad = await gql(board, {"c": gid("Building", building.id)}, node=world.node.code)
+    assert bad["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT", bad
+
+
 async def test_isolation_of_every_table(isolation_probe):
     scoped = [getattr(tables, name) for name in tables.__all__]
     assert len(scoped) == 18
