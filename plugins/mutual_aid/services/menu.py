@@ -51,6 +51,8 @@ __all__ = [
     "confirm_order",
     "create_dish",
     "create_session",
+    "dish_page",
+    "dishes_by_ids",
     "escalate_overdue",
     "finish_order",
     "get_order",
@@ -448,6 +450,32 @@ async def request_matter_for_need(access: Access, *, order_id: int) -> dict[str,
     await record("mutual_aid.matter.request", account_id=access.principal.account_id,
                  object_type="mutual_aid_order", object_id=order_id, summary={})
     return await get_order(order_id)
+
+
+async def dish_page(first: int, after: int, *, community_id: int | None = None,
+                    team_id: int | None = None, mode: str | None = None,
+                    active_only: bool = True) -> list[dict[str, Any]]:
+    """The menu: dishes in id order after the cursor (``first + 1`` rows), of a community or a
+    team, one mode, offered ones only unless ``active_only`` is false. One statement."""
+    query = Dish.select().where(Dish.id > after)
+    if community_id is not None:
+        query = query.where(Dish.community_id == community_id)
+    if team_id is not None:
+        query = query.where(Dish.team_id == team_id)
+    if mode is not None:
+        if mode not in ("service", "session"):
+            raise bad("方式须为 service 或 session", "mode is service or session", "mode")
+        query = query.where(Dish.mode == mode)
+    if active_only:
+        query = query.where(Dish.active == True)
+    return [dict(r) for r in await query.order_by(Dish.id).limit(first + 1)]
+
+
+async def dishes_by_ids(dish_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not dish_ids:
+        return {}
+    return {int(r["id"]): dict(r)
+            for r in await Dish.select().where(Dish.id.is_in(sorted(set(dish_ids))))}
 
 
 async def teams_of(community_id: int) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@ isolation probes of every table."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 from core.plugin import encode_global_id
@@ -14,25 +13,6 @@ from plugins.mutual_aid.services import boxes, menu
 
 def gid(type_name: str, pk: int) -> str:
     return str(encode_global_id(type_name, pk))
-
-
-@contextmanager
-def counting(engine: Any) -> Any:
-    """Count statements sent through the engine (patched on the class: slots)."""
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 BOXES = """query($first: Int!) { mutualAidBoxes(first: $first) {
@@ -94,14 +74,14 @@ async def test_a_resident_cannot_take_for_someone_else(world, factory, gql):
     assert out["data"]["mutualAidTake"]["code"] == "FORBIDDEN"
 
 
-async def test_statement_count_is_the_same_for_10_and_100_boxes(world, factory, gql, linli_env):
+async def test_statement_count_is_the_same_for_10_and_100_boxes(world, factory, gql, statements):
     staff = await factory.account(world.node, "community_staff")
     await _seed_boxes(world, 12)
     counts = {}
     for first in (10, 100):
         # warm: the token's access and the plugin gate are cached after a first request
         await gql(BOXES, {"first": first}, token=staff.token, node=world.node.code)
-        with counting(linli_env.state.db.engine) as calls:
+        with statements() as calls:
             out = await gql(BOXES, {"first": first}, token=staff.token, node=world.node.code)
         assert "errors" not in out
         counts[first] = len(calls)
