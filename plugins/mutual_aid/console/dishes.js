@@ -4,7 +4,7 @@
 import { reactive, onMounted } from "vue";
 import { ElButton, ElTable, ElTableColumn, ElEmpty, ElInput, ElInputNumber, ElFormItem, ElSelect,
   ElOption, ElDatePicker, ElCheckbox } from "element-plus";
-import { html, t, doc, query, mutate, toast, nodes, model, when } from "@linli/console";
+import { html, t, doc, query, mutate, toast, nodes, model, when, navigate } from "@linli/console";
 
 const OPS = doc(new URL("./dishes.graphql", import.meta.url));
 const MODES = { service: ["一对一服务", "One-to-one"], session: ["集体活动", "Group session"] };
@@ -108,7 +108,9 @@ export default {
         <div class="board-list sessions">
           ${state.sessions.map((s) => html`<div key=${s.id} class="board-item session-item">
             <strong>${s.dish ? s.dish.title : ""}</strong> · ${when(s.startsAt)} · ${t(`${s.minutes} 分钟`, `${s.minutes} min`)}
-            <div class="muted">${places(s)}${s.recurring ? t(" · 按计划重复", " · repeats") : ""}</div></div>`)}
+            <div class="muted">${places(s)}${s.recurring ? t(" · 按计划重复", " · repeats") : ""}
+              <${ElButton} size="small" link type="primary" class="attendance"
+                onClick=${() => navigate("mutual-aid/menu", { session: s.id })}>${t("签到", "Attendance")}</${ElButton}></div></div>`)}
         </div>
 
         <h2>${t("上架菜品", "Add a dish")}</h2>

@@ -14,11 +14,13 @@ const STATUS = {
 
 export default {
   props: ["route", "query", "page"],
-  setup() {
+  setup(props) {
     const state = reactive({ orders: [], loaded: false, status: "", communities: [], community: "",
       teams: [], times: [] });
     const step = reactive({ at: "", minutes: 60 });
-    const sess = reactive({ id: "", row: null, name: "", found: [], residentId: "" });
+    // a session opened from 菜单与场次 (…/mutual-aid/menu?session=<id>), or by its id
+    const sess = reactive({ id: (props.query && props.query.session) || "", row: null, name: "",
+      found: [], residentId: "" });
 
     async function load() {
       try {
@@ -40,7 +42,7 @@ export default {
         state.times = data.mutualAidTeamResponseTimes;
       } catch (e) { toast(e, "error"); }
     }
-    onMounted(load);
+    onMounted(async () => { await load(); if (sess.id) await openSession(); });
 
     async function act(name, vars, done) {
       try {

@@ -1,7 +1,7 @@
 """The 红邻菜单 console pages in real headless Chromium (``core.testing.console``) on the demo:
 each page renders, a keeper lends a tool from a box to a resident and sees the loan (then takes
 it back), an order is accepted, a group dish is added and a session of it scheduled (then
-listed with its places), a note is published from the moderation queue, the public board
+listed with its places, its attendance opened on the menu page), a note is published from the moderation queue, the public board
 opens without login and an answer given on the notes page arrives there live; axe-core reports no serious/critical violation in normal and elder-friendly mode, no CSP
 problem; a 390-pixel screenshot of each page goes to ``var/screenshots/console``."""
 
@@ -118,6 +118,12 @@ def test_console_pages(world: SimpleNamespace) -> None:
         b.page.click("button.create-session")      # the chosen dish: the one just added
         b.wait_text("已安排场次", selector="body")
         b.wait_text("报名 0/12，余 12", selector=".sessions")
+        _quiet(b)
+        # its attendance opens on the menu page (the session found through node(id:))
+        b.page.locator(".sessions .session-item", has_text="周末书法课").locator(
+            "button.attendance").click()
+        b.page.wait_for_selector("#ma-menu-title")
+        b.wait_text("报名 0/12，到场 0", selector="body")
         _quiet(b)
         # projects through their cycle
         b.open("mutual-aid/projects")
