@@ -22,7 +22,7 @@ OPS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "mutual_a
 RESIDENT_OPS = {"MutualAidSignUp", "MutualAidPlaceOrder", "MutualAidPlusOne",
                 "MutualAidPostNote"}
 PUBLIC_OPS = {"MutualAidNeedsBoard", "MutualAidTeamResponseTimes", "MutualAidNotesBoard",
-              "MutualAidTeams", "MutualAidOpenNeedsByAge"}
+              "MutualAidTeams", "MutualAidOpenNeedsByAge", "MutualAidDishes", "MutualAidSessions"}
 
 
 def gid(type_name: str, pk: Any) -> str:
@@ -119,6 +119,8 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql, enable_pl
         "MutualAidNeedToMatter": {"orderId": gid("MutualAidOrder", placed[-1]["id"])},
         "MutualAidOrders": {"status": "placed"},
         "MutualAidNeedsBoard": {"communityId": gid("Community", community)},
+        "MutualAidDishes": {"teamId": gid("MutualAidTeam", session_dish["team_id"])},
+        "MutualAidSessions": {"communityId": gid("Community", community)},
         "MutualAidTeamResponseTimes": {"communityId": gid("Community", community)},
         "MutualAidPostNote": {"communityId": gid("Community", community)},
         "MutualAidTranscribeNote": {"communityId": gid("Community", community)},
