@@ -262,3 +262,37 @@ async def test_response_times_per_team(world, gql):
                                   "medianAcceptHours": 3.0, "p90AcceptHours": 10.0,
                                   "medianDoneHours": None}
     assert rows["school"]["orders"] == 0 and rows["school"]["medianAcceptHours"] is None
+
+
+async def test_personal_data_exports_and_erases_one_person(world):
+    """Export: the orders placed, the services given as a volunteer, the +1s. Erase: +1s
+    deleted, order comments blanked; orders and services kept (figures, points earned)."""
+    from plugins.mutual_aid.services.personal_data import personal_data
+
+    dish = await _dish(world, title="帮办代办", mode="service")
+    served, volunteer, voice = (r.id for r in world.residents[1:4])
+    order = await _order(world, dish, served)
+    other = await _order(world, dish, voice)
+    async with world.write():
+        access = await world.access()
+        await menu.add_plus_one(access, order_id=other["id"], resident_id=served)
+        await menu.accept_order(access, order_id=order["id"], server_resident_id=volunteer)
+        await menu.finish_order(access, order_id=order["id"], minutes=45)
+        await menu.confirm_order(access, order_id=order["id"], rating=5, comment="王阿姨很热心")
+    async with world.read():
+        mine = await personal_data(served, "export")
+        theirs = await personal_data(volunteer, "export")
+    assert mine is not None and theirs is not None
+    assert [(o["id"], o["comment"]) for o in mine["orders"]] == [(order["id"], "王阿姨很热心")]
+    assert [p["order_id"] for p in mine["plus_ones"]] == [other["id"]]
+    assert mine["services_given"] == []
+    assert [(s["id"], s["minutes"], s["service_recorded"]) for s in theirs["services_given"]] == [
+        (order["id"], 45, True)]
+    async with world.write():
+        assert await personal_data(served, "erase") == {"plus_ones_deleted": 1,
+                                                        "order_comments_cleared": 1}
+    async with world.read():
+        after = await personal_data(served, "export")
+    assert after is not None and after["plus_ones"] == []
+    assert [(o["id"], o["comment"], o["rating"]) for o in after["orders"]] == [
+        (order["id"], "", 5)]
