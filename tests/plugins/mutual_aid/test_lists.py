@@ -115,3 +115,10 @@ async def test_statement_counts_do_not_grow_with_the_page(world, factory, gql, s
             sizes[first] = len(out["data"][field]["edges"])
         assert sizes[10] == 10 and sizes[100] > 10, (field, sizes)
         assert counts[10] == counts[100], (field, counts)
+
+
+async def test_the_lists_answer_plugin_disabled_where_off(make_world, gql):
+    world = await make_world(enable=False)
+    for query, variables in ((DISHES, {"first": 5}), (SESSIONS, {"first": 5})):
+        out = await gql(query, variables, node=world.node.code)
+        assert out["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED", out
