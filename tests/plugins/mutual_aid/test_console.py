@@ -1,6 +1,6 @@
 """The 红邻菜单 console pages in real headless Chromium (``core.testing.console``) on the demo:
 each page renders, a keeper lends a tool from a box to a resident and sees the loan (then takes
-it back), an order is accepted, a group dish is added and a session of it scheduled (then
+it back), an order is accepted with the volunteer who serves it, a group dish is added and a session of it scheduled (then
 listed with its places, its attendance opened on the menu page), a note is published from the moderation queue, the public board
 opens without login and an answer given on the notes page arrives there live; axe-core reports no serious/critical violation in normal and elder-friendly mode, no CSP
 problem; a 390-pixel screenshot of each page goes to ``var/screenshots/console``."""
@@ -94,6 +94,9 @@ def test_console_pages(world: SimpleNamespace) -> None:
         assert b.axe() == []
         accepts = len(b.page.query_selector_all(".orders button.accept"))
         assert accepts >= 1
+        b.page.fill("#ma-vol-name", resident[:1])              # the volunteer who serves
+        b.page.click("button.find-volunteer")
+        b.page.wait_for_selector("#ma-vol")
         b.page.click(".orders button.accept >> nth=0")        # placed → accepted
         b.wait_text("已更新：已接单", selector="body")
         for _ in range(50):
