@@ -158,9 +158,11 @@ def _check_value(type_name: str, name: str, value: Any, kind: type, optional: bo
 
 @dataclass(frozen=True)
 class ServiceRecorded:
-    """志愿服务已记录 A volunteer's service to a resident was recorded (v1)."""
+    """志愿服务已记录 A volunteer's service was recorded (v1): ``resident_id`` is the volunteer
+    who served (the one a points module credits), never the resident served."""
 
     resident_id: int
+    """The volunteer who served, as a resident of the event's tenant."""
     minutes: int
     kind: str
     source_module: str
@@ -192,8 +194,9 @@ class CommunityCreated:
 
 CORE_EVENT_TYPES: tuple[EventType, ...] = (
     EventType("volunteer.service_recorded", 1, ServiceRecorded,
-              "记录了一次为居民提供的志愿服务（分钟数、服务类别、来源模块）",
-              "a volunteer service to a resident was recorded (minutes, kind, source module)"),
+              "记录了一次志愿服务（提供服务的志愿者居民、分钟数、服务类别、来源模块）",
+              "a volunteer's service was recorded (the volunteer as a resident, minutes, kind, "
+              "source module)"),
     EventType("people.welfare_concern", 1, WelfareConcern,
               "发现居民可能需要关爱探访（原因代码、起始日期、来源模块）",
               "a resident may need a welfare visit (reason code, noticed since, source module)"),

@@ -187,7 +187,9 @@ async def _menu(access: Any, tenant_id: int, community_id: int, residents: list[
             continue
         if state == "placed":
             continue
-        await menu.accept_order(access, order_id=order["id"])
+        # a neighbour volunteers (not the one served): the service record credits them
+        await menu.accept_order(access, order_id=order["id"],
+                                server_resident_id=residents[(n + 1) % len(residents)])
         await Order.update({Order.accepted_at: placed + timedelta(hours=2 + n)}).where(
             Order.id == order["id"])
         if state == "accepted":

@@ -59,6 +59,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="mutual_aid.read", icon="Box", order=10),
         ConsolePage("mutual-aid/menu", "红邻点单", "Needs menu", "menu.js",
                     permission="mutual_aid.read", icon="Food", order=20),
+        ConsolePage("mutual-aid/dishes", "菜单与场次", "Dishes and sessions", "dishes.js",
+                    permission="mutual_aid.read", icon="Calendar", order=25),
         ConsolePage("mutual-aid/projects", "4有项目", "Menu projects", "projects.js",
                     permission="mutual_aid.read", icon="Guide", order=30),
         ConsolePage("mutual-aid/notes", "红便签", "Red notes", "notes.js",

@@ -34,7 +34,7 @@ export default {
       try {
         const data = await query(OPS, "MutualAidConsoleBoard", { communityId });
         state.communities = data.publicCommunities;
-        state.needs = nodes(data.mutualAidNeedsBoard).filter((n) => !communityId || n.communityId === communityId);
+        state.needs = nodes(data.mutualAidNeedsBoard);
         state.notes = nodes(data.mutualAidNotesBoard);
       } catch (e) { toast(e, "error"); }
       state.loaded = true;

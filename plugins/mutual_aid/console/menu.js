@@ -14,11 +14,15 @@ const STATUS = {
 
 export default {
   props: ["route", "query", "page"],
-  setup() {
+  setup(props) {
     const state = reactive({ orders: [], loaded: false, status: "", communities: [], community: "",
       teams: [], times: [] });
     const step = reactive({ at: "", minutes: 60 });
-    const sess = reactive({ id: "", row: null, name: "", found: [], residentId: "" });
+    // who serves the orders accepted here (their minutes become their points); none: oneself
+    const vol = reactive({ name: "", found: [], residentId: "" });
+    // a session opened from 菜单与场次 (…/mutual-aid/menu?session=<id>), or by its id
+    const sess = reactive({ id: (props.query && props.query.session) || "", row: null, name: "",
+      found: [], residentId: "" });
 
     async function load() {
       try {
@@ -40,7 +44,7 @@ export default {
         state.times = data.mutualAidTeamResponseTimes;
       } catch (e) { toast(e, "error"); }
     }
-    onMounted(load);
+    onMounted(async () => { await load(); if (sess.id) await openSession(); });
 
     async function act(name, vars, done) {
       try {
@@ -50,7 +54,13 @@ export default {
         await load();
       } catch (e) { toast(e, "error"); }
     }
-    const accept = (row) => act("MutualAidConsoleAccept", { orderId: row.id });
+    const accept = (row) => act("MutualAidConsoleAccept", { orderId: row.id, volunteerId: vol.residentId || null });
+    async function findVolunteer() {
+      try {
+        vol.found = nodes((await query(OPS, "MutualAidConsoleSessionResident", { name: vol.name })).residents);
+        vol.residentId = vol.found.length ? vol.found[0].id : "";
+      } catch (e) { toast(e, "error"); }
+    }
     const schedule = (row) => act("MutualAidConsoleSchedule",
       { orderId: row.id, at: step.at ? new Date(step.at).toISOString() : new Date(Date.now() + 86400e3).toISOString() });
     const finish = (row) => act("MutualAidConsoleFinish", { orderId: row.id, minutes: step.minutes });
@@ -106,6 +116,16 @@ export default {
           <${ElFormItem} label=${t("服务分钟", "Minutes served")} for="ma-minutes">
             <${ElInputNumber} id="ma-minutes" min=${1} ...${model(step, "minutes")} />
           </${ElFormItem}>
+        </div>
+        <div class="toolbar">
+          <${ElFormItem} label=${t("接单志愿者（姓名开头，可空）", "Volunteer serving (name start, optional)")} for="ma-vol-name">
+            <${ElInput} id="ma-vol-name" ...${model(vol, "name")} />
+          </${ElFormItem}>
+          <${ElButton} class="find-volunteer" onClick=${findVolunteer}>${t("查找", "Find")}</${ElButton}>
+          ${vol.found.length ? html`<${ElSelect} id="ma-vol" ariaLabel=${t("志愿者", "Volunteer")} modelValue=${vol.residentId} clearable
+            onChange=${(v) => { vol.residentId = v || ""; }}>
+            ${vol.found.map((r) => html`<${ElOption} key=${r.id} value=${r.id} label=${r.name} />`)}
+          </${ElSelect}>` : null}
         </div>
         ${state.loaded && !state.orders.length
           ? html`<${ElEmpty} description=${t("没有点单", "No orders")} />`

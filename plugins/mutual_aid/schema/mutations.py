@@ -472,6 +472,9 @@ async def mutual_aid_place_order(info: Info, input: MutualAidPlaceOrderInput
 class MutualAidAcceptOrderInput:
     order_id: strawberry.ID
     server_account_id: strawberry.ID | None = None
+    server_resident_id: strawberry.ID | None = strawberry.field(
+        default=None, description="提供服务的志愿者（居民）；默认为接单账号关联的居民 / the volunteer "
+                                  "who serves, as a resident (default: the serving account's)")
 
 
 @strawberry.mutation(description="接单 / accept or assign an order")
@@ -480,7 +483,8 @@ async def mutual_aid_accept_order(info: Info, input: MutualAidAcceptOrderInput
     async def work(access: Access) -> dict[str, Any]:
         return await menu.accept_order(
             access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
-            server_account_id=pk(input.server_account_id, "Account", "serverAccountId"))
+            server_account_id=pk(input.server_account_id, "Account", "serverAccountId"),
+            server_resident_id=pk(input.server_resident_id, "Resident", "serverResidentId"))
 
     return await run_mutation(info, work, lambda r: MutualAidAcceptOrderPayload(order=MutualAidOrder.from_row(r)))
 
@@ -506,6 +510,10 @@ async def mutual_aid_schedule_order(info: Info, input: MutualAidScheduleOrderInp
 class MutualAidFinishOrderInput:
     order_id: strawberry.ID
     minutes: int
+    server_resident_id: strawberry.ID | None = strawberry.field(
+        default=None, description="提供服务的志愿者（居民），积分记给此人；默认为接单时的志愿者 / "
+                                  "the volunteer who served (credited); default: the one who "
+                                  "accepted")
 
 
 @strawberry.mutation(description="服务完成（记录志愿时长）/ done (records volunteer minutes)")
@@ -514,7 +522,8 @@ async def mutual_aid_finish_order(info: Info, input: MutualAidFinishOrderInput
     async def work(access: Access) -> dict[str, Any]:
         return await menu.finish_order(
             access, order_id=_pk(input.order_id, "MutualAidOrder", "orderId"),
-            minutes=input.minutes)
+            minutes=input.minutes,
+            server_resident_id=pk(input.server_resident_id, "Resident", "serverResidentId"))
 
     return await run_mutation(info, work, lambda r: MutualAidFinishOrderPayload(order=MutualAidOrder.from_row(r)))
 

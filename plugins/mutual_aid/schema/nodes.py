@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from core.plugin import ApiError, Info, NodeType
+from plugins.mutual_aid.schema.common import public_read
 from plugins.mutual_aid.schema.types import (
     MutualAidBox,
+    MutualAidDish,
     MutualAidNote,
     MutualAidOrder,
     MutualAidProject,
+    MutualAidSession,
 )
-from plugins.mutual_aid.services import boxes, menu, notes, projects
+from plugins.mutual_aid.services import boxes, menu, notes, projects, sessions
 
 __all__ = ["NODE_TYPES"]
 
@@ -49,9 +52,23 @@ async def _project(info: Info, ident: int) -> MutualAidProject | None:
     return MutualAidProject.from_row(rows[0]) if rows and rows[0]["id"] == ident else None
 
 
+async def _dish(info: Info, ident: int) -> MutualAidDish | None:
+    async with public_read(info.context):   # the menu is public, like mutualAidDishes
+        found = await menu.dishes_by_ids([ident])
+    return MutualAidDish.from_row(found[ident]) if ident in found else None
+
+
+async def _session(info: Info, ident: int) -> MutualAidSession | None:
+    async with public_read(info.context):
+        row = await sessions.get_session(ident)
+    return MutualAidSession.from_row(row) if row else None
+
+
 NODE_TYPES: list[NodeType] = [
     NodeType("MutualAidBox", _box),
     NodeType("MutualAidOrder", _order),
     NodeType("MutualAidNote", _note),
     NodeType("MutualAidProject", _project),
+    NodeType("MutualAidDish", _dish),
+    NodeType("MutualAidSession", _session),
 ]

@@ -25,15 +25,17 @@ from plugins.mutual_aid.schema.common import pk, public_read, read
 from plugins.mutual_aid.schema.types import (
     MutualAidBox,
     MutualAidBoxMonth,
+    MutualAidDish,
     MutualAidLoan,
     MutualAidNeedAge,
     MutualAidNote,
     MutualAidOrder,
     MutualAidProject,
+    MutualAidSession,
     MutualAidTeam,
     MutualAidTeamResponse,
 )
-from plugins.mutual_aid.services import boxes, figures, menu, notes, projects
+from plugins.mutual_aid.services import boxes, figures, menu, notes, projects, sessions
 
 __all__ = ["QUERIES"]
 
@@ -98,6 +100,43 @@ async def mutual_aid_teams(info: Info, community_id: strawberry.ID) -> list[Mutu
     return [MutualAidTeam.from_row(r) for r in rows]
 
 
+@strawberry.field(description="菜单：服务队提供的菜品（公开，无需登录）/ the menu: the dishes teams "
+                              "offer (public, no login needed)")
+async def mutual_aid_dishes(info: Info, first: int, after: str | None = None,
+                            community_id: strawberry.ID | None = None,
+                            team_id: strawberry.ID | None = None, mode: str | None = None,
+                            include_inactive: bool = False) -> Connection[MutualAidDish]:
+    check_first(first)
+    start = decode_cursor(after)
+    community = pk(community_id, "Community", "communityId")
+    team = pk(team_id, "MutualAidTeam", "teamId")
+    async with public_read(info.context):
+        rows = await menu.dish_page(first, start, community_id=community, team_id=team,
+                                    mode=mode, active_only=not include_inactive)
+    return make_connection(rows, first, MutualAidDish.from_row)
+
+
+@strawberry.field(description="集体活动场次，按开始时间（默认只列未开始的；含名额与报名数；公开）/ "
+                              "group sessions in start order (upcoming unless includePast), "
+                              "with places and sign-ups (public)")
+async def mutual_aid_sessions(info: Info, first: int, after: str | None = None,
+                              community_id: strawberry.ID | None = None,
+                              team_id: strawberry.ID | None = None,
+                              dish_id: strawberry.ID | None = None,
+                              include_past: bool = False) -> Connection[MutualAidSession]:
+    check_first(first)
+    # the cursor is a position in start-time order (a start time is not an id)
+    offset = decode_cursor(after)
+    community = pk(community_id, "Community", "communityId")
+    team = pk(team_id, "MutualAidTeam", "teamId")
+    dish = pk(dish_id, "MutualAidDish", "dishId")
+    async with public_read(info.context):
+        rows = await sessions.session_page(first, offset, since=None if include_past else now_utc(),
+                                           community_id=community, team_id=team, dish_id=dish)
+    return make_connection(rows, first, MutualAidSession.from_row,
+                           pk=lambda r: int(r["position"]))
+
+
 @strawberry.field(description="红便签（待审、已公开、已隐藏）/ notes for moderation")
 async def mutual_aid_notes(info: Info, first: int, after: str | None = None,
                            status: str | None = None) -> Connection[MutualAidNote]:
@@ -112,13 +151,16 @@ async def mutual_aid_notes(info: Info, first: int, after: str | None = None,
 
 
 @strawberry.field(description="公开需求榜：未办结的需求及附议数（无需登录）/ the public needs "
-                              "board: open needs with their +1s (no login needed)")
-async def mutual_aid_needs_board(info: Info, first: int, after: str | None = None
+                              "board: open needs with their +1s, of one community or the "
+                              "whole tenant (no login needed)")
+async def mutual_aid_needs_board(info: Info, first: int, after: str | None = None,
+                                 community_id: strawberry.ID | None = None
                                  ) -> Connection[MutualAidOrder]:
     check_first(first)
     start = decode_cursor(after)
+    community = pk(community_id, "Community", "communityId")
     async with public_read(info.context):
-        rows = await menu.open_needs(first, start)
+        rows = await menu.open_needs(first, start, community)
     return make_connection(rows, first, MutualAidOrder.from_row)
 
 
@@ -233,6 +275,7 @@ async def mutual_aid_open_needs_by_age(info: Info, community_id: strawberry.ID
 
 
 QUERIES = [mutual_aid_boxes, mutual_aid_loans, mutual_aid_orders, mutual_aid_teams,
+           mutual_aid_dishes, mutual_aid_sessions,
            mutual_aid_notes, mutual_aid_needs_board, mutual_aid_notes_board,
            mutual_aid_team_response_times, mutual_aid_projects, mutual_aid_box_summary,
            mutual_aid_box_summary_export, mutual_aid_response_times_export,

@@ -36,23 +36,32 @@ async def mutual_aid_board_updates(info: Info, community_id: strawberry.ID | Non
         async for update in updates:
             if community is not None and update.community_id != community:
                 continue
-            async with public_read(ctx):
-                if update.kind == "need":
-                    try:
-                        order = await menu.get_order(update.object_id)
-                    except ApiError:
-                        continue
-                    yield MutualAidBoardUpdate(kind="need", note=None,
-                                               need=MutualAidOrder.from_row(order))
-                else:
-                    try:
-                        note = await notes.get_note(update.object_id)
-                    except ApiError:
-                        continue
-                    if note["status"] != "published":
-                        continue
-                    yield MutualAidBoardUpdate(kind="note", need=None,
-                                               note=MutualAidNote.from_row(note))
+            message = await _board_update(info, update)
+            if message is not None:
+                # yielded outside the read: a transaction held across a yield stays open while
+                # the message is sent, and a `complete` arriving then left its connection
+                # checked out for good (the app's shutdown waited on the pool forever)
+                yield message
+
+
+async def _board_update(info: Info, update: live.BoardUpdate) -> MutualAidBoardUpdate | None:
+    """The board's view of one update, read in a short transaction of its own; ``None`` when
+    the board does not show it (a closed-off order, a note not published)."""
+    async with public_read(info.context):
+        if update.kind == "need":
+            try:
+                order = await menu.get_order(update.object_id)
+            except ApiError:
+                return None
+            return MutualAidBoardUpdate(kind="need", note=None,
+                                        need=MutualAidOrder.from_row(order))
+        try:
+            note = await notes.get_note(update.object_id)
+        except ApiError:
+            return None
+        if note["status"] != "published":
+            return None
+        return MutualAidBoardUpdate(kind="note", need=None, note=MutualAidNote.from_row(note))
 
 
 SUBSCRIPTIONS: list[Any] = [mutual_aid_board_updates]

@@ -8,9 +8,9 @@ from typing import Any
 
 import strawberry
 
-from core.plugin import LIST_BOUND, Info, Node, encode_global_id
+from core.plugin import LIST_BOUND, ApiError, ErrorCode, Info, Node, encode_global_id
 from plugins.mutual_aid.schema.common import gid, public_read
-from plugins.mutual_aid.services import boxes, common, figures, menu, projects
+from plugins.mutual_aid.services import boxes, common, figures, menu, projects, sessions
 
 __all__ = [
     "TYPES",
@@ -167,6 +167,22 @@ class MutualAidTeam(Node):
                    community_id=encode_global_id("Community", int(row["community_id"])))
 
 
+UPCOMING_BOUND = 10
+"""At most this many upcoming sessions per dish in one answer (``upcomingSessions(first:)``)."""
+
+
+async def _team_of(info: Info, team_pk: int) -> MutualAidTeam | None:
+    ctx = info.context
+
+    async def load(ids: list[int]) -> list[dict[str, Any] | None]:
+        async with public_read(ctx):
+            found = await menu.teams_by_ids(ids)
+        return [found.get(i) for i in ids]
+
+    row = await ctx.loader("mutual_aid.teams", load).load(team_pk)
+    return MutualAidTeam.from_row(row) if row else None
+
+
 @strawberry.type(description="菜品 / a dish on the menu")
 class MutualAidDish(Node):
     title: str
@@ -176,9 +192,35 @@ class MutualAidDish(Node):
     capacity: int
     recurring: bool
     recurrence: str = strawberry.field(description="monthly | weekly（重复时）/ when recurring")
+    active: bool = strawberry.field(description="在供应中 / still offered")
     team_id: strawberry.ID
+    community_id: strawberry.ID
     project_id: strawberry.ID | None = strawberry.field(
         description="设计出该菜品的项目 / the project that designed it")
+    pk: strawberry.Private[int]
+    team_pk: strawberry.Private[int]
+
+    @strawberry.field(description="服务队 / the team")
+    async def team(self, info: Info) -> MutualAidTeam | None:
+        return await _team_of(info, self.team_pk)
+
+    @strawberry.field(description="即将举行的场次（按开始时间，含名额与报名数）/ the next sessions "
+                                  "in start order, with places and sign-ups",
+                      metadata={LIST_BOUND: UPCOMING_BOUND})
+    async def upcoming_sessions(self, info: Info, first: int = 3) -> list[MutualAidSession]:
+        if not 1 <= first <= UPCOMING_BOUND:
+            raise ApiError(ErrorCode.INVALID_ARGUMENT, f"first 须在1到{UPCOMING_BOUND}之间",
+                           f"first must be 1–{UPCOMING_BOUND}", "first")
+        ctx = info.context
+        since = common.now()
+
+        async def load(ids: list[int]) -> list[list[dict[str, Any]]]:
+            async with public_read(ctx):
+                found = await sessions.upcoming_by_dish(ids, since, first)
+            return [found.get(i, []) for i in ids]
+
+        rows = await ctx.loader(f"mutual_aid.upcoming.{first}", load).load(self.pk)
+        return [MutualAidSession.from_row(r) for r in rows]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidDish:
@@ -186,8 +228,11 @@ class MutualAidDish(Node):
                    description=row["description"], mode=row["mode"],
                    eligible_tag=row["eligible_tag"], capacity=int(row["capacity"]),
                    recurring=bool(row["recurring"]), recurrence=str(row["recurrence"]),
+                   active=bool(row["active"]),
                    project_id=gid("MutualAidProject", row["project_id"]),
-                   team_id=encode_global_id("MutualAidTeam", int(row["team_id"])))
+                   team_id=encode_global_id("MutualAidTeam", int(row["team_id"])),
+                   community_id=encode_global_id("Community", int(row["community_id"])),
+                   pk=int(row["id"]), team_pk=int(row["team_id"]))
 
 
 @strawberry.type(description="场次 / a group session")
@@ -197,8 +242,22 @@ class MutualAidSession(Node):
     minutes: int
     capacity: int
     signed_up: int
+    places_left: int = strawberry.field(description="剩余名额 / places still free")
     attended: int = strawberry.field(description="到场人数 / sign-ups marked present")
     recurring: bool = strawberry.field(description="由重复菜品自动排出 / made by the schedule")
+    dish_pk: strawberry.Private[int]
+
+    @strawberry.field(description="所属菜品 / the dish it is a session of")
+    async def dish(self, info: Info) -> MutualAidDish | None:
+        ctx = info.context
+
+        async def load(ids: list[int]) -> list[dict[str, Any] | None]:
+            async with public_read(ctx):
+                found = await menu.dishes_by_ids(ids)
+            return [found.get(i) for i in ids]
+
+        row = await ctx.loader("mutual_aid.dishes", load).load(self.dish_pk)
+        return MutualAidDish.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidSession:
@@ -206,7 +265,9 @@ class MutualAidSession(Node):
                    dish_id=encode_global_id("MutualAidDish", int(row["dish_id"])),
                    starts_at=common.at_utc(row["starts_at"]), minutes=int(row["minutes"]),
                    capacity=int(row["capacity"]), signed_up=int(row["signed_up"]),
-                   attended=int(row["attended"]), recurring=row["recur_key"] is not None)
+                   places_left=max(0, int(row["capacity"]) - int(row["signed_up"])),
+                   attended=int(row["attended"]), recurring=row["recur_key"] is not None,
+                   dish_pk=int(row["dish_id"]))
 
 
 @strawberry.type(description="点单（需求）/ an order (a need)")
@@ -224,6 +285,9 @@ class MutualAidOrder(Node):
     minutes: int | None
     rating: int | None
     escalated: bool
+    service_recorded: bool = strawberry.field(
+        description="志愿服务已记给提供服务的志愿者（发出 volunteer.service_recorded）/ the "
+                    "service was recorded for the volunteer who served")
     response_rule_version: int
     dish_id: strawberry.ID | None
     team_id: strawberry.ID
@@ -232,15 +296,7 @@ class MutualAidOrder(Node):
 
     @strawberry.field(description="服务队 / the team")
     async def team(self, info: Info) -> MutualAidTeam | None:
-        ctx = info.context
-
-        async def load(ids: list[int]) -> list[dict[str, Any] | None]:
-            async with public_read(ctx):
-                found = await menu.teams_by_ids(ids)
-            return [found.get(i) for i in ids]
-
-        row = await ctx.loader("mutual_aid.teams", load).load(self.team_pk)
-        return MutualAidTeam.from_row(row) if row else None
+        return await _team_of(info, self.team_pk)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MutualAidOrder:
@@ -252,6 +308,7 @@ class MutualAidOrder(Node):
                    scheduled_at=common.as_utc(row["scheduled_for"]),
                    done_at=common.as_utc(row["done_at"]), minutes=row["minutes"],
                    rating=row["rating"], escalated=row["escalated_at"] is not None,
+                   service_recorded=bool(row["service_recorded"]),
                    response_rule_version=int(row["response_rule_version"]),
                    dish_id=gid("MutualAidDish", row["dish_id"]),
                    team_id=encode_global_id("MutualAidTeam", int(row["team_id"])),

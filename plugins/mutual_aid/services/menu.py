@@ -16,8 +16,10 @@ from core.plugin import (
     ServiceRecorded,
     accounts_holding,
     emit,
+    get_resident,
     notify,
     record,
+    resident_of_account,
     resident_tags,
 )
 from plugins.mutual_aid.events import MATTER_REQUESTED, MatterRequested
@@ -49,6 +51,8 @@ __all__ = [
     "confirm_order",
     "create_dish",
     "create_session",
+    "dish_page",
+    "dishes_by_ids",
     "escalate_overdue",
     "finish_order",
     "get_order",
@@ -252,17 +256,40 @@ async def _step(access: Access, order: dict[str, Any], frm: tuple[str, ...], to:
 
 async def accept_order(access: Access, *, order_id: int, server_account_id: int | None = None,
                        server_resident_id: int | None = None) -> dict[str, Any]:
-    """接单 A team member accepts, or the leader (``mutual_aid.menu``) assigns someone."""
+    """接单 A team member accepts, or the leader (``mutual_aid.menu``) assigns someone. Who
+    serves is kept as an account and, for the points the service earns, as the volunteer's
+    resident record: named, or the serving account's own (:func:`_volunteer`)."""
     order = await get_order(order_id)
     if server_account_id is not None and server_account_id != access.principal.account_id:
         ensure(access, "mutual_aid.menu", order["community_id"])
     else:
         ensure(access, "mutual_aid.serve", order["community_id"])
     server = server_account_id or access.principal.account_id
+    volunteer = await _volunteer(access, order, server, server_resident_id)
     return await _step(access, order, ("placed",), "accepted", {
         Order.accepted_at: now(), Order.server_account_id: server,
-        Order.server_resident_id: server_resident_id or (
-            access.principal.resident_id if server == access.principal.account_id else None)})
+        Order.server_resident_id: volunteer})
+
+
+async def _volunteer(access: Access, order: dict[str, Any], server_account_id: int | None,
+                     named: int | None, field: str = "serverResidentId") -> int | None:
+    """The resident who serves (the volunteer credited by ``volunteer.service_recorded``):
+    ``named`` (naming anyone but oneself is the leader's ``mutual_aid.menu``), else the serving
+    account's linked resident; ``None`` for a staff account linked to no resident."""
+    tenant_id = int(order["tenant_id"])
+    own = access.principal.resident_id
+    if named is not None:
+        if named != own:
+            ensure(access, "mutual_aid.menu", order["community_id"])
+        resident = await get_resident(named)
+        if resident is None or resident.tenant_id != tenant_id:
+            raise not_found("居民", "resident", field)
+        return int(named)
+    if server_account_id is None:
+        return None
+    if server_account_id == access.principal.account_id and own is not None:
+        return int(own)
+    return await resident_of_account(server_account_id, tenant_id)
 
 
 async def schedule_order(access: Access, *, order_id: int, scheduled_for: datetime
@@ -273,24 +300,38 @@ async def schedule_order(access: Access, *, order_id: int, scheduled_for: dateti
                        {Order.scheduled_for: scheduled_for})
 
 
-async def finish_order(access: Access, *, order_id: int, minutes: int) -> dict[str, Any]:
-    """完成 Record the service and its length; emits ``volunteer.service_recorded`` once."""
+async def finish_order(access: Access, *, order_id: int, minutes: int,
+                       server_resident_id: int | None = None) -> dict[str, Any]:
+    """完成 Record the service, its length and who served; emits ``volunteer.service_recorded``
+    once, naming the volunteer (not the resident served), so the points module credits the one
+    who served. ``server_resident_id`` names or corrects the volunteer (the leader's
+    ``mutual_aid.menu`` for anyone but oneself); with no volunteer known — a staff account
+    linked to no resident — the minutes are recorded and no event is emitted (no one to
+    credit)."""
     order = await get_order(order_id)
     ensure(access, "mutual_aid.serve", order["community_id"])
     if not 1 <= minutes <= 1440:
         raise bad("服务时长须在1到1440分钟之间", "minutes must be 1–1440", "minutes")
+    if server_resident_id is None and order["server_resident_id"] is not None:
+        volunteer: int | None = int(order["server_resident_id"])   # named at acceptance
+    else:
+        volunteer = await _volunteer(access, order, order["server_account_id"],
+                                     server_resident_id)
     done = await _step(access, order, ("accepted", "scheduled"), "done",
-                       {Order.done_at: now(), Order.minutes: minutes})
+                       {Order.done_at: now(), Order.minutes: minutes,
+                        Order.server_resident_id: volunteer})
+    if volunteer is None:
+        return done
     first = await Order.update({Order.service_recorded: True}).where(
         (Order.id == order_id) & (Order.service_recorded == False)
     ).returning(Order.id)
     if first:
         dish = await _dish(int(order["dish_id"])) if order["dish_id"] else None
         await emit("volunteer.service_recorded", ServiceRecorded(
-            resident_id=int(order["resident_id"]), minutes=minutes,
+            resident_id=volunteer, minutes=minutes,
             kind=f"mutual_aid.{dish['mode'] if dish else 'service'}",
             source_module="mutual_aid"), tenant_id=int(order["tenant_id"]))
-    return done
+    return await get_order(order_id)
 
 
 async def confirm_order(access: Access, *, order_id: int, rating: int, comment: str = ""
@@ -411,16 +452,46 @@ async def request_matter_for_need(access: Access, *, order_id: int) -> dict[str,
     return await get_order(order_id)
 
 
+async def dish_page(first: int, after: int, *, community_id: int | None = None,
+                    team_id: int | None = None, mode: str | None = None,
+                    active_only: bool = True) -> list[dict[str, Any]]:
+    """The menu: dishes in id order after the cursor (``first + 1`` rows), of a community or a
+    team, one mode, offered ones only unless ``active_only`` is false. One statement."""
+    query = Dish.select().where(Dish.id > after)
+    if community_id is not None:
+        query = query.where(Dish.community_id == community_id)
+    if team_id is not None:
+        query = query.where(Dish.team_id == team_id)
+    if mode is not None:
+        if mode not in ("service", "session"):
+            raise bad("方式须为 service 或 session", "mode is service or session", "mode")
+        query = query.where(Dish.mode == mode)
+    if active_only:
+        query = query.where(Dish.active == True)
+    return [dict(r) for r in await query.order_by(Dish.id).limit(first + 1)]
+
+
+async def dishes_by_ids(dish_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not dish_ids:
+        return {}
+    return {int(r["id"]): dict(r)
+            for r in await Dish.select().where(Dish.id.is_in(sorted(set(dish_ids))))}
+
+
 async def teams_of(community_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in await Team.select().where(Team.community_id == community_id)
             .order_by(Team.id)]
 
 
-async def open_needs(first: int, after: int) -> list[dict[str, Any]]:
-    """The public needs board: open orders in id order (no resident shown by the type)."""
-    return [dict(r) for r in await Order.select().where(
+async def open_needs(first: int, after: int, community_id: int | None = None
+                     ) -> list[dict[str, Any]]:
+    """The public needs board: open orders in id order (no resident shown by the type), of one
+    community when ``community_id`` is given (a compound's screen), else of the tenant."""
+    query = Order.select().where(
         (Order.id > after) & Order.status.is_in(["placed", "accepted", "scheduled"]))
-        .order_by(Order.id).limit(first + 1)]
+    if community_id is not None:
+        query = query.where(Order.community_id == community_id)
+    return [dict(r) for r in await query.order_by(Order.id).limit(first + 1)]
 
 
 def _percentile(values: list[float], share: float) -> float | None:

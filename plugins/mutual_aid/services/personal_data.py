@@ -1,9 +1,11 @@
 """One person's data in this plugin (``linli_personal_data``).
 
-Export: loans, donations, orders (with rating and comment), sign-ups and +1s. Erase: +1s are
-deleted (a voice, nothing depends on it); loans, donations, orders and sign-ups are kept with
-their resident id (stock history and service figures are records) and the order comments —
-the only free text — are blanked. Notes hold no person at all."""
+Export: loans, donations, orders (with rating and comment), the services the person gave as a
+volunteer (orders they served, with minutes), sign-ups and +1s. Erase: +1s are deleted (a
+voice, nothing depends on it); loans, donations, orders, services served and sign-ups are kept
+with their resident id (stock history, service figures and the points a service earned are
+records) and the order comments — the only free text — are blanked. Notes hold no person at
+all."""
 
 from __future__ import annotations
 
@@ -29,15 +31,19 @@ async def personal_data(resident_id: int, action: str) -> dict[str, Any] | None:
     orders = await Order.select(Order.id, Order.title, Order.status, Order.placed_at,
                                 Order.rating, Order.comment).where(
         Order.resident_id == resident_id)
+    served = await Order.select(Order.id, Order.title, Order.status, Order.done_at,
+                                Order.minutes, Order.service_recorded).where(
+        Order.server_resident_id == resident_id)
     signups = await Signup.select(Signup.id, Signup.session_id, Signup.attended).where(
         Signup.resident_id == resident_id)
     plus = await PlusOne.select(PlusOne.id, PlusOne.order_id).where(
         PlusOne.resident_id == resident_id)
-    if not (loans or donations or orders or signups or plus):
+    if not (loans or donations or orders or served or signups or plus):
         return None
     if action == "export":
         return {"loans": _json(loans), "donations": _json(donations), "orders": _json(orders),
-                "signups": _json(signups), "plus_ones": _json(plus)}
+                "services_given": _json(served), "signups": _json(signups),
+                "plus_ones": _json(plus)}
     blanked = [r["id"] for r in orders if r["comment"]]
     if blanked:
         await Order.update({Order.comment: ""}).where(Order.id.is_in(blanked))

@@ -10,8 +10,8 @@ from core.plugin import SHANGHAI, Access, record, today_shanghai
 from plugins.mutual_aid.services.common import bad, conflict, ensure, not_found, now
 from plugins.mutual_aid.tables import Dish, Session, Signup
 
-__all__ = ["HORIZON_DAYS", "RECURRENCES", "check_recurrence", "mark_attendance", "next_start",
-           "recur_sessions"]
+__all__ = ["HORIZON_DAYS", "RECURRENCES", "check_recurrence", "get_session", "mark_attendance",
+           "next_start", "recur_sessions", "session_page", "upcoming_by_dish"]
 
 RECURRENCES = ("monthly", "weekly")
 HORIZON_DAYS = 35
@@ -50,6 +50,52 @@ async def mark_attendance(access: Access, *, session_id: int, resident_id: int,
     found = await Session.select().where(Session.id == session_id).first()
     assert found is not None
     return dict(found)
+
+
+async def get_session(session_id: int) -> dict[str, Any] | None:
+    row = await Session.select().where(Session.id == session_id).first()
+    return dict(row) if row else None
+
+
+async def session_page(first: int, offset: int, *, since: datetime | None,
+                       community_id: int | None = None, team_id: int | None = None,
+                       dish_id: int | None = None) -> list[dict[str, Any]]:
+    """Group sessions by start time (then id), ``first + 1`` rows from position ``offset``,
+    each with ``position`` (the page cursor: sessions are read in time order, not id order,
+    and a start time is no id). ``since``: only sessions starting then or later (upcoming);
+    narrowed to a community's, a team's or one dish's sessions. Two statements at most."""
+    query = Session.select()
+    if since is not None:
+        query = query.where(Session.starts_at >= since)
+    if dish_id is not None:
+        query = query.where(Session.dish_id == dish_id)
+    if community_id is not None or team_id is not None:
+        dishes = Dish.select(Dish.id)
+        if community_id is not None:
+            dishes = dishes.where(Dish.community_id == community_id)
+        if team_id is not None:
+            dishes = dishes.where(Dish.team_id == team_id)
+        ids = [int(r["id"]) for r in await dishes]
+        query = query.where(Session.dish_id.is_in(ids or [-1]))
+    rows = await query.order_by(Session.starts_at, Session.id).offset(offset).limit(first + 1)
+    return [{**dict(r), "position": offset + n + 1} for n, r in enumerate(rows)]
+
+
+async def upcoming_by_dish(dish_ids: list[int], since: datetime, per_dish: int
+                           ) -> dict[int, list[dict[str, Any]]]:
+    """The next ``per_dish`` sessions of each dish from ``since``, in start order: one
+    statement for any number of dishes (a dish's DataLoader batch)."""
+    out: dict[int, list[dict[str, Any]]] = {d: [] for d in dish_ids}
+    if not dish_ids:
+        return out
+    rows = await Session.select().where(
+        Session.dish_id.is_in(sorted(set(dish_ids))) & (Session.starts_at >= since)
+    ).order_by(Session.starts_at, Session.id)
+    for row in rows:
+        mine = out[int(row["dish_id"])]
+        if len(mine) < per_dish:
+            mine.append(dict(row))
+    return out
 
 
 def next_start(start: datetime, recurrence: str) -> datetime:

@@ -19,7 +19,8 @@ from graphql import (
 PUBLIC = {"buildingHeadBoard", "canteenMenu", "canteenPublicCanteens", "mutualAidNeedsBoard", "mutualAidNotesBoard",
           "mutualAidTeams", "mutualAidTeamResponseTimes", "publicCommunities",
           "pointsMarketPublicRanking", "readingRoomSearch", "readingRoomNetworks",
-          "mutualAidOpenNeedsByAge", "bloodDrivePublicCalls", "pointsMarketPublicNotices"}
+          "mutualAidOpenNeedsByAge", "bloodDrivePublicCalls", "pointsMarketPublicNotices",
+          "mutualAidDishes", "mutualAidSessions", "readingRoomActivities"}
 """Public reads of every built-in plugin (anonymous with X-Linli-Node)."""
 
 

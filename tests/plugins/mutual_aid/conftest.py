@@ -3,6 +3,8 @@ buildings, a household per building with residents, and a staff account."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,3 +69,28 @@ def make_world(linli_env: Any, factory: Any, enable_plugin: Any) -> Any:
     async def make(**kw: Any) -> World:
         return await build_world(linli_env, factory, enable_plugin, **kw)
     return make
+
+
+@contextmanager
+def _counting(engine: Any) -> Iterator[list[str]]:
+    """Count statements sent through the engine (patched on the class: slots)."""
+    calls: list[str] = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original
+
+
+@pytest.fixture
+def statements(linli_env: Any) -> Any:
+    """``with statements() as calls:`` → the SQL statements the app's engine ran inside."""
+    return lambda: _counting(linli_env.state.db.engine)

@@ -9,7 +9,8 @@ from core.plugin import encode_global_id
 from graphql import GraphQLNonNull, Undefined
 
 PUBLIC = {"mutualAidNeedsBoard", "mutualAidNotesBoard", "mutualAidTeams",
-          "mutualAidTeamResponseTimes", "mutualAidOpenNeedsByAge"}
+          "mutualAidTeamResponseTimes", "mutualAidOpenNeedsByAge", "mutualAidDishes",
+          "mutualAidSessions"}
 
 
 def _is_object(gtype: Any) -> bool:

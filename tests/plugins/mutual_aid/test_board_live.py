@@ -8,7 +8,6 @@ import asyncio
 import time
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from core import db as db_module
@@ -43,11 +42,10 @@ def _own_app(linli_env: Any) -> tuple[AppState, Any]:
     return state, create_app(state=state, manage_db=True)
 
 
-# On PostgreSQL with Redis this test intermittently hangs in Litestar's TestClient lifespan
-# shutdown (``wait_shutdown``) after the WebSocket closes — not diagnosed before the deadline
-# (the canteen's live test of the same shape passes there). The subscription's logic does not
-# depend on the engine; it runs here on SQLite.
-@pytest.mark.sqlite_only
+# Both engines. It used to hang intermittently on PostgreSQL in the app's shutdown: the
+# subscription yielded inside its read transaction, and the `complete` below could leave that
+# connection checked out for good, so closing the pool waited forever (now it reads, closes
+# the transaction, then yields).
 async def test_the_boards_update_live(world, linli_env, factory, drain):
     await drain()  # nothing of earlier tests left for this app's own delivery to pick up
     team = (await _teams(world))[0]

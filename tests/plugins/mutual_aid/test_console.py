@@ -1,6 +1,7 @@
 """The 红邻菜单 console pages in real headless Chromium (``core.testing.console``) on the demo:
 each page renders, a keeper lends a tool from a box to a resident and sees the loan (then takes
-it back), an order is accepted, a note is published from the moderation queue, the public board
+it back), an order is accepted with the volunteer who serves it, a group dish is added and a session of it scheduled (then
+listed with its places, its attendance opened on the menu page), a note is published from the moderation queue, the public board
 opens without login and an answer given on the notes page arrives there live; axe-core reports no serious/critical violation in normal and elder-friendly mode, no CSP
 problem; a 390-pixel screenshot of each page goes to ``var/screenshots/console``."""
 
@@ -17,7 +18,8 @@ from core.testing.console import PASSWORD, console_browser
 from plugins.mutual_aid.tables import Loan, Note
 from tenants.service import scope_for
 
-PAGES = ("mutual-aid/boxes", "mutual-aid/menu", "mutual-aid/projects", "mutual-aid/notes")
+PAGES = ("mutual-aid/boxes", "mutual-aid/menu", "mutual-aid/dishes", "mutual-aid/projects",
+         "mutual-aid/notes")
 
 
 @pytest.fixture
@@ -92,6 +94,9 @@ def test_console_pages(world: SimpleNamespace) -> None:
         assert b.axe() == []
         accepts = len(b.page.query_selector_all(".orders button.accept"))
         assert accepts >= 1
+        b.page.fill("#ma-vol-name", resident[:1])              # the volunteer who serves
+        b.page.click("button.find-volunteer")
+        b.page.wait_for_selector("#ma-vol")
         b.page.click(".orders button.accept >> nth=0")        # placed → accepted
         b.wait_text("已更新：已接单", selector="body")
         for _ in range(50):
@@ -99,6 +104,29 @@ def test_console_pages(world: SimpleNamespace) -> None:
                 break
             b.page.wait_for_timeout(100)
         assert len(b.page.query_selector_all(".orders button.accept")) == accepts - 1
+        _quiet(b)
+        # the menu's dishes and sessions: add a group dish, schedule a session of it
+        b.open("mutual-aid/dishes")
+        b.page.wait_for_selector(".dishes .dish-mode")
+        b.page.wait_for_selector(".sessions .session-item")
+        _quiet(b)
+        assert b.axe() == []
+        b.page.fill("#ma-dish-title", "周末书法课")
+        b.page.fill("#ma-dish-capacity", "12")
+        b.page.click("button.create-dish")
+        b.wait_text("已上架：周末书法课", selector="body")
+        b.wait_text("周末书法课", selector=".dishes")
+        _quiet(b)
+        b.page.fill("#ma-session-capacity", "12")
+        b.page.click("button.create-session")      # the chosen dish: the one just added
+        b.wait_text("已安排场次", selector="body")
+        b.wait_text("报名 0/12，余 12", selector=".sessions")
+        _quiet(b)
+        # its attendance opens on the menu page (the session found through node(id:))
+        b.page.locator(".sessions .session-item", has_text="周末书法课").locator(
+            "button.attendance").click()
+        b.page.wait_for_selector("#ma-menu-title")
+        b.wait_text("报名 0/12，到场 0", selector="body")
         _quiet(b)
         # projects through their cycle
         b.open("mutual-aid/projects")

@@ -22,7 +22,7 @@ OPS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "mutual_a
 RESIDENT_OPS = {"MutualAidSignUp", "MutualAidPlaceOrder", "MutualAidPlusOne",
                 "MutualAidPostNote"}
 PUBLIC_OPS = {"MutualAidNeedsBoard", "MutualAidTeamResponseTimes", "MutualAidNotesBoard",
-              "MutualAidTeams", "MutualAidOpenNeedsByAge"}
+              "MutualAidTeams", "MutualAidOpenNeedsByAge", "MutualAidDishes", "MutualAidSessions"}
 
 
 def gid(type_name: str, pk: Any) -> str:
@@ -109,7 +109,8 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql, enable_pl
         "MutualAidMarkAttendance": {"sessionId": gid("MutualAidSession", held["id"]),
                                     "residentId": gid("Resident", signed["resident_id"])},
         "MutualAidPlaceOrder": {"dishId": gid("MutualAidDish", service["id"])},
-        "MutualAidAcceptOrder": {"orderId": gid("MutualAidOrder", placed[0]["id"])},
+        "MutualAidAcceptOrder": {"orderId": gid("MutualAidOrder", placed[0]["id"]),
+                                 "volunteerId": gid("Resident", everyone[0])},
         "MutualAidScheduleOrder": {"orderId": gid("MutualAidOrder", orders["accepted"][0]["id"]),
                                    "at": (now + timedelta(days=1)).isoformat()},
         "MutualAidFinishOrder": {"orderId": gid("MutualAidOrder", orders["scheduled"][0]["id"])},
@@ -117,7 +118,9 @@ async def test_every_example_runs_on_the_demo(linli_env, factory, gql, enable_pl
         "MutualAidPlusOne": {"orderId": gid("MutualAidOrder", placed[1]["id"])},
         "MutualAidNeedToMatter": {"orderId": gid("MutualAidOrder", placed[-1]["id"])},
         "MutualAidOrders": {"status": "placed"},
-        "MutualAidNeedsBoard": {},
+        "MutualAidNeedsBoard": {"communityId": gid("Community", community)},
+        "MutualAidDishes": {"teamId": gid("MutualAidTeam", session_dish["team_id"])},
+        "MutualAidSessions": {"communityId": gid("Community", community)},
         "MutualAidTeamResponseTimes": {"communityId": gid("Community", community)},
         "MutualAidPostNote": {"communityId": gid("Community", community)},
         "MutualAidTranscribeNote": {"communityId": gid("Community", community)},

@@ -4,7 +4,6 @@ isolation probes of every table."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 from core.plugin import encode_global_id
@@ -14,25 +13,6 @@ from plugins.mutual_aid.services import boxes, menu
 
 def gid(type_name: str, pk: int) -> str:
     return str(encode_global_id(type_name, pk))
-
-
-@contextmanager
-def counting(engine: Any) -> Any:
-    """Count statements sent through the engine (patched on the class: slots)."""
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 BOXES = """query($first: Int!) { mutualAidBoxes(first: $first) {
@@ -94,14 +74,14 @@ async def test_a_resident_cannot_take_for_someone_else(world, factory, gql):
     assert out["data"]["mutualAidTake"]["code"] == "FORBIDDEN"
 
 
-async def test_statement_count_is_the_same_for_10_and_100_boxes(world, factory, gql, linli_env):
+async def test_statement_count_is_the_same_for_10_and_100_boxes(world, factory, gql, statements):
     staff = await factory.account(world.node, "community_staff")
     await _seed_boxes(world, 12)
     counts = {}
     for first in (10, 100):
         # warm: the token's access and the plugin gate are cached after a first request
         await gql(BOXES, {"first": first}, token=staff.token, node=world.node.code)
-        with counting(linli_env.state.db.engine) as calls:
+        with statements() as calls:
             out = await gql(BOXES, {"first": first}, token=staff.token, node=world.node.code)
         assert "errors" not in out
         counts[first] = len(calls)
@@ -122,6 +102,32 @@ async def test_the_needs_board_is_public_and_shows_plus_ones(world, gql):
     leak = await gql("query { mutualAidNeedsBoard(first: 1) { edges { node { residentId } } } }",
                      node=world.node.code)
     assert "errors" in leak  # the type has no resident field
+
+
+async def test_the_needs_board_reads_one_community(world, factory, gql, drain):
+    """A compound's screen shows its own community's needs (``communityId``); without it the
+    board is the whole tenant's."""
+    other = await factory.community(world.node, "东苑社区")
+    await drain()                      # its five teams, seeded by people.community_created
+    building = await factory.building(other, "1号楼")
+    household = await factory.household(building)
+    there = await factory.resident(household, "东苑居民")
+    async with world.write():
+        access = await world.access()
+        for community, resident, title in ((world.community.id, world.residents[0].id, "楼道灯不亮"),
+                                           (other.id, there.id, "门禁坏了")):
+            team = (await menu.teams_of(community))[0]
+            await menu.place_order(access, team_id=team["id"], title=title, resident_id=resident)
+    board = """query($c: ID) { mutualAidNeedsBoard(first: 10, communityId: $c) {
+      edges { node { title communityId } } } }"""
+    titles = {}
+    for key, community in (("ours", world.community.id), ("theirs", other.id), ("all", None)):
+        out = await gql(board, {"c": gid("Community", community) if community else None},
+                        node=world.node.code)
+        titles[key] = sorted(e["node"]["title"] for e in out["data"]["mutualAidNeedsBoard"]["edges"])
+    assert titles == {"ours": ["楼道灯不亮"], "theirs": ["门禁坏了"], "all": ["楼道灯不亮", "门禁坏了"]}
+    bad = await gql(board, {"c": gid("Building", building.id)}, node=world.node.code)
+    assert bad["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT", bad
 
 
 async def test_isolation_of_every_table(isolation_probe):

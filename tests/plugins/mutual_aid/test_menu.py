@@ -70,8 +70,9 @@ async def test_an_order_runs_its_cycle_and_the_service_is_recorded_once(world, e
     order = await _order(world, dish)
     assert order["status"] == "placed" and order["response_rule_version"] == 0
     assert order["due_at"] - order["placed_at"] == timedelta(hours=48)
+    volunteer = world.residents[2].id        # who serves; residents[1] is served
     steps = [
-        lambda a: menu.accept_order(a, order_id=order["id"]),
+        lambda a: menu.accept_order(a, order_id=order["id"], server_resident_id=volunteer),
         lambda a: menu.schedule_order(a, order_id=order["id"],
                                       scheduled_for=datetime(2030, 1, 1, tzinfo=UTC)),
         lambda a: menu.finish_order(a, order_id=order["id"], minutes=45),
@@ -91,15 +92,63 @@ async def test_an_order_runs_its_cycle_and_the_service_is_recorded_once(world, e
     events = await emitted_events(world.node, "volunteer.service_recorded")
     assert len(events) == 1
     payload = json.loads(events[0].payload)
-    assert payload == {"resident_id": world.residents[1].id, "minutes": 45,
+    # the event names the volunteer who served, whom the points module credits
+    assert payload == {"resident_id": volunteer, "minutes": 45,
                        "kind": "mutual_aid.service", "source_module": "mutual_aid"}
+    async with world.read():
+        assert (await menu.get_order(order["id"]))["server_resident_id"] == volunteer
+
+
+async def test_the_volunteer_is_the_serving_accounts_resident_or_named_at_finish(
+        world, factory, linli_env, emitted_events):
+    """A volunteer's account linked to a resident accepts: that resident is credited. A staff
+    account linked to no resident finishes an order nobody named: minutes kept, no event (no
+    one to credit); naming the volunteer at the finish credits them."""
+    from core.identity.tables import Account
+
+    dish = await _dish(world, title="上门探望", mode="service")
+    volunteer = world.residents[3].id
+    linked = await factory.account(world.node, "mutual_aid.volunteer")
+    async with linli_env.state.db.transaction():
+        await Account.update({Account.resident_id: volunteer,
+                              Account.resident_tenant_id: world.node.id}).where(
+            Account.id == linked.id)
+    first = await _order(world, dish)
+    async with world.write():
+        access = await world.access()
+        await menu.accept_order(access, order_id=first["id"], server_account_id=linked.id)
+        done = await menu.finish_order(access, order_id=first["id"], minutes=45)
+    assert done["server_resident_id"] == volunteer and done["service_recorded"]
+    second = await _order(world, dish)
+    async with world.write():
+        await menu.accept_order(await world.access(), order_id=second["id"])
+    async with world.write():
+        done = await menu.finish_order(await world.access(), order_id=second["id"], minutes=30)
+    assert done["status"] == "done" and not done["service_recorded"]
+    third = await _order(world, dish)
+    async with world.write():
+        await menu.accept_order(await world.access(), order_id=third["id"])
+    async with world.write():
+        done = await menu.finish_order(await world.access(), order_id=third["id"], minutes=60,
+                                       server_resident_id=world.residents[0].id)
+    assert done["service_recorded"]
+    events = [json.loads(e.payload) for e in
+              await emitted_events(world.node, "volunteer.service_recorded")]
+    assert sorted((e["resident_id"], e["minutes"]) for e in events) == sorted(
+        [(volunteer, 45), (world.residents[0].id, 60)])
+    with pytest.raises(ApiError) as stranger:
+        async with world.write():
+            await menu.accept_order(await world.access(), order_id=(await _order(world, dish))[
+                "id"], server_resident_id=10 ** 9)
+    assert (stranger.value.code, stranger.value.field) == ("NOT_FOUND", "serverResidentId")
 
 
 async def test_concurrent_finishes_emit_once(world, emitted_events):
     dish = await _dish(world, title="上门探望", mode="service")
     order = await _order(world, dish)
     async with world.write():
-        await menu.accept_order(await world.access(), order_id=order["id"])
+        await menu.accept_order(await world.access(), order_id=order["id"],
+                                server_resident_id=world.residents[2].id)
 
     async def finish() -> Any:
         try:
@@ -213,3 +262,37 @@ async def test_response_times_per_team(world, gql):
                                   "medianAcceptHours": 3.0, "p90AcceptHours": 10.0,
                                   "medianDoneHours": None}
     assert rows["school"]["orders"] == 0 and rows["school"]["medianAcceptHours"] is None
+
+
+async def test_personal_data_exports_and_erases_one_person(world):
+    """Export: the orders placed, the services given as a volunteer, the +1s. Erase: +1s
+    deleted, order comments blanked; orders and services kept (figures, points earned)."""
+    from plugins.mutual_aid.services.personal_data import personal_data
+
+    dish = await _dish(world, title="帮办代办", mode="service")
+    served, volunteer, voice = (r.id for r in world.residents[1:4])
+    order = await _order(world, dish, served)
+    other = await _order(world, dish, voice)
+    async with world.write():
+        access = await world.access()
+        await menu.add_plus_one(access, order_id=other["id"], resident_id=served)
+        await menu.accept_order(access, order_id=order["id"], server_resident_id=volunteer)
+        await menu.finish_order(access, order_id=order["id"], minutes=45)
+        await menu.confirm_order(access, order_id=order["id"], rating=5, comment="王阿姨很热心")
+    async with world.read():
+        mine = await personal_data(served, "export")
+        theirs = await personal_data(volunteer, "export")
+    assert mine is not None and theirs is not None
+    assert [(o["id"], o["comment"]) for o in mine["orders"]] == [(order["id"], "王阿姨很热心")]
+    assert [p["order_id"] for p in mine["plus_ones"]] == [other["id"]]
+    assert mine["services_given"] == []
+    assert [(s["id"], s["minutes"], s["service_recorded"]) for s in theirs["services_given"]] == [
+        (order["id"], 45, True)]
+    async with world.write():
+        assert await personal_data(served, "erase") == {"plus_ones_deleted": 1,
+                                                        "order_comments_cleared": 1}
+    async with world.read():
+        after = await personal_data(served, "export")
+    assert after is not None and after["plus_ones"] == []
+    assert [(o["id"], o["comment"], o["rating"]) for o in after["orders"]] == [
+        (order["id"], "", 5)]

@@ -1,7 +1,8 @@
 """End to end with the real plugins on main: a 红邻菜单 (mutual_aid) service finished with its
 minutes, and a building head's yearly evaluation (building_heads), each emit their event
 through core's outbox; points_market turns it into a claim (under 30 minutes: rejected), the
-claim passes review and the 公示 notice, and the posting job credits the resident's account.
+claim passes review and the 公示 notice, and the posting job credits the account of the
+volunteer who served (never the resident served).
 The same event delivered again credits nothing more."""
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ async def _access(market: Any) -> Any:
     return system_access(await get_node(market.node.id))
 
 
-async def _finish_service(market: Any, resident_id: int, minutes: int) -> None:
-    """A 红邻菜单 order by ``resident_id``, accepted and finished with ``minutes``."""
+async def _finish_service(market: Any, volunteer_id: int, minutes: int) -> None:
+    """A 红邻菜单 order by another resident, served by ``volunteer_id`` (named at acceptance)
+    and finished with ``minutes``: the service record names the volunteer."""
     from plugins.mutual_aid.services import menu
     from plugins.mutual_aid.tables import Team
 
@@ -39,8 +41,10 @@ async def _finish_service(market: Any, resident_id: int, minutes: int) -> None:
             Team.community_id == market.place.community.id).first()
         dish = await menu.create_dish(access, team_id=int(team["id"]), title="帮办代办",
                                       mode="service")
-        order = await menu.place_order(access, dish_id=dish["id"], resident_id=resident_id)
-    for step in (lambda a: menu.accept_order(a, order_id=order["id"]),
+        order = await menu.place_order(access, dish_id=dish["id"],
+                                       resident_id=market.resident.id)
+    for step in (lambda a: menu.accept_order(a, order_id=order["id"],
+                                             server_resident_id=volunteer_id),
                  lambda a: menu.finish_order(a, order_id=order["id"], minutes=minutes)):
         async with market.write():
             await step(await _access(market))
@@ -74,19 +78,19 @@ async def _redeliver(market: Any, info: Any) -> None:
 async def test_a_mutual_aid_service_becomes_points_once(linli_env, factory, enable_plugin, drain,
                                                         emitted_events):
     market = await _world(linli_env, factory, enable_plugin, "mutual_aid")
-    served = market.neighbour.id
-    await _finish_service(market, served, 45)
-    await _finish_service(market, served, 20)          # under 30 minutes
+    volunteer = market.neighbour.id                     # serves market.resident
+    await _finish_service(market, volunteer, 45)
+    await _finish_service(market, volunteer, 20)        # under 30 minutes
     await drain()
     async with market.read():
         rows = await Claim.select().where(Claim.source_type == "volunteer.service_recorded"
                                           ).order_by(Claim.minutes)
     assert [(r["minutes"], r["status"], r["reporter_kind"], r["resident_id"]) for r in rows] == [
-        (20, "rejected", "event", served), (45, "pending", "event", served)]
+        (20, "rejected", "event", volunteer), (45, "pending", "event", volunteer)]
     long = rows[1]
     assert long["item_code"] == "C01" and long["points"] > 0
     assert await _review_notice_post(market, int(long["id"])) == 1
-    assert await _balance(market, served) == (long["points"], long["points"])
+    assert await _balance(market, volunteer) == (long["points"], long["points"])
     # the same event delivered again: no second claim, no second transfer
     for info in await emitted_events(market.node, "volunteer.service_recorded"):
         await _redeliver(market, info)
@@ -94,7 +98,8 @@ async def test_a_mutual_aid_service_becomes_points_once(linli_env, factory, enab
         assert await Claim.count().where(Claim.source_type == "volunteer.service_recorded") == 2
         assert await Transfer.count().where(Transfer.kind == "award") == 1
         assert (await ledger.check_books()).ok
-    assert await _balance(market, served) == (long["points"], long["points"])
+    assert await _balance(market, volunteer) == (long["points"], long["points"])
+    assert await _balance(market, market.resident.id) == (0, 0)   # the one served earns nothing
 
 
 async def test_a_building_head_evaluation_becomes_points_once(linli_env, factory, enable_plugin,
