@@ -1,5 +1,4 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.querystring import QueryString
 from piccolo.columns.column_types import BigInt
 from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import Serial
@@ -193,23 +192,5 @@ async def forwards():
         },
         schema=None,
     )
-
-    async def claim_recorded_slots() -> None:
-        # meals recorded before the city's slot record: the first meal of each (city, elder,
-        # day, slot) holds the slot (a duplicate another street office recorded meanwhile stays
-        # as it was). The owner is bound by FORCE ROW LEVEL SECURITY on the meals; `linli
-        # migrate` turns it back on (step 3) right after, and here too.
-        from plugins.canteen.tables import Meal
-
-        await Meal._meta.db.run_querystring(QueryString(
-            "ALTER TABLE canteen_meal NO FORCE ROW LEVEL SECURITY;"
-            "INSERT INTO canteen_slot_claim (tenant_id, elder_id, day, slot, meal_tenant_id,"
-            " meal_key, created_at)"
-            " SELECT DISTINCT ON (city_id, elder_id, served_on, slot) city_id, elder_id,"
-            " served_on, slot, tenant_id, meal_key, recorded_at FROM canteen_meal"
-            " ORDER BY city_id, elder_id, served_on, slot, id;"
-            "ALTER TABLE canteen_meal FORCE ROW LEVEL SECURITY"))
-
-    manager.add_raw(claim_recorded_slots)
 
     return manager
