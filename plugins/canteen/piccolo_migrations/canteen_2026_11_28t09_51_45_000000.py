@@ -20,11 +20,11 @@ async def forwards():
 
         for sql in (
                 "ALTER TABLE canteen_meal NO FORCE ROW LEVEL SECURITY",
-                "INSERT INTO canteen_slot_claim (tenant_id, elder_id, day, slot,"
+                ("INSERT INTO canteen_slot_claim (tenant_id, elder_id, day, slot,"
                 " meal_tenant_id, meal_key, created_at)"
                 " SELECT DISTINCT ON (city_id, elder_id, served_on, slot) city_id, elder_id,"
                 " served_on, slot, tenant_id, meal_key, recorded_at FROM canteen_meal"
-                " ORDER BY city_id, elder_id, served_on, slot, id",
+                " ORDER BY city_id, elder_id, served_on, slot, id"),
                 "ALTER TABLE canteen_meal FORCE ROW LEVEL SECURITY"):
             await Meal._meta.db.run_querystring(QueryString(sql))
 

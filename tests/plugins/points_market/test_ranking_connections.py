@@ -75,7 +75,7 @@ async def _walk(gql: Any, query: str, field: str, first: int, **kw: Any) -> list
 async def test_pages_follow_each_other(market, factory, gql):
     await _households(market, factory)
     await _notices(market)
-    staff = dict(token=market.admin.token, node=market.node.code)
+    staff = {"token": market.admin.token, "node": market.node.code}
     ranked = await _walk(gql, STAFF, "pointsMarketRanking", 4, **staff)
     assert [r["rank"] for r in ranked] == list(range(1, ROWS + 1))
     assert [r["points"] for r in ranked] == sorted((r["points"] for r in ranked), reverse=True)
@@ -97,7 +97,7 @@ async def test_statement_count_equal_for_ten_and_a_hundred(market, factory, gql,
     await _households(market, factory)
     await _notices(market)
     year = today_shanghai().year
-    staff = dict(token=market.admin.token, node=market.node.code)
+    staff = {"token": market.admin.token, "node": market.node.code}
     for query, field, kw in ((STAFF, "pointsMarketRanking", staff),
                              (PUBLIC, "pointsMarketPublicRanking", {"node": market.node.code}),
                              (BOARD, "pointsMarketPublicNotices", {"node": market.node.code})):
