@@ -16,8 +16,10 @@ async def forwards():
         # day, slot) holds the slot (a duplicate another street office recorded meanwhile stays
         # as it was). The owner is bound by FORCE ROW LEVEL SECURITY on the meals; `linli
         # migrate` turns it back on (step 3) right after, and here too.
-        from plugins.canteen.tables import Meal
+        from piccolo.engine.finder import engine_finder
 
+        engine = engine_finder()   # the owner's (the tables may be bound to the app role's)
+        assert engine is not None
         for sql in (
                 "ALTER TABLE canteen_meal NO FORCE ROW LEVEL SECURITY",
                 ("INSERT INTO canteen_slot_claim (tenant_id, elder_id, day, slot,"
@@ -26,7 +28,7 @@ async def forwards():
                 " served_on, slot, tenant_id, meal_key, recorded_at FROM canteen_meal"
                 " ORDER BY city_id, elder_id, served_on, slot, id"),
                 "ALTER TABLE canteen_meal FORCE ROW LEVEL SECURITY"):
-            await Meal._meta.db.run_querystring(QueryString(sql))
+            await engine.run_querystring(QueryString(sql))
 
     manager.add_raw(claim_recorded_slots)
 
