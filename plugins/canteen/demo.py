@@ -44,7 +44,7 @@ from plugins.canteen.services.common import (
     subsidy_rules,
 )
 from plugins.canteen.services.meals import MealInput, record_one
-from plugins.canteen.tables import Canteen, DailySubsidy, Meal, Payment
+from plugins.canteen.tables import Canteen, DailySubsidy, Meal, Payment, SlotClaim
 
 __all__ = ["CANTEENS", "seed_demo"]
 
@@ -119,12 +119,13 @@ async def _canteens(access: Any, today: date, start: date) -> list[dict[str, Any
 
 async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]],
                  registered: list[dict[str, Any]], start: date, today: date) -> None:
-    """Every meal from ``start`` to yesterday, computed here and written in two INSERTs (the
-    city's once-a-day rows and the meals), with the rules each meal date had."""
+    """Every meal from ``start`` to yesterday, computed here and written in three INSERTs (the
+    city's once-a-day and once-a-slot rows and the meals), with the rules each meal date had."""
     rng = random.Random(node.id)
     rules: dict[date, SubsidyRules] = {}
     meals: list[Meal] = []
     claims: list[DailySubsidy] = []
+    slot_claims: list[SlotClaim] = []
     absent = registered[0]  # a regular who stopped coming 9 days ago: the welfare concern
     skipped: dict[int, int] = {}
     dinner = [c for c in operating if len(str(c["slots"]).split(",")) > 1]
@@ -158,6 +159,9 @@ async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]]
                 price = rng.choice((800, 1000, 1200))
                 key = f"{elder['id']}:{day.isoformat()}:{slot}"
                 fen, reason = 0, "not_eligible"
+                slot_claims.append(SlotClaim(
+                    tenant_id=city.id, elder_id=int(elder["id"]), day=day, slot=slot,
+                    meal_tenant_id=node.id, meal_key=key, created_at=now))
                 if subsidy.codes and used < rule.cap:
                     used += 1
                     fen, reason = min(subsidy.fen, price), ""
@@ -182,6 +186,9 @@ async def _meals(node: NodeInfo, city: NodeInfo, operating: list[dict[str, Any]]
     if claims:
         async with as_region(city, DailySubsidy):
             await DailySubsidy.insert(*claims)
+    if slot_claims:
+        async with as_region(city, SlotClaim):
+            await SlotClaim.insert(*slot_claims)
     if meals:
         await Meal.insert(*meals)
 

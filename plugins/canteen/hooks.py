@@ -9,13 +9,14 @@ from typing import Any
 from piccolo.conf.apps import AppConfig
 
 from core.plugin import ConsolePage, CronSpec, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
-from plugins.canteen import META, jobs, services
+from plugins.canteen import META, cli, jobs, services
 from plugins.canteen import demo as demo_data
 from plugins.canteen.piccolo_app import APP_CONFIG
 from plugins.canteen.rules import RULES
 from plugins.canteen.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_cli_commands",
     "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
@@ -35,6 +36,12 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_cli_commands() -> Sequence[Any]:
+    """``linli canteen import-meals`` (a long meals file in batches, with progress)."""
+    return cli.COMMANDS
 
 
 @hookimpl

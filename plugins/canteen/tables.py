@@ -24,6 +24,7 @@ __all__ = [
     "OperatorLink",
     "Payment",
     "Settlement",
+    "SlotClaim",
     "StatusChange",
 ]
 
@@ -120,6 +121,25 @@ class DailySubsidy(ScopedTable, tablename="canteen_daily_subsidy"):
 
     unique_together: ClassVar[list[tuple[str, ...]]] = [
         ("tenant_id", "elder_id", "day", "scope_key", "seq")]
+
+
+class SlotClaim(ScopedTable, tablename="canteen_slot_claim"):
+    """The city's once-a-slot record: one row per meal of an elder in a slot of a day, whatever
+    canteen of the city served it (subsidised or not). Its unique key (city, elder, day, slot)
+    refuses the same elder twice in one slot of one day city-wide, across street offices,
+    claimed like the cap (``INSERT … ON CONFLICT DO NOTHING`` through ``as_region``)."""
+
+    shared_downward = True
+    elder_id = BigInt(null=False, default=None)
+    day = Date(null=False, default=None)
+    slot = Varchar(length=12, null=False)
+    meal_tenant_id = BigInt(null=False, default=None)
+    meal_key = Varchar(length=64, null=False)
+    """The meal's idempotency key in its tenant (to release or find it)."""
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "elder_id", "day", "slot")]
 
 
 class Meal(ScopedTable, tablename="canteen_meal"):

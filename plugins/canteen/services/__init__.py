@@ -3,7 +3,7 @@
 - ``common``: the city above a canteen, rule values, the subsidy computation, months;
 - ``canteens``: canteens, status history, operator links, counter binding, weekly menus;
 - ``elders``: the city's elder registry;
-- ``meals``: meals at the counter with the city-wide once-a-day claim;
+- ``meals``: meals at the counter with the city-wide once-a-slot and once-a-day claims;
 - ``batch``: batch upload and import (CSV/XLSX), idempotent, per-row rejections;
 - ``settlement``: monthly claims, review, payment, Excel export;
 - ``signals``: meals per day, elders by bracket, utilisation, regular-absent concerns;

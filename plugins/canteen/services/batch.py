@@ -7,18 +7,35 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from core.plugin import Access, ApiError, NodeInfo, get_node, id_number_index
 from plugins.canteen.services.canteens import can_serve, get_canteen
 from plugins.canteen.services.common import SubsidyRules, city_of, subsidy_rules
 from plugins.canteen.services.live import announce_meals
-from plugins.canteen.services.meals import MealInput, frozen_months, record_one
+from plugins.canteen.services.meals import (
+    MealInput,
+    Recorded,
+    SlotHeld,
+    claim_slot,
+    frozen_months,
+    record_claimed,
+    record_one,
+)
 from plugins.canteen.tables import Elder
 
-__all__ = ["BatchReport", "Rejection", "parse_rows", "upload_meals"]
+__all__ = [
+    "BatchReport",
+    "Rejection",
+    "batch_canteen",
+    "parse_rows",
+    "upload_meals",
+    "upload_rows",
+]
 
 MAX_ROWS = 5000
 _HEADERS = {
@@ -69,10 +86,10 @@ def _cells(data: bytes, filename: str) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text))]
 
 
-def parse_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+def parse_rows(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> list[dict[str, str]]:
     """The rows of a CSV/XLSX with the headers card_token/卡号 or id_number/身份证号 (the city
     system's export identifies elders by ID card; either column, or both), served_on/日期,
-    slot/餐次, price_fen/价格(分)."""
+    slot/餐次, price_fen/价格(分); at most ``max_rows`` (the upload's :data:`MAX_ROWS`)."""
     cells = _cells(data, filename)
     if not cells:
         raise ApiError.invalid("file", "文件为空", "the file is empty")
@@ -87,8 +104,8 @@ def parse_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     if "card_token" not in columns and "id_number" not in columns:
         raise ApiError.invalid("file", "缺少列 卡号 或 身份证号", "missing column card_token or id_number")
     body = [r for r in cells[1:] if any(c.strip() for c in r)]
-    if len(body) > MAX_ROWS:
-        raise ApiError.invalid("file", f"一次最多 {MAX_ROWS} 行", f"at most {MAX_ROWS} rows")
+    if len(body) > max_rows:
+        raise ApiError.invalid("file", f"一次最多 {max_rows} 行", f"at most {max_rows} rows")
     return [{n: (r[columns[n]].strip() if n in columns and columns[n] < len(r) else "")
              for n in _HEADERS} for r in body]
 
@@ -97,6 +114,13 @@ async def upload_meals(access: Access, canteen_id: int, data: bytes, filename: s
                        source: str = "batch") -> BatchReport:
     """Record a batch of meals of one canteen (operating or suspended) with the counter's rules.
     ``source`` is ``batch`` (the canteen's own upload) or ``import`` (the city's system)."""
+    canteen = await batch_canteen(access, canteen_id, source)
+    return await upload_rows(access, canteen, parse_rows(data, filename), source=source)
+
+
+async def batch_canteen(access: Access, canteen_id: int, source: str) -> dict[str, Any]:
+    """The canteen a batch is for, checked: the acting tenant's, the caller may serve there, it
+    is operating or suspended; ``source`` is ``batch`` or ``import``."""
     if source not in ("batch", "import"):
         raise ApiError.invalid("source", "来源无效", "unknown source")
     canteen = await get_canteen(canteen_id)
@@ -105,7 +129,16 @@ async def upload_meals(access: Access, canteen_id: int, data: bytes, filename: s
     await can_serve(access, canteen)
     if canteen["status"] not in ("operating", "suspended"):
         raise ApiError.conflict("食堂未在运营", "the canteen is not operating", "canteenId")
-    rows = parse_rows(data, filename)
+    return canteen
+
+
+async def upload_rows(access: Access, canteen: dict[str, Any], rows: list[dict[str, str]], *,
+                      source: str, first_row: int = 1,
+                      done: Callable[[int], None] | None = None) -> BatchReport:
+    """Record parsed rows (:func:`parse_rows`) at a canteen checked by :func:`batch_canteen`,
+    in the caller's transaction; ``first_row`` numbers the first of them in its file (the CLI
+    writes a long file in several transactions), ``done(n)`` hears rows finished so far."""
+    canteen_id = int(canteen["id"])
     tenant = await get_node(access.node_id)
     assert tenant is not None
     city = await city_of(tenant.id)
@@ -124,32 +157,84 @@ async def upload_meals(access: Access, canteen_id: int, data: bytes, filename: s
     rules: dict[date, SubsidyRules] = {}
     report = BatchReport()
     days: dict[date, int] = {}
-    # Claim the city's daily rows in one global order (elder, day), so two batches touching
-    # the same elders in different street offices cannot deadlock each other.
-    ordered = sorted(enumerate(rows, start=1), key=lambda nr: (
-        int(elders[keys[nr[0] - 1]]["id"]) if keys[nr[0] - 1] in elders else 0,
-        nr[1]["served_on"], nr[0]))
-    for number, raw in ordered:
+    finished = 0
+
+    def reject(number: int, err: ApiError) -> None:
+        report.rejected.append(Rejection(number + first_row - 1, str(err.code), err.zh,
+                                         err.en, err.field))
+
+    def tally(result: Recorded) -> None:
+        if result.created:
+            served_on = result.meal["served_on"]
+            days[served_on] = days.get(served_on, 0) + 1
+            report.recorded += 1
+            report.subsidised += int(result.meal["subsidy_fen"] > 0)
+        else:
+            report.unchanged += 1
+
+    def step() -> None:
+        nonlocal finished
+        finished += 1
+        if done is not None:
+            done(finished)
+
+    # The city's rows are claimed in one global order — per (elder, day) every slot claim,
+    # then the cap, as the counter does for its one meal — so two batches (or a batch and a
+    # counter) touching the same elders in different street offices never deadlock.
+    meals: list[tuple[int, MealInput | None]] = []
+    for number, raw in enumerate(rows, start=1):
         key = keys[number - 1]
         try:
             if key.startswith("bad:"):
                 id_number_index(raw["id_number"])  # raises the ID number's own error
-            meal = _meal(raw, elders.get(key))
-            if meal.served_on not in rules:
-                rules[meal.served_on] = await _rules(tenant, meal.served_on)
-            done = await record_one(tenant, city, canteen, elders[key], meal,
-                                    rules[meal.served_on], source=source, frozen=frozen,
-                                    account_id=access.principal.account_id)
+            meals.append((number, _meal(raw, elders.get(key))))
         except ApiError as err:
-            report.rejected.append(Rejection(number, str(err.code), err.zh,
-                                             err.en, err.field))
-            continue
-        if done.created:
-            days[meal.served_on] = days.get(meal.served_on, 0) + 1
-            report.recorded += 1
-            report.subsidised += int(done.meal["subsidy_fen"] > 0)
-        else:
-            report.unchanged += 1
+            reject(number, err)
+            step()
+    meals.sort(key=lambda nm: (int(nm[1].elder_id), nm[1].served_on, nm[1].slot, nm[0])
+               if nm[1] else (0, date.min, "", nm[0]))
+    for (elder_id, served_on), group in groupby(
+            meals, key=lambda nm: (nm[1].elder_id, nm[1].served_on) if nm[1] else (0, date.min)):
+        held: list[tuple[int, MealInput, SlotHeld]] = []
+        again: list[tuple[int, MealInput]] = []
+        slots: set[str] = set()
+        for number, meal in group:
+            assert meal is not None
+            elder = elders[keys[number - 1]]
+            if meal.slot in slots:   # a second row for a slot this batch holds: after it
+                again.append((number, meal))
+                continue
+            try:
+                claim = await claim_slot(tenant, city, canteen, elder, meal)
+            except ApiError as err:
+                reject(number, err)
+                step()
+                continue
+            if isinstance(claim, Recorded):
+                tally(claim)
+                step()
+            else:
+                slots.add(meal.slot)
+                held.append((number, meal, claim))
+        if served_on not in rules and (held or again):
+            rules[served_on] = await _rules(tenant, served_on)
+        for number, meal, claim in held:
+            try:
+                tally(await record_claimed(
+                    tenant, city, canteen, elders[keys[number - 1]], meal, claim,
+                    rules[served_on], source=source, frozen=frozen,
+                    account_id=access.principal.account_id))
+            except ApiError as err:
+                reject(number, err)
+            step()
+        for number, meal in again:
+            try:
+                tally(await record_one(
+                    tenant, city, canteen, elders[keys[number - 1]], meal, rules[served_on],
+                    source=source, frozen=frozen, account_id=access.principal.account_id))
+            except ApiError as err:
+                reject(number, err)
+            step()
     report.rejected.sort(key=lambda r: r.row)
     for served_on, count in sorted(days.items()):
         announce_meals(tenant.id, canteen_id, served_on, count)

@@ -1,6 +1,7 @@
 """Meals at the counter and in batches. The subsidy is computed by the rules in force at the
 canteen's tenant on the meal date (their versions are stored with the meal); the city-wide
-once-a-day cap is the unique key (city, elder, day, scope key, seq ≤ cap) of the city's daily
+once-a-slot rule is the unique key (city, elder, day, slot) of the city's slot record, and the
+once-a-day cap the unique key (city, elder, day, scope key, seq ≤ cap) of the city's daily
 table (the scope key names where the cap counts, `canteen.cap_scope`: the city by default),
 claimed with ``INSERT … ON CONFLICT DO NOTHING`` — a conflicting claim waits for the other
 transaction and then does nothing, so concurrent counters in different street offices can never
@@ -35,9 +36,19 @@ from plugins.canteen.services.common import (
 )
 from plugins.canteen.services.elders import find_elder
 from plugins.canteen.services.live import announce_meals
-from plugins.canteen.tables import DailySubsidy, Meal, Settlement
+from plugins.canteen.tables import DailySubsidy, Meal, Settlement, SlotClaim
 
-__all__ = ["MealInput", "Recorded", "frozen_months", "meal_page", "record_meal", "record_one"]
+__all__ = [
+    "MealInput",
+    "Recorded",
+    "SlotHeld",
+    "claim_slot",
+    "frozen_months",
+    "meal_page",
+    "record_claimed",
+    "record_meal",
+    "record_one",
+]
 
 MAX_PRICE_FEN = 10_000
 """100 yuan: far above any canteen meal; larger prices are typing errors."""
@@ -69,12 +80,21 @@ async def frozen_months(canteen_id: int) -> set[str]:
     return {str(r["month"]) for r in rows}
 
 
-async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
-                     elder: dict[str, Any], meal: MealInput, rules: SubsidyRules, *,
-                     source: str, frozen: set[str], account_id: int | None) -> Recorded:
-    """Record one meal (inside the tenant's write transaction; the canteen and the elder are
-    already checked). Refused: another slot already taken by this elder at this tenant on that
-    day with different details (CONFLICT), a slot the canteen does not serve, a bad price."""
+@dataclass(frozen=True)
+class SlotHeld:
+    """The city's slot claim of a meal not yet written (see :func:`claim_slot`)."""
+
+    claim_id: int
+    key: str
+
+
+async def claim_slot(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
+                     elder: dict[str, Any], meal: MealInput) -> Recorded | SlotHeld:
+    """Check one meal and claim its slot in the city's once-a-slot record (inside the tenant's
+    write transaction; the canteen and the elder are already checked). Answers the meal already
+    recorded with the same details (unchanged), or the claim to pass to :func:`record_claimed`.
+    Refused: the elder's slot that day already taken at any canteen of the city (CONFLICT), a
+    slot the canteen does not serve, a bad price, a future date."""
     if meal.slot not in SLOTS or meal.slot not in str(canteen["slots"]).split(","):
         raise ApiError.invalid("slot", "该食堂不供应此餐次", "the canteen does not serve this slot")
     if not 0 <= meal.price_fen <= MAX_PRICE_FEN:
@@ -88,8 +108,28 @@ async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
     if same is not None:
         if int(same["canteen_id"]) == int(canteen["id"]) and same["price_fen"] == meal.price_fen:
             return Recorded(same, False)
-        raise ApiError.conflict("该老人此餐次已就餐", "this elder already ate in this slot today",
-                                "slot")
+        raise _slot_taken()
+    async with as_region(city, SlotClaim):
+        claimed = await SlotClaim.insert(SlotClaim(
+            tenant_id=city.id, elder_id=int(elder["id"]), day=meal.served_on, slot=meal.slot,
+            meal_tenant_id=tenant.id, meal_key=key, created_at=now_utc()),
+        ).on_conflict(action="DO NOTHING").returning(SlotClaim.id)
+    if not claimed:  # another canteen of the city (or another counter here) served this slot
+        raise _slot_taken()
+    return SlotHeld(int(claimed[0]["id"]), key)
+
+
+def _slot_taken() -> ApiError:
+    return ApiError.conflict("该老人此餐次已就餐", "this elder already ate in this slot today",
+                             "slot")
+
+
+async def record_claimed(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
+                         elder: dict[str, Any], meal: MealInput, held: SlotHeld,
+                         rules: SubsidyRules, *, source: str, frozen: set[str],
+                         account_id: int | None) -> Recorded:
+    """Write a meal whose slot :func:`claim_slot` holds: compute the subsidy, claim the cap."""
+    key = held.key
     subsidy = compute_subsidy(rules, elder["birth_date"],
                               {t for t in str(elder["tags"]).split(",") if t}, meal.served_on)
     fen, reason, claim_id = 0, "not_eligible", None
@@ -122,14 +162,29 @@ async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
                recorded_by=account_id, recorded_at=now_utc())
     inserted = await Meal.insert(row).on_conflict(action="DO NOTHING").returning(Meal.id)
     if not inserted:
-        if claim_id is not None:  # a batch goes on with its next row: give the claim back
-            async with as_region(city, DailySubsidy):
+        # only a meal recorded before the city's slot record existed can clash here; a batch
+        # goes on with its next row, so give both claims back
+        async with as_region(city, DailySubsidy):
+            if claim_id is not None:
                 await DailySubsidy.delete().where(DailySubsidy.id == claim_id)
-        raise ApiError.conflict("该老人此餐次已就餐", "this elder already ate in this slot today",
-                                "slot")
+        async with as_region(city, SlotClaim):
+            await SlotClaim.delete().where(SlotClaim.id == held.claim_id)
+        raise _slot_taken()
     found = await Meal.select().where(Meal.id == inserted[0]["id"]).first()
     assert found is not None
     return Recorded(found, True)
+
+
+async def record_one(tenant: NodeInfo, city: NodeInfo, canteen: dict[str, Any],
+                     elder: dict[str, Any], meal: MealInput, rules: SubsidyRules, *,
+                     source: str, frozen: set[str], account_id: int | None) -> Recorded:
+    """Record one meal: its slot claimed city-wide first, then the cap (that order, in every
+    transaction, so two counters or batches never wait on each other in a circle)."""
+    held = await claim_slot(tenant, city, canteen, elder, meal)
+    if isinstance(held, Recorded):
+        return held
+    return await record_claimed(tenant, city, canteen, elder, meal, held, rules, source=source,
+                                frozen=frozen, account_id=account_id)
 
 
 async def record_meal(access: Access, canteen_id: int, *, served_on: date | None, slot: str,

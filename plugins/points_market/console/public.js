@@ -1,7 +1,7 @@
 // 积分超市 · 公开排行与公示栏 A public page (no login): this year's ranking of residents who agreed
 // to be named, and the 公示栏 — claims on notice today with the name masked.
 import { reactive, onMounted } from "vue";
-import { ElEmpty } from "element-plus";
+import { ElEmpty, ElButton } from "element-plus";
 import { html, t, doc, query, toast } from "@linli/console";
 
 const OPS = doc(new URL("./public.graphql", import.meta.url));
@@ -10,16 +10,23 @@ export default {
   props: ["route", "query", "page", "public"],
   setup() {
     const year = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
-    const state = reactive({ rows: [], notices: [], loaded: false });
+    const state = reactive({ rows: [], notices: [], loaded: false,
+                             rowsAfter: null, rowsMore: false, noticesAfter: null, noticesMore: false });
+    // both lists are connections: a page of 20, then "more" asks for the next after the cursor
+    async function moreRows() {
+      const page = (await query(OPS, "PointsMarketConsolePublicRanking",
+                                { year, after: state.rowsAfter })).pointsMarketPublicRanking;
+      state.rows.push(...page.edges.map((e) => e.node));
+      state.rowsAfter = page.pageInfo.endCursor; state.rowsMore = page.pageInfo.hasNextPage;
+    }
+    async function moreNotices() {
+      const page = (await query(OPS, "PointsMarketConsolePublicNotices",
+                                { after: state.noticesAfter })).pointsMarketPublicNotices;
+      state.notices.push(...page.edges.map((e) => e.node));
+      state.noticesAfter = page.pageInfo.endCursor; state.noticesMore = page.pageInfo.hasNextPage;
+    }
     onMounted(async () => {
-      try {
-        const [ranking, notices] = await Promise.all([
-          query(OPS, "PointsMarketConsolePublicRanking", { year }),
-          query(OPS, "PointsMarketConsolePublicNotices", {}),
-        ]);
-        state.rows = ranking.pointsMarketPublicRanking;
-        state.notices = notices.pointsMarketPublicNotices;
-      } catch (e) { toast(e, "error"); }
+      try { await Promise.all([moreRows(), moreNotices()]); } catch (e) { toast(e, "error"); }
       state.loaded = true;
     });
     const signed = (p) => (p > 0 ? `+${p}` : `${p}`);
@@ -32,6 +39,7 @@ export default {
           ${state.rows.map((r) => html`<div key=${r.rank + (r.name || "")} class="board-item">
             ${t(`第 ${r.rank} 名`, `No. ${r.rank}`)} · <strong>${r.name || t("（未公开）", "(not named)")}</strong> · ${r.points} ${t("分", "pts")}</div>`)}
         </div>
+        ${state.rowsMore ? html`<${ElButton} class="pm-more-ranking" onClick=${() => moreRows().catch((e) => toast(e, "error"))}>${t("更多名次", "More ranks")}</${ElButton}>` : null}
       </section>
       <section aria-labelledby="pm-notice-title">
         <h2 id="pm-notice-title">${t("积分公示", "On notice")}</h2>
@@ -44,6 +52,7 @@ export default {
             <span class=${n.points < 0 ? "bad" : "ok"}>${signed(n.points)} ${t("分", "pts")}</span>
             <span class="muted"> · ${t("公示至", "on notice until")} ${n.noticeEndsOn}</span></div>`)}
         </div>
+        ${state.noticesMore ? html`<${ElButton} class="pm-more-notices" onClick=${() => moreNotices().catch((e) => toast(e, "error"))}>${t("更多公示", "More on notice")}</${ElButton}>` : null}
       </section>`;
   },
 };

@@ -122,56 +122,65 @@ async def points_market_goods(info: Info, first: int, after: str | None = None
     return make_connection(await read(info, work), first, PointsMarketGood.from_row)
 
 
-@strawberry.field(description="积分排行（季度或年度）/ quarterly or yearly ranking")
-async def points_market_ranking(info: Info, year: int, quarter: int | None = None,
-                                household: bool = False, first: int = 20
-                                ) -> list[PointsMarketRankRow]:
+@strawberry.field(description="积分排行（季度或年度；按名次分页）/ quarterly or yearly ranking, "
+                              "paged by rank")
+async def points_market_ranking(info: Info, year: int, first: int, after: str | None = None,
+                                quarter: int | None = None, household: bool = False
+                                ) -> Connection[PointsMarketRankRow]:
     check_first(first)
+    skip = decode_cursor(after)
 
     async def work(access: Access) -> list[reports.RankRow]:
         acl.require(access, "points_market.read")
         return await reports.ranking("household" if household else "resident", year, quarter,
-                                     first=first)
+                                     first=first + 1, skip=skip)
 
-    return _rank_rows(await read(info, work), household)
+    return _rank_rows(await read(info, work), first, household)
 
 
-def _rank_rows(rows: list[reports.RankRow], household: bool) -> list[PointsMarketRankRow]:
+def _rank_rows(rows: list[reports.RankRow], first: int, household: bool
+               ) -> Connection[PointsMarketRankRow]:
+    """A page of a ranking; the cursor is the rank (ranks run on without gaps)."""
     prefix = "Household" if household else "Resident"
-    return [PointsMarketRankRow(rank=r.rank, kind=r.kind,
-                                owner_id=encode_global_id(prefix, r.owner_id),
-                                points=r.points, name=r.name) for r in rows]
+    return make_connection(rows, first, lambda r: PointsMarketRankRow(
+        rank=r.rank, kind=r.kind, owner_id=encode_global_id(prefix, r.owner_id),
+        points=r.points, name=r.name), pk=lambda r: int(r.rank))
 
 
 @strawberry.field(description="公开积分排行榜（只列出同意公开的居民；匿名访问用 X-Linli-Node 指定"
                               "街镇）/ the public ranking: only residents who agreed appear "
                               "(anonymous reads name the node with X-Linli-Node)")
-async def points_market_public_ranking(info: Info, year: int, quarter: int | None = None,
-                                       household: bool = False, first: int = 20
-                                       ) -> list[PointsMarketRankRow]:
+async def points_market_public_ranking(info: Info, year: int, first: int,
+                                       after: str | None = None, quarter: int | None = None,
+                                       household: bool = False
+                                       ) -> Connection[PointsMarketRankRow]:
     check_first(first)
+    skip = decode_cursor(after)
     async with public_read(info.context):
         rows = await reports.ranking("household" if household else "resident", year, quarter,
-                                     first=first, public=True)
-    return _rank_rows(rows, household)
+                                     first=first + 1, public=True, skip=skip)
+    return _rank_rows(rows, first, household)
 
 
-@strawberry.field(description="公开公示栏：正在公示的积分申报（姓名遮蔽；匿名访问用 X-Linli-Node 指定"
-                              "街镇）/ the public notice board: claims on notice today, names "
-                              "masked (anonymous reads name the node with X-Linli-Node)")
-async def points_market_public_notices(info: Info, first: int = 50,
+@strawberry.field(description="公开公示栏：正在公示的积分申报（新→旧；姓名遮蔽；匿名访问用 X-Linli-Node "
+                              "指定街镇）/ the public notice board: claims on notice today, "
+                              "newest first, names masked (anonymous reads name the node with "
+                              "X-Linli-Node)")
+async def points_market_public_notices(info: Info, first: int, after: str | None = None,
                                        community_id: strawberry.ID | None = None
-                                       ) -> list[PointsMarketNoticeLine]:
+                                       ) -> Connection[PointsMarketNoticeLine]:
     check_first(first)
+    before = _after(after)
     community = pk_of(community_id, "Community", "communityId")
     async with public_read(info.context):
-        lines = await reports.public_notices(today_shanghai(), first, community)
-    return [PointsMarketNoticeLine(
+        lines = await reports.public_notices(today_shanghai(), first + 1, community,
+                                             before=before)
+    return make_connection(lines, first, lambda n: PointsMarketNoticeLine(
         claim_id=encode_global_id("PointsMarketClaim", n.claim_id), subject_kind=n.subject_kind,
         name=n.name, community=n.community, item_code=n.item_code,
         item_name=choose(n.item_name_zh, n.item_name_en or n.item_name_zh), points=n.points,
         occurred_on=n.occurred_on, notice_starts_on=n.notice_from,
-        notice_ends_on=n.notice_until) for n in lines]
+        notice_ends_on=n.notice_until), pk=lambda n: int(n.claim_id))
 
 
 QUERIES = [points_market_items, points_market_claims, points_market_account,

@@ -196,9 +196,10 @@ class RankRow:
 
 
 async def ranking(kind: str, year: int, quarter: int | None = None, *, first: int = 20,
-                  public: bool = False) -> list[RankRow]:
-    """The top ``first`` residents or households by net points earned in the period (one
-    aggregate statement over the entries, plus one for consent and one for names).
+                  public: bool = False, skip: int = 0) -> list[RankRow]:
+    """The ``first`` residents or households ranked after the top ``skip`` by net points earned
+    in the period (points, then account, so pages never overlap; one aggregate statement over
+    the entries, plus one for consent and one for names, whatever ``first``).
 
     Residents are named only when they agreed (``RankingConsent``); on the ``public`` ranking
     only residents who agreed appear at all, and households only when a member of theirs
@@ -220,7 +221,7 @@ async def ranking(kind: str, year: int, quarter: int | None = None, *, first: in
         (Entry.booked_on >= start) & (Entry.booked_on <= end) & (Entry.earned != 0)
         & Entry.account_id.is_in(owners)
     ).group_by(Entry.account_id).order_by(total, ascending=False).order_by(
-        Entry.account_id).limit(first)
+        Entry.account_id).offset(skip).limit(first)
     if not rows:
         return []
     accounts = {int(a["id"]): int(a["owner_id"]) for a in await Account.select(
@@ -233,7 +234,7 @@ async def ranking(kind: str, year: int, quarter: int | None = None, *, first: in
     names = await place_names(kind, [o for o in owner_ids if o in agreed])
     return [RankRow(rank=n, kind=kind, owner_id=owner, points=int(r["points"] or 0),
                     name=names.get(owner) if owner in agreed else None)
-            for n, (r, owner) in enumerate(zip(rows, owner_ids, strict=True), 1)]
+            for n, (r, owner) in enumerate(zip(rows, owner_ids, strict=True), skip + 1)]
 
 
 @dataclass(frozen=True)
@@ -256,14 +257,17 @@ class NoticeLine:
     notice_until: date
 
 
-async def public_notices(day: date, first: int, community_id: int | None = None
-                         ) -> list[NoticeLine]:
-    """The claims on notice on ``day`` at the node (newest first, at most ``first``), for the
+async def public_notices(day: date, first: int, community_id: int | None = None, *,
+                         before: int | None = None) -> list[NoticeLine]:
+    """The claims on notice on ``day`` at the node (newest first, at most ``first``, those with
+    an id below ``before`` when given: the next page), for the
     public notice board: item, points, dates, the community and a masked name. Four statements
     (claims, items, resident names, community names) whatever the number of lines."""
     where = (Claim.status == "noticed") & (Claim.notice_from <= day) & (Claim.notice_until >= day)
     if community_id is not None:
         where &= Claim.community_id == community_id
+    if before is not None:
+        where &= Claim.id < before
     rows = await Claim.select(
         Claim.id, Claim.subject_kind, Claim.resident_id, Claim.community_id, Claim.item_id,
         Claim.item_code, Claim.points, Claim.occurred_on, Claim.notice_from, Claim.notice_until,

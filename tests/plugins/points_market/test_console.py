@@ -125,3 +125,48 @@ def test_console_pages(world: SimpleNamespace) -> None:
         assert b.axe(public) == []
         b.shot("points-market-ranking", public)
         assert not b.csp_problems(), b.problems
+
+
+@pytest.fixture
+async def crowded(world: SimpleNamespace, linli_env: Any) -> SimpleNamespace:
+    """25 more claims on notice today: more than one page (20) of the public 公示栏."""
+    from datetime import timedelta
+
+    from core.plugin import RESIDENTS, today_shanghai
+    from plugins.points_market.services import claims
+
+    today = today_shanghai()
+    async with linli_env.state.db.scoped(scope_for(world.node), write=True):
+        people = [int(r["id"]) for r in await RESIDENTS.select(RESIDENTS.id).limit(25)]
+        for n, person in enumerate(people):
+            row = await claims.report_claim(item_code="C04", occurred_on=today - timedelta(
+                days=n % 5), resident_id=person)
+            await claims.review_claim(int(row["id"]), True, reviewer_account_id=None,
+                                      today=today)
+    async with linli_env.state.db.scoped(scope_for(world.node)):
+        world.noticed = await Claim.count().where(
+            (Claim.status == "noticed") & (Claim.notice_from <= today)
+            & (Claim.notice_until >= today))
+    assert world.noticed > 20
+    return world
+
+
+def test_public_board_pages_with_more(crowded: SimpleNamespace) -> None:
+    """The 公示栏 is a connection: the page shows 20 lines, "更多公示" brings the rest."""
+    with console_browser(crowded.settings) as b:
+        public = b.new_page(width=390)
+        public.goto(f"{b.base}/console/public/{crowded.node.code}/points-market/ranking")
+        public.wait_for_selector("[data-page='points-market/ranking']")
+        lines = "[aria-labelledby='pm-notice-title'] .board-item"
+        public.wait_for_selector(lines)
+        assert public.locator(lines).count() == 20
+        public.click("button.pm-more-notices")
+        for _ in range(50):
+            if public.locator(lines).count() > 20:
+                break
+            public.wait_for_timeout(100)
+        assert public.locator(lines).count() == min(crowded.noticed, 40)
+        if crowded.noticed <= 40:
+            assert not public.locator("button.pm-more-notices").count()
+        assert b.axe(public) == []
+        assert not b.csp_problems(), b.problems

@@ -13,9 +13,10 @@ from typing import Any
 from core.plugin import encode_global_id, today_shanghai
 from plugins.points_market.services import claims
 
-BOARD = """query($c: ID) { pointsMarketPublicNotices(communityId: $c) {
+BOARD = """query($c: ID, $first: Int! = 50) {
+  pointsMarketPublicNotices(first: $first, communityId: $c) { nodes {
   claimId subjectKind name community itemCode itemName points occurredOn
-  noticeStartsOn noticeEndsOn } }"""
+  noticeStartsOn noticeEndsOn } } }"""
 
 
 @contextlib.contextmanager
@@ -58,7 +59,7 @@ async def test_anonymous_board_lists_claims_on_notice_masked(market, gql):
     shown, minus = await _seed(market)
     out = await gql(BOARD, node=market.node.code)
     assert "errors" not in out, out
-    lines = out["data"]["pointsMarketPublicNotices"]
+    lines = out["data"]["pointsMarketPublicNotices"]["nodes"]
     assert [line["claimId"] for line in lines] == [
         str(encode_global_id("PointsMarketClaim", int(minus["id"]))),
         str(encode_global_id("PointsMarketClaim", int(shown["id"])))]
@@ -76,10 +77,10 @@ async def test_anonymous_board_lists_claims_on_notice_masked(market, gql):
                    str(encode_global_id("Household", market.other_household.id))):
         assert secret not in text
     english = await gql(BOARD, node=market.node.code, headers={"Accept-Language": "en"})
-    assert english["data"]["pointsMarketPublicNotices"][0]["itemName"] == "Dumping rubbish"
+    assert english["data"]["pointsMarketPublicNotices"]["nodes"][0]["itemName"] == "Dumping rubbish"
     other = await gql(BOARD, {"c": str(encode_global_id("Community", 999999))},
                       node=market.node.code)
-    assert other["data"]["pointsMarketPublicNotices"] == []
+    assert other["data"]["pointsMarketPublicNotices"]["nodes"] == []
 
 
 async def test_board_without_the_node_header_says_it_is_missing(market, gql):
@@ -104,6 +105,6 @@ async def test_statement_count_does_not_grow_with_lines(market, gql, linli_env):
         await gql(BOARD, node=market.node.code)
         with counting(linli_env.state.db.engine) as calls:
             out = await gql(BOARD, node=market.node.code)
-        assert len(out["data"]["pointsMarketPublicNotices"]) == wanted, out
+        assert len(out["data"]["pointsMarketPublicNotices"]["nodes"]) == wanted, out
         counts.append(len(calls))
     assert counts[0] == counts[1], counts

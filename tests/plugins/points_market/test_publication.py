@@ -15,8 +15,10 @@ CONSENT = """mutation($r: ID!, $c: Boolean!) {
     __typename ... on PointsMarketSetRankingConsentPayload { consented changedAt }
     ... on UserError { code } } }"""
 
-PUBLIC = """query($y: Int!) { pointsMarketPublicRanking(year: $y) { rank name points } }"""
-STAFF = """query($y: Int!) { pointsMarketRanking(year: $y) { rank ownerId name points } }"""
+PUBLIC = """query($y: Int!) { pointsMarketPublicRanking(year: $y, first: 20) {
+  nodes { rank name points } } }"""
+STAFF = """query($y: Int!) { pointsMarketRanking(year: $y, first: 20) {
+  nodes { rank ownerId name points } } }"""
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -37,11 +39,11 @@ async def test_only_residents_who_agreed_are_named_or_public(market, gql, factor
     assert out["data"]["pointsMarketSetRankingConsent"]["consented"] is True
     assert out["data"]["pointsMarketSetRankingConsent"]["changedAt"]
     staff = (await gql(STAFF, {"y": year}, token=market.admin.token, node=market.node.code)
-             )["data"]["pointsMarketRanking"]
+             )["data"]["pointsMarketRanking"]["nodes"]
     assert [(r["points"], r["name"]) for r in staff] == [
         (40, None), (30, market.neighbour.name), (20, None)]
     public = (await gql(PUBLIC, {"y": year}, node=market.node.code))["data"][
-        "pointsMarketPublicRanking"]
+        "pointsMarketPublicRanking"]["nodes"]
     assert public == [{"rank": 1, "name": market.neighbour.name, "points": 30}]
     # withdrawn: gone from the public ranking
     async with market.write():
