@@ -59,9 +59,9 @@ __all__ = [
     "cancel_visiting",
     "check_in",
     "get_booking",
+    "mark_visit",
     "release_claims",
     "slot_updates",
-    "mark_visit",
     "visits_of",
 ]
 
