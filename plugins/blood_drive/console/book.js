@@ -31,7 +31,7 @@ async function otherCall(code) {
 
 export default {
   props: ["route", "query", "page"],
-  setup() {
+  setup(props) {
     const state = reactive({ donors: [], donorId: null, visits: [], loaded: false, code: "",
                              calls: [], shown: "", slotId: null, busy: false });
     async function loadVisits() {
@@ -47,6 +47,13 @@ export default {
         await loadVisits();
       } catch (e) { toast(e, "error"); }
       state.loaded = true;
+      // ?street=CODE&slot=ID (a slot picked on that office's public call) fills the form in
+      const q = props.query || {};
+      if (q.street) {
+        state.code = String(q.street);
+        await findSessions();
+        if (q.slot && slotOptions().some((o) => o.value === q.slot && !o.disabled)) state.slotId = q.slot;
+      }
     });
     async function findSessions() {
       const code = state.code.trim();
@@ -82,9 +89,11 @@ export default {
       } catch (e) { toast(e, "error"); }
       finally { state.busy = false; }
     }
-    const slotOptions = () => state.calls.flatMap((c) => c.sessions.flatMap((s) => s.slots.map((sl) => ({
-      value: sl.slotId, disabled: sl.seatsLeft < 1,
-      label: `${c.title} · ${s.heldOn} ${s.siteName} ${hm(sl.startsAt)}–${hm(sl.endsAt)}（${t("余", "free")} ${sl.seatsLeft}）` }))));
+    function slotOptions() {
+      return state.calls.flatMap((c) => c.sessions.flatMap((s) => s.slots.map((sl) => ({
+        value: sl.slotId, disabled: sl.seatsLeft < 1,
+        label: `${c.title} · ${s.heldOn} ${s.siteName} ${hm(sl.startsAt)}–${hm(sl.endsAt)}（${t("余", "free")} ${sl.seatsLeft}）` }))));
+    }
     const visit = (v) => html`<div key=${v.bookingId} class="board-item visit">
       <strong>${v.heldOn} ${hm(v.startsAt)}–${hm(v.endsAt)} · ${v.streetOfficeName}</strong>
       <div>${v.siteName}${v.address ? ` · ${v.address}` : ""}</div>

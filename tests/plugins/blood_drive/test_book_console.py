@@ -61,6 +61,19 @@ def test_book_at_another_street_office_page(two: SimpleNamespace) -> None:
         b.page.click(".visits button.cancel-visit")
         b.wait_text("预约已取消", selector="body")
         b.page.wait_for_selector(".visits .visit-status:has-text('已取消')")
+        _quiet(b)
+        # a slot picked on B's public call arrives as ?street=&slot=: the form is filled in
+        from urllib.parse import quote
+
+        from core.plugin import encode_global_id
+
+        second = encode_global_id("BloodDriveSlot", int(two.slots[1]["id"]))
+        b.open("blood-drive/campaigns")       # the page reads its query when it opens
+        b.open(f"blood-drive/book?street={w.b.node.code}&slot={quote(second, safe='')}")
+        b.page.wait_for_selector("button.book-visit:not([disabled])")
+        b.page.click("button.book-visit")
+        b.page.wait_for_selector(".visits .visit-status:has-text('已预约')")
+        assert "10:00–11:00" in b.page.inner_text(".visits")
         assert not b.csp_problems(), b.problems
 
 
