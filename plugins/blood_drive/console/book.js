@@ -4,7 +4,7 @@
 // booking — street office, site, date and time — and lists it here; nothing else of that office.
 import { reactive, onMounted } from "vue";
 import { ElButton, ElSelect, ElOption, ElEmpty, ElInput, ElTag } from "element-plus";
-import { html, t, doc, query, mutate, toast, nodes, session, ApiError } from "@linli/console";
+import { html, t, doc, query, mutate, toast, nodes } from "@linli/console";
 
 const OPS = doc(new URL("./book.graphql", import.meta.url));
 const STATUS = { BOOKED: ["已预约", "Booked"], CANCELLED: ["已取消", "Cancelled"],
@@ -13,20 +13,6 @@ const STATUS = { BOOKED: ["已预约", "Booked"], CANCELLED: ["已取消", "Canc
 function hm(iso) {
   return new Date(iso).toLocaleTimeString("zh-CN",
     { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false });
-}
-
-// The other street office's public call: read anonymously with that office's code (the kit's
-// query always names the acting node, so this one request names the other one itself).
-async function otherCall(code) {
-  const text = await (await fetch(OPS.url)).text();
-  const resp = await fetch("/graphql", { method: "POST", headers: {
-    "Content-Type": "application/json", Accept: "application/json", "X-Linli-Node": code,
-    "Accept-Language": session.lang === "en" ? "en" : "zh-CN" },
-  body: JSON.stringify({ query: text, operationName: "BloodDriveConsoleOtherCall", variables: {} }) });
-  const body = await resp.json();
-  const first = (body.errors || [])[0];
-  if (first) throw new ApiError((first.extensions && first.extensions.code) || "INTERNAL", first.message);
-  return body.data.bloodDrivePublicCalls;
 }
 
 export default {
@@ -60,7 +46,8 @@ export default {
       if (!code) return;
       state.busy = true;
       try {
-        state.calls = await otherCall(code);
+        // that office's public call, read anonymously with its code
+        state.calls = (await query(OPS, "BloodDriveConsoleOtherCall", {}, { publicNode: code })).bloodDrivePublicCalls;
         state.shown = code;
         state.slotId = null;
       } catch (e) { toast(e, "error"); state.calls = []; state.shown = ""; }
