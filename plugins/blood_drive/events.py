@@ -12,7 +12,10 @@ __all__ = ["DONATION_COMPLETED", "EVENT_TYPES", "DonationCompleted"]
 
 @dataclass(frozen=True)
 class DonationCompleted:
-    """献血完成 A donor donated (v1): ``resident_id`` is the donor's resident record."""
+    """献血完成 A donor donated (v1): ``resident_id`` is the donor's resident record. Emitted
+    in the donor's own street office: for a visiting donor who donated at another street
+    office's session, in their home office, with the home office's donor and donation ids
+    (its record of the visit); ``campaign_id`` is the campaign either way."""
 
     resident_id: int
     donor_id: int

@@ -26,6 +26,7 @@ __all__ = [
     "Slot",
     "Target",
     "Unit",
+    "Visit",
     "VolunteerShift",
 ]
 
@@ -188,6 +189,32 @@ class BookingClaim(ScopedTable, tablename="blood_drive_booking_claim"):
         ("tenant_id", "booking_tenant_id", "booking_id")]
 
 
+class Visit(ScopedTable, tablename="blood_drive_visit"):
+    """The home street office's record of its donor's booking at another street office's
+    session of a region's campaign (made through ``book_visiting``): what the donor needs to
+    go there — the street office's name and code, the site, the address and the slot's time —
+    copied when the booking is made, so the home office never reads the other office's rows.
+    ``booking_tenant_id``/``booking_id`` name the booking there (to cancel it); ``status``
+    is booked, cancelled or attended (set with the result there; never the result itself)."""
+
+    donor_id = BigInt(null=False, default=None)
+    campaign_id = BigInt(null=False, default=None)
+    booking_tenant_id = BigInt(null=False, default=None)
+    booking_id = BigInt(null=False, default=None)
+    street_name = Varchar(length=100, default="")
+    street_code = Varchar(length=40, default="")
+    site_name = Varchar(length=100, default="")
+    address = Varchar(length=200, default="")
+    held_on = Date(null=False, default=None)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    status = Varchar(length=12, default="booked")
+    created_at = Timestamptz()
+
+    unique_together: ClassVar[list[tuple[str, ...]]] = [
+        ("tenant_id", "booking_tenant_id", "booking_id"), ("tenant_id", "donor_id", "id")]
+
+
 class Donation(ScopedTable, tablename="blood_drive_donation"):
     """献血结果 A result: donated (kind, volume or units, the count it makes) or deferred (the
     reason sealed). ``result_key`` makes entry and import idempotent."""
@@ -209,7 +236,9 @@ class Donation(ScopedTable, tablename="blood_drive_donation"):
     deferral_cipher = Text(default="")
     result_key = Varchar(length=80, null=False)
     source = Varchar(length=8, default="entry")
-    """entry | import."""
+    """entry | import | visit (the home street office's record of its donor's donation at
+    another street office's session, written there with the result: no campaign, so only
+    the collecting office's row counts in the campaign's statistics)."""
     recorded_by = BigInt(null=True, default=None)
     recorded_at = Timestamptz()
 

@@ -37,6 +37,7 @@ from plugins.blood_drive.schema.types import (
     BloodDriveSession,
     BloodDriveStatLine,
     BloodDriveUnitAward,
+    BloodDriveVisit,
 )
 from plugins.blood_drive.services import bookings, campaigns, health, honours, public, stats
 from plugins.blood_drive.services.precheck import open_precheck
@@ -132,6 +133,20 @@ async def blood_drive_donations(info: Info, donor_id: strawberry.ID, first: int,
         return await health.donation_page(access, donor, first, start or None)
 
     return make_connection(await read(info, work), first, BloodDriveDonation.from_row)
+
+
+@strawberry.field(description="献血者在其他街镇的预约（本人或动员人员；新的在前）/ a donor's "
+                              "bookings at other street offices of a campaign, newest first")
+async def blood_drive_visits(info: Info, donor_id: strawberry.ID, first: int,
+                             after: str | None = None) -> Connection[BloodDriveVisit]:
+    check_first(first)
+    start = decode_cursor(after)
+
+    async def work(access: Access) -> list[dict[str, Any]]:
+        donor = required_pk(donor_id, "BloodDriveDonor", "donorId")
+        return await bookings.visits_of(access, donor, first, start or None)
+
+    return make_connection(await read(info, work), first, BloodDriveVisit.from_row)
 
 
 @strawberry.field(description="表彰进度 / a donor's count and award progress")
@@ -231,4 +246,5 @@ async def blood_drive_public_calls(info: Info, first: int = PUBLIC_CALLS
 QUERIES = [blood_drive_campaigns, blood_drive_sessions, blood_drive_bookings, blood_drive_donors,
            blood_drive_prechecks, blood_drive_donations, blood_drive_honours,
            blood_drive_benefits, blood_drive_campaign_stats, blood_drive_unit_leaderboard,
-           blood_drive_donor_leaderboard, blood_drive_unit_award, blood_drive_public_calls]
+           blood_drive_donor_leaderboard, blood_drive_unit_award, blood_drive_public_calls,
+           blood_drive_visits]

@@ -18,6 +18,7 @@ from core.plugin import (
     Node,
     encode_global_id,
     mask_text,
+    now_utc,
     open_personal,
     residents_by_ids,
 )
@@ -49,6 +50,8 @@ __all__ = [
     "BloodDriveTarget",
     "BloodDriveUnit",
     "BloodDriveUnitAward",
+    "BloodDriveVisit",
+    "BloodDriveVisitStatus",
 ]
 
 
@@ -277,6 +280,16 @@ class BloodDriveBooking(Node):
     donor_pk: strawberry.Private[int]
     slot_pk: strawberry.Private[int]
     session_pk: strawberry.Private[int]
+    visit_row: strawberry.Private[dict[str, Any] | None] = None
+
+    @strawberry.field(description="在其他街镇预约时（bloodDriveBook 带 streetOfficeCode）：街镇、"
+                                  "地点和时间；此时 slot、session 属于对方街镇，在本街镇读为 null"
+                                  "，donor 为本街镇的献血者 / for a booking made at another street "
+                                  "office (bloodDriveBook with streetOfficeCode): its street "
+                                  "office, place and time — slot and session are that office's "
+                                  "and read null here, donor is the donor of this street office")
+    def visit(self) -> BloodDriveVisit | None:
+        return BloodDriveVisit.from_row(self.visit_row) if self.visit_row else None
 
     @strawberry.field(description="预约状态；献血或暂缓的结果只有采血点和血站人员可见，其他人看到"
                                   "“到场”/ the status; DONATED or DEFERRED only for site and "
@@ -313,8 +326,51 @@ class BloodDriveBooking(Node):
                    status_raw=str(row["status"]), booked_at=row["booked_at"],
                    cancelled_at=row["cancelled_at"], checked_in_at=row["checked_in_at"],
                    campaign_id=encode_global_id("BloodDriveCampaign", int(row["campaign_id"])),
-                   donor_pk=int(row["donor_id"]), slot_pk=int(row["slot_id"]),
-                   session_pk=int(row["session_id"]))
+                   donor_pk=int((row.get("visit") or row)["donor_id"]),
+                   slot_pk=int(row["slot_id"]), session_pk=int(row["session_id"]),
+                   visit_row=row.get("visit"))
+
+
+@strawberry.enum(description="在其他街镇的预约状态 / a booking at another street office, as the "
+                             "donor's own street office knows it")
+class BloodDriveVisitStatus(Enum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    PASSED = "passed"
+    """时段已过而未到场 / the slot ended without the donor attending."""
+
+
+@strawberry.type(description="在其他街镇的预约：去献血所需的信息（街镇、地点、时间），由本街镇在预约"
+                             "时记下，不读对方的其他数据 / a booking at another street office of "
+                             "the campaign: what the donor needs to go there, recorded by their "
+                             "own street office when booking")
+class BloodDriveVisit:
+    booking_id: strawberry.ID = strawberry.field(
+        description="对方街镇的预约 ID（取消时与 streetOfficeCode 一起给出）/ the booking's id "
+                    "there (cancel it with streetOfficeCode)")
+    campaign_id: strawberry.ID
+    street_office_name: str
+    street_office_code: str
+    site_name: str
+    address: str
+    held_on: date
+    starts_at: datetime
+    ends_at: datetime
+    status: BloodDriveVisitStatus
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> BloodDriveVisit:
+        status = str(row["status"])
+        if status == "booked" and row["ends_at"] <= now_utc():
+            status = "passed"
+        return cls(booking_id=encode_global_id("BloodDriveBooking", int(row["booking_id"])),
+                   campaign_id=encode_global_id("BloodDriveCampaign", int(row["campaign_id"])),
+                   street_office_name=str(row["street_name"]),
+                   street_office_code=str(row["street_code"]), site_name=str(row["site_name"]),
+                   address=str(row["address"]), held_on=row["held_on"],
+                   starts_at=row["starts_at"], ends_at=row["ends_at"],
+                   status=BloodDriveVisitStatus(status))
 
 
 @strawberry.type(description="原因 / a reason")

@@ -37,7 +37,15 @@ from core.plugin import (
 )
 from plugins.blood_drive import NAME
 from plugins.blood_drive.services.common import is_self, require_any
-from plugins.blood_drive.tables import Booking, BookingClaim, Campaign, Donor, Session, Slot
+from plugins.blood_drive.tables import (
+    Booking,
+    BookingClaim,
+    Campaign,
+    Donor,
+    Session,
+    Slot,
+    Visit,
+)
 
 __all__ = [
     "SLOT_TOPIC",
@@ -51,8 +59,10 @@ __all__ = [
     "cancel_visiting",
     "check_in",
     "get_booking",
+    "mark_visit",
     "release_claims",
     "slot_updates",
+    "visits_of",
 ]
 
 
@@ -305,7 +315,39 @@ async def book_visiting(access: Access, street: NodeInfo, slot_id: int, donor_id
         await record("blood_drive.booking.create", account_id=access.principal.account_id,
                      object_type="BloodDriveBooking", object_id=booking["id"],
                      summary={"visiting_from": access.node_id})
-    return booking
+    visit = Visit(tenant_id=access.node_id, donor_id=donor_id, campaign_id=int(
+        session["campaign_id"]), booking_tenant_id=street.id, booking_id=int(booking["id"]),
+        street_name=street.name, street_code=street.code, site_name=str(session["site_name"]),
+        address=str(session["address"]), held_on=session["held_on"],
+        starts_at=slot["starts_at"], ends_at=slot["ends_at"], status="booked",
+        created_at=now_utc())
+    await Visit.insert(visit)
+    return booking | {"visit": await _visit_row(street.id, int(booking["id"]))}
+
+
+async def _visit_row(street_id: int, booking_id: int) -> dict[str, Any]:
+    row = await Visit.select().where((Visit.booking_tenant_id == street_id)
+                                     & (Visit.booking_id == booking_id)).first()
+    assert row is not None
+    return dict(row)
+
+
+async def mark_visit(home_id: int, street_id: int, booking_id: int, status: str) -> None:
+    """In the home street office's scope: the visit's booking there was cancelled or attended."""
+    await Visit.update({Visit.status: status}).where(
+        (Visit.tenant_id == home_id) & (Visit.booking_tenant_id == street_id)
+        & (Visit.booking_id == booking_id) & (Visit.status == "booked"))
+
+
+async def visits_of(access: Access, donor_id: int, first: int, after: int | None
+                    ) -> list[dict[str, Any]]:
+    """The donor's bookings at other street offices (newest first), as their home street
+    office recorded them: for the donor themselves and the office's mobilising staff."""
+    await _donor_for(access, donor_id)
+    query = Visit.select().where(Visit.donor_id == donor_id)
+    if after:
+        query = query.where(Visit.id < after)
+    return list(await query.order_by(Visit.id, ascending=False).limit(first + 1))
 
 
 async def get_booking(booking_id: int) -> dict[str, Any]:
@@ -359,7 +401,10 @@ async def cancel_visiting(access: Access, street: NodeInfo, booking_id: int) -> 
         await record("blood_drive.booking.cancel", account_id=access.principal.account_id,
                      object_type="BloodDriveBooking", object_id=booking_id,
                      summary={"visiting_from": access.node_id})
-    return done
+    await mark_visit(access.node_id, street.id, booking_id, "cancelled")
+    visit = await Visit.select().where((Visit.booking_tenant_id == street.id)
+                                       & (Visit.booking_id == booking_id)).first()
+    return done | ({"visit": dict(visit)} if visit is not None else {})
 
 
 async def check_in(access: Access, booking_id: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from core.plugin import beside, current_scope, get_node, tenants_enabled_below
 from plugins.blood_drive import NAME
 from plugins.blood_drive.services.bookings import announce_slots, release_claims
 from plugins.blood_drive.services.precheck import open_precheck
-from plugins.blood_drive.tables import Booking, Donation, Donor, Precheck, Slot
+from plugins.blood_drive.tables import Booking, Donation, Donor, Precheck, Slot, Visit
 
 __all__ = ["personal_data"]
 
@@ -80,6 +80,7 @@ async def _here(donor: dict[str, Any], action: str) -> dict[str, Any]:
     bookings = await Booking.select().where(Booking.donor_id == donor_id).order_by(Booking.id)
     donations = await Donation.select().where(Donation.donor_id == donor_id
                                               ).order_by(Donation.id)
+    visits = await Visit.select().where(Visit.donor_id == donor_id).order_by(Visit.id)
     if action == "export":
         checks = []
         for p in prechecks:
@@ -97,6 +98,9 @@ async def _here(donor: dict[str, Any], action: str) -> dict[str, Any]:
             "donations": [{"donated_on": d["donated_on"], "outcome": d["outcome"],
                            "kind": d["kind"], "volume_ml": d["volume_ml"], "units": d["units"]}
                           for d in donations],
+            "visits": [{"campaign_id": v["campaign_id"], "street_office": v["street_name"],
+                        "site_name": v["site_name"], "held_on": v["held_on"],
+                        "starts_at": v["starts_at"], "status": v["status"]} for v in visits],
         }
     open_ones = [b for b in bookings if b["status"] == "booked"]
     for b in open_ones:
@@ -119,5 +123,8 @@ async def _here(donor: dict[str, Any], action: str) -> dict[str, Any]:
     if cleared:
         await Donor.update({Donor.work_unit: "", Donor.remind_opt_in: False,
                             Donor.leaderboard_opt_in: False}).where(Donor.id == donor_id)
+    if visits:     # the bookings there are cancelled through the visiting rows
+        await Visit.delete().where(Visit.donor_id == donor_id)
     return {"prechecks_deleted": len(prechecks), "bookings_cancelled": len(open_ones),
+            "visits_deleted": len(visits),
             "deferral_reasons_blanked": len(blanked), "donor_cleared": cleared}

@@ -13,18 +13,21 @@ from typing import Any
 from core.plugin import (
     Access,
     ApiError,
+    NodeInfo,
+    beside,
     emit,
+    get_node,
     now_utc,
     residents_by_id_numbers,
     seal_personal,
     today_shanghai,
 )
 from plugins.blood_drive.events import DonationCompleted
-from plugins.blood_drive.services.bookings import release_claims
+from plugins.blood_drive.services.bookings import mark_visit, release_claims
 from plugins.blood_drive.services.common import node_of, require, rule_values
 from plugins.blood_drive.services.precheck import KINDS
 from plugins.blood_drive.services.stats import announce_result
-from plugins.blood_drive.tables import Booking, Donation, Donor
+from plugins.blood_drive.tables import Booking, Campaign, Donation, Donor
 
 __all__ = [
     "DEFERRAL_CODES",
@@ -112,8 +115,6 @@ async def _store(access: Access, donor: dict[str, Any], data: ResultInput, on: d
         return dict(found), False
     donation_id = int(inserted[0]["id"])
     if donated and donor["home_tenant_id"] is None:
-        # a visiting donor's resident record is in their home street office, where the
-        # event's consumers would not find it: no event here (see the README)
         await emit("blood_drive.donation_completed", DonationCompleted(
             resident_id=int(donor["resident_id"]), donor_id=int(donor["id"]),
             donation_id=donation_id, donated_on=on, kind=data.kind, volume_ml=data.volume_ml,
@@ -122,7 +123,66 @@ async def _store(access: Access, donor: dict[str, Any], data: ResultInput, on: d
         await announce_result(campaign_id)
     found = await Donation.select().where(Donation.id == donation_id).first()
     assert found is not None
+    if donor["home_tenant_id"] is not None:
+        await _record_at_home(dict(found), donor, campaign_id)
     return dict(found), True
+
+
+async def _home_region(here: NodeInfo, home: NodeInfo, campaign_id: int | None
+                       ) -> NodeInfo | None:
+    """The region the visit ran under: the campaign's owner when it is above both street
+    offices, else the nearest region above both (an imported row without a campaign)."""
+    if campaign_id is not None:
+        owner = await Campaign.select(Campaign.tenant_id).where(
+            Campaign.id == campaign_id).first()
+        if owner is not None and int(owner["tenant_id"]) in (
+                here.ancestor_ids & home.ancestor_ids):
+            return await get_node(int(owner["tenant_id"]))
+    shared = [int(p) for p in here.path.strip("/").split("/") if p
+              and int(p) in home.ancestor_ids]
+    return await get_node(shared[-1]) if shared else None
+
+
+async def _record_at_home(donation: dict[str, Any], visitor: dict[str, Any],
+                          campaign_id: int | None) -> None:
+    """A visiting donor donated here (street office B): their home street office A keeps its
+    own record of it — a donation row of A's donor (``source`` ``visit``, no campaign: the
+    campaign's statistics count the row here, where the blood was collected), written in A's
+    scope through ``core.plugin.beside`` under the campaign's region in this transaction — so
+    A's honours, intervals, pre-check, reminders and benefits include it while A reads only
+    its own rows; and ``blood_drive.donation_completed`` is emitted there, naming the donor's
+    resident record, donor row and donation in A (points_market credits them in A). Nothing
+    of B's other rows reaches A; a home without the donor's row (erased since) gets nothing.
+    A's record of the booking (``Visit``) reads attended, whatever the result (a deferral is
+    health data and stays at B)."""
+    here = await node_of(int(visitor["tenant_id"]))
+    home = await get_node(int(visitor["home_tenant_id"]))
+    region = None if home is None else await _home_region(here, home, campaign_id)
+    if home is None or region is None:
+        return
+    on: date = donation["donated_on"]
+    async with beside(home, region):
+        if donation["booking_id"] is not None:
+            await mark_visit(home.id, here.id, int(donation["booking_id"]), "attended")
+        if donation["outcome"] != "donated":
+            return
+        own = await Donor.select(Donor.id).where(
+            (Donor.resident_id == visitor["resident_id"]) & Donor.home_tenant_id.is_null()
+        ).first()
+        if own is None:
+            return
+        copy = {k: v for k, v in donation.items() if k not in ("id", "tenant_id")} | {
+            "donor_id": int(own["id"]), "campaign_id": None, "booking_id": None,
+            "source": "visit", "result_key": f"visit:{here.id}:{donation['id']}"}
+        inserted = await Donation.insert(Donation(tenant_id=home.id, **copy)).on_conflict(
+            action="DO NOTHING").returning(Donation.id)
+        if not inserted:
+            return
+        await emit("blood_drive.donation_completed", DonationCompleted(
+            resident_id=int(visitor["resident_id"]), donor_id=int(own["id"]),
+            donation_id=int(inserted[0]["id"]), donated_on=on, kind=str(donation["kind"]),
+            volume_ml=int(donation["volume_ml"]), units=int(donation["units"]),
+            campaign_id=campaign_id))
 
 
 async def record_result(access: Access, booking_id: int, data: ResultInput

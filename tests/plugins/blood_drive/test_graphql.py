@@ -375,6 +375,20 @@ async def test_a_donor_books_another_street_office_from_the_public_call(world, g
         "slotId": slot_id, "donorId": donor["donor"]["id"],
         "streetOfficeCode": world.b.node.code}}, acct, world.a.node)
     assert booked["booking"]["status"] == "BOOKED"
+    # from A: B's slot is not A's to read; the visit says where and when, donor is A's donor
+    visit = booked["booking"]["visit"]
+    assert booked["booking"]["slot"] is None
+    assert booked["booking"]["donor"]["id"] == donor["donor"]["id"]
+    [session_b] = call_b["sessions"]
+    assert (visit["streetOfficeName"], visit["streetOfficeCode"], visit["siteName"],
+            visit["address"], visit["heldOn"], visit["status"]) == (
+        world.b.node.name, world.b.node.code, session_b["siteName"], session_b["address"],
+        session_b["heldOn"], "BOOKED")
+    assert visit["startsAt"] == call_b["sessions"][0]["slots"][0]["startsAt"]
+    listed_a = await call(gql, "BloodDriveVisits", {"donorId": donor["donor"]["id"],
+                                                    "first": 10}, acct, world.a.node)
+    assert [e["node"]["bookingId"] for e in listed_a["edges"]] == [
+        booked["booking"]["id"]]
     again = await gql(op("BloodDriveBook"), {"input": {
         "slotId": slot_id, "donorId": donor["donor"]["id"],
         "streetOfficeCode": world.b.node.code}}, token=acct.token, node=world.a.node.code)
@@ -390,6 +404,14 @@ async def test_a_donor_books_another_street_office_from_the_public_call(world, g
         "bookingId": booked["booking"]["id"], "streetOfficeCode": world.b.node.code}},
         acct, world.a.node)
     assert cancelled["booking"]["status"] == "CANCELLED"
+    assert cancelled["booking"]["visit"]["status"] == "CANCELLED"
+    listed_a = await call(gql, "BloodDriveVisits", {"donorId": donor["donor"]["id"],
+                                                    "first": 10}, acct, world.a.node)
+    assert [e["node"]["status"] for e in listed_a["edges"]] == ["CANCELLED"]
+    # B's street admin asking A's visits of that donor: not their donor
+    other = await gql(op("BloodDriveVisits"), {"donorId": donor["donor"]["id"], "first": 10},
+                      token=world.b.admin.token, node=world.b.node.code)
+    assert other["data"] is None or other["data"]["bloodDriveVisits"] is None
 
 
 HEALTH_MARKS = ("DONATED", "DEFERRED", "hemoglobin", "血红蛋白", "weightKg", "feelingWell",

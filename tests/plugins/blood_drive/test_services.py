@@ -109,7 +109,7 @@ async def test_personal_data_export_and_erase(world):
     assert exported is not None and '"weight_kg": 66' in exported["prechecks"][0]["answers"]
     async with world.write(world.a.node):
         erased = await personal_data(resident, "erase")
-        assert erased == {"prechecks_deleted": 1, "bookings_cancelled": 1,
+        assert erased == {"prechecks_deleted": 1, "bookings_cancelled": 1, "visits_deleted": 0,
                           "deferral_reasons_blanked": 0, "donor_cleared": 0}
         assert await Precheck.count() == 0
         assert (await Slot.select().where(Slot.id == slot["id"]).first())["booked"] == 0
@@ -120,7 +120,7 @@ async def test_personal_data_export_and_erase(world):
             BookingClaim.campaign_id == campaign["id"]) == 0
     async with world.write(world.a.node):
         again = await personal_data(resident, "erase")
-        assert again == {"prechecks_deleted": 0, "bookings_cancelled": 0,
+        assert again == {"prechecks_deleted": 0, "bookings_cancelled": 0, "visits_deleted": 0,
                          "deferral_reasons_blanked": 0, "donor_cleared": 0}
         assert await Donor.count() == 1
 
@@ -174,9 +174,12 @@ async def test_personal_data_reaches_visiting_rows_in_other_street_offices(world
         exported = await personal_data(resident, "export")
     [visit] = exported["visiting"]
     assert visit["street_office_id"] == world.b.node.id and len(visit["bookings"]) == 1
+    assert [(v["street_office"], v["status"]) for v in exported["visits"]] == [
+        (world.b.node.name, "booked")]              # A's own record of the booking there
     async with world.write(world.a.node):
         erased = await personal_data(resident, "erase")
     assert erased["bookings_cancelled"] == 1 and erased["visitor_name_blanked"] == 1
+    assert erased["visits_deleted"] == 1
     async with world.read(world.b.node):
         assert (await Slot.select().where(Slot.id == slot["id"]).first())["booked"] == 0
         assert (await Booking.select().first())["status"] == "cancelled"
