@@ -8,6 +8,7 @@ PostgreSQL every run creates its own database and roles (see ``core.testing.pg``
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import secrets
 import tempfile
@@ -18,9 +19,11 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from core.app import AppState, build_state, create_app, start_state, stop_state
-from core.db import Database
+from core.cli import _Main
+from core.db import Database, bind_tables, set_db
 from core.dbsetup import create_tables_directly
 from core.identity.passwords import hash_password
 from core.identity.roles import RoleBook
@@ -30,7 +33,7 @@ from core.migrate import pending_changes
 from core.notify.service import Notification
 from core.registry import Registry, get_registry, set_registry
 from core.schema.compose import build_schema
-from core.settings import Settings
+from core.settings import Settings, reset_settings
 from core.testing.isolation import probe_isolation
 from core.testing.pg import PostgresTestDatabase
 from core.testing.places import PlacesFactory, id_number
@@ -417,3 +420,41 @@ def isolation_probe(linli_env: TestEnv, factory: Factory) -> Callable[..., Any]:
         return await probe_isolation(linli_env, factory, tables)
 
     return probe
+
+
+_HELD_SERVICES = ("core.jobs.service:_running", "core.notify.service:_service")
+"""Module globals a CLI command's process would not have (the test loop's running job and
+notification services): cleared while a command runs, put back afterwards."""
+
+
+@pytest.fixture
+def linli_cli(linli_env: TestEnv, monkeypatch: pytest.MonkeyPatch,
+              tmp_path: Path) -> Callable[..., Any]:
+    """Run ``linli …`` as a command's own process would, on the test's database:
+    ``await linli_cli("canteen", "import-meals", path, "--node", code)`` answers click's
+    ``Result`` (exit code, stdout, stderr). A fresh root group each time, so plugins' commands
+    (``linli_cli_commands``) are mounted on first use; the test's database binding, settings and
+    services are restored after it."""
+    db = linli_env.state.db
+    monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
+    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
+    held = [(importlib.import_module(m), attr)
+            for m, attr in (h.split(":") for h in _HELD_SERVICES)]
+
+    async def run(*args: str) -> Any:
+        reset_settings()
+        saved = [getattr(module, attr) for module, attr in held]
+        for module, attr in held:
+            setattr(module, attr, None)
+        try:
+            return await asyncio.to_thread(CliRunner().invoke, _Main(name="linli"), list(args))
+        finally:
+            bind_tables(db.tables, db.engine)
+            set_db(db)
+            for (module, attr), value in zip(held, saved, strict=True):
+                setattr(module, attr, value)
+            reset_settings()
+
+    return run
