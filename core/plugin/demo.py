@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from core.errors import ApiError, ErrorCode
 from core.identity.service import create_account, grant_membership
-
 from core.identity.tables import Account
 from core.settings import get_settings
 from tenants.scope import current_scope

@@ -6,7 +6,6 @@ count does not grow with the donor's bookings and results."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from tests.plugins.blood_drive.test_graphql import call, counting, op, workflow
 
