@@ -2,7 +2,9 @@
 
 A plugin's ``linli_demo_data`` may call :func:`demo_login` to get (or create, once) an account
 that logs in with the demo password — a building head with a working login, say — and then
-link it to its own objects (``grant_place_role``). Refused in production like the demo itself.
+link it to its own objects (``grant_place_role``), or pass ``resident_id`` for a resident
+login linked to that resident of the node (a donor who signs in as themselves, say). Refused in
+production like the demo itself.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import ApiError, ErrorCode
-from core.identity.service import create_account
+from core.identity.service import create_account, grant_membership
 from core.identity.tables import Account
 from core.settings import get_settings
 from tenants.scope import current_scope
@@ -36,9 +38,12 @@ _hash: dict[str, str] = {}
 accounts all share the one public demo password, so sharing its hash gives nothing away)."""
 
 
-async def demo_login(username: str, role_zh: str, role_en: str) -> int:
+async def demo_login(username: str, role_zh: str, role_en: str,
+                     resident_id: int | None = None) -> int:
     """The id of the demo account ``username`` (created with the demo password when missing),
-    noted for ``linli demo`` to print with the node of the current write scope."""
+    noted for ``linli demo`` to print with the node of the current write scope. With
+    ``resident_id`` a new account is also a ``resident`` member of that node, linked to the
+    resident (``core.plugin.resident_of_account``); an existing account is left as it is."""
     settings = get_settings()
     if settings.is_production:
         raise ApiError(ErrorCode.FORBIDDEN, "生产环境不能写入演示数据",
@@ -59,6 +64,11 @@ async def demo_login(username: str, role_zh: str, role_en: str) -> int:
             Account.id == account_id).first()
         if found is not None:
             _hash[settings.demo_password] = str(found["password_hash"])
+    if row is None and resident_id is not None and node is not None:
+        await grant_membership(account_id, node.id, "resident")
+        await Account.update({Account.resident_id: resident_id,
+                              Account.resident_tenant_id: node.id}).where(
+            Account.id == account_id)
     _collected.append(DemoLoginInfo(username, role_zh, role_en,
                                     node.code if node else "-", node.name if node else "-"))
     return account_id

@@ -19,6 +19,7 @@ from core.plugin import (
     SHANGHAI,
     NodeInfo,
     as_region,
+    demo_login,
     emit,
     get_node,
     now_utc,
@@ -47,7 +48,7 @@ from plugins.blood_drive.tables import (
     VolunteerShift,
 )
 
-__all__ = ["LIAOCHENG_2023", "STREETS", "seed_demo"]
+__all__ = ["DONOR_LOGIN", "LIAOCHENG_2023", "STREETS", "seed_demo"]
 
 STREETS = {"新区街道": "新区广场", "柳园街道": "柳园南路口", "古楼街道": "古楼东大街"}
 ORGANISERS = ["中共聊城市委市直机关工作委员会", "聊城市精神文明建设办公室", "共青团聊城市委员会",
@@ -64,6 +65,7 @@ LIAOCHENG_2023: dict[str, Any] = {
 }
 CURRENT_TITLE = "冬季无偿献血 温暖邻里（示范）"
 UNITS = ("街道机关", "辖区学校", "辖区企业")
+DONOR_LOGIN = "demo-donor-{code}"
 
 
 async def _city(node: NodeInfo) -> NodeInfo | None:
@@ -108,7 +110,12 @@ def _slots(day: date, capacity: int) -> list[tuple[datetime, datetime, int]]:
 
 async def seed_demo(tenant_id: int) -> None:
     node = await get_node(tenant_id)
-    if node is None or node.name not in STREETS or await Donor.exists():
+    if node is None or node.name not in STREETS:
+        return
+    if await Donor.exists():
+        first = await Donor.select(Donor.resident_id).order_by(Donor.id).first()
+        if first is not None:   # printed again; its link is already there
+            await _donor_login(node, int(first["resident_id"]))
         return
     city = await _city(node)
     if city is None:
@@ -143,7 +150,8 @@ async def seed_demo(tenant_id: int) -> None:
     # three sessions: the 2023 campaign (results), the current one five days ago (results) and
     # in three days (booked and checked in)
     n = len(donors)
-    upcoming = donors[3 * n // 4:]
+    # the veteran (donors[0], the demo donor login) also holds an open booking, to cancel
+    upcoming = donors[3 * n // 4:] + [donors[0]]
     plans = [(past_id, date(2023, 2, 18), f"献血车（{site}）", donors[:n // 2]),
              (current_id, today - timedelta(days=5), f"献血车（{site}）", donors[n // 2:3 * n // 4]),
              (current_id, today + timedelta(days=3), f"献血屋（{site}）", upcoming)]
@@ -236,3 +244,11 @@ async def seed_demo(tenant_id: int) -> None:
     await VolunteerShift.insert(*[VolunteerShift(
         tenant_id=tenant_id, session_id=sessions[0], resident_id=people[-1 - i].id,
         minutes=240, recorded_at=now) for i in range(2)])
+    await _donor_login(node, people[0].id)
+
+
+async def _donor_login(node: NodeInfo, resident_id: int) -> None:
+    """The street office's demo donor login (``demo-donor-<code>``): the veteran donor signed
+    in as themselves, for the console's 我的献血."""
+    await demo_login(DONOR_LOGIN.format(code=node.code), f"{node.name}献血者",
+                     f"blood donor in {node.name}", resident_id=resident_id)

@@ -71,6 +71,8 @@ def linli_console_pages() -> Sequence[ConsolePage]:
                     permission="blood_drive.import", icon="Upload", order=40),
         ConsolePage("blood-drive/book", "跨街镇预约献血", "Book at another street office",
                     "book.js", permission="blood_drive.mobilise", icon="Calendar", order=25),
+        ConsolePage("blood-drive/mine", "我的献血", "My blood donations", "mine.js",
+                    icon="FirstAidKit", order=5),
         ConsolePage("blood-drive/call", "献血倡议", "Blood drive: the call", "call.js",
                     icon="FirstAidKit", public=True),
     ]

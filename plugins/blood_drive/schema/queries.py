@@ -32,6 +32,7 @@ from plugins.blood_drive.schema.types import (
     BloodDriveDonation,
     BloodDriveDonor,
     BloodDriveHonours,
+    BloodDriveKind,
     BloodDrivePrecheck,
     BloodDrivePublicCall,
     BloodDriveSession,
@@ -39,7 +40,15 @@ from plugins.blood_drive.schema.types import (
     BloodDriveUnitAward,
     BloodDriveVisit,
 )
-from plugins.blood_drive.services import bookings, campaigns, health, honours, public, stats
+from plugins.blood_drive.services import (
+    bookings,
+    campaigns,
+    health,
+    honours,
+    mine,
+    public,
+    stats,
+)
 from plugins.blood_drive.services.precheck import open_precheck
 
 __all__ = ["QUERIES"]
@@ -243,8 +252,66 @@ async def blood_drive_public_calls(info: Info, first: int = PUBLIC_CALLS
     return [BloodDrivePublicCall.from_call(c) for c in calls]
 
 
+@strawberry.type(description="我的献血：本人在本街镇的献血者记录 / the caller's own donor record "
+                             "here, with what the donor may see of it")
+class BloodDriveMyDonor:
+    donor: BloodDriveDonor
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="表彰进度（铜、银、金奖）/ progress towards the awards")
+    async def honours(self, info: Info) -> BloodDriveHonours:
+        async def work(access: Access) -> honours.Honours:
+            return await honours.honours_of(access, int(self.row["id"]))
+
+        return BloodDriveHonours.of(await read(info, work))
+
+    @strawberry.field(description="献血记录（新的在前，最多50条）/ own results, newest first",
+                      metadata={LIST_BOUND: mine.MINE_LIMIT})
+    async def donations(self, info: Info) -> list[BloodDriveDonation]:
+        async def work(access: Access) -> list[dict[str, Any]]:
+            return await mine.my_donations(int(self.row["id"]))
+
+        return [BloodDriveDonation.from_row(r) for r in await read(info, work)]
+
+    @strawberry.field(description="本街镇的预约（新的在前，最多50条）/ own bookings here, newest "
+                                  "first", metadata={LIST_BOUND: mine.MINE_LIMIT})
+    async def bookings(self, info: Info) -> list[BloodDriveBooking]:
+        async def work(access: Access) -> list[dict[str, Any]]:
+            return await mine.my_bookings(int(self.row["id"]))
+
+        return [BloodDriveBooking.from_row(r) for r in await read(info, work)]
+
+    @strawberry.field(description="在其他街镇的预约（新的在前，最多50条）/ own bookings at other "
+                                  "street offices, newest first",
+                      metadata={LIST_BOUND: mine.MINE_LIMIT})
+    async def visits(self, info: Info) -> list[BloodDriveVisit]:
+        async def work(access: Access) -> list[dict[str, Any]]:
+            return await bookings.visits_of(access, int(self.row["id"]), mine.MINE_LIMIT, None)
+
+        return [BloodDriveVisit.from_row(r) for r in (await read(info, work))[:mine.MINE_LIMIT]]
+
+    @strawberry.field(description="按献血间隔和血小板年度次数，最早可再献血的日期（今天或以后；"
+                                  "年龄、体重和健康状况在献血前健康征询时判断）/ the first day the "
+                                  "intervals and the yearly platelet limit allow (age, weight "
+                                  "and health are the pre-check's)")
+    async def next_eligible_on(self, info: Info,
+                               kind: BloodDriveKind = BloodDriveKind.WHOLE_BLOOD) -> date:
+        async def work(access: Access) -> date:
+            return await mine.next_eligible_on(self.row, kind.value)
+
+        return await read(info, work)
+
+
+@strawberry.field(description="我的献血：本人（账号关联的居民）在本街镇的献血者记录，未登记为 null"
+                              " / the caller's own donor record in the acting street office "
+                              "(the account's linked resident), null when none")
+async def blood_drive_my_donor(info: Info) -> BloodDriveMyDonor | None:
+    row = await read(info, mine.my_donor)
+    return BloodDriveMyDonor(donor=BloodDriveDonor.from_row(row), row=row) if row else None
+
+
 QUERIES = [blood_drive_campaigns, blood_drive_sessions, blood_drive_bookings, blood_drive_donors,
            blood_drive_prechecks, blood_drive_donations, blood_drive_honours,
            blood_drive_benefits, blood_drive_campaign_stats, blood_drive_unit_leaderboard,
            blood_drive_donor_leaderboard, blood_drive_unit_award, blood_drive_public_calls,
-           blood_drive_visits]
+           blood_drive_visits, blood_drive_my_donor]

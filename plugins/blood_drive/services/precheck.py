@@ -36,10 +36,12 @@ __all__ = [
     "Outcome",
     "PastDonation",
     "assess",
+    "history_of",
     "interval_end",
     "open_precheck",
     "prechecks_by_ids",
     "submit_precheck",
+    "waits_of",
 ]
 
 KINDS = ("whole_blood", "platelets")
@@ -95,6 +97,25 @@ def interval_end(last: PastDonation, planned: str, intervals: dict[str, Any]) ->
     return last.donated_on + timedelta(days=int(spec["days"]))
 
 
+def waits_of(rules: dict[str, Any], history: list[PastDonation], planned: str, on: date
+             ) -> list[tuple[date, str]]:
+    """What the history makes a donation of ``planned`` wait for on ``on``: the end of the
+    longest interval still running, 1 January after a full platelet year."""
+    waits: list[tuple[date, str]] = []
+    latest: date | None = None
+    for past in history:
+        allowed = interval_end(past, planned, rules["blood_drive.intervals"])
+        if allowed > on and (latest is None or allowed > latest):
+            latest = allowed
+    if latest is not None:
+        waits.append((latest, "interval"))
+    if planned == "platelets":
+        this_year = sum(1 for p in history if p.kind == "platelets" and p.donated_on.year == on.year)
+        if this_year >= int(rules["blood_drive.platelets_per_year"]):
+            waits.append((date(on.year + 1, 1, 1), "platelets_per_year"))
+    return waits
+
+
 def assess(rules: dict[str, Any], *, birth: date, gender: str, answers: Answers,
            history: list[PastDonation], on: date) -> Outcome:
     """The pre-check, pure. Not eligible wins over "not yet"; "not yet" answers the latest of
@@ -116,18 +137,7 @@ def assess(rules: dict[str, Any], *, birth: date, gender: str, answers: Answers,
         blocked.append("weight_below_minimum")
     if not answers.feeling_well:
         blocked.append("unwell")
-    planned = answers.planned_kind
-    latest: date | None = None
-    for past in history:
-        allowed = interval_end(past, planned, rules["blood_drive.intervals"])
-        if allowed > on and (latest is None or allowed > latest):
-            latest = allowed
-    if latest is not None:
-        waits.append((latest, "interval"))
-    if planned == "platelets":
-        this_year = sum(1 for p in history if p.kind == "platelets" and p.donated_on.year == on.year)
-        if this_year >= int(rules["blood_drive.platelets_per_year"]):
-            waits.append((date(on.year + 1, 1, 1), "platelets_per_year"))
+    waits += waits_of(rules, history, answers.planned_kind, on)
     if blocked:
         return Outcome("not_eligible", None, tuple(blocked))
     if waits:

@@ -70,9 +70,27 @@ async def test_demo(linli_env, factory, enable_plugin, emitted_events):
         assert checks and all(len(json.loads(c["rule_versions"])) == 7 and min(
             json.loads(c["rule_versions"]).values()) >= 1 for c in checks)
         assert claims == open_bookings > 0          # the city's once-only claims
+    from core.identity.tables import Account
+    from core.plugin.demo import take_demo_logins
+    from plugins.blood_drive.tables import Donor
+
+    logins = {x.username: x for x in take_demo_logins()}
+    for node in streets:   # 我的献血: a resident login linked to the veteran donor
+        assert logins[f"demo-donor-{node.code}"].node_code == node.code
+        account = await Account.select().where(
+            Account.username == f"demo-donor-{node.code}").first()
+        async with linli_env.state.db.scoped(scope_for(node)):
+            veteran = await Donor.select().order_by(Donor.id).first()
+            assert veteran is not None and account["resident_id"] == veteran["resident_id"]
+            assert account["resident_tenant_id"] == node.id
+            assert await Donation.count().where(Donation.donor_id == veteran["id"]) >= 10
+            assert await Booking.count().where((Booking.donor_id == veteran["id"])
+                                               & (Booking.status == "booked")) == 1
     for node in streets:
         async with linli_env.state.db.scoped(scope_for(node), write=True):
             await seed_demo(node.id)
         async with linli_env.state.db.scoped(scope_for(node)):
             assert await Session.count() == 3
+    assert {x.username for x in take_demo_logins()} == set(logins) & {
+        f"demo-donor-{n.code}" for n in streets}     # printed again on a second run
     print(f"\nblood_drive demo: {elapsed:.2f} s for two street offices, {counts}")
