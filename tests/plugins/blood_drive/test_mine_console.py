@@ -70,7 +70,6 @@ def test_my_donations_page(me: SimpleNamespace) -> None:
         for mode in ("normal", "elder"):
             if mode == "elder":
                 phone.click(".elder-toggle .el-switch")
-            phone.wait_for_timeout(500)   # element-plus tags fade their colours in (0.3 s)
             found = b.axe(phone)
             if found:
                 violations[mode] = found
