@@ -13,6 +13,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from core.testing.places import PlacesFactory, id_number
 from tenants.plugins import change_plugin, fire_tenant_enabled
 from tenants.service import create_node, scope_for
 
-__all__ = ["PYTEST_SETTINGS", "Factory", "GraphQLClient", "TestAccount", "TestEnv", "id_number",
+__all__ = ["PYTEST_SETTINGS", "Factory", "GraphQLClient", "TestAccount", "TestEnv", "count_statements", "id_number",
            "missing_settings", "pending_migrations", "probe_isolation"]
 
 PYTEST_SETTINGS: dict[str, str] = {
@@ -458,3 +459,25 @@ def linli_cli(linli_env: TestEnv, monkeypatch: pytest.MonkeyPatch,
             reset_settings()
 
     return run
+
+
+@contextmanager
+def count_statements(engine: Any) -> Iterator[list[str]]:
+    """``with count_statements(linli_env.state.db.engine) as calls:`` — the SQL statements the
+    engine ran inside (first 80 characters each), for statement-count tests (a list query's count
+    is the same for ``first: 10`` and ``first: 100``). Patched on the class: the engine's
+    attributes are slots."""
+    calls: list[str] = []
+    cls = type(engine)
+    original = cls.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            calls.append(str(querystring)[:80])
+        return await original(self, querystring, *args, **kwargs)
+
+    cls.run_querystring = counted  # type: ignore[method-assign]
+    try:
+        yield calls
+    finally:
+        cls.run_querystring = original  # type: ignore[method-assign]

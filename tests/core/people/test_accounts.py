@@ -4,7 +4,7 @@ through the plugin API, and list a tenant's accounts, staff and grid workers wit
 from __future__ import annotations
 
 from core.plugin import account_of_resident, encode_global_id, resident_of_account
-from tests.core.people.test_nplus1 import counting
+from core.testing import count_statements as counting
 
 LINK = """mutation($input: LinkAccountResidentInput!) { linkAccountResident(input: $input) {
   __typename ... on LinkAccountResidentPayload { account { id residentId } previousResidentId }

@@ -9,8 +9,8 @@ from typing import Any
 
 from core.people.excel import import_rows
 from core.people.tables import Household, Resident, ResidentTag
+from core.testing import count_statements as counting
 from tenants.service import scope_for
-from tests.core.people.test_nplus1 import counting
 
 
 def _rows(new_id: Any, n: int) -> list[tuple[int, tuple[str, ...]]]:

@@ -1,31 +1,13 @@
 """The SQL statement count of a nested query does not grow with the page size."""
 
-from contextlib import contextmanager
 
+from core.testing import count_statements as counting
 from tests.core.schema.test_request_transaction import watching
 
 NESTED = """query($n: Int!) { residents(first: $n) { edges { node { name household { room
   building { name grid { name } community { name } } members { name } } } } } }"""
 
 
-@contextmanager
-def counting(engine):
-    """Count statements sent through ``engine.run_querystring`` (patched on the class: the
-    engine's attributes are slots)."""
-    calls = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self, querystring, *args, **kwargs):
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 async def test_statement_count_is_flat(gql, factory, seed, linli_env, record_property):

@@ -6,7 +6,6 @@ nested lists does not grow with the page; the plugin answers PLUGIN_DISABLED whe
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from datetime import date, datetime, timedelta
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core.plugin import SHANGHAI, encode_global_id
+from core.testing import count_statements as counting
 
 OPS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "blood_drive"
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in sorted(OPS.glob("*.graphql")))
@@ -34,22 +34,6 @@ async def call(gql: Any, name: str, variables: dict[str, Any], who: Any, node: A
     return out["data"] if len(out["data"]) > 1 else data
 
 
-@contextlib.contextmanager
-def counting(engine: Any) -> Any:
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 async def donor_account(world: Any, resident_id: int) -> Any:

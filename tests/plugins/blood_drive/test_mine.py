@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.plugins.blood_drive.test_graphql import call, counting, op, workflow
+from core.testing import count_statements as counting
+from tests.plugins.blood_drive.test_graphql import call, op, workflow
 
 
 async def test_the_donor_sees_their_own_record(world, gql):

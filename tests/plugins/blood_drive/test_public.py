@@ -4,13 +4,12 @@ about donors or bookings; without the header it says the header is missing."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from core.plugin import encode_global_id
+from core.testing import count_statements as counting
 
 CALLS = """{ bloodDrivePublicCalls(first: 5) {
   campaignId title callText organisers contactName contactPhones startsOn endsOn anchorName
@@ -18,22 +17,6 @@ CALLS = """{ bloodDrivePublicCalls(first: 5) {
 } }"""
 
 
-@contextlib.contextmanager
-def counting(engine: Any) -> Any:
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 async def _seed(world):

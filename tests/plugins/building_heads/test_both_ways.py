@@ -375,7 +375,7 @@ HANDOFF_NODE = """query($id: ID!) { node(id: $id) { __typename
 
 async def test_the_handoff_lists_are_flat_in_statements_and_nodes_stay_private(
         world, factory, gql, heads_kit, linli_env):
-    from tests.plugins.building_heads.test_coverage import counting
+    from core.testing import count_statements as counting
 
     head, _ = await _head(world, factory, heads_kit, linli_env)
     b0 = world.buildings[0]

@@ -2,11 +2,11 @@
 every level, the region roll-up has counts only, the overdue list, and the number of SQL
 statements does not grow with the number of households."""
 
-from contextlib import contextmanager
 from datetime import date
 
 from core.plugin import encode_global_id as gid
 from core.plugin import today_shanghai
+from core.testing import count_statements as counting
 
 COVERAGE = """query($level: BuildingHeadCoverageLevel!, $id: ID, $year: Int, $month: Int) {
   buildingHeadCoverage(level: $level, id: $id, year: $year, month: $month) {
@@ -169,23 +169,6 @@ async def test_overdue_list_of_a_building(world, factory, gql, heads_kit):
     assert out["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-@contextmanager
-def counting(engine):
-    """Count statements sent through the engine (patched on the class: slots)."""
-    calls = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self, querystring, *args, **kwargs):
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 async def test_statement_count_does_not_grow_with_households(world, factory, gql, linli_env,

@@ -4,7 +4,6 @@ page in the browser."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -43,23 +42,6 @@ async def operating_canteen(env: Any, street: Any, name: str,
     return row
 
 
-@contextmanager
-def counting(engine: Any) -> Any:
-    """Count statements sent through the engine."""
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 

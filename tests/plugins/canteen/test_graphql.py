@@ -8,9 +8,10 @@ import base64
 from datetime import date
 from pathlib import Path
 
-from canteen_kit import counting, enable, gid, operating_canteen
+from canteen_kit import enable, gid, operating_canteen
 
 from core.plugin import decode_global_id, today_shanghai
+from core.testing import count_statements as counting
 
 OPS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "canteen"
 

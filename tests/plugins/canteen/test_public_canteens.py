@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from canteen_kit import counting, enable, operating_canteen
+from canteen_kit import enable, operating_canteen
 
 from core.plugin import system_access, today_shanghai
+from core.testing import count_statements as counting
 from plugins.canteen.services import canteens
 
 LIST = """query($first: Int!, $after: String) {

@@ -3,14 +3,13 @@ buildings, a household per building with residents, and a staff account."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from core.plugin import encode_global_id
+from core.testing import count_statements as _counting
 from tenants.service import scope_for
 
 PLUGIN = "mutual_aid"
@@ -71,23 +70,6 @@ def make_world(linli_env: Any, factory: Any, enable_plugin: Any) -> Any:
     return make
 
 
-@contextmanager
-def _counting(engine: Any) -> Iterator[list[str]]:
-    """Count statements sent through the engine (patched on the class: slots)."""
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ is off where it is disabled."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 from core.plugin import encode_global_id, today_shanghai
+from core.testing import count_statements as counting
 from plugins.points_market.services import claims, shop
 
 CLAIMS = """query($first: Int!) { pointsMarketClaims(first: $first) {
@@ -32,22 +31,6 @@ def gid(type_name: str, pk: int) -> str:
     return str(encode_global_id(type_name, pk))
 
 
-@contextmanager
-def counting(engine: Any) -> Any:
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 async def test_claim_list_statement_count_is_flat(market, gql, linli_env):

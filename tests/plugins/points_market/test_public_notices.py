@@ -5,12 +5,11 @@ header is missing; pending, rejected and ended notices stay off the board."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import timedelta
-from typing import Any
 
 from core.plugin import encode_global_id, today_shanghai
+from core.testing import count_statements as counting
 from plugins.points_market.services import claims
 
 BOARD = """query($c: ID, $first: Int! = 50) {
@@ -19,22 +18,6 @@ BOARD = """query($c: ID, $first: Int! = 50) {
   noticeStartsOn noticeEndsOn } } }"""
 
 
-@contextlib.contextmanager
-def counting(engine: Any) -> Any:
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 async def _seed(market):

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))  # the statement counter of the notice tests
-from test_public_notices import counting
-
 from core.plugin import today_shanghai
+from core.testing import count_statements as counting
 from plugins.points_market.services import claims, consent, ledger
 
 STAFF = """query($y: Int!, $first: Int!, $after: String) {

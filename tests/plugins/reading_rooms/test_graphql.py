@@ -6,11 +6,10 @@ not grow with page size; who may see the network at all; PLUGIN_DISABLED."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from core.plugin import decode_global_id, encode_global_id
+from core.testing import count_statements as counting
 
 OPS = Path(__file__).resolve().parents[3] / "graphql" / "operations" / "reading_rooms"
 DOC = "\n".join(p.read_text(encoding="utf-8") for p in sorted(OPS.glob("*.graphql")))
@@ -30,23 +29,6 @@ async def call(gql, name: str, variables: dict | None = None, **kw) -> dict:
     return out["data"]
 
 
-@contextmanager
-def counting(engine: Any) -> Any:
-    """Count statements sent through the engine (patched on the class: slots)."""
-    calls: list[str] = []
-    cls = type(engine)
-    original = cls.run_querystring
-
-    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        if self is engine:
-            calls.append(str(querystring)[:80])
-        return await original(self, querystring, *args, **kwargs)
-
-    cls.run_querystring = counted
-    try:
-        yield calls
-    finally:
-        cls.run_querystring = original
 
 
 def room_gid(world, key: str) -> str:
