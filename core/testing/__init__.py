@@ -16,11 +16,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import click.testing
 import httpx
 import pytest
 
+import core.jobs.service as jobs_service
+import core.notify.service as notify_service
 from core.app import AppState, build_state, create_app, start_state, stop_state
-from core.db import Database
+from core.cli import _Main
+from core.db import Database, bind_tables, set_db
 from core.dbsetup import create_tables_directly
 from core.identity.passwords import hash_password
 from core.identity.roles import RoleBook
@@ -30,7 +34,7 @@ from core.migrate import pending_changes
 from core.notify.service import Notification
 from core.registry import Registry, get_registry, set_registry
 from core.schema.compose import build_schema
-from core.settings import Settings
+from core.settings import Settings, reset_settings
 from core.testing.isolation import probe_isolation
 from core.testing.pg import PostgresTestDatabase
 from core.testing.places import PlacesFactory, id_number
@@ -338,6 +342,38 @@ def enable_plugin(linli_env: TestEnv) -> Callable[..., Any]:
         await fire_tenant_enabled(linli_env.state.db, linli_env.state.registry, plugin, newly)
 
     return enable
+
+
+@pytest.fixture
+def run_linli(linli_env: TestEnv, monkeypatch: pytest.MonkeyPatch,
+              tmp_path: Path) -> Callable[..., Any]:
+    """``await run_linli("canteen", "import-meals", path, "--node", code)`` → click's ``Result``
+    of the ``linli`` command line run on a thread against the test database, as its own process
+    would run it: a fresh root group (plugins mounted on first use), the settings from the
+    environment, no job or notification service of the test's loop (all put back after)."""
+    held = [(jobs_service, "_running"), (notify_service, "_service")]
+    db = linli_env.state.db
+    monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
+    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
+
+    async def run(*args: str) -> click.testing.Result:
+        reset_settings()
+        saved = [getattr(module, attr) for module, attr in held]
+        for module, attr in held:
+            setattr(module, attr, None)
+        try:
+            return await asyncio.to_thread(click.testing.CliRunner().invoke,
+                                           _Main(name="linli"), list(args))
+        finally:
+            bind_tables(db.tables, db.engine)
+            set_db(db)
+            for (module, attr), value in zip(held, saved, strict=True):
+                setattr(module, attr, value)
+            reset_settings()
+
+    return run
 
 
 @pytest.fixture

@@ -4,18 +4,13 @@ clash or a wrong return fails naming the plugin."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from typing import Any
 
 import click
 import pytest
-from click.testing import CliRunner
 
-import core.jobs.service as jobs_service
-import core.notify.service as notify_service
 from core.cli import _Main
-from core.db import bind_tables, set_db
 from core.plugin import (
     ApiError,
     PluginMeta,
@@ -26,7 +21,6 @@ from core.plugin import (
     scope_for,
     scoped,
 )
-from core.settings import reset_settings
 from tenants.service import list_nodes
 
 
@@ -65,34 +59,8 @@ class Counter:
         return [count]
 
 
-HELD = [(jobs_service, "_running"), (notify_service, "_service")]
 
 
-@pytest.fixture
-def run_linli(linli_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
-    db = linli_env.state.db
-    monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
-    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
-    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
-
-    async def run(*args: str) -> Any:
-        reset_settings()
-        # the command's process has no running job or notification service of the test's
-        # loop (as in production): they are put back afterwards
-        saved = [getattr(module, attr) for module, attr in HELD]
-        for module, attr in HELD:
-            setattr(module, attr, None)
-        try:   # a fresh root group: plugins are mounted on first use
-            return await asyncio.to_thread(CliRunner().invoke, _Main(name="linli"), list(args))
-        finally:
-            bind_tables(db.tables, db.engine)
-            set_db(db)
-            for (module, attr), value in zip(HELD, saved, strict=True):
-                setattr(module, attr, value)
-            reset_settings()
-
-    return run
 
 
 @pytest.fixture

@@ -5,56 +5,26 @@ refused where the plugin is off."""
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import io
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import Workbook
 
-import core.jobs.service as jobs_service
-import core.notify.service as notify_service
-from core.cli import _Main
-from core.db import bind_tables, set_db
 from core.people.residents import apply_resident, make_resident_data
-from core.settings import reset_settings
 from core.testing import id_number
 from plugins.blood_drive.tables import Donation
 
 HEADER = ["血站记录号", "身份证号", "献血日期", "结果", "类型", "献血量", "治疗单位", "暂缓原因"]
 
 
-HELD = [(jobs_service, "_running"), (notify_service, "_service")]
 
 
 @pytest.fixture
-def linli(linli_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
-    db = linli_env.state.db
-    monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
-    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
-    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
-
-    async def run(*args: str) -> Any:
-        reset_settings()
-        # the command's process has no running job or notification service of the test's
-        # loop (as in production): they are put back afterwards
-        saved = [getattr(module, attr) for module, attr in HELD]
-        for module, attr in HELD:
-            setattr(module, attr, None)
-        try:
-            return await asyncio.to_thread(CliRunner().invoke, _Main(name="linli"),
-                                           ["blood-drive", *args])
-        finally:
-            bind_tables(db.tables, db.engine)
-            set_db(db)
-            for (module, attr), value in zip(HELD, saved, strict=True):
-                setattr(module, attr, value)
-            reset_settings()
-
-    return run
+def linli(run_linli: Any) -> Any:
+    return functools.partial(run_linli, "blood-drive")
 
 
 async def _people(world: Any, n: int) -> list[str]:
