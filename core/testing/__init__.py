@@ -8,7 +8,6 @@ PostgreSQL every run creates its own database and roles (see ``core.testing.pg``
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import secrets
 import tempfile
@@ -18,10 +17,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import click.testing
 import httpx
 import pytest
 from click.testing import CliRunner
 
+import core.jobs.service as jobs_service
+import core.notify.service as notify_service
 from core.app import AppState, build_state, create_app, start_state, stop_state
 from core.cli import _Main
 from core.db import Database, bind_tables, set_db
@@ -345,6 +347,38 @@ def enable_plugin(linli_env: TestEnv) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def run_linli(linli_env: TestEnv, monkeypatch: pytest.MonkeyPatch,
+              tmp_path: Path) -> Callable[..., Any]:
+    """``await run_linli("canteen", "import-meals", path, "--node", code)`` → click's ``Result``
+    of the ``linli`` command line run on a thread against the test database, as its own process
+    would run it: a fresh root group (plugins mounted on first use), the settings from the
+    environment, no job or notification service of the test's loop (all put back after)."""
+    held = [(jobs_service, "_running"), (notify_service, "_service")]
+    db = linli_env.state.db
+    monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
+    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
+
+    async def run(*args: str) -> click.testing.Result:
+        reset_settings()
+        saved = [getattr(module, attr) for module, attr in held]
+        for module, attr in held:
+            setattr(module, attr, None)
+        try:
+            return await asyncio.to_thread(click.testing.CliRunner().invoke,
+                                           _Main(name="linli"), list(args))
+        finally:
+            bind_tables(db.tables, db.engine)
+            set_db(db)
+            for (module, attr), value in zip(held, saved, strict=True):
+                setattr(module, attr, value)
+            reset_settings()
+
+    return run
+
+
+@pytest.fixture
 def run_cron(linli_env: TestEnv) -> Callable[..., Any]:
     """``await run_cron("canteen.settle", tenant, period=None, **kwargs)`` → a
     ``core.jobs.service.RunOutcome``: the job or cron entry run now for one tenant by the real
@@ -423,43 +457,6 @@ def isolation_probe(linli_env: TestEnv, factory: Factory) -> Callable[..., Any]:
     return probe
 
 
-_HELD_SERVICES = ("core.jobs.service:_running", "core.notify.service:_service")
-"""Module globals a CLI command's process would not have (the test loop's running job and
-notification services): cleared while a command runs, put back afterwards."""
-
-
-@pytest.fixture
-def linli_cli(linli_env: TestEnv, monkeypatch: pytest.MonkeyPatch,
-              tmp_path: Path) -> Callable[..., Any]:
-    """Run ``linli …`` as a command's own process would, on the test's database:
-    ``await linli_cli("canteen", "import-meals", path, "--node", code)`` answers click's
-    ``Result`` (exit code, stdout, stderr). A fresh root group each time, so plugins' commands
-    (``linli_cli_commands``) are mounted on first use; the test's database binding, settings and
-    services are restored after it."""
-    db = linli_env.state.db
-    monkeypatch.setenv("LINLI_DATABASE_URL", linli_env.settings.database_url)
-    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("LINLI_SECRET_KEY", linli_env.settings.secret_key)
-    monkeypatch.setenv("LINLI_PII_KEY", linli_env.settings.pii_key)
-    held = [(importlib.import_module(m), attr)
-            for m, attr in (h.split(":") for h in _HELD_SERVICES)]
-
-    async def run(*args: str) -> Any:
-        reset_settings()
-        saved = [getattr(module, attr) for module, attr in held]
-        for module, attr in held:
-            setattr(module, attr, None)
-        try:
-            return await asyncio.to_thread(CliRunner().invoke, _Main(name="linli"), list(args))
-        finally:
-            bind_tables(db.tables, db.engine)
-            set_db(db)
-            for (module, attr), value in zip(held, saved, strict=True):
-                setattr(module, attr, value)
-            reset_settings()
-
-    return run
-
 
 @contextmanager
 def count_statements(engine: Any) -> Iterator[list[str]]:
@@ -476,8 +473,8 @@ def count_statements(engine: Any) -> Iterator[list[str]]:
             calls.append(str(querystring)[:80])
         return await original(self, querystring, *args, **kwargs)
 
-    cls.run_querystring = counted  # type: ignore[method-assign]
+    cls.run_querystring = counted
     try:
         yield calls
     finally:
-        cls.run_querystring = original  # type: ignore[method-assign]
+        cls.run_querystring = original

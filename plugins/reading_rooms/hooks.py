@@ -18,7 +18,7 @@ from core.plugin import (
     RuleKey,
     hookimpl,
 )
-from plugins.reading_rooms import META, jobs
+from plugins.reading_rooms import META, cli, jobs
 from plugins.reading_rooms import demo as demo_data
 from plugins.reading_rooms.events import EVENT_TYPES
 from plugins.reading_rooms.piccolo_app import APP_CONFIG
@@ -26,6 +26,7 @@ from plugins.reading_rooms.rules import RULES
 from plugins.reading_rooms.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
+    "linli_cli_commands",
     "linli_console_pages",
     "linli_cron_jobs",
     "linli_demo_data",
@@ -47,6 +48,13 @@ __all__ = [
 @hookimpl
 def linli_plugin_meta() -> PluginMeta:
     return META
+
+
+@hookimpl
+def linli_cli_commands() -> Sequence[Any]:
+    """``linli reading-rooms import-catalogue`` (a long catalogue sheet in batches, with
+    progress)."""
+    return cli.COMMANDS
 
 
 @hookimpl

@@ -4,6 +4,7 @@ sheet with per-row errors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +18,11 @@ from plugins.reading_rooms.services.common import (
     get_room,
     require,
 )
-from plugins.reading_rooms.tables import Copy, Title, TitleGram
+from plugins.reading_rooms.tables import Copy, Room, Title, TitleGram
 
 __all__ = [
     "SHEET_HEADERS",
+    "SHEET_ROWS",
     "ImportReport",
     "add_copies",
     "add_title",
@@ -29,6 +31,8 @@ __all__ = [
     "grams_of",
     "import_rows",
     "import_sheet",
+    "read_sheet",
+    "rooms_by_name",
     "search_text_of",
     "search_titles",
     "titles_by_ids",
@@ -199,71 +203,100 @@ async def availability(title_ids: list[int]) -> dict[int, dict[int, int]]:
 
 @dataclass
 class ImportReport:
-    """What an import did: titles and copies added, and each refused row with its reason."""
+    """What an import did: titles and copies added, copies already there, and each refused row
+    with its reason."""
 
     titles: int = 0
     copies: int = 0
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     """(row number, field, zh, en)."""
+    unchanged: int = 0
+    """Copies already catalogued under the same title (a rerun adds nothing)."""
 
 
 async def import_rows(access: Access, network: NetworkRef,
-                      rows: list[tuple[int, list[str]]], rooms_by_name: dict[str, int]
-                      ) -> ImportReport:
+                      rows: list[tuple[int, list[str]]], rooms_by_name: dict[str, int], *,
+                      default_room: int | None = None,
+                      done: Callable[[int], None] | None = None) -> ImportReport:
     """Rows of a catalogue sheet: ISBN, title, authors, publisher, year, class, call number,
-    room, barcodes (comma-separated). A bad row is reported and skipped; good rows are added
-    (a title already catalogued gets the new copies)."""
+    room, barcodes (comma-separated). A bad row is reported and skipped with nothing of it
+    written; good rows are added (a title already catalogued gets the new copies). Idempotent:
+    a barcode already on the same title is left as it is, so a sheet imported twice adds
+    nothing the second time; a barcode of another title refuses the row. A blank room cell
+    means ``default_room`` when given. ``done(n)`` after each row."""
     require(access, "reading_rooms.manage")
+    if access.node_id != network.county.id:
+        raise ApiError.not_found("书房网络", "reading-room network", "networkId")
     report = ImportReport()
-    for number, cells in rows:
-        cells = (list(cells) + [""] * 9)[:9]
-        isbn, title, authors, publisher, year, letter, call, room, barcodes = cells
+    for count, (number, cells) in enumerate(rows, 1):
         try:
-            try:
-                year_value = int(year) if str(year).strip() else None
-            except ValueError:
-                raise ApiError.invalid("year", "出版年须为数字", "the year is a number") from None
-            row = _title_row(network, isbn=isbn, title=title, authors=authors,
-                             publisher=publisher, year=year_value, class_letter=letter,
-                             call_number=call)
-            room_id = rooms_by_name.get(room.strip())
-            if room_id is None:
-                raise ApiError.invalid("room", f"没有书房“{room}”", f"no room {room!r}")
-            existing = await Title.select(Title.id).where(
-                (Title.network_id == network.id) & (Title.isbn13 == row.isbn13)).first()
-            codes = [c.strip() for c in str(barcodes).replace("，", ",").split(",") if c.strip()]
-            if existing is None:
-                await Title.insert(row)
-                await TitleGram.insert(*gram_rows([row]))
-                title_id = int(row.id)
-                report.titles += 1
-            else:
-                title_id = int(existing["id"])
-            if codes:
-                await add_copies(access, network, title_id, room_id, codes)
-                report.copies += len(codes)
+            await _import_row(access, network, cells, rooms_by_name, default_room, report)
         except ApiError as exc:
             report.errors.append((number, exc.field or "", exc.zh, exc.en))
+        if done is not None:
+            done(count)
     return report
+
+
+async def _import_row(access: Access, network: NetworkRef, cells: list[str],
+                      rooms_by_name: dict[str, int], default_room: int | None,
+                      report: ImportReport) -> None:
+    """One row, checked whole before anything of it is written."""
+    cells = (list(cells) + [""] * 9)[:9]
+    isbn, title, authors, publisher, year, letter, call, room, barcodes = cells
+    try:
+        year_value = int(year) if str(year).strip() else None
+    except ValueError:
+        raise ApiError.invalid("year", "出版年须为数字", "the year is a number") from None
+    row = _title_row(network, isbn=isbn, title=title, authors=authors, publisher=publisher,
+                     year=year_value, class_letter=letter, call_number=call)
+    room_id = rooms_by_name.get(room.strip()) if room.strip() else default_room
+    if room_id is None:
+        raise ApiError.invalid("room", f"没有书房“{room}”", f"no room {room!r}")
+    existing = await Title.select(Title.id).where(
+        (Title.network_id == network.id) & (Title.isbn13 == row.isbn13)).first()
+    codes = list(dict.fromkeys(
+        _text(c, "barcodes", 32) for c in str(barcodes).replace("，", ",").split(",")
+        if c.strip()))
+    taken = {str(r["barcode"]): int(r["title_id"]) for r in await Copy.select(
+        Copy.barcode, Copy.title_id).where((Copy.network_id == network.id)
+                                           & Copy.barcode.is_in(codes))} if codes else {}
+    title_id = None if existing is None else int(existing["id"])
+    for code, owner in taken.items():
+        if owner != title_id:
+            raise ApiError.conflict(f"条码已被使用：{code}", f"barcode in use: {code}",
+                                    "barcodes")
+    fresh = [c for c in codes if c not in taken]
+    if title_id is None:
+        await Title.insert(row)
+        await TitleGram.insert(*gram_rows([row]))
+        title_id = int(row.id)
+        report.titles += 1
+    if fresh:
+        await add_copies(access, network, title_id, room_id, fresh)
+        report.copies += len(fresh)
+    report.unchanged += len(taken)
 
 
 SHEET_HEADERS = ("ISBN", "题名", "责任者", "出版社", "出版年", "中图法大类", "索书号", "书房", "条码")
 """The columns of a catalogue sheet (first row: headers; barcodes comma-separated)."""
 
+SHEET_ROWS = 5000
+"""The most rows the mutation takes at a time (the command line reads longer sheets)."""
 
-async def import_sheet(access: Access, network: NetworkRef, content: bytes) -> ImportReport:
-    """Import the first sheet of an .xlsx catalogue (at most 5,000 rows); bad rows reported."""
+
+def read_sheet(content: bytes, *, max_rows: int = SHEET_ROWS,
+               field_name: str = "contentBase64") -> list[tuple[int, list[str]]]:
+    """The non-empty rows after the header of an .xlsx catalogue's first sheet, numbered as
+    the sheet numbers them."""
     import io
 
     from openpyxl import load_workbook
 
-    require(access, "reading_rooms.manage")
-    if access.node_id != network.county.id:
-        raise ApiError.not_found("书房网络", "reading-room network", "networkId")
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
-        raise ApiError.invalid("contentBase64", "不是有效的 .xlsx 文件",
+        raise ApiError.invalid(field_name, "不是有效的 .xlsx 文件",
                                "not a valid .xlsx file") from None
     sheet = book.worksheets[0]
     rows: list[tuple[int, list[str]]] = []
@@ -273,11 +306,22 @@ async def import_sheet(access: Access, network: NetworkRef, content: bytes) -> I
         cells = ["" if v is None else str(v).strip() for v in values]
         if any(cells):
             rows.append((number, cells))
-        if len(rows) > 5000:
-            raise ApiError.invalid("contentBase64", "一次最多导入5000行",
-                                   "at most 5,000 rows at a time")
-    from plugins.reading_rooms.tables import Room
+        if len(rows) > max_rows:
+            raise ApiError.invalid(field_name, f"一次最多导入{max_rows}行",
+                                   f"at most {max_rows:,} rows at a time")
+    return rows
 
-    rooms = {str(r["name"]): int(r["id"]) for r in await Room.select(Room.id, Room.name).where(
+
+async def rooms_by_name(network: NetworkRef) -> dict[str, int]:
+    """The network's rooms by name, as a sheet names them."""
+    return {str(r["name"]): int(r["id"]) for r in await Room.select(Room.id, Room.name).where(
         Room.network_id == network.id)}
-    return await import_rows(access, network, rows, rooms)
+
+
+async def import_sheet(access: Access, network: NetworkRef, content: bytes) -> ImportReport:
+    """Import the first sheet of an .xlsx catalogue (at most 5,000 rows); bad rows reported."""
+    require(access, "reading_rooms.manage")
+    if access.node_id != network.county.id:
+        raise ApiError.not_found("书房网络", "reading-room network", "networkId")
+    rows = read_sheet(content)
+    return await import_rows(access, network, rows, await rooms_by_name(network))

@@ -59,9 +59,8 @@ class Counter:
         return [count]
 
 
-@pytest.fixture
-def run_linli(linli_cli: Any) -> Any:
-    return linli_cli
+
+
 
 
 @pytest.fixture

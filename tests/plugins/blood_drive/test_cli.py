@@ -5,6 +5,7 @@ refused where the plugin is off."""
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -19,12 +20,11 @@ from plugins.blood_drive.tables import Donation
 HEADER = ["血站记录号", "身份证号", "献血日期", "结果", "类型", "献血量", "治疗单位", "暂缓原因"]
 
 
-@pytest.fixture
-def linli(linli_cli: Any) -> Any:
-    async def run(*args: str) -> Any:
-        return await linli_cli("blood-drive", *args)
 
-    return run
+
+@pytest.fixture
+def linli(run_linli: Any) -> Any:
+    return functools.partial(run_linli, "blood-drive")
 
 
 async def _people(world: Any, n: int) -> list[str]:

@@ -5,6 +5,7 @@ the city-wide once-a-slot rule applies; refused where the plugin is off."""
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -17,11 +18,8 @@ from plugins.canteen.tables import Meal
 
 
 @pytest.fixture
-def linli(linli_cli: Any) -> Any:
-    async def run(*args: str) -> Any:
-        return await linli_cli("canteen", *args)
-
-    return run
+def linli(run_linli: Any) -> Any:
+    return functools.partial(run_linli, "canteen")
 
 
 async def _meals(city: Any, street: Any) -> list[dict[str, Any]]:

@@ -294,6 +294,11 @@ async def test_catalogue_sheet_import_with_row_errors(world, factory, gql):
     assert (report["titles"], report["copies"]) == (1, 2)
     assert [(e["row"], e["field"]) for e in report["errors"]] == [
         (3, "isbn"), (4, "classLetter"), (5, "room")]
+    again = await call(gql, "ReadingRoomImportCatalogue", {"input": {
+        "contentBase64": base64.b64encode(buffer.getvalue()).decode()}},
+        token=central.token, node=world.county.code)              # idempotent: nothing more
+    rerun = again["readingRoomImportCatalogue"]
+    assert (rerun["titles"], rerun["copies"], rerun["errorCount"]) == (0, 0, 3)
     junk = await call(gql, "ReadingRoomImportCatalogue", {"input": {"contentBase64": "bm90"}},
                       token=central.token, node=world.county.code)
     assert junk["readingRoomImportCatalogue"]["code"] == "INVALID_ARGUMENT"
