@@ -366,7 +366,7 @@ def run_linli(linli_env: TestEnv, monkeypatch: pytest.MonkeyPatch,
         for module, attr in held:
             setattr(module, attr, None)
         try:
-            return await asyncio.to_thread(click.testing.CliRunner().invoke,
+            return await asyncio.to_thread(CliRunner().invoke,
                                            _Main(name="linli"), list(args))
         finally:
             bind_tables(db.tables, db.engine)
