@@ -47,9 +47,10 @@ from core.plugin import (
     grant_place_role,
     record,
     residents_in,
+    seed_rules,
     today_shanghai,
 )
-from plugins.building_heads.rules import SPECIAL_TAGS_DEFAULT
+from plugins.building_heads.rules import RULES, SINCE, SPECIAL_TAGS_DEFAULT
 from plugins.building_heads.services import (
     appointments,
     companies,
@@ -104,6 +105,9 @@ async def seed_demo(tenant_id: int) -> None:
             or await Station.exists()):
         await _head_login(node, None)  # printed again; its link is already there
         return
+    # the rule rows as on enablement (the demo may enable the plugin before the hook runs):
+    # every computed record below stores a real rule version, never 0
+    await seed_rules(RULES, SINCE)
     rng = random.Random(tenant_id)
     today = today_shanghai()
     buildings = [asdict(b) for b in await buildings_in()]

@@ -18,12 +18,13 @@ from core.plugin import (
     PluginMeta,
     RuleKey,
     hookimpl,
+    seed_rules,
 )
 from plugins.building_heads import META, jobs, services
 from plugins.building_heads import demo as demo_data
 from plugins.building_heads.events import EVENT_TYPES
 from plugins.building_heads.piccolo_app import APP_CONFIG
-from plugins.building_heads.rules import RULES
+from plugins.building_heads.rules import RULES, SINCE
 from plugins.building_heads.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "linli_rules",
     "linli_subscription_fields",
     "linli_tables",
+    "linli_tenant_enabled",
 ]
 
 
@@ -131,6 +133,12 @@ async def linli_on_event(event: Event) -> None:
 @hookimpl
 async def linli_responsible_accounts(resident_id: int, tenant_id: int) -> Sequence[int]:
     return await services.responsible_accounts(resident_id, tenant_id)
+
+
+@hookimpl
+async def linli_tenant_enabled(tenant_id: int) -> None:
+    """Seed the rule rows (the domain file's defaults, dated by their sources)."""
+    await seed_rules(RULES, SINCE)
 
 
 @hookimpl

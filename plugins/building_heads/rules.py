@@ -3,9 +3,11 @@ Liaocheng practice (domain/building-heads.md)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.plugin import RuleKey
 
-__all__ = ["GRADES_DEFAULT", "RULES", "SPECIAL_TAGS_DEFAULT", "WEIGHTS_DEFAULT"]
+__all__ = ["GRADES_DEFAULT", "RULES", "SINCE", "SPECIAL_TAGS_DEFAULT", "WEIGHTS_DEFAULT"]
 
 SPECIAL_TAGS_DEFAULT = ["widowed_orphaned_childless", "elderly_disabled", "long_term_empty_nest"]
 """鳏寡孤独 / 老加残 / 长期空巢: visited or contacted at least once per calendar month."""
@@ -67,3 +69,13 @@ RULES = (
             "Yearly evaluation grades (lowest score and name; the last opens an improvement "
             "step)", validate=_grades),
 )
+
+
+G_DEZZ001_2020 = date(2020, 1, 1)
+"""东阿县《城市社区楼长管理与服务规范》G/DEZZ001-2020, the source domain/building-heads.md cites
+for these defaults. The domain file names only the standard's year (2020), no day: the rows are
+in force from 1 January 2020."""
+
+SINCE: dict[str, date] = {k.key: G_DEZZ001_2020 for k in RULES}
+"""The date each seeded rule row is in force from (``core.plugin.seed_rules``): the date of the
+standard its default comes from."""

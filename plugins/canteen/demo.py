@@ -30,9 +30,11 @@ from core.plugin import (
     get_node,
     now_utc,
     residents_in,
+    seed_rules,
     system_access,
     today_shanghai,
 )
+from plugins.canteen.rules import RULES, SINCE
 from plugins.canteen.services import canteens, elders, settlement, signals
 from plugins.canteen.services.common import (
     SubsidyRules,
@@ -69,6 +71,9 @@ async def seed_demo(tenant_id: int) -> None:
     node = await get_node(tenant_id)
     if node is None or node.name != DEMO_TENANT or await Canteen.exists():
         return
+    # the rule rows as on enablement (the demo may enable the plugin before the hook runs):
+    # every computed record below stores a real rule version, never 0
+    await seed_rules(RULES, SINCE)
     access = system_access(node)
     today = today_shanghai()
     this_month = date(today.year, today.month, 1)

@@ -8,11 +8,20 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from core.plugin import ConsolePage, CronSpec, JobSpec, NodeType, PluginMeta, RuleKey, hookimpl
+from core.plugin import (
+    ConsolePage,
+    CronSpec,
+    JobSpec,
+    NodeType,
+    PluginMeta,
+    RuleKey,
+    hookimpl,
+    seed_rules,
+)
 from plugins.canteen import META, cli, jobs, services
 from plugins.canteen import demo as demo_data
 from plugins.canteen.piccolo_app import APP_CONFIG
-from plugins.canteen.rules import RULES
+from plugins.canteen.rules import RULES, SINCE
 from plugins.canteen.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
@@ -30,6 +39,7 @@ __all__ = [
     "linli_rules",
     "linli_subscription_fields",
     "linli_tables",
+    "linli_tenant_enabled",
 ]
 
 
@@ -114,6 +124,12 @@ def linli_jobs() -> Sequence[JobSpec | Any]:
 @hookimpl
 def linli_cron_jobs() -> Sequence[CronSpec]:
     return jobs.CRONS
+
+
+@hookimpl
+async def linli_tenant_enabled(tenant_id: int) -> None:
+    """Seed the rule rows (the domain file's defaults, dated by their sources)."""
+    await seed_rules(RULES, SINCE)
 
 
 @hookimpl

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.plugin import RuleKey
 
-__all__ = ["AGE_BRACKETS_DEFAULT", "CAP_SCOPES", "RULES"]
+__all__ = ["AGE_BRACKETS_DEFAULT", "CAP_SCOPES", "RULES", "SINCE"]
 
 CAP_SCOPES = ("city", "district", "tenant", "canteen")
 """Where the daily cap of subsidised meals counts, widest first."""
@@ -62,3 +64,13 @@ RULES = (
             "Days without a meal before a regular raises a welfare concern",
             minimum=2, maximum=60),
 )
+
+
+LIAOCHENG_2023 = date(2023, 1, 1)
+"""domain/canteen.md takes these defaults from Liaocheng's 2023 happiness-canteen policy (the
+70–79 and 80+ meal subsidies, one subsidised meal per elder per day). It names only the year,
+no day: the rows are in force from 1 January 2023."""
+
+SINCE: dict[str, date] = {k.key: LIAOCHENG_2023 for k in RULES}
+"""The date each seeded rule row is in force from (``core.plugin.seed_rules``): the date of the
+policy its default comes from."""

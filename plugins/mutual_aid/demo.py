@@ -22,9 +22,11 @@ from core.plugin import (
     buildings_in,
     get_node,
     residents_in,
+    seed_rules,
     system_access,
     today_shanghai,
 )
+from plugins.mutual_aid.rules import RULES, SINCE
 from plugins.mutual_aid.services import boxes, menu, projects, sessions
 from plugins.mutual_aid.tables import Box, Item, Loan, Movement, Note, Order, Team
 
@@ -62,6 +64,9 @@ async def seed_demo(tenant_id: int) -> None:
     node = await get_node(tenant_id)
     if node is None:
         return
+    # the rule rows as on enablement (the demo may enable the plugin before the hook runs):
+    # every computed record below stores a real rule version, never 0
+    await seed_rules(RULES, SINCE)
     communities = await COMMUNITIES.select(COMMUNITIES.id, COMMUNITIES.name).where(
         COMMUNITIES.tenant_id == tenant_id).order_by(COMMUNITIES.id)
     if not communities:

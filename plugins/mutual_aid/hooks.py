@@ -18,12 +18,13 @@ from core.plugin import (
     PluginMeta,
     RuleKey,
     hookimpl,
+    seed_rules,
 )
 from plugins.mutual_aid import META, jobs, services
 from plugins.mutual_aid import demo as demo_data
 from plugins.mutual_aid.events import EVENT_TYPES
 from plugins.mutual_aid.piccolo_app import APP_CONFIG
-from plugins.mutual_aid.rules import RULES
+from plugins.mutual_aid.rules import RULES, SINCE
 from plugins.mutual_aid.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
@@ -122,6 +123,9 @@ def linli_cron_jobs() -> Sequence[CronSpec]:
 
 @hookimpl
 async def linli_tenant_enabled(tenant_id: int) -> None:
+    """Seed the rule rows (the domain file's defaults, dated by their sources), then the
+    menu's teams."""
+    await seed_rules(RULES, SINCE)
     rows = await COMMUNITIES.select(COMMUNITIES.id).where(COMMUNITIES.tenant_id == tenant_id)
     await services.menu.seed_teams(tenant_id, [int(r["id"]) for r in rows])
 

@@ -21,8 +21,10 @@ from core.plugin import (
     current_scope,
     residents_in,
     rule_value,
+    seed_rules,
     today_shanghai,
 )
+from plugins.points_market.rules import RULES, SINCE
 from plugins.points_market.services import catalogue, claims, consent, ledger, shop
 from plugins.points_market.services.jobs_work import seed_tenant
 from plugins.points_market.tables import Card, Claim, Good, Meeting, Objection
@@ -40,6 +42,9 @@ async def seed_demo(tenant_id: int) -> None:
     """Seed the tenant's demo rows once (inside a write scope for ``tenant_id``)."""
     if await Claim.exists() or await Good.exists():
         return
+    # the rule rows as on enablement (the demo may enable the plugin before the hook runs):
+    # every computed record below stores a real rule version, never 0
+    await seed_rules(RULES, SINCE)
     await seed_tenant(tenant_id)
     villages = await COMMUNITIES.select(COMMUNITIES.id, COMMUNITIES.name).order_by(COMMUNITIES.id)
     if not villages:

@@ -18,12 +18,13 @@ from core.plugin import (
     PluginMeta,
     RuleKey,
     hookimpl,
+    seed_rules,
 )
 from plugins.points_market import META, jobs, routes, services
 from plugins.points_market import demo as demo_data
 from plugins.points_market.events import EVENT_TYPES
 from plugins.points_market.piccolo_app import APP_CONFIG
-from plugins.points_market.rules import RULES
+from plugins.points_market.rules import RULES, SINCE
 from plugins.points_market.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
@@ -128,6 +129,9 @@ def linli_cron_jobs() -> Sequence[CronSpec]:
 
 @hookimpl
 async def linli_tenant_enabled(tenant_id: int) -> None:
+    """Seed the rule rows (the domain file's defaults, dated by their sources), then the
+    tenant's catalogue and accounts."""
+    await seed_rules(RULES, SINCE)
     await services.seed_tenant(tenant_id)
 
 

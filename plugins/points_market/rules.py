@@ -5,11 +5,12 @@ per batch, exchange any time, no expiry."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from core.plugin import RuleKey
 
-__all__ = ["EVENT_ITEMS_DEFAULT", "RULES", "STAR_THRESHOLDS_DEFAULT"]
+__all__ = ["EVENT_ITEMS_DEFAULT", "RULES", "SINCE", "STAR_THRESHOLDS_DEFAULT"]
 
 EVENT_ITEMS_DEFAULT = {
     "volunteer.service_recorded": "C01",
@@ -73,3 +74,13 @@ RULES = (
             "Cumulative earned points for 1 to 5 stars (star households)",
             validate=_thresholds),
 )
+
+
+PRACTICE_REPORTS = date(2020, 1, 1)
+"""domain/points-market.md names no date for these defaults; the module's source is the Liaocheng and
+Jinan practice reports that domain/README.md dates 2020–2023 (no day given). The rows are in force
+from the start of that span, 1 January 2020."""
+
+SINCE: dict[str, date] = {k.key: PRACTICE_REPORTS for k in RULES}
+"""The date each seeded rule row is in force from (``core.plugin.seed_rules``): the date of the
+source its default comes from."""

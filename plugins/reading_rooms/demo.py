@@ -16,9 +16,11 @@ from core.plugin import (
     as_region,
     get_node,
     personal_cipher,
+    seed_rules,
     system_access,
     today_shanghai,
 )
+from plugins.reading_rooms.rules import RULES, SINCE
 from plugins.reading_rooms.services import circulation, holds
 from plugins.reading_rooms.services.catalogue import gram_rows, search_text_of
 from plugins.reading_rooms.services.common import (
@@ -90,6 +92,9 @@ async def seed_demo(tenant_id: int) -> None:
     county = await get_node(int(node.parent_id or 0))
     if county is None or county.name != COUNTY or await Network.exists():
         return
+    # the rule rows as on enablement (the demo may enable the plugin before the hook runs):
+    # every computed record below stores a real rule version, never 0
+    await seed_rules(RULES, SINCE)
     async with as_region(county, *ALL_TABLES):
         await _seed(county, tenant_id)
 

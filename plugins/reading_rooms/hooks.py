@@ -17,12 +17,13 @@ from core.plugin import (
     PluginMeta,
     RuleKey,
     hookimpl,
+    seed_rules,
 )
 from plugins.reading_rooms import META, cli, jobs
 from plugins.reading_rooms import demo as demo_data
 from plugins.reading_rooms.events import EVENT_TYPES
 from plugins.reading_rooms.piccolo_app import APP_CONFIG
-from plugins.reading_rooms.rules import RULES
+from plugins.reading_rooms.rules import RULES, SINCE
 from plugins.reading_rooms.schema import mutations, nodes, queries, subscriptions, types
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "linli_rules",
     "linli_subscription_fields",
     "linli_tables",
+    "linli_tenant_enabled",
 ]
 
 
@@ -138,6 +140,12 @@ async def linli_on_event(event: Any) -> None:
 
     if event.type == "reading_rooms.reader_notice":
         await deliver_notice(event)
+
+
+@hookimpl
+async def linli_tenant_enabled(tenant_id: int) -> None:
+    """Seed the rule rows (the domain file's defaults, dated by their sources)."""
+    await seed_rules(RULES, SINCE)
 
 
 @hookimpl

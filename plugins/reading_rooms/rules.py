@@ -3,11 +3,12 @@ set per network at the county node (and may differ by date, versioned by core's 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from core.plugin import RuleKey
 
-__all__ = ["CLASS_LETTERS", "RULES", "check_class_policy"]
+__all__ = ["CLASS_LETTERS", "RULES", "SINCE", "check_class_policy"]
 
 CLASS_LETTERS = "ABCDEFGHIJKNOPQRSTUVXZ"
 """The 22 top-level classes of 中图法 (5th edition)."""
@@ -64,3 +65,13 @@ RULES = (
     RuleKey("reading_rooms.fines_enabled", "bool", False, "是否收取逾期费（默认不收）",
             "Whether overdue fines are charged (off by default)"),
 )
+
+
+PRACTICE_REPORTS = date(2020, 1, 1)
+"""domain/reading-rooms.md names no date for these defaults; the module's source is the Liaocheng and
+Jinan practice reports that domain/README.md dates 2020–2023 (no day given). The rows are in force
+from the start of that span, 1 January 2020."""
+
+SINCE: dict[str, date] = {k.key: PRACTICE_REPORTS for k in RULES}
+"""The date each seeded rule row is in force from (``core.plugin.seed_rules``): the date of the
+source its default comes from."""

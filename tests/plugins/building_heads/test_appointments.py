@@ -132,7 +132,7 @@ async def test_age_exactly_65_accepted_on_the_appointment_date(world, gql, facto
         day_before_66 = add_years(exact.birth_date, 66) - timedelta(days=1)
         assert (await svc.check_eligibility(rules, pk, day_before_66))["eligible"] is True
         on_66 = await svc.check_eligibility(rules, pk, add_years(exact.birth_date, 66))
-        assert on_66["eligible"] is False and on_66["rule_version"] == 0
+        assert on_66["eligible"] is False and on_66["rule_version"] >= 1  # the seeded row
     no_health = await world.resident(world.households[world.buildings[1].id][0], name="未声明",
                                      birth=years_ago(50, today))
     res = await nominate_gql(gql, world, coord, world.buildings[1], no_health, health=False)
@@ -178,7 +178,7 @@ async def test_notice_period_enforced(world, linli_env):
         assert early.value.field == "candidateId"
         noticed = await svc.start_notice(rules, cand["id"], None, d)
         assert noticed["notice_until"] == d + timedelta(days=4)
-        assert noticed["notice_rule_version"] == 0
+        assert noticed["notice_rule_version"] >= 1    # the seeded row
         with pytest.raises(ApiError) as during:
             await svc.approve(rules, cand["id"], account_id=None, today=d + timedelta(days=4))
         assert during.value.code == "INVALID_ARGUMENT" and "公示" in during.value.zh
@@ -399,3 +399,21 @@ async def test_disabled_plugin_and_other_tenant(heads_kit, world, gql, factory, 
                              off.residents[off.households[off.buildings[0].id][0].id][0].id),
         "method": "SELF", "healthDeclared": True}}, token=admin.token, node=off.node.code)
     assert nominated["errors"][0]["extensions"]["code"] == "PLUGIN_DISABLED"
+
+
+async def test_enablement_seeds_the_rules_so_a_notice_stores_a_real_version(world, linli_env,
+                                                                           seeded_rules):
+    """Enabling the plugin writes every default as a dated row of the root region: a public
+    notice stores the notice period's row version (≥ 1), never 0."""
+    from plugins.building_heads.rules import RULES, SINCE
+
+    rules = linli_env.state.services.rules
+    resident = world.residents[world.households[world.buildings[0].id][1].id][0]
+    d = date(2024, 3, 4)
+    async with world.write():
+        cand = await svc.nominate(rules, building_id=world.buildings[0].id,
+                                  resident_id=resident.id, method="party_claim", nominators=[],
+                                  health_declared=True, account_id=None, today=d)
+        noticed = await svc.start_notice(rules, cand["id"], None, d)
+    got = await seeded_rules(world.node, RULES, SINCE, d)
+    assert noticed["notice_rule_version"] == got["building_heads.notice_days"].version

@@ -82,7 +82,7 @@ async def test_coverage_matches_a_hand_computation(world, factory, gql, heads_ki
                                                                                world.node.id)
     [one] = await rows("BUILDING", gid("Building", b[1].id))
     assert figures(one) == by_building[gid("Building", b[1].id)]
-    assert one["year"] == 2025 and one["month"] == 5 and one["specialTagsVersion"] == 0
+    assert one["year"] == 2025 and one["month"] == 5 and one["specialTagsVersion"] >= 1
     # another month of the same year: b1/301's April visit counts for April
     out = await gql(COVERAGE, {"level": "BUILDING", "id": gid("Building", b[1].id),
                                "year": 2025, "month": 4},

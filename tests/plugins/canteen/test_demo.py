@@ -32,12 +32,14 @@ async def test_demo(linli_env, factory):
         canteens = {r["name"]: r for r in await Canteen.select()}
         meals = await Meal.count()
         elders = await Elder.count()
+        unversioned = await Meal.count().where(Meal.rule_version == 0)
     assert len(canteens) == 6
     assert sum(bool(c["elderly_centre"]) for c in canteens.values()) == 2
     assert sum(c["kind"] == "enterprise_listed" for c in canteens.values()) == 4
     assert canteens["馨颐颐养中心幸福食堂"]["status"] == "operating"
     assert canteens["东关国际幸福食堂"]["status"] == "fitting_out"
     assert elders > 0 and meals > 100, (elders, meals)
+    assert unversioned == 0      # the demo seeds the rule rows: every meal stores a version ≥ 1
     async with linli_env.state.db.scoped(scope_for(node)):
         claims = await Settlement.select()
         statuses = {r["status"] for r in claims}

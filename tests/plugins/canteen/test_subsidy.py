@@ -54,7 +54,7 @@ async def test_counter_meals(city):
     before = await city.meal(city.a, elder, date(2024, 6, 9))
     assert (before["subsidy_fen"], before["self_pay_fen"], before["bracket"]) == (200, 800,
                                                                                 "age_70_79")
-    assert before["rule_version"] == 0
+    assert before["rule_version"] >= 1            # the seeded row
     birthday = await city.meal(city.a, elder, date(2024, 6, 10))
     assert (birthday["subsidy_fen"], birthday["bracket"]) == (400, "age_80_plus")
     dinner = await city.meal(city.a, elder, date(2024, 6, 10), slot="dinner")
@@ -91,7 +91,7 @@ async def test_rule_changed_mid_month_applies_by_meal_date(city, linli_env):
     early = await city.meal(city.a, elder, date(2024, 3, 14))
     late = await city.meal(city.a, elder, date(2024, 3, 15))
     later = await city.meal(city.b, elder, date(2024, 3, 20))
-    assert (early["subsidy_fen"], early["rule_version"]) == (200, 0)
+    assert early["subsidy_fen"] == 200 and 1 <= early["rule_version"] < row.id   # the seeded row
     assert (late["subsidy_fen"], late["rule_version"]) == (300, row.id)
     assert (later["subsidy_fen"], later["bracket"], later["extra_rule_version"]) == (
         400, "age_70_79+dibao", extra.id)
@@ -132,3 +132,17 @@ async def _access(city, account):
     async with city.env.state.db.transaction(write=False):
         principal = await load_principal(account.id, city.env.state.rolebook)
         return await access_at(principal, city.a.node)
+
+
+async def test_enablement_seeds_the_rules_so_a_meal_stores_a_real_version(city, seeded_rules):
+    """Enabling the plugin writes every default as a dated row of the root region (the city
+    here): a meal stores those rows' versions (≥ 1), never 0."""
+    from plugins.canteen.rules import RULES, SINCE
+
+    elder = await city.elder("李淑珍", date(1944, 6, 10))
+    meal = await city.meal(city.a, elder, date(2024, 6, 3))
+    got = await seeded_rules(city.a.node, RULES, SINCE, date(2024, 6, 3))
+    assert meal["rule_version"] == got["canteen.age_brackets"].version
+    assert meal["extra_rule_version"] == got["canteen.extra_brackets"].version
+    assert meal["cap_rule_version"] == got["canteen.daily_cap"].version
+    assert meal["cap_scope_rule_version"] == got["canteen.cap_scope"].version

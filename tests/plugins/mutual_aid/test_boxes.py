@@ -31,7 +31,7 @@ async def test_taking_a_tool_opens_a_loan_due_in_three_days(world):
     loan = out["loan"]
     assert out["item"]["quantity"] == 1
     assert loan["due_on"] == today_shanghai() + timedelta(days=3)
-    assert loan["rule_version"] == 0 and loan["returned_at"] is None
+    assert loan["rule_version"] >= 1 and loan["returned_at"] is None
     async with world.write():
         back = await boxes.return_loan(await world.access(), loan_id=loan["id"])
     assert back["returned_at"] is not None
@@ -171,3 +171,16 @@ async def test_overdue_borrowers_are_reminded_once_a_day(world, factory, run_cro
     async with world.read():
         row = await Loan.select().where(Loan.id == out["loan"]["id"]).first()
     assert row["reminded_on"] == today_shanghai()
+
+
+async def test_enablement_seeds_the_rules_so_a_loan_stores_a_real_version(world, seeded_rules):
+    """Enabling the plugin writes every default as a dated row of the root region: a loan
+    stores the loan period's row version (≥ 1), never 0."""
+    from plugins.mutual_aid.rules import RULES, SINCE
+
+    _, saw = await _box_with(world, name="锯条", kind="tool", quantity=1)
+    async with world.write():
+        out = await boxes.take(await world.access(), item_id=saw["id"],
+                               resident_id=world.residents[0].id)
+    got = await seeded_rules(world.node, RULES, SINCE, today_shanghai())
+    assert out["loan"]["rule_version"] == got["mutual_aid.loan_days"].version

@@ -205,3 +205,17 @@ async def test_event_mapping_is_a_tenant_rule(market):
     async with market.read():
         claim = await Claim.select().where(Claim.source_event_id == event_id).first()
     assert claim["item_code"] == "C05" and claim["event_rule_version"] > 0
+
+
+async def test_enablement_seeds_the_rules_so_a_claim_stores_a_real_version(market,
+                                                                          seeded_rules):
+    """Enabling the plugin writes every default as a dated row of the root region: a claim
+    made from an event stores the event mapping's row version (≥ 1), never 0."""
+    from plugins.points_market.rules import RULES, SINCE
+
+    event_id = await _volunteer(market, 60)
+    async with market.read():
+        claim = await Claim.select().where(Claim.source_event_id == event_id).first()
+    got = await seeded_rules(market.node, RULES, SINCE, today_shanghai())
+    assert claim["item_code"] == "C01"
+    assert claim["event_rule_version"] == got["points_market.event_items"].version

@@ -110,3 +110,16 @@ async def test_a_notice_from_another_tenants_room_reaches_the_reader_at_home(
         "reading_rooms.overdue"]
     for elsewhere in (world.sz, world.county, world.jd):
         assert await notifications(elsewhere, reader) == []
+
+
+async def test_enablement_seeds_the_rules_so_a_loan_stores_real_versions(world, seeded_rules):
+    """Enabling the plugin writes every default as a dated row of the root region: a loan
+    stores every policy rule's row version (≥ 1), none 0."""
+    from plugins.reading_rooms.rules import RULES, SINCE
+
+    card = await world.card()
+    _, codes = await world.title()
+    loan = await world.checkout("qr", card, codes[0])
+    got = await seeded_rules(world.county, RULES, SINCE, today_shanghai())
+    assert loan["rule_versions"] == ",".join(
+        f"{key.split('.', 1)[1]}={resolved.version}" for key, resolved in got.items())
