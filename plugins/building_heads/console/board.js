@@ -14,6 +14,10 @@ const STEP_TEXT = {
   IMPLEMENTING: ["办理", "Carried out"], EVALUATED: ["评价", "Evaluated"],
 };
 const LEVEL_TEXT = { BUILDING: ["楼栋", "Building"], COMPOUND: ["小区", "Compound"], COMMUNITY: ["社区", "Community"] };
+// who raised it, in words (the API's raisedBy is a kind, never a name)
+const RAISER_TEXT = { resident: ["居民提出", "raised by a resident"], head: ["楼长提出", "raised by the building head"],
+                      staff: ["社区工作人员提出", "raised by community staff"], grid: ["网格员提出", "raised by the grid worker"],
+                      property: ["物业提出", "raised by the property company"] };
 
 export default {
   props: ["route", "query", "page", "public"],
@@ -114,7 +118,7 @@ export default {
               <h2>${m.title}</h2>
               <div>
                 <${ElTag} type=${m.resolved ? "success" : "primary"} effect="dark">${m.resolved ? t("已办结", "Resolved") : (m.stepName || text(STEP_TEXT[m.step]))}</${ElTag}>
-                <span class="muted"> ${text(LEVEL_TEXT[m.level])} · ${m.raisedBy} · ${when(m.createdAt)}</span>
+                <span class="muted"> ${text(LEVEL_TEXT[m.level])} · ${RAISER_TEXT[m.raisedBy] ? text(RAISER_TEXT[m.raisedBy]) : m.raisedBy} · ${when(m.createdAt)}</span>
               </div>
               ${m.description ? html`<p>${m.description}</p>` : null}
               ${(m.timeline || []).length > 1 ? html`<ol class="timeline muted">
