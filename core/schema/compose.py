@@ -26,7 +26,7 @@ from core.privacy import schema as privacy_schema
 from core.rules import schema as rules_schema
 from core.schema import base
 from core.schema.errors import ApiError, ErrorCode
-from core.schema.execution import LinliExecutionContext
+from core.schema.execution import FastExecutionContext, LinliExecutionContext
 from core.schema.limits import (
     SURROGATE_EN,
     SURROGATE_ZH,
@@ -161,9 +161,10 @@ class LinliSchema(strawberry.Schema):
 
 
 def build_schema(registry: Any, *, limits: bool = True, production: bool = False,
-                 caches: bool = True) -> strawberry.Schema:
+                 caches: bool = True, fast_path: bool = True) -> strawberry.Schema:
     """The schema of core plus ``registry``'s plugins (``limits``/``caches`` off only to
-    measure them)."""
+    measure them; ``fast_path=False`` executes every field through graphql-core's stock path,
+    to compare the two)."""
     parts = _contributions(registry)
     type_owner: dict[str, str] = {}
     types: list[Any] = []
@@ -188,7 +189,7 @@ def build_schema(registry: Any, *, limits: bool = True, production: bool = False
         types=types,
         extensions=schema_extensions(limits=limits, production=production, caches=caches),
         config=StrawberryConfig(auto_camel_case=True),
-        execution_context_class=LinliExecutionContext,
+        execution_context_class=FastExecutionContext if fast_path else LinliExecutionContext,
     )
     schema.node_table = node_table
     return schema

@@ -5,6 +5,7 @@
 On PostgreSQL (``LINLI_TEST_DATABASE_URL``, its own database and roles as in tests), one street
 with 120 notifications; ``N`` (default 500) sequential ``myNotifications(first: 50)`` requests
 through the whole app (httpx ASGITransport, one event loop, token cached after the first).
+``PROFILE=tottime`` (or ``cumtime``) also prints the top of a cProfile of those requests.
 Wall time is summed per stage by wrapping: the context getter (authentication), the database
 (every statement, plus BEGIN/COMMIT and pool checkout of the shared transaction), execution
 minus the database (graphql-core and strawberry), JSON encoding, and the rest (Litestar, the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -98,10 +100,19 @@ async def main(n: int) -> None:
                 assert not r.json().get("errors"), r.text
             spent.clear()
             times = []
+            profiler = None
+            if os.environ.get("PROFILE"):
+                import cProfile
+                profiler = cProfile.Profile()
+                profiler.enable()
             for _ in range(n):
                 t = time.perf_counter()
                 r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
                 times.append(time.perf_counter() - t)
+        if profiler is not None:
+            import pstats
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(os.environ["PROFILE"]).print_stats(45)
         total = sum(times)
         ms = {k: v / n * 1000 for k, v in spent.items()}
         execute_only = ms.get("execute", 0) - ms.get("db", 0)
