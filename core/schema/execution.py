@@ -12,14 +12,29 @@ its order, paths and error handling are graphql-core's own (the item completion 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import inspect
+import keyword
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql.pyutils import Path, gather_with_cancel
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_int, serialize_string
 from strawberry.dataloader import DataLoader
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graphql import GraphQLOutputType, GraphQLResolveInfo
+from graphql import (
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    TypeNameMetaFieldDef,
+    Undefined,
+)
 
 __all__ = ["LIST_SLICE", "WAVE", "FastExecutionContext", "LinliExecutionContext", "PacedDataLoader",
            "yields"]
@@ -96,8 +111,324 @@ class LinliExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return completed
 
 
+class _Fallback(Exception):
+    """The fast path cannot complete this value as graphql-core would: let the stock path."""
+
+
+_FALLBACK = _Fallback()
+_STRAWBERRY = "strawberry-definition"
+_MAY_SKIP = frozenset({"skip", "include"})
+
+
+def _plain_read(field_def: GraphQLField, nodes: list[FieldNode]) -> str | Callable[[Any], Any] | None:
+    """How a plain field reads its value from its parent: the attribute strawberry's default
+    resolver would ``getattr``, or a synchronous resolver method taking only ``self`` (called
+    with the parent, as strawberry calls it); None for anything else (arguments, ``info``,
+    an async resolver, a field extension or permission, a directive but skip/include)."""
+    resolve = field_def.resolve
+    definition = (field_def.extensions or {}).get(_STRAWBERRY)
+    if resolve is None or definition is None or field_def.args \
+            or getattr(resolve, "_is_default", None) is None \
+            or getattr(definition, "extensions", True):
+        return None
+    for node in nodes:
+        if node.arguments or any(d.name.value not in _MAY_SKIP for d in node.directives or ()):
+            return None
+    resolver: Any = getattr(definition, "base_resolver", True)
+    is_default = getattr(resolve, "_is_default", None)
+    if resolver is None:
+        if resolve.__name__ != "_get_basic_result" or is_default is not True \
+                or getattr(definition, "default_resolver", None) is not getattr:
+            return None
+        return str(definition.python_name)
+    function = getattr(resolver, "wrapped_func", None)
+    if resolve.__name__ != "_resolver" or is_default is not False \
+            or not inspect.isfunction(function) or resolver.is_async \
+            or resolver.self_parameter is None or resolver.arguments \
+            or len(inspect.signature(function).parameters) != 1:
+        return None
+    return function
+
+
+def _plain_is_type_of(object_type: GraphQLObjectType) -> bool:
+    """No ``is_type_of``, or strawberry's own (an ``isinstance`` check that ignores info)."""
+    check = object_type.is_type_of
+    return check is None or getattr(check, "__qualname__", "").endswith(
+        "_get_is_type_of.<locals>.is_type_of")
+
+
+Complete = Callable[[Any], Any]
+"""A value completed as graphql-core completes it, or :data:`_FALLBACK` raised."""
+
+
 class FastExecutionContext(LinliExecutionContext):
-    """The fast execution path (issue 10; being built)."""
+    """graphql-core's executor with plain fields completed without per-field machinery.
+
+    A field is *plain* when strawberry reads it with ``getattr`` alone or calls a synchronous
+    method of ``self`` alone (see :func:`_plain_read`), and its value is a scalar or enum,
+    ``__typename``, or a list or object of plain fields all the way down (no async resolver,
+    no abstract type, no ``@defer``/``@stream``). Such a field is completed by Python source
+    generated for the selection and compiled once (kept across requests, keyed by the
+    source): ``getattr`` or the method, the type's own ``coerce_output_value``, the type's own
+    ``is_type_of`` — the calls graphql-core would make, in its order, without a
+    ``GraphQLResolveInfo``, a ``Path`` or an awaitable check per field. Anything irregular — a
+    ``None`` where the type forbids it, a value the type does not accept, an exception — goes
+    to graphql-core's stock ``execute_field`` for that field, which reads the value again (a
+    plain read has no side effect) and reports what is wrong exactly as it would have. Other
+    fields (async resolvers, arguments, ``info``) take the stock path as before. So a response
+    is the same, byte for byte, with or without this path
+    (``tests/core/schema/test_fast_path_identical.py`` holds the two side by side).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.middleware_manager
+        self._fast = not (manager is not None and manager.middlewares)
+        self._plans: dict[int, tuple[Any, list[tuple[str, Any, Complete | None]]]] = {}
+        self._specs: dict[tuple[int, int], tuple[Any, Spec | None]] = {}
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        if not self._fast:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set,
+                                          position_context)
+        cached = self._plans.get(id(grouped_field_set))
+        plan = cached[1] if cached is not None and cached[0] is grouped_field_set \
+            else self._plan(parent_type, grouped_field_set)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        execute_field = self.execute_field
+        type_name = parent_type.name
+        try:
+            for response_name, field_details_list, complete in plan:
+                if complete is not None:
+                    try:
+                        results[response_name] = complete(source_value)
+                        continue
+                    except Exception:  # noqa: BLE001, S110 - the stock path decides below
+                        pass
+                result = execute_field(parent_type, source_value, field_details_list,
+                                       Path(path, response_name, type_name), position_context)
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+    def _plan(self, parent_type: GraphQLObjectType,
+              grouped_field_set: Any) -> list[tuple[str, Any, Complete | None]]:
+        plan: list[tuple[str, Any, Complete | None]] = []
+        for response_name, field_details_list in grouped_field_set.items():
+            plan.append((response_name, field_details_list,
+                         self._field(parent_type, field_details_list)))
+        self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
+        return plan
+
+    def _field(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Complete | None:
+        """How a plain field of ``parent_type`` completes from its parent, or None."""
+        nodes = [d.node for d in field_details_list]
+        field_def = self.schema.get_field(parent_type, nodes[0].name.value)
+        if field_def is None:
+            return None
+        if field_def is TypeNameMetaFieldDef:
+            if any(node.directives for node in nodes):
+                return None
+            name = parent_type.name
+            return lambda _source: name
+        attribute = _plain_read(field_def, nodes)
+        if attribute is None:
+            return None
+        spec = self._spec(field_def.type, field_details_list)
+        if spec is None:
+            return None
+        return _compiled(attribute, spec)
+
+    def _spec(self, return_type: GraphQLOutputType, field_details_list: Any) -> Spec | None:
+        """What completing a value of ``return_type`` takes (the selection is the field's), or
+        None when it is not plain."""
+        key = (id(return_type), id(field_details_list))
+        known = self._specs.get(key)
+        if known is not None and known[0] is field_details_list:
+            return known[1]
+        spec = self._make_spec(return_type, field_details_list)
+        self._specs[key] = (field_details_list, spec)
+        return spec
+
+    def _make_spec(self, return_type: GraphQLOutputType,
+                   field_details_list: Any) -> Spec | None:
+        non_null = isinstance(return_type, GraphQLNonNull)
+        inner: Any = return_type.of_type if non_null else return_type  # type: ignore[union-attr]
+        if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+            return _leaf_spec(inner, non_null)
+        if isinstance(inner, GraphQLList):
+            item = self._spec(inner.of_type, field_details_list)
+            return None if item is None else ("list", non_null, item)
+        if isinstance(inner, GraphQLObjectType) and _plain_is_type_of(inner):
+            grouped, defer_usages, _forbidden = self.collect_subfields(inner, field_details_list)
+            if defer_usages:
+                return None
+            fields: list[tuple[str, Any, Spec | str]] = []
+            for response_name, sub_list in grouped.items():
+                nodes = [d.node for d in sub_list]
+                field_def = self.schema.get_field(inner, nodes[0].name.value)
+                if field_def is None:
+                    return None
+                if field_def is TypeNameMetaFieldDef:
+                    if any(node.directives for node in nodes):
+                        return None
+                    fields.append((response_name, None, inner.name))
+                    continue
+                attribute = _plain_read(field_def, nodes)
+                sub = None if attribute is None else self._spec(field_def.type, sub_list)
+                if sub is None:
+                    return None
+                fields.append((response_name, attribute, sub))
+            return ("object", non_null, inner.is_type_of, tuple(fields))
+        return None
+
+
+Spec = tuple[Any, ...]
+"""``("leaf", non_null, coerce, fast_class)``, ``("list", non_null, item)`` or
+``("object", non_null, is_type_of, ((response_name, attribute, spec or type name), ...))``."""
+
+_LEAVES: dict[tuple[int, bool], tuple[Any, Spec]] = {}
+_FAST_CLASS: dict[Any, str] = {serialize_string: "str", serialize_id: "str", serialize_boolean: "bool",
+               serialize_int: "int"}
+
+
+def _leaf_spec(leaf_type: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Spec | None:
+    key = (id(leaf_type), non_null)
+    known = _LEAVES.get(key)
+    if known is not None and known[0] is leaf_type:
+        return known[1]
+    coerce = leaf_type.coerce_output_value
+    if coerce is None:
+        return None
+
+    def leaf(value: Any) -> Any:
+        # graphql-core's complete_value for a leaf, with every irregular case left to it
+        if value is None:
+            if non_null:
+                raise _FALLBACK
+            return None
+        if isinstance(value, Exception):
+            raise _FALLBACK
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _FALLBACK
+        return coerced
+
+    spec: Spec = ("leaf", non_null, leaf, _FAST_CLASS.get(coerce))
+    _LEAVES[key] = (leaf_type, spec)
+    return spec
+
+
+class _Source:
+    """Python source of one completion function and the objects it names."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+        self.namespace: dict[str, Any] = {"_FALLBACK": _FALLBACK}
+        self.functions: list[str] = []
+
+    def name(self, obj: Any, prefix: str) -> str:
+        known = self.names.get(id(obj))
+        if known is None:
+            known = self.names[id(obj)] = f"{prefix}{len(self.names)}"
+            self.namespace[known] = obj
+        return known
+
+    def value(self, spec: Spec, expr: str) -> str:
+        """An expression completing ``expr`` as ``spec`` says."""
+        kind = spec[0]
+        if kind == "leaf":
+            leaf = self.name(spec[2], "_leaf")
+            fast = spec[3]
+            if fast == "str" or fast == "bool":
+                return f"(_v if (_v := {expr}).__class__ is {fast} else {leaf}(_v))"
+            if fast == "int":
+                return (f"(_v if (_v := {expr}).__class__ is int and "
+                        f"-2147483648 <= _v <= 2147483647 else {leaf}(_v))")
+            return f"{leaf}({expr})"
+        function = f"_f{len(self.functions)}"
+        self.functions.append("")  # reserve the name before nested ones
+        lines = [f"def {function}(value):", "    if value is None:",
+                 "        raise _FALLBACK" if spec[1] else "        return None"]
+        if kind == "list":
+            lines += ["    if value.__class__ is not list and not isinstance(value, (list, tuple)):",
+                      "        raise _FALLBACK",
+                      f"    return [{self.value(spec[2], 'item')} for item in value]"]
+        else:
+            check = "isinstance(value, Exception)"
+            if spec[2] is not None:
+                check += f" or not {self.name(spec[2], '_is_type_of')}(value, None)"
+            entries = []
+            for response_name, attribute, sub in spec[3]:
+                if attribute is None:
+                    entries.append(f"{response_name!r}: {sub!r}")
+                else:
+                    entries.append(f"{response_name!r}: {self.value(sub, _read(attribute, self))}")
+            lines += [f"    if {check}:", "        raise _FALLBACK",
+                      "    return {" + ", ".join(entries) + "}"]
+        self.functions[int(function[2:])] = "\n".join(lines)
+        return f"{function}({expr})"
+
+
+def _read(attribute: Any, source: _Source | None = None) -> str:
+    if callable(attribute):
+        assert source is not None
+        return f"{source.name(attribute, '_resolver')}(value)"
+    if attribute.isidentifier() and not keyword.iskeyword(attribute):
+        return f"value.{attribute}"
+    return f"getattr(value, {attribute!r})"
+
+
+_COMPILED: dict[tuple[str, tuple[int, ...]], tuple[dict[str, Any], Complete]] = {}
+COMPILED_MAX = 4096
+"""Completion functions kept across requests (keyed by their source); past this the cache
+starts again."""
+
+
+def _compiled(attribute: Any, spec: Spec) -> Complete:
+    """The function completing a field that reads ``attribute`` and completes as ``spec``:
+    Python source generated for the selection, compiled once and kept for later requests."""
+    source = _Source()
+    body = source.value(spec, _read(attribute, source))
+    text = "\n\n".join([*source.functions, f"def _field(value):\n    return {body}"])
+    key = (text, tuple(source.names))
+    known = _COMPILED.get(key)
+    if known is not None:
+        return known[1]
+    namespace = dict(source.namespace)
+    exec(compile(text, "<linli fast path>", "exec"), namespace)  # noqa: S102 - our own source
+    if len(_COMPILED) >= COMPILED_MAX:
+        _COMPILED.clear()
+    function: Complete = namespace["_field"]
+    _COMPILED[key] = (namespace, function)
+    return function
 
 
 WAVE = 64

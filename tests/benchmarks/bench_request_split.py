@@ -1,11 +1,12 @@
 """Where one GraphQL request's time goes, in process (run on demand, not collected by pytest)::
 
-    .venv/bin/python tests/benchmarks/bench_request_split.py [N] [notifications|nested]
+    .venv/bin/python tests/benchmarks/bench_request_split.py [N] [notifications|residents|nested]
 
 On PostgreSQL (``LINLI_TEST_DATABASE_URL``, its own database and roles as in tests), one street
 with 120 notifications; ``N`` (default 500) sequential ``myNotifications(first: 50)`` requests
 through the whole app (httpx ASGITransport, one event loop, token cached after the first).
-``PROFILE=tottime`` (or ``cumtime``) also prints the top of a cProfile of those requests.
+``PROFILE=tottime`` (or ``cumtime``) also prints the top of a cProfile of those requests;
+``FAST_PATH=0`` runs graphql-core's stock execution path instead of the fast one.
 Wall time is summed per stage by wrapping: the context getter (authentication), the database
 (every statement, plus BEGIN/COMMIT and pool checkout of the shared transaction), execution
 minus the database (graphql-core and strawberry), JSON encoding, and the rest (Litestar, the
@@ -33,6 +34,8 @@ import httpx
 QUERIES = {
     "notifications": """{ myNotifications(first: 50) { edges { node { id kind title body
       createdAt } } pageInfo { hasNextPage endCursor } } }""",
+    "residents": """{ residents(first: 50) { edges { node { id name gender birthDate idNumber } }
+      pageInfo { hasNextPage endCursor } } }""",
     "nested": """{ residents(first: 50) { edges { node { id name household { room
       building { name grid { name } } } } } pageInfo { hasNextPage endCursor } } }""",
 }
@@ -72,6 +75,9 @@ async def main(n: int) -> None:
     from core.testing import Factory, TestEnv, _test_settings
     from core.testing.pg import PostgresTestDatabase
 
+    if os.environ.get("FAST_PATH") == "0":  # graphql-core's stock path, to compare
+        import core.schema.compose as compose
+        compose.FastExecutionContext = compose.LinliExecutionContext  # type: ignore[misc]
     registry = Registry()
     registry.load_entrypoints()
     pg = await PostgresTestDatabase.create(registry)
@@ -105,10 +111,12 @@ async def main(n: int) -> None:
                 import cProfile
                 profiler = cProfile.Profile()
                 profiler.enable()
+            cpu = time.process_time()
             for _ in range(n):
                 t = time.perf_counter()
                 r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
                 times.append(time.perf_counter() - t)
+            cpu = time.process_time() - cpu
         if profiler is not None:
             import pstats
             profiler.disable()
@@ -118,7 +126,8 @@ async def main(n: int) -> None:
         execute_only = ms.get("execute", 0) - ms.get("db", 0)
         rest = total / n * 1000 - ms.get("auth", 0) - ms.get("execute", 0) - ms.get("encode", 0)
         print(f"{n} requests, median {statistics.median(times) * 1000:.2f} ms, "
-              f"mean {total / n * 1000:.2f} ms per request")
+              f"mean {total / n * 1000:.2f} ms per request; CPU of this process (client included) "
+              f"{cpu / n * 1000:.2f} ms per request")
         print(f"  authentication (context getter): {ms.get('auth', 0):.2f} ms")
         print(f"  database (statements, BEGIN/COMMIT, checkout): {ms.get('db', 0):.2f} ms")
         print(f"  graphql-core + strawberry execution (without the database): "
