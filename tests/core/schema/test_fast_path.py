@@ -1,0 +1,234 @@
+"""The fast execution path (``core.schema.execution.FastExecutionContext``): on a schema built
+to provoke every irregular case, the same response as graphql-core's stock path byte for byte;
+plain fields skip graphql-core's per-field machinery (``tests/core/people/test_fast_path_pages.py``
+checks the same on Linli's own schema, so an upgrade that renames what the path relies on fails
+there instead of silently falling back)."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+
+from core.schema.execution import FastExecutionContext, LinliExecutionContext
+from core.schema.http import encode_response
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    count: int
+    ratio: float
+    flag: bool
+    colour: Colour
+    maybe: str | None
+    tags: list[str]
+    grid: list[list[int]]
+
+    @strawberry.field
+    def shout(self) -> str:
+        if self.name == "boom":
+            raise ValueError("the method failed")
+        return self.name.upper()
+
+    @strawberry.field
+    def strict(self) -> str:
+        return None  # type: ignore[return-value]  # a non-null violation, on purpose
+
+    @strawberry.field
+    async def later(self) -> str:
+        await asyncio.sleep(0)
+        return f"later {self.name}"
+
+    @strawberry.field
+    def echo(self, word: str) -> str:
+        return word
+
+
+@strawberry.type
+class Edge:
+    cursor: str
+    node: Leaf
+
+
+@strawberry.type
+class Page:
+    edges: list[Edge]
+    nullable_edges: list[Edge | None] | None
+    first: Leaf | None
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Thing(Named):
+    size: int
+
+
+@dataclass
+class Odd:
+    """Values the declared types do not accept."""
+
+    name: Any = "odd"
+    count: Any = 1
+    ratio: Any = 0.5
+    flag: Any = True
+    colour: Any = Colour.RED
+    maybe: Any = None
+    tags: Any = ()
+    grid: Any = ()
+
+
+def leaf(i: int, **changes: Any) -> Leaf:
+    values: dict[str, Any] = {"name": f"n{i}", "count": i, "ratio": i / 4, "flag": i % 2 == 0,
+                                  "colour": Colour.RED if i % 2 else Colour.GREEN,
+                                  "maybe": None if i % 3 else f"m{i}", "tags": [f"t{i}", "x"],
+                                  "grid": [[i, i + 1], []]}
+    values.update(changes)
+    return Leaf(**values)
+
+
+PAGES: dict[str, Any] = {
+    "plain": lambda: Page(edges=[Edge(cursor=f"c{i}", node=leaf(i)) for i in range(30)],
+                          nullable_edges=[None, Edge(cursor="c", node=leaf(7))], first=leaf(1)),
+    "raising": lambda: Page(edges=[Edge(cursor="a", node=leaf(1)),
+                                   Edge(cursor="b", node=leaf(2, name="boom"))],
+                            nullable_edges=None, first=leaf(2, name="boom")),
+    "null_in_non_null": lambda: Page(edges=[Edge(cursor="a", node=leaf(1, name=None))],
+                                     nullable_edges=[Edge(cursor="b", node=leaf(2, count=None))],
+                                     first=leaf(3, tags=None)),
+    "wrong_types": lambda: Page(edges=[Edge(cursor="a", node=leaf(1, count=2**40))],
+                                nullable_edges=[Edge(cursor="b", node=leaf(2, count="7")),
+                                                Edge(cursor=3, node=leaf(3, flag=0)),  # type: ignore[arg-type]
+                                                Edge(cursor="d", node=leaf(4, colour="RED"))],
+                                first=leaf(5, count=True, tags="abc", grid=[[1.5]])),
+    "wrong_object": lambda: Page(edges=[Edge(cursor="a", node=Odd())],  # type: ignore[arg-type]
+                                 nullable_edges=[Edge(cursor="b", node=leaf(1)), None],
+                                 first=Odd()),  # type: ignore[arg-type]
+    "exception_value": lambda: Page(edges=[Edge(cursor="a", node=leaf(1, maybe=ValueError("v")))],
+                                    nullable_edges=None, first=leaf(2, name=KeyError("k"))),
+}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def page(self, kind: str) -> Page:
+        return PAGES[kind]()
+
+    @strawberry.field
+    def things(self) -> list[Named]:
+        return [Thing(name="a", size=1), Thing(name="b", size=2)]
+
+
+def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    return (strawberry.Schema(Query, types=[Thing], execution_context_class=LinliExecutionContext),
+            strawberry.Schema(Query, types=[Thing], execution_context_class=FastExecutionContext))
+
+
+LEAF_FIELDS = ["name", "count", "ratio", "flag", "colour", "maybe", "tags", "grid", "shout",
+               "strict", "later", "__typename", 'echo(word: "hi")', "alias: name",
+               "alias2: shout", "name @skip(if: $skip)", "count @include(if: $skip)"]
+
+
+def random_selection(rng: random.Random) -> str:
+    chosen = rng.sample(LEAF_FIELDS, rng.randint(1, 6))
+    # the same response key twice must merge, not clash: drop a second alias of one name
+    seen: set[str] = set()
+    out = []
+    for field in chosen:
+        key = field.split(":")[0].split("(")[0].split(" ")[0]
+        if key not in seen:
+            seen.add(key)
+            out.append(field)
+    if rng.random() < 0.3:
+        out.append("...LeafBits")
+    if rng.random() < 0.3:
+        out.append("... on Leaf { count tags }")
+    return " ".join(out)
+
+
+def corpus(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    documents = []
+    for _ in range(n):
+        kind = rng.choice(sorted(PAGES))
+        sel = random_selection(rng)
+        parts = [f"edges {{ cursor node {{ {sel} }} }}"]
+        if rng.random() < 0.6:
+            parts.append(f"nullableEdges {{ __typename node {{ {random_selection(rng)} }} }}")
+        if rng.random() < 0.6:
+            parts.append(f"first {{ {random_selection(rng)} }}")
+        if rng.random() < 0.3:
+            parts.append("again: edges { node { name } }")
+        body = " ".join(parts)
+        documents.append(
+            f'query Q($skip: Boolean = false) {{ page(kind: "{kind}") {{ {body} }} '
+            f"things {{ __typename name ... on Thing {{ size }} }} }} "
+            "fragment LeafBits on Leaf { name colour grid }")
+    return documents
+
+
+async def run(schema: strawberry.Schema, document: str, variables: dict[str, Any]) -> bytes:
+    result = await schema.execute(document, variable_values=variables)
+    response: dict[str, Any] = {}
+    if result.errors:
+        response["errors"] = [e.formatted for e in result.errors]
+    response["data"] = result.data
+    out = encode_response(response)
+    return out if isinstance(out, bytes) else out.encode()
+
+
+async def test_every_irregular_case_answers_as_the_stock_path_does():
+    stock, fast = schemas()
+    documents = corpus(seed=20261128, n=100)
+    errors = 0
+    for document in documents:
+        for variables in ({}, {"skip": True}):
+            expected = await run(stock, document, variables)
+            assert await run(fast, document, variables) == expected, (document, variables)
+            errors += b'"errors"' in expected
+    assert errors > 40  # the corpus provokes errors, not only happy paths
+
+
+async def test_each_page_kind_with_every_field():
+    stock, fast = schemas()
+    everything = " ".join(f for f in LEAF_FIELDS if "$skip" not in f)
+    for kind in PAGES:
+        document = (f'{{ page(kind: "{kind}") {{ edges {{ cursor node {{ {everything} }} }} '
+                    f"nullableEdges {{ node {{ {everything} }} }} first {{ {everything} }} }} }}")
+        assert await run(fast, document, {}) == await run(stock, document, {}), kind
+
+
+async def test_plain_fields_skip_the_per_field_machinery(monkeypatch):
+    """Only fields that need it go through graphql-core's execute_field: the root field, the
+    async and argument-taking ones, and fields of values that need the stock path's error."""
+    _, fast = schemas()
+    calls: list[str] = []
+    original = FastExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
+        calls.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return original(self, parent_type, source, details, *rest)
+
+    monkeypatch.setattr(FastExecutionContext, "execute_field", counting)
+    await run(fast, '{ page(kind: "plain") { edges { cursor node { name count colour tags grid '
+              "shout __typename } } first { name } } }", {})
+    assert calls == ["Query.page"]
+    calls.clear()
+    await run(fast, '{ page(kind: "plain") { edges { node { name later } } } }', {})
+    # an async field below makes its objects take the stock path; their plain fields do not
+    assert calls == ["Query.page", "Page.edges"] + ["Edge.node", "Leaf.later"] * 30
