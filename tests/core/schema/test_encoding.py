@@ -70,3 +70,20 @@ def test_chinese_control_characters_and_edge_values():
     # what orjson refuses falls back to json: still the same bytes
     for odd in (2**70, "\ud800 lone", {1: "int key"}):
         assert as_bytes(encode_response({"data": odd})) == stock({"data": odd})
+
+
+BOUNDARY_FLOATS = [1e-4, 9.999e-5, 1e-5, 6.103515625e-05, -2.5e-7, 1e-10, 5e-324,
+                   2.2250738585072014e-308,
+                   1e15, 1e16, 1.2345678901234568e17, 1.7976931348623157e308, 0.1 + 0.2, 123.456,
+                   -0.0001, 0.00012, 1 / 3, 2 / 3 * 1e-6, 4.35, 100.0]
+
+
+def test_floats_on_either_side_of_where_the_two_encoders_differ():
+    for value in BOUNDARY_FLOATS:
+        for wrapped in (value, [value, "x"], {"a": value, "b": "Yzo1e-x"}):
+            assert as_bytes(encode_response({"data": wrapped})) == stock({"data": wrapped}), value
+    # the same with many digits and exponents, seeded
+    rng = random.Random(20261128)
+    for _ in range(3000):
+        value = rng.uniform(-10, 10) * 10.0 ** rng.randint(-30, 30)
+        assert as_bytes(encode_response({"data": value})) == stock({"data": value}), value
