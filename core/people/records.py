@@ -27,8 +27,14 @@ R = TypeVar("R")
 
 def from_row(cls: type[R], row: dict[str, Any]) -> R:
     """Build a record from a piccolo row dict (extra columns ignored)."""
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
     return cls(**{n: row[n] for n in names})
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each record class's field names (``dataclasses.fields`` walks the class every call)."""
 
 
 @dataclass(frozen=True)
