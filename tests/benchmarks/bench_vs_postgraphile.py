@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+import mixed
 from pgcount import CountingProxy
 
 POSTGRAPHILE = "4.14.1"
@@ -367,6 +368,10 @@ async def main(args: argparse.Namespace) -> None:
     from core.testing import Factory, TestEnv, _test_settings
     from core.testing.pg import PostgresTestDatabase
 
+    if args.cold_start:
+        mixed.print_cold(mixed.cold_start(args.cold_start, {"LINLI_ENV": "development"}))
+        if not (args.mixed or args.rss):
+            return
     server_js, cannon = npm_tools(Path(args.npm_dir))
     registry = Registry()
     registry.load_entrypoints()
@@ -381,6 +386,9 @@ async def main(args: argparse.Namespace) -> None:
         state = build_state(settings, registry)
         await state.db.start()
         factory = Factory(TestEnv(settings=settings, state=state, engine="postgres"))
+        if args.mixed or args.rss:
+            await mixed_sections(args, pg, env, settings, state, factory, server_js.parent)
+            return
         t0 = time.perf_counter()
         s = await seed(state, factory)
         await state.db.stop()
@@ -432,6 +440,33 @@ async def main(args: argparse.Namespace) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+async def mixed_sections(args: argparse.Namespace, pg: Any, env: dict[str, str], settings: Any,
+                         state: Any, factory: Any, npm_dir: Path) -> None:
+    """``--mixed`` and ``--rss``: seed the tenants once, then each section on its own
+    ``linli serve`` (see ``mixed.py``)."""
+    need = max(args.tenants if args.mixed else 0,
+               10 + sum(args.rss) if args.rss else 0)
+    t0 = time.perf_counter()
+    print(f"seeding {need} tenants with 楼长制 enabled …", flush=True)
+    tenants = await mixed.seed_tenants(state, factory, need)
+    await state.db.stop()
+    print(f"seeded in {time.perf_counter() - t0:.1f} s: database {pg.name}")
+    if args.mixed:
+        res = await mixed.run_mixed(args, pg, env, settings, tenants[:args.tenants], npm_dir,
+                                    sample_pool)
+        mixed.print_mixed(res, args.tenants, args.connections, args.mixed_seconds)
+        if args.against:
+            with mixed.older_checkout(args.against) as (cmd, cwd):
+                old = await mixed.run_mixed(args, pg, env, settings, tenants[:args.tenants],
+                                            npm_dir, sample_pool, label=args.against,
+                                            serve_cmd=cmd, cwd=cwd)
+            mixed.print_mixed(old, args.tenants, args.connections, args.mixed_seconds)
+            print(f"\nthis checkout {res['rps']:.1f} rps / {args.against} {old['rps']:.1f} rps "
+                  f"= {res['rps'] / old['rps']:.2f}× (p99 {res['p99']} / {old['p99']} ms)")
+    if args.rss:
+        mixed.print_rss(await mixed.rss_growth(pg, env, settings, tenants, args.rss))
+
+
 def report(qs: list[Query], results: dict[tuple[str, str], list[dict[str, float]]],
            sql: dict[tuple[str, str], tuple[float, float]]) -> None:
     def med(key: str, side: str, what: str) -> float | None:
@@ -476,4 +511,14 @@ if __name__ == "__main__":
     parser.add_argument("--only", type=lambda v: v.split(","), default=None)
     parser.add_argument("--npm-dir", default=str(Path(tempfile.gettempdir())
                                                  / "linli-bench-npm"))
+    parser.add_argument("--mixed", action="store_true",
+                        help="the mixed load over --tenants tenants instead of the side by side")
+    parser.add_argument("--tenants", type=int, default=100)
+    parser.add_argument("--mixed-seconds", type=int, default=30)
+    parser.add_argument("--against", default=None, metavar="REF",
+                        help="with --mixed: also the same load against a worktree of REF")
+    parser.add_argument("--cold-start", type=int, nargs="?", const=5, default=0, metavar="N",
+                        help="median of N fresh processes' import + schema build")
+    parser.add_argument("--rss", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                        metavar="N,M", help="RSS growth of one server per warmed tenant")
     asyncio.run(main(parser.parse_args()))
