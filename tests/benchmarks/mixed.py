@@ -519,7 +519,7 @@ app = create_app()  # build_state: tables, role book, build_schema with every pl
 t3 = time.perf_counter()
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"import": t1 - t0, "registry": t2 - t1, "app": t3 - t2, "total": t3 - t0,
-                  "cpu": ru.ru_utime + ru.ru_stime, "plugins": len(registry.names()),
+                  "cpu": ru.ru_utime + ru.ru_stime, "plugins": len(registry.names),
                   "types": len(app.state.linli.schema._schema.type_map)}))
 """
 
