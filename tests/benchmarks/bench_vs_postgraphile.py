@@ -30,6 +30,33 @@ What it does:
 Before any load every query is sent once to each side and its answer checked (no ``errors``,
 the expected number of rows), so a fast error never passes for throughput.
 
+Issue 10's other "Done when" figures (``mixed.py``; any of these options replaces the side by
+side above, and they combine)::
+
+    ... bench_vs_postgraphile.py --mixed [--tenants 100] [--mixed-seconds 30]
+        [--connections 16] [--against REF] [--cold-start [N]] [--rss 100,100]
+
+- ``--mixed``: ``--tenants`` street offices with the 楼长制 plugin enabled (places, residents,
+  a tenant administrator with notifications, a grid worker, a serving building head), ONE
+  ``linli serve``, and one autocannon process in programmatic mode whose requests each pick a
+  random tenant (that tenant's token and ``X-Linli-Node``) and an operation: 70 % reads — a grid
+  worker's masked ``residents(first: 20)``, 楼长制 coverage (``BuildingHeadCoverage`` from
+  ``graphql/operations/building_heads/coverage.graphql``), ``myNotifications(first: 20)``,
+  ``tenant { enabledPlugins }`` — and 30 % writes by the head: log a visit, raise a matter.
+  Prints rps, p50, p99 (overall and per operation), non-2xx, GraphQL ``errors``, typed errors,
+  socket errors and timeouts, the pool's "idle in transaction" connections, the ratio to main's
+  77 rps, and then checks as the database superuser that every acknowledged write (200, no
+  ``errors``, an id returned; each carries a unique marker) is present exactly once, with that
+  id, in its own tenant. ``--against REF`` runs the same load against a ``git worktree`` of an
+  older commit on the same database (only while its tables and API agree).
+- ``--cold-start [N]`` (default 5): N fresh Python processes time ``import core.app``, the
+  entry-point registry and ``create_app`` (build_state, build_schema with every plugin), as
+  ``linli serve`` does before it listens; min/median/max of each stage and the CPU time (under
+  load the wall time mostly measures other processes). Target: median ≤ 2 s.
+- ``--rss N,M``: one ``linli serve``; 10 tenants warmed first (shared caches), then N more, then
+  M more (each: identity, enabled plugins, residents, notifications, coverage, twice), reading
+  ``VmRSS`` from ``/proc/<pid>/status``: growth per warmed tenant, target < 0.15 MB.
+
 The machine is shared and small: compare ratios within one run, not figures across runs.
 """
 
