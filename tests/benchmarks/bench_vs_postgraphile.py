@@ -34,7 +34,8 @@ Issue 10's other "Done when" figures (``mixed.py``; any of these options replace
 side above, and they combine)::
 
     ... bench_vs_postgraphile.py --mixed [--tenants 100] [--mixed-seconds 30]
-        [--connections 16] [--against REF] [--cold-start [N]] [--rss 100,100]
+        [--connections 16] [--mixed-rounds 1] [--against REF] [--cold-start [N]]
+        [--rss 100,100]
 
 - ``--mixed``: ``--tenants`` street offices with the 楼长制 plugin enabled (places, residents,
   a tenant administrator with notifications, a grid worker, a serving building head), ONE
@@ -48,7 +49,8 @@ side above, and they combine)::
   77 rps, and then checks as the database superuser that every acknowledged write (200, no
   ``errors``, an id returned; each carries a unique marker) is present exactly once, with that
   id, in its own tenant. ``--against REF`` runs the same load against a ``git worktree`` of an
-  older commit on the same database (only while its tables and API agree).
+  older commit on the same database (only while its tables and API agree), the two in
+  alternating rounds (``--mixed-rounds``), and prints the medians and their ratio.
 - ``--cold-start [N]`` (default 5): N fresh Python processes time ``import core.app``, the
   entry-point registry and ``create_app`` (build_state, build_schema with every plugin), as
   ``linli serve`` does before it listens; min/median/max of each stage and the CPU time (under
@@ -64,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -258,14 +261,7 @@ class Servers:
                 return int(s.getsockname()[1])
 
         self.linli_port, self.pgl_port = free(), free()
-        env = {**os.environ, **self.env, "LINLI_DATABASE_URL": self.db_url,
-               "LINLI_PORT": str(self.linli_port), "LINLI_HOST": "127.0.0.1"}
-        linli = shutil.which("linli", path=str(Path(sys.executable).parent)) or "linli"
-        self.procs.append(subprocess.Popen([linli, "serve"], env=env, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL))
-        self.procs.append(subprocess.Popen(
-            ["node", str(self.server_js), self.db_url, str(self.pgl_port)],
-            cwd=self.server_js.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        self._spawn()
         async with httpx.AsyncClient() as http:
             for url in (f"http://127.0.0.1:{self.linli_port}/health/ready",
                         f"http://127.0.0.1:{self.pgl_port}/graphql"):
@@ -279,6 +275,16 @@ class Servers:
                     self.stop()
                     err = self.procs[1].stderr.read().decode()[-2000:]  # type: ignore[union-attr]
                     raise RuntimeError(f"{self.tag}: {url} did not come up\n{err}")
+
+    def _spawn(self) -> None:
+        env = {**os.environ, **self.env, "LINLI_DATABASE_URL": self.db_url,
+               "LINLI_PORT": str(self.linli_port), "LINLI_HOST": "127.0.0.1"}
+        linli = shutil.which("linli", path=str(Path(sys.executable).parent)) or "linli"
+        self.procs.append(subprocess.Popen([linli, "serve"], env=env, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL))
+        self.procs.append(subprocess.Popen(
+            ["node", str(self.server_js), self.db_url, str(self.pgl_port)],
+            cwd=self.server_js.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -479,17 +485,33 @@ async def mixed_sections(args: argparse.Namespace, pg: Any, env: dict[str, str],
     await state.db.stop()
     print(f"seeded in {time.perf_counter() - t0:.1f} s: database {pg.name}")
     if args.mixed:
-        res = await mixed.run_mixed(args, pg, env, settings, tenants[:args.tenants], npm_dir,
-                                    sample_pool)
-        mixed.print_mixed(res, args.tenants, args.connections, args.mixed_seconds)
-        if args.against:
-            with mixed.older_checkout(args.against) as (cmd, cwd):
-                old = await mixed.run_mixed(args, pg, env, settings, tenants[:args.tenants],
-                                            npm_dir, sample_pool, label=args.against,
-                                            serve_cmd=cmd, cwd=cwd)
-            mixed.print_mixed(old, args.tenants, args.connections, args.mixed_seconds)
-            print(f"\nthis checkout {res['rps']:.1f} rps / {args.against} {old['rps']:.1f} rps "
-                  f"= {res['rps'] / old['rps']:.2f}× (p99 {res['p99']} / {old['p99']} ms)")
+        # with --against: the two checkouts in alternating rounds (the order flips each round)
+        runs: dict[str, list[dict[str, Any]]] = {"this checkout": []}
+        with (mixed.older_checkout(args.against) if args.against
+              else contextlib.nullcontext((None, None))) as (cmd, cwd):
+            if args.against:
+                runs[args.against] = []
+            for r in range(args.mixed_rounds):
+                sides = list(runs) if r % 2 == 0 else list(reversed(runs))
+                for side in sides:
+                    res = await mixed.run_mixed(
+                        args, pg, env, settings, tenants[:args.tenants], npm_dir, sample_pool,
+                        label=f"{side}, round {r + 1}",
+                        serve_cmd=cmd if side == args.against else None,
+                        cwd=cwd if side == args.against else None)
+                    mixed.print_mixed(res, args.tenants, args.connections, args.mixed_seconds)
+                    runs[side].append(res)
+        if args.against or args.mixed_rounds > 1:
+            print("\nmedians over rounds")
+            for side, results in runs.items():
+                rps = statistics.median(x["rps"] for x in results)
+                p99 = statistics.median(x["p99"] for x in results)
+                print(f"  {side}: {rps:.1f} rps, p99 {p99:.0f} ms, {rps / mixed.BASELINE_RPS:.2f}× "
+                      f"main's {mixed.BASELINE_RPS:.0f} rps")
+            if args.against:
+                ours = statistics.median(x["rps"] for x in runs["this checkout"])
+                theirs = statistics.median(x["rps"] for x in runs[args.against])
+                print(f"  this checkout / {args.against}: {ours / theirs:.2f}×")
     if args.rss:
         mixed.print_rss(await mixed.rss_growth(pg, env, settings, tenants, args.rss))
 
@@ -542,6 +564,7 @@ if __name__ == "__main__":
                         help="the mixed load over --tenants tenants instead of the side by side")
     parser.add_argument("--tenants", type=int, default=100)
     parser.add_argument("--mixed-seconds", type=int, default=30)
+    parser.add_argument("--mixed-rounds", type=int, default=1)
     parser.add_argument("--against", default=None, metavar="REF",
                         help="with --mixed: also the same load against a worktree of REF")
     parser.add_argument("--cold-start", type=int, nargs="?", const=5, default=0, metavar="N",
