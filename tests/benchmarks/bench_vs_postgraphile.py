@@ -506,8 +506,10 @@ async def mixed_sections(args: argparse.Namespace, pg: Any, env: dict[str, str],
             for side, results in runs.items():
                 rps = statistics.median(x["rps"] for x in results)
                 p99 = statistics.median(x["p99"] for x in results)
+                per_cpu = statistics.median(x["total"] / x["server_cpu_s"] for x in results)
                 print(f"  {side}: {rps:.1f} rps, p99 {p99:.0f} ms, {rps / mixed.BASELINE_RPS:.2f}× "
-                      f"main's {mixed.BASELINE_RPS:.0f} rps")
+                      f"main's {mixed.BASELINE_RPS:.0f} rps; {per_cpu:.0f} requests per server "
+                      f"CPU-second")
             if args.against:
                 ours = statistics.median(x["rps"] for x in runs["this checkout"])
                 theirs = statistics.median(x["rps"] for x in runs[args.against])

@@ -394,8 +394,10 @@ async def run_mixed(args: Any, pg: Any, env: dict[str, str], settings: Any,
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_pool(pg.admin_url, pg.name, stop))
         load1 = os.getloadavg()[0]
+        cpu0 = server.cpu_seconds()
         res = await asyncio.to_thread(run_driver, npm_dir, base, tenants, args.mixed_seconds,
                                       args.connections, prefix)
+        res["server_cpu_s"] = server.cpu_seconds() - cpu0
         stop.set()
         res.update(await sampler)
         res["rss_mb"] = server.rss_kb() / 1024
@@ -428,6 +430,11 @@ def print_mixed(res: dict[str, Any], tenants: int, connections: int, seconds: in
           f"p99 {res['p99']} ms; errors: non-2xx {res['non2xx']}, GraphQL errors {gql}, typed "
           f"errors {user}, unparsable {bad}, socket errors {res['socketErrors']}, timeouts "
           f"{res['timeouts']}")
+    cpu = res["server_cpu_s"]
+    print(f"server CPU: {cpu:.1f} s over {seconds} s = {cpu / seconds:.0%} of a core, "
+          f"{cpu * 1000 / max(res['total'], 1):.1f} ms per request → "
+          f"{res['total'] / cpu if cpu else 0:.0f} requests per CPU-second (the rps one "
+          f"uncontended core would give; the machine is shared)")
     print(f"vs main's {BASELINE_RPS:.0f} rps (p99 {BASELINE_P99_MS:.0f} ms), issue 10: "
           f"{res['rps'] / BASELINE_RPS:.2f}× (target ≥ 3×)")
     print(f"pool: idle-in-transaction max {res['idle_tx_max']:.0f} (mean "
@@ -493,6 +500,12 @@ class LinliProcess:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process so far."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.proc is None:
