@@ -384,6 +384,7 @@ async def run_mixed(args: Any, pg: Any, env: dict[str, str], settings: Any,
 
     issue_tokens(tenants, settings.secret_key)
     prefix = f"mx{random.randrange(16**6):06x}"
+    superuser_url = _with(pg.admin_url, database=pg.name)
     server = LinliProcess(pg.app_url, env, serve_cmd=serve_cmd, cwd=cwd)
     await server.start()
     try:
@@ -395,6 +396,7 @@ async def run_mixed(args: Any, pg: Any, env: dict[str, str], settings: Any,
         sampler = asyncio.create_task(sample_pool(pg.admin_url, pg.name, stop))
         load1 = os.getloadavg()[0]
         cpu0 = server.cpu_seconds()
+        tx0 = await transactions(superuser_url)
         res = await asyncio.to_thread(run_driver, npm_dir, base, tenants, args.mixed_seconds,
                                       args.connections, prefix)
         res["server_cpu_s"] = server.cpu_seconds() - cpu0
@@ -402,13 +404,28 @@ async def run_mixed(args: Any, pg: Any, env: dict[str, str], settings: Any,
         res.update(await sampler)
         res["rss_mb"] = server.rss_kb() / 1024
     finally:
-        server.stop()
+        server.stop()  # its backends exit and flush their statistics
     res["load"] = (load1, os.getloadavg()[0])
-    counts = await verify_writes(_with(pg.admin_url, database=pg.name), tenants, prefix,
-                                 acked + res["acked"])
+    await asyncio.sleep(0.5)
+    res["tx_per_request"] = (await transactions(superuser_url) - tx0) / max(res["total"], 1)
+    counts = await verify_writes(superuser_url, tenants, prefix, acked + res["acked"])
     res["verify"] = counts
     res["label"] = label
     return res
+
+
+async def transactions(superuser_url: str) -> int:
+    """Transactions committed or rolled back in the benchmark's database so far (what the
+    server's backends have reported: stopping the server flushes the rest)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(superuser_url)
+    try:
+        return int(await conn.fetchval(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = "
+            "current_database()"))
+    finally:
+        await conn.close()
 
 
 def print_mixed(res: dict[str, Any], tenants: int, connections: int, seconds: int) -> None:
@@ -437,6 +454,8 @@ def print_mixed(res: dict[str, Any], tenants: int, connections: int, seconds: in
           f"uncontended core would give; the machine is shared)")
     print(f"vs main's {BASELINE_RPS:.0f} rps (p99 {BASELINE_P99_MS:.0f} ms), issue 10: "
           f"{res['rps'] / BASELINE_RPS:.2f}× (target ≥ 3×)")
+    print(f"database: {res['tx_per_request']:.1f} transactions per request (from "
+          f"pg_stat_database; in-process jobs and event delivery included)")
     print(f"pool: idle-in-transaction max {res['idle_tx_max']:.0f} (mean "
           f"{res['idle_tx_mean']:.1f}), busy max {res['busy_max']:.0f}; server RSS after "
           f"{res['rss_mb']:.0f} MB")
