@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from types import ModuleType
 from typing import Any
 
@@ -26,9 +25,11 @@ CORE_TABLE_MODULES: tuple[ModuleType, ...] = (
 
 
 def _tables_in(module: ModuleType) -> list[type[Table]]:
-    found = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
-             if issubclass(obj, Table) and obj.__module__ == module.__name__]
-    return sorted(found, key=lambda t: inspect.getsourcelines(t)[1])
+    """The module's own tables in the order they are defined: a module's namespace keeps the
+    order its classes were bound (reading their source lines instead cost ~0.1 s a start)."""
+    return list(dict.fromkeys(obj for obj in vars(module).values()
+                              if isinstance(obj, type) and issubclass(obj, Table)
+                              and obj.__module__ == module.__name__))
 
 
 def core_tables() -> list[type[Table]]:

@@ -30,6 +30,35 @@ What it does:
 Before any load every query is sent once to each side and its answer checked (no ``errors``,
 the expected number of rows), so a fast error never passes for throughput.
 
+Issue 10's other "Done when" figures (``mixed.py``; any of these options replaces the side by
+side above, and they combine)::
+
+    ... bench_vs_postgraphile.py --mixed [--tenants 100] [--mixed-seconds 30]
+        [--connections 16] [--mixed-rounds 1] [--against REF] [--cold-start [N]]
+        [--rss 100,100]
+
+- ``--mixed``: ``--tenants`` street offices with the 楼长制 plugin enabled (places, residents,
+  a tenant administrator with notifications, a grid worker, a serving building head), ONE
+  ``linli serve``, and one autocannon process in programmatic mode whose requests each pick a
+  random tenant (that tenant's token and ``X-Linli-Node``) and an operation: 70 % reads — a grid
+  worker's masked ``residents(first: 20)``, 楼长制 coverage (``BuildingHeadCoverage`` from
+  ``graphql/operations/building_heads/coverage.graphql``), ``myNotifications(first: 20)``,
+  ``tenant { enabledPlugins }`` — and 30 % writes by the head: log a visit, raise a matter.
+  Prints rps, p50, p99 (overall and per operation), non-2xx, GraphQL ``errors``, typed errors,
+  socket errors and timeouts, the pool's "idle in transaction" connections, the ratio to main's
+  77 rps, and then checks as the database superuser that every acknowledged write (200, no
+  ``errors``, an id returned; each carries a unique marker) is present exactly once, with that
+  id, in its own tenant. ``--against REF`` runs the same load against a ``git worktree`` of an
+  older commit on the same database (only while its tables and API agree), the two in
+  alternating rounds (``--mixed-rounds``), and prints the medians and their ratio.
+- ``--cold-start [N]`` (default 5): N fresh Python processes time ``import core.app``, the
+  entry-point registry and ``create_app`` (build_state, build_schema with every plugin), as
+  ``linli serve`` does before it listens; min/median/max of each stage and the CPU time (under
+  load the wall time mostly measures other processes). Target: median ≤ 2 s.
+- ``--rss N,M``: one ``linli serve``; 10 tenants warmed first (shared caches), then N more, then
+  M more (each: identity, enabled plugins, residents, notifications, coverage, twice), reading
+  ``VmRSS`` from ``/proc/<pid>/status``: growth per warmed tenant, target < 0.15 MB.
+
 The machine is shared and small: compare ratios within one run, not figures across runs.
 """
 
@@ -37,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -56,6 +86,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+import mixed
 from pgcount import CountingProxy
 
 POSTGRAPHILE = "4.14.1"
@@ -230,14 +261,7 @@ class Servers:
                 return int(s.getsockname()[1])
 
         self.linli_port, self.pgl_port = free(), free()
-        env = {**os.environ, **self.env, "LINLI_DATABASE_URL": self.db_url,
-               "LINLI_PORT": str(self.linli_port), "LINLI_HOST": "127.0.0.1"}
-        linli = shutil.which("linli", path=str(Path(sys.executable).parent)) or "linli"
-        self.procs.append(subprocess.Popen([linli, "serve"], env=env, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL))
-        self.procs.append(subprocess.Popen(
-            ["node", str(self.server_js), self.db_url, str(self.pgl_port)],
-            cwd=self.server_js.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        self._spawn()
         async with httpx.AsyncClient() as http:
             for url in (f"http://127.0.0.1:{self.linli_port}/health/ready",
                         f"http://127.0.0.1:{self.pgl_port}/graphql"):
@@ -251,6 +275,16 @@ class Servers:
                     self.stop()
                     err = self.procs[1].stderr.read().decode()[-2000:]  # type: ignore[union-attr]
                     raise RuntimeError(f"{self.tag}: {url} did not come up\n{err}")
+
+    def _spawn(self) -> None:
+        env = {**os.environ, **self.env, "LINLI_DATABASE_URL": self.db_url,
+               "LINLI_PORT": str(self.linli_port), "LINLI_HOST": "127.0.0.1"}
+        linli = shutil.which("linli", path=str(Path(sys.executable).parent)) or "linli"
+        self.procs.append(subprocess.Popen([linli, "serve"], env=env, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL))
+        self.procs.append(subprocess.Popen(
+            ["node", str(self.server_js), self.db_url, str(self.pgl_port)],
+            cwd=self.server_js.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -367,6 +401,10 @@ async def main(args: argparse.Namespace) -> None:
     from core.testing import Factory, TestEnv, _test_settings
     from core.testing.pg import PostgresTestDatabase
 
+    if args.cold_start:
+        mixed.print_cold(mixed.cold_start(args.cold_start, {"LINLI_ENV": "development"}))
+        if not (args.mixed or args.rss):
+            return
     server_js, cannon = npm_tools(Path(args.npm_dir))
     registry = Registry()
     registry.load_entrypoints()
@@ -381,6 +419,9 @@ async def main(args: argparse.Namespace) -> None:
         state = build_state(settings, registry)
         await state.db.start()
         factory = Factory(TestEnv(settings=settings, state=state, engine="postgres"))
+        if args.mixed or args.rss:
+            await mixed_sections(args, pg, env, settings, state, factory, server_js.parent)
+            return
         t0 = time.perf_counter()
         s = await seed(state, factory)
         await state.db.stop()
@@ -432,6 +473,51 @@ async def main(args: argparse.Namespace) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+async def mixed_sections(args: argparse.Namespace, pg: Any, env: dict[str, str], settings: Any,
+                         state: Any, factory: Any, npm_dir: Path) -> None:
+    """``--mixed`` and ``--rss``: seed the tenants once, then each section on its own
+    ``linli serve`` (see ``mixed.py``)."""
+    need = max(args.tenants if args.mixed else 0,
+               10 + sum(args.rss) if args.rss else 0)
+    t0 = time.perf_counter()
+    print(f"seeding {need} tenants with 楼长制 enabled …", flush=True)
+    tenants = await mixed.seed_tenants(state, factory, need)
+    await state.db.stop()
+    print(f"seeded in {time.perf_counter() - t0:.1f} s: database {pg.name}")
+    if args.mixed:
+        # with --against: the two checkouts in alternating rounds (the order flips each round)
+        runs: dict[str, list[dict[str, Any]]] = {"this checkout": []}
+        with (mixed.older_checkout(args.against) if args.against
+              else contextlib.nullcontext((None, None))) as (cmd, cwd):
+            if args.against:
+                runs[args.against] = []
+            for r in range(args.mixed_rounds):
+                sides = list(runs) if r % 2 == 0 else list(reversed(runs))
+                for side in sides:
+                    res = await mixed.run_mixed(
+                        args, pg, env, settings, tenants[:args.tenants], npm_dir, sample_pool,
+                        label=f"{side}, round {r + 1}",
+                        serve_cmd=cmd if side == args.against else None,
+                        cwd=cwd if side == args.against else None)
+                    mixed.print_mixed(res, args.tenants, args.connections, args.mixed_seconds)
+                    runs[side].append(res)
+        if args.against or args.mixed_rounds > 1:
+            print("\nmedians over rounds")
+            for side, results in runs.items():
+                rps = statistics.median(x["rps"] for x in results)
+                p99 = statistics.median(x["p99"] for x in results)
+                per_cpu = statistics.median(x["total"] / x["server_cpu_s"] for x in results)
+                print(f"  {side}: {rps:.1f} rps, p99 {p99:.0f} ms, {rps / mixed.BASELINE_RPS:.2f}× "
+                      f"main's {mixed.BASELINE_RPS:.0f} rps; {per_cpu:.0f} requests per server "
+                      f"CPU-second")
+            if args.against:
+                ours = statistics.median(x["rps"] for x in runs["this checkout"])
+                theirs = statistics.median(x["rps"] for x in runs[args.against])
+                print(f"  this checkout / {args.against}: {ours / theirs:.2f}×")
+    if args.rss:
+        mixed.print_rss(await mixed.rss_growth(pg, env, settings, tenants, args.rss))
+
+
 def report(qs: list[Query], results: dict[tuple[str, str], list[dict[str, float]]],
            sql: dict[tuple[str, str], tuple[float, float]]) -> None:
     def med(key: str, side: str, what: str) -> float | None:
@@ -476,4 +562,15 @@ if __name__ == "__main__":
     parser.add_argument("--only", type=lambda v: v.split(","), default=None)
     parser.add_argument("--npm-dir", default=str(Path(tempfile.gettempdir())
                                                  / "linli-bench-npm"))
+    parser.add_argument("--mixed", action="store_true",
+                        help="the mixed load over --tenants tenants instead of the side by side")
+    parser.add_argument("--tenants", type=int, default=100)
+    parser.add_argument("--mixed-seconds", type=int, default=30)
+    parser.add_argument("--mixed-rounds", type=int, default=1)
+    parser.add_argument("--against", default=None, metavar="REF",
+                        help="with --mixed: also the same load against a worktree of REF")
+    parser.add_argument("--cold-start", type=int, nargs="?", const=5, default=0, metavar="N",
+                        help="median of N fresh processes' import + schema build")
+    parser.add_argument("--rss", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                        metavar="N,M", help="RSS growth of one server per warmed tenant")
     asyncio.run(main(parser.parse_args()))

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
-
 from core.plugin import ApiError
 from plugins.blood_drive.services.results import ImportRow, ResultInput
 
@@ -56,6 +54,8 @@ Rejected = tuple[int, str, str, str, str | None]
 def _lines(data: bytes) -> Iterator[Iterable[Any]]:
     """The rows of an .xlsx file's first sheet, or of a CSV file (UTF-8, a BOM allowed)."""
     if data[:2] == b"PK":
+        from openpyxl import load_workbook  # imported when used (as the other plugins do)
+
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

@@ -8,9 +8,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from core.plugin import (
     Access,
     ApiError,
@@ -190,6 +187,9 @@ def stats_xlsx(campaign: dict[str, Any], lines: list[Line], names: dict[int, str
     """The campaign's statistics as an .xlsx sheet (the lines of :func:`campaign_stats`):
     a title row, the headers, then the total (合计) and one row per street office and work
     unit; rates are fractions formatted as percentages, empty where no target is set."""
+    from openpyxl import Workbook  # imported when used (as the other plugins do)
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
