@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
@@ -37,6 +38,13 @@ __all__ = ["AppState", "build_state", "create_app", "start_state", "stop_state"]
 log = logging.getLogger("linli.app")
 
 
+def fast_path_enabled() -> bool:
+    """Whether schemas execute with the fast path (``FastExecutionContext``, the default);
+    ``LINLI_FAST_PATH=0`` selects graphql-core's stock path instead — a switch for comparing
+    the two (the whole test suite can run either way), not a setting to deploy with."""
+    return os.environ.get("LINLI_FAST_PATH", "1").strip().lower() not in ("0", "false", "no")
+
+
 def build_state(settings: Settings | None = None, registry: Registry | None = None,
                 db: Database | None = None, *, limits: bool = True) -> AppState:
     settings = settings or get_settings()
@@ -49,7 +57,8 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
     state = AppState(settings=settings, db=db, registry=registry,
                      rolebook=RoleBook.from_registry(registry),
                      schema=build_schema(registry, limits=limits,
-                                         production=settings.is_production))
+                                         production=settings.is_production,
+                                         fast_path=fast_path_enabled()))
     install_services(state)
     return state
 

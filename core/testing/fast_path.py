@@ -1,0 +1,505 @@
+"""Machinery of the fast-path proof (issue 10, item 4): every GraphQL request a test sends is
+run twice, through an app whose schema executes with the stock ``LinliExecutionContext``
+(``build_schema(..., fast_path=False)``) and through one whose schema uses
+``FastExecutionContext`` (``fast_path=True``), on the same data, and the HTTP bodies — the bytes
+``core.schema.http.encode_response`` wrote — must be identical.
+
+Same data: before the stock request the database is snapshotted; after it, the snapshot is
+restored and the fast request runs on exactly the rows the stock one saw (SQLite: the backup
+API into memory and back; PostgreSQL: every table copied into a snapshot schema as the
+administrator, then deleted and re-inserted with triggers off, and every sequence set back).
+The test goes on with the fast path's database (the default engine).
+
+Same caller, node, headers and body: the one ``httpx.Request`` is handed to both apps. Same
+randomness: ``secrets`` and ``uuid.uuid4`` are seeded alike for the two runs of a pair (access
+and refresh tokens, serials, request ids come out the same). Time is not frozen (no clock
+injection exists: ``datetime.now`` is called directly in ~45 modules); instead an ISO
+timestamp that differs between the two bodies is accepted only when each side's value lies
+inside the wall-clock window of its own request (so it was read from the clock during that
+request) — :func:`clock_normalised` — and the number of such values is reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import re
+import secrets
+import sqlite3
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from core.app import create_app
+from core.schema.compose import build_schema
+from graphql import OperationDefinitionNode, OperationType, parse
+
+
+def dual_apps(env: Any) -> tuple[Any, Any]:
+    """(stock app, fast app): the session's state (database, services, settings) with a
+    schema built each way, as ``build_state`` builds it."""
+    state = env.state
+    apps = []
+    for fast in (False, True):
+        schema = build_schema(state.registry, production=state.settings.is_production,
+                              fast_path=fast)
+        apps.append(create_app(state=replace(state, schema=schema), manage_db=False))
+    return apps[0], apps[1]
+
+
+# -- same data ---------------------------------------------------------------------------------
+
+
+class SqliteSnapshots:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    async def take(self) -> Any:
+        mem = sqlite3.connect(":memory:")
+        src = sqlite3.connect(self.path)
+        try:
+            src.backup(mem)
+        finally:
+            src.close()
+        return mem
+
+    async def restore(self, snap: Any) -> None:
+        dst = sqlite3.connect(self.path, timeout=30)
+        try:
+            snap.backup(dst)
+        finally:
+            dst.close()
+            snap.close()
+
+    async def close(self) -> None:
+        return None
+
+
+class PostgresSnapshots:
+    """Snapshots of every table of the test database in schema ``fastproof_snap``, through one
+    administrator connection (a superuser: row-level security does not apply)."""
+
+    SCHEMA = "fastproof_snap"
+
+    def __init__(self, pg: Any) -> None:
+        self.pg = pg
+        self.conn: Any = None
+        self.tables: list[str] = []
+        self.sequences: list[str] = []
+
+    async def _connect(self) -> Any:
+        if self.conn is None:
+            self.conn = await self.pg._admin(self.pg.name)
+            self.tables = [r["tablename"] for r in await self.conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+            self.sequences = [r["sequencename"] for r in await self.conn.fetch(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1")]
+        return self.conn
+
+    async def take(self) -> Any:
+        conn = await self._connect()
+        s = self.SCHEMA
+        sql = [f"DROP SCHEMA IF EXISTS {s} CASCADE", f"CREATE SCHEMA {s}"]
+        sql += [f'CREATE TABLE {s}."{t}" AS SELECT * FROM public."{t}"' for t in self.tables]
+        await conn.execute(";\n".join(sql))
+        counts = {r["t"]: r["n"] for r in await conn.fetch(" UNION ALL ".join(
+            f"SELECT '{t}' AS t, count(*) AS n FROM {s}.\"{t}\"" for t in self.tables))} \
+            if self.tables else {}
+        seqs = await conn.fetch(" UNION ALL ".join(
+            f"SELECT '{q}' AS q, last_value, is_called FROM public.\"{q}\""
+            for q in self.sequences)) if self.sequences else []
+        return counts, [(r["q"], r["last_value"], r["is_called"]) for r in seqs]
+
+    async def restore(self, snap: Any) -> None:
+        counts, seqs = snap
+        conn = await self._connect()
+        s = self.SCHEMA
+        sql = ["BEGIN", "SET LOCAL session_replication_role = replica"]
+        sql += [f'DELETE FROM public."{t}"' for t in self.tables]
+        sql += [f'INSERT INTO public."{t}" OVERRIDING SYSTEM VALUE SELECT * FROM {s}."{t}"'
+                for t in self.tables if counts.get(t)]
+        sql += [f"SELECT setval('public.\"{q}\"', {last}, {'true' if called else 'false'})"
+                for q, last, called in seqs]
+        sql.append("COMMIT")
+        await conn.execute(";\n".join(sql))
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.conn.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
+            await self.conn.close()
+            self.conn = None
+
+
+def snapshots_for(env: Any) -> SqliteSnapshots | PostgresSnapshots:
+    if env.pg is not None:
+        return PostgresSnapshots(env.pg)
+    return SqliteSnapshots(env.settings.database_url.split("sqlite:///", 1)[1])
+
+
+# -- same randomness ---------------------------------------------------------------------------
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """``secrets`` and ``uuid.uuid4`` drawn from ``random.Random(seed)`` inside."""
+    rng = random.Random(seed)
+
+    def token_bytes(nbytes: int | None = None) -> bytes:
+        return rng.randbytes(32 if nbytes is None else nbytes)
+
+    def token_hex(nbytes: int | None = None) -> str:
+        return token_bytes(nbytes).hex()
+
+    def token_urlsafe(nbytes: int | None = None) -> str:
+        return base64.urlsafe_b64encode(token_bytes(nbytes)).rstrip(b"=").decode("ascii")
+
+    patched: dict[tuple[Any, str], Any] = {
+        (secrets, "token_bytes"): token_bytes, (secrets, "token_hex"): token_hex,
+        (secrets, "token_urlsafe"): token_urlsafe, (secrets, "randbelow"): rng.randrange,
+        (secrets, "choice"): rng.choice, (secrets, "randbits"): rng.getrandbits,
+        (uuid, "uuid4"): lambda: uuid.UUID(bytes=rng.randbytes(16), version=4),
+    }
+    saved = {key: getattr(*key) for key in patched}
+    for (module, name), value in patched.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for (module, name), value in saved.items():
+            setattr(module, name, value)
+
+
+# -- time --------------------------------------------------------------------------------------
+
+_ISO = re.compile(rb'"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?'
+                  rb'(?:Z|[+-]\d{2}:?\d{2})?)"')
+
+
+def _instant(text: bytes) -> float | None:
+    try:
+        value = datetime.fromisoformat(text.decode().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:  # naive: read as UTC and as local time, either may be meant
+        return None
+    return value.timestamp()
+
+
+def _within(a: bytes, window_a: tuple[float, float], b: bytes,
+            window_b: tuple[float, float]) -> bool:
+    """Both timestamps read from the clock during their own request, plus the same duration
+    on both sides (``dueAt`` = now + 2 days): some offset ``d`` puts ``a - d`` inside
+    ``window_a`` and ``b - d`` inside ``window_b`` (``d`` = 0: the clock itself). A value
+    truncated to the second still counts (each window starts at its whole second)."""
+    at_a, at_b = _instant(a), _instant(b)
+    if at_a is None or at_b is None:
+        return False
+    low = max(at_a - window_a[1], at_b - window_b[1])
+    high = min(at_a - int(window_a[0]), at_b - int(window_b[0]))
+    return low <= high
+
+
+def clock_normalised(stock: bytes, fast: bytes, stock_window: tuple[float, float],
+                     fast_window: tuple[float, float]) -> tuple[bytes, bytes, int] | None:
+    """Both bodies with every timestamp that differs between them replaced by ``"<clock>"``
+    when each side's value lies in its own request's wall-clock window (read from the clock
+    during the request), and how many were replaced; None when the bodies differ otherwise
+    (a differing timestamp outside its window included)."""
+    n = 0
+    for pattern, clocked in ((_ZIP, _zip_clocked), (_JWT, _jwt_clocked), (_ISO, _within)):
+        a, b = list(pattern.finditer(stock)), list(pattern.finditer(fast))
+        if len(a) != len(b):
+            return None
+        cuts_a, cuts_b = [], []
+        for ma, mb in zip(a, b, strict=True):
+            if ma.group(1) == mb.group(1):
+                continue
+            if not clocked(ma.group(1), stock_window, mb.group(1), fast_window):
+                return None
+            cuts_a.append(ma.span(1))
+            cuts_b.append(mb.span(1))
+            n += 1
+        stock, fast = _cut(stock, cuts_a), _cut(fast, cuts_b)
+    return stock, fast, n
+
+
+_ZIP = re.compile(rb'"(UEsDB[A-Za-z0-9+/]+=*)"')
+_ISO_BARE = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?")
+
+
+def _zip_clocked(a: bytes, window_a: tuple[float, float], b: bytes,
+                 window_b: tuple[float, float]) -> bool:
+    """Two base64 zip files (an exported .xlsx) alike but for the clock: the same members in
+    the same order, each member's bytes equal or differing only in ISO timestamps each read
+    from the clock during its own request (``docProps/core.xml`` created/modified), and each
+    member's own date (local time, two-second steps) inside its request's window."""
+    import io
+    import zipfile
+
+    try:
+        za = zipfile.ZipFile(io.BytesIO(base64.b64decode(a)))
+        zb = zipfile.ZipFile(io.BytesIO(base64.b64decode(b)))
+    except (ValueError, zipfile.BadZipFile):
+        return False
+    if za.namelist() != zb.namelist():
+        return False
+    for ia, ib in zip(za.infolist(), zb.infolist(), strict=True):
+        for info, (start, end) in ((ia, window_a), (ib, window_b)):
+            at = datetime(*info.date_time).timestamp()
+            if info.date_time != ib.date_time and not start - 2 <= at <= end + 2:
+                return False
+        ma, mb = za.read(ia), zb.read(ib)
+        if ma == mb:
+            continue
+        ta, tb = list(_ISO_BARE.finditer(ma)), list(_ISO_BARE.finditer(mb))
+        if len(ta) != len(tb):
+            return False
+        for x, y in zip(ta, tb, strict=True):
+            if x.group() != y.group() and not _within(x.group(), window_a, y.group(), window_b):
+                return False
+        if _ISO_BARE.sub(b"<clock>", ma) != _ISO_BARE.sub(b"<clock>", mb):
+            return False
+    return True
+
+
+_JWT = re.compile(rb'"(eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)"')
+_JWT_CLOCK = {"iat", "iat_us", "exp", "nbf"}
+
+
+def _claims(token: bytes) -> tuple[bytes, dict[str, Any]] | None:
+    try:
+        header, payload, _ = token.split(b".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
+    except ValueError:
+        return None
+    return (header, claims) if isinstance(claims, dict) else None
+
+
+def _jwt_clocked(a: bytes, window_a: tuple[float, float], b: bytes,
+                 window_b: tuple[float, float]) -> bool:
+    """Two signed tokens alike but for their clock claims: the same header and other claims,
+    each ``iat`` (and ``iat_us``) inside its own request's window, the same lifetime
+    (``exp - iat``); the signatures then differ too."""
+    ca, cb = _claims(a), _claims(b)
+    if ca is None or cb is None or ca[0] != cb[0]:
+        return False
+    (_, pa), (_, pb) = ca, cb
+    if {k: v for k, v in pa.items() if k not in _JWT_CLOCK} != \
+            {k: v for k, v in pb.items() if k not in _JWT_CLOCK} or pa.keys() != pb.keys():
+        return False
+    for claims, (start, end) in ((pa, window_a), (pb, window_b)):
+        if "iat" not in claims or not int(start) <= claims["iat"] <= end:
+            return False
+        if "iat_us" in claims and not start - 1e-3 <= claims["iat_us"] / 1e6 <= end + 1e-3:
+            return False
+    return all(k not in pa or pa[k] - pa["iat"] == pb[k] - pb["iat"] for k in ("exp", "nbf"))
+
+
+def _cut(body: bytes, spans: list[tuple[int, int]]) -> bytes:
+    out, last = [], 0
+    for start, end in spans:
+        out += [body[last:start], b"<clock>"]
+        last = end
+    out.append(body[last:])
+    return b"".join(out)
+
+
+# -- the two paths -----------------------------------------------------------------------------
+
+
+def operation_of(body: bytes) -> tuple[str | None, str | None]:
+    """(operation name, "query" | "mutation" | "subscription") of a GraphQL POST body, as the
+    server picks it (``operationName`` or the document's only operation); Nones when unclear."""
+    try:
+        payload = json.loads(body)
+        document = parse(payload["query"])
+    except Exception:
+        return None, None
+    wanted = payload.get("operationName")
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for op in ops:
+        name = op.name.value if op.name else None
+        if wanted is None and len(ops) == 1 or wanted is not None and name == wanted:
+            return name, op.operation.value
+    return None, None
+
+
+@dataclass
+class Difference:
+    operation: str | None
+    request: bytes
+    stock: tuple[int, bytes]
+    fast: tuple[int, bytes]
+
+    def __str__(self) -> str:
+        return (f"operation {self.operation!r}\n  request: {self.request.decode()}\n"
+                f"  stock ({self.stock[0]}): {self.stock[1].decode(errors='replace')}\n"
+                f"  fast  ({self.fast[0]}): {self.fast[1].decode(errors='replace')}")
+
+
+@dataclass
+class Proof:
+    """What the dual transport ran: pairs per operation name, differences, timestamps taken as
+    clock-derived, seconds spent in each path."""
+
+    pairs: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
+    differences: list[Difference] = field(default_factory=list)
+    clock_values: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: {"stock": 0.0, "fast": 0.0,
+                                                                "snapshots": 0.0})
+
+    def check(self) -> None:
+        assert not self.differences, (
+            f"{len(self.differences)} of {sum(self.kinds.values())} responses differ between "
+            "the stock and the fast path:\n\n" + "\n\n".join(map(str, self.differences[:10])))
+
+
+class DualTransport(httpx.AsyncBaseTransport):
+    """Sends every ``POST /graphql`` through both apps on the same data (see the module doc);
+    answers the caller with the fast path's response. Anything else goes to the fast app."""
+
+    def __init__(self, stock_app: Any, fast_app: Any, snapshots: Any, proof: Proof,
+                 *, restore_queries: bool = True) -> None:
+        self.stock = httpx.ASGITransport(app=stock_app)
+        self.fast = httpx.ASGITransport(app=fast_app)
+        self.snapshots = snapshots
+        self.proof = proof
+        self.restore_queries = restore_queries
+        self.seed = 0
+
+    async def _send(self, transport: httpx.ASGITransport,
+                    request: httpx.Request) -> tuple[httpx.Response, bytes, tuple[float, float]]:
+        began = time.time()
+        response = await transport.handle_async_request(request)
+        body = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
+        return response, body, (began, time.time())
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        content = await request.aread()
+        if request.method != "POST" or request.url.path != "/graphql":
+            response, body, _ = await self._send(self.fast, request)
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+        name, kind = operation_of(content)
+        restore = kind == "mutation" or self.restore_queries
+        self.seed += 1
+        clock = time.perf_counter()
+        snap = await self.snapshots.take() if restore else None
+        self.proof.seconds["snapshots"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        with seeded(self.seed):
+            stock, stock_body, stock_window = await self._send(self.stock, request)
+        self.proof.seconds["stock"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        if snap is not None:
+            await self.snapshots.restore(snap)
+        self.proof.seconds["snapshots"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        with seeded(self.seed):
+            fast, fast_body, fast_window = await self._send(self.fast, request)
+        self.proof.seconds["fast"] += time.perf_counter() - clock
+        self.proof.pairs[name or "<anonymous>"] += 1
+        self.proof.kinds[kind or "unknown"] += 1
+        same = stock.status_code == fast.status_code \
+            and stock.headers.get("content-type") == fast.headers.get("content-type")
+        if same and stock_body != fast_body:
+            normalised = clock_normalised(stock_body, fast_body, stock_window, fast_window)
+            same = normalised is not None and normalised[0] == normalised[1]
+            if same and normalised is not None:
+                self.proof.clock_values += normalised[2]
+        if not same:
+            self.proof.differences.append(Difference(name, content,
+                                                     (stock.status_code, stock_body),
+                                                     (fast.status_code, fast_body)))
+        return httpx.Response(fast.status_code, headers=fast.headers, content=fast_body)
+
+
+class DualSession:
+    """``async with DualSession(linli_env) as dual:`` → ``dual.http`` (an httpx client) and
+    ``dual.gql`` (a ``core.testing.GraphQLClient``) whose requests run on both paths;
+    ``dual.proof`` holds the outcome."""
+
+    def __init__(self, env: Any, *, restore_queries: bool = False) -> None:
+        from core.testing import GraphQLClient
+
+        stock_app, fast_app = dual_apps(env)
+        self.proof = Proof()
+        self.snapshots = snapshots_for(env)
+        self.transport = DualTransport(stock_app, fast_app, self.snapshots, self.proof,
+                                       restore_queries=restore_queries)
+        self.http = httpx.AsyncClient(transport=self.transport, base_url="http://test")
+        self.gql = GraphQLClient(self.http)
+
+    async def __aenter__(self) -> DualSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+        await self.snapshots.close()
+
+    def report(self, label: str) -> str:
+        s = self.proof.seconds
+        return (f"{label}: {sum(self.proof.kinds.values())} pairs ({dict(self.proof.kinds)}), "
+                f"{len(self.proof.pairs)} operation names, {len(self.proof.differences)} "
+                f"differences, {self.proof.clock_values} clock values; stock {s['stock']:.2f}s "
+                f"fast {s['fast']:.2f}s snapshots {s['snapshots']:.2f}s; at "
+                f"{datetime.now(UTC):%H:%M:%S}")
+
+
+# -- coverage ----------------------------------------------------------------------------------
+
+OPERATIONS = __import__("pathlib").Path(__file__).resolve().parents[2] / "graphql" / "operations"
+
+
+def example_operations(module: str) -> dict[str, str]:
+    """Operation name → kind (query, mutation, subscription) over graphql/operations/MODULE."""
+    out: dict[str, str] = {}
+    for path in sorted((OPERATIONS / module).glob("*.graphql")):
+        for definition in parse(path.read_text(encoding="utf-8")).definitions:
+            if isinstance(definition, OperationDefinitionNode) and definition.name:
+                out[definition.name.value] = definition.operation.value
+    return out
+
+
+def assert_covers(proof: Proof, module: str, *, at_least: int) -> None:
+    """Every query and mutation of the module's example files went through both paths (the
+    subscriptions run over WebSocket, outside this proof), and the module's pairs are not
+    trivially few."""
+    operations = example_operations(module)
+    wanted = {n for n, kind in operations.items() if kind != OperationType.SUBSCRIPTION.value}
+    missing = sorted(wanted - set(proof.pairs))
+    assert not missing, f"{module}: example operations not run through both paths: {missing}"
+    ran = sum(proof.pairs[n] for n in wanted)
+    assert len(wanted) >= at_least and ran >= len(wanted), (module, ran, len(wanted))
+
+
+async def run_tests_on_both_paths(dual: DualSession, tests: list[Any], request: Any,
+                                  fresh: dict[str, Any]) -> list[str]:
+    """Call each test function with ``gql``/``http`` going through ``dual``, a fresh value from
+    ``fresh[name]()`` for the names in ``fresh`` (a new world per test) and pytest's fixture
+    for any other parameter; the names of the tests run."""
+    import inspect
+
+    ran = []
+    for test in tests:
+        kwargs: dict[str, Any] = {}
+        for name in inspect.signature(test).parameters:
+            if name == "gql":
+                kwargs[name] = dual.gql
+            elif name == "http":
+                kwargs[name] = dual.http
+            elif name in fresh:
+                kwargs[name] = await fresh[name]()
+            else:
+                kwargs[name] = request.getfixturevalue(name)
+        await test(**kwargs)
+        ran.append(test.__name__)
+    return ran

@@ -1,0 +1,18 @@
+"""Issue 10, item 4, for 积分超市: every example operation of graphql/operations/points_market/
+(the demo walk of ``test_operations_on_demo``) answers byte for byte the same through the stock
+and the fast execution path (``core/testing/fast_path.py``)."""
+
+from __future__ import annotations
+
+from core.testing.fast_path import DualSession, assert_covers
+from tests.plugins.points_market.test_operations_on_demo import (
+    test_every_example_operation_runs_on_the_demo as demo_walk,
+)
+
+
+async def test_example_operations_answer_alike_on_both_paths(linli_env, market, factory):
+    async with DualSession(linli_env) as dual:
+        await demo_walk(market, factory, dual.http)
+    print(dual.report("points_market"))
+    dual.proof.check()
+    assert_covers(dual.proof, "points_market", at_least=23)

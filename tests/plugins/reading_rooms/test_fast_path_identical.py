@@ -1,0 +1,20 @@
+"""Issue 10, item 4, for 阅览室: every example operation of graphql/operations/reading_rooms/
+answers byte for byte the same through the stock and the fast execution path
+(``core/testing/fast_path.py``): the demo walk of ``test_demo``, then the catalogue import
+(the one example it does not send) as ``test_graphql`` sends it."""
+
+from __future__ import annotations
+
+from core.testing.fast_path import DualSession, assert_covers, run_tests_on_both_paths
+from tests.plugins.reading_rooms import test_demo, test_graphql
+
+TESTS = [test_demo.test_demo_and_every_example_operation,
+         test_graphql.test_catalogue_sheet_import_with_row_errors]
+
+
+async def test_example_operations_answer_alike_on_both_paths(linli_env, make_world, request):
+    async with DualSession(linli_env) as dual:
+        ran = await run_tests_on_both_paths(dual, TESTS, request, {"world": make_world})
+    print(dual.report(f"reading_rooms ({len(ran)} tests)"))
+    dual.proof.check()
+    assert_covers(dual.proof, "reading_rooms", at_least=30)
