@@ -503,3 +503,192 @@ async def run_tests_on_both_paths(dual: DualSession, tests: list[Any], request: 
         await test(**kwargs)
         ran.append(test.__name__)
     return ran
+
+
+# -- a generated corpus ------------------------------------------------------------------------
+
+
+class QueryCorpus:
+    """Seeded random queries built from the schema: from root query fields whose required
+    arguments can be filled (``Int`` → a small number, ``Boolean``, an enum value, ``ID`` → one
+    of ``ids``, ``Date`` → today, a ``month``/``year`` → this month/year), selections of up to
+    ``depth`` levels with aliases (the same field twice under two aliases among them),
+    ``__typename``, inline fragments and named fragments, ``@skip``/``@include`` on
+    variables, ``first`` as a variable, inline fragments on every member of an abstract type."""
+
+    def __init__(self, schema: Any, seed: int, ids: list[str], *, depth: int = 4) -> None:
+        from graphql import GraphQLSchema
+
+        assert isinstance(schema, GraphQLSchema)
+        self.schema = schema
+        self.rng = random.Random(seed)
+        self.ids = ids
+        self.depth = depth
+        self.today = datetime.now(UTC).date()
+
+    def _arg(self, name: str, type_: Any) -> str | None:
+        from graphql import (GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLScalarType)
+
+        while isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        rng = self.rng
+        if isinstance(type_, GraphQLList):
+            inner = self._arg(name, type_.of_type)
+            return None if inner is None else f"[{inner}]"
+        if isinstance(type_, GraphQLEnumType):
+            return rng.choice(sorted(type_.values))
+        if not isinstance(type_, GraphQLScalarType):
+            return None
+        if type_.name == "Int":
+            if name == "year":
+                return str(self.today.year)
+            if name in ("days",):
+                return str(rng.choice((7, 30)))
+            return str(rng.choice((1, 2, 3, 5)))
+        if type_.name == "Boolean":
+            return rng.choice(("true", "false"))
+        if type_.name == "ID" and self.ids:
+            return self._id(name)
+        if type_.name == "Date":
+            return json.dumps(str(self.today))
+        if type_.name == "String" and name == "month":
+            return json.dumps(f"{self.today:%Y-%m}")
+        return None
+
+    def _id(self, arg: str) -> str | None:
+        """An id for argument ``arg``: of the type it names (``buildingId`` → a Building)
+        when there is one, else None — but one time in ten (and for ``id``) any id, for the
+        typed errors a wrong or foreign id answers."""
+        from core.plugin import decode_global_id
+
+        rng = self.rng
+        if arg == "id" or rng.random() < 0.1:
+            return json.dumps(rng.choice(self.ids))
+        wanted = arg.removesuffix("Ids").removesuffix("Id").lower()
+        fits = []
+        for gid in self.ids:
+            try:
+                type_name = decode_global_id(gid)[0]
+            except Exception:
+                continue
+            if type_name.lower().endswith(wanted):
+                fits.append(gid)
+        return json.dumps(rng.choice(fits)) if fits else None
+
+    def _args(self, field_def: Any, variables: dict[str, Any],
+              declared: list[str]) -> str | None:
+        """The argument list for a field (required ones always, ``first`` always when
+        present), or None when a required one cannot be filled."""
+        from graphql import GraphQLNonNull, Undefined
+
+        parts = []
+        for name, arg in field_def.args.items():
+            must = isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+            required = must or name == "first"
+            if not required:
+                continue
+            if name == "first" and self.rng.random() < 0.3:
+                var = f"first{len(declared)}"
+                declared.append(f"${var}: Int!")
+                variables[var] = self.rng.choice((1, 2, 3))
+                parts.append(f"first: ${var}")
+                continue
+            value = self._arg(name, arg.type)
+            if value is None:
+                if must:
+                    return None
+                continue
+            parts.append(f"{name}: {value}")
+        return f"({', '.join(parts)})" if parts else ""
+
+    def _selection(self, type_: Any, level: int, variables: dict[str, Any],
+                   declared: list[str], fragments: list[str]) -> str:
+        from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLUnionType
+
+        rng = self.rng
+        if isinstance(type_, GraphQLUnionType | GraphQLInterfaceType):
+            parts = ["__typename"]
+            members = self.schema.get_possible_types(type_)
+            for member in rng.sample(members, min(len(members), rng.randint(1, 3))):
+                if True:
+                    inner = self._selection(member, level, variables, declared, fragments)
+                    parts.append(f"... on {member.name} {{ {inner} }}")
+            if isinstance(type_, GraphQLInterfaceType) and rng.random() < 0.5:
+                parts.append(self._fields(type_, level, variables, declared, fragments))
+            return " ".join(p for p in parts if p)
+        assert isinstance(type_, GraphQLObjectType)
+        body = self._fields(type_, level, variables, declared, fragments)
+        roll = rng.random()
+        if roll < 0.15:
+            return f"... on {type_.name} {{ {body} }}"
+        if roll < 0.3:
+            name = f"F{len(fragments)}"
+            fragments.append(f"fragment {name} on {type_.name} {{ {body} }}")
+            extra = " __typename" if rng.random() < 0.5 else ""
+            return f"...{name}{extra}"
+        return body
+
+    def _fields(self, type_: Any, level: int, variables: dict[str, Any], declared: list[str],
+                fragments: list[str]) -> str:
+        from graphql import get_named_type, is_leaf_type
+
+        rng = self.rng
+        names = sorted(type_.fields)
+        leaves = [n for n in names if is_leaf_type(get_named_type(type_.fields[n].type))]
+        inner = [n for n in names if n not in leaves]
+        chosen = rng.sample(leaves, min(len(leaves), rng.randint(1, 4)))
+        if level < self.depth and inner:
+            # edges/node and pageInfo are walked more often: the connection shape
+            weights = [5 if n in ("edges", "node", "pageInfo") else 1 for n in inner]
+            for _ in range(rng.randint(1, 2)):
+                chosen.append(rng.choices(inner, weights)[0])
+        parts = []
+        if rng.random() < 0.3:
+            parts.append("__typename")
+        for name in dict.fromkeys(chosen):
+            field_def = type_.fields[name]
+            args = self._args(field_def, variables, declared)
+            if args is None:
+                continue
+            named = get_named_type(field_def.type)
+            sub = "" if is_leaf_type(named) else \
+                " { " + self._selection(named, level + 1, variables, declared, fragments) + " }"
+            copies = 2 if rng.random() < 0.1 else 1
+            for copy in range(copies):
+                alias = f"a{len(parts)}_{name}: " if copy or rng.random() < 0.2 else ""
+                directive = ""
+                if rng.random() < 0.1:
+                    var = f"d{len(declared)}"
+                    declared.append(f"${var}: Boolean!")
+                    variables[var] = rng.random() < 0.5
+                    directive = f" @{rng.choice(('skip', 'include'))}(if: ${var})"
+                parts.append(f"{alias}{name}{args}{directive}{sub}")
+        return " ".join(parts) or "__typename"
+
+    def queries(self, count: int) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``count`` (document, variables) pairs, the same for the same seed and schema."""
+        from graphql import get_named_type, is_leaf_type
+
+        query = self.schema.query_type
+        assert query is not None
+        roots = sorted(query.fields)
+        made = 0
+        while made < count:
+            variables: dict[str, Any] = {}
+            declared: list[str] = []
+            fragments: list[str] = []
+            parts = []
+            for name in self.rng.sample(roots, self.rng.randint(1, 3)):
+                field_def = query.fields[name]
+                args = self._args(field_def, variables, declared)
+                if args is None:
+                    continue
+                named = get_named_type(field_def.type)
+                sub = "" if is_leaf_type(named) else " { " + self._selection(
+                    named, 1, variables, declared, fragments) + " }"
+                parts.append(f"{name}{args}{sub}")
+            if not parts:
+                continue
+            head = f"query Q{made}({', '.join(declared)})" if declared else f"query Q{made}"
+            yield "\n".join([f"{head} {{ {' '.join(parts)} }}", *fragments]), variables
+            made += 1
