@@ -43,14 +43,40 @@ from core.schema.compose import build_schema
 from graphql import OperationDefinitionNode, OperationType, parse
 
 
+FAST_FIELDS = [0]
+"""Fields the fast path planned to complete itself (its ``_field`` gave a completer), over
+every request of the fast apps: a proof whose fast side never took the fast path proves
+nothing, so the tests report and check it."""
+
+
+def _counting(context_class: type[Any]) -> type[Any]:
+    plan = getattr(context_class, "_field", None)
+    if plan is None:
+        return context_class
+
+    class Counting(context_class):  # type: ignore[valid-type, misc]
+        def _field(self, *args: Any, **kwargs: Any) -> Any:
+            complete = plan(self, *args, **kwargs)
+            FAST_FIELDS[0] += complete is not None
+            return complete
+
+    return Counting
+
+
 def dual_apps(env: Any) -> tuple[Any, Any]:
     """(stock app, fast app): the session's state (database, services, settings) with a
     schema built each way, as ``build_state`` builds it."""
+    from core.schema.execution import FastExecutionContext, LinliExecutionContext
+
     state = env.state
     apps = []
     for fast in (False, True):
         schema = build_schema(state.registry, production=state.settings.is_production,
                               fast_path=fast)
+        assert schema.execution_context_class is (
+            FastExecutionContext if fast else LinliExecutionContext)
+        if fast:
+            schema.execution_context_class = _counting(schema.execution_context_class)
         apps.append(create_app(state=replace(state, schema=schema), manage_db=False))
     return apps[0], apps[1]
 
@@ -354,6 +380,7 @@ class Proof:
     kinds: Counter[str] = field(default_factory=Counter)
     differences: list[Difference] = field(default_factory=list)
     clock_values: int = 0
+    fast_fields: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: {"stock": 0.0, "fast": 0.0,
                                                                 "snapshots": 0.0})
 
@@ -375,6 +402,7 @@ class DualTransport(httpx.AsyncBaseTransport):
         self.proof = proof
         self.restore_queries = restore_queries
         self.seed = 0
+        self.fast_fields_at_start = FAST_FIELDS[0]
 
     async def _send(self, transport: httpx.ASGITransport,
                     request: httpx.Request) -> tuple[httpx.Response, bytes, tuple[float, float]]:
@@ -406,6 +434,7 @@ class DualTransport(httpx.AsyncBaseTransport):
         with seeded(self.seed):
             fast, fast_body, fast_window = await self._send(self.fast, request)
         self.proof.seconds["fast"] += time.perf_counter() - clock
+        self.proof.fast_fields = FAST_FIELDS[0] - self.fast_fields_at_start
         self.proof.pairs[name or "<anonymous>"] += 1
         self.proof.kinds[kind or "unknown"] += 1
         same = stock.status_code == fast.status_code \
@@ -449,7 +478,8 @@ class DualSession:
         s = self.proof.seconds
         return (f"{label}: {sum(self.proof.kinds.values())} pairs ({dict(self.proof.kinds)}), "
                 f"{len(self.proof.pairs)} operation names, {len(self.proof.differences)} "
-                f"differences, {self.proof.clock_values} clock values; stock {s['stock']:.2f}s "
+                f"differences, {self.proof.clock_values} clock values, "
+                f"{self.proof.fast_fields} fields planned on the fast path; stock {s['stock']:.2f}s "
                 f"fast {s['fast']:.2f}s snapshots {s['snapshots']:.2f}s; at "
                 f"{datetime.now(UTC):%H:%M:%S}")
 
@@ -477,6 +507,7 @@ def assert_covers(proof: Proof, module: str, *, at_least: int) -> None:
     wanted = {n for n, kind in operations.items() if kind != OperationType.SUBSCRIPTION.value}
     missing = sorted(wanted - set(proof.pairs))
     assert not missing, f"{module}: example operations not run through both paths: {missing}"
+    assert proof.fast_fields > 0, f"{module}: the fast side never planned a field on the fast path"
     ran = sum(proof.pairs[n] for n in wanted)
     assert len(wanted) >= at_least and ran >= len(wanted), (module, ran, len(wanted))
 

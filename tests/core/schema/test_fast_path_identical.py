@@ -118,6 +118,7 @@ async def test_generated_queries_answer_alike_on_both_paths(linli_env, factory, 
             await send(DOCUMENT, {"first": 5}, who, "Residents")
     print(dual.report(f"generated corpus (seed {SEED}): {dict(answered)}"))
     dual.proof.check()
+    assert dual.proof.fast_fields > 0, "the fast side never took the fast path"
     generated = sum(n for name, n in dual.proof.pairs.items() if re.fullmatch(r"Q\d+", name))
     assert generated == 2 * GENERATED, dual.proof.pairs
     assert sum(dual.proof.kinds.values()) == 2 * GENERATED + 3 * len(ERRORS) + 5
