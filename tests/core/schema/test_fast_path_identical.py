@@ -41,10 +41,10 @@ ERRORS = [
     ("query BadVar($n: Int!) { residents(first: $n) { edges { node { id } } } }", {"n": "x"}),
     ("query Unset($n: Int!) { residents(first: $n) { edges { node { id } } } }", {}),
     ('query Intro { __type(name: "Resident") { name kind fields { name } } __typename }', {}),
-    ("query Masked($s: Boolean!, $i: Boolean!) { residents(first: 5) { edges { cursor "
-     "node { id name idNumber @skip(if: $s) phone @include(if: $i) gender tags "
-     "household { room building { name grid { name } } } } } pageInfo { hasNextPage "
-     "endCursor } } }", {"s": False, "i": True}),
+    (("query Masked($s: Boolean!, $i: Boolean!) { residents(first: 5) { edges { cursor "
+      "node { id name idNumber @skip(if: $s) phone @include(if: $i) gender tags "
+      "household { room building { name grid { name } } } } } pageInfo { hasNextPage "
+      "endCursor } } }"), {"s": False, "i": True}),
 ]
 """Hand-picked: typed and GraphQL errors (a bad id, a missing row, a node of another type,
 ``first`` out of range, validation and syntax errors, bad and missing variables), an
@@ -125,3 +125,69 @@ async def test_generated_queries_answer_alike_on_both_paths(linli_env, factory, 
     # not a corpus of refusals: about half answer data without an error (the grid worker is
     # refused much of what the administrator reads)
     assert answered["data"] >= 0.4 * 2 * GENERATED, answered
+
+
+class _NoSnapshots:
+    async def take(self):
+        return None
+
+    async def restore(self, snap):
+        return None
+
+
+def _app(body: bytes):
+    async def app(scope, receive, send):
+        await receive()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+async def test_the_proof_sees_a_difference():
+    """The machinery itself: one byte apart is a difference (with both bodies kept); a
+    timestamp read from the clock during each request, a signed token differing only in its
+    clock claims, and a value of ``now + 2 days`` on each side are not."""
+    import base64
+    import json
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    import httpx
+
+    from core.testing.fast_path import DualTransport, Proof, clock_normalised
+
+    proof = Proof()
+    transport = DualTransport(_app(b'{"data":{"a":1}}'), _app(b'{"data":{"a":2}}'),
+                              _NoSnapshots(), proof)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        resp = await client.post("/graphql", json={"query": "query Q { a }"})
+    assert resp.content == b'{"data":{"a":2}}'  # the caller gets the fast path's answer
+    assert len(proof.differences) == 1 and proof.differences[0].operation == "Q"
+    assert proof.differences[0].stock[1] == b'{"data":{"a":1}}'
+
+    now = time.time()
+    window_a, window_b = (now, now + 0.05), (now + 0.3, now + 0.35)
+
+    def at(seconds, later=timedelta(0)):
+        return (datetime.fromtimestamp(seconds, UTC) + later).isoformat().encode()
+
+    def jwt(iat):
+        claims = {"sub": "1", "iat": int(iat), "iat_us": int(iat * 1e6), "exp": int(iat) + 900}
+        payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
+        return b"eyJhbGciOiJIUzI1NiJ9." + payload + b".sig" + str(iat).encode()[-4:]
+
+    def body(*values):
+        return b'{"data":[' + b",".join(b'"' + v + b'"' for v in values) + b"]}"
+
+    same = clock_normalised(body(at(now + 0.01), at(now + 0.02, timedelta(days=2)),
+                                 jwt(now + 0.01)),
+                            body(at(now + 0.31), at(now + 0.32, timedelta(days=2)),
+                                 jwt(now + 0.31)), window_a, window_b)
+    assert same is not None and same[0] == same[1] and same[2] == 3
+    # a timestamp that moved by another amount than the requests did is a difference
+    assert clock_normalised(body(at(now + 0.01)), body(at(now + 5)), window_a,
+                            window_b) is None
+    # so is one from before either request (a stored value)
+    assert clock_normalised(body(at(now - 60)), body(at(now - 59)), window_a, window_b) is None
