@@ -227,12 +227,17 @@ def _within(a: bytes, window_a: tuple[float, float], b: bytes,
     """Both timestamps read from the clock during their own request, plus the same duration
     on both sides (``dueAt`` = now + 2 days): some offset ``d`` puts ``a - d`` inside
     ``window_a`` and ``b - d`` inside ``window_b`` (``d`` = 0: the clock itself). A value
-    truncated to the second still counts (each window starts at its whole second)."""
+    without fractional seconds may have been truncated: its window starts at the whole
+    second."""
     at_a, at_b = _instant(a), _instant(b)
     if at_a is None or at_b is None:
         return False
+
+    def start(text: bytes, window: tuple[float, float]) -> float:
+        return window[0] if b"." in text else float(int(window[0]))
+
     low = max(at_a - window_a[1], at_b - window_b[1])
-    high = min(at_a - int(window_a[0]), at_b - int(window_b[0]))
+    high = min(at_a - start(a, window_a), at_b - start(b, window_b))
     return low <= high
 
 
