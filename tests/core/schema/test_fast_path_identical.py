@@ -191,3 +191,17 @@ async def test_the_proof_sees_a_difference():
                             window_b) is None
     # so is one from before either request (a stored value)
     assert clock_normalised(body(at(now - 60)), body(at(now - 59)), window_a, window_b) is None
+
+
+def test_the_stock_path_switch(monkeypatch):
+    """``LINLI_FAST_PATH=0`` (read by ``build_state``) runs the whole suite on the stock
+    path; unset, the fast path is the default."""
+    from core.app import fast_path_enabled
+
+    monkeypatch.delenv("LINLI_FAST_PATH", raising=False)
+    assert fast_path_enabled()
+    for off in ("0", "false", "no", " NO "):
+        monkeypatch.setenv("LINLI_FAST_PATH", off)
+        assert not fast_path_enabled()
+    monkeypatch.setenv("LINLI_FAST_PATH", "1")
+    assert fast_path_enabled()
