@@ -30,7 +30,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -732,3 +732,16 @@ class QueryCorpus:
             head = f"query Q{made}({', '.join(declared)})" if declared else f"query Q{made}"
             yield "\n".join([f"{head} {{ {' '.join(parts)} }}", *fragments]), variables
             made += 1
+
+
+async def prove(env: Any, module: str, at_least: int,
+                run: Callable[[DualSession], Awaitable[Any]], label: str = "") -> DualSession:
+    """Run ``run(dual)`` (a walk sending through ``dual.gql``/``dual.http``), print the
+    session's report, and assert no difference and that every example operation of
+    graphql/operations/MODULE went through both paths (at least ``at_least`` of them)."""
+    async with DualSession(env) as dual:
+        await run(dual)
+    print(dual.report(label or module))
+    dual.proof.check()
+    assert_covers(dual.proof, module, at_least=at_least)
+    return dual

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 
 from core.plugin import encode_global_id
-from core.testing.fast_path import DualSession, QueryCorpus, assert_covers
+from core.testing.fast_path import DualSession, QueryCorpus, prove
 from tests.core.people.test_operations_file import DOCUMENT
 from tests.core.people.test_operations_file import (
     test_the_core_example_operations_run as core_walk,
@@ -20,11 +20,7 @@ from tests.core.people.test_operations_file import (
 
 
 async def test_core_example_operations_answer_alike_on_both_paths(linli_env, factory):
-    async with DualSession(linli_env) as dual:
-        await core_walk(dual.gql, factory, dual.http)
-    print(dual.report("core"))
-    dual.proof.check()
-    assert_covers(dual.proof, "core", at_least=5)
+    await prove(linli_env, "core", 5, lambda dual: core_walk(dual.gql, factory, dual.http))
 
 
 SEED = 20261128

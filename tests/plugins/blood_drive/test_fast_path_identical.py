@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.testing.fast_path import DualSession, assert_covers, run_tests_on_both_paths
+from core.testing.fast_path import prove, run_tests_on_both_paths
 from tests.plugins.blood_drive import test_graphql, test_mine, test_public
 from tests.plugins.blood_drive.conftest import make_world
 from tests.plugins.blood_drive.test_graphql import call, workflow
@@ -29,8 +29,8 @@ async def test_example_operations_answer_alike_on_both_paths(linli_env, factory,
     async def fresh_world():
         return await make_world(linli_env, factory, enable_plugin)
 
-    async with DualSession(linli_env) as dual:
-        ran = await run_tests_on_both_paths(dual, TESTS, request, {"world": fresh_world})
+    async def walk(dual):
+        await run_tests_on_both_paths(dual, TESTS, request, {"world": fresh_world})
         world = await fresh_world()
         ids = await workflow(world, dual.gql)
         await call(dual.gql, "BloodDriveDonors", {"first": 10}, world.a.admin, world.a.node)
@@ -38,6 +38,5 @@ async def test_example_operations_answer_alike_on_both_paths(linli_env, factory,
                                                      "on": str(date.today())},
                    world.a.admin, world.a.node)
         assert ids["donor"]
-    print(dual.report(f"blood_drive ({len(ran)} tests)"))
-    dual.proof.check()
-    assert_covers(dual.proof, "blood_drive", at_least=29)
+
+    await prove(linli_env, "blood_drive", 29, walk)

@@ -4,15 +4,12 @@ fast execution path (``core/testing/fast_path.py``)."""
 
 from __future__ import annotations
 
-from core.testing.fast_path import DualSession, assert_covers
+from core.testing.fast_path import prove
 from tests.plugins.building_heads.test_demo_walk import (
     test_every_example_operation_runs_on_the_demo as demo_walk,
 )
 
 
 async def test_example_operations_answer_alike_on_both_paths(linli_env, factory, heads_kit):
-    async with DualSession(linli_env) as dual:
-        await demo_walk(linli_env, factory, dual.gql, heads_kit)
-    print(dual.report("building_heads"))
-    dual.proof.check()
-    assert_covers(dual.proof, "building_heads", at_least=39)
+    await prove(linli_env, "building_heads", 39,
+                lambda dual: demo_walk(linli_env, factory, dual.gql, heads_kit))

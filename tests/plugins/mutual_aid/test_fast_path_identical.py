@@ -4,15 +4,12 @@ the fast execution path (``core/testing/fast_path.py``)."""
 
 from __future__ import annotations
 
-from core.testing.fast_path import DualSession, assert_covers
+from core.testing.fast_path import prove
 from tests.plugins.mutual_aid.test_examples_on_demo import (
     test_every_example_runs_on_the_demo as demo_walk,
 )
 
 
 async def test_example_operations_answer_alike_on_both_paths(linli_env, factory, enable_plugin):
-    async with DualSession(linli_env) as dual:
-        await demo_walk(linli_env, factory, dual.gql, enable_plugin)
-    print(dual.report("mutual_aid"))
-    dual.proof.check()
-    assert_covers(dual.proof, "mutual_aid", at_least=42)
+    await prove(linli_env, "mutual_aid", 42,
+                lambda dual: demo_walk(linli_env, factory, dual.gql, enable_plugin))

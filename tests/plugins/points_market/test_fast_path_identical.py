@@ -4,15 +4,11 @@ and the fast execution path (``core/testing/fast_path.py``)."""
 
 from __future__ import annotations
 
-from core.testing.fast_path import DualSession, assert_covers
+from core.testing.fast_path import prove
 from tests.plugins.points_market.test_operations_on_demo import (
     test_every_example_operation_runs_on_the_demo as demo_walk,
 )
 
 
 async def test_example_operations_answer_alike_on_both_paths(linli_env, market, factory):
-    async with DualSession(linli_env) as dual:
-        await demo_walk(market, factory, dual.http)
-    print(dual.report("points_market"))
-    dual.proof.check()
-    assert_covers(dual.proof, "points_market", at_least=23)
+    await prove(linli_env, "points_market", 23, lambda dual: demo_walk(market, factory, dual.http))

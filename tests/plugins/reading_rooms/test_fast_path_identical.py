@@ -5,7 +5,7 @@ answers byte for byte the same through the stock and the fast execution path
 
 from __future__ import annotations
 
-from core.testing.fast_path import DualSession, assert_covers, run_tests_on_both_paths
+from core.testing.fast_path import prove, run_tests_on_both_paths
 from tests.plugins.reading_rooms import test_demo, test_graphql
 
 TESTS = [test_demo.test_demo_and_every_example_operation,
@@ -13,8 +13,5 @@ TESTS = [test_demo.test_demo_and_every_example_operation,
 
 
 async def test_example_operations_answer_alike_on_both_paths(linli_env, make_world, request):
-    async with DualSession(linli_env) as dual:
-        ran = await run_tests_on_both_paths(dual, TESTS, request, {"world": make_world})
-    print(dual.report(f"reading_rooms ({len(ran)} tests)"))
-    dual.proof.check()
-    assert_covers(dual.proof, "reading_rooms", at_least=30)
+    await prove(linli_env, "reading_rooms", 30, lambda dual: run_tests_on_both_paths(
+        dual, TESTS, request, {"world": make_world}))
