@@ -39,7 +39,11 @@ from typing import Any, Self
 import httpx
 
 from core.app import create_app
+from core.errors import ApiError
+from core.plugin import decode_global_id
 from core.schema.compose import build_schema
+from core.schema.execution import FastExecutionContext, LinliExecutionContext
+from core.testing import GraphQLClient
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 
 FAST_FIELDS = [0]
@@ -65,7 +69,6 @@ def _counting(context_class: type[Any]) -> type[Any]:
 def dual_apps(env: Any) -> tuple[Any, Any]:
     """(stock app, fast app): the session's state (database, services, settings) with a
     schema built each way, as ``build_state`` builds it."""
-    from core.schema.execution import FastExecutionContext, LinliExecutionContext
 
     state = env.state
     apps = []
@@ -496,7 +499,6 @@ class DualSession:
     ``dual.proof`` holds the outcome."""
 
     def __init__(self, env: Any, *, restore_queries: bool = False) -> None:
-        from core.testing import GraphQLClient
 
         stock_app, fast_app = dual_apps(env)
         self.proof = Proof()
@@ -629,8 +631,6 @@ class QueryCorpus:
         """An id for argument ``arg``: of the type it names (``buildingId`` → a Building)
         when there is one, else None — but one time in ten (and for ``id``) any id, for the
         typed errors a wrong or foreign id answers."""
-        from core.errors import ApiError
-        from core.plugin import decode_global_id
 
         rng = self.rng
         if arg == "id" or rng.random() < 0.1:
