@@ -77,22 +77,22 @@ def _may_hold_float(data: object) -> bool:
     float, or a value other than a string, integer, boolean, None, dict, list or tuple (its
     exact type: a subclass counts as unknown). A NaN or infinity alone does not count — orjson
     writes ``null`` for it, which the search never matched. When this is False the search
-    could only have matched text inside a string, where ``json`` writes the same bytes."""
-    stack = [data]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        value = pop()
-        kind = type(value)
-        if kind is str or kind is int or kind is bool or value is None:
+    could only have matched text inside a string, where ``json`` writes the same bytes.
+    Recursion stays shallow: it runs only on what orjson wrote, nested 255 deep at most."""
+    kind = type(data)
+    if kind is dict:
+        items: Any = data.values()  # type: ignore[attr-defined]
+    elif kind is list or kind is tuple:
+        items = data
+    elif kind is float:
+        return math.isfinite(data)  # type: ignore[arg-type]
+    else:
+        return not (kind is str or kind is int or kind is bool or data is None)
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
             continue
-        if kind is dict:
-            extend(value.values())  # type: ignore[attr-defined]
-        elif kind is list or kind is tuple:
-            extend(value)  # type: ignore[call-overload]
-        elif kind is float:
-            if math.isfinite(value):  # type: ignore[arg-type]
-                return True
-        else:
+        if _may_hold_float(item):
             return True
     return False
 
