@@ -244,7 +244,7 @@ class LinliPostgresEngine(PostgresEngine):
         query, query_args = compile_postgres(querystring)
         query_id = self.get_query_id()
         if self.log_queries:
-            self.print_query(query_id=query_id, query=querystring.__str__())
+            self.print_query(query_id=query_id, query=str(querystring))
         current_transaction = self.current_transaction.get()
         if current_transaction:
             response = await current_transaction.connection.fetch(query, *query_args)
