@@ -127,12 +127,16 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             sub_response = _response_getter()
             context = await build_context(request)
             context.request, context.response = request, sub_response
-            _sub_response.set(sub_response)
-            return await self.execute_request(  # type: ignore[no-any-return]
-                request=request, context=context, root_value=None)
+            token = _sub_response.set(sub_response)
+            try:
+                return await self.execute_request(  # type: ignore[no-any-return]
+                    request=request, context=context, root_value=None)
+            finally:
+                _sub_response.reset(token)
 
         async def get_sub_response(self, request: Any) -> Response[Any]:
-            return _sub_response.get() or _response_getter()
+            current = _sub_response.get()
+            return _response_getter() if current is None else current
 
         @get(raises=[ValidationException, NotFoundException])
         async def handle_http_get(self, request: Request[Any, Any, Any]
