@@ -6,15 +6,18 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
-from litestar import Litestar, Router, get
+from litestar import Litestar, Request, Router, get, post
 from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Response
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from strawberry.litestar import make_graphql_controller
+from strawberry.litestar.controller import GraphQLResource
 from strawberry.types.unset import UNSET
 
 from core import graphiql
@@ -67,6 +70,11 @@ def _response_getter() -> Response[Any]:
     return Response({}, background=BackgroundTasks([]))
 
 
+_sub_response: ContextVar[Response[Any] | None] = ContextVar("linli_sub_response", default=None)
+"""The sub-response of the HTTP request being handled (strawberry keeps it on the controller,
+which every request shares)."""
+
+
 @get("/health/live", sync_to_thread=False)
 def live() -> dict[str, str]:
     return {"status": "ok"}
@@ -113,9 +121,41 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
     class GraphQLController(base):  # type: ignore[valid-type, misc]
         # strawberry provides the sub-response with sync_to_thread=True: a thread hop on every
-        # request for building an empty Response
+        # request for building an empty Response (the WebSocket endpoint still takes its
+        # context and root value through these)
         dependencies: ClassVar[dict[str, Any]] = {
             **base.dependencies, "response": Provide(_response_getter, sync_to_thread=False)}
+
+        # The HTTP handlers build what strawberry's take through Litestar's dependency
+        # injection — the context (core.schema.context.build_context, then the request and the
+        # sub-response set on it as strawberry's _context_getter_http does), no root value and
+        # an empty sub-response — directly: injection resolved the three independent ones in
+        # an anyio task group, three tasks and their event-loop turns on every request.
+        # Same decorators and signatures otherwise (the OpenAPI document is unchanged).
+        async def _handle(self, request: Request[Any, Any, Any]) -> Response[Any]:
+            sub_response = _response_getter()
+            context = await build_context(request)
+            context.request, context.response = request, sub_response
+            token = _sub_response.set(sub_response)
+            try:
+                return await self.execute_request(  # type: ignore[no-any-return]
+                    request=request, context=context, root_value=None)
+            finally:
+                _sub_response.reset(token)
+
+        async def get_sub_response(self, request: Any) -> Response[Any]:
+            current = _sub_response.get()
+            return _response_getter() if current is None else current
+
+        @get(raises=[ValidationException, NotFoundException])
+        async def handle_http_get(self, request: Request[Any, Any, Any]
+                                  ) -> Response[GraphQLResource | str]:
+            return await self._handle(request)
+
+        @post(status_code=HTTP_200_OK)
+        async def handle_http_post(self, request: Request[Any, Any, Any]
+                                   ) -> Response[GraphQLResource | str]:
+            return await self._handle(request)
 
         def parse_json(self, data: str | bytes) -> Any:
             return parse_request_json(data)

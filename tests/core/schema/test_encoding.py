@@ -32,7 +32,8 @@ def test_pinned_versions_are_the_ones_installed():
     installed = {name: version(name) for name in PINNED}
     assert installed == PINNED, (
         f"installed {installed}, pinned {PINNED}: check core/app.py (GraphQLController."
-        "dependencies) and core/schema/limits.py (RequestTransaction) against the new "
+        "dependencies, and its HTTP handlers standing in for strawberry's handle_http_get/"
+        "handle_http_post with get_sub_response) and core/schema/limits.py (RequestTransaction) against the new "
         "version, then update the pins in pyproject.toml and here")
     from strawberry.litestar import controller
 
@@ -87,3 +88,34 @@ def test_floats_on_either_side_of_where_the_two_encoders_differ():
     for _ in range(3000):
         value = rng.uniform(-10, 10) * 10.0 ** rng.randint(-30, 30)
         assert as_bytes(encode_response({"data": value})) == stock({"data": value}), value
+
+
+def test_the_float_check_only_skips_what_could_not_differ():
+    """The search for float tokens runs only when a finite float (or an unknown value) is in
+    the data; the bytes stay json's whatever is skipped: strings that look like floats, a
+    lone NaN or infinity (orjson's ``null``, as before), subclasses (searched)."""
+    class Text(str):
+        pass
+
+    cases = ['{"a":1.5}', ',1.5', "[2e10", '":-3.25E1', {"k": ",7.0"}, [["x", '":1e5']],
+             float("nan"), [float("inf"), 1], [float("nan"), 0.5], (1, 2.5), ("a", "b"),
+             Text(",1.5"), {"n": True, "m": None, "i": -(2**63)}]
+    for sample in cases:
+        out = as_bytes(encode_response({"data": sample}))
+        if isinstance(sample, float) or sample == [float("inf"), 1]:
+            assert out == b'{"data":' + (b"null" if sample != [float("inf"), 1]
+                                         else b"[null,1]") + b"}"
+        else:
+            assert out == stock({"data": sample}), sample
+
+
+def test_the_http_handlers_take_nothing_through_dependency_injection(linli_app):
+    """core.app builds the context, root value and sub-response of an HTTP request itself:
+    Litestar resolved strawberry's three independent dependencies in an anyio task group,
+    three tasks per request (the WebSocket endpoint still takes its own)."""
+    route = next(r for r in linli_app.routes if r.path == "/graphql"
+                 and "POST" in getattr(r, "methods", ()))
+    handlers = [h for h in route.route_handlers if h.http_methods & {"GET", "POST"}]
+    assert len(handlers) == 2
+    for handler in handlers:
+        assert set(handler.parsed_fn_signature.parameters) == {"request"}, handler
