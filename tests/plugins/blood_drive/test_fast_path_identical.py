@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.testing.fast_path import prove, run_tests_on_both_paths
 from tests.plugins.blood_drive import test_graphql, test_mine, test_public
 from tests.plugins.blood_drive.conftest import make_world
@@ -22,6 +24,10 @@ TESTS = [test_graphql.test_workflow_and_event, test_graphql.test_plugin_disabled
          test_public.test_the_example_operation_runs_anonymously]
 """The tests that between them send every example but two (statement-count tests are left
 out: both paths and the snapshots would run inside them)."""
+
+# the module's own tests run on both engines; this second pass through both execution
+# paths needs one (PostgreSQL: the SQLite run is the longer one in CI)
+pytestmark = pytest.mark.postgres_only
 
 
 async def test_example_operations_answer_alike_on_both_paths(linli_env, factory, enable_plugin,

@@ -5,11 +5,17 @@ answers byte for byte the same through the stock and the fast execution path
 
 from __future__ import annotations
 
+import pytest
+
 from core.testing.fast_path import prove, run_tests_on_both_paths
 from tests.plugins.reading_rooms import test_demo, test_graphql
 
 TESTS = [test_demo.test_demo_and_every_example_operation,
          test_graphql.test_catalogue_sheet_import_with_row_errors]
+
+# the module's own tests run on both engines; this second pass through both execution
+# paths needs one (PostgreSQL: the SQLite run is the longer one in CI)
+pytestmark = pytest.mark.postgres_only
 
 
 async def test_example_operations_answer_alike_on_both_paths(linli_env, make_world, request):
