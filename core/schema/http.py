@@ -59,7 +59,8 @@ def encode_response(data: object) -> bytes | str:
     ``-2.5e-07``) and orjson either in full (``0.00006103515625``) or with a one-digit exponent
     (``-2.5e-7``) — so its output then holds ``0.0000`` or a digit followed by ``e-`` (found
     with two substring searches; text in a string that looks like it only costs the slower
-    encoder, never a different answer)."""
+    encoder, never a different answer). A NaN or an infinity (no GraphQL Float lets one
+    through) is orjson's ``null``: valid JSON, where ``json`` would write ``NaN``."""
     try:
         out = orjson.dumps(data)
     except (TypeError, orjson.JSONEncodeError):
