@@ -86,6 +86,7 @@ def _sheet(good_name: str) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.browser
 def test_first_time_user_in_headless_chromium(world: SimpleNamespace) -> None:
     shots: list[str] = []
     violations: dict[str, list[dict[str, Any]]] = {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from core.testing.console import console_browser, screenshot_dir
 from tests.core.console.test_browser import world  # noqa: F401
 
@@ -29,6 +31,7 @@ def _elder(page: Any, on: bool) -> None:
     page.wait_for_timeout(300)
 
 
+@pytest.mark.browser
 def test_elder_mode_speaks_plainly(world: SimpleNamespace) -> None:  # noqa: F811
     violations: dict[str, Any] = {}
     with console_browser(world.settings) as b:

@@ -32,6 +32,7 @@ async def people(world: SimpleNamespace, factory: Any) -> SimpleNamespace:  # no
     return world
 
 
+@pytest.mark.browser
 def test_accounts_page_and_live_unread_count(people: SimpleNamespace) -> None:
     world = people  # noqa: F811
     shots: list[str] = []

@@ -63,6 +63,7 @@ def _playwright() -> Any:
     return sync_playwright
 
 
+@pytest.mark.browser
 def test_graphiql_renders_offline_in_headless_chromium(linli_env: Any) -> None:
     chromium = require_tool(CHROMIUM, "the offline GraphiQL check runs in Debian's chromium "
                                       "(apt-get install chromium fonts-noto-cjk)")

@@ -31,6 +31,7 @@ async def two(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleNamespa
                            session=session, slots=slots, Slot=Slot)
 
 
+@pytest.mark.browser
 def test_book_at_another_street_office_page(two: SimpleNamespace) -> None:
     w = two.world
     with console_browser(two.settings) as b:

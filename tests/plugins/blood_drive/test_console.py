@@ -59,6 +59,7 @@ def _quiet(b: Any) -> None:
         b.page.wait_for_timeout(100)
 
 
+@pytest.mark.browser
 def test_console_pages(world: SimpleNamespace) -> None:
     with console_browser(world.settings) as b:
         b.login(world.admin.username)
@@ -143,6 +144,7 @@ async def station(world: SimpleNamespace, factory: Any, linli_env: Any) -> Simpl
     return SimpleNamespace(staff=staff, number=number, resident=rec.id)
 
 
+@pytest.mark.browser
 def test_results_import_page(world: SimpleNamespace, station: SimpleNamespace,
                              tmp_path: Any) -> None:
     """Station staff upload a .csv on the import page: the good row is imported, the two bad

@@ -54,6 +54,7 @@ async def me(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleNamespac
                            slot_there=slot_there, donor=donor, campaign=campaign)
 
 
+@pytest.mark.browser
 def test_my_donations_page(me: SimpleNamespace) -> None:
     violations: dict[str, Any] = {}
     with console_browser(me.settings) as b:

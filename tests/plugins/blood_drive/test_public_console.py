@@ -26,6 +26,7 @@ async def seeded(world: Any) -> Any:
     return world
 
 
+@pytest.mark.browser
 def test_public_call_page(seeded: Any) -> None:
     world = seeded
     with console_browser(world.env.settings) as b:

@@ -48,6 +48,7 @@ async def handed(world: Any, factory: Any, gql: Any, heads_kit: Any,
     return SimpleNamespace(settings=linli_env.settings, head=head, worker=worker)
 
 
+@pytest.mark.browser
 def test_the_handoffs_page_both_ways(handed: SimpleNamespace) -> None:
     violations: dict[str, list[dict[str, Any]]] = {}
     with console_browser(handed.settings) as b:

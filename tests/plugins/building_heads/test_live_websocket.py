@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 import websockets
 
 from core.schema.relay import encode_global_id
@@ -87,6 +88,7 @@ async def test_board_update_over_a_real_websocket(world: Any, factory: Any,
 
 
 
+@pytest.mark.browser
 async def test_graphiql_in_chromium_watches_the_board_live(world: Any, factory: Any,
                                                             linli_env: Any) -> None:
     """The walkthrough's last step, offline: GraphiQL (served from the package) in headless

@@ -60,6 +60,7 @@ def _number(p: Any, selector: str) -> int:
     return int(p.inner_text(selector).strip())
 
 
+@pytest.mark.browser
 def test_canteen_pages_in_headless_chromium(world: SimpleNamespace) -> None:
     violations: dict[str, list[dict[str, Any]]] = {}
     with console_browser(world.settings) as b:

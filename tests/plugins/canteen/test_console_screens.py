@@ -56,6 +56,7 @@ def _api(b: Any, world: SimpleNamespace, doc: str, variables: dict[str, Any]) ->
     return out["data"]
 
 
+@pytest.mark.browser
 def test_secondary_screens_in_headless_chromium(world: SimpleNamespace) -> None:
     violations: dict[str, list[dict[str, Any]]] = {}
     with console_browser(world.settings) as b:

@@ -55,6 +55,7 @@ def _loans(b: Any) -> int:
     return len(b.page.query_selector_all(".loans button.return"))
 
 
+@pytest.mark.browser
 def test_console_pages(world: SimpleNamespace) -> None:
     node, admin, resident = world.node, world.admin, world.resident
     with console_browser(world.settings) as b:

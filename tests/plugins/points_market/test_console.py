@@ -48,6 +48,7 @@ def _quiet(b: Any) -> None:
         b.page.wait_for_timeout(100)
 
 
+@pytest.mark.browser
 def test_console_pages(world: SimpleNamespace) -> None:
     node, admin, resident = world.node, world.admin, world.resident
     with console_browser(world.settings) as b:
@@ -151,6 +152,7 @@ async def crowded(world: SimpleNamespace, linli_env: Any) -> SimpleNamespace:
     return world
 
 
+@pytest.mark.browser
 def test_public_board_pages_with_more(crowded: SimpleNamespace) -> None:
     """The 公示栏 is a connection: the page shows 20 lines, "更多公示" brings the rest."""
     with console_browser(crowded.settings) as b:

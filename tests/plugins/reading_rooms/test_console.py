@@ -56,6 +56,7 @@ async def yanggu(linli_env: Any, factory: Any, enable_plugin: Any) -> SimpleName
                            spare=spare["barcode"], lent=lent_copy["barcode"], db=db)
 
 
+@pytest.mark.browser
 def test_reading_room_pages_in_headless_chromium(yanggu: SimpleNamespace) -> None:
     violations: dict[str, list[dict[str, Any]]] = {}
     with console_browser(yanggu.settings) as b:
