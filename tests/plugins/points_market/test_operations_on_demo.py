@@ -32,8 +32,12 @@ def _operations() -> dict[str, str]:
 
 async def _demo_ids(market: Any) -> dict[str, Any]:
     async with market.read():
-        pending = await Claim.select(Claim.id).where(Claim.status == "pending").order_by(
-            Claim.id)
+        # a pending claim the review can approve: the demo also seeds short services (under
+        # the rule's 30 minutes), which approval refuses — which ones depends on the tenant's
+        # id, so the pick must not
+        pending = await Claim.select(Claim.id).where(
+            (Claim.status == "pending") & (Claim.minutes.is_null() | (Claim.minutes >= 30))
+        ).order_by(Claim.id)
         noticed = await Claim.select(Claim.id, Claim.community_id).where(
             Claim.status == "noticed").order_by(Claim.id)
         objection = await Objection.select(Objection.id).where(
