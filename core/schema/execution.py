@@ -249,22 +249,27 @@ class FastExecutionContext(LinliExecutionContext):
 
     def _field(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Complete | None:
         """How a plain field of ``parent_type`` completes from its parent, or None."""
+        parts = self._read_and_spec(parent_type, field_details_list)
+        if parts is None:
+            return None
+        attribute, spec = parts
+        if isinstance(spec, str):  # __typename
+            return lambda _source: spec
+        return _compiled(attribute, spec)
+
+    def _read_and_spec(self, parent_type: GraphQLObjectType,
+                       field_details_list: Any) -> tuple[Any, Spec | str] | None:
+        """``(how the field reads its value, its spec)``, ``(None, type name)`` for
+        ``__typename``, or None when the field is not plain."""
         nodes = [d.node for d in field_details_list]
         field_def = self.schema.get_field(parent_type, nodes[0].name.value)
         if field_def is None:
             return None
         if field_def is TypeNameMetaFieldDef:
-            if any(node.directives for node in nodes):
-                return None
-            name = parent_type.name
-            return lambda _source: name
+            return None if any(node.directives for node in nodes) else (None, parent_type.name)
         attribute = _plain_read(field_def, nodes)
-        if attribute is None:
-            return None
-        spec = self._spec(field_def.type, field_details_list)
-        if spec is None:
-            return None
-        return _compiled(attribute, spec)
+        spec = None if attribute is None else self._spec(field_def.type, field_details_list)
+        return None if spec is None else (attribute, spec)
 
     def _spec(self, return_type: GraphQLOutputType, field_details_list: Any) -> Spec | None:
         """What completing a value of ``return_type`` takes (the selection is the field's), or
@@ -292,20 +297,10 @@ class FastExecutionContext(LinliExecutionContext):
                 return None
             fields: list[tuple[str, Any, Spec | str]] = []
             for response_name, sub_list in grouped.items():
-                nodes = [d.node for d in sub_list]
-                field_def = self.schema.get_field(inner, nodes[0].name.value)
-                if field_def is None:
+                parts = self._read_and_spec(inner, sub_list)
+                if parts is None:
                     return None
-                if field_def is TypeNameMetaFieldDef:
-                    if any(node.directives for node in nodes):
-                        return None
-                    fields.append((response_name, None, inner.name))
-                    continue
-                attribute = _plain_read(field_def, nodes)
-                sub = None if attribute is None else self._spec(field_def.type, sub_list)
-                if sub is None:
-                    return None
-                fields.append((response_name, attribute, sub))
+                fields.append((response_name, *parts))
             return ("object", non_null, inner.is_type_of, tuple(fields))
         return None
 
