@@ -776,3 +776,17 @@ async def prove(env: Any, module: str, at_least: int,
     dual.proof.check()
     assert_covers(dual.proof, module, at_least=at_least)
     return dual
+
+
+def record_execute_field(monkeypatch: Any) -> list[str]:
+    """The fields (``Type.field``) that go through graphql-core's ``execute_field`` under the
+    fast path from now on, in order: the ones the fast path left to the stock path."""
+    calls: list[str] = []
+    original = FastExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
+        calls.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return original(self, parent_type, source, details, *rest)
+
+    monkeypatch.setattr(FastExecutionContext, "execute_field", counting)
+    return calls

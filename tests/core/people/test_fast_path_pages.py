@@ -6,9 +6,7 @@ fails here instead of quietly falling back to the slow path."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from core.schema.execution import FastExecutionContext
+from core.testing.fast_path import record_execute_field
 
 PAGE = """{ residents(first: 20) { edges { cursor node { __typename id name gender birthYear
   birthDate idNumber phone isHead relation } } pageInfo { hasNextPage endCursor } } }"""
@@ -17,14 +15,7 @@ PAGE = """{ residents(first: 20) { edges { cursor node { __typename id name gend
 async def test_a_masked_residents_page_needs_one_execute_field(gql, factory, seed, monkeypatch):
     town = await seed.town(factory, households=3)
     admin = await factory.account(town.node)
-    calls: list[str] = []
-    original = FastExecutionContext.execute_field
-
-    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
-        calls.append(f"{parent_type.name}.{details[0].node.name.value}")
-        return original(self, parent_type, source, details, *rest)
-
-    monkeypatch.setattr(FastExecutionContext, "execute_field", counting)
+    calls = record_execute_field(monkeypatch)
     result = await gql(PAGE, token=admin.token, node=town.node.code)
     assert not result.get("errors"), result
     edges = result["data"]["residents"]["edges"]

@@ -14,8 +14,9 @@ from typing import Any
 
 import strawberry
 
-from core.schema.execution import FastExecutionContext, LinliExecutionContext
+from core.schema.execution import FastExecutionContext
 from core.schema.http import encode_response
+from core.testing.fast_path import LinliExecutionContext, record_execute_field
 
 
 @strawberry.enum
@@ -217,14 +218,7 @@ async def test_plain_fields_skip_the_per_field_machinery(monkeypatch):
     """Only fields that need it go through graphql-core's execute_field: the root field, the
     async and argument-taking ones, and fields of values that need the stock path's error."""
     _, fast = schemas()
-    calls: list[str] = []
-    original = FastExecutionContext.execute_field
-
-    def counting(self: Any, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
-        calls.append(f"{parent_type.name}.{details[0].node.name.value}")
-        return original(self, parent_type, source, details, *rest)
-
-    monkeypatch.setattr(FastExecutionContext, "execute_field", counting)
+    calls = record_execute_field(monkeypatch)
     await run(fast, '{ page(kind: "plain") { edges { cursor node { name count colour tags grid '
               "shout __typename } } first { name } } }", {})
     assert calls == ["Query.page"]
