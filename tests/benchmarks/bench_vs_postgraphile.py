@@ -58,6 +58,9 @@ side above, and they combine)::
 - ``--rss N,M``: one ``linli serve``; 10 tenants warmed first (shared caches), then N more, then
   M more (each: identity, enabled plugins, residents, notifications, coverage, twice), reading
   ``VmRSS`` from ``/proc/<pid>/status``: growth per warmed tenant, target < 0.15 MB.
+- ``LINLI_BENCH_PYSPY=/tmp/spy`` (with ``py-spy`` on ``PATH``): py-spy samples each Linli
+  server for its whole life into ``/tmp/spy-<servers>.txt`` (collapsed stacks), to see where
+  a loaded server's CPU goes.
 
 The machine is shared and small: compare ratios within one run, not figures across runs.
 """
@@ -71,6 +74,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -282,11 +286,21 @@ class Servers:
         linli = shutil.which("linli", path=str(Path(sys.executable).parent)) or "linli"
         self.procs.append(subprocess.Popen([linli, "serve"], env=env, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL))
+        spy = os.environ.get("LINLI_BENCH_PYSPY")
+        if spy:  # py-spy samples the Linli server for its whole life (collapsed stacks)
+            self.spy = subprocess.Popen(
+                ["py-spy", "record", "--pid", str(self.procs[0].pid), "--rate", "250",
+                 "--format", "raw", "--nonblocking", "-o", f"{spy}-{self.tag}.txt"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.procs.append(subprocess.Popen(
             ["node", str(self.server_js), self.db_url, str(self.pgl_port)],
             cwd=self.server_js.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
 
     def stop(self) -> None:
+        spy = getattr(self, "spy", None)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(30)
         for proc in self.procs:
             proc.terminate()
         for proc in self.procs:
