@@ -32,7 +32,7 @@ def _stage(stage: str) -> Any:
         entered = await self._enter(stage)
         try:
             yield
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to each hook, as an exit stack does
             await _leave(entered, exc)
             return
         await _leave(entered, None)
@@ -91,7 +91,7 @@ class _Combined(SchemaExtension):
             raise
         try:
             yield
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to each hook, as an exit stack does
             _leave_sync(entered, exc)
             return
         _leave_sync(entered, None)
