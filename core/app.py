@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
+from cross_web import HTTPException as StrawberryHTTPException
 from litestar import Litestar, Request, Router, get, post
 from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from strawberry.http import GraphQLRequestData
 from strawberry.litestar import make_graphql_controller
 from strawberry.litestar.controller import GraphQLResource
 from strawberry.types.unset import UNSET
@@ -69,6 +74,11 @@ def build_state(settings: Settings | None = None, registry: Registry | None = No
 def _response_getter() -> Response[Any]:
     return Response({}, background=BackgroundTasks([]))
 
+
+PLAIN_POST = True
+"""Plain JSON POSTs skip strawberry's request parsing (``_plain_post``); off only to compare."""
+_POST = SimpleNamespace(method="POST")
+"""All that strawberry's ``execute_single`` reads of its request adapter."""
 
 _sub_response: ContextVar[Response[Any] | None] = ContextVar("linli_sub_response", default=None)
 """The sub-response of the HTTP request being handled (strawberry keeps it on the controller,
@@ -143,6 +153,55 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             finally:
                 _sub_response.reset(token)
 
+        async def _plain_post(self, request: Request[Any, Any, Any]) -> Response[Any] | None:
+            """A plain POST — a JSON object with one operation, no streaming asked for — run
+            through the same steps as strawberry's view (``execute_single``,
+            ``process_result``, ``_handle_errors``, ``create_response``) without what only
+            other requests need: content-type parsing, stream transports, batches, uploads,
+            the IDE. Anything else (None here) takes strawberry's view, which answers it as
+            before; ``tests/core/schema/test_plain_post.py`` holds the two side by side."""
+            if not PLAIN_POST:
+                return None
+            content_type = accept = b""
+            for key, value in request.scope["headers"]:
+                if key == b"content-type":
+                    content_type = value
+                elif key == b"accept":
+                    accept = value.lower()
+            if not content_type.lower().startswith(b"application/json") or \
+                    b"multipart" in accept or b"event-stream" in accept:
+                return None
+            try:
+                data = json.loads(await request.body())
+            except (ValueError, RecursionError):
+                return None  # strawberry's view says what is wrong with it
+            if not isinstance(data, dict) or not isinstance(query := data.get("query"), str):
+                return None
+            variables, name = data.get("variables"), data.get("operationName")
+            if not (variables is None or isinstance(variables, dict)) or \
+                    not (name is None or isinstance(name, str)) or "extensions" in data:
+                return None
+            sub_response = _response_getter()
+            context = await build_context(request)
+            context.request, context.response = request, sub_response
+            token = _sub_response.set(sub_response)
+            try:
+                result = await self.execute_single(
+                    request=request, request_adapter=_POST, sub_response=sub_response,
+                    context=context, root_value=None,
+                    request_data=GraphQLRequestData(query=query, variables=variables,
+                                                    operation_name=name, extensions=None))
+            except StrawberryHTTPException as exc:  # as strawberry's execute_request answers it
+                return Response(exc.reason, status_code=exc.status_code,
+                                media_type=MediaType.TEXT)
+            finally:
+                _sub_response.reset(token)
+            response_data = await self.process_result(request=request, result=result)
+            if result.errors:
+                self._handle_errors(result.errors, response_data)
+            return self.create_response(  # type: ignore[no-any-return]
+                response_data=response_data, sub_response=sub_response)
+
         async def get_sub_response(self, request: Any) -> Response[Any]:
             current = _sub_response.get()
             return _response_getter() if current is None else current
@@ -155,7 +214,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]
                                    ) -> Response[GraphQLResource | str]:
-            return await self._handle(request)
+            plain = await self._plain_post(request)
+            return plain if plain is not None else await self._handle(request)
 
         def parse_json(self, data: str | bytes) -> Any:
             return parse_request_json(data)

@@ -166,11 +166,18 @@ def _middleware(metrics: Metrics) -> Any:
             try:
                 await app(scope, receive, record_status)
             finally:
-                route = _route(scope)
-                metrics.requests.labels(scope["method"], route, str(status)).inc()
-                metrics.latency.labels(scope["method"], route).observe(
-                    time.perf_counter() - started)
+                key = (scope["method"], _route(scope), status)
+                children = labelled.get(key)
+                if children is None:  # prometheus_client's labels() locks and checks each time
+                    children = labelled[key] = (
+                        metrics.requests.labels(key[0], key[1], str(status)),
+                        metrics.latency.labels(key[0], key[1]))
+                children[0].inc()
+                children[1].observe(time.perf_counter() - started)
         return middleware
+
+    labelled: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+    """(method, route, status) → its counter and histogram (routes are templates: bounded)."""
     return factory
 
 

@@ -87,6 +87,10 @@ KEEP_RESULT_SECONDS = 300
 INPROCESS_SWEEP_SECONDS = 5
 INPROCESS_MAX_JOBS = 20
 """The embedded worker shares the server's loop (and, usually, one SQLite writer)."""
+INPROCESS_POLL_DELAY = 0.25
+"""The embedded worker's poll: each poll is four or five fakeredis commands in the server's own
+process (queue, aborts, health, cron), ~5 % of a loaded server's CPU at ``WORKER_POLL_DELAY``
+(py-spy, issue 10); a job queued in-process starts within this."""
 
 
 class JobPeriodKey(BaseTable, tablename="linli_job_period"):
@@ -241,7 +245,7 @@ class JobService:
         self.pool = await self._new_pool()
         _running = self
         if self.in_process and self.state.settings.jobs_in_process:
-            await self.start_worker(max_jobs=INPROCESS_MAX_JOBS)
+            await self.start_worker(max_jobs=INPROCESS_MAX_JOBS, poll_delay=INPROCESS_POLL_DELAY)
 
     async def stop(self) -> None:
         global _running

@@ -241,11 +241,42 @@ class FastExecutionContext(LinliExecutionContext):
     def _plan(self, parent_type: GraphQLObjectType,
               grouped_field_set: Any) -> list[tuple[str, Any, Complete | None]]:
         plan: list[tuple[str, Any, Complete | None]] = []
+        static = self._static()
         for response_name, field_details_list in grouped_field_set.items():
             plan.append((response_name, field_details_list,
-                         self._field(parent_type, field_details_list)))
+                         self._kept_field(parent_type, field_details_list) if static
+                         else self._field(parent_type, field_details_list)))
         self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
+
+    def _static(self) -> bool:
+        """Whether this operation's field plans hold for every request: a document with no
+        directive anywhere (``@skip``/``@include`` depend on the variables) collects the same
+        fields for the same nodes each time, so a field's completion can be kept across
+        requests (the document cache hands back the same nodes)."""
+        operation = self.operation
+        known = _STATIC.get(id(operation))
+        if known is not None and known[0] is operation:
+            return known[1]
+        static = not _has_directives(operation, self.fragments)
+        if len(_STATIC) >= COMPILED_MAX:
+            _STATIC.clear()
+        _STATIC[id(operation)] = (operation, static)
+        return static
+
+    def _kept_field(self, parent_type: GraphQLObjectType,
+                    field_details_list: Any) -> Complete | None:
+        """:meth:`_field`, kept across requests by the field's nodes (see :meth:`_static`)."""
+        nodes = tuple(d.node for d in field_details_list)
+        key = (id(parent_type), *map(id, nodes))
+        known = _FIELDS.get(key)
+        if known is not None and known[0] is parent_type and known[1] == nodes:
+            return known[2]  # the same objects (held here, so their ids were not reused)
+        complete = self._field(parent_type, field_details_list)
+        if len(_FIELDS) >= COMPILED_MAX:
+            _FIELDS.clear()
+        _FIELDS[key] = (parent_type, nodes, complete)
+        return complete
 
     def _field(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Complete | None:
         """How a plain field of ``parent_type`` completes from its parent, or None."""
@@ -399,6 +430,25 @@ def _read(attribute: Any, source: _Source | None = None) -> str:
     if attribute.isidentifier() and not keyword.iskeyword(attribute):
         return f"value.{attribute}"
     return f"getattr(value, {attribute!r})"
+
+
+_STATIC: dict[int, tuple[Any, bool]] = {}
+"""Operation node → whether it has no directive (:meth:`FastExecutionContext._static`)."""
+_FIELDS: dict[tuple[int, ...], tuple[Any, tuple[Any, ...], Complete | None]] = {}
+"""(parent type, field nodes) → the field's completion, for operations without directives."""
+
+
+def _has_directives(operation: Any, fragments: dict[str, Any]) -> bool:
+    """Whether the operation or any fragment carries a directive, anywhere."""
+    pending = [operation, *fragments.values()]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "directives", None):
+            return True
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            pending.extend(selection_set.selections)
+    return False
 
 
 _COMPILED: dict[tuple[str, tuple[int, ...]], tuple[dict[str, Any], Complete]] = {}

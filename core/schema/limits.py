@@ -26,6 +26,7 @@ from core.db import request_reads
 from core.logging import redact
 from core.metrics import OperationMetrics
 from core.schema.budget import QueryBudget
+from core.schema.combined import combined
 from core.schema.documents import PreparedDocuments
 from core.schema.errors import ApiError, to_graphql
 from graphql import (
@@ -326,4 +327,4 @@ def schema_extensions(*, limits: bool = True, production: bool = False,
         exts += [LinliTokens, LinliRules, QueryBudget]
     if production:
         exts.append(DisableIntrospection)
-    return exts
+    return [combined(*exts)]

@@ -35,6 +35,9 @@ import httpx
 QUERIES = {
     "notifications": """{ myNotifications(first: 50) { edges { node { id kind title body
       createdAt } } pageInfo { hasNextPage endCursor } } }""",
+    # one row: what every request costs whatever its size
+    "notifications1": """{ myNotifications(first: 1) { edges { node { id kind title body
+      createdAt } } pageInfo { hasNextPage endCursor } } }""",
     "residents": """{ residents(first: 50) { edges { node { id name gender birthDate idNumber } }
       pageInfo { hasNextPage endCursor } } }""",
     "nested": """{ residents(first: 50) { edges { node { id name household { room
@@ -130,6 +133,8 @@ async def main(n: int) -> None:
             import pstats
             profiler.disable()
             pstats.Stats(profiler).sort_stats(os.environ["PROFILE"]).print_stats(45)
+            if os.environ.get("PROFILE_OUT"):  # the whole profile, for pstats or snakeviz
+                profiler.dump_stats(os.environ["PROFILE_OUT"])
         total = sum(times)
         ms = {k: v / n * 1000 for k, v in spent.items()}
         execute_only = ms.get("execute", 0) - ms.get("db", 0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from strawberry.extensions import ParserCache
 
 from core.schema.execution import FastExecutionContext
 from core.schema.http import encode_response
@@ -226,3 +227,34 @@ async def test_plain_fields_skip_the_per_field_machinery(monkeypatch):
     await run(fast, '{ page(kind: "plain") { edges { node { name later } } } }', {})
     # an async field below makes its objects take the stock path; their plain fields do not
     assert calls == ["Query.page", "Page.edges"] + ["Edge.node", "Leaf.later"] * 30
+
+
+async def test_plans_kept_across_requests_answer_as_the_stock_path_does(monkeypatch):
+    """With a document cache the same nodes come back on every request, and a document
+    without directives keeps its fields' completions across requests: the corpus, each
+    document twice with each set of variables, still answers byte for byte as the stock path
+    does."""
+    stock, _ = schemas()
+    cached = strawberry.Schema(Query, types=[Thing], execution_context_class=FastExecutionContext,
+                               extensions=[lambda: ParserCache(maxsize=None)])
+    documents = corpus(seed=20261129, n=60)
+    static = [d for d in documents if "@" not in d]
+    assert 10 < len(static) < len(documents)  # both kinds are in the corpus
+    for _ in range(2):
+        for document in documents:
+            for variables in ({}, {"skip": True}):
+                expected = await run(stock, document, variables)
+                assert await run(cached, document, variables) == expected, (document, variables)
+    # a kept plan is not planned again: the second request of a document builds no field
+    built: list[str] = []
+    original = FastExecutionContext._field
+
+    def counting(self: Any, parent_type: Any, details: Any) -> Any:
+        built.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return original(self, parent_type, details)
+
+    monkeypatch.setattr(FastExecutionContext, "_field", counting)
+    document = '{ page(kind: "plain") { edges { cursor node { name count } } } }'
+    first = await run(cached, document, {})
+    assert built and await run(cached, document, {}) == first
+    assert len(built) == len(set(built))  # nothing built twice
