@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import keyword
 from collections.abc import Callable, Iterable
+from enum import Enum
 from typing import Any
 
 from graphql.pyutils import Path, gather_with_cancel
@@ -337,7 +338,7 @@ class FastExecutionContext(LinliExecutionContext):
 
 
 Spec = tuple[Any, ...]
-"""``("leaf", non_null, coerce, fast_class)``, ``("list", non_null, item)`` or
+"""``("leaf", non_null, coerce, fast_class or (enum, names by value))``, ``("list", non_null, item)`` or
 ``("object", non_null, is_type_of, ((response_name, attribute, spec or type name), ...))``."""
 
 _LEAVES: dict[tuple[int, bool], tuple[Any, Spec]] = {}
@@ -367,9 +368,33 @@ def _leaf_spec(leaf_type: GraphQLScalarType | GraphQLEnumType, non_null: bool) -
             raise _FALLBACK
         return coerced
 
-    spec: Spec = ("leaf", non_null, leaf, _FAST_CLASS.get(coerce))
+    fast: str | tuple[type, dict[Any, str]] | None = _FAST_CLASS.get(coerce)
+    if fast is None and isinstance(leaf_type, GraphQLEnumType):
+        fast = _enum_names(leaf_type, coerce)
+    spec: Spec = ("leaf", non_null, leaf, fast)
     _LEAVES[key] = (leaf_type, spec)
     return spec
+
+
+def _enum_names(enum_type: GraphQLEnumType,
+                coerce: Callable[[Any], Any]) -> tuple[type, dict[Any, str]] | None:
+    """For strawberry's enum type (its Python enum in ``wrapped_cls``): the enum and what
+    ``coerce`` answers for each member, by the member's value — strawberry's coerce compares the
+    value with each of the type's values in turn, the same answer every time for a member;
+    None for any other type, or a member it refuses."""
+    wrapped = getattr(enum_type, "wrapped_cls", None)
+    if not isinstance(wrapped, type) or not issubclass(wrapped, Enum):
+        return None
+    names: dict[Any, str] = {}
+    try:
+        for member in wrapped:
+            name = coerce(member)
+            if not isinstance(name, str) or member._value_ in names:
+                return None
+            names[member._value_] = name
+    except Exception:  # noqa: BLE001 - an unhashable value or a refused member: no fast path
+        return None
+    return wrapped, names
 
 
 class _Source:
@@ -398,6 +423,11 @@ class _Source:
             if fast == "int":
                 return (f"(_v if (_v := {expr}).__class__ is int and "
                         f"-2147483648 <= _v <= 2147483647 else {leaf}(_v))")
+            if isinstance(fast, tuple):  # a member of the enum: its name by its value
+                enum = self.name(fast[0], "_enum")
+                names = self.name(fast[1], "_names")
+                return (f"(_n if (_v := {expr}).__class__ is {enum} and "
+                        f"(_n := {names}.get(_v._value_)) is not None else {leaf}(_v))")
             return f"{leaf}({expr})"
         function = f"_f{len(self.functions)}"
         self.functions.append("")  # reserve the name before nested ones
