@@ -423,20 +423,29 @@ class _Source:
         if kind == "leaf":
             leaf = self.name(spec[2], "_leaf")
             fast = spec[3]
-            if fast == "str" or fast == "bool":
-                return f"(_v if (_v := {expr}).__class__ is {fast} else {leaf}(_v))"
-            if fast == "int":
-                return (f"(_v if (_v := {expr}).__class__ is int and "
-                        f"-2147483648 <= _v <= 2147483647 else {leaf}(_v))")
-            if fast == "iso":
-                return (f"(_v.isoformat() if (_v := {expr}).__class__ in _ISO_CLASSES "
-                        f"else {leaf}(_v))")
+            enum = names = ""
             if isinstance(fast, tuple):  # a member of the enum: its name by its value
                 enum = self.name(fast[0], "_enum")
                 names = self.name(fast[1], "_names")
-                return (f"(_n if (_v := {expr}).__class__ is {enum} and "
-                        f"(_n := {names}.get(_v._value_)) is not None else {leaf}(_v))")
-            return f"{leaf}({expr})"
+
+            def form(first: str) -> str:
+                """The leaf's completion, ``first`` naming the value (``_v`` after it)."""
+                if fast == "str" or fast == "bool":
+                    return f"(_v if {first}.__class__ is {fast} else {leaf}(_v))"
+                if fast == "int":
+                    return (f"(_v if {first}.__class__ is int and "
+                            f"-2147483648 <= _v <= 2147483647 else {leaf}(_v))")
+                if fast == "iso":
+                    return f"(_v.isoformat() if {first}.__class__ in _ISO_CLASSES else {leaf}(_v))"
+                if enum:
+                    return (f"(_n if {first}.__class__ is {enum} and "
+                            f"(_n := {names}.get(_v._value_)) is not None else {leaf}(_v))")
+                return f"{leaf}({first})"
+
+            if spec[1]:
+                return form(f"(_v := {expr})")
+            # nullable: a null is null (what the leaf answers), without calling it
+            return f"(None if (_v := {expr}) is None else {form('_v')})"
         function = f"_f{len(self.functions)}"
         self.functions.append("")  # reserve the name before nested ones
         lines = [f"def {function}(value):", "    if value is None:",
