@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 from asyncpg import PostgresError
 from piccolo.columns import BigInt, Serial
+from piccolo.columns.m2m import M2MSelect
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -50,6 +51,7 @@ __all__ = [
     "SharedTransaction",
     "bind_tables",
     "bump_auth_epoch",
+    "fetch_rows",
     "get_db",
     "make_engine",
     "observe_shared_epoch",
@@ -255,6 +257,35 @@ class LinliPostgresEngine(PostgresEngine):
         if self.log_responses:
             self.print_response(query_id=query_id, response=response)
         return response
+
+
+async def fetch_rows(query: Select[Any]) -> Sequence[Any]:
+    """The rows of a plain ``select`` (no ``output(...)``, M2M column or callback), read by
+    column name like piccolo's dicts (``row["id"]``, ``row.get("title_en")``): on PostgreSQL
+    asyncpg's ``Record`` objects as the driver returns them, without piccolo's ``dict(record)``
+    per row (a page's hot read); on SQLite, and for any other select, piccolo's own result.
+    The statement still runs through the engine (the request's connection, its lock). Records
+    are read-only, and iterating one gives its values, not its keys: for code that reads
+    columns by name only."""
+    engine = query.table._meta.db
+    if not isinstance(engine, LinliPostgresEngine) or not _plain_select(query):
+        return await query
+    querystrings = query.querystrings
+    if len(querystrings) != 1:
+        return await query
+    return await engine.run_querystring(querystrings[0])  # type: ignore[no-any-return]
+
+
+def _plain_select(query: Select[Any]) -> bool:
+    """Whether piccolo would hand back its dicts of the rows unchanged (no output option, no
+    M2M column, no callback)."""
+    output = query.output_delegate._output
+    if output.as_json or output.as_list or output.as_objects or output.load_json \
+            or output.nested:
+        return False
+    if any(query.callback_delegate._callbacks.values()):
+        return False
+    return not any(isinstance(c, M2MSelect) for c in query.columns_delegate.selected_columns)
 
 
 class LinliSQLiteEngine(SQLiteEngine):

@@ -4,12 +4,40 @@ can build links to objects; ``core.schema.relay`` wraps them for the schema."""
 from __future__ import annotations
 
 import base64
+from binascii import b2a_base64
 
-__all__ = ["global_id", "parse_global_id"]
+__all__ = ["b64_text", "global_id", "parse_global_id"]
+
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def b64_text(raw: bytes) -> str:
+    """``base64.urlsafe_b64encode(raw).decode().rstrip("=")`` in one call to binascii."""
+    return b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode()
+
+
+_HEADS: dict[str, tuple[str, bytes]] = {}
+"""By type name: the encoded whole 3-byte groups of ``b"Type:"`` and the bytes left over (the
+encoding of a prefix whose length is a multiple of 3 is a prefix of the whole's encoding)."""
+
+
+def _head(type_name: str) -> tuple[str, bytes]:
+    raw = f"{type_name}:".encode()
+    cut = len(raw) - len(raw) % 3
+    head = (b64_text(raw[:cut]), raw[cut:])
+    if len(_HEADS) < 1000:  # type names are code; bounded all the same
+        _HEADS[type_name] = head
+    return head
 
 
 def global_id(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    """``base64("Type:pk")``, URL-safe, unpadded (per row of a page: the type name's encoded
+    prefix is kept, only the tail is encoded)."""
+    if pk.__class__ is not int:
+        return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    head, tail = _HEADS.get(type_name) or _head(type_name)
+    return head + b2a_base64(tail + b"%d" % pk, newline=False).translate(_URLSAFE).rstrip(
+        b"=").decode()
 
 
 def parse_global_id(gid: str) -> tuple[str, int]:

@@ -7,7 +7,7 @@ The inbox is the caller's notifications at the acting node. Listed in
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -15,13 +15,14 @@ import strawberry
 
 from core.declarations import NodeType
 from core.identity.access import Access
+from core.ids import global_id
 from core.language import language_var
 from core.notify import service as notify
 from core.schema.connection import Connection, check_first, decode_cursor, make_connection
 from core.schema.context import Info
 from core.schema.errors import ApiError, ErrorCode, UserError
 from core.schema.mutations import Audit, run_mutation
-from core.schema.relay import Node, decode_global_id, encode_global_id
+from core.schema.relay import Node, blank, decode_global_id
 
 __all__ = ["mutation_fields", "node_types", "query_fields", "subscription_fields", "types"]
 
@@ -43,16 +44,31 @@ class Notification(Node):
         return self.read_at is not None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Notification:
-        resident = row["resident_id"]
-        language = language_var.get()
-        return cls(id=encode_global_id("Notification", int(row["id"])), kind=row["kind"],
-                   title=notify.pick(row["title"], row.get("title_en") or "", language),
-                   body=notify.pick(row["body"], row.get("body_en") or "", language),
-                   link=row["link"],
-                   created_at=row["created_at"], read_at=row["read_at"],
-                   resident_id=None if resident is None else encode_global_id("Resident",
-                                                                              int(resident)))
+    def from_row(cls, row: Any) -> Notification:
+        return cls.builder()(row)
+
+    @classmethod
+    def builder(cls) -> Callable[[Any], Notification]:
+        """Builds a notification from a row read by column name (a dict or an asyncpg
+        record), in the request's language (looked up once, for a page): the texts as
+        ``notify.pick`` chooses them (English when asked for and not empty, else Chinese); the
+        instance made with :func:`blank`."""
+        english = language_var.get() == "en"
+        new = blank(cls)
+
+        def build(row: Any) -> Notification:
+            resident = row["resident_id"]
+            note = new()
+            note.__dict__ = {
+                "id": global_id("Notification", int(row["id"])), "kind": row["kind"],
+                "title": (row.get("title_en") or row["title"]) if english else row["title"],
+                "body": (row.get("body_en") or row["body"]) if english else row["body"],
+                "link": row["link"], "created_at": row["created_at"], "read_at": row["read_at"],
+                "resident_id": None if resident is None else global_id("Resident",
+                                                                       int(resident))}
+            return note
+
+        return build
 
 
 @strawberry.type(description="已标记为已读 / notifications marked read")
@@ -88,7 +104,7 @@ async def my_notifications(info: Info, first: int, after: str | None = None,
     account_id, node_id = await _me(info.context)
     async with info.context.read():
         rows = await notify.inbox(account_id, node_id, first, before, unread_only)
-    return make_connection(rows, first, Notification.from_row)
+    return make_connection(rows, first, Notification.builder())
 
 
 @strawberry.field(description="未读通知数 / how many of my notifications are unread")

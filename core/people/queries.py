@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from piccolo.query.functions.aggregate import Count
 
+from core.db import fetch_rows
 from core.errors import ApiError
 from core.identity.access import Access
 from core.people.records import (
@@ -71,7 +72,7 @@ async def _page(kind: str, view: PlaceView, first: int, after: int,
     place = view.where(table)
     for cond in ([place] if place is not None else []) + list(conditions):
         query = query.where(cond)
-    return [from_row(rec, r) for r in await query]
+    return [from_row(rec, r) for r in await fetch_rows(query)]
 
 
 def _place_filters(table: Any, community_id: int | None, grid_id: int | None,
@@ -127,7 +128,7 @@ async def list_residents(view: PlaceView, first: int, after: int = 0, *,
 async def by_ids(kind: str, ids: Sequence[int]) -> list[Any]:
     """Records of ``kind`` for ``ids``, in order, None where missing or outside the scope."""
     table, rec = RECORDS[kind]
-    rows = await table.select().where(table.id.is_in(list(ids) or [-1]))
+    rows = await fetch_rows(table.select().where(table.id.is_in(list(ids) or [-1])))
     found: dict[int, Any] = {r["id"]: from_row(rec, r) for r in rows}
     return [found.get(i) for i in ids]
 
@@ -153,7 +154,7 @@ async def children_of(kind: str, parent: str, parent_ids: Sequence[int],
     if place is not None:
         query = query.where(place)
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in await query:
+    for row in await fetch_rows(query):
         grouped[row[column._meta.name]].append(from_row(rec, row))
     return [grouped.get(i, []) for i in parent_ids]
 

@@ -25,16 +25,41 @@ __all__ = [
 R = TypeVar("R")
 
 
-def from_row(cls: type[R], row: dict[str, Any]) -> R:
-    """Build a record from a piccolo row dict (extra columns ignored)."""
+def from_row(cls: type[R], row: Any) -> R:
+    """Build a record from a row read by column name: a piccolo row dict or an asyncpg record
+    (:func:`core.db.fetch_rows`; extra columns ignored). What ``cls(**fields)`` makes — every
+    field stored in order, then ``__post_init__`` — with the fields stored in one step (a
+    frozen dataclass's ``__init__`` calls ``object.__setattr__`` once per field: 16 for a
+    resident, on every row of a page)."""
     names = _NAMES.get(cls)
     if names is None:
-        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-    return cls(**{n: row[n] for n in names})
+        names = _names(cls)
+    rec = _new(cls)
+    _set(rec, "__dict__", {n: row[n] for n in names})
+    if names.__class__ is _PostInit:
+        rec.__post_init__()  # type: ignore[attr-defined]
+    return rec
+
+
+class _PostInit(tuple[str, ...]):
+    """The field names of a record class that has a ``__post_init__``."""
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    fields = dataclasses.fields(cls)
+    if any("__slots__" in vars(k) for k in cls.__mro__[:-1]) or not all(f.init for f in fields):
+        raise TypeError(f"{cls.__name__}: from_row needs a dataclass that __init__ fills alone")
+    names = tuple(f.name for f in fields)
+    if hasattr(cls, "__post_init__"):
+        names = _PostInit(names)
+    _NAMES[cls] = names
+    return names
 
 
 _NAMES: dict[type, tuple[str, ...]] = {}
 """Each record class's field names (``dataclasses.fields`` walks the class every call)."""
+_new = object.__new__
+_set = object.__setattr__
 
 
 @dataclass(frozen=True)

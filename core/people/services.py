@@ -28,7 +28,7 @@ from core.people.residents import (
     reveal_values,
 )
 from core.people.validation import check_reason, normalise_tags
-from core.people.view import people_view
+from core.people.view import AROUND_KINDS, people_view
 
 __all__ = [
     "collect_resident_info",
@@ -75,7 +75,7 @@ async def _visible(access: Access, kind: str, pk: int | None, field: str) -> Any
     if rec is None or rec.tenant_id != access.node_id:
         raise ApiError.not_found(zh, en, field)
     try:
-        view = await people_view(access)
+        view = await people_view(access, around=kind in AROUND_KINDS)
     except ApiError:
         raise ApiError.not_found(zh, en, field) from None
     if not view.allows(kind, rec):

@@ -11,9 +11,15 @@ from core.errors import ApiError
 from core.identity.access import Access, PlaceLimit
 from core.people.tables import Building, Compound, Grid
 
-__all__ = ["PlaceView", "people_view"]
+__all__ = ["AROUND_KINDS", "PlaceView", "people_view"]
 
 _NONE = [-1]
+
+AROUND_KINDS = frozenset({"community", "grid", "compound"})
+"""Kinds a limited view also shows *around* the grant's places (a grid worker sees the community
+their grid sits in): filtering or checking them needs those places read first
+(:func:`people_view` with ``around=True``). Residents, households, units and buildings are
+limited by the grant's own ids, with no read."""
 
 
 def _ids(values: frozenset[int]) -> list[int]:
@@ -30,6 +36,14 @@ class PlaceView:
     communities: frozenset[int] = frozenset()
     grids: frozenset[int] = frozenset()
     compounds: frozenset[int] = frozenset()
+    around: bool = True
+    """Whether ``communities``, ``grids`` and ``compounds`` were read (a limited view made with
+    ``around=False`` cannot filter or check :data:`AROUND_KINDS`)."""
+
+    def _check_around(self, kind: str) -> None:
+        if not self.around and kind in AROUND_KINDS:
+            raise RuntimeError(f"this view of places was made without the places around the "
+                               f"grant: it cannot limit {kind}")
 
     @property
     def everything(self) -> bool:
@@ -40,6 +54,7 @@ class PlaceView:
         if self.limit is None:
             return None
         name = table._meta.tablename
+        self._check_around(name.removeprefix("linli_"))
         whole_nodes = table.tenant_id.is_in(_ids(self.limit.node_ids))
         if name == "linli_community":
             return table.id.is_in(_ids(self.communities)) | whole_nodes
@@ -57,6 +72,7 @@ class PlaceView:
         """Whether a loaded record of ``kind`` is in view."""
         if self.limit is None:
             return True
+        self._check_around(kind)
         if rec.tenant_id in self.limit.node_ids:
             return True
         if kind == "community":
@@ -70,15 +86,20 @@ class PlaceView:
                 or rec.building_id in lim.building_ids)
 
 
-async def people_view(access: Access, permission: str = "people.read") -> PlaceView:
+async def people_view(access: Access, permission: str = "people.read", *,
+                      around: bool = True) -> PlaceView:
     """The view of a caller holding ``permission``; FORBIDDEN (with the reason) without it.
-    Runs inside a scoped read transaction."""
+    Runs inside a scoped read transaction. ``around=False``: a view for kinds outside
+    :data:`AROUND_KINDS` only, made without reading anything (a grid worker's page of residents
+    needs no read of their places)."""
     if not access.has(permission):
         decision = access.check(permission)
         raise ApiError.forbidden(decision.reason_zh, decision.reason_en)
     limit = access.limit(permission)
     if limit is None:
         return PlaceView(None)
+    if not around:
+        return PlaceView(limit, around=False)
     c, g, b = limit.community_ids, limit.grid_ids, limit.building_ids
     communities, grids, compounds = set(c), set(g), set()
     if c:

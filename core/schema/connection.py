@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from core.ids import b64_text
 from core.schema.errors import ApiError, ErrorCode
 
 __all__ = ["Connection", "Edge", "PageInfo", "check_first", "decode_cursor", "make_connection"]
@@ -40,7 +41,9 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
+    if pk.__class__ is not int:
+        return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
+    return b64_text(b"c:%d" % pk)
 
 
 def decode_cursor(cursor: str | None) -> int:
@@ -67,9 +70,13 @@ def check_first(first: int) -> int:
 
 
 def make_connection(rows: Sequence[Any], first: int, build: Callable[[Any], Any],
-                    pk: Callable[[Any], int] = lambda r: int(r["id"])) -> Connection[Any]:
-    """``rows`` were fetched with ``limit first + 1`` ordered by id."""
-    page = list(rows[:first])
-    edges = [Edge(cursor=encode_cursor(pk(r)), node=build(r)) for r in page]
+                    pk: Callable[[Any], int] | None = None) -> Connection[Any]:
+    """``rows`` were fetched with ``limit first + 1`` ordered by id; ``pk``: a row's id for
+    its cursor (default ``int(row["id"])``)."""
+    page = rows[:first]
+    if pk is None:
+        edges = [Edge(cursor=encode_cursor(int(r["id"])), node=build(r)) for r in page]
+    else:
+        edges = [Edge(cursor=encode_cursor(pk(r)), node=build(r)) for r in page]
     return Connection(edges=edges, page_info=PageInfo(
         has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None))

@@ -15,12 +15,15 @@ import asyncio
 import inspect
 import keyword
 from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from enum import Enum
 from typing import Any
 
 from graphql.pyutils import Path, gather_with_cancel
 from graphql.type.scalars import serialize_boolean, serialize_id, serialize_int, serialize_string
 from strawberry.dataloader import DataLoader
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.types.base_scalars import isoformat
 
 from graphql import (
     FieldNode,
@@ -337,12 +340,15 @@ class FastExecutionContext(LinliExecutionContext):
 
 
 Spec = tuple[Any, ...]
-"""``("leaf", non_null, coerce, fast_class)``, ``("list", non_null, item)`` or
+"""``("leaf", non_null, coerce, fast_class or (enum, names by value))``, ``("list", non_null, item)`` or
 ``("object", non_null, is_type_of, ((response_name, attribute, spec or type name), ...))``."""
 
 _LEAVES: dict[tuple[int, bool], tuple[Any, Spec]] = {}
 _FAST_CLASS: dict[Any, str] = {serialize_string: "str", serialize_id: "str", serialize_boolean: "bool",
-               serialize_int: "int"}
+               serialize_int: "int", isoformat: "iso"}
+_ISO_CLASSES = frozenset({datetime, date, time})
+"""The classes whose ``isoformat()`` strawberry's ``DateTime``, ``Date`` and ``Time`` answer (its
+serializer is ``operator.methodcaller("isoformat")``): the fast path calls it directly."""
 
 
 def _leaf_spec(leaf_type: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Spec | None:
@@ -367,9 +373,33 @@ def _leaf_spec(leaf_type: GraphQLScalarType | GraphQLEnumType, non_null: bool) -
             raise _FALLBACK
         return coerced
 
-    spec: Spec = ("leaf", non_null, leaf, _FAST_CLASS.get(coerce))
+    fast: str | tuple[type, dict[Any, str]] | None = _FAST_CLASS.get(coerce)
+    if fast is None and isinstance(leaf_type, GraphQLEnumType):
+        fast = _enum_names(leaf_type, coerce)
+    spec: Spec = ("leaf", non_null, leaf, fast)
     _LEAVES[key] = (leaf_type, spec)
     return spec
+
+
+def _enum_names(enum_type: GraphQLEnumType,
+                coerce: Callable[[Any], Any]) -> tuple[type, dict[Any, str]] | None:
+    """For strawberry's enum type (its Python enum in ``wrapped_cls``): the enum and what
+    ``coerce`` answers for each member, by the member's value — strawberry's coerce compares the
+    value with each of the type's values in turn, the same answer every time for a member;
+    None for any other type, or a member it refuses."""
+    wrapped = getattr(enum_type, "wrapped_cls", None)
+    if not isinstance(wrapped, type) or not issubclass(wrapped, Enum):
+        return None
+    names: dict[Any, str] = {}
+    try:
+        for member in wrapped:
+            name = coerce(member)
+            if not isinstance(name, str) or member._value_ in names:
+                return None
+            names[member._value_] = name
+    except Exception:  # noqa: BLE001 - an unhashable value or a refused member: no fast path
+        return None
+    return wrapped, names
 
 
 class _Source:
@@ -377,7 +407,7 @@ class _Source:
 
     def __init__(self) -> None:
         self.names: dict[int, str] = {}
-        self.namespace: dict[str, Any] = {"_FALLBACK": _FALLBACK}
+        self.namespace: dict[str, Any] = {"_FALLBACK": _FALLBACK, "_ISO_CLASSES": _ISO_CLASSES}
         self.functions: list[str] = []
 
     def name(self, obj: Any, prefix: str) -> str:
@@ -393,12 +423,29 @@ class _Source:
         if kind == "leaf":
             leaf = self.name(spec[2], "_leaf")
             fast = spec[3]
-            if fast == "str" or fast == "bool":
-                return f"(_v if (_v := {expr}).__class__ is {fast} else {leaf}(_v))"
-            if fast == "int":
-                return (f"(_v if (_v := {expr}).__class__ is int and "
-                        f"-2147483648 <= _v <= 2147483647 else {leaf}(_v))")
-            return f"{leaf}({expr})"
+            enum = names = ""
+            if isinstance(fast, tuple):  # a member of the enum: its name by its value
+                enum = self.name(fast[0], "_enum")
+                names = self.name(fast[1], "_names")
+
+            def form(first: str) -> str:
+                """The leaf's completion, ``first`` naming the value (``_v`` after it)."""
+                if fast == "str" or fast == "bool":
+                    return f"(_v if {first}.__class__ is {fast} else {leaf}(_v))"
+                if fast == "int":
+                    return (f"(_v if {first}.__class__ is int and "
+                            f"-2147483648 <= _v <= 2147483647 else {leaf}(_v))")
+                if fast == "iso":
+                    return f"(_v.isoformat() if {first}.__class__ in _ISO_CLASSES else {leaf}(_v))"
+                if enum:
+                    return (f"(_n if {first}.__class__ is {enum} and "
+                            f"(_n := {names}.get(_v._value_)) is not None else {leaf}(_v))")
+                return f"{leaf}({first})"
+
+            if spec[1]:
+                return form(f"(_v := {expr})")
+            # nullable: a null is null (what the leaf answers), without calling it
+            return f"(None if (_v := {expr}) is None else {form('_v')})"
         function = f"_f{len(self.functions)}"
         self.functions.append("")  # reserve the name before nested ones
         lines = [f"def {function}(value):", "    if value is None:",

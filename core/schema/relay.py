@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -19,8 +21,10 @@ from core.declarations import NodeLoader, NodeType
 from core.ids import global_id
 from core.schema.errors import ApiError, ErrorCode
 
-__all__ = ["Node", "NodeConflict", "NodeTable", "decode_global_id", "encode_global_id", "pk_of",
-           "resolve_node"]
+__all__ = ["Node", "NodeConflict", "NodeTable", "blank", "decode_global_id", "encode_global_id",
+           "pk_of", "resolve_node"]
+
+T = TypeVar("T")
 
 
 @strawberry.interface(description="Relay 节点 / an object with a global id")
@@ -30,6 +34,22 @@ class Node:
 
 def encode_global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(global_id(type_name, pk))
+
+
+def blank(cls: type[T]) -> Callable[[], T]:
+    """An empty instance of ``cls``, a strawberry type whose generated ``__init__`` only stores
+    its fields (a dataclass, not frozen, no ``__post_init__``, no slots, no default set by
+    ``__init__`` on a field it does not take — a resolver's field has none): a page's builder
+    gives it every field at once (``obj.__dict__ = {...}``), about a third of the time of the
+    ``__init__`` with keywords for 8 fields. TypeError for a class that does not fit."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or params.frozen or hasattr(cls, "__post_init__") \
+            or any("__slots__" in vars(k) for k in cls.__mro__[:-1]) \
+            or any(not f.init and (f.default is not dataclasses.MISSING
+                                   or f.default_factory is not dataclasses.MISSING)
+                   for f in dataclasses.fields(cls)):  # type: ignore[arg-type]
+        raise TypeError(f"{cls.__name__} is not a plain dataclass")
+    return partial(object.__new__, cls)
 
 
 def decode_global_id(gid: str, expect: str | None = None, field: str = "id") -> tuple[str, int]:

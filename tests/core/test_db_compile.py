@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.querystring import QueryString
 
-from core.db import AuthStateTable, ScopedTable, compile_postgres
+from core.db import AuthStateTable, ScopedTable, compile_postgres, fetch_rows
 from core.tables import all_tables
 from tenants.scope import Scope, reset_scope, use_scope
 
@@ -98,3 +98,37 @@ def test_nested_querystrings_with_placeholders_and_literal_text():
     frozen = QueryString("SELECT {}", 1)
     frozen.freeze()
     assert compile_postgres(frozen) is frozen._frozen_compiled_strings
+
+
+async def test_fetch_rows_reads_what_piccolo_returns(linli_env, factory):
+    """``fetch_rows`` (a page's hot read): on PostgreSQL asyncpg's records as the driver gives
+    them, the same columns and values as piccolo's dicts, read the same way (``row[name]``,
+    ``row.get(name)``); on SQLite piccolo's own dicts. A select piccolo post-processes (an
+    output option) is piccolo's answer."""
+    from core.notify.service import Notification
+
+    tenant = await factory.tenant()
+    account = await factory.account(tenant)
+    db = linli_env.state.db
+    async with db.scoped(factory.scope(tenant), write=True):
+        await Notification.insert(*[Notification(
+            tenant_id=tenant.id, account_id=account.id, kind="test", title=f"标题 {i}",
+            title_en="" if i % 2 else f"title {i}", body="正文", created_at=datetime.now(UTC))
+            for i in range(5)])
+    async with db.scoped(factory.scope(tenant)):
+        query = Notification.select().where(Notification.account_id == account.id).order_by(
+            Notification.id)
+        piccolo = await query
+        rows = await fetch_rows(query)
+        assert len(rows) == len(piccolo) == 5
+        if linli_env.engine == "postgres":
+            assert type(rows[0]).__name__ == "Record"
+        for row, expected in zip(rows, piccolo, strict=True):
+            assert dict(row) == expected
+            assert list(row.keys()) == list(expected)
+            assert row["title"] == expected["title"] and row.get("link") is None
+            assert row.get("no_such_column") is None
+        as_list = Notification.select(Notification.id).where(
+            Notification.account_id == account.id).output(as_list=True)
+        assert await fetch_rows(as_list) == [r["id"] for r in piccolo]  # type: ignore[arg-type]
+        assert await fetch_rows(query.limit(0)) == []

@@ -8,25 +8,29 @@ from typing import Any
 
 from core.errors import ApiError
 from core.people import queries
-from core.people.view import PlaceView, people_view
+from core.people.view import AROUND_KINDS, PlaceView, people_view
 
 __all__ = ["by_id", "children", "tags", "view"]
 
 
-async def view(ctx: Any, permission: str = "people.read") -> PlaceView:
+async def view(ctx: Any, permission: str = "people.read", *,
+               kind: str | None = None) -> PlaceView:
     """The caller's view of places for ``permission`` (computed once per request);
-    FORBIDDEN without it. Lists of children always use ``people.read``."""
-    async def load(keys: list[str]) -> list[Any]:
+    FORBIDDEN without it. Lists of children always use ``people.read``. ``kind``: the only
+    kind the view will limit or check; one outside :data:`AROUND_KINDS` (residents, households,
+    units, buildings) takes no read of the places around the caller's grants."""
+    async def load(keys: list[tuple[str, bool]]) -> list[Any]:
         out: list[Any] = []
         async with ctx.read() as access:
-            for key in keys:
+            for wanted, around in keys:
                 try:
-                    out.append(await people_view(access, key))
+                    out.append(await people_view(access, wanted, around=around))
                 except ApiError as exc:  # every field of the request sees the same refusal
                     out.append(exc)
         return out
 
-    return await ctx.loader("people:view", load).load(permission)  # type: ignore[no-any-return]
+    key = (permission, kind is None or kind in AROUND_KINDS)
+    return await ctx.loader("people:view", load).load(key)  # type: ignore[no-any-return]
 
 
 async def by_id(ctx: Any, kind: str, pk: int) -> Any:
@@ -42,7 +46,7 @@ async def by_id(ctx: Any, kind: str, pk: int) -> Any:
 async def children(ctx: Any, kind: str, parent: str, pk: int) -> list[Any]:
     """Children of ``kind`` under a ``parent`` place, limited to the caller's view."""
     async def load(ids: list[int]) -> list[Any]:
-        place_view = await view(ctx)
+        place_view = await view(ctx, kind=kind)
         async with ctx.read():
             return await queries.children_of(kind, parent, ids, place_view)
 

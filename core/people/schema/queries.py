@@ -26,10 +26,11 @@ from tenants.service import descendants
 __all__ = ["query_fields"]
 
 
-async def _connection(info: Info, first: int, after: str | None, fetch: Any) -> Connection[Any]:
+async def _connection(info: Info, kind: str, first: int, after: str | None,
+                      fetch: Any) -> Connection[Any]:
     check_first(first)
     start = decode_cursor(after)
-    place_view = await loaders.view(info.context)
+    place_view = await loaders.view(info.context, kind=kind)
     async with info.context.read():
         rows = await fetch(place_view, first, start)
     return make_connection(rows, first, build, pk=lambda r: int(r.id))
@@ -38,14 +39,14 @@ async def _connection(info: Info, first: int, after: str | None, fetch: Any) -> 
 @strawberry.field(description="社区/村 / communities in view")
 async def communities(info: Info, first: int, after: str | None = None
                       ) -> Connection[CommunityType]:
-    return await _connection(info, first, after, queries.list_communities)
+    return await _connection(info, "community", first, after, queries.list_communities)
 
 
 @strawberry.field(description="网格 / grids in view")
 async def grids(info: Info, first: int, after: str | None = None,
                 community_id: strawberry.ID | None = None) -> Connection[GridType]:
     community = pk_of(community_id, "Community", "communityId")
-    return await _connection(info, first, after, lambda v, f, a: queries.list_grids(
+    return await _connection(info, "grid", first, after, lambda v, f, a: queries.list_grids(
         v, f, a, community_id=community))
 
 
@@ -55,7 +56,7 @@ async def buildings(info: Info, first: int, after: str | None = None,
                     grid_id: strawberry.ID | None = None) -> Connection[BuildingType]:
     community = pk_of(community_id, "Community", "communityId")
     grid = pk_of(grid_id, "Grid", "gridId")
-    return await _connection(info, first, after, lambda v, f, a: queries.list_buildings(
+    return await _connection(info, "building", first, after, lambda v, f, a: queries.list_buildings(
         v, f, a, community_id=community, grid_id=grid))
 
 
@@ -67,8 +68,10 @@ async def households(info: Info, first: int, after: str | None = None,
     community = pk_of(community_id, "Community", "communityId")
     grid = pk_of(grid_id, "Grid", "gridId")
     building = pk_of(building_id, "Building", "buildingId")
-    return await _connection(info, first, after, lambda v, f, a: queries.list_households(
-        v, f, a, community_id=community, grid_id=grid, building_id=building))
+    return await _connection(info, "household", first, after,
+                             lambda v, f, a: queries.list_households(
+                                 v, f, a, community_id=community, grid_id=grid,
+                                 building_id=building))
 
 
 @strawberry.field(description="居民 / residents in view (tag: code or Chinese label)")
@@ -85,7 +88,7 @@ async def residents(info: Info, first: int, after: str | None = None,
     community = pk_of(community_id, "Community", "communityId")
     grid = pk_of(grid_id, "Grid", "gridId")
     building = pk_of(building_id, "Building", "buildingId")
-    return await _connection(info, first, after, lambda v, f, a: queries.list_residents(
+    return await _connection(info, "resident", first, after, lambda v, f, a: queries.list_residents(
         v, f, a, community_id=community, grid_id=grid, building_id=building, tag=tag,
         name=name))
 

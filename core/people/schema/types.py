@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from core.declarations import NodeType
+from core.ids import global_id
 from core.people.records import (
     BuildingRec,
     CommunityRec,
@@ -21,11 +22,11 @@ from core.people.records import (
     UnitRec,
 )
 from core.people.schema import loaders
-from core.people.validation import TAGS, mask_id_number, mask_phone
+from core.people.validation import TAGS
 from core.schema.base import Tenant, _load_node
 from core.schema.budget import LIST_BOUND
 from core.schema.context import Info
-from core.schema.relay import Node, encode_global_id
+from core.schema.relay import Node, blank, encode_global_id
 
 __all__ = [
     "BuildingType",
@@ -180,12 +181,12 @@ class ResidentType(Node):
         "身份证号（脱敏：省份2位+校验位，如 37***************X）/ ID number, masked: the "
         "province's 2 digits and the check character"))
     def id_number(self) -> str:
-        return mask_id_number(self.rec.id_number_masked)
+        return self.rec.id_number_masked  # masked by the record itself (ResidentInfo)
 
     @strawberry.field(description="手机号（脱敏：前3位+后2位，如 138******78）/ phone, masked: "
                                   "the first 3 and last 2 digits")
     def phone(self) -> str | None:
-        return mask_phone(self.rec.phone_masked) if self.rec.phone_masked else None
+        return self.rec.phone_masked or None  # masked by the record itself (ResidentInfo)
 
     @strawberry.field(description="标签代码 / tag codes")
     async def tags(self, info: Info) -> list[str]:
@@ -224,10 +225,19 @@ def build(rec: Any) -> Any:
     return make(rec)
 
 
+_GENDERS = {g.value: g for g in Gender}
+_new_resident = blank(ResidentType)
+
+
 def _resident(rec: Any) -> ResidentType:
-    return ResidentType(id=encode_global_id("Resident", rec.id), name=rec.name,
-                        gender=Gender(rec.gender), birth_year=rec.birth_date.year,
-                        relation=rec.relation, is_head=rec.is_head, rec=rec)
+    """Per row of a page: the instance made with :func:`blank`, the gender looked up by value
+    (``Gender(value)`` only for a value that is not one, to raise as it does)."""
+    resident = _new_resident()
+    resident.__dict__ = {"id": global_id("Resident", rec.id), "name": rec.name,
+                         "gender": _GENDERS.get(rec.gender) or Gender(rec.gender),
+                         "birth_year": rec.birth_date.year, "relation": rec.relation,
+                         "is_head": rec.is_head, "rec": rec}
+    return resident
 
 
 _BUILDERS: dict[type, Any] = {
@@ -273,7 +283,7 @@ def _node_loader(kind: str) -> Any:
         for permission in ("people.read", "places.read") if kind in _PLACE_KINDS else (
                 "people.read",):
             try:
-                place_view = await loaders.view(info.context, permission)
+                place_view = await loaders.view(info.context, permission, kind=kind)
             except Exception as exc:
                 if getattr(exc, "code", "") == "FORBIDDEN":
                     continue

@@ -121,3 +121,22 @@ async def test_other_tenant_cannot_read_or_update(gql, factory, seed, global_id)
     result = await gql("{ residents(first: 1) { edges { node { id } } } }", token=stranger.token,
                        node=town.node.code)
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_grid_worker_sees_the_community_around_their_grid_beside_a_page(gql, factory,
+                                                                              seed, global_id):
+    """A page of residents takes a view made without reading the places around the grant;
+    communities and grids in the same request still show the ones around it."""
+    town = await seed.town(factory)
+    mine, _other = town.grids
+    worker = await factory.account(town.node, "grid_worker", place_kind="grid", place_id=mine.id)
+    out = await gql("""{ residents(first: 50) { edges { node { id } } }
+      communities(first: 10) { edges { node { name grids { name } } } }
+      grids(first: 10) { edges { node { name community { name } } } } }""",
+                    token=worker.token, node=town.node.code)
+    assert _ids(out, "residents") == {global_id("Resident", r.id) for r in town.residents
+                                      if r.grid_id == mine.id}
+    assert [e["node"] for e in out["data"]["communities"]["edges"]] == [
+        {"name": town.community.name, "grids": [{"name": mine.name}]}]
+    assert [e["node"] for e in out["data"]["grids"]["edges"]] == [
+        {"name": mine.name, "community": {"name": town.community.name}}]

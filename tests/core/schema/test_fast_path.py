@@ -26,6 +26,12 @@ class Colour(enum.Enum):
     GREEN = "green"
 
 
+class Shade(enum.Enum):
+    """Not the field's enum, with a value of the same spelling."""
+
+    RED = "red"
+
+
 @strawberry.type
 class Leaf:
     name: str
@@ -115,7 +121,8 @@ PAGES: dict[str, Any] = {
     "wrong_types": lambda: Page(edges=[Edge(cursor="a", node=leaf(1, count=2**40))],
                                 nullable_edges=[Edge(cursor="b", node=leaf(2, count="7")),
                                                 Edge(cursor=3, node=leaf(3, flag=0)),  # type: ignore[arg-type]
-                                                Edge(cursor="d", node=leaf(4, colour="RED"))],
+                                                Edge(cursor="d", node=leaf(4, colour="RED")),
+                                                Edge(cursor="e", node=leaf(5, colour=Shade.RED))],
                                 first=leaf(5, count=True, tags="abc", grid=[[1.5]])),
     "wrong_object": lambda: Page(edges=[Edge(cursor="a", node=Odd())],  # type: ignore[arg-type]
                                  nullable_edges=[Edge(cursor="b", node=leaf(1)), None],
@@ -258,3 +265,25 @@ async def test_plans_kept_across_requests_answer_as_the_stock_path_does(monkeypa
     first = await run(cached, document, {})
     assert built and await run(cached, document, {}) == first
     assert len(built) == len(set(built))  # nothing built twice
+
+
+async def test_an_enum_is_named_without_strawberrys_scan_per_row(monkeypatch):
+    """strawberry names an enum member by comparing its value with each of the type's values;
+    the fast path asks it once per member when it builds the selection's function, and looks
+    the name up by value for each row."""
+    from strawberry.schema.schema_converter import CustomGraphQLEnumType
+
+    asked: list[Any] = []
+    original = CustomGraphQLEnumType.coerce_output_value
+
+    def counted(self: Any, value: Any) -> Any:
+        asked.append(value)
+        return original(self, value)
+
+    monkeypatch.setattr(CustomGraphQLEnumType, "coerce_output_value", counted)
+    stock, fast = schemas()
+    document = '{ page(kind: "plain") { edges { node { colour } } } }'
+    expected = await run(stock, document, {})
+    asked.clear()
+    assert await run(fast, document, {}) == expected
+    assert sorted(asked, key=lambda c: c.value) == [Colour.GREEN, Colour.RED]
