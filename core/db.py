@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from string import Formatter
@@ -52,6 +53,7 @@ __all__ = [
     "bind_tables",
     "bump_auth_epoch",
     "fetch_rows",
+    "fetch_shaped",
     "get_db",
     "make_engine",
     "observe_shared_epoch",
@@ -259,6 +261,63 @@ class LinliPostgresEngine(PostgresEngine):
         return response
 
 
+class _Compiled(QueryString):
+    """A statement whose SQL was built before (:func:`fetch_shaped`): the engine runs it as it
+    runs any QueryString (the request's connection and lock, statement counts), without
+    building it again."""
+
+    def __init__(self, sql: str, args: list[Any], table: type[Table]) -> None:
+        super().__init__("", query_type="select", table=table)
+        self._frozen_compiled_strings = (sql, args)
+
+    def __str__(self) -> str:
+        return self._frozen_compiled_strings[0]  # type: ignore[index]  # set above
+
+
+_SHAPES: dict[Hashable, str] = {}
+SHAPES_MAX = 1024
+CHECK_SHAPES = os.environ.get("LINLI_CHECK_SHAPES", "") == "1"
+"""Build every shaped select again and compare it with the kept SQL (``core.testing`` sets it
+for every test run)."""
+
+
+class ShapeMismatch(RuntimeError):
+    """A shaped select's key does not decide its SQL, or its arguments are not its parameters."""
+
+
+async def fetch_shaped(table: type[Table], key: Hashable, args: Sequence[Any],
+                       build: Callable[[], Select[Any]]) -> Sequence[Any]:
+    """The rows of ``build()``, a plain select whose SQL text depends on ``key`` alone and
+    whose parameters are ``args``, in order (a page query: the key names what changes its text
+    — which filters, the page size — the args the values). On PostgreSQL the SQL is built and
+    compiled once per key; later calls hand the kept text and the new ``args`` to the engine,
+    and get asyncpg's records back (read by column name, as :func:`fetch_rows` says). The first
+    build checks that ``args`` are exactly the compiled parameters; with ``CHECK_SHAPES`` (the
+    test suite; ``LINLI_CHECK_SHAPES=1``) every call builds again and checks the text too. On
+    SQLite: what :func:`fetch_rows` gives for ``build()``."""
+    engine = table._meta.db
+    if not isinstance(engine, LinliPostgresEngine):
+        return await fetch_rows(build())
+    if issubclass(table, ScopedTable):  # select() filters by the scope's tenants first
+        scope_ids = table._read_ids()
+        key, args = (key, len(scope_ids)), [*scope_ids, *args]
+    sql = _SHAPES.get(key)
+    if sql is None or CHECK_SHAPES:
+        query = build()
+        if not _plain_select(query) or len(query.querystrings) != 1:
+            raise ShapeMismatch(f"{key!r}: not a plain select")
+        text, built = compile_postgres(query.querystrings[0])
+        if list(built) != list(args):
+            raise ShapeMismatch(f"{key!r}: parameters {built!r}, given {list(args)!r}")
+        if sql is not None and sql != text:
+            raise ShapeMismatch(f"{key!r}: the key does not decide the SQL:\n{sql}\n{text}")
+        if len(_SHAPES) >= SHAPES_MAX:
+            _SHAPES.clear()
+        _SHAPES[key] = sql = text
+    return await engine.run_querystring(  # type: ignore[no-any-return]
+        _Compiled(sql, list(args), table))
+
+
 async def fetch_rows(query: Select[Any]) -> Sequence[Any]:
     """The rows of a plain ``select`` (no ``output(...)``, M2M column or callback), read by
     column name like piccolo's dicts (``row["id"]``, ``row.get("title_en")``): on PostgreSQL
@@ -357,8 +416,12 @@ class ScopedTable(BaseTable):
     # -- reads ------------------------------------------------------------
     @classmethod
     def _read_filter(cls) -> Any:
-        scope = current_scope()
-        return cls.tenant_id.is_in(scope.read_ids(cls.shared_downward) or [-1])
+        return cls.tenant_id.is_in(cls._read_ids())
+
+    @classmethod
+    def _read_ids(cls) -> list[int]:
+        """The tenants the current scope reads in this table (the filter every read carries)."""
+        return list(current_scope().read_ids(cls.shared_downward) or [-1])
 
     @classmethod
     def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select[Any]:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Protocol
 
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
 
-from core.db import MAX_PK, BaseTable, ScopedTable, fetch_rows
+from core.db import MAX_PK, BaseTable, ScopedTable, fetch_shaped
 from core.errors import ApiError, ErrorCode
 from core.host import Host
 from core.identity.tables import Account, Membership
@@ -498,14 +498,20 @@ def _mine(account_id: int, node_id: int) -> Any:
 
 async def inbox(account_id: int, node_id: int, first: int, before_id: int = 0,
                 unread_only: bool = False) -> Sequence[Any]:
-    """Newest first: up to ``first + 1`` rows older than ``before_id`` (0: from the newest),
-    read by column name (:func:`core.db.fetch_rows`: asyncpg records on PostgreSQL)."""
-    query = Notification.select().where(_mine(account_id, node_id))
-    if before_id:
-        query = query.where(Notification.id < before_id)
-    if unread_only:
-        query = query.where(Notification.read_at.is_null())
-    return await fetch_rows(query.order_by(Notification.id, ascending=False).limit(first + 1))
+    """Newest first: up to ``first + 1`` rows older than ``before_id`` (0: from the newest).
+    Rows read by column name (asyncpg's records on PostgreSQL: :func:`core.db.fetch_shaped`)."""
+
+    def build() -> Any:
+        query = Notification.select().where(_mine(account_id, node_id))
+        if before_id:
+            query = query.where(Notification.id < before_id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_null())
+        return query.order_by(Notification.id, ascending=False).limit(first + 1)
+
+    return await fetch_shaped(
+        Notification, ("notify.inbox", bool(before_id), unread_only, first),
+        [account_id, node_id, *([before_id] if before_id else [])], build)
 
 
 async def unread_count(account_id: int, node_id: int) -> int:

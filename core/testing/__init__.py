@@ -23,6 +23,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+import core.db as db_module
 import core.jobs.service as jobs_service
 import core.notify.service as notify_service
 from core.app import AppState, build_state, create_app, start_state, stop_state
@@ -74,6 +75,8 @@ def pytest_report_header(config: Any) -> list[str]:
 
 
 def pytest_configure(config: Any) -> None:
+    # every shaped select is built again and compared with its kept SQL (core.db.fetch_shaped)
+    db_module.CHECK_SHAPES = True
     config.addinivalue_line("markers", "postgres_only: runs only on the PostgreSQL engine")
     config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite engine")
     config.addinivalue_line("markers", "browser: a page in headless Chromium; runs on one "
