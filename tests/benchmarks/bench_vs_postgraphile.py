@@ -384,7 +384,9 @@ async def count_sql(db_url: str, env: dict[str, str], server_js: Path, s: Seeded
     host = parsed.netloc.rsplit("@", 1)
     netloc = (host[0] + "@" if len(host) == 2 else "") + f"127.0.0.1:{port}"
     proxied = urlunparse(parsed._replace(netloc=netloc))
-    servers = Servers(proxied, env, server_js, "counting")
+    # the counting pair runs no in-process jobs: the events sweep (every 5 s) would otherwise
+    # land in some queries' windows and count as theirs
+    servers = Servers(proxied, {**env, "LINLI_JOBS_IN_PROCESS": "0"}, server_js, "counting")
     await servers.start()
     out: dict[tuple[str, str], tuple[float, float]] = {}
     try:
