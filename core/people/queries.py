@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from piccolo.query.functions.aggregate import Count
 
-from core.db import fetch_rows
+from core.db import fetch_rows, fetch_shaped
 from core.errors import ApiError
 from core.identity.access import Access
 from core.people.records import (
@@ -68,11 +68,23 @@ RECORDS: dict[str, tuple[Any, type]] = {
 async def _page(kind: str, view: PlaceView, first: int, after: int,
                 conditions: Sequence[Any] = ()) -> list[Any]:
     table, rec = RECORDS[kind]
-    query = table.select().where(table.id > after).order_by(table.id).limit(first + 1)
-    place = view.where(table)
-    for cond in ([place] if place is not None else []) + list(conditions):
-        query = query.where(cond)
-    return [from_row(rec, r) for r in await fetch_rows(query)]
+
+    def build() -> Any:
+        query = table.select().where(table.id > after).order_by(table.id).limit(first + 1)
+        place = view.where(table)
+        for cond in ([place] if place is not None else []) + list(conditions):
+            query = query.where(cond)
+        return query
+
+    if conditions:  # filters of every kind: built each time
+        rows = await fetch_rows(build())
+    else:  # a plain page (the usual one): its SQL kept per shape of the caller's view
+        parts = view.parts(table) or []
+        key = ("people.page", kind, first,
+               *((column._meta.name, len(ids)) for column, ids in parts))
+        rows = await fetch_shaped(table, key, [after, *(i for _, ids in parts for i in ids)],
+                                  build)
+    return [from_row(rec, r) for r in rows]
 
 
 def _place_filters(table: Any, community_id: int | None, grid_id: int | None,

@@ -51,22 +51,32 @@ class PlaceView:
 
     def where(self, table: Any) -> Any | None:
         """A condition on ``table`` for this view (None: no condition)."""
+        parts = self.parts(table)
+        if parts is None:
+            return None
+        condition = parts[0][0].is_in(parts[0][1])
+        for column, ids in parts[1:]:
+            condition = condition | column.is_in(ids)
+        return condition
+
+    def parts(self, table: Any) -> list[tuple[Any, list[int]]] | None:
+        """What :meth:`where` ORs together, in order: (column, the ids it may hold); None for
+        no condition (a page's SQL depends on the columns and how many ids each has)."""
         if self.limit is None:
             return None
         name = table._meta.tablename
         self._check_around(name.removeprefix("linli_"))
-        whole_nodes = table.tenant_id.is_in(_ids(self.limit.node_ids))
+        whole_nodes = (table.tenant_id, _ids(self.limit.node_ids))
         if name == "linli_community":
-            return table.id.is_in(_ids(self.communities)) | whole_nodes
+            return [(table.id, _ids(self.communities)), whole_nodes]
         if name == "linli_grid":
-            return table.id.is_in(_ids(self.grids)) | whole_nodes
+            return [(table.id, _ids(self.grids)), whole_nodes]
         if name == "linli_compound":
-            return table.id.is_in(_ids(self.compounds)) | whole_nodes
+            return [(table.id, _ids(self.compounds)), whole_nodes]
         building = table.id if name == "linli_building" else table.building_id
         lim = self.limit
-        return (table.community_id.is_in(_ids(lim.community_ids))
-                | table.grid_id.is_in(_ids(lim.grid_ids))
-                | building.is_in(_ids(lim.building_ids)) | whole_nodes)
+        return [(table.community_id, _ids(lim.community_ids)), (table.grid_id, _ids(lim.grid_ids)),
+                (building, _ids(lim.building_ids)), whole_nodes]
 
     def allows(self, kind: str, rec: Any) -> bool:
         """Whether a loaded record of ``kind`` is in view."""
