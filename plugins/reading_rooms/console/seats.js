@@ -8,16 +8,15 @@ import { html, t, doc, query, mutate, toast } from "@linli/console";
 const OPS = doc(new URL("./seats.graphql", import.meta.url));
 const SLOTS = ["08:00–10:00", "10:00–12:00", "12:00–14:00", "14:00–16:00", "16:00–18:00", "18:00–20:00"];
 
-function isoDay(d) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+/** Tomorrow in Asia/Shanghai (UTC+8 all year), YYYY-MM-DD, whatever the browser's zone. */
+function tomorrowInShanghai() {
+  return new Date(Date.now() + 86400000 + 8 * 3600e3).toISOString().slice(0, 10);
 }
 
 export default {
   props: ["route", "query", "page"],
   setup() {
-    const tomorrow = new Date(Date.now() + 86400000);
-    const state = reactive({ rooms: [], roomId: "", day: isoDay(tomorrow), error: "", booked: null });
+    const state = reactive({ rooms: [], roomId: "", day: tomorrowInShanghai(), error: "", booked: null });
     const state2 = reactive({ seats: null });
     async function load() {
       if (!state.rooms.length) {
