@@ -14,6 +14,7 @@ from typing import Any
 from core import logging as logging_service
 from core import metrics as metrics_service
 from core import pubsub as pubsub_service
+from core import startup
 from core.audit import chain
 from core.db import Database
 from core.dbsetup import ensure_sqlite_schema
@@ -101,8 +102,10 @@ def settle_heap() -> None:
     walked that whole heap in one go: 207 ms measured in the middle of the dearest allowed
     query, during which the event loop answered nobody (``/health/live`` waited as long).
     Objects made later are collected as usual; what start-up built lives as long as the
-    process anyway."""
+    process anyway. The collector's thresholds, raised while starting (``core.startup``), go
+    back to what they were."""
     gc.freeze()
+    startup.end()
 
 
 async def stop_state(state: AppState) -> None:
