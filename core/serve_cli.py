@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from typing import Any
 
 import click
@@ -25,9 +24,6 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     # FORWARDED_ALLOW_IPS default), so anyone on the host could pick the address throttling
     # counts; the app reads that header only from LINLI_TRUSTED_PROXIES (core.identity.throttle).
     options = uvicorn_options(settings, host, port)
-    # what start-up built (modules, the schema of every plugin, the registry) lives as long as
-    # the process: out of the collector's sight, a full collection under load does not walk it
-    gc.freeze()
     if not settings.metrics_port:
         uvicorn.run(app, **options)
         return
