@@ -10,12 +10,13 @@ The same request id goes into audit entries (``core.audit.service.request_id_var
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -25,7 +26,7 @@ from core.host import Host
 from core.language import language_from_header, language_var
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
-           "node_var", "redact", "request_id_var"]
+           "new_request_id", "node_var", "redact", "request_id_var"]
 
 node_var: ContextVar[str] = ContextVar("linli_log_node", default="")
 """The acting node's administrative code for log lines (``X-Linli-Node`` or set by a job)."""
@@ -115,11 +116,15 @@ def configure_logging(level: str | int = "INFO", stream: TextIO | None = None) -
     return handler
 
 
-def _header(scope: dict[str, Any], name: bytes) -> str:
-    for key, value in scope.get("headers") or ():
-        if key.lower() == name:
-            return str(value.decode("latin-1"))
-    return ""
+_ID_PREFIX = secrets.token_hex(8)
+_id_counter = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """A request id unique across processes and restarts: 16 random hex digits drawn once per
+    process and a 16-digit counter — 32 hex digits like ``uuid4().hex``, without a system call
+    and a UUID object per request (an id, not a secret)."""
+    return f"{_ID_PREFIX}{next(_id_counter):016x}"
 
 
 class RequestContextMiddleware:
@@ -132,12 +137,20 @@ class RequestContextMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        given = _header(scope, b"x-request-id")
+        given = node = accept_language = ""
+        for key, value in scope.get("headers") or ():  # one pass over the headers
+            key = key.lower()
+            if key == b"x-request-id":
+                given = given or value.decode("latin-1")
+            elif key == b"x-linli-node":
+                node = node or value.decode("latin-1")
+            elif key == b"accept-language":
+                accept_language = accept_language or value.decode("latin-1")
         client_id = given if _SAFE_ID.match(given) else ""
-        request_id = uuid.uuid4().hex  # ours, always: a client's value is kept beside it
-        node = _header(scope, b"x-linli-node")[:32]
+        request_id = new_request_id()  # ours, always: a client's value is kept beside it
+        node = node[:32]
         rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
-        lang_token = language_var.set(language_from_header(_header(scope, b"accept-language")))
+        lang_token = language_var.set(language_from_header(accept_language))
         client_token = client_request_id_var.set(client_id)
         actor_token = actor_var.set((None, None))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,6 +20,7 @@ from core.identity.auth import access_at, authenticate_bearer, resolve_node
 from core.identity.cache import auth_cache
 from core.identity.throttle import client_address
 from core.identity.tokens import InvalidToken, decode_access_token
+from core.logging import new_request_id
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.execution import PacedDataLoader
 from core.state import AppState
@@ -275,7 +275,7 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     state: AppState = request.app.state.linli
     # core.logging's middleware set a server-generated id (a client's X-Request-ID is kept
     # beside it, never used as ours)
-    request_id = request_id_var.get() or uuid.uuid4().hex
+    request_id = request_id_var.get() or new_request_id()
     request_id_var.set(request_id)
     client = client_address(request.client.host if request.client else "",
                             request.headers.get("x-forwarded-for"),

@@ -13,6 +13,7 @@ from core.logging import (
     _REDACTIONS,
     JsonFormatter,
     configure_logging,
+    new_request_id,
     node_var,
     redact,
     request_id_var,
@@ -112,3 +113,9 @@ def test_redact_skips_only_texts_no_pattern_can_touch(pieces):
     for pattern, replacement in _REDACTIONS:
         full = pattern.sub(replacement, full)
     assert redact(text) == full
+
+
+def test_request_ids_are_32_hex_digits_and_never_repeat():
+    ids = [new_request_id() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
