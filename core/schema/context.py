@@ -269,6 +269,21 @@ async def _authenticate(state: AppState, authorization: str, api_key: str
     return principal, None, credential
 
 
+_CONTEXT_HEADERS = frozenset({b"authorization", b"x-api-key", b"x-linli-node",
+                              b"x-forwarded-for"})
+
+
+def _headers(scope: Any) -> dict[bytes, str]:
+    """The headers the context reads, in one pass over the request's (the first of each, as
+    Litestar's ``request.headers.get`` answers; names compared in lower case)."""
+    found: dict[bytes, str] = {}
+    for key, value in scope.get("headers") or ():
+        key = key.lower()
+        if key in _CONTEXT_HEADERS and key not in found:
+            found[key] = value.decode("latin-1")
+    return found
+
+
 async def build_context(request: Request[Any, Any, Any]) -> Context:
     """Litestar dependency: runs on every request, anonymous ones included (for a WebSocket,
     once per connection; :func:`accept_connection_params` then reads ``connection_init``)."""
@@ -277,15 +292,15 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     # beside it, never used as ours)
     request_id = request_id_var.get() or new_request_id()
     request_id_var.set(request_id)
+    wanted = _headers(request.scope)
     client = client_address(request.client.host if request.client else "",
-                            request.headers.get("x-forwarded-for"),
-                            state.settings.trusted_proxies)
-    authorization = request.headers.get("authorization", "")
-    api_key = request.headers.get("x-api-key", "")
+                            wanted.get(b"x-forwarded-for"), state.settings.trusted_proxies)
+    authorization = wanted.get(b"authorization", "")
+    api_key = wanted.get(b"x-api-key", "")
     seen = AuthEpoch.value  # before the cache or the database is asked
     principal, error, credential = await _authenticate(state, authorization, api_key)
     return Context(state=state, request_id=request_id, principal=principal, auth_error=error,
-                   node_code=request.headers.get("x-linli-node"), client_ip=client,
+                   node_code=wanted.get(b"x-linli-node"), client_ip=client,
                    credential=credential, _authorization=authorization, _api_key=api_key,
                    _auth_seen=seen)
 
