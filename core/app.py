@@ -30,6 +30,7 @@ from core.console import web as console_web
 from core.crypto import install_pii_key
 from core.db import Database, set_db
 from core.identity.roles import RoleBook
+from core.logging import scope_headers
 from core.registry import Registry, get_registry
 from core.schema.budget import with_deadline
 from core.schema.compose import build_schema
@@ -77,6 +78,7 @@ def _response_getter() -> Response[Any]:
 
 PLAIN_POST = True
 """Plain JSON POSTs skip strawberry's request parsing (``_plain_post``); off only to compare."""
+_PLAIN_HEADERS = frozenset({b"content-type", b"accept"})
 _POST = SimpleNamespace(method="POST")
 """All that strawberry's ``execute_single`` reads of its request adapter."""
 
@@ -142,16 +144,24 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         # an empty sub-response — directly: injection resolved the three independent ones in
         # an anyio task group, three tasks and their event-loop turns on every request.
         # Same decorators and signatures otherwise (the OpenAPI document is unchanged).
-        async def _handle(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        @asynccontextmanager
+        async def _request_context(self, request: Request[Any, Any, Any]
+                                   ) -> AsyncIterator[tuple[Any, Response[Any]]]:
+            """The request's context and its sub-response (kept in :data:`_sub_response` for
+            ``get_sub_response`` while the block runs)."""
             sub_response = _response_getter()
             context = await build_context(request)
             context.request, context.response = request, sub_response
             token = _sub_response.set(sub_response)
             try:
-                return await self.execute_request(  # type: ignore[no-any-return]
-                    request=request, context=context, root_value=None)
+                yield context, sub_response
             finally:
                 _sub_response.reset(token)
+
+        async def _handle(self, request: Request[Any, Any, Any]) -> Response[Any]:
+            async with self._request_context(request) as (context, _):
+                return await self.execute_request(  # type: ignore[no-any-return]
+                    request=request, context=context, root_value=None)
 
         async def _plain_post(self, request: Request[Any, Any, Any]) -> Response[Any] | None:
             """A plain POST — a JSON object with one operation, no streaming asked for — run
@@ -162,14 +172,10 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             before; ``tests/core/schema/test_plain_post.py`` holds the two side by side."""
             if not PLAIN_POST:
                 return None
-            content_type = accept = b""
-            for key, value in request.scope["headers"]:
-                if key == b"content-type":
-                    content_type = value
-                elif key == b"accept":
-                    accept = value.lower()
-            if not content_type.lower().startswith(b"application/json") or \
-                    b"multipart" in accept or b"event-stream" in accept:
+            headers = scope_headers(request.scope, _PLAIN_HEADERS)
+            accept = headers.get(b"accept", "").lower()
+            if not headers.get(b"content-type", "").lower().startswith("application/json") or \
+                    "multipart" in accept or "event-stream" in accept:
                 return None
             try:
                 data = json.loads(await request.body())
@@ -181,21 +187,16 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             if not (variables is None or isinstance(variables, dict)) or \
                     not (name is None or isinstance(name, str)) or "extensions" in data:
                 return None
-            sub_response = _response_getter()
-            context = await build_context(request)
-            context.request, context.response = request, sub_response
-            token = _sub_response.set(sub_response)
-            try:
-                result = await self.execute_single(
-                    request=request, request_adapter=_POST, sub_response=sub_response,
-                    context=context, root_value=None,
-                    request_data=GraphQLRequestData(query=query, variables=variables,
-                                                    operation_name=name, extensions=None))
-            except StrawberryHTTPException as exc:  # as strawberry's execute_request answers it
-                return Response(exc.reason, status_code=exc.status_code,
-                                media_type=MediaType.TEXT)
-            finally:
-                _sub_response.reset(token)
+            async with self._request_context(request) as (context, sub_response):
+                try:
+                    result = await self.execute_single(
+                        request=request, request_adapter=_POST, sub_response=sub_response,
+                        context=context, root_value=None,
+                        request_data=GraphQLRequestData(query=query, variables=variables,
+                                                        operation_name=name, extensions=None))
+                except StrawberryHTTPException as exc:  # as strawberry's execute_request does
+                    return Response(exc.reason, status_code=exc.status_code,
+                                    media_type=MediaType.TEXT)
             response_data = await self.process_result(request=request, result=result)
             if result.errors:
                 self._handle_errors(result.errors, response_data)

@@ -26,7 +26,7 @@ from core.host import Host
 from core.language import language_from_header, language_var
 
 __all__ = ["JsonFormatter", "RequestContextMiddleware", "configure_logging", "install",
-           "new_request_id", "node_var", "redact", "request_id_var"]
+           "new_request_id", "node_var", "redact", "request_id_var", "scope_headers"]
 
 node_var: ContextVar[str] = ContextVar("linli_log_node", default="")
 """The acting node's administrative code for log lines (``X-Linli-Node`` or set by a job)."""
@@ -127,6 +127,21 @@ def new_request_id() -> str:
     return f"{_ID_PREFIX}{next(_id_counter):016x}"
 
 
+def scope_headers(scope: Any, names: frozenset[bytes]) -> dict[bytes, str]:
+    """The first value of each of ``names`` (lower-case bytes) among an ASGI scope's headers,
+    in one pass, names compared in lower case and values decoded as latin-1 — what Litestar's
+    ``request.headers.get`` answers, without building its headers object."""
+    found: dict[bytes, str] = {}
+    for key, value in scope.get("headers") or ():
+        key = key.lower()
+        if key in names and key not in found:
+            found[key] = value.decode("latin-1")
+    return found
+
+
+_CONTEXT_HEADERS = frozenset({b"x-request-id", b"x-linli-node", b"accept-language"})
+
+
 class RequestContextMiddleware:
     """ASGI middleware: request id and node in context vars for the whole request."""
 
@@ -137,20 +152,13 @@ class RequestContextMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        given = node = accept_language = ""
-        for key, value in scope.get("headers") or ():  # one pass over the headers
-            key = key.lower()
-            if key == b"x-request-id":
-                given = given or value.decode("latin-1")
-            elif key == b"x-linli-node":
-                node = node or value.decode("latin-1")
-            elif key == b"accept-language":
-                accept_language = accept_language or value.decode("latin-1")
+        headers = scope_headers(scope, _CONTEXT_HEADERS)
+        given = headers.get(b"x-request-id", "")
         client_id = given if _SAFE_ID.match(given) else ""
         request_id = new_request_id()  # ours, always: a client's value is kept beside it
-        node = node[:32]
+        node = headers.get(b"x-linli-node", "")[:32]
         rid_token, node_token = request_id_var.set(request_id), node_var.set(node)
-        lang_token = language_var.set(language_from_header(accept_language))
+        lang_token = language_var.set(language_from_header(headers.get(b"accept-language", "")))
         client_token = client_request_id_var.set(client_id)
         actor_token = actor_var.set((None, None))
 

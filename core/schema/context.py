@@ -20,7 +20,7 @@ from core.identity.auth import access_at, authenticate_bearer, resolve_node
 from core.identity.cache import auth_cache
 from core.identity.throttle import client_address
 from core.identity.tokens import InvalidToken, decode_access_token
-from core.logging import new_request_id
+from core.logging import new_request_id, scope_headers
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.execution import PacedDataLoader
 from core.state import AppState
@@ -271,17 +271,7 @@ async def _authenticate(state: AppState, authorization: str, api_key: str
 
 _CONTEXT_HEADERS = frozenset({b"authorization", b"x-api-key", b"x-linli-node",
                               b"x-forwarded-for"})
-
-
-def _headers(scope: Any) -> dict[bytes, str]:
-    """The headers the context reads, in one pass over the request's (the first of each, as
-    Litestar's ``request.headers.get`` answers; names compared in lower case)."""
-    found: dict[bytes, str] = {}
-    for key, value in scope.get("headers") or ():
-        key = key.lower()
-        if key in _CONTEXT_HEADERS and key not in found:
-            found[key] = value.decode("latin-1")
-    return found
+"""The headers :func:`build_context` reads."""
 
 
 async def build_context(request: Request[Any, Any, Any]) -> Context:
@@ -292,7 +282,7 @@ async def build_context(request: Request[Any, Any, Any]) -> Context:
     # beside it, never used as ours)
     request_id = request_id_var.get() or new_request_id()
     request_id_var.set(request_id)
-    wanted = _headers(request.scope)
+    wanted = scope_headers(request.scope, _CONTEXT_HEADERS)
     client = client_address(request.client.host if request.client else "",
                             wanted.get(b"x-forwarded-for"), state.settings.trusted_proxies)
     authorization = wanted.get(b"authorization", "")
