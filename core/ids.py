@@ -34,10 +34,9 @@ def global_id(type_name: str, pk: int) -> str:
     """``base64("Type:pk")``, URL-safe, unpadded (per row of a page: the type name's encoded
     prefix is kept, only the tail is encoded)."""
     if pk.__class__ is not int:
-        return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+        return b64_text(f"{type_name}:{pk}".encode())
     head, tail = _HEADS.get(type_name) or _head(type_name)
-    return head + b2a_base64(tail + b"%d" % pk, newline=False).translate(_URLSAFE).rstrip(
-        b"=").decode()
+    return head + b64_text(tail + b"%d" % pk)
 
 
 def parse_global_id(gid: str) -> tuple[str, int]:

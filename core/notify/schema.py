@@ -50,10 +50,10 @@ class Notification(Node):
     @classmethod
     def builder(cls) -> Callable[[Any], Notification]:
         """Builds a notification from a row read by column name (a dict or an asyncpg
-        record), in the request's language (looked up once, for a page): the texts as
-        ``notify.pick`` chooses them (English when asked for and not empty, else Chinese); the
-        instance made with :func:`blank`."""
-        english = language_var.get() == "en"
+        record), in the request's language (looked up once, for a page; ``notify.pick``
+        chooses each text); the instance made with :func:`blank`."""
+        language = language_var.get()
+        pick = notify.pick
         new = blank(cls)
 
         def build(row: Any) -> Notification:
@@ -61,8 +61,8 @@ class Notification(Node):
             note = new()
             note.__dict__ = {
                 "id": global_id("Notification", int(row["id"])), "kind": row["kind"],
-                "title": (row.get("title_en") or row["title"]) if english else row["title"],
-                "body": (row.get("body_en") or row["body"]) if english else row["body"],
+                "title": pick(row["title"], row.get("title_en") or "", language),
+                "body": pick(row["body"], row.get("body_en") or "", language),
                 "link": row["link"], "created_at": row["created_at"], "read_at": row["read_at"],
                 "resident_id": None if resident is None else global_id("Resident",
                                                                        int(resident))}

@@ -41,9 +41,7 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(pk: int) -> str:
-    if pk.__class__ is not int:
-        return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
-    return b64_text(b"c:%d" % pk)
+    return b64_text(f"c:{pk}".encode() if pk.__class__ is not int else b"c:%d" % pk)
 
 
 def decode_cursor(cursor: str | None) -> int:
@@ -69,14 +67,15 @@ def check_first(first: int) -> int:
     return first
 
 
+def _row_id(row: Any) -> int:
+    return int(row["id"])
+
+
 def make_connection(rows: Sequence[Any], first: int, build: Callable[[Any], Any],
                     pk: Callable[[Any], int] | None = None) -> Connection[Any]:
     """``rows`` were fetched with ``limit first + 1`` ordered by id; ``pk``: a row's id for
     its cursor (default ``int(row["id"])``)."""
-    page = rows[:first]
-    if pk is None:
-        edges = [Edge(cursor=encode_cursor(int(r["id"])), node=build(r)) for r in page]
-    else:
-        edges = [Edge(cursor=encode_cursor(pk(r)), node=build(r)) for r in page]
+    key = pk or _row_id
+    edges = [Edge(cursor=encode_cursor(key(r)), node=build(r)) for r in rows[:first]]
     return Connection(edges=edges, page_info=PageInfo(
         has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None))
