@@ -258,28 +258,15 @@ class FastExecutionContext(LinliExecutionContext):
         fields for the same nodes each time, so a field's completion can be kept across
         requests (the document cache hands back the same nodes)."""
         operation = self.operation
-        known = _STATIC.get(id(operation))
-        if known is not None and known[0] is operation:
-            return known[1]
-        static = not _has_directives(operation, self.fragments)
-        if len(_STATIC) >= COMPILED_MAX:
-            _STATIC.clear()
-        _STATIC[id(operation)] = (operation, static)
-        return static
+        return bool(_kept(_STATIC, (operation,),
+                          lambda: not _has_directives(operation, self.fragments)))
 
     def _kept_field(self, parent_type: GraphQLObjectType,
                     field_details_list: Any) -> Complete | None:
         """:meth:`_field`, kept across requests by the field's nodes (see :meth:`_static`)."""
-        nodes = tuple(d.node for d in field_details_list)
-        key = (id(parent_type), *map(id, nodes))
-        known = _FIELDS.get(key)
-        if known is not None and known[0] is parent_type and known[1] == nodes:
-            return known[2]  # the same objects (held here, so their ids were not reused)
-        complete = self._field(parent_type, field_details_list)
-        if len(_FIELDS) >= COMPILED_MAX:
-            _FIELDS.clear()
-        _FIELDS[key] = (parent_type, nodes, complete)
-        return complete
+        owners = (parent_type, *(d.node for d in field_details_list))
+        return _kept(_FIELDS, owners,  # type: ignore[no-any-return]
+                     lambda: self._field(parent_type, field_details_list))
 
     def _field(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Complete | None:
         """How a plain field of ``parent_type`` completes from its parent, or None."""
@@ -479,10 +466,26 @@ def _read(attribute: Any, source: _Source | None = None) -> str:
     return f"getattr(value, {attribute!r})"
 
 
-_STATIC: dict[int, tuple[Any, bool]] = {}
+_STATIC: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
 """Operation node → whether it has no directive (:meth:`FastExecutionContext._static`)."""
-_FIELDS: dict[tuple[int, ...], tuple[Any, tuple[Any, ...], Complete | None]] = {}
+_FIELDS: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
 """(parent type, field nodes) → the field's completion, for operations without directives."""
+
+
+def _kept(cache: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]], owners: tuple[Any, ...],
+          make: Callable[[], Any]) -> Any:
+    """``make()``, kept in ``cache`` by the ids of ``owners`` — which the cache holds, so no id
+    is reused while its entry stands — and made again only for other objects; past
+    :data:`COMPILED_MAX` entries the cache starts again."""
+    key = tuple(map(id, owners))
+    known = cache.get(key)
+    if known is not None and all(a is b for a, b in zip(known[0], owners, strict=True)):
+        return known[1]
+    value = make()
+    if len(cache) >= COMPILED_MAX:
+        cache.clear()
+    cache[key] = (owners, value)
+    return value
 
 
 def _has_directives(operation: Any, fragments: dict[str, Any]) -> bool:
