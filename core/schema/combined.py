@@ -16,11 +16,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
+from types import TracebackType
 from typing import Any, ClassVar
 
+import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.context import (
+    ExecutingContextManager,
+    OperationContextManager,
+    ParsingContextManager,
+    ValidationContextManager,
+)
+from strawberry.extensions.runner import SchemaExtensionsRunner
 
-__all__ = ["combined"]
+__all__ = ["CombinedSchema", "combined"]
 
 _STAGES = ("on_operation", "on_parse", "on_validate", "on_execute")
 
@@ -144,6 +153,73 @@ def _resume(hook: Any, exc: BaseException | None) -> BaseException | None:
     except BaseException as raised:  # noqa: BLE001 - passed on, as an exit stack would
         return raised
     return RuntimeError("generator didn't stop")
+
+
+class _Stage:
+    """One stage of a combined extension as the context manager strawberry's runner hands
+    out: the parts' hooks entered and left directly (:meth:`_Combined._enter`, :func:`_leave`),
+    without the per-request ``inspect`` checks, ``contextlib`` wrappers and exit stack of
+    strawberry's own manager — which it still is, for a synchronous ``with``."""
+
+    __slots__ = ("entered", "extension", "fallback", "stage")
+
+    def __init__(self, extension: _Combined, stage: str, fallback: Any) -> None:
+        self.extension = extension
+        self.stage = stage
+        self.fallback = fallback
+        self.entered: list[tuple[Any, bool]] = []
+
+    async def __aenter__(self) -> None:
+        self.entered = await self.extension._enter(self.stage)
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> bool:
+        # as contextlib's asynccontextmanager around the combined hook: an exception the
+        # hooks swallow is suppressed, the same one re-raised propagates, another replaces it
+        if exc is None:
+            await _leave(self.entered, None)
+            return False
+        try:
+            await _leave(self.entered, exc)
+        except BaseException as raised:
+            if raised is exc:
+                return False
+            raise
+        return True
+
+    def __enter__(self) -> None:
+        self.fallback = self.fallback([self.extension])
+        self.fallback.__enter__()
+
+    def __exit__(self, *exc_info: object) -> Any:
+        return self.fallback.__exit__(*exc_info)
+
+
+class _CombinedRunner(SchemaExtensionsRunner):
+    """strawberry's runner for a schema whose one extension is combined."""
+
+    def operation(self) -> Any:
+        return _Stage(self.extensions[0], "on_operation", OperationContextManager)  # type: ignore[arg-type]
+
+    def parsing(self) -> Any:
+        return _Stage(self.extensions[0], "on_parse", ParsingContextManager)  # type: ignore[arg-type]
+
+    def validation(self) -> Any:
+        return _Stage(self.extensions[0], "on_validate", ValidationContextManager)  # type: ignore[arg-type]
+
+    def executing(self) -> Any:
+        return _Stage(self.extensions[0], "on_execute", ExecutingContextManager)  # type: ignore[arg-type]
+
+
+class CombinedSchema(strawberry.Schema):
+    """A schema that runs a :func:`combined` extension's stages directly (any other set of
+    extensions runs as strawberry runs it)."""
+
+    def create_extensions_runner(self, execution_context: Any,
+                                 extensions: list[SchemaExtension]) -> SchemaExtensionsRunner:
+        if len(extensions) == 1 and isinstance(extensions[0], _Combined):
+            return _CombinedRunner(execution_context=execution_context, extensions=extensions)
+        return super().create_extensions_runner(execution_context, extensions)
 
 
 def _kind(part: type[SchemaExtension], stage: str) -> bool | None:

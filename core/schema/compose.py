@@ -25,6 +25,7 @@ from core.people import schema as people_schema
 from core.privacy import schema as privacy_schema
 from core.rules import schema as rules_schema
 from core.schema import base
+from core.schema.combined import CombinedSchema
 from core.schema.errors import ApiError, ErrorCode
 from core.schema.execution import FastExecutionContext, LinliExecutionContext
 from core.schema.limits import (
@@ -124,7 +125,7 @@ def _strict_fields(kind: str, items: Iterable[tuple[str, Any]]) -> list[Strawber
     return fields
 
 
-class LinliSchema(strawberry.Schema):
+class LinliSchema(CombinedSchema):
     """Errors raised before the extensions run (a syntax error, too many tokens) are shaped
     here too, so every error carries a code and none leaks internals."""
 

@@ -292,6 +292,13 @@ class ShapeErrors(MaskErrors):
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return shape_errors(errors)
 
+    def _process_result(self, result: object) -> None:
+        # strawberry's asks ``isinstance(result, <a runtime-checkable Protocol>)`` — a walk of
+        # the protocol's attributes on every request — for whether it has ``errors``
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 

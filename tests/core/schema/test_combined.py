@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 import strawberry
 from strawberry.extensions import SchemaExtension
 
-from core.schema.combined import combined
+from core.schema.combined import CombinedSchema, combined
 
 LOG: list[str] = []
 
@@ -74,8 +75,9 @@ class Validating(SchemaExtension):
 PARTS = (SyncOuter, AsyncInner, Validating)
 
 
-async def run(extensions: list[Any], query: str) -> tuple[list[str], Any]:
-    schema = strawberry.Schema(Query, extensions=extensions)
+async def run(extensions: list[Any], query: str,
+              schema_class: type[strawberry.Schema] = strawberry.Schema) -> tuple[list[str], Any]:
+    schema = schema_class(Query, extensions=extensions)
     LOG.clear()
     try:
         result = await schema.execute(query)
@@ -91,19 +93,52 @@ async def test_combined_runs_the_hooks_as_strawberry_runs_them_apart(query):
     together = await run([combined(*PARTS)], query)
     assert together == apart
     assert apart[0]  # the hooks ran
+    # CombinedSchema runs the combined extension's stages itself, not through strawberry's
+    # context managers: the same hooks, in the same order, with the same outcome
+    assert await run([combined(*PARTS)], query, CombinedSchema) == apart
+    assert await run(list(PARTS), query, CombinedSchema) == apart  # not combined: strawberry's
 
 
-def test_combined_refuses_what_it_cannot_run_alike():
-    class Resolving(SchemaExtension):
-        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
-            return _next(root, info, *args, **kwargs)
+class Swallowing(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        try:
+            yield
+        except Boom:
+            LOG.append("swallowed")
+            self.execution_context.result = None
 
-    class Plain(SchemaExtension):
-        def on_execute(self) -> None:  # type: ignore[override]
-            return None
 
-    with pytest.raises(TypeError):
-        combined(Resolving)
-    with pytest.raises(TypeError):
-        combined(Plain)
-    assert combined(*PARTS) is combined(*PARTS)  # one class per set of parts
+class Replacing(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        try:
+            yield
+        except Boom as exc:
+            raise KeyError("replaced") from exc
+
+
+class Raising(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        if "explode" in (self.execution_context.query or ""):
+            raise Boom("after execute")
+
+
+@pytest.mark.parametrize("parts", [(Swallowing, Raising), (Replacing, Raising),
+                                   (SyncOuter, Replacing, Raising)])
+async def test_combined_stages_pass_on_swallow_or_replace_as_strawberry(parts):
+    query = "query explode { hello }"
+    apart = await run(list(parts), query)
+    assert await run([combined(*parts)], query) == apart
+    assert await run([combined(*parts)], query, CombinedSchema) == apart
+
+
+def test_combined_schema_runs_synchronously_as_strawberry():
+    # a combined extension's hooks are asynchronous: synchronous execution refuses it, with
+    # or without CombinedSchema, in the same words
+    outcomes = []
+    for schema_class in (strawberry.Schema, CombinedSchema):
+        result = schema_class(Query, extensions=[combined(SyncOuter)]).execute_sync("{ hello }")
+        outcomes.append((result.data, [re.sub(" at 0x[0-9a-f]+", "", e.message)
+                                       for e in result.errors or []]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1]
