@@ -104,6 +104,11 @@ async def main(n: int) -> None:
         import core.app as app_mod
         app_mod.encode_response = http_mod.encode_response  # the controller's reference
         app = create_app(state=state, manage_db=False)
+        from core.state import settle_heap
+        settle_heap()  # as a started state does: start-up's heap frozen, thresholds back
+        if os.environ.get("GC_THRESHOLDS"):  # to compare (``GC_THRESHOLDS=7000,10,10``)
+            import gc
+            gc.set_threshold(*map(int, os.environ["GC_THRESHOLDS"].split(",")))
 
         async def served(scope: Any, receive: Any, send: Any) -> None:
             t = time.perf_counter()
@@ -118,6 +123,19 @@ async def main(n: int) -> None:
             for _ in range(30):  # warm
                 r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
                 assert not r.json().get("errors"), r.text
+            if os.environ.get("GC_GARBAGE"):  # what the requests leave in reference cycles
+                import collections
+                import gc
+                gc.collect()
+                gc.set_debug(gc.DEBUG_SAVEALL)
+                for _ in range(100):
+                    await http.post("/graphql", json={"query": QUERY}, headers=headers)
+                gc.collect()
+                gc.set_debug(0)
+                kinds = collections.Counter(type(o).__qualname__ for o in gc.garbage)
+                print(f"{len(gc.garbage) / 100:.0f} objects in cycles per request:",
+                      ", ".join(f"{k} {v / 100:g}" for k, v in kinds.most_common(40)))
+                gc.garbage.clear()
             spent.clear()
             times = []
             profiler = None
@@ -126,12 +144,26 @@ async def main(n: int) -> None:
                 profiler = (cProfile.Profile(time.process_time) if os.environ.get("PROFILE_CPU")
                             else cProfile.Profile())  # CPU time: what preemption leaves out
                 profiler.enable()
+            import gc
+            collected: dict[Any, float] = {"t": 0.0, "n": 0, "start": 0.0}
+
+            def on_gc(phase: str, info: dict[str, Any]) -> None:
+                if phase == "start":
+                    collected["start"] = time.perf_counter()
+                else:
+                    collected["t"] += time.perf_counter() - collected["start"]
+                    collected["n"] += 1
+                    g = info["generation"]
+                    collected[g] = collected.get(g, 0) + time.perf_counter() - collected["start"]
+                    collected[(g, "n")] = collected.get((g, "n"), 0) + 1
+            gc.callbacks.append(on_gc)
             cpu = time.process_time()
             for _ in range(n):
                 t = time.perf_counter()
                 r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
                 times.append(time.perf_counter() - t)
             cpu = time.process_time() - cpu
+            gc.callbacks.remove(on_gc)
         if profiler is not None:
             import pstats
             profiler.disable()
@@ -146,6 +178,10 @@ async def main(n: int) -> None:
               f"mean {total / n * 1000:.2f} ms per request; CPU of this process (client "
               f"included) {cpu / n * 1000:.2f} ms per request (steadier than wall time on a "
               f"shared machine)")
+        print(f"  garbage collection: {collected['t'] / n * 1000:.2f} ms "
+              f"({collected['n'] / n:.2f} collections per request; thresholds {gc.get_threshold()}; "
+              + ", ".join(f"generation {g}: {collected.get((g, 'n'), 0):.0f} taking "
+                          f"{collected.get(g, 0) * 1000:.0f} ms" for g in range(3)) + ")")
         print(f"  authentication (context getter): {ms.get('auth', 0):.2f} ms")
         print(f"  database (statements, BEGIN/COMMIT, checkout): {ms.get('db', 0):.2f} ms")
         print(f"  graphql-core + strawberry execution (without the database): "
@@ -163,4 +199,7 @@ async def main(n: int) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2:
         QUERY = QUERIES[sys.argv[2]]
+    if os.environ.get("UVLOOP", "1") != "0":  # the loop ``linli serve`` runs on
+        import uvloop
+        uvloop.install()
     asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 500))
