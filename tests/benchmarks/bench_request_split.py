@@ -158,10 +158,18 @@ async def main(n: int) -> None:
                     collected[(g, "n")] = collected.get((g, "n"), 0) + 1
             gc.callbacks.append(on_gc)
             cpu = time.process_time()
-            for _ in range(n):
+            concurrent = int(os.environ.get("CONCURRENCY", "1"))  # requests in flight at once
+
+            async def one() -> None:
                 t = time.perf_counter()
-                r = await http.post("/graphql", json={"query": QUERY}, headers=headers)
+                await http.post("/graphql", json={"query": QUERY}, headers=headers)
                 times.append(time.perf_counter() - t)
+
+            for _ in range(n // concurrent):
+                if concurrent == 1:
+                    await one()
+                else:
+                    await asyncio.gather(*(one() for _ in range(concurrent)))
             cpu = time.process_time() - cpu
             gc.callbacks.remove(on_gc)
         if profiler is not None:
@@ -170,6 +178,7 @@ async def main(n: int) -> None:
             pstats.Stats(profiler).sort_stats(os.environ["PROFILE"]).print_stats(45)
             if os.environ.get("PROFILE_OUT"):  # the whole profile, for pstats or snakeviz
                 profiler.dump_stats(os.environ["PROFILE_OUT"])
+        n = len(times)
         total = sum(times)
         ms = {k: v / n * 1000 for k, v in spent.items()}
         execute_only = ms.get("execute", 0) - ms.get("db", 0)
