@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,26 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 async def main(n: int) -> None:
     logging.disable(logging.WARNING)
-    from bench_vs_postgraphile import seed
+    from bench_vs_postgraphile import seeded_state
 
-    from core.app import build_state
     from core.notify import service as notify
-    from core.registry import Registry
-    from core.testing import Factory, TestEnv, _test_settings
-    from core.testing.pg import PostgresTestDatabase
     from tenants.service import scope_for
+    from tenants.tables import Node
 
-    registry = Registry()
-    registry.load_entrypoints()
-    pg = await PostgresTestDatabase.create(registry)
-    tmp = Path(tempfile.mkdtemp(prefix="linli-dbpath-"))
-    try:
-        settings = _test_settings(pg.app_url, tmp, redis_url="")
-        state = build_state(settings, registry)
-        await state.db.start()
-        factory = Factory(TestEnv(settings=settings, state=state, engine="postgres"))
-        s = await seed(state, factory)
-        from tenants.tables import Node
+    async with seeded_state("linli-dbpath-") as (state, s):
         tenant = await Node.objects().where(Node.id == s.tenant_id).first()
         scope = scope_for(tenant)
         db = state.db
@@ -80,9 +66,6 @@ async def main(n: int) -> None:
                 results[name].append((time.process_time() - cpu) / n * 1000)
         for name, xs in results.items():
             print(f"{name:8s} CPU per round: min {min(xs):.3f} ms, median {sorted(xs)[1]:.3f} ms")
-        await db.stop()
-    finally:
-        await pg.drop()
 
 
 if __name__ == "__main__":

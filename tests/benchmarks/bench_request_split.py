@@ -21,7 +21,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -70,30 +69,18 @@ def timed(owner: Any, name: str, bucket: str, spent: dict[str, float]) -> None:
 
 async def main(n: int) -> None:
     logging.disable(logging.WARNING)
-    from bench_vs_postgraphile import seed
+    from bench_vs_postgraphile import seeded_state
 
     import core.schema.context as context_mod
     import core.schema.http as http_mod
     from core import db as db_mod
-    from core.app import build_state, create_app
-    from core.registry import Registry
+    from core.app import create_app
     from core.schema.compose import LinliSchema
-    from core.testing import Factory, TestEnv, _test_settings
-    from core.testing.pg import PostgresTestDatabase
 
     if os.environ.get("FAST_PATH") == "0":  # graphql-core's stock path, to compare
         from core.schema import compose
         compose.FastExecutionContext = compose.LinliExecutionContext  # type: ignore[misc]
-    registry = Registry()
-    registry.load_entrypoints()
-    pg = await PostgresTestDatabase.create(registry)
-    tmp = Path(tempfile.mkdtemp(prefix="linli-split-"))
-    try:
-        settings = _test_settings(pg.app_url, tmp, redis_url="")
-        state = build_state(settings, registry)
-        await state.db.start()
-        s = await seed(state, Factory(TestEnv(settings=settings, state=state,
-                                              engine="postgres")))
+    async with seeded_state("linli-split-") as (state, s):
         spent: dict[str, float] = defaultdict(float)
         timed(context_mod, "_authenticate", "auth", spent)
         timed(LinliSchema, "execute", "execute", spent)
@@ -200,9 +187,6 @@ async def main(n: int) -> None:
               f"{rest:.2f} ms")
         print(f"  the test client (httpx over ASGI, outside the app): "
               f"{total / n * 1000 - ms.get('app', 0):.2f} ms")
-        await state.db.stop()
-    finally:
-        await pg.drop()
 
 
 if __name__ == "__main__":

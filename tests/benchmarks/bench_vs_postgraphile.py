@@ -80,6 +80,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -198,6 +200,32 @@ class Seeded:
     account_id: int
     admin_token: str
     worker_token: str
+
+
+@asynccontextmanager
+async def seeded_state(prefix: str) -> AsyncIterator[tuple[Any, Seeded]]:
+    """A started state on its own PostgreSQL test database (every plugin), seeded with
+    :func:`seed`; stopped and dropped afterwards (the in-process benchmarks' set-up)."""
+    from core.app import build_state
+    from core.registry import Registry
+    from core.testing import Factory, TestEnv, _test_settings
+    from core.testing.pg import PostgresTestDatabase
+
+    registry = Registry()
+    registry.load_entrypoints()
+    pg = await PostgresTestDatabase.create(registry)
+    try:
+        settings = _test_settings(pg.app_url, Path(tempfile.mkdtemp(prefix=prefix)),
+                                  redis_url="")
+        state = build_state(settings, registry)
+        await state.db.start()
+        try:
+            yield state, await seed(state, Factory(TestEnv(settings=settings, state=state,
+                                                           engine="postgres")))
+        finally:
+            await state.db.stop()
+    finally:
+        await pg.drop()
 
 
 async def seed(state: Any, factory: Any) -> Seeded:
