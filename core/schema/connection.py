@@ -71,11 +71,28 @@ def _row_id(row: Any) -> int:
     return int(row["id"])
 
 
+class _PageEdge(Edge[Any]):
+    """An edge of :func:`make_connection`: its cursor encoded when it is read (a page asked for
+    ``edges { node { … } }`` and ``pageInfo { endCursor }`` reads one of them, not one per
+    row). Otherwise an :class:`Edge` (``==`` compares it with other page edges)."""
+
+    @property  # read-only: an edge's cursor is never set
+    def cursor(self) -> str:  # type: ignore[override]
+        return encode_cursor(self._key(self._row))  # type: ignore[attr-defined]
+
+
+_new_edge = object.__new__
+
+
 def make_connection(rows: Sequence[Any], first: int, build: Callable[[Any], Any],
                     pk: Callable[[Any], int] | None = None) -> Connection[Any]:
     """``rows`` were fetched with ``limit first + 1`` ordered by id; ``pk``: a row's id for
     its cursor (default ``int(row["id"])``)."""
     key = pk or _row_id
-    edges = [Edge(cursor=encode_cursor(key(r)), node=build(r)) for r in rows[:first]]
+    edges: list[Edge[Any]] = []
+    for row in rows[:first]:
+        edge = _new_edge(_PageEdge)
+        edge.__dict__ = {"node": build(row), "_row": row, "_key": key}
+        edges.append(edge)
     return Connection(edges=edges, page_info=PageInfo(
         has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None))

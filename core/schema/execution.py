@@ -23,7 +23,9 @@ from graphql.pyutils import Path, gather_with_cancel
 from graphql.type.scalars import serialize_boolean, serialize_id, serialize_int, serialize_string
 from strawberry.dataloader import DataLoader
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types.base_scalars import isoformat
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from graphql import (
     FieldNode,
@@ -322,13 +324,34 @@ class FastExecutionContext(LinliExecutionContext):
                 if parts is None:
                     return None
                 fields.append((response_name, *parts))
-            return ("object", non_null, inner.is_type_of, tuple(fields))
+            return ("object", non_null, inner.is_type_of, tuple(fields), _exact_class(inner))
         return None
+
+
+def _exact_class(object_type: GraphQLObjectType) -> type | None:
+    """The class for which strawberry's ``is_type_of`` of ``object_type`` is sure to answer
+    True without being called: its own class (``object_type.origin``), for an instance with no
+    cast (``strawberry.cast`` stores one in the instance's ``__dict__``). The check first
+    looks for a cast, then answers ``isinstance(value, (*interfaces, origin))``, so an instance
+    of exactly ``origin`` that carries no cast is one. None when the class could answer the
+    cast lookup another way (``__slots__``, its own ``__getattr__`` or ``__getattribute__``, a
+    class attribute of that name) or is an exception (the fast path's first check)."""
+    if object_type.is_type_of is None:
+        return None
+    definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    if not isinstance(origin, type) or issubclass(origin, BaseException) \
+            or not origin.__dictoffset__ or hasattr(origin, TYPE_CAST_ATTRIBUTE) \
+            or hasattr(origin, "__getattr__") \
+            or origin.__getattribute__ is not object.__getattribute__:
+        return None
+    return origin
 
 
 Spec = tuple[Any, ...]
 """``("leaf", non_null, coerce, fast_class or (enum, names by value))``, ``("list", non_null, item)`` or
-``("object", non_null, is_type_of, ((response_name, attribute, spec or type name), ...))``."""
+``("object", non_null, is_type_of, ((response_name, attribute, spec or type name), ...), exact
+class or None)`` (see :func:`_exact_class`)."""
 
 _LEAVES: dict[tuple[int, bool], tuple[Any, Spec]] = {}
 _FAST_CLASS: dict[Any, str] = {serialize_string: "str", serialize_id: "str", serialize_boolean: "bool",
@@ -445,6 +468,9 @@ class _Source:
             check = "isinstance(value, Exception)"
             if spec[2] is not None:
                 check += f" or not {self.name(spec[2], '_is_type_of')}(value, None)"
+            if spec[4] is not None:  # an instance of exactly the type's class: no call
+                check = (f"(value.__class__ is not {self.name(spec[4], '_class')} or "
+                         f"{TYPE_CAST_ATTRIBUTE!r} in value.__dict__) and ({check})")
             entries = []
             for response_name, attribute, sub in spec[3]:
                 if attribute is None:

@@ -6,7 +6,9 @@ On PostgreSQL (``LINLI_TEST_DATABASE_URL``, its own database and roles as in tes
 with 120 notifications; ``N`` (default 500) sequential ``myNotifications(first: 50)`` requests
 through the whole app (httpx ASGITransport, one event loop, token cached after the first).
 ``PROFILE=tottime`` (or ``cumtime``) also prints the top of a cProfile of those requests;
-``FAST_PATH=0`` runs graphql-core's stock execution path instead of the fast one.
+``FAST_PATH=0`` runs graphql-core's stock execution path instead of the fast one; ``AS=worker``
+sends the requests as the street's grid worker (as the side-by-side's residents page does)
+instead of its administrator.
 Wall time is summed per stage by wrapping: the context getter (authentication), the database
 (every statement, plus BEGIN/COMMIT and pool checkout of the shared transaction), execution
 minus the database (graphql-core and strawberry), JSON encoding, the rest of the app (Litestar,
@@ -104,7 +106,8 @@ async def main(n: int) -> None:
             finally:
                 spent["app"] += time.perf_counter() - t
 
-        headers = {"Authorization": f"Bearer {s.admin_token}", "X-Linli-Node": s.tenant_code}
+        token = s.worker_token if os.environ.get("AS") == "worker" else s.admin_token
+        headers = {"Authorization": f"Bearer {token}", "X-Linli-Node": s.tenant_code}
         transport = httpx.ASGITransport(app=served)
         async with httpx.AsyncClient(transport=transport, base_url="http://split") as http:
             for _ in range(30):  # warm

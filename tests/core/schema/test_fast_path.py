@@ -69,13 +69,6 @@ class Edge:
     node: Leaf
 
 
-@strawberry.type
-class Page:
-    edges: list[Edge]
-    nullable_edges: list[Edge | None] | None
-    first: Leaf | None
-
-
 @strawberry.interface
 class Named:
     name: str
@@ -84,6 +77,34 @@ class Named:
 @strawberry.type
 class Thing(Named):
     size: int
+
+
+@strawberry.type
+class Other(Named):
+    """Another type of the interface: a ``Thing`` cast to it is not a ``Thing``."""
+
+    size: int
+
+
+class BigThing(Thing):
+    """A subclass: not ``Thing``'s exact class, though ``is_type_of`` accepts it."""
+
+
+def shelf() -> list[Any]:
+    """What a ``[Thing]`` field may be handed: the type's own instances (no ``is_type_of``
+    call), a subclass, one cast to its own type and one cast to another, and a stranger."""
+    return [Thing(name="a", size=1), BigThing(name="b", size=2),
+            strawberry.cast(Thing, Thing(name="c", size=3)),
+            strawberry.cast(Other, Thing(name="d", size=4)), Odd(name="e"),
+            Other(name="f", size=6), None]
+
+
+@strawberry.type
+class Page:
+    edges: list[Edge]
+    nullable_edges: list[Edge | None] | None
+    first: Leaf | None
+    shelf: list[Thing | None] | None = None
 
 
 @dataclass
@@ -130,13 +151,17 @@ PAGES: dict[str, Any] = {
     "exception_value": lambda: Page(edges=[Edge(cursor="a", node=leaf(1, maybe=ValueError("v")))],
                                     nullable_edges=None, first=leaf(2, name=KeyError("k"))),
 }
+SHELVES = {f"shelf{i}": (lambda i=i: Page(edges=[], nullable_edges=None, first=None,
+                                          shelf=[Thing(name="x", size=0), shelf()[i]]))
+           for i in range(len(shelf()))}
+"""One page per kind of value a ``[Thing]`` field may hold (after one plain ``Thing``)."""
 
 
 @strawberry.type
 class Query:
     @strawberry.field
     async def page(self, kind: str) -> Page:
-        return PAGES[kind]()
+        return (PAGES.get(kind) or SHELVES[kind])()
 
     @strawberry.field
     def things(self) -> list[Named]:
@@ -144,8 +169,10 @@ class Query:
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
-    return (strawberry.Schema(Query, types=[Thing], execution_context_class=LinliExecutionContext),
-            strawberry.Schema(Query, types=[Thing], execution_context_class=FastExecutionContext))
+    return (strawberry.Schema(Query, types=[Thing, Other],
+                              execution_context_class=LinliExecutionContext),
+            strawberry.Schema(Query, types=[Thing, Other],
+                              execution_context_class=FastExecutionContext))
 
 
 LEAF_FIELDS = ["name", "count", "ratio", "flag", "colour", "maybe", "tags", "grid", "shout",
@@ -220,6 +247,26 @@ async def test_each_page_kind_with_every_field():
         document = (f'{{ page(kind: "{kind}") {{ edges {{ cursor node {{ {everything} }} }} '
                     f"nullableEdges {{ node {{ {everything} }} }} first {{ {everything} }} }} }}")
         assert await run(fast, document, {}) == await run(stock, document, {}), kind
+
+
+async def test_a_type_with_an_interface_is_checked_as_the_stock_path_checks(monkeypatch):
+    """``is_type_of`` (a type with interfaces has one) is skipped only for an instance of the
+    type's exact class that carries no cast: the others answer as graphql-core answers."""
+    stock, fast = schemas()
+    refused = []
+    for kind in SHELVES:
+        document = f'{{ page(kind: "{kind}") {{ shelf {{ __typename name size }} }} }}'
+        expected = await run(stock, document, {})
+        calls = record_execute_field(monkeypatch)
+        assert await run(fast, document, {}) == expected, kind
+        if b"Expected value of type 'Thing'" in expected:
+            refused.append(kind)
+            assert "Page.shelf" in calls, kind  # the stock path reports it
+        else:
+            assert calls == ["Query.page"], kind  # completed by the fast path
+    # refused: the Thing cast to Other and the stranger (strawberry's check accepts any
+    # instance of the interface's class, so an Other passes as a Thing)
+    assert refused == ["shelf3", "shelf4"]
 
 
 async def test_plain_fields_skip_the_per_field_machinery(monkeypatch):
