@@ -104,6 +104,13 @@ AUTH_EPOCH_TABLE = "linli_auth_epoch"
 _BUMP_SHARED = (f"INSERT INTO {AUTH_EPOCH_TABLE} (id, value) VALUES (1, 1) ON CONFLICT (id) "
                 f"DO UPDATE SET value = {AUTH_EPOCH_TABLE}.value + 1 RETURNING value")
 _READ_SHARED = f"(SELECT value FROM {AUTH_EPOCH_TABLE} WHERE id = 1)"
+_SCOPE_SQL = ("SELECT set_config('linli.read_nodes', $1, true),"
+              " set_config('linli.shared_nodes', $2, true),"
+              " set_config('linli.write_node', $3, true),"
+              " set_config('statement_timeout', $4, true),"
+              f" {_READ_SHARED} AS auth_epoch")
+"""The scope statement (:meth:`Database._apply_scope`): read nodes, shared nodes, write node,
+statement timeout, all transaction-local, and the shared auth epoch."""
 _shared_bump: ContextVar[list[bool] | None] = ContextVar("linli_shared_bump", default=None)
 """Set in an outermost transaction: holds ``True`` once an auth-state write was built in it,
 so the counter row is bumped before it commits."""
@@ -266,7 +273,7 @@ class _Compiled(QueryString):
     runs any QueryString (the request's connection and lock, statement counts), without
     building it again."""
 
-    def __init__(self, sql: str, args: list[Any], table: type[Table]) -> None:
+    def __init__(self, sql: str, args: list[Any], table: type[Table] | None) -> None:
         super().__init__("", query_type="select", table=table)
         self._frozen_compiled_strings = (sql, args)
 
@@ -602,18 +609,13 @@ class Database:
         one statement sets the scope and the statement timeout (transaction-local both) and
         reads the shared auth epoch (:class:`AuthEpoch`). SQLite has no scope to set: the
         epoch is read on its own."""
-        if isinstance(self.engine, PostgresEngine):
-            rows = await self.execute(
-                "SELECT set_config('linli.read_nodes', {}, true),"
-                " set_config('linli.shared_nodes', {}, true),"
-                " set_config('linli.write_node', {}, true),"
-                " set_config('statement_timeout', {}, true),"
-                f" {_READ_SHARED} AS auth_epoch",
+        if isinstance(self.engine, PostgresEngine):  # the statement's text built once
+            rows = await self.engine.run_querystring(_Compiled(_SCOPE_SQL, [
                 ",".join(str(n) for n in sorted(scope.read_nodes)),
                 ",".join(str(n) for n in sorted(scope.shared_nodes)),
                 "" if scope.write_node is None else str(scope.write_node),
                 str(self.statement_timeout_ms),
-            )
+            ], None))
         else:
             rows = await self.execute(f"SELECT {_READ_SHARED} AS auth_epoch")
         observe_shared_epoch(rows[0]["auth_epoch"] if rows else None)

@@ -55,14 +55,17 @@ class Notification(Node):
         language = language_var.get()
         pick = notify.pick
         new = blank(cls)
+        chinese = language != "en"  # pick's answer for any language but English: the Chinese
 
         def build(row: Any) -> Notification:
             resident = row["resident_id"]
             note = new()
             note.__dict__ = {
                 "id": global_id("Notification", int(row["id"])), "kind": row["kind"],
-                "title": pick(row["title"], row.get("title_en") or "", language),
-                "body": pick(row["body"], row.get("body_en") or "", language),
+                "title": row["title"] if chinese else pick(row["title"], row.get("title_en") or "",
+                                                           language),
+                "body": row["body"] if chinese else pick(row["body"], row.get("body_en") or "",
+                                                         language),
                 "link": row["link"], "created_at": row["created_at"], "read_at": row["read_at"],
                 "resident_id": None if resident is None else global_id("Resident",
                                                                        int(resident))}

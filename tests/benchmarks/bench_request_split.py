@@ -1,6 +1,6 @@
 """Where one GraphQL request's time goes, in process (run on demand, not collected by pytest)::
 
-    .venv/bin/python tests/benchmarks/bench_request_split.py [N] [notifications|residents|nested]
+    .venv/bin/python tests/benchmarks/bench_request_split.py [N] [notifications|notifications100|notifications1|typename|residents|nested]
 
 On PostgreSQL (``LINLI_TEST_DATABASE_URL``, its own database and roles as in tests), one street
 with 120 notifications; ``N`` (default 500) sequential ``myNotifications(first: 50)`` requests
@@ -35,6 +35,8 @@ import httpx
 
 QUERIES = {
     "notifications": """{ myNotifications(first: 50) { edges { node { id kind title body
+      createdAt } } pageInfo { hasNextPage endCursor } } }""",
+    "notifications100": """{ myNotifications(first: 100) { edges { node { id kind title body
       createdAt } } pageInfo { hasNextPage endCursor } } }""",
     # one row: what every request costs whatever its size
     "notifications1": """{ myNotifications(first: 1) { edges { node { id kind title body
