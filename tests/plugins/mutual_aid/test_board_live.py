@@ -62,21 +62,28 @@ async def test_the_boards_update_live(world, linli_env, factory, drain):
         assert "errors" not in out, out
         return next(iter(out["data"].values()))  # type: ignore[no-any-return]
 
-    def changes(client: TestClient) -> None:
+    def changes(client: TestClient, ws: Any) -> list[dict[str, Any]]:
+        """Each change, then its message before the next change: a message is re-read when it
+        is delivered, so one change's message read after the next change would show both."""
+        messages = []
         order = post(client, """mutation($input: MutualAidPlaceOrderInput!) {
             mutualAidPlaceOrder(input: $input) { ... on MutualAidPlaceOrderPayload {
             order { id } } } }""", {"teamId": gid("MutualAidTeam", team["id"]),
                                     "title": "楼道灯不亮",
                                     "residentId": gid("Resident", world.residents[0].id)})
+        messages.append(ws.receive_json())
         post(client, """mutation($input: MutualAidPlusOneInput!) { mutualAidPlusOne(input: $input)
             { __typename } }""", {"orderId": order["order"]["id"],
                                   "residentId": gid("Resident", world.residents[1].id)})
+        messages.append(ws.receive_json())
         note = post(client, """mutation($input: MutualAidPostNoteInput!) {
             mutualAidPostNote(input: $input) { ... on MutualAidPostNotePayload { note { id } } }
             }""", {"communityId": community, "text": "快递柜坏了", "paper": True})
         post(client, """mutation($input: MutualAidAnswerNoteInput!) {
             mutualAidAnswerNote(input: $input) { __typename } }""",
              {"noteId": note["note"]["id"], "answer": "已报修，周五修好"})
+        messages.append(ws.receive_json())  # the pending note sent nothing: the answer's
+        return messages
 
     def run() -> list[dict[str, Any]]:
         with TestClient(app) as client, client.websocket_connect(
@@ -90,8 +97,7 @@ async def test_the_boards_update_live(world, linli_env, factory, drain):
                 if state.services.pubsub.subscribers(TOPIC, world.node.id):
                     break
                 time.sleep(0.01)
-            changes(client)
-            messages = [ws.receive_json() for _ in range(3)]
+            messages = changes(client, ws)
             ws.send_json({"id": "1", "type": "complete"})
             return messages
 
