@@ -1,6 +1,7 @@
 """Throwaway plugins (a flaky delivery channel, a building-heads-like plugin naming who is
 responsible for a resident), an app whose registry has them, and places to put residents in."""
 
+import itertools
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -130,8 +131,13 @@ class Place:
     grid_id: int
 
 
+_SERIALS = itertools.count(100 + secrets.randbelow(400))
+"""Community serials, one per place made in this run (a random draw per call collided now and
+then: two places of one tenant with the same code)."""
+
+
 async def make_place(db: Any, tenant: Any) -> Place:
-    serial = secrets.randbelow(900) + 100
+    serial = next(_SERIALS)
     async with db.scoped(scope_for(tenant), write=True):
         community = Community(tenant_id=tenant.id, name=f"御苑社区{serial}",
                               code=tenant.code[:9] + str(serial), kind="community",
