@@ -55,7 +55,7 @@ class Notification(Node):
         language = language_var.get()
         pick = notify.pick
         new = blank(cls)
-        chinese = language != "en"  # pick's answer for any language but English: the Chinese
+        chinese = notify.chinese_only(language)
 
         def build(row: Any) -> Notification:
             resident = row["resident_id"]

@@ -51,6 +51,7 @@ __all__ = [
     "NotifyService",
     "Recipient",
     "ResidentRecipient",
+    "chinese_only",
     "deliver_job",
     "get_service",
     "inbox",
@@ -181,7 +182,13 @@ def split_text(text: str | LocalText) -> LocalText:
 
 def pick(zh: str, en: str, language: str) -> str:
     """The text in ``language`` (``"zh"``/``"en"``); English falls back to Chinese."""
-    return en if language == "en" and en else zh
+    return zh if chinese_only(language) or not en else en
+
+
+def chinese_only(language: str) -> bool:
+    """Whether :func:`pick` answers the Chinese text for ``language`` whatever the English (any
+    language but English): a page of rows can then take the Chinese column without a call."""
+    return language != "en"
 
 
 class Channel(Protocol):
