@@ -10,6 +10,7 @@ missing, the test skips with the reason — except under ``CI=true``, where it f
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import shutil
 import socket
@@ -33,7 +34,8 @@ from core.settings import Settings
 from core.state import AppState
 from core.tables import all_tables
 
-__all__ = ["free_port", "in_ci", "in_own_app", "linli_command", "live_server", "require_tool"]
+__all__ = ["free_port", "in_ci", "in_own_app", "linli_command", "live_server", "npm_install",
+           "require_tool"]
 
 T = TypeVar("T")
 
@@ -52,6 +54,34 @@ def require_tool(path_or_name: str, why: str) -> str:
     if in_ci():
         pytest.fail(f"{message} (CI=true: a missing tool is a failure)")
     pytest.skip(message)
+
+
+def npm_install(npm: str, folder: Path, packages: list[str], marker: str) -> Path:
+    """``npm install packages`` into ``folder`` once, safe when several test runs (the two
+    engines side by side) ask at the same time: the first takes a lock, installs into a fresh
+    folder beside it and renames that into place; the others wait on the lock and find
+    ``folder/marker`` there. A half-written folder is never seen under its real name. npm's
+    errors are printed; a failed install is tried once more before it fails the test."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / marker).exists():
+            return folder
+        for attempt in (1, 2):  # a registry hiccup gets one more try
+            fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+            fresh.chmod(0o755)
+            try:
+                done = subprocess.run([npm, "install", "--no-audit", "--no-fund",
+                                       "--loglevel=error", "--prefix", str(fresh), *packages],
+                                      timeout=300, check=attempt == 2).returncode == 0
+                if done:
+                    if folder.exists():  # left by an older, unlocked install: not trusted
+                        shutil.rmtree(folder)
+                    fresh.rename(folder)
+                    break
+            finally:
+                shutil.rmtree(fresh, ignore_errors=True)
+    return folder
 
 
 def free_port() -> int:

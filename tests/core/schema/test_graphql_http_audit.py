@@ -1,7 +1,8 @@
 """GraphQL over HTTP conformance: the ``graphql-http`` package's ``serverAudits`` against a real
 ``linli serve``. Every MUST passes (an ``error`` status is a MUST failure); the ok/notice/warn
 counts are printed. The package is installed once with npm into ``.cache/npm/`` under the
-repository (reused by later runs); without node/npm the test skips, under ``CI=true`` it fails.
+repository (reused by later runs; two runs side by side install it once, see ``npm_install``);
+without node/npm the test skips, under ``CI=true`` it fails.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from core.testing.live import live_server, require_tool
+from core.testing.live import live_server, npm_install, require_tool
 
 GRAPHQL_HTTP = "1.22.4"
 GRAPHQL_JS = "16.9.0"
@@ -34,14 +35,12 @@ const { serverAudits } = require('graphql-http');
 
 
 def _install(npm: str) -> Path:
-    marker = CACHE / "node_modules" / "graphql-http" / "package.json"
-    if not marker.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix",
-                        str(CACHE), f"graphql-http@{GRAPHQL_HTTP}", f"graphql@{GRAPHQL_JS}"],
-                       check=True, timeout=300)
-    (CACHE / "audit.js").write_text(AUDIT_JS)
-    return CACHE / "audit.js"
+    npm_install(npm, CACHE, [f"graphql-http@{GRAPHQL_HTTP}", f"graphql@{GRAPHQL_JS}"],
+                "node_modules/graphql-http/package.json")
+    script, partial = CACHE / "audit.js", CACHE / f".audit-{os.getpid()}.js"
+    partial.write_text(AUDIT_JS)
+    partial.replace(script)  # atomic: the other engine's run may be reading it
+    return script
 
 
 def test_graphql_http_server_audits_pass_every_must(linli_env: Any) -> None:
