@@ -136,3 +136,64 @@ async def test_an_error_ending_the_operation_leaves_no_connection_behind(gql, fa
         assert pool.get_size() - pool.get_idle_size() == 0
     out = await gql("{ unreadNotificationCount }", token=admin.token, node=tenant.code)
     assert out == {"data": {"unreadNotificationCount": 3}}
+
+
+class _CountedSlots(asyncio.Semaphore):
+    """A read gate that remembers how many slots were held at most and how often a request
+    had to wait for one."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__(value)
+        self.held = self.most = self.waited = 0
+
+    async def acquire(self) -> bool:
+        if self.locked():
+            self.waited += 1
+        await super().acquire()
+        self.held += 1
+        self.most = max(self.most, self.held)
+        return True
+
+    def release(self) -> None:
+        self.held -= 1
+        super().release()
+
+
+async def test_query_requests_wait_for_a_read_slot_holding_no_connection(gql, factory,
+                                                                         linli_env, monkeypatch):
+    """At most ``read_slots`` query requests hold their shared transaction at once (on
+    PostgreSQL: 8 of a pool of 10, so reads never take the connections writes, jobs and
+    sign-ins need); the others wait for a slot before they take a connection, and every
+    slot comes back, also from a request whose scope statement failed."""
+    from core.db import read_slot_count
+
+    assert [read_slot_count(n) for n in (1, 4, 10, 20)] == [1, 2, 8, 15]
+    db = linli_env.state.db
+    if linli_env.engine == "postgres":
+        assert db.read_slots is not None and db.read_slots._value == 8
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant)
+    await _seed_inbox(linli_env, tenant, admin, 5)
+    slots = _CountedSlots(2)
+    monkeypatch.setattr(db, "read_slots", slots)
+    outs = await asyncio.gather(*[gql(NOTIFICATIONS, {"n": 5}, token=admin.token,
+                                      node=tenant.code) for _ in range(8)])
+    assert all(o.get("errors") is None for o in outs), outs
+    assert (slots.most, slots.held) == (2, 0)
+    assert slots.waited > 0  # the eight did contend for the two slots
+
+    original = type(db)._apply_scope
+    failures = iter([True])
+
+    async def failing_once(self, scope):
+        if next(failures, False):
+            raise RuntimeError("scope statement failed")
+        return await original(self, scope)
+
+    monkeypatch.setattr(type(db), "_apply_scope", failing_once)
+    out = await gql(NOTIFICATIONS, {"n": 5}, token=admin.token, node=tenant.code)
+    assert out.get("errors"), out
+    assert slots.held == 0 and slots._value == 2
+    out = await gql(NOTIFICATIONS, {"n": 5}, token=admin.token, node=tenant.code)
+    assert out.get("errors") is None, out
+    assert slots.held == 0 and slots._value == 2
