@@ -24,7 +24,7 @@ from asyncpg import PostgresError
 from piccolo.columns import BigInt, Serial
 from piccolo.columns.m2m import M2MSelect
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.engine.sqlite import dict_factory as _dict_factory
 from piccolo.query import Delete, Insert, Objects, Select, Update
@@ -89,7 +89,10 @@ class AuthEpoch:
 
     Across processes: the same writes bump a counter row in the database
     (:data:`AUTH_EPOCH_TABLE`) in their own transaction, and every scoped transaction reads it
-    in the statement that sets its scope (no extra statement on PostgreSQL; one on SQLite).
+    in the statement that sets its scope (no extra statement on PostgreSQL; one on SQLite). A
+    request's shared transaction on PostgreSQL sends its scope with ``BEGIN`` and, instead of
+    reading the counter, has that statement fail when the counter is not ``shared``; it then
+    begins again the long way, which reads it (:meth:`SharedTransaction._begin`).
     When the row differs from what this process saw last (``shared``), ``value`` moves here
     too, and the request that saw it checks its caller again in the transaction it just opened
     (``core.schema.context``): a revocation in one process is refused on the next request in
@@ -111,6 +114,61 @@ _SCOPE_SQL = ("SELECT set_config('linli.read_nodes', $1, true),"
               f" {_READ_SHARED} AS auth_epoch")
 """The scope statement (:meth:`Database._apply_scope`): read nodes, shared nodes, write node,
 statement timeout, all transaction-local, and the shared auth epoch."""
+_EPOCH_MOVED = "linli-auth-epoch-moved:"
+
+
+def _begin_scoped_sql(scope: Scope, timeout_ms: int, known_epoch: int) -> str:
+    """``BEGIN`` and the scope as one simple query (one round trip instead of two) for a
+    process that knows the shared auth epoch: the values are integers written by us (never
+    client text), and instead of returning the epoch the statement fails — with
+    :data:`_EPOCH_MOVED` and the new value in the message — when it is not ``known_epoch``
+    (the raise depends on the row read, so the planner cannot fold it into a constant)."""
+    reads = ",".join(str(int(n)) for n in sorted(scope.read_nodes))
+    shared = ",".join(str(int(n)) for n in sorted(scope.shared_nodes))
+    write = "" if scope.write_node is None else str(int(scope.write_node))
+    return ("BEGIN; SELECT set_config('linli.read_nodes', '" + reads + "', true),"
+            " set_config('linli.shared_nodes', '" + shared + "', true),"
+            " set_config('linli.write_node', '" + write + "', true),"
+            f" set_config('statement_timeout', '{int(timeout_ms)}', true),"
+            f" CASE WHEN e.v <> {int(known_epoch)} THEN CAST('{_EPOCH_MOVED}' || e.v AS int) END"
+            f" FROM (SELECT COALESCE({_READ_SHARED}, 0) AS v) AS e")
+
+
+class _ScopedBegin(PostgresTransaction):
+    """piccolo's transaction, begun with :func:`_begin_scoped_sql` and ended with plain
+    ``COMMIT``/``ROLLBACK`` (asyncpg's transaction object is never started). A begin that
+    fails ends what it began and gives the connection back before it raises."""
+
+    __slots__ = ("begin_sql",)
+
+    def __init__(self, engine: PostgresEngine, begin_sql: str) -> None:
+        super().__init__(engine)
+        self.begin_sql = begin_sql
+
+    async def begin(self) -> None:
+        try:
+            await self.connection.execute(self.begin_sql)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.connection.execute("ROLLBACK")
+            pool = self.engine.pool
+            if pool is not None:
+                await pool.release(self.connection)
+            raise
+
+    async def commit(self) -> None:
+        await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.connection.execute("ROLLBACK")
+        self._rolled_back = True
+
+
+def _epoch_moved(exc: BaseException) -> bool:
+    return isinstance(exc, PostgresError) and _EPOCH_MOVED in str(exc)
+
+
 _shared_bump: ContextVar[list[bool] | None] = ContextVar("linli_shared_bump", default=None)
 """Set in an outermost transaction: holds ``True`` once an auth-state write was built in it,
 so the counter row is bumped before it commits."""
@@ -775,7 +833,8 @@ class SharedTransaction:
     engines take per statement, never across a resolver's own awaits, so nesting cannot
     deadlock). :meth:`close` commits and hands the connection back; a statement that fails
     ends the transaction (PostgreSQL refuses anything more in it) and the next use opens a
-    fresh one. Statements per request: ``BEGIN``, the scope, the data, ``COMMIT``. Before it
+    fresh one. Round trips per request on PostgreSQL: ``BEGIN`` with the scope and the auth
+    epoch check (one simple query, :class:`_ScopedBegin`), the data, ``COMMIT``. Before it
     takes a connection, opening waits for one of the database's ``read_slots`` (PostgreSQL),
     which it gives back with the connection.
 
@@ -809,31 +868,56 @@ class SharedTransaction:
             if slots is not None:
                 await slots.acquire()
                 self._slot = slots
-            engine = self.db.engine
-            outside = engine.current_transaction.set(None)
+            tx = await self._begin(merged=True)
+            if tx is None:  # the shared auth epoch moved (or was never read): read it
+                tx = await self._begin(merged=False)
+            return tx
+        except BaseException:
+            self._opening = None
+            self._give_slot_back()
+            raise
+
+    async def _begin(self, *, merged: bool) -> Any:
+        """Begin the transaction and set the scope: on PostgreSQL, once this process has read
+        the shared auth epoch, in one round trip (:class:`_ScopedBegin`); None when that finds
+        the epoch moved (nothing is left open). Otherwise ``BEGIN``, then the scope statement,
+        which reads the epoch."""
+        engine = self.db.engine
+        known = AuthEpoch.shared
+        merged = merged and isinstance(engine, PostgresEngine) and known is not None
+        outside = engine.current_transaction.set(None)
+        try:
+            tx: Any
+            if merged:
+                assert known is not None and isinstance(engine, PostgresEngine)
+                tx = _ScopedBegin(engine, _begin_scoped_sql(
+                    self.scope, self.db.statement_timeout_ms, known))
+            elif isinstance(engine, SQLiteEngine):
+                tx = engine.transaction(transaction_type=TransactionType.deferred)
+            else:
+                tx = engine.transaction()
             try:
-                tx: Any = (engine.transaction(transaction_type=TransactionType.deferred)
-                           if isinstance(engine, SQLiteEngine) else engine.transaction())
                 await tx.__aenter__()
-                # piccolo bound the transaction to this task's context: undo that, each use
-                # binds it for its own block
-                engine.current_transaction.reset(tx.context)
-            finally:
-                engine.current_transaction.reset(outside)
-            _shared_locks[id(tx)] = self._lock
-            self._tx = tx
-            self.opened += 1
+            except PostgresError as exc:
+                if merged and _epoch_moved(exc):
+                    return None
+                raise
+            # piccolo bound the transaction to this task's context: undo that, each use
+            # binds it for its own block
+            engine.current_transaction.reset(tx.context)
+        finally:
+            engine.current_transaction.reset(outside)
+        _shared_locks[id(tx)] = self._lock
+        self._tx = tx
+        self.opened += 1
+        if not merged:
             try:
                 await self._bound(tx, self.db._apply_scope(self.scope))
             except BaseException:
                 async with self._lock:
                     await self._end(failed=True)
                 raise
-            return tx
-        except BaseException:
-            self._opening = None
-            self._give_slot_back()
-            raise
+        return tx
 
     def _give_slot_back(self) -> None:
         slots, self._slot = self._slot, None

@@ -91,7 +91,8 @@ async def test_masking_is_decided_once_per_page(gql, factory, seed, linli_env, m
                    for e in edges)
         assert loads == ["people:view"], loads
         counts[n] = len(statements)
-    # the scope (with the epoch) and the page: nothing per row, and no read of the worker's
-    # places (a page of residents is limited by the grant's own ids; only communities, grids
-    # and compounds are shown around them)
-    assert counts[5] == counts[50] == 2, counts
+    # the page (on SQLite also the epoch; on PostgreSQL the scope and the epoch check go with
+    # BEGIN): nothing per row, and no read of the worker's places (a page of residents is
+    # limited by the grant's own ids; only communities, grids and compounds are shown around
+    # them)
+    assert counts[5] == counts[50] == (1 if linli_env.engine == "postgres" else 2), counts

@@ -8,7 +8,7 @@ import asyncio
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from core.db import Database
+from core.db import Database, _ScopedBegin
 from core.identity.cache import auth_cache
 from core.identity.tables import Membership
 
@@ -37,13 +37,22 @@ def watching(db: Database):
             opened.append(1)
         return original_tx(self, *args, **kwargs)
 
+    original_begun = _ScopedBegin.__init__
+
+    def begun(self, engine, *args, **kwargs):  # BEGIN and the scope in one (PostgreSQL)
+        if engine is db.engine:
+            opened.append(1)
+        original_begun(self, engine, *args, **kwargs)
+
     engine_cls.run_querystring = counted
     engine_cls.transaction = transaction
+    _ScopedBegin.__init__ = begun
     try:
         yield statements, opened
     finally:
         engine_cls.run_querystring = original_run
         engine_cls.transaction = original_tx
+        _ScopedBegin.__init__ = original_begun
 
 
 async def _seed_inbox(linli_env, node, account, n: int = 30) -> None:
@@ -76,11 +85,13 @@ async def test_a_list_query_is_one_transaction_without_identity_sql(gql, factory
     assert len(opened) == 1, statements
     assert not [s for s in statements if "linli_account" in s or "linli_membership" in s
                 or "linli_node" in s or "linli_revoked" in s], statements
-    # on PostgreSQL: BEGIN, the scope (which also reads the shared auth epoch), the page,
-    # COMMIT (the engine sees the middle two); on SQLite the epoch is read on its own
-    assert len(statements) == 2, statements
-    assert statements[0].startswith("SELECT set_config") if linli_env.engine == "postgres" \
-        else "linli_auth_epoch" in statements[0], statements
+    # on PostgreSQL: BEGIN with the scope (which also checks the shared auth epoch) in one
+    # round trip, the page, COMMIT (the engine sees the page alone); on SQLite the epoch is
+    # read on its own
+    if linli_env.engine == "postgres":
+        assert len(statements) == 1 and "linli_notification" in statements[0], statements
+    else:
+        assert len(statements) == 2 and "linli_auth_epoch" in statements[0], statements
 
 
 async def test_concurrent_resolvers_share_the_transaction(gql, factory, linli_env):
@@ -182,18 +193,30 @@ async def test_query_requests_wait_for_a_read_slot_holding_no_connection(gql, fa
     assert (slots.most, slots.held) == (2, 0)
     assert slots.waited > 0  # the eight did contend for the two slots
 
-    original = type(db)._apply_scope
+    import core.db as db_module
+
+    original_scope = type(db)._apply_scope
+    original_begin = db_module._begin_scoped_sql
     failures = iter([True])
 
     async def failing_once(self, scope):
         if next(failures, False):
             raise RuntimeError("scope statement failed")
-        return await original(self, scope)
+        return await original_scope(self, scope)
+
+    def failing_begin(*args):  # PostgreSQL: BEGIN goes through, the scope statement fails
+        sql = original_begin(*args)
+        return sql.replace("BEGIN; SELECT", "BEGIN; SELECT 1/0,") if next(failures, False) \
+            else sql
 
     monkeypatch.setattr(type(db), "_apply_scope", failing_once)
+    monkeypatch.setattr(db_module, "_begin_scoped_sql", failing_begin)
     out = await gql(NOTIFICATIONS, {"n": 5}, token=admin.token, node=tenant.code)
     assert out.get("errors"), out
     assert slots.held == 0 and slots._value == 2
+    if linli_env.engine == "postgres":  # and no connection was left behind
+        pool = db.engine.pool
+        assert pool.get_size() - pool.get_idle_size() == 0
     out = await gql(NOTIFICATIONS, {"n": 5}, token=admin.token, node=tenant.code)
     assert out.get("errors") is None, out
     assert slots.held == 0 and slots._value == 2
