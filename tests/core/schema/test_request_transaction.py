@@ -8,6 +8,8 @@ import asyncio
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from core.db import Database, _ScopedBegin
 from core.identity.cache import auth_cache
 from core.identity.tables import Membership
@@ -220,3 +222,52 @@ async def test_query_requests_wait_for_a_read_slot_holding_no_connection(gql, fa
     out = await gql(NOTIFICATIONS, {"n": 5}, token=admin.token, node=tenant.code)
     assert out.get("errors") is None, out
     assert slots.held == 0 and slots._value == 2
+
+
+async def test_a_moved_epoch_is_seen_through_the_one_round_trip_begin(gql, factory, linli_env):
+    """On PostgreSQL a request's BEGIN carries its scope and checks the shared auth epoch in
+    the same simple query; when another process moved the epoch that query fails, nothing is
+    left open, and the request begins the long way (which reads the epoch and moves this
+    process's caches) — answering as before, on the very request that saw it."""
+    if linli_env.engine != "postgres":
+        pytest.skip("SQLite reads the epoch in a statement of its own")
+    from core.db import _BUMP_SHARED, AuthEpoch
+
+    db = linli_env.state.db
+    tenant = await factory.tenant()
+    admin = await factory.account(tenant)
+    await _seed_inbox(linli_env, tenant, admin, 3)
+    assert (await gql(NOTIFICATIONS, {"n": 3}, token=admin.token, node=tenant.code)
+            ).get("errors") is None
+    async with db.engine.pool.acquire() as other:  # as another process would, unseen here
+        moved = (await other.fetchrow(_BUMP_SHARED))["value"]
+    before = AuthEpoch.value
+    with watching(db) as (statements, opened):
+        out = await gql(NOTIFICATIONS, {"n": 3}, token=admin.token, node=tenant.code)
+    assert out.get("errors") is None and len(out["data"]["myNotifications"]["edges"]) == 3
+    assert AuthEpoch.shared == moved and AuthEpoch.value > before
+    assert len(opened) == 2  # the one-round-trip BEGIN that found the epoch moved, then BEGIN
+    assert statements[0].startswith("SELECT set_config"), statements  # the epoch read
+    pool = db.engine.pool
+    assert pool.get_size() - pool.get_idle_size() == 0
+    # the caches the move dropped fill again (the node by code, in a transaction of its own)
+    assert (await gql(NOTIFICATIONS, {"n": 3}, token=admin.token, node=tenant.code)
+            ).get("errors") is None
+    with watching(db) as (statements, opened):
+        out = await gql(NOTIFICATIONS, {"n": 3}, token=admin.token, node=tenant.code)
+    assert out.get("errors") is None
+    assert len(opened) == 1 and len(statements) == 1, statements  # one round trip again
+
+
+def test_the_one_round_trip_begin_writes_integers_only():
+    """The scope goes into the simple query's text (no parameters there): only integers."""
+    from core.db import _begin_scoped_sql
+    from tenants.scope import Scope
+
+    sql = _begin_scoped_sql(Scope(read_nodes=frozenset({12, 3}), write_node=3), 5000, 7)
+    assert sql.startswith("BEGIN; SELECT set_config('linli.read_nodes', '3,12', true),")
+    assert "set_config('linli.write_node', '3', true)" in sql
+    assert "set_config('statement_timeout', '5000', true)" in sql and "e.v <> 7 " in sql
+    with pytest.raises(ValueError):
+        _begin_scoped_sql(Scope(read_nodes=frozenset({"1'); DROP TABLE x; --"}),  # type: ignore[arg-type]
+                                write_node=None), 0, 7)
