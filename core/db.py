@@ -869,7 +869,7 @@ class SharedTransaction:
                 await slots.acquire()
                 self._slot = slots
             tx = await self._begin(merged=True)
-            if tx is None:  # the shared auth epoch moved (or was never read): read it
+            if tx is None:  # the shared auth epoch moved: begin again, reading it
                 tx = await self._begin(merged=False)
             return tx
         except BaseException:
