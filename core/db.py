@@ -90,9 +90,9 @@ class AuthEpoch:
     Across processes: the same writes bump a counter row in the database
     (:data:`AUTH_EPOCH_TABLE`) in their own transaction, and every scoped transaction reads it
     in the statement that sets its scope (no extra statement on PostgreSQL; one on SQLite). A
-    request's shared transaction on PostgreSQL sends its scope with ``BEGIN`` and, instead of
-    reading the counter, has that statement fail when the counter is not ``shared``; it then
-    begins again the long way, which reads it (:meth:`SharedTransaction._begin`).
+    scoped transaction on PostgreSQL sends its scope with ``BEGIN`` and, instead of reading the
+    counter, has that statement fail when the counter is not ``shared``; it then begins again
+    the long way, which reads it (:meth:`Database._begin_scoped`).
     When the row differs from what this process saw last (``shared``), ``value`` moves here
     too, and the request that saw it checks its caller again in the transaction it just opened
     (``core.schema.context``): a revocation in one process is refused on the next request in
@@ -107,14 +107,24 @@ AUTH_EPOCH_TABLE = "linli_auth_epoch"
 _BUMP_SHARED = (f"INSERT INTO {AUTH_EPOCH_TABLE} (id, value) VALUES (1, 1) ON CONFLICT (id) "
                 f"DO UPDATE SET value = {AUTH_EPOCH_TABLE}.value + 1 RETURNING value")
 _READ_SHARED = f"(SELECT value FROM {AUTH_EPOCH_TABLE} WHERE id = 1)"
-_SCOPE_SQL = ("SELECT set_config('linli.read_nodes', $1, true),"
-              " set_config('linli.shared_nodes', $2, true),"
-              " set_config('linli.write_node', $3, true),"
-              " set_config('statement_timeout', $4, true),"
-              f" {_READ_SHARED} AS auth_epoch")
-"""The scope statement (:meth:`Database._apply_scope`): read nodes, shared nodes, write node,
-statement timeout, all transaction-local, and the shared auth epoch."""
+_SCOPE_SETTINGS = ("linli.read_nodes", "linli.shared_nodes", "linli.write_node",
+                   "statement_timeout")
+"""What a scoped transaction sets (transaction-local) on PostgreSQL, in this order."""
+_SCOPE_SQL = ("SELECT " + ", ".join(f"set_config('{name}', ${i}, true)"
+                                    for i, name in enumerate(_SCOPE_SETTINGS, 1))
+              + f", {_READ_SHARED} AS auth_epoch")
+"""The scope statement (:meth:`Database._apply_scope`): the settings, and the shared auth
+epoch."""
 _EPOCH_MOVED = "linli-auth-epoch-moved:"
+
+
+def _scope_values(scope: Scope, timeout_ms: int) -> list[str]:
+    """The values of :data:`_SCOPE_SETTINGS` for ``scope``: integers only (so also safe as the
+    literals of :func:`_begin_scoped_sql`)."""
+    return [",".join(str(int(n)) for n in sorted(scope.read_nodes)),
+            ",".join(str(int(n)) for n in sorted(scope.shared_nodes)),
+            "" if scope.write_node is None else str(int(scope.write_node)),
+            str(int(timeout_ms))]
 
 
 def _begin_scoped_sql(scope: Scope, timeout_ms: int, known_epoch: int) -> str:
@@ -123,13 +133,9 @@ def _begin_scoped_sql(scope: Scope, timeout_ms: int, known_epoch: int) -> str:
     client text), and instead of returning the epoch the statement fails — with
     :data:`_EPOCH_MOVED` and the new value in the message — when it is not ``known_epoch``
     (the raise depends on the row read, so the planner cannot fold it into a constant)."""
-    reads = ",".join(str(int(n)) for n in sorted(scope.read_nodes))
-    shared = ",".join(str(int(n)) for n in sorted(scope.shared_nodes))
-    write = "" if scope.write_node is None else str(int(scope.write_node))
-    return ("BEGIN; SELECT set_config('linli.read_nodes', '" + reads + "', true),"
-            " set_config('linli.shared_nodes', '" + shared + "', true),"
-            " set_config('linli.write_node', '" + write + "', true),"
-            f" set_config('statement_timeout', '{int(timeout_ms)}', true),"
+    settings = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in
+                         zip(_SCOPE_SETTINGS, _scope_values(scope, timeout_ms), strict=True))
+    return (f"BEGIN; SELECT {settings},"
             f" CASE WHEN e.v <> {int(known_epoch)} THEN CAST('{_EPOCH_MOVED}' || e.v AS int) END"
             f" FROM (SELECT COALESCE({_READ_SHARED}, 0) AS v) AS e")
 
@@ -165,8 +171,17 @@ class _ScopedBegin(PostgresTransaction):
         self._rolled_back = True
 
 
-def _epoch_moved(exc: BaseException) -> bool:
-    return isinstance(exc, PostgresError) and _EPOCH_MOVED in str(exc)
+class _Begun:
+    """``async with`` for a transaction already entered: leaving it is the transaction's."""
+
+    def __init__(self, tx: PostgresTransaction) -> None:
+        self.tx = tx
+
+    async def __aenter__(self) -> PostgresTransaction:
+        return self.tx
+
+    async def __aexit__(self, *exc: object) -> bool:
+        return await self.tx.__aexit__(*exc)
 
 
 _shared_bump: ContextVar[list[bool] | None] = ContextVar("linli_shared_bump", default=None)
@@ -653,7 +668,11 @@ class Database:
         marks: list[bool] = []
         marks_token = _shared_bump.set(marks) if outermost else None
         try:
-            if isinstance(self.engine, SQLiteEngine):
+            begun = await self._begin_scoped(scope) if outermost else None
+            tx: Any
+            if begun is not None:
+                tx = _Begun(begun)
+            elif isinstance(self.engine, SQLiteEngine):
                 tx = self.engine.transaction(
                     transaction_type=TransactionType.immediate if write else TransactionType.deferred
                 )
@@ -661,7 +680,8 @@ class Database:
                 tx = self.engine.transaction()
             bumped: list[dict[str, Any]] = []
             async with tx:
-                await self._apply_scope(scope)
+                if begun is None:
+                    await self._apply_scope(scope)
                 yield
                 if marks:
                     bumped = await self.execute(_BUMP_SHARED)
@@ -678,18 +698,33 @@ class Database:
         """A transaction that a request's resolvers share (see :class:`SharedTransaction`)."""
         return SharedTransaction(self, scope)
 
+    async def _begin_scoped(self, scope: Scope) -> PostgresTransaction | None:
+        """An outermost transaction begun with ``scope`` set in one round trip
+        (:func:`_begin_scoped_sql`), entered as piccolo enters one; None on SQLite, before
+        this process has read the shared auth epoch, or when that statement finds the epoch
+        moved (nothing is left open): the caller then begins the long way, ``BEGIN`` and
+        :meth:`_apply_scope`, which reads the epoch."""
+        known = AuthEpoch.shared
+        if not isinstance(self.engine, PostgresEngine) or known is None:
+            return None
+        tx = _ScopedBegin(self.engine, _begin_scoped_sql(scope, self.statement_timeout_ms,
+                                                         known))
+        try:
+            await tx.__aenter__()
+        except PostgresError as exc:
+            if _EPOCH_MOVED in str(exc):
+                return None
+            raise
+        return tx
+
     async def _apply_scope(self, scope: Scope) -> None:
         """Hand ``scope`` to row-level security for the rest of the transaction (PostgreSQL);
         one statement sets the scope and the statement timeout (transaction-local both) and
         reads the shared auth epoch (:class:`AuthEpoch`). SQLite has no scope to set: the
         epoch is read on its own."""
         if isinstance(self.engine, PostgresEngine):  # the statement's text built once
-            rows = await self.engine.run_querystring(_Compiled(_SCOPE_SQL, [
-                ",".join(str(n) for n in sorted(scope.read_nodes)),
-                ",".join(str(n) for n in sorted(scope.shared_nodes)),
-                "" if scope.write_node is None else str(scope.write_node),
-                str(self.statement_timeout_ms),
-            ], None))
+            rows = await self.engine.run_querystring(_Compiled(
+                _SCOPE_SQL, _scope_values(scope, self.statement_timeout_ms), None))
         else:
             rows = await self.execute(f"SELECT {_READ_SHARED} AS auth_epoch")
         observe_shared_epoch(rows[0]["auth_epoch"] if rows else None)
@@ -834,7 +869,7 @@ class SharedTransaction:
     deadlock). :meth:`close` commits and hands the connection back; a statement that fails
     ends the transaction (PostgreSQL refuses anything more in it) and the next use opens a
     fresh one. Round trips per request on PostgreSQL: ``BEGIN`` with the scope and the auth
-    epoch check (one simple query, :class:`_ScopedBegin`), the data, ``COMMIT``. Before it
+    epoch check (one simple query, :meth:`Database._begin_scoped`), the data, ``COMMIT``. Before it
     takes a connection, opening waits for one of the database's ``read_slots`` (PostgreSQL),
     which it gives back with the connection.
 
@@ -868,40 +903,24 @@ class SharedTransaction:
             if slots is not None:
                 await slots.acquire()
                 self._slot = slots
-            tx = await self._begin(merged=True)
-            if tx is None:  # the shared auth epoch moved: begin again, reading it
-                tx = await self._begin(merged=False)
-            return tx
+            return await self._begin()
         except BaseException:
             self._opening = None
             self._give_slot_back()
             raise
 
-    async def _begin(self, *, merged: bool) -> Any:
-        """Begin the transaction and set the scope: on PostgreSQL, once this process has read
-        the shared auth epoch, in one round trip (:class:`_ScopedBegin`); None when that finds
-        the epoch moved (nothing is left open). Otherwise ``BEGIN``, then the scope statement,
-        which reads the epoch."""
+    async def _begin(self) -> Any:
+        """Begin the transaction with the request's scope: in one round trip where
+        :meth:`Database._begin_scoped` can, otherwise ``BEGIN`` and the scope statement."""
         engine = self.db.engine
-        known = AuthEpoch.shared
-        merged = merged and isinstance(engine, PostgresEngine) and known is not None
         outside = engine.current_transaction.set(None)
         try:
-            tx: Any
-            if merged:
-                assert known is not None and isinstance(engine, PostgresEngine)
-                tx = _ScopedBegin(engine, _begin_scoped_sql(
-                    self.scope, self.db.statement_timeout_ms, known))
-            elif isinstance(engine, SQLiteEngine):
-                tx = engine.transaction(transaction_type=TransactionType.deferred)
-            else:
-                tx = engine.transaction()
-            try:
+            tx: Any = await self.db._begin_scoped(self.scope)
+            begun = tx is not None
+            if tx is None:
+                tx = (engine.transaction(transaction_type=TransactionType.deferred)
+                      if isinstance(engine, SQLiteEngine) else engine.transaction())
                 await tx.__aenter__()
-            except PostgresError as exc:
-                if merged and _epoch_moved(exc):
-                    return None
-                raise
             # piccolo bound the transaction to this task's context: undo that, each use
             # binds it for its own block
             engine.current_transaction.reset(tx.context)
@@ -910,7 +929,7 @@ class SharedTransaction:
         _shared_locks[id(tx)] = self._lock
         self._tx = tx
         self.opened += 1
-        if not merged:
+        if not begun:
             try:
                 await self._bound(tx, self.db._apply_scope(self.scope))
             except BaseException:
