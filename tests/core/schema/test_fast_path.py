@@ -10,6 +10,7 @@ import asyncio
 import enum
 import random
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import strawberry
@@ -42,6 +43,10 @@ class Leaf:
     maybe: str | None
     tags: list[str]
     grid: list[list[int]]
+    at: datetime
+    when: datetime | None
+    day: date
+    clock: time
 
     @strawberry.field
     def shout(self) -> str:
@@ -119,10 +124,27 @@ class Odd:
     maybe: Any = None
     tags: Any = ()
     grid: Any = ()
+    at: Any = "2026-11-28"
+    when: Any = 5
+    day: Any = datetime(2026, 11, 28, tzinfo=UTC)
+    clock: Any = None
+
+
+ZONES = [UTC, None, timezone(timedelta(hours=8)), timezone(timedelta(hours=-3, minutes=-30)),
+         timezone(timedelta(seconds=61, microseconds=5))]
+"""UTC and no zone (what the fast path hands orjson) and offsets it leaves to ``isoformat``."""
+
+
+def moment(i: int) -> datetime:
+    """A datetime per ``i``: years below 1000, whole seconds, microseconds, every zone."""
+    return datetime((7, 999, 1970, 2026, 9999)[i % 5], 1 + i % 12, 1 + i % 28, i % 24, i % 60,
+                    (i * 7) % 60, (0, 1, 999999, 123456)[i % 4], tzinfo=ZONES[i % len(ZONES)])
 
 
 def leaf(i: int, **changes: Any) -> Leaf:
-    values: dict[str, Any] = {"name": f"n{i}", "count": i, "ratio": i / 4, "flag": i % 2 == 0,
+    values: dict[str, Any] = {"at": moment(i), "when": None if i % 4 == 0 else moment(i + 3),
+                              "day": moment(i).date(), "clock": moment(i).timetz(),
+                              "name": f"n{i}", "count": i, "ratio": i / 4, "flag": i % 2 == 0,
                                   "colour": Colour.RED if i % 2 else Colour.GREEN,
                                   "maybe": None if i % 3 else f"m{i}", "tags": [f"t{i}", "x"],
                                   "grid": [[i, i + 1], []]}
@@ -143,7 +165,10 @@ PAGES: dict[str, Any] = {
                                 nullable_edges=[Edge(cursor="b", node=leaf(2, count="7")),
                                                 Edge(cursor=3, node=leaf(3, flag=0)),  # type: ignore[arg-type]
                                                 Edge(cursor="d", node=leaf(4, colour="RED")),
-                                                Edge(cursor="e", node=leaf(5, colour=Shade.RED))],
+                                                Edge(cursor="e", node=leaf(5, colour=Shade.RED)),
+                                                Edge(cursor="f", node=leaf(6, at="x", day=None)),
+                                                Edge(cursor="g", node=leaf(7, when=date(2026, 1, 2),
+                                                                           clock=moment(7)))],
                                 first=leaf(5, count=True, tags="abc", grid=[[1.5]])),
     "wrong_object": lambda: Page(edges=[Edge(cursor="a", node=Odd())],  # type: ignore[arg-type]
                                  nullable_edges=[Edge(cursor="b", node=leaf(1)), None],
@@ -175,7 +200,8 @@ def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
                               execution_context_class=FastExecutionContext))
 
 
-LEAF_FIELDS = ["name", "count", "ratio", "flag", "colour", "maybe", "tags", "grid", "shout",
+LEAF_FIELDS = ["name", "count", "ratio", "flag", "colour", "maybe", "tags", "grid", "at", "when",
+               "day", "clock", "shout",
                "strict", "later", "__typename", 'echo(word: "hi")', "alias: name",
                "alias2: shout", "name @skip(if: $skip)", "count @include(if: $skip)"]
 
