@@ -29,6 +29,7 @@ from core import graphiql
 from core.console import web as console_web
 from core.crypto import install_pii_key
 from core.db import Database, set_db
+from core.http_lane import LinliApp
 from core.identity.roles import RoleBook
 from core.logging import scope_headers
 from core.registry import Registry, get_registry
@@ -118,7 +119,7 @@ async def ready(state: State) -> Response[dict[str, Any]]:
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None,
                db: Database | None = None, *, state: AppState | None = None,
-               manage_db: bool = True) -> Litestar:
+               manage_db: bool = True) -> LinliApp:
     """The API. ``manage_db=False`` leaves starting and stopping the pool to the caller."""
     app_state = state or build_state(settings, registry, db)
     production = app_state.settings.is_production
@@ -260,7 +261,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     extra: dict[str, Any] = {}
     if production:  # no /schema, /schema/swagger, /schema/openapi.json: nothing to tell
         extra["openapi_config"] = None
-    return Litestar(
+    return LinliApp(
         route_handlers=[GraphQLController, live, ready, *app_state.routes, *plugin_routers,
                         *console_web.route_handlers(app_state.registry),
                         *([] if production else [graphiql.asset_route()])],

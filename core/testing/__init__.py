@@ -341,9 +341,7 @@ async def plugin_gql(linli_env: TestEnv) -> AsyncIterator[Callable[..., GraphQLC
                          rolebook=RoleBook.from_registry(registry),
                          schema=build_schema(registry, production=settings.is_production))
         client = httpx.AsyncClient(transport=httpx.ASGITransport(
-            # httpx's ASGI callable type and Litestar's typed scope/event unions do not unify
-            app=create_app(state=state, manage_db=False)),  # type: ignore[arg-type]
-            base_url="http://test")
+            app=create_app(state=state, manage_db=False)), base_url="http://test")
         clients.append(client)
         gql = GraphQLClient(client)
         gql.registry = registry  # type: ignore[attr-defined]
