@@ -14,7 +14,11 @@ through the same middleware stack Litestar built for the route (``build_route_mi
 — the exception handler, the request-context and metrics middleware, in the same order), to
 :meth:`GraphQLLane.handle`, which does what ``HTTPRoute.handle`` does for this handler — make
 the request, call the handler, turn what it returns into an ASGI response with the handler's
-own ``to_response`` and send it — without the parts that have nothing to do. Anything else
+own ``to_response`` and send it — without the parts that have nothing to do. Two shortcuts
+more: a body that arrives in one piece within the size limit is read once and left where
+``Request.body()`` looks first, and a plain JSON answer (status 200, no header, cookie or
+background task of its own) is sent as the two messages Litestar's ``ASGIResponse`` sends for
+it. Anything else
 (another path or method, a ``root_path``, a ``Host`` header Litestar refuses) goes to Litestar
 as before, and so does everything when the route handler gains a guard, a cache, a hook or a
 parameter (:func:`lane_for` then answers None: no lane).
@@ -26,14 +30,16 @@ app with and without the lane, and compares status, headers and body byte for by
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar
+from litestar import Litestar, MediaType, Response
 from litestar._asgi.routing_trie.mapping import build_route_middleware_stack
 from litestar._asgi.utils import is_valid_host, wrap_in_exception_handler
 from litestar.datastructures.multi_dicts import FormMultiDict
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
 from litestar.routes import HTTPRoute
+from litestar.status_codes import HTTP_200_OK
 from litestar.types import Empty
 from litestar.utils.scope.state import ScopeState
 
@@ -55,6 +61,15 @@ class GraphQLLane:
         self.request_class = route_handler.resolve_request_class()
         self.exception_handlers = route_handler.resolve_exception_handlers()
         self.fn = route_handler.fn
+        self.max_body = route_handler.resolve_request_max_body_size() or math.inf
+        # a JSON response with nothing but its body (what a GraphQL answer is) is sent here as
+        # Litestar's ASGIResponse sends it, unless the route adds a return DTO, headers,
+        # cookies, a background task or an after_request hook of its own
+        self.direct = not (route_handler.resolve_return_dto()
+                           or route_handler.resolve_response_headers()
+                           or route_handler.resolve_response_cookies()
+                           or route_handler.background is not None
+                           or any(layer.after_request for layer in route_handler.ownership_layers))
         # what Litestar.__call__ puts around its router: an exception handler for what the
         # middleware raises; and inside, what the router finds for the route (the handler
         # wrapped in an exception handler and the app's middleware)
@@ -72,15 +87,42 @@ class GraphQLLane:
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``HTTPRoute.handle`` for a handler with no guards, cache, hooks or parameters other
         than the request."""
+        # the body, when it came in one piece within the limit, goes where Request.body()
+        # looks first; the piece read goes back in front of the rest all the same, for
+        # Request.stream() (a multipart upload) and for Litestar to refuse what it refuses
+        first = await receive()
+        if first["type"] == "http.request" and not first.get("more_body", False) and \
+                len(body := first.get("body", b"")) <= self.max_body:
+            ScopeState.from_scope(scope).body = body
+        receive = _replay(first, receive)
         request = self.request_class(scope=scope, receive=receive, send=send)
         try:
             data = await self.fn(request=request)
+            if self.direct and data.__class__ is Response and data.status_code == HTTP_200_OK \
+                    and data.content.__class__ is bytes and data.media_type == MediaType.JSON \
+                    and not data.headers and not data.cookies and data.background is None:
+                content: bytes = data.content
+                await send({"type": "http.response.start", "status": HTTP_200_OK, "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(content)).encode("latin-1"))]})
+                await send({"type": "http.response.body", "body": content, "more_body": False})
+                return
             response = await self.route_handler.to_response(
                 app=scope["litestar_app"], data=data, request=request)
             await response(scope, receive, send)
         finally:
             if (form := ScopeState.from_scope(scope).form) is not Empty:  # strawberry's uploads
                 await FormMultiDict.from_form_data(form).close()
+
+
+def _replay(first: Any, receive: Receive) -> Receive:
+    """``receive``, with ``first`` (already read) handed out again first."""
+    pending = [first]
+
+    async def replay() -> Any:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 class _Route:

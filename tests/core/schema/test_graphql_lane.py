@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from litestar import Request, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar._asgi.asgi_router import ASGIRouter
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import ResponseHeader
 
 import core.app
 from core.http_lane import LinliApp
@@ -83,6 +84,42 @@ async def test_other_requests_go_to_the_router(http, linli_app, monkeypatch, rou
     expected, got, seen = await both(http, linli_app, monkeypatch, routed, method, url, **kwargs)
     assert got == expected
     assert (seen == []) == lane, seen
+
+
+async def _chunks() -> Any:
+    yield b'{"query": "{ __ty'
+    yield b'pename }"}'
+
+
+UPLOAD = {"operations": json.dumps({"query": "mutation($f: Upload!) { x(f: $f) }",
+                                    "variables": {"f": None}}),
+          "map": json.dumps({"0": ["variables.f"]})}
+
+
+@pytest.mark.parametrize(("label", "kwargs"), [
+    ("a body in two pieces", {"content": _chunks, "headers": {"content-type": "application/json"}}),
+    ("a body past the limit", {"content": b'{"query": "' + b" " * 11_000_000 + b'{ __typename }"}',
+                               "headers": {"content-type": "application/json"}}),
+    ("a multipart upload", {"data": UPLOAD, "files": {"0": ("a.txt", b"hello")}}),
+    ("an empty body", {"content": b"", "headers": {"content-type": "application/json"}}),
+])
+async def test_bodies_in_pieces_too_big_or_multipart(http, linli_app, monkeypatch, routed, label,
+                                                      kwargs):
+    kwargs = {**kwargs, "content": kwargs["content"]()} if callable(kwargs.get("content")) \
+        else kwargs
+    lane = linli_app.graphql_lane
+    monkeypatch.setattr(linli_app, "graphql_lane", None)
+    expected = raw(await http.post("/graphql", **kwargs))
+    monkeypatch.setattr(linli_app, "graphql_lane", lane)
+    routed.clear()
+    kwargs = {**kwargs, "content": _chunks()} if label == "a body in two pieces" else kwargs
+    got = raw(await http.post("/graphql", **kwargs))
+    assert got == expected, label
+    assert routed == [], label
+    if label == "a body in two pieces":
+        assert expected[2] == b'{"data":{"__typename":"Query"}}'
+    if label == "a body past the limit":
+        assert expected[0] == 413
 
 
 async def test_a_root_path_goes_to_the_router(linli_app, monkeypatch, routed):
@@ -164,3 +201,25 @@ async def test_the_lane_answers_a_small_app_as_the_router_does():
         app.graphql_lane = None
         without = raw(await client.post("/graphql", json={"a": 1}))
     assert with_lane == without == (201, with_lane[1], b'{"got":{"a":1}}')
+
+
+async def test_a_route_with_headers_of_its_own_is_answered_through_litestars_response():
+    @post("/graphql", response_headers=[ResponseHeader(name="x-route", value="1")],
+          status_code=200)
+    async def json_bytes(request: Request[Any, Any, Any]) -> Response[bytes]:
+        return Response(b'{"data":null}', media_type=MediaType.JSON)
+
+    @post("/graphql", status_code=200)
+    async def plain_bytes(request: Request[Any, Any, Any]) -> Response[bytes]:
+        return Response(b'{"data":null}', media_type=MediaType.JSON)
+
+    for handler, direct in ((json_bytes, False), (plain_bytes, True)):
+        app = LinliApp(route_handlers=[handler])
+        assert app.graphql_lane is not None and app.graphql_lane.direct is direct
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            with_lane = raw(await client.post("/graphql", content=b"{}"))
+            app.graphql_lane = None
+            without = raw(await client.post("/graphql", content=b"{}"))
+        assert with_lane == without
+        assert (b"x-route", b"1") in with_lane[1] or direct
