@@ -7,7 +7,8 @@ guards, no cache, no dependencies to inject, no hooks before or after. For such 
 Litestar still finds the route in its routing trie, validates the ``Host`` header, builds a
 signature model of the handler's parameters and parses the request into it, enters an exit
 stack for dependencies that are not there, and asks the handler's response handler for an ASGI
-response — about a tenth of a request's CPU time under load (``tests/benchmarks``).
+response: several per cent of a request's CPU time under load
+(``tests/benchmarks/bench_vs_postgraphile.py``).
 
 :class:`LinliApp` is the Litestar app with one more branch in ``__call__``: such a request goes
 through the same middleware stack Litestar built for the route (``build_route_middleware_stack``
@@ -18,10 +19,10 @@ own ``to_response`` and send it — without the parts that have nothing to do. T
 more: a body that arrives in one piece within the size limit is read once and left where
 ``Request.body()`` looks first, and a plain JSON answer (status 200, no header, cookie or
 background task of its own) is sent as the two messages Litestar's ``ASGIResponse`` sends for
-it. Anything else
-(another path or method, a ``root_path``, a ``Host`` header Litestar refuses) goes to Litestar
-as before, and so does everything when the route handler gains a guard, a cache, a hook or a
-parameter (:func:`lane_for` then answers None: no lane).
+it. Anything else (another path or method, a ``root_path``, a ``Host`` header Litestar refuses)
+goes to Litestar as before, and so does everything when the route handler gains a guard, a
+cache, a hook or a parameter (:func:`lane_for` then answers None: no lane). Litestar is pinned
+for this (``tests/core/schema/test_encoding.py``).
 
 ``tests/core/schema/test_graphql_lane.py`` sends every case of the plain-POST test through the
 app with and without the lane, and compares status, headers and body byte for byte.

@@ -1,5 +1,6 @@
-"""orjson writes GraphQL responses byte for byte as ``json.dumps`` did, and the strawberry and
-graphql-core versions whose internals the request pipeline relies on are the pinned ones."""
+"""orjson writes GraphQL responses byte for byte as ``json.dumps`` did, and the strawberry,
+graphql-core and Litestar versions whose internals the request pipeline relies on are the pinned
+ones."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 import graphql
 from core.schema.http import encode_response
 
-PINNED = {"strawberry-graphql": "0.341.2", "graphql-core": "3.3.2"}
+PINNED = {"strawberry-graphql": "0.341.2", "graphql-core": "3.3.2", "litestar": "2.25.0"}
 
 
 def stock(data: object) -> bytes:
@@ -28,13 +29,15 @@ def as_bytes(out: bytes | str) -> bytes:
 def test_pinned_versions_are_the_ones_installed():
     """core.app replaces strawberry's Litestar controller's ``response`` dependency (it would
     hop to a thread on every request) and core.schema.limits reads strawberry's execution
-    context: a different version must be looked at on purpose, not picked up silently."""
+    context, and core.http_lane stands in for Litestar's HTTP route: a different version must be
+    looked at on purpose, not picked up silently."""
     installed = {name: version(name) for name in PINNED}
     assert installed == PINNED, (
         f"installed {installed}, pinned {PINNED}: check core/app.py (GraphQLController."
         "dependencies, and its HTTP handlers standing in for strawberry's handle_http_get/"
-        "handle_http_post with get_sub_response) and core/schema/limits.py (RequestTransaction) against the new "
-        "version, then update the pins in pyproject.toml and here")
+        "handle_http_post with get_sub_response), core/schema/limits.py (RequestTransaction) and "
+        "core/http_lane.py (build_route_middleware_stack, HTTPRoute.handle, ASGIResponse) "
+        "against the new version, then update the pins in pyproject.toml and here")
     from strawberry.litestar import controller
 
     assert "response" in controller.GraphQLController.dependencies
