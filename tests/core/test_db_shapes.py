@@ -8,7 +8,7 @@ import pytest
 
 import core.db as db_module
 from core.db import ShapeMismatch, fetch_shaped
-from core.notify.service import Notification, inbox
+from core.notify.service import INBOX_COLUMNS, Notification, inbox
 from core.testing import count_statements
 
 pytestmark = pytest.mark.postgres_only
@@ -34,8 +34,8 @@ async def test_kept_shapes_answer_as_a_fresh_build(linli_env, factory, monkeypat
     scope = factory.scope(tenant)
     monkeypatch.setattr(db_module, "CHECK_SHAPES", False)
     async with linli_env.state.db.scoped(scope):
-        newest = await Notification.select().where(Notification.account_id == account.id) \
-            .order_by(Notification.id, ascending=False)
+        newest = await Notification.select(*INBOX_COLUMNS) \
+            .where(Notification.account_id == account.id).order_by(Notification.id, ascending=False)
         for first, before, unread in [(3, 0, False), (3, 0, False), (2, newest[1]["id"], False),
                                       (5, newest[0]["id"], True), (100, 0, True)]:
             expected = [r for r in newest if (not before or r["id"] < before)
