@@ -45,14 +45,19 @@ def routed(linli_app: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def both(http: httpx.AsyncClient, linli_app: Any, monkeypatch: pytest.MonkeyPatch,
                routed: list[str], method: str, url: str, **kwargs: Any
                ) -> tuple[Any, Any, list[str]]:
-    """The answer without the lane, with it, and what the router saw with it."""
+    """The answer without the lane, with it, and what the router saw with it (a callable
+    ``content`` makes a fresh body stream for each request)."""
+    def sent() -> dict[str, Any]:
+        content = kwargs.get("content")
+        return {**kwargs, "content": content()} if callable(content) else kwargs
+
     lane = linli_app.graphql_lane
     assert lane is not None
     monkeypatch.setattr(linli_app, "graphql_lane", None)
-    expected = raw(await http.request(method, url, **kwargs))
+    expected = raw(await http.request(method, url, **sent()))
     monkeypatch.setattr(linli_app, "graphql_lane", lane)
     routed.clear()
-    got = raw(await http.request(method, url, **kwargs))
+    got = raw(await http.request(method, url, **sent()))
     return expected, got, list(routed)
 
 
@@ -105,17 +110,10 @@ UPLOAD = {"operations": json.dumps({"query": "mutation($f: Upload!) { x(f: $f) }
 ])
 async def test_bodies_in_pieces_too_big_or_multipart(http, linli_app, monkeypatch, routed, label,
                                                       kwargs):
-    kwargs = {**kwargs, "content": kwargs["content"]()} if callable(kwargs.get("content")) \
-        else kwargs
-    lane = linli_app.graphql_lane
-    monkeypatch.setattr(linli_app, "graphql_lane", None)
-    expected = raw(await http.post("/graphql", **kwargs))
-    monkeypatch.setattr(linli_app, "graphql_lane", lane)
-    routed.clear()
-    kwargs = {**kwargs, "content": _chunks()} if label == "a body in two pieces" else kwargs
-    got = raw(await http.post("/graphql", **kwargs))
+    expected, got, seen = await both(http, linli_app, monkeypatch, routed, "POST", "/graphql",
+                                     **kwargs)
     assert got == expected, label
-    assert routed == [], label
+    assert seen == [], label
     if label == "a body in two pieces":
         assert expected[2] == b'{"data":{"__typename":"Query"}}'
     if label == "a body past the limit":
